@@ -1,0 +1,1 @@
+"""Chat surfaces: each turns platform payloads into core calls and core replies into messages."""

@@ -1,0 +1,1 @@
+"""The terminal "channel": the embedded default a newcomer meets first (`paperbot demo`)."""

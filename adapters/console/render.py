@@ -1,0 +1,57 @@
+"""Replies as terminal text. Untrusted text is cleaned of control characters (escape sequences)."""
+from __future__ import annotations
+
+import textwrap
+
+from bot.domain import Digest, Paper, RankedPaper
+from bot.text import clean_text, first_sentences, format_authors
+
+WIDTH = 100
+
+
+def _wrap(text: str, indent: str = "     ") -> str:
+    return textwrap.fill(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def render_paper(paper: Paper, *, number: int | None = None, why: str | None = None, full: bool = False) -> str:
+    """One paper as a block: title, authors, figures, why, summary, links."""
+    label = f"[{number}] " if number is not None else ""
+    lines = [f"{label}{clean_text(paper.title)}", _wrap(format_authors(paper.authors, limit=4 if not full else 12))]
+    facts = []
+    if paper.categories:
+        facts.append(" ".join(clean_text(c) for c in paper.categories[:4]))
+    if paper.announced_on:
+        facts.append(f"announced {paper.announced_on:%Y-%m-%d}")
+    if paper.upvotes is not None:
+        facts.append(f"▲ {paper.upvotes}")
+    if paper.num_comments:
+        facts.append(f"💬 {paper.num_comments}")
+    if paper.github_stars:
+        facts.append(f"★ {paper.github_stars}")
+    if facts:
+        lines.append(_wrap(" · ".join(facts)))
+    if why:
+        lines.append(_wrap(f"why: {clean_text(why)}"))
+    summary = clean_text(paper.ai_summary) if paper.ai_summary and not full else ""
+    if full:
+        summary = clean_text(paper.abstract)
+    elif not summary:
+        summary = first_sentences(paper.abstract, 280)
+    if summary:
+        lines.append(_wrap(summary))
+    links = [paper.abs_url, paper.pdf_url]
+    if paper.hf_url and "huggingface" in paper.sources:
+        links.append(paper.hf_url)
+    if paper.github_repo:
+        links.append(clean_text(paper.github_repo))
+    lines.append(_wrap(" · ".join(links)))
+    return "\n".join(lines)
+
+
+def render_digest_header(digest: Digest) -> str:
+    head = f"── {digest.title} ──"
+    return head + (f"\n   {digest.note}" if digest.note else "")
+
+
+def render_item(item: RankedPaper, number: int) -> str:
+    return render_paper(item.paper, number=number, why=item.why)

@@ -1,0 +1,138 @@
+"""PaperBot: the one object adapters talk to — commands in, replies out, events recorded.
+
+It dispatches parsed commands to the use cases and turns their results into replies.
+Adapters never reach past it to the store.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.clock import Clock, utc_now
+from bot.commands import (
+    Command,
+    HelpCommand,
+    PaperCommand,
+    SubscribeCommand,
+    TodayCommand,
+    UnsubscribeCommand,
+    WeekCommand,
+    help_text,
+    parse_command,
+)
+from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester
+from bot.ports import PaperResolver, Store
+from bot.replies import DigestReply, PaperReply, Reply, TextReply
+from bot.usecases.digests import DigestUseCases
+from bot.usecases.papers import PaperLookup
+from bot.usecases.reactions import ReactionResult, ReactionUseCases
+from bot.usecases.subscriptions import SubscriptionUseCases
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PostedPaper:
+    """A post as a channel's history shows it: the paper and the reactions it got."""
+
+    post: Post
+    paper: Paper | None
+    reactions: tuple[Reaction, ...]
+
+
+class PaperBot:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        resolvers: Sequence[PaperResolver] = (),
+        clock: Clock = utc_now,
+        default_count: int = 5,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.digests = DigestUseCases(store, clock=clock, default_count=default_count)
+        self.papers = PaperLookup(store, resolvers)
+        self.subscriptions = SubscriptionUseCases(store, clock=clock, default_count=default_count)
+        self.reactions = ReactionUseCases(store, clock=clock)
+
+    async def handle(self, requester: Requester, command: str | Command) -> Reply:
+        """Run one `/papers …` command. Raises PaperbotError subclasses for the adapter to word."""
+        if isinstance(command, str):
+            command = parse_command(command)
+        match command:
+            case HelpCommand():
+                return TextReply(help_text(), ephemeral=True)
+            case TodayCommand(count=count, day=day):
+                return DigestReply(await self.digests.today(requester.channel, count=count, day=day))
+            case WeekCommand(count=count, week=week):
+                return DigestReply(await self.digests.week(count=count, week=week))
+            case PaperCommand(paper=paper_id):
+                return PaperReply(await self.papers.get(paper_id))
+            case SubscribeCommand(post_time=post_time, timezone=tz, count=count):
+                sub, created = await self.subscriptions.subscribe(requester, post_time=post_time, timezone=tz, count=count)
+                verb = "Subscribed" if created else "Updated the subscription:"
+                return TextReply(f"{verb} this channel gets the top {sub.count} papers every day at {sub.post_time:%H:%M} {sub.timezone}.")
+            case UnsubscribeCommand():
+                removed = await self.subscriptions.unsubscribe(requester)
+                return TextReply("Unsubscribed: no more daily digests here." if removed else "This channel was not subscribed.")
+        raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover - exhaustive match
+
+    async def record_posted(
+        self,
+        channel: ChannelRef,
+        digest: Digest,
+        message_ids: Sequence[str],
+        *,
+        kind: PostKind = PostKind.ON_DEMAND,
+    ) -> list[Post]:
+        """Remember which message carries which paper, so reactions can be mapped back.
+
+        ``message_ids`` is aligned with ``digest.items``; one message may carry several papers.
+        """
+        if len(message_ids) != len(digest.items):
+            raise ValueError(f"{len(message_ids)} message ids for {len(digest.items)} papers")
+        now = self.clock()
+        positions: dict[str, int] = {}
+        posts = []
+        for item, message_id in zip(digest.items, message_ids):
+            position = positions.get(message_id, 0)
+            positions[message_id] = position + 1
+            posts.append(
+                Post(
+                    channel=channel,
+                    message_id=message_id,
+                    arxiv_id=item.paper.arxiv_id,
+                    kind=kind,
+                    digest_day=digest.day,
+                    position=position,
+                    posted_at=now,
+                )
+            )
+        await self.store.record_posts(posts)
+        return posts
+
+    async def on_reaction(self, event: ReactionEvent) -> ReactionResult:
+        result = await self.reactions.record(event)
+        _log.info("reaction %s %s by %s on %s/%s: %s", "+" if event.added else "-", result.emoji,
+                  event.user_id, event.channel, event.message_id, result.outcome.value)
+        return result
+
+    async def scheduled_digest(self, channel: ChannelRef, count: int, day: date | None = None) -> Digest:
+        return await self.digests.today(channel, count=count, day=day, scheduled=True)
+
+    async def next_post_number(self, channel: ChannelRef) -> int:
+        """For surfaces that number their own posts (the console)."""
+        return await self.store.next_message_number(channel)
+
+    async def history(self, channel: ChannelRef, limit: int = 20) -> list[PostedPaper]:
+        """The channel's recent posts, newest first, each with its paper and reactions."""
+        posts = await self.store.recent_posts(channel, limit)
+        out: list[PostedPaper] = []
+        for post in posts:
+            paper = await self.store.get_paper(post.arxiv_id)
+            reactions = [r for r in await self.store.reactions_for_message(channel, post.message_id) if r.arxiv_id == post.arxiv_id]
+            out.append(PostedPaper(post, paper, tuple(reactions)))
+        return out

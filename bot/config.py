@@ -1,0 +1,160 @@
+"""Configuration: one TOML file (``--config`` or ``PAPERBOT_CONFIG``) plus secrets from the environment.
+
+Unknown keys, wrong types and wrong values stop start-up with a ConfigError that names
+each key and what it accepts, so a typo never silently falls back to a default.
+Every network endpoint is a key here (sources, Slack ``base_url``, Discord API/gateway),
+which is also how proxies and the test suite's local fake servers are used.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from bot.commands import MAX_COUNT
+from bot.errors import ConfigError
+
+CONFIG_ENV = "PAPERBOT_CONFIG"
+
+# Secrets may come from the environment instead of the file (the environment wins).
+SECRET_ENV: dict[tuple[str, str], str] = {
+    ("database", "url"): "PAPERBOT_DATABASE_URL",
+    ("database", "password"): "PAPERBOT_DATABASE_PASSWORD",
+    ("discord", "token"): "PAPERBOT_DISCORD_TOKEN",
+    ("slack", "bot_token"): "PAPERBOT_SLACK_BOT_TOKEN",
+    ("slack", "app_token"): "PAPERBOT_SLACK_APP_TOKEN",
+    ("slack", "signing_secret"): "PAPERBOT_SLACK_SIGNING_SECRET",
+}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseConfig(_Section):
+    url: str = Field("", description="empty: a SQLite file in the user's data directory")
+    password: SecretStr | None = None
+
+
+class HuggingFaceConfig(_Section):
+    enabled: bool = True
+    base_url: str = "https://huggingface.co"
+    timeout_seconds: float = Field(30.0, gt=0)
+    max_retries: int = Field(4, ge=0, le=10)
+    sort: Literal["trending", "publishedAt"] = "trending"
+
+
+class ArxivConfig(_Section):
+    enabled: bool = True
+    categories: list[str] = Field(default_factory=lambda: ["cs.AI", "cs.CL", "cs.CV", "cs.LG"])
+    rss_base_url: str = "https://rss.arxiv.org"
+    api_base_url: str = "http://export.arxiv.org"
+    min_interval_seconds: float = Field(3.0, ge=0)
+    timeout_seconds: float = Field(30.0, gt=0)
+    max_retries: int = Field(4, ge=0, le=10)
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, value: list[str]) -> list[str]:
+        for cat in value:
+            if not cat or " " in cat or "." not in cat and cat not in ("math", "physics", "q-bio", "q-fin", "econ", "eess", "stat"):
+                raise ValueError(f"'{cat}' is not an arXiv category; use names like cs.LG or stat.ML")
+        return value
+
+
+class SourcesConfig(_Section):
+    huggingface: HuggingFaceConfig = HuggingFaceConfig()
+    arxiv: ArxivConfig = ArxivConfig()
+
+
+class DigestConfig(_Section):
+    count: int = Field(5, ge=1, le=MAX_COUNT)
+
+
+class DiscordConfig(_Section):
+    token: SecretStr | None = None
+    api_base_url: str = "https://discord.com"
+    gateway_url: str | None = None
+    dev_guild_id: int | None = None
+    shard_count: int | None = Field(None, ge=1)
+    shard_ids: list[int] | None = None
+
+
+class SlackConfig(_Section):
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    base_url: str = "https://slack.com/api/"
+    mode: Literal["socket", "http"] = "socket"
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(3000, ge=1, le=65535)
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Config(_Section):
+    database: DatabaseConfig = DatabaseConfig()
+    sources: SourcesConfig = SourcesConfig()
+    digest: DigestConfig = DigestConfig()
+    discord: DiscordConfig = DiscordConfig()
+    slack: SlackConfig = SlackConfig()
+    logging: LoggingConfig = LoggingConfig()
+
+    @property
+    def discord_enabled(self) -> bool:
+        return self.discord.token is not None and bool(self.discord.token.get_secret_value())
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack.bot_token is not None and bool(self.slack.bot_token.get_secret_value())
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{key}: unknown key (check the spelling; config.example.toml lists every key)"
+    got = error.get("input")
+    got_text = f" (got {got!r})" if got is not None and not isinstance(got, dict) else ""
+    return f"{key}: {error['msg']}{got_text}"
+
+
+def config_from_dict(data: dict[str, Any], *, environ: dict[str, str] | None = None, origin: str = "configuration") -> Config:
+    """Validate ``data`` (plus secrets from ``environ``) into a Config, or raise ConfigError listing every problem."""
+    environ = dict(os.environ) if environ is None else environ
+    merged: dict[str, Any] = {section: dict(values) if isinstance(values, dict) else values for section, values in data.items()}
+    for (section, key), variable in SECRET_ENV.items():
+        if environ.get(variable):
+            target = merged.setdefault(section, {})
+            if isinstance(target, dict):
+                target[key] = environ[variable]
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as exc:
+        problems = "\n".join(f"  - {_describe(e)}" for e in exc.errors())
+        raise ConfigError(f"{origin} is not valid:\n{problems}") from None
+
+
+def load_config(path: str | Path | None = None, *, environ: dict[str, str] | None = None) -> Config:
+    """Read the file named by ``path`` or ``$PAPERBOT_CONFIG``; no file at all means all defaults."""
+    environ = dict(os.environ) if environ is None else environ
+    chosen = path or environ.get(CONFIG_ENV)
+    if not chosen:
+        return config_from_dict({}, environ=environ)
+    file = Path(chosen).expanduser()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {file} does not exist (from {'--config' if path else CONFIG_ENV}).") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {file} cannot be read: {exc.strerror}.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {file} is not valid TOML: {exc}.") from None
+    return config_from_dict(data, environ=environ, origin=f"config file {file}")

@@ -1,0 +1,248 @@
+"""Platform-neutral domain types shared by the core, the adapters and storage.
+
+All are frozen dataclasses: the core passes values around, storage maps them to rows,
+adapters render them. Nothing here knows about Discord, Slack or SQL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from enum import Enum
+
+from bot.errors import UsageError
+
+
+class Source(str, Enum):
+    """Where a paper was seen."""
+
+    HUGGINGFACE = "huggingface"
+    ARXIV = "arxiv"
+    SAMPLE = "sample"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper, whichever sources saw it and whichever version they saw.
+
+    ``arxiv_id`` is canonical (no version suffix); ``version`` is the newest seen.
+    ``announced_on`` is the day the paper appeared in a daily listing (HF daily
+    papers' ``submittedOnDailyAt`` or arXiv's announce day): digests are per that day.
+    """
+
+    arxiv_id: str
+    title: str
+    abstract: str = ""
+    version: int | None = None
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    announced_on: date | None = None
+    thumbnail_url: str | None = None
+    upvotes: int | None = None
+    num_comments: int | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: tuple[str, ...] = ()
+    sources: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def abs_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.arxiv_id}"
+
+    @property
+    def hf_url(self) -> str | None:
+        """The Hugging Face paper page; only old-style-free ids have one."""
+        return f"https://huggingface.co/papers/{self.arxiv_id}" if "/" not in self.arxiv_id else None
+
+    @property
+    def primary_category(self) -> str | None:
+        return self.categories[0] if self.categories else None
+
+
+def merge_papers(old: Paper, new: Paper) -> Paper:
+    """Merge two sightings of one paper into one.
+
+    Rules: HF owns popularity (upvotes, comments, GitHub, AI summary); arXiv owns
+    categories; the newest version's title/abstract win; everything else keeps the
+    first non-empty value; ``sources`` is the union; ``announced_on`` the earliest day.
+    """
+    if old.arxiv_id != new.arxiv_id:
+        raise ValueError(f"cannot merge {old.arxiv_id} with {new.arxiv_id}")
+    newer = new if (new.version or 0) >= (old.version or 0) else old
+    other = old if newer is new else new
+    hf = new if Source.HUGGINGFACE.value in new.sources else old
+    not_hf = old if hf is new else new
+    arxiv = new if Source.ARXIV.value in new.sources else old
+    not_arxiv = old if arxiv is new else new
+
+    def first(*values):  # first non-empty value
+        for value in values:
+            if value not in (None, "", ()):
+                return value
+        return values[-1]
+
+    days = [d for d in (old.announced_on, new.announced_on) if d is not None]
+    return Paper(
+        arxiv_id=old.arxiv_id,
+        title=first(newer.title, other.title),
+        abstract=first(newer.abstract, other.abstract),
+        version=first(newer.version, other.version),
+        authors=first(newer.authors, other.authors),
+        categories=first(arxiv.categories, not_arxiv.categories),
+        published_at=first(old.published_at, new.published_at),
+        updated_at=max((d for d in (old.updated_at, new.updated_at) if d), default=None),
+        announced_on=min(days) if days else None,
+        thumbnail_url=first(hf.thumbnail_url, not_hf.thumbnail_url),
+        upvotes=first(hf.upvotes, not_hf.upvotes),
+        num_comments=first(hf.num_comments, not_hf.num_comments),
+        github_repo=first(hf.github_repo, not_hf.github_repo),
+        github_stars=first(hf.github_stars, not_hf.github_stars),
+        project_page=first(hf.project_page, not_hf.project_page),
+        ai_summary=first(hf.ai_summary, not_hf.ai_summary),
+        ai_keywords=first(hf.ai_keywords, not_hf.ai_keywords),
+        sources=old.sources | new.sources,
+    )
+
+
+def dedupe_papers(papers: list[Paper]) -> list[Paper]:
+    """Collapse sightings of the same paper (any source, any version), keeping first-seen order."""
+    merged: dict[str, Paper] = {}
+    for paper in papers:
+        merged[paper.arxiv_id] = merge_papers(merged[paper.arxiv_id], paper) if paper.arxiv_id in merged else paper
+    return list(merged.values())
+
+
+class Platform(str, Enum):
+    DISCORD = "discord"
+    SLACK = "slack"
+    CONSOLE = "console"
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    """Where to post: enough for storage to save and an adapter to rebuild the channel.
+
+    ``workspace`` is the Slack team id or Discord guild id (``"dm"`` for direct messages).
+    ``key`` round-trips through :meth:`parse`.
+    """
+
+    platform: str
+    workspace: str
+    channel: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.workspace}:{self.channel}"
+
+    @classmethod
+    def parse(cls, key: str) -> ChannelRef:
+        parts = key.split(":", 2)
+        if len(parts) != 3 or not all(parts):
+            raise UsageError(f"'{key}' is not a channel reference; expected platform:workspace:channel")
+        return cls(*parts)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A channel's standing order for a daily digest at a local time."""
+
+    channel: ChannelRef
+    post_time: time
+    timezone: str
+    count: int = 5
+    created_by: str | None = None
+    created_at: datetime | None = None
+
+
+class PostKind(str, Enum):
+    SCHEDULED = "scheduled"
+    ON_DEMAND = "on_demand"
+
+
+@dataclass(frozen=True)
+class Post:
+    """One paper as the bot posted it: the platform message it lives in, and why.
+
+    A platform message may carry several papers (one Post each, distinguished by
+    ``position``); a reaction on that message is then mapped by the adapter.
+    """
+
+    channel: ChannelRef
+    message_id: str
+    arxiv_id: str
+    kind: PostKind = PostKind.ON_DEMAND
+    digest_day: date | None = None
+    position: int = 0
+    posted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A member's emoji on one posted paper."""
+
+    channel: ChannelRef
+    message_id: str
+    arxiv_id: str
+    user_id: str
+    emoji: str
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReactionEvent:
+    """What an adapter saw: someone added or removed an emoji on a message."""
+
+    channel: ChannelRef
+    message_id: str
+    user_id: str
+    emoji: str
+    added: bool
+    at: datetime | None = None
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RankedPaper:
+    """A paper in a ranking, with its score and a short human reason."""
+
+    paper: Paper
+    score: float
+    why: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A ranked list ready to render: which day (or week) it covers and a headline."""
+
+    title: str
+    items: tuple[RankedPaper, ...]
+    day: date | None = None
+    week: str | None = None
+    note: str | None = None
+
+    def with_items(self, items: tuple[RankedPaper, ...]) -> Digest:
+        return replace(self, items=items)
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asked, where, and what the platform says they may do there.
+
+    Adapters fill ``can_manage_channel`` from the platform's own rules (Discord's
+    Manage Channels, Slack admins/channel creator); the core enforces it.
+    """
+
+    channel: ChannelRef
+    user_id: str
+    can_manage_channel: bool = False
+    display_name: str | None = None

@@ -1,0 +1,108 @@
+"""The contracts the core needs from the outside world, as Protocols.
+
+storage implements :class:`Store`; ``bot.sources`` implement :class:`PaperSource`;
+adapters call the use cases and never the store directly.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription
+
+
+class PaperSource(Protocol):
+    """Anything that yields papers for a day (HF daily papers, arXiv listings, a local sample)."""
+
+    name: str
+
+    async def fetch_day(self, day: date) -> list[Paper]:
+        """Papers announced on ``day``. An empty list is a normal answer (weekends)."""
+        ...
+
+
+class Store(Protocol):
+    """Persistence for papers, subscriptions, posts and reactions.
+
+    Every method is its own transaction. Implementations must return domain objects,
+    never ORM rows, and must behave identically on SQLite and PostgreSQL.
+    """
+
+    # papers
+    async def upsert_papers(self, papers: Iterable[Paper]) -> int:
+        """Insert or merge (see ``bot.domain.merge_papers``); return how many were new."""
+        ...
+
+    async def get_paper(self, arxiv_id: str) -> Paper | None: ...
+
+    async def papers_announced_between(self, start: date, end: date) -> list[Paper]:
+        """Papers with ``start <= announced_on <= end``."""
+        ...
+
+    async def latest_announced_day(self, on_or_before: date | None = None) -> date | None:
+        """The newest day that has papers (optionally not after ``on_or_before``)."""
+        ...
+
+    async def count_papers(self) -> int: ...
+
+    # subscriptions
+    async def save_subscription(self, subscription: Subscription) -> None:
+        """Create or replace the channel's subscription."""
+        ...
+
+    async def get_subscription(self, channel: ChannelRef) -> Subscription | None: ...
+
+    async def delete_subscription(self, channel: ChannelRef) -> bool:
+        """Return False when there was none."""
+        ...
+
+    async def list_subscriptions(self) -> list[Subscription]: ...
+
+    # posts
+    async def record_posts(self, posts: Sequence[Post]) -> None:
+        """Remember which message carries which paper (idempotent)."""
+        ...
+
+    async def posts_for_message(self, channel: ChannelRef, message_id: str) -> list[Post]:
+        """The papers carried by one message, by position."""
+        ...
+
+    async def posted_paper_ids(self, channel: ChannelRef) -> set[str]:
+        """Every paper ever posted to ``channel`` (any kind)."""
+        ...
+
+    async def recent_posts(self, channel: ChannelRef, limit: int = 20) -> list[Post]:
+        """Newest first."""
+        ...
+
+    async def next_message_number(self, channel: ChannelRef) -> int:
+        """1 + the highest numeric message id in ``channel`` (for the console's numbered posts)."""
+        ...
+
+    # reactions
+    async def add_reaction(self, reaction: Reaction) -> bool:
+        """Store it; return False when the same (channel, message, paper, user, emoji) exists."""
+        ...
+
+    async def remove_reaction(
+        self, channel: ChannelRef, message_id: str, user_id: str, emoji: str
+    ) -> int:
+        """Remove that user's emoji from every paper of that message; return rows removed."""
+        ...
+
+    async def reactions_for_channel(self, channel: ChannelRef) -> list[Reaction]: ...
+
+    async def reactions_for_message(self, channel: ChannelRef, message_id: str) -> list[Reaction]: ...
+
+    async def seen_event(self, event_id: str, at: datetime) -> bool:
+        """Remember a platform event id; return True when it had been seen before (retry)."""
+        ...
+
+
+class PaperResolver(Protocol):
+    """Looks up one paper by canonical arXiv id at a source (HF paper API, arXiv API)."""
+
+    name: str
+
+    async def resolve(self, arxiv_id: str) -> Paper | None: ...

@@ -1,0 +1,1 @@
+"""Ranking: pure functions from papers (and, later, profiles) to ordered lists with a "why"."""

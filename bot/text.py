@@ -1,0 +1,55 @@
+"""Cleaning of untrusted text (titles, abstracts, author names) shared by every surface.
+
+Platform-specific neutralisation (Discord mentions, Slack ``<!channel>``) lives in the
+adapters; this module removes what is dangerous everywhere: control characters
+(terminal escape sequences), zero-width characters, and runs of whitespace.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def clean_text(text: str | None) -> str:
+    """Normalise Unicode, drop control/bidi/zero-width characters, collapse whitespace."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL_RE.sub(" ", text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters at a word boundary, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def first_sentences(text: str, limit: int) -> str:
+    """The leading sentences of ``text`` that fit in ``limit`` characters (at least one, shortened)."""
+    sentences = re.split(r"(?<=[.!?])\s+", clean_text(text))
+    out = ""
+    for sentence in sentences:
+        candidate = f"{out} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or shorten(sentences[0] if sentences else "", limit)
+
+
+def format_authors(authors: tuple[str, ...] | list[str], limit: int = 3) -> str:
+    """'A, B, C et al. (+12)' — short enough for a digest line."""
+    names = [clean_text(a) for a in authors if clean_text(a)]
+    if not names:
+        return "unknown authors"
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} et al. (+{len(names) - limit})"

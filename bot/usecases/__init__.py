@@ -1,0 +1,1 @@
+"""The use cases behind every command and event; platform-neutral and store-agnostic."""

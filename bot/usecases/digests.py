@@ -1,0 +1,95 @@
+"""Today's and this week's top papers for a channel.
+
+"Today" is the latest day that has papers (arXiv and HF are quiet on weekends), and the
+digest names that day. A scheduled digest never repeats a paper already posted to the
+channel; an on-demand one shows exactly what was asked.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.clock import Clock, utc_now
+from bot.commands import parse_week
+from bot.domain import ChannelRef, Digest
+from bot.errors import NotFoundError
+from bot.ports import Store
+from bot.ranking.trending import rank_trending
+
+DEFAULT_COUNT = 5
+
+
+def describe_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def week_bounds(week: str) -> tuple[date, date]:
+    year, number = week.split("-W")
+    monday = date.fromisocalendar(int(year), int(number), 1)
+    return monday, monday + timedelta(days=6)
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+class DigestUseCases:
+    def __init__(self, store: Store, *, clock: Clock = utc_now, default_count: int = DEFAULT_COUNT) -> None:
+        self._store = store
+        self._clock = clock
+        self._default_count = default_count
+
+    async def _latest_day(self) -> date:
+        day = await self._store.latest_announced_day(on_or_before=self._clock().date())
+        if day is None:
+            raise NotFoundError("No papers are stored yet. Fetch some first (`paperbot fetch`).")
+        return day
+
+    async def today(
+        self,
+        channel: ChannelRef | None,
+        *,
+        count: int | None = None,
+        day: date | None = None,
+        scheduled: bool = False,
+    ) -> Digest:
+        """Top ``count`` papers of ``day`` (default: latest day with papers).
+
+        With ``scheduled`` the papers already posted to ``channel`` are left out, so a day
+        whose papers all went out yields an empty digest instead of repeats.
+        """
+        count = count or self._default_count
+        latest = await self._latest_day()
+        target = day or latest
+        papers = await self._store.papers_announced_between(target, target)
+        if day is not None and not papers:
+            raise NotFoundError(
+                f"No papers are stored for {describe_day(day)}. The latest day with papers is {describe_day(latest)}."
+            )
+        if scheduled and channel is not None:
+            posted = await self._store.posted_paper_ids(channel)
+            papers = [p for p in papers if p.arxiv_id not in posted]
+        ranked = rank_trending(papers, target)[:count]
+        note = None
+        if not ranked:
+            note = f"No new papers since the last digest (latest day with papers: {describe_day(target)})."
+        elif target != self._clock().date():
+            note = "Latest day with papers." if day is None else None
+        return Digest(title=f"Top {len(ranked)} papers of {describe_day(target)}", items=tuple(ranked), day=target, note=note)
+
+    async def week(self, *, count: int | None = None, week: str | None = None) -> Digest:
+        """Top papers of an ISO week, ranked with recency decay as of the week's last day with papers."""
+        count = count or self._default_count
+        latest = await self._latest_day()
+        week = parse_week(week) if week else iso_week(latest)
+        start, end = week_bounds(week)
+        papers = await self._store.papers_announced_between(start, end)
+        if not papers:
+            raise NotFoundError(f"No papers are stored for week {week} ({describe_day(start)} – {describe_day(end)}).")
+        reference = max(p.announced_on for p in papers if p.announced_on) if papers else end
+        ranked = rank_trending(papers, reference)[:count]
+        return Digest(
+            title=f"Top {len(ranked)} papers of week {week} ({describe_day(start)} – {describe_day(end)})",
+            items=tuple(ranked),
+            week=week,
+        )

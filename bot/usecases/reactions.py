@@ -1,0 +1,64 @@
+"""Reactions on the bot's posts become stored signals; removing one removes it.
+
+A reaction on a message the bot did not post is ignored. Platform retries carrying an
+``event_id`` already seen are dropped, and the store itself is idempotent, so a
+duplicate event never counts twice.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.clock import Clock, utc_now
+from bot.domain import Post, Reaction, ReactionEvent
+from bot.emoji import normalise_emoji
+from bot.ports import Store
+
+_log = logging.getLogger(__name__)
+
+
+class ReactionOutcome(str, Enum):
+    STORED = "stored"
+    REMOVED = "removed"
+    DUPLICATE = "duplicate"
+    NOT_OUR_POST = "not_our_post"
+    NOTHING_TO_REMOVE = "nothing_to_remove"
+
+
+@dataclass(frozen=True)
+class ReactionResult:
+    outcome: ReactionOutcome
+    posts: tuple[Post, ...] = ()
+    emoji: str = ""
+
+
+class ReactionUseCases:
+    def __init__(self, store: Store, *, clock: Clock = utc_now) -> None:
+        self._store = store
+        self._clock = clock
+
+    async def record(self, event: ReactionEvent) -> ReactionResult:
+        emoji = normalise_emoji(event.emoji)
+        if event.event_id and await self._store.seen_event(event.event_id, event.at or self._clock()):
+            _log.debug("duplicate reaction event %s dropped", event.event_id)
+            return ReactionResult(ReactionOutcome.DUPLICATE, emoji=emoji)
+        posts = await self._store.posts_for_message(event.channel, event.message_id)
+        if not posts:
+            return ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
+        if not event.added:
+            removed = await self._store.remove_reaction(event.channel, event.message_id, event.user_id, emoji)
+            outcome = ReactionOutcome.REMOVED if removed else ReactionOutcome.NOTHING_TO_REMOVE
+            return ReactionResult(outcome, tuple(posts), emoji)
+        stored = False
+        for post in posts:
+            reaction = Reaction(
+                channel=event.channel,
+                message_id=event.message_id,
+                arxiv_id=post.arxiv_id,
+                user_id=event.user_id,
+                emoji=emoji,
+                created_at=event.at or self._clock(),
+            )
+            stored = await self._store.add_reaction(reaction) or stored
+        return ReactionResult(ReactionOutcome.STORED if stored else ReactionOutcome.DUPLICATE, tuple(posts), emoji)

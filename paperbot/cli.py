@@ -1,0 +1,103 @@
+"""`paperbot …`: demo, fetch, digest, db upgrade, run.
+
+Every command reads the same configuration (``--config`` or ``$PAPERBOT_CONFIG``) and
+turns any PaperbotError into one readable line and a non-zero exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.commands import parse_day, parse_week
+from bot.config import Config, load_config
+from bot.errors import PaperbotError, UsageError
+from paperbot.logs import setup_logging
+
+_log = logging.getLogger("paperbot")
+
+
+def _month(text: str) -> str:
+    import re
+
+    if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month: use YYYY-MM, e.g. 2025-11")
+    return text
+
+
+def _arg(parser):
+    """Wrap a core parser so argparse reports its UsageError text."""
+
+    def convert(text: str):
+        try:
+            return parser(text)
+        except UsageError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = parser.__name__
+    return convert
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="paperbot", description="The research-paper bot for Discord and Slack.")
+    parser.add_argument("--config", help="TOML config file (default: $PAPERBOT_CONFIG, else built-in defaults)")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="overrides logging.level")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="try the bot in this terminal: no tokens, no network")
+    demo.add_argument("--sample", help="a JSON file or folder in the HF daily-papers format (default: the bundled sample)")
+    demo.add_argument("--db", help="database URL for the demo (default: demo.sqlite3 in the user data directory)")
+
+    fetch = commands.add_parser("fetch", help="fetch papers from the sources into the store")
+    when = fetch.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_arg(parse_day), help="YYYY-MM-DD (default: today, UTC)")
+    when.add_argument("--week", type=_arg(parse_week), help="ISO week YYYY-Www (Hugging Face only)")
+    when.add_argument("--month", type=_month, help="YYYY-MM (Hugging Face only)")
+    fetch.add_argument("--source", choices=["hf", "arxiv", "all"], default="all")
+
+    digest = commands.add_parser("digest", help="print the top papers of a day as a table")
+    digest.add_argument("--date", type=_arg(parse_day), help="YYYY-MM-DD (default: the latest day with papers)")
+    digest.add_argument("--count", type=int, default=None, help="how many papers (default: digest.count)")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply the schema migrations (also done on every start)")
+
+    commands.add_parser("run", help="run the bot on every platform that has credentials in the config")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except PaperbotError as exc:
+        print(f"paperbot: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(args.log_level or config.logging.level if args.command != "demo" else (args.log_level or "WARNING"))
+    try:
+        return asyncio.run(_dispatch(args, config))
+    except PaperbotError as exc:
+        print(f"paperbot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace, config: Config) -> int:
+    from paperbot import commands
+
+    match args.command:
+        case "demo":
+            return await commands.demo(config, sample=args.sample, db_url=args.db)
+        case "fetch":
+            return await commands.fetch(config, day=args.date, week=args.week, month=args.month, source=args.source)
+        case "digest":
+            return await commands.digest(config, day=args.date, count=args.count)
+        case "db":
+            return await commands.db_upgrade(config)
+        case "run":
+            return await commands.run(config)
+    raise AssertionError(args.command)

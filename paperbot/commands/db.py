@@ -1,0 +1,13 @@
+"""`paperbot db upgrade`: apply migrations explicitly (start-up does it too)."""
+from __future__ import annotations
+
+from bot.config import Config
+from paperbot.compose import database_url, redact
+from storage.migrate import upgrade
+
+
+async def db_upgrade(config: Config) -> int:
+    url = database_url(config)
+    await upgrade(url)
+    print(f"Database at {redact(url)} is at the latest schema.")
+    return 0

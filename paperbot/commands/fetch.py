@@ -1,0 +1,54 @@
+"""`paperbot fetch`: pull papers from Hugging Face and/or arXiv into the store."""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timezone
+
+from bot.config import Config
+from bot.domain import Paper
+from bot.errors import SourceError, UsageError
+from bot.usecases.ingest import store_papers
+from paperbot.compose import database_url, open_sources, open_store
+
+_log = logging.getLogger(__name__)
+
+
+async def fetch(
+    config: Config,
+    *,
+    day: date | None = None,
+    week: str | None = None,
+    month: str | None = None,
+    source: str = "all",
+) -> int:
+    if (week or month) and source == "arxiv":
+        raise UsageError("--week and --month are Hugging Face listings; arXiv's feed has only the current day. Use --source hf.")
+    day = day or (None if week or month else datetime.now(timezone.utc).date())
+    papers: list[Paper] = []
+    failures: list[str] = []
+    async with open_sources(config) as sources:
+        if source in ("hf", "all") and sources.huggingface is not None:
+            try:
+                if week:
+                    papers += await sources.huggingface.fetch_week(week)
+                elif month:
+                    papers += await sources.huggingface.fetch_month(month)
+                else:
+                    papers += await sources.huggingface.fetch_day(day)
+            except SourceError as exc:
+                _log.error("Hugging Face: %s", exc)
+                failures.append("huggingface")
+        if source in ("arxiv", "all") and sources.arxiv is not None and day is not None:
+            try:
+                papers += await sources.arxiv.fetch_day(day)
+            except SourceError as exc:
+                _log.error("arXiv: %s", exc)
+                failures.append("arxiv")
+    async with open_store(database_url(config)) as store:
+        report = await store_papers(store, papers)
+    what = week or month or day.isoformat()
+    print(f"Fetched {report.fetched} papers for {what}: {report.new} new, {report.fetched - report.new} updated.")
+    if failures:
+        print(f"Failed sources: {', '.join(failures)} (see the log above).")
+        return 1
+    return 0

@@ -1,0 +1,58 @@
+"""`paperbot run`: start every platform that has credentials, plus the periodic fetch.
+
+With no platform configured it explains what to configure, and how to try the bot
+without any (`paperbot demo`).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+
+from bot.config import Config
+from bot.usecases.ingest import ingest_day
+from paperbot.compose import build_bot, database_url, open_sources, open_store
+
+_log = logging.getLogger(__name__)
+
+NOTHING_CONFIGURED = """\
+paperbot run: no chat platform is configured, so there is nothing to run.
+
+Configure at least one in your config file (see config.example.toml) or the environment:
+  Discord: [discord] token = "…"              or PAPERBOT_DISCORD_TOKEN
+  Slack:   [slack] bot_token = "xoxb-…" and app_token = "xapp-…" (Socket Mode)
+           or PAPERBOT_SLACK_BOT_TOKEN / PAPERBOT_SLACK_APP_TOKEN
+Then: paperbot --config your-config.toml run
+
+To try the bot without any token or network: paperbot demo
+"""
+
+FETCH_INTERVAL_SECONDS = 3600
+
+
+async def fetch_forever(store, sources, *, interval: float = FETCH_INTERVAL_SECONDS) -> None:
+    """Fetch today's papers from every source now and then every ``interval`` seconds."""
+    while True:
+        day = datetime.now(timezone.utc).date()
+        report = await ingest_day(store, sources.day_sources, day)
+        _log.info("fetched %d papers for %s (%d new)", report.fetched, day, report.new)
+        await asyncio.sleep(interval)
+
+
+async def run(config: Config) -> int:
+    if not (config.discord_enabled or config.slack_enabled):
+        print(NOTHING_CONFIGURED)
+        return 2
+    async with open_store(database_url(config)) as store, open_sources(config) as sources:
+        bot = build_bot(config, store, resolvers=sources.resolvers)
+        tasks = [asyncio.create_task(fetch_forever(store, sources), name="fetch")]
+        from paperbot import platforms
+
+        tasks += platforms.start_all(config, bot)
+        _log.info("paperbot is running: %s", ", ".join(t.get_name() for t in tasks))
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in pending:
+            task.cancel()
+        for task in done:
+            task.result()
+    return 0

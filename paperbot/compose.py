@@ -1,0 +1,108 @@
+"""Wiring: configuration → store, sources, core. Used by every CLI command and by tests.
+
+Tests build the bot through these same functions (with base URLs pointing at local
+fake servers), so what is tested is what `paperbot run` runs.
+"""
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from bot.app import PaperBot
+from bot.clock import Clock, utc_now
+from bot.config import Config
+from bot.ports import PaperResolver, PaperSource
+from bot.sources.arxiv import ArxivClient
+from bot.sources.huggingface import HuggingFaceClient
+from storage.database import default_database_url
+from storage.migrate import upgrade
+from storage.store import SqlStore
+
+_log = logging.getLogger(__name__)
+
+
+def database_url(config: Config, override: str | None = None) -> str:
+    """The configured URL (default: SQLite in the user data dir), with the password from env/secret."""
+    url = override or config.database.url or default_database_url()
+    password = config.database.password.get_secret_value() if config.database.password else None
+    if password:
+        parts = urlsplit(url)
+        if parts.username and "@" in parts.netloc and ":" not in parts.netloc.split("@")[0]:
+            userinfo, host = parts.netloc.split("@", 1)
+            url = urlunsplit(parts._replace(netloc=f"{userinfo}:{quote(password, safe='')}@{host}"))
+    return url
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
+    return url
+
+
+@asynccontextmanager
+async def open_store(url: str) -> AsyncIterator[SqlStore]:
+    """Apply migrations, then open the store; closes it on exit."""
+    _log.info("database: %s", redact(url))
+    await upgrade(url)
+    store = SqlStore.connect(url)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@dataclass
+class Sources:
+    """The live sources built from config; ``day_sources`` feed digests, ``resolvers`` look up ids."""
+
+    day_sources: list[PaperSource] = field(default_factory=list)
+    resolvers: list[PaperResolver] = field(default_factory=list)
+    huggingface: HuggingFaceClient | None = None
+    arxiv: ArxivClient | None = None
+
+
+@asynccontextmanager
+async def open_sources(config: Config) -> AsyncIterator[Sources]:
+    async with AsyncExitStack() as stack:
+        sources = Sources()
+        hf_cfg, ax_cfg = config.sources.huggingface, config.sources.arxiv
+        if hf_cfg.enabled:
+            sources.huggingface = await stack.enter_async_context(
+                HuggingFaceClient(
+                    base_url=hf_cfg.base_url,
+                    timeout=hf_cfg.timeout_seconds,
+                    max_retries=hf_cfg.max_retries,
+                    sort=hf_cfg.sort,
+                )
+            )
+            sources.day_sources.append(sources.huggingface)
+            sources.resolvers.append(sources.huggingface)
+        if ax_cfg.enabled:
+            sources.arxiv = await stack.enter_async_context(
+                ArxivClient(
+                    rss_base_url=ax_cfg.rss_base_url,
+                    api_base_url=ax_cfg.api_base_url,
+                    categories=ax_cfg.categories,
+                    min_interval=ax_cfg.min_interval_seconds,
+                    timeout=ax_cfg.timeout_seconds,
+                    max_retries=ax_cfg.max_retries,
+                )
+            )
+            sources.day_sources.append(sources.arxiv)
+            sources.resolvers.append(sources.arxiv)
+        yield sources
+
+
+def build_bot(config: Config, store: SqlStore, *, resolvers: list[PaperResolver] | None = None, clock: Clock = utc_now) -> PaperBot:
+    return PaperBot(store, resolvers=resolvers or [], clock=clock, default_count=config.digest.count)
+
+
+def bundled_sample() -> Path:
+    """The demo's offline sample: a few real days of HF daily papers shipped in the package."""
+    return Path(str(resources.files("bot") / "data" / "sample"))

@@ -1,0 +1,62 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import config_from_dict, load_config
+from bot.errors import ConfigError
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
+
+
+def test_no_file_means_defaults() -> None:
+    config = load_config(None, environ={})
+    assert config.digest.count == 5 and config.database.url == ""
+    assert not config.discord_enabled and not config.slack_enabled
+
+
+def test_the_example_config_is_valid_and_documents_every_key() -> None:
+    config = load_config(EXAMPLE, environ={})
+    text = EXAMPLE.read_text()
+    for section, model in config:
+        assert f"[{section}]" in text or f"[{section}." in text, section
+        for key in type(model).model_fields:
+            if key not in ("huggingface", "arxiv"):
+                assert f"{key} =" in text or f"# {key} =" in text, f"{section}.{key} undocumented"
+
+
+def test_errors_name_the_key_and_what_is_accepted(tmp_path: Path) -> None:
+    file = tmp_path / "c.toml"
+    file.write_text('[digest]\ncount = 99\ncolour = "red"\n[slack]\nmode = "carrier-pigeon"\n[sources.arxiv]\nmin_interval_seconds = "soon"\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(file, environ={})
+    message = str(err.value)
+    assert str(file) in message
+    assert "digest.count: Input should be less than or equal to 25 (got 99)" in message
+    assert "digest.colour: unknown key" in message
+    assert "slack.mode: Input should be 'socket' or 'http'" in message
+    assert "sources.arxiv.min_interval_seconds" in message
+
+
+def test_missing_file_and_bad_toml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.toml", environ={})
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[digest\ncount = 1")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(bad, environ={})
+
+
+def test_config_path_from_environment(tmp_path: Path) -> None:
+    file = tmp_path / "c.toml"
+    file.write_text("[digest]\ncount = 7\n")
+    assert load_config(None, environ={"PAPERBOT_CONFIG": str(file)}).digest.count == 7
+
+
+def test_secrets_from_environment_win() -> None:
+    config = config_from_dict(
+        {"slack": {"bot_token": "from-file"}},
+        environ={"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-env", "PAPERBOT_DISCORD_TOKEN": "d", "PAPERBOT_DATABASE_URL": "sqlite:///x.db"},
+    )
+    assert config.slack.bot_token.get_secret_value() == "xoxb-env"
+    assert config.discord_enabled and config.database.url == "sqlite:///x.db"
+    assert "xoxb-env" not in repr(config)
