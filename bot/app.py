@@ -11,20 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.clock import Clock, utc_now
-from bot.commands import (
-    Command,
-    HelpCommand,
-    PaperCommand,
-    SubscribeCommand,
-    TodayCommand,
-    UnsubscribeCommand,
-    WeekCommand,
-    help_text,
-    parse_command,
-)
+from bot.commands import Command, parse_command
 from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester
 from bot.ports import PaperResolver, Store
-from bot.replies import DigestReply, PaperReply, Reply, TextReply
+from bot.replies import Reply
 from bot.usecases.digests import DigestUseCases
 from bot.usecases.papers import PaperLookup
 from bot.usecases.reactions import ReactionResult, ReactionUseCases
@@ -62,23 +52,7 @@ class PaperBot:
         """Run one `/papers …` command. Raises PaperbotError subclasses for the adapter to word."""
         if isinstance(command, str):
             command = parse_command(command)
-        match command:
-            case HelpCommand():
-                return TextReply(help_text(), ephemeral=True)
-            case TodayCommand(count=count, day=day):
-                return DigestReply(await self.digests.today(requester.channel, count=count, day=day))
-            case WeekCommand(count=count, week=week):
-                return DigestReply(await self.digests.week(count=count, week=week))
-            case PaperCommand(paper=paper_id):
-                return PaperReply(await self.papers.get(paper_id))
-            case SubscribeCommand(post_time=post_time, timezone=tz, count=count):
-                sub, created = await self.subscriptions.subscribe(requester, post_time=post_time, timezone=tz, count=count)
-                verb = "Subscribed" if created else "Updated the subscription:"
-                return TextReply(f"{verb} this channel gets the top {sub.count} papers every day at {sub.post_time:%H:%M} {sub.timezone}.")
-            case UnsubscribeCommand():
-                removed = await self.subscriptions.unsubscribe(requester)
-                return TextReply("Unsubscribed: no more daily digests here." if removed else "This channel was not subscribed.")
-        raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover - exhaustive match
+        return await command.execute(self, requester)
 
     async def record_posted(
         self,

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from bot.commands import MAX_COUNT
+from bot.commands.args import MAX_COUNT
 from bot.errors import ConfigError
 
 CONFIG_ENV = "PAPERBOT_CONFIG"

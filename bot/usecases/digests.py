@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.clock import Clock, utc_now
-from bot.commands import parse_week
+from bot.commands.args import parse_week
 from bot.domain import ChannelRef, Digest
 from bot.errors import NotFoundError
 from bot.ports import Store

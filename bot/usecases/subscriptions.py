@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import time
 
 from bot.clock import Clock, utc_now
-from bot.commands import MAX_COUNT
+from bot.commands.args import MAX_COUNT
 from bot.domain import Requester, Subscription
 from bot.errors import PermissionDeniedError, UsageError
 from bot.ports import Store
