@@ -1,0 +1,262 @@
+"""One careful HTTP GET for every paper source: timeouts, retries, Retry-After, throttling.
+
+Public APIs ask to be treated gently (arXiv: one request per 3 s over one connection,
+for the API and the RSS feed together), and they fail transiently (429, 5xx, resets).
+Sources share an :class:`HttpFetcher` so one throttle covers all their requests, and
+they all report failures the same way: a :class:`HttpError` naming the URL and the cause.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import aiohttp
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from bot.errors import SourceError
+
+_log = logging.getLogger(__name__)
+
+USER_AGENT = "paperbot/0.1 (self-hosted research-paper bot; aiohttp)"
+Sleep = Callable[[float], Awaitable[Any]]
+Clock = Callable[[], float]
+
+
+class HttpError(SourceError):
+    """A request that did not give a usable answer; ``status`` is None when no response came."""
+
+    def __init__(self, message: str, *, url: str, status: int | None = None, body: bytes = b"", attempts: int = 1) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+        self.body = body
+        self.attempts = attempts
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """A fully read response: sources parse bodies after the connection is released."""
+
+    url: str
+    status: int
+    reason: str
+    body: bytes
+    headers: CIMultiDictProxy[str] = field(default_factory=lambda: CIMultiDictProxy(CIMultiDict()))
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body as JSON, or a SourceError naming the URL (an HTML error page is common)."""
+        try:
+            return json.loads(self.body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise HttpError(
+                f"{self.url} did not answer JSON ({exc}); it began with {_snippet(self.body)!r}",
+                url=self.url,
+                status=self.status,
+                body=self.body,
+            ) from None
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if unusable."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def _snippet(body: bytes, limit: int = 200) -> str:
+    text = " ".join(body[: limit * 2].decode("utf-8", errors="replace").split())
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _retryable(status: int) -> bool:
+    return status == 429 or status >= 500
+
+
+def _describe_exception(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, asyncio.TimeoutError):
+        return f"no answer within {timeout:g} s"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return f"cannot connect ({exc.os_error or exc})"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class HttpFetcher:
+    """A polite GET with retries; share one instance between sources that share a rate limit.
+
+    - ``max_retries`` extra attempts after the first, on 429, 5xx, connection errors and timeouts;
+      other 4xx are returned to the caller as :class:`HttpError` at once (retrying cannot help).
+    - Waits ``backoff_base * 2**n`` (at most ``backoff_max``) between attempts, or what the
+      server's ``Retry-After`` says (at most ``max_retry_after``). A Retry-After holds back
+      every request of this fetcher, not just the one that got it.
+    - ``min_interval``: seconds from the end of one request to the start of the next.
+      With ``max_connections=1`` requests never overlap, which is what arXiv asks for.
+    - ``session``: an aiohttp session to use (not closed by :meth:`close`); otherwise one is
+      made on first use with a connector limited to ``max_connections``.
+    - ``sleep`` and ``clock`` are injectable so tests of backoff need not wait.
+    """
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 4,
+        backoff_base: float = 1.0,
+        backoff_max: float = 30.0,
+        max_retry_after: float = 120.0,
+        min_interval: float = 0.0,
+        max_connections: int | None = None,
+        user_agent: str = USER_AGENT,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        if timeout <= 0 or max_retries < 0 or min_interval < 0 or (max_connections is not None and max_connections < 1):
+            raise ValueError("timeout must be > 0, max_retries and min_interval >= 0, max_connections >= 1")
+        self._session = session
+        self._owns_session = session is None
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._backoff_base = backoff_base
+        self._backoff_max = backoff_max
+        self._max_retry_after = max_retry_after
+        self._min_interval = min_interval
+        self._max_connections = max_connections
+        self._user_agent = user_agent
+        self._sleep = sleep
+        self._clock = clock
+        self._slots = asyncio.Semaphore(max_connections) if max_connections else None
+        self._gate = asyncio.Lock()
+        self._last_done: float | None = None
+        self._not_before = 0.0
+
+    @property
+    def min_interval(self) -> float:
+        return self._min_interval
+
+    async def __aenter__(self) -> HttpFetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the session if this fetcher made it; a session passed in belongs to the caller."""
+        if self._owns_session and self._session is not None and not self._session.closed:
+            await self._session.close()
+        if self._owns_session:
+            self._session = None
+
+    async def get(
+        self, url: str, *, params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
+    ) -> HttpResponse:
+        """GET ``url`` and return the read response (status < 400), or raise :class:`HttpError`."""
+        shown = _show(url, params)
+        attempts = self._max_retries + 1
+        problem = ""
+        status: int | None = None
+        body = b""
+        for attempt in range(attempts):
+            retry_after: float | None = None
+            try:
+                response = await self._attempt(url, params, headers)
+            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, asyncio.TimeoutError) as exc:
+                problem, status, body = _describe_exception(exc, self._timeout), None, b""
+            except aiohttp.ClientError as exc:  # e.g. an invalid URL: retrying cannot help
+                raise HttpError(f"GET {shown} failed: {_describe_exception(exc, self._timeout)}", url=shown) from None
+            else:
+                if response.status < 400:
+                    return response
+                status, body = response.status, response.body
+                if not _retryable(response.status):
+                    detail = _snippet(response.body)
+                    raise HttpError(
+                        f"GET {shown} answered HTTP {response.status} {response.reason}" + (f": {detail}" if detail else ""),
+                        url=shown,
+                        status=response.status,
+                        body=response.body,
+                        attempts=attempt + 1,
+                    )
+                problem = f"HTTP {response.status} {response.reason}".rstrip()
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if attempt + 1 == attempts:
+                break
+            if retry_after is not None:
+                wait = min(retry_after, self._max_retry_after)
+                self._not_before = max(self._not_before, self._clock() + wait)  # the gate waits, for everyone
+                _log.warning("GET %s: %s; retry %d/%d after %.1f s (Retry-After)", shown, problem, attempt + 1, self._max_retries, wait)
+            else:
+                wait = min(self._backoff_max, self._backoff_base * 2**attempt)
+                _log.warning("GET %s: %s; retry %d/%d in %.1f s", shown, problem, attempt + 1, self._max_retries, wait)
+                await self._sleep(wait)
+        raise HttpError(
+            f"GET {shown} failed after {attempts} attempt{'s' if attempts > 1 else ''}: {problem}",
+            url=shown,
+            status=status,
+            body=body,
+            attempts=attempts,
+        )
+
+    async def get_json(self, url: str, *, params: Mapping[str, str] | None = None) -> Any:
+        return (await self.get(url, params=params, headers={"Accept": "application/json"})).json()
+
+    async def _attempt(self, url: str, params: Mapping[str, str] | None, headers: Mapping[str, str] | None) -> HttpResponse:
+        slot = self._slots if self._slots is not None else contextlib.nullcontext()
+        async with slot:
+            await self._wait_turn()
+            try:
+                session = self._ensure_session()
+                sent = {"User-Agent": self._user_agent, **(headers or {})}
+                timeout = aiohttp.ClientTimeout(total=self._timeout)
+                _log.debug("GET %s", _show(url, params))
+                async with session.get(url, params=params, headers=sent, timeout=timeout) as resp:
+                    body = await resp.read()
+                    return HttpResponse(str(resp.url), resp.status, resp.reason or "", body, CIMultiDictProxy(CIMultiDict(resp.headers)))
+            finally:
+                self._last_done = self._clock()
+
+    async def _wait_turn(self) -> None:
+        """Sleep until ``min_interval`` after the last request and past any Retry-After."""
+        async with self._gate:
+            now = self._clock()
+            start = self._not_before
+            if self._min_interval and self._last_done is not None:
+                start = max(start, self._last_done + self._min_interval)
+            if start > now:
+                await self._sleep(start - now)
+
+    def _ensure_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            if not self._owns_session:
+                raise HttpError("the HTTP session given to this source is closed", url="")
+            connector = aiohttp.TCPConnector(limit=self._max_connections or 100)
+            self._session = aiohttp.ClientSession(connector=connector)
+        return self._session
+
+
+def _show(url: str, params: Mapping[str, str] | None) -> str:
+    """The URL as a person would type it, for messages and logs."""
+    if not params:
+        return url
+    return url + ("&" if "?" in url else "?") + "&".join(f"{k}={v}" for k, v in params.items())

@@ -1,0 +1,103 @@
+"""Engines and sessions from a database URL: which URLs are accepted, and SQLite's pragmas."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.errors import ConfigError
+
+_log = logging.getLogger(__name__)
+
+ACCEPTED = "sqlite:///path/to/file.sqlite3, sqlite+aiosqlite:///…, postgresql://…, postgres://… or postgresql+asyncpg://…"
+BUSY_TIMEOUT_MS = 5000
+
+# scheme as written → the async driver we run it with
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's data directory, so a fresh install needs no database server."""
+    folder = Path(user_data_dir("paperbot"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{folder / 'paperbot.sqlite3'}"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """The async-driver form of ``url``; raise :class:`ConfigError` naming what is accepted.
+
+    Why: configs and hosting platforms hand out ``postgres://`` and ``sqlite:///`` URLs,
+    while the store only runs on asyncpg and aiosqlite.
+    """
+    text = url.render_as_string(hide_password=False) if isinstance(url, URL) else str(url).strip()
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    driver = _DRIVERS.get(scheme)
+    if driver is None:
+        what = f"scheme '{scheme}' is not supported" if scheme else "has no scheme"
+        raise ConfigError(f"database URL {what}; accepted: {ACCEPTED}")
+    try:
+        parsed = make_url(driver + text[len(scheme):])
+    except ArgumentError as exc:
+        raise ConfigError(f"database URL is malformed ({exc}); accepted: {ACCEPTED}") from exc
+    if parsed.get_backend_name() == "postgresql" and "sslmode" in parsed.query:
+        # libpq spelling (Heroku, Render, …) → asyncpg's
+        parsed = parsed.difference_update_query(["sslmode"]).update_query_dict({"ssl": parsed.query["sslmode"]})
+    return parsed
+
+
+def create_engine(url: str | URL, *, sqlite_foreign_keys: bool = True, **kwargs: Any) -> AsyncEngine:
+    """An async engine for ``url`` (see :func:`normalise_url`), with SQLite set up for a bot.
+
+    ``sqlite_foreign_keys=False`` is for migrations: SQLite batch migrations copy and drop
+    tables, which with enforcement on would cascade deletes (checked afterwards instead).
+    """
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = create_async_engine(parsed, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys)
+    return engine
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose loaded values stay readable after commit (we map them to domain objects)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
+    """WAL (readers don't block the writer), enforced foreign keys, waiting instead of "database is locked".
+
+    SQLAlchemy also takes over BEGIN from the sqlite3 driver, which otherwise would not
+    start a transaction before SELECT or DDL; ``BEGIN IMMEDIATE`` takes the write lock up
+    front, so a read-then-write transaction waits for another writer (busy_timeout)
+    rather than failing half-way with SQLITE_BUSY.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+            cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, much faster commits
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,128 @@
+"""Schema migrations, run in code: the app calls :func:`upgrade` on every start.
+
+The Alembic configuration is built here (no ``alembic.ini``), with ``script_location``
+pointing at the ``storage/migrations`` package folder, so it works from an installed
+wheel. To write a new migration against a database at the current head::
+
+    from alembic import command
+    command.revision(alembic_config(url), "add embeddings", autogenerate=True, rev_id="0002")
+
+then check the generated file by hand (SQLite runs it in batch mode).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
+
+from storage.database import create_engine, normalise_url
+from storage.dialect import LOCK_KEYS
+from storage.models import Base
+
+_log = logging.getLogger(__name__)
+
+# A plain path, not "storage:migrations": importlib.resources trips over namespace-package
+# spellings (e.g. a stale editable install); the folder sits beside this file in a wheel too.
+SCRIPT_LOCATION = str(Path(__file__).resolve().parent / "migrations")
+
+
+def alembic_config(url: str | None = None, *, connection: Connection | None = None) -> Config:
+    """An Alembic config for our migrations; ``env.py`` uses ``connection`` if given, else ``url``.
+
+    Both travel in ``config.attributes``, not the ini options, so a ``%`` in a password is safe.
+    """
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    if url is not None:
+        config.attributes["url"] = url
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this version of paperbot."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "storage/migrations has no revisions"
+    return head
+
+
+async def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at ``url`` to ``revision`` (default: the newest); a no-op when it is there.
+
+    Runs in one transaction on a throwaway engine: on PostgreSQL under an advisory lock; on
+    SQLite with foreign-key enforcement off (batch migrations rebuild tables) and a
+    ``foreign_key_check`` before commit instead.
+    """
+    engine = create_engine(url, sqlite_foreign_keys=False, poolclass=NullPool)
+    shown = normalise_url(url).render_as_string(hide_password=True)
+    try:
+        async with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # two processes starting at once must not both migrate
+                await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEYS["migrations"]})
+            before = await connection.run_sync(_current_revision)
+            await connection.run_sync(_run_upgrade, revision)
+            if connection.dialect.name == "sqlite":
+                broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"migration left rows violating foreign keys: {broken[:5]}")
+            after = await connection.run_sync(_current_revision)
+    finally:
+        await engine.dispose()
+    if before != after:
+        _log.info("database %s migrated from %s to %s", shown, before or "empty", after)
+    else:
+        _log.debug("database %s already at %s", shown, after)
+
+
+def upgrade_sync(url: str, revision: str = "head") -> None:
+    """:func:`upgrade` for callers without an event loop (scripts, a sync CLI)."""
+    asyncio.run(upgrade(url, revision))
+
+
+async def current_revision(url: str) -> str | None:
+    """The revision the database at ``url`` is at (None before the first migration)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_current_revision)
+    finally:
+        await engine.dispose()
+
+
+async def schema_diff(url: str, metadata: MetaData | None = None) -> list[Any]:
+    """What autogenerate would change to make the database at ``url`` match ``metadata`` (models.py).
+
+    Why: the migrations are written by hand; an empty list proves they create exactly what
+    the models declare (the same comparison ``alembic check`` makes).
+    """
+    engine = create_engine(url, poolclass=NullPool)
+    target = metadata if metadata is not None else Base.metadata
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(lambda sync: compare_metadata(_context_for_compare(sync), target))
+    finally:
+        await engine.dispose()
+
+
+def _run_upgrade(connection: Connection, revision: str) -> None:
+    command.upgrade(alembic_config(connection=connection), revision)
+
+
+def _context_for_compare(connection: Connection) -> MigrationContext:
+    return MigrationContext.configure(connection, opts={"compare_type": True, "target_metadata": Base.metadata})
+
+
+def _current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()

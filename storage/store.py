@@ -1,0 +1,329 @@
+""":class:`SqlStore`: ``bot.ports.Store`` on SQLite or PostgreSQL through SQLAlchemy's asyncio API.
+
+Every public method is one transaction (``async with sessionmaker.begin()``) and returns
+domain objects built by :mod:`storage.mapping`, never ORM rows.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, utc_now
+from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription, dedupe_papers, merge_papers
+from bot.errors import NotFoundError
+from storage.database import create_engine, create_sessionmaker
+from storage.dialect import serialize, upsert_insert
+from storage.mapping import (
+    paper_values,
+    post_values,
+    reaction_values,
+    subscription_values,
+    to_paper,
+    to_post,
+    to_reaction,
+    to_subscription,
+)
+from storage.models import PaperRow, PostRow, ProcessedEventRow, ReactionRow, SubscriptionRow
+
+_log = logging.getLogger(__name__)
+
+# Ids per ``IN (…)`` when loading a batch: well under SQLite's and asyncpg's bind-parameter limits.
+READ_CHUNK = 500
+_DIGITS = re.compile(r"[0-9]+")
+_T = TypeVar("_T")
+
+_PAPERS = PaperRow.__table__
+_SUBSCRIPTIONS = SubscriptionRow.__table__
+_POSTS = PostRow.__table__
+_REACTIONS = ReactionRow.__table__
+_EVENTS = ProcessedEventRow.__table__
+
+
+class SqlStore:
+    """Persistence for papers, subscriptions, posts and reactions (implements ``bot.ports.Store``)."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        engine: AsyncEngine | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        """``engine``, when given, is disposed by :meth:`close` (the store owns it)."""
+        self._sessions = sessions
+        self._engine = engine
+        self._clock = clock
+
+    @classmethod
+    def connect(cls, url: str, *, clock: Clock = utc_now, **engine_kwargs: Any) -> SqlStore:
+        """A store on its own engine for ``url`` (any URL :func:`storage.database.normalise_url` accepts).
+
+        The schema must already be current: run :func:`storage.migrate.upgrade` first.
+        """
+        engine = create_engine(url, **engine_kwargs)
+        return cls(create_sessionmaker(engine), engine=engine, clock=clock)
+
+    @property
+    def engine(self) -> AsyncEngine | None:
+        return self._engine
+
+    async def close(self) -> None:
+        """Release the pooled connections (if this store created its engine)."""
+        if self._engine is not None:
+            await self._engine.dispose()
+
+    async def __aenter__(self) -> SqlStore:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    # papers
+
+    async def upsert_papers(self, papers: Iterable[Paper]) -> int:
+        """Merge each paper with its stored sighting (``merge_papers``); return how many were new.
+
+        One SELECT per :data:`READ_CHUNK` ids and one executemany for the whole batch, so
+        thousands of papers cost a handful of round trips. Duplicates within the batch are
+        merged first. ``first_seen_at`` is kept; ``last_seen_at`` becomes now.
+        """
+        batch = dedupe_papers(list(papers))
+        if not batch:
+            return 0
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            await serialize(session, "papers")
+            existing = await _load_papers(session, [paper.arxiv_id for paper in batch])
+            values = []
+            for paper in batch:
+                found = existing.get(paper.arxiv_id)
+                if found is None:
+                    values.append(paper_values(paper, first_seen_at=now, last_seen_at=now))
+                else:
+                    old, first_seen_at = found
+                    values.append(paper_values(merge_papers(old, paper), first_seen_at=first_seen_at, last_seen_at=now))
+            insert = upsert_insert(session, _PAPERS)
+            keep = {"arxiv_id", "first_seen_at"}
+            statement = insert.on_conflict_do_update(
+                index_elements=[_PAPERS.c.arxiv_id],
+                set_={name: insert.excluded[name] for name in values[0] if name not in keep},
+            )
+            await session.execute(statement, values)
+        new = len(batch) - len(existing)
+        _log.debug("upserted %d papers (%d new)", len(batch), new)
+        return new
+
+    async def get_paper(self, arxiv_id: str) -> Paper | None:
+        async with self._sessions.begin() as session:
+            row = await session.get(PaperRow, arxiv_id)
+            return to_paper(row) if row is not None else None
+
+    async def papers_announced_between(self, start: date, end: date) -> list[Paper]:
+        """Papers with ``start <= announced_on <= end``, by day then id (a stable order)."""
+        query = (
+            select(PaperRow)
+            .where(PaperRow.announced_on >= start, PaperRow.announced_on <= end)
+            .order_by(PaperRow.announced_on, PaperRow.arxiv_id)
+        )
+        async with self._sessions.begin() as session:
+            return [to_paper(row) for row in await session.scalars(query)]
+
+    async def latest_announced_day(self, on_or_before: date | None = None) -> date | None:
+        query = select(func.max(PaperRow.announced_on))
+        if on_or_before is not None:
+            query = query.where(PaperRow.announced_on <= on_or_before)
+        async with self._sessions.begin() as session:
+            return await session.scalar(query)
+
+    async def count_papers(self) -> int:
+        async with self._sessions.begin() as session:
+            return await session.scalar(select(func.count()).select_from(PaperRow)) or 0
+
+    # subscriptions
+
+    async def save_subscription(self, subscription: Subscription) -> None:
+        """Create or replace the channel's subscription (every column is replaced)."""
+        values = subscription_values(subscription, created_at=self._clock())
+        async with self._sessions.begin() as session:
+            insert = upsert_insert(session, _SUBSCRIPTIONS).values(values)
+            await session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[_SUBSCRIPTIONS.c.channel_key],
+                    set_={name: insert.excluded[name] for name in values if name != "channel_key"},
+                )
+            )
+
+    async def get_subscription(self, channel: ChannelRef) -> Subscription | None:
+        async with self._sessions.begin() as session:
+            row = await session.get(SubscriptionRow, channel.key)
+            return to_subscription(row) if row is not None else None
+
+    async def delete_subscription(self, channel: ChannelRef) -> bool:
+        async with self._sessions.begin() as session:
+            result = await session.execute(delete(_SUBSCRIPTIONS).where(_SUBSCRIPTIONS.c.channel_key == channel.key))
+            return result.rowcount > 0
+
+    async def list_subscriptions(self) -> list[Subscription]:
+        async with self._sessions.begin() as session:
+            rows = await session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.channel_key))
+            return [to_subscription(row) for row in rows]
+
+    # posts
+
+    async def record_posts(self, posts: Sequence[Post]) -> None:
+        """Remember which message carries which paper; a post already stored is left as it is.
+
+        Raises :class:`NotFoundError` if a post names a paper that is not stored.
+        """
+        if not posts:
+            return
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            await _require_papers(session, {post.arxiv_id for post in posts})
+            insert = upsert_insert(session, _POSTS).on_conflict_do_nothing(
+                index_elements=[_POSTS.c.channel_key, _POSTS.c.message_id, _POSTS.c.arxiv_id]
+            )
+            await session.execute(insert, [post_values(post, posted_at=now) for post in posts])
+
+    async def posts_for_message(self, channel: ChannelRef, message_id: str) -> list[Post]:
+        query = (
+            select(PostRow)
+            .where(PostRow.channel_key == channel.key, PostRow.message_id == message_id)
+            .order_by(PostRow.position, PostRow.id)
+        )
+        async with self._sessions.begin() as session:
+            return [to_post(row) for row in await session.scalars(query)]
+
+    async def posted_paper_ids(self, channel: ChannelRef) -> set[str]:
+        query = select(PostRow.arxiv_id).where(PostRow.channel_key == channel.key).distinct()
+        async with self._sessions.begin() as session:
+            return set(await session.scalars(query))
+
+    async def recent_posts(self, channel: ChannelRef, limit: int = 20) -> list[Post]:
+        """Newest first: by ``posted_at``, then by the order they were recorded (latest first)."""
+        query = (
+            select(PostRow)
+            .where(PostRow.channel_key == channel.key)
+            .order_by(PostRow.posted_at.desc(), PostRow.id.desc())
+            .limit(limit)
+        )
+        async with self._sessions.begin() as session:
+            return [to_post(row) for row in await session.scalars(query)]
+
+    async def next_message_number(self, channel: ChannelRef) -> int:
+        """1 + the highest all-digit message id in ``channel`` (others, like Slack's ``ts``, are ignored).
+
+        Filtered in Python: "all digits" and big-number comparison differ between backends.
+        """
+        query = select(PostRow.message_id).where(PostRow.channel_key == channel.key).distinct()
+        async with self._sessions.begin() as session:
+            ids = await session.scalars(query)
+            return max((int(m) for m in ids if _DIGITS.fullmatch(m)), default=0) + 1
+
+    # reactions
+
+    async def add_reaction(self, reaction: Reaction) -> bool:
+        """Store it; False when that (channel, message, paper, user, emoji) is already stored.
+
+        Raises :class:`NotFoundError` when the bot never posted that paper in that message.
+        """
+        values = reaction_values(reaction, created_at=self._clock())
+        async with self._sessions.begin() as session:
+            post = await session.scalar(
+                select(PostRow.id)
+                .where(
+                    PostRow.channel_key == values["channel_key"],
+                    PostRow.message_id == reaction.message_id,
+                    PostRow.arxiv_id == reaction.arxiv_id,
+                )
+                .limit(1)
+            )
+            if post is None:
+                raise NotFoundError(
+                    f"no post of {reaction.arxiv_id} in message {reaction.message_id} of {reaction.channel}; "
+                    "reactions are kept only on the bot's own posts"
+                )
+            insert = (
+                upsert_insert(session, _REACTIONS)
+                .values(values)
+                .on_conflict_do_nothing(
+                    index_elements=[_REACTIONS.c[name] for name in ("channel_key", "message_id", "arxiv_id", "user_id", "emoji")]
+                )
+                .returning(_REACTIONS.c.id)
+            )
+            return (await session.execute(insert)).first() is not None
+
+    async def remove_reaction(self, channel: ChannelRef, message_id: str, user_id: str, emoji: str) -> int:
+        """Remove that user's emoji from every paper of that message; return rows removed."""
+        statement = delete(_REACTIONS).where(
+            _REACTIONS.c.channel_key == channel.key,
+            _REACTIONS.c.message_id == message_id,
+            _REACTIONS.c.user_id == user_id,
+            _REACTIONS.c.emoji == emoji,
+        )
+        async with self._sessions.begin() as session:
+            return (await session.execute(statement)).rowcount
+
+    async def reactions_for_channel(self, channel: ChannelRef) -> list[Reaction]:
+        """Oldest first."""
+        query = (
+            select(ReactionRow)
+            .where(ReactionRow.channel_key == channel.key)
+            .order_by(ReactionRow.created_at, ReactionRow.id)
+        )
+        async with self._sessions.begin() as session:
+            return [to_reaction(row, channel) for row in await session.scalars(query)]
+
+    async def reactions_for_message(self, channel: ChannelRef, message_id: str) -> list[Reaction]:
+        """Oldest first."""
+        query = (
+            select(ReactionRow)
+            .where(ReactionRow.channel_key == channel.key, ReactionRow.message_id == message_id)
+            .order_by(ReactionRow.created_at, ReactionRow.id)
+        )
+        async with self._sessions.begin() as session:
+            return [to_reaction(row, channel) for row in await session.scalars(query)]
+
+    async def seen_event(self, event_id: str, at: datetime) -> bool:
+        """Remember a platform event id; True when it had been seen before (a retried delivery)."""
+        async with self._sessions.begin() as session:
+            insert = (
+                upsert_insert(session, _EVENTS)
+                .values(event_id=event_id, seen_at=at)
+                .on_conflict_do_nothing(index_elements=[_EVENTS.c.event_id])
+                .returning(_EVENTS.c.event_id)
+            )
+            return (await session.execute(insert)).first() is None
+
+
+async def _load_papers(session: AsyncSession, ids: list[str]) -> dict[str, tuple[Paper, datetime]]:
+    """The stored papers among ``ids`` with their ``first_seen_at``, a chunk of ids per query."""
+    found: dict[str, tuple[Paper, datetime]] = {}
+    for chunk in _chunks(ids, READ_CHUNK):
+        for row in await session.scalars(select(PaperRow).where(PaperRow.arxiv_id.in_(chunk))):
+            found[row.arxiv_id] = (to_paper(row), row.first_seen_at)
+    return found
+
+
+async def _require_papers(session: AsyncSession, ids: set[str]) -> None:
+    """Raise :class:`NotFoundError` naming the ids that are not stored papers."""
+    stored: set[str] = set()
+    for chunk in _chunks(sorted(ids), READ_CHUNK):
+        stored.update(await session.scalars(select(PaperRow.arxiv_id).where(PaperRow.arxiv_id.in_(chunk))))
+    missing = sorted(ids - stored)
+    if missing:
+        raise NotFoundError(f"cannot record posts of unknown paper(s) {', '.join(missing)}; store the papers first")
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,101 @@
+"""`paperbot demo` end to end, as a newcomer runs it: a real process, piped commands, a real SQLite file."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_demo(tmp_path: Path, commands: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "PAPERBOT_CONFIG": ""}
+    env.pop("PAPERBOT_CONFIG")
+    return subprocess.run(
+        [sys.executable, "-m", "paperbot", "demo", *extra],
+        input=commands,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_demo_posts_a_digest_and_a_reaction_survives_a_restart(tmp_path: Path) -> None:
+    first = run_demo(tmp_path, "react 2 👍\nreact 1 -1\nquit\n")
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "── Top 5 papers of Fri 7 Nov 2025 ──" in out
+    assert "[1] Thinking with Video: Video Generation as a Promising Multimodal Reasoning Paradigm" in out
+    assert "why: trending: 242 upvotes" in out
+    assert "https://arxiv.org/abs/2511.04570" in out
+    assert "👍 from you recorded on post 2" in out
+    assert "👎 from you recorded on post 1" in out
+    # The store is a real file in the user data directory.
+    assert (tmp_path / "data" / "paperbot" / "demo.sqlite3").exists()
+
+    second = run_demo(tmp_path, "posts\n")
+    assert second.returncode == 0, second.stderr
+    assert "[2] " in second.stdout and "👍1" in second.stdout
+    assert "[1] Thinking with Video" in second.stdout and "👎1" in second.stdout
+    # The restart posted today's digest again as posts 6–10, numbered after the first five.
+    assert "[6] Thinking with Video" in second.stdout
+
+
+def test_demo_commands_and_errors(tmp_path: Path) -> None:
+    result = run_demo(
+        tmp_path,
+        "\n".join(
+            [
+                "/papers paper https://arxiv.org/abs/2511.04570v2",
+                "/papers today 2 2025-11-03",
+                "/papers subscribe 09:00 Europe/Berlin",
+                "/papers subscribe 09:00 Mars/Base",
+                "/papers today 99",
+                "react 42 👍",
+                "unreact 1 👍",
+                "frobnicate",
+                "help",
+                "quit",
+                "/papers today",  # never reached
+            ]
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Sora-2" in out  # the full abstract of 2511.04570
+    assert "── Top 2 papers of Mon 3 Nov 2025 ──" in out
+    assert "Subscribed: this channel gets the top 5 papers every day at 09:00 Europe/Berlin." in out
+    assert "⚠ 'Mars/Base' is not an IANA timezone" in out
+    assert "⚠ count '99' is not accepted: give a whole number from 1 to 25." in out
+    assert "There is no post 42 in this channel" in out
+    assert "you had no 👍 on post 1." in out
+    assert "Unknown input 'frobnicate'" in out
+    assert "react <post number> <emoji>" in out
+    assert out.rstrip().endswith("Bye.")
+    assert out.count("── Top") == 2
+
+
+def test_demo_on_a_users_own_snapshot(tmp_path: Path) -> None:
+    source = ROOT / "bot" / "data" / "sample" / "daily_papers_2025-11-05.json"
+    items = json.loads(source.read_text())[:3]
+    items[0]["paper"]["title"] = "\x1b[31mRed\x1b[0m title @everyone"
+    snapshot = tmp_path / "mine.json"
+    snapshot.write_text(json.dumps(items))
+    result = run_demo(tmp_path, "quit\n", "--sample", str(snapshot), "--db", f"sqlite+aiosqlite:///{tmp_path / 'own.db'}")
+    assert result.returncode == 0, result.stderr
+    assert "3 papers from" in result.stdout
+    assert "── Top 3 papers of Wed 5 Nov 2025 ──" in result.stdout
+    assert "\x1b" not in result.stdout  # escape sequences from untrusted titles never reach the terminal
+    assert (tmp_path / "own.db").exists()
+
+
+def test_demo_rejects_a_sample_that_is_not_daily_papers(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"not": "a list"}')
+    result = run_demo(tmp_path, "quit\n", "--sample", str(bad))
+    assert result.returncode == 1
+    assert str(bad) in result.stderr

@@ -1,0 +1,25 @@
+"""Small domain values for the store tests."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from bot.domain import ChannelRef, Paper, Post, PostKind, Reaction
+
+CHANNEL = ChannelRef("slack", "T1", "C1")
+OTHER_CHANNEL = ChannelRef("discord", "G1", "42")
+DAY = date(2025, 11, 7)
+NOON = datetime(2025, 11, 7, 12, 0, tzinfo=timezone.utc)
+
+
+def paper(arxiv_id: str, *, day: date | None = DAY, title: str | None = None, **fields: object) -> Paper:
+    return Paper(arxiv_id, title or f"Paper {arxiv_id}", announced_on=day, sources=frozenset({"sample"}), **fields)
+
+
+def post(arxiv_id: str, message_id: str = "m1", *, position: int = 0, channel: ChannelRef = CHANNEL,
+         posted_at: datetime | None = NOON, kind: PostKind = PostKind.ON_DEMAND) -> Post:
+    return Post(channel, message_id, arxiv_id, kind=kind, digest_day=DAY, position=position, posted_at=posted_at)
+
+
+def reaction(arxiv_id: str, message_id: str = "m1", *, user: str = "U1", emoji: str = "👍",
+             channel: ChannelRef = CHANNEL, at: datetime | None = NOON) -> Reaction:
+    return Reaction(channel, message_id, arxiv_id, user, emoji, created_at=at)

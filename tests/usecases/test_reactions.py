@@ -1,0 +1,53 @@
+from bot.domain import ReactionEvent
+from bot.usecases.reactions import ReactionOutcome
+from tests.usecases.conftest import CHANNEL, OTHER_CHANNEL
+
+
+async def posted(bot, member):
+    digest = (await bot.handle(member, "today 3")).digest
+    await bot.record_posted(CHANNEL, digest, ["100", "101", "102"])
+    return digest
+
+
+async def test_reaction_on_a_post_is_stored_once_and_removed(bot, member, store) -> None:
+    digest = await posted(bot, member)
+    add = ReactionEvent(CHANNEL, "101", "U1", "👍", added=True)
+    result = await bot.on_reaction(add)
+    assert result.outcome is ReactionOutcome.STORED
+    assert [p.arxiv_id for p in result.posts] == [digest.items[1].paper.arxiv_id]
+    assert (await bot.on_reaction(add)).outcome is ReactionOutcome.DUPLICATE
+    stored = await store.reactions_for_channel(CHANNEL)
+    assert [(r.user_id, r.emoji, r.arxiv_id, r.message_id) for r in stored] == [("U1", "👍", digest.items[1].paper.arxiv_id, "101")]
+
+    remove = ReactionEvent(CHANNEL, "101", "U1", "👍", added=False)
+    assert (await bot.on_reaction(remove)).outcome is ReactionOutcome.REMOVED
+    assert await store.reactions_for_channel(CHANNEL) == []
+    assert (await bot.on_reaction(remove)).outcome is ReactionOutcome.NOTHING_TO_REMOVE
+
+
+async def test_retried_platform_events_count_once(bot, member, store) -> None:
+    await posted(bot, member)
+    event = ReactionEvent(CHANNEL, "100", "U1", "🔥", added=True, event_id="Ev123")
+    assert (await bot.on_reaction(event)).outcome is ReactionOutcome.STORED
+    assert (await bot.on_reaction(event)).outcome is ReactionOutcome.DUPLICATE
+    assert len(await store.reactions_for_channel(CHANNEL)) == 1
+
+
+async def test_reactions_elsewhere_are_ignored(bot, member, store) -> None:
+    await posted(bot, member)
+    assert (await bot.on_reaction(ReactionEvent(CHANNEL, "999", "U1", "👍", True))).outcome is ReactionOutcome.NOT_OUR_POST
+    assert (await bot.on_reaction(ReactionEvent(OTHER_CHANNEL, "100", "U1", "👍", True))).outcome is ReactionOutcome.NOT_OUR_POST
+    assert await store.reactions_for_channel(CHANNEL) == []
+
+
+async def test_emoji_variants_are_one_reaction_and_members_are_distinct(bot, member, store) -> None:
+    await posted(bot, member)
+    await bot.on_reaction(ReactionEvent(CHANNEL, "100", "U1", "👍🏽", True))
+    assert (await bot.on_reaction(ReactionEvent(CHANNEL, "100", "U1", "👍", True))).outcome is ReactionOutcome.DUPLICATE
+    await bot.on_reaction(ReactionEvent(CHANNEL, "100", "U2", "👍", True))
+    await bot.on_reaction(ReactionEvent(CHANNEL, "100", "U1", "❤️", True))
+    reactions = await store.reactions_for_channel(CHANNEL)
+    assert sorted((r.user_id, r.emoji) for r in reactions) == [("U1", "❤"), ("U1", "👍"), ("U2", "👍")]
+    # Removing U1's 👍 (any skin tone) leaves the others.
+    await bot.on_reaction(ReactionEvent(CHANNEL, "100", "U1", "👍🏿", False))
+    assert sorted((r.user_id, r.emoji) for r in await store.reactions_for_channel(CHANNEL)) == [("U1", "❤"), ("U2", "👍")]
