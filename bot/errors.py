@@ -27,3 +27,23 @@ class ConfigError(PaperbotError):
 
 class SourceError(PaperbotError):
     """A paper source could not be reached or answered with something unusable."""
+
+
+class DeliveryError(PaperbotError):
+    """Posting to a chat platform failed. Adapters raise the subclass that says what to do next."""
+
+
+class RateLimitedError(DeliveryError):
+    """The platform said "slow down": wait ``retry_after`` seconds, then try again."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ChannelUnavailableError(DeliveryError):
+    """Permanent for this channel (gone, bot removed, missing permission): pause its subscription."""
+
+
+class TransientDeliveryError(DeliveryError):
+    """A passing failure (5xx, timeout, connection): retry with backoff."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription
+from bot.domain import ChannelRef, Digest, Paper, Post, Reaction, Subscription
 
 
 class PaperSource(Protocol):
@@ -106,3 +106,21 @@ class PaperResolver(Protocol):
     name: str
 
     async def resolve(self, arxiv_id: str) -> Paper | None: ...
+
+
+class ChatPlatform(Protocol):
+    """The send path of one chat platform, used for scheduled posts (outbox, DMs).
+
+    Adapters implement it; failures are raised as ``bot.errors.DeliveryError`` subclasses
+    (RateLimitedError, ChannelUnavailableError, TransientDeliveryError).
+    """
+
+    platform: str
+
+    async def send_digest(self, channel: ChannelRef, digest: Digest) -> list[str]:
+        """Post ``digest``; return the platform message id carrying each item (aligned with items)."""
+        ...
+
+    async def send_text(self, channel: ChannelRef, text: str) -> str:
+        """Post a short note; return its message id."""
+        ...
