@@ -1,0 +1,118 @@
+"""The CLI as a user runs it: real processes, a config file, local fake sources, a real SQLite file."""
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.paper_server import PaperServer, Reply
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+RSS = FIXTURES / "arxiv_rss" / "rss_cs.LG+cs.AI+cs.CL+stat.ML_2026-09-24_4items.xml"
+
+
+async def paperbot(*args: str, env_extra: dict[str, str] | None = None, cwd: Path) -> tuple[int, str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
+    env["XDG_DATA_HOME"] = str(cwd / "data")
+    env.update(env_extra or {})
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "paperbot", *args, cwd=cwd, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    return process.returncode, out.decode(), err.decode()
+
+
+def write_config(tmp_path: Path, server: PaperServer) -> Path:
+    config = tmp_path / "paperbot.toml"
+    config.write_text(
+        f"""
+[database]
+url = "sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+
+[sources.huggingface]
+base_url = "{server.url()}"
+max_retries = 1
+
+[sources.arxiv]
+categories = ["cs.LG", "cs.AI", "cs.CL", "stat.ML"]
+rss_base_url = "{server.url()}"
+api_base_url = "{server.url()}"
+min_interval_seconds = 0.0
+max_retries = 1
+"""
+    )
+    return config
+
+
+async def test_fetch_then_digest_through_the_configured_base_urls(tmp_path: Path) -> None:
+    async with PaperServer() as server:
+        server.route("/api/daily_papers", Reply.file(FIXTURES / "hf_daily_papers" / "DERIVED_date_2025-11-07.json"))
+        server.route("/rss/cs.LG+cs.AI+cs.CL+stat.ML", Reply.file(RSS, content_type="application/rss+xml"))
+        config = write_config(tmp_path, server)
+
+        code, out, err = await paperbot("--config", str(config), "fetch", "--date", "2025-11-07", "--source", "hf", cwd=tmp_path)
+        assert code == 0, err
+        assert "Fetched 15 papers for 2025-11-07: 15 new, 0 updated." in out
+        (request,) = server.requests_to("/api/daily_papers")
+        assert request.query["date"] == "2025-11-07" and request.query["p"] == "0"
+
+        code, out, err = await paperbot("--config", str(config), "fetch", "--date", "2026-09-24", "--source", "arxiv", cwd=tmp_path)
+        assert code == 0, err
+        assert "Fetched 3 papers for 2026-09-24: 3 new, 0 updated." in out  # 2 new + 1 cross; the replacement is left out
+        assert len(server.requests_to("/rss/cs.LG+cs.AI+cs.CL+stat.ML")) == 1
+
+        code, out, err = await paperbot("--config", str(config), "digest", "--date", "2025-11-07", "--count", "3", cwd=tmp_path)
+        assert code == 0, err
+        lines = out.splitlines()
+        assert lines[0] == "Top 3 papers of Fri 7 Nov 2025"
+        assert "2511.04570" in lines[2] and "242" in lines[2] and "Thinking with Video" in lines[2]
+        assert len([line for line in lines if line[:2].strip().isdigit()]) == 3
+
+
+async def test_fetch_reports_a_failing_source_and_keeps_the_rest(tmp_path: Path) -> None:
+    async with PaperServer() as server:
+        server.route("/api/daily_papers", Reply.json({"error": "bad date"}, status=400))
+        server.route("/rss/cs.LG+cs.AI+cs.CL+stat.ML", Reply.file(RSS, content_type="application/rss+xml"))
+        config = write_config(tmp_path, server)
+        code, out, err = await paperbot("--config", str(config), "fetch", "--date", "2026-09-24", cwd=tmp_path)
+        assert code == 1
+        assert "Failed sources: huggingface" in out
+        assert "HTTP 400" in err
+
+
+async def test_run_without_credentials_explains_what_to_configure(tmp_path: Path) -> None:
+    code, out, _ = await paperbot("run", cwd=tmp_path)
+    assert code == 2
+    assert "no chat platform is configured" in out
+    assert "PAPERBOT_DISCORD_TOKEN" in out and "PAPERBOT_SLACK_BOT_TOKEN" in out and "paperbot demo" in out
+
+
+async def test_a_wrong_config_stops_start_up_naming_the_key(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[digest]\ncount = "five"\n[sources.arxiv]\ncategory = ["cs.LG"]\n')
+    code, _, err = await paperbot("--config", str(bad), "digest", cwd=tmp_path)
+    assert code == 2
+    assert "digest.count" in err and "sources.arxiv.category: unknown key" in err
+    code, _, err = await paperbot("digest", env_extra={"PAPERBOT_CONFIG": str(tmp_path / "missing.toml")}, cwd=tmp_path)
+    assert code == 2 and "missing.toml does not exist (from PAPERBOT_CONFIG)" in err
+
+
+async def test_db_upgrade_and_bad_arguments(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}"
+    code, out, err = await paperbot("db", "upgrade", env_extra={"PAPERBOT_DATABASE_URL": url}, cwd=tmp_path)
+    assert code == 0, err
+    assert "is at the latest schema" in out and (tmp_path / "x.sqlite3").exists()
+    code, _, err = await paperbot("fetch", "--week", "2025-W99", cwd=tmp_path)
+    assert code == 2 and "'2025-W99' is not an ISO week" in err
+    code, _, err = await paperbot("digest", env_extra={"PAPERBOT_DATABASE_URL": url}, cwd=tmp_path)
+    assert code == 1 and "No papers are stored yet" in err
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/x"])
+async def test_unsupported_database_is_refused_clearly(tmp_path: Path, url: str) -> None:
+    code, _, err = await paperbot("db", "upgrade", env_extra={"PAPERBOT_DATABASE_URL": url}, cwd=tmp_path)
+    assert code == 1 and "mysql" in err
