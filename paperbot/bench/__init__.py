@@ -1,0 +1,1 @@
+"""Benchmarks (`paperbot bench …`): programs that print figures, never timed test assertions."""

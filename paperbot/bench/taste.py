@@ -1,0 +1,276 @@
+"""`paperbot bench taste`: the online-digest protocol of notes/benchmark.md §1.
+
+One simulated channel per arXiv category with ≥ 40 papers over the listings; a paper is
+relevant iff it carries the category. Days 1–5: each recommender posts its top 5 of the day,
+the channel reacts 👍 to relevant and 👎 to irrelevant posts, and the recommender learns only
+from those. Day 6: the whole day is ranked; P@5 and nDCG@10. Online precision: share of
+relevant papers among the 25 posted on days 1–5. Averaged over channels and seeds.
+
+paperbot is ranked by ``bot.taste.ranking.rank_personal`` — the function the digest use case
+calls — with reactions turned into signals by the same emoji table and topic phrases embedded
+by the same embedder.
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time as dtime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from bot.domain import Paper
+from bot.taste.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, paper_text
+from bot.taste.ranking import Profile, Signal, TasteSettings, rank_personal
+from bot.taste.signals import DEFAULT_EMOJI
+from paperbot.bench.listings import Day, cached_embeddings, load_listings
+
+POST = 5
+MIN_PAPERS = 40
+CATEGORY_NAMES = {
+    "cs.AI": "Artificial Intelligence", "cs.AR": "Hardware Architecture", "cs.CC": "Computational Complexity",
+    "cs.CE": "Computational Engineering, Finance, and Science", "cs.CG": "Computational Geometry",
+    "cs.CL": "Computation and Language", "cs.CR": "Cryptography and Security",
+    "cs.CV": "Computer Vision and Pattern Recognition", "cs.CY": "Computers and Society", "cs.DB": "Databases",
+    "cs.DC": "Distributed, Parallel, and Cluster Computing", "cs.DL": "Digital Libraries",
+    "cs.DM": "Discrete Mathematics", "cs.DS": "Data Structures and Algorithms", "cs.ET": "Emerging Technologies",
+    "cs.FL": "Formal Languages and Automata Theory", "cs.GL": "General Literature", "cs.GR": "Graphics",
+    "cs.GT": "Computer Science and Game Theory", "cs.HC": "Human-Computer Interaction",
+    "cs.IR": "Information Retrieval", "cs.IT": "Information Theory", "cs.LG": "Machine Learning",
+    "cs.LO": "Logic in Computer Science", "cs.MA": "Multiagent Systems", "cs.MM": "Multimedia",
+    "cs.MS": "Mathematical Software", "cs.NA": "Numerical Analysis", "cs.NE": "Neural and Evolutionary Computing",
+    "cs.NI": "Networking and Internet Architecture", "cs.OS": "Operating Systems", "cs.PF": "Performance",
+    "cs.PL": "Programming Languages", "cs.RO": "Robotics", "cs.SC": "Symbolic Computation",
+    "cs.SD": "Sound", "cs.SE": "Software Engineering", "cs.SI": "Social and Information Networks",
+    "cs.SY": "Systems and Control", "eess.AS": "Audio and Speech Processing", "eess.IV": "Image and Video Processing",
+    "eess.SP": "Signal Processing", "eess.SY": "Systems and Control", "stat.ML": "Machine Learning",
+    "stat.ME": "Methodology", "stat.TH": "Statistics Theory", "math.OC": "Optimization and Control",
+    "math.IT": "Information Theory", "math.NA": "Numerical Analysis", "q-bio.NC": "Neurons and Cognition",
+    "physics.comp-ph": "Computational Physics", "quant-ph": "Quantum Physics",
+}
+
+
+@dataclass
+class Feedback:
+    """What a recommender may learn from: its own posts and the channel's reactions to them."""
+
+    liked: list[Paper]
+    disliked: list[Paper]
+    reactions: list[tuple[Paper, str, datetime]]
+
+
+Ranker = Callable[[int, Day, Feedback, int], list[str]]  # (day index, day, feedback, k) → ranked ids
+
+
+def _at(day: Day) -> datetime:
+    return datetime.combine(day.day, dtime(12), tzinfo=timezone.utc)
+
+
+def ndcg(ranked: Sequence[bool], total_relevant: int, k: int = 10) -> float:
+    dcg = sum(1 / math.log2(i + 2) for i, rel in enumerate(ranked[:k]) if rel)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(k, total_relevant)))
+    return dcg / ideal if ideal else 0.0
+
+
+class Bench:
+    def __init__(self, days: list[Day], vectors: dict[str, np.ndarray], embedder: SentenceTransformerEmbedder | None) -> None:
+        self.days = days
+        self.vectors = vectors
+        self.embedder = embedder
+        self._topic_cache: dict[str, np.ndarray] = {}
+        self._tfidf: list | None = None
+
+    # recommenders -------------------------------------------------------------------------
+
+    def random(self, rng: random.Random) -> Ranker:
+        def rank(d: int, day: Day, fb: Feedback, k: int) -> list[str]:
+            ids = [p.arxiv_id for p in day.papers]
+            rng.shuffle(ids)
+            return ids[:k]
+        return rank
+
+    def zotero(self, rng: random.Random) -> Ranker:
+        def rank(d: int, day: Day, fb: Feedback, k: int) -> list[str]:
+            ids = [p.arxiv_id for p in day.papers]
+            if not fb.liked:
+                rng.shuffle(ids)
+                return ids[:k]
+            liked = [p.arxiv_id for p in reversed(fb.liked)]  # newest first
+            w = 1 / (1 + np.log10(np.arange(len(liked)) + 1))
+            w /= w.sum()
+            cand = np.stack([self.vectors[i] for i in ids])
+            corpus = np.stack([self.vectors[i] for i in liked])
+            scores = (cand @ corpus.T) @ w
+            return [ids[i] for i in np.argsort(-scores, kind="stable")[:k]]
+        return rank
+
+    def _tfidf_for(self, d: int):
+        if self._tfidf is None:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            self._tfidf = []
+            for upto in range(len(self.days)):
+                papers = [p for day in self.days[: upto + 1] for p in day.papers]
+                # min_df 5 as specified; a tiny smoke corpus (< 100 papers) cannot satisfy min_df 5 with max_df 0.1
+                vec = TfidfVectorizer(ngram_range=(1, 2), max_features=20000, min_df=5 if len(papers) >= 100 else 1,
+                                      max_df=0.1, sublinear_tf=True, stop_words="english",
+                                      strip_accents="unicode", token_pattern=r"(?u)\b[a-zA-Z_][a-zA-Z0-9_]+\b")
+                matrix = vec.fit_transform([f"{p.title} {p.abstract} {', '.join(p.authors)}" for p in papers])
+                self._tfidf.append(({p.arxiv_id: i for i, p in enumerate(papers)}, matrix))
+        return self._tfidf[d]
+
+    def arxiv_sanity(self, rng: random.Random) -> Ranker:
+        def rank(d: int, day: Day, fb: Feedback, k: int) -> list[str]:
+            ids = [p.arxiv_id for p in day.papers]
+            if not fb.liked:
+                rng.shuffle(ids)
+                return ids[:k]
+            from sklearn.svm import LinearSVC
+
+            index, matrix = self._tfidf_for(d)
+            seen = [p.arxiv_id for prev in self.days[:d] for p in prev.papers]  # every paper seen so far
+            liked = {p.arxiv_id for p in fb.liked}
+            y = np.array([1 if i in liked else 0 for i in seen])
+            clf = LinearSVC(C=0.01, class_weight="balanced", max_iter=10000, tol=1e-6)
+            clf.fit(matrix[[index[i] for i in seen]], y)
+            scores = clf.decision_function(matrix[[index[i] for i in ids]])
+            return [ids[i] for i in np.argsort(-scores, kind="stable")[:k]]
+        return rank
+
+    def topic_vector(self, phrase: str) -> np.ndarray:
+        if phrase not in self._topic_cache:
+            assert self.embedder is not None
+            self._topic_cache[phrase] = self.embedder.encode_sync([phrase])[0]
+        return self._topic_cache[phrase]
+
+    def paperbot(self, topic: str | None) -> Ranker:
+        def rank(d: int, day: Day, fb: Feedback, k: int) -> list[str]:
+            signals = []
+            if topic:
+                signals.append(Signal(self.topic_vector(topic), 1.0, "topic", topic))
+            for paper, emoji, at in fb.reactions:
+                weight = DEFAULT_EMOJI.weight(emoji)
+                if weight:
+                    signals.append(Signal(self.vectors[paper.arxiv_id], weight, "reaction", paper.title, at, paper.arxiv_id))
+            ranked = rank_personal(day.papers, self.vectors, Profile(signals), day.day, count=k,
+                                   settings=TasteSettings(), now=_at(day))
+            return [r.paper.arxiv_id for r in ranked]
+        return rank
+
+    # protocol ----------------------------------------------------------------------------
+
+    def channels(self, min_papers: int = MIN_PAPERS) -> list[str]:
+        counts = Counter(c for day in self.days for p in day.papers for c in set(p.categories))
+        return sorted(c for c, n in counts.items() if n >= min_papers)
+
+    def run_channel(self, category: str, ranker: Ranker) -> tuple[float, float, float]:
+        fb = Feedback([], [], [])
+        posted_relevant = posted = 0
+        for d, day in enumerate(self.days[:-1]):
+            by_id = {p.arxiv_id: p for p in day.papers}
+            for arxiv_id in ranker(d, day, fb, POST):
+                paper = by_id[arxiv_id]
+                relevant = category in paper.categories
+                posted += 1
+                posted_relevant += relevant
+                (fb.liked if relevant else fb.disliked).append(paper)
+                fb.reactions.append((paper, "👍" if relevant else "👎", _at(day)))
+        last = self.days[-1]
+        ranked = ranker(len(self.days) - 1, last, fb, 10)
+        cats = {p.arxiv_id: category in p.categories for p in last.papers}
+        rel = [cats[i] for i in ranked]
+        return sum(rel[:5]) / 5, ndcg(rel, sum(cats.values())), posted_relevant / max(1, posted)
+
+
+def run(listings: str | Path, *, seeds: int = 3, cache_dir: Path | None = None, model: str = DEFAULT_MODEL,
+        only: Sequence[str] = (), progress: Callable[[str], None] = lambda s: None,
+        embedder: SentenceTransformerEmbedder | None = None, min_papers: int = MIN_PAPERS) -> dict:
+    """The whole protocol; ``embedder`` defaults to the configured sentence-transformers model."""
+    days = load_listings(listings)
+    papers = [p for day in days for p in day.papers]
+    embedder = embedder or SentenceTransformerEmbedder(model)
+    model = embedder.model_name
+    vectors = cached_embeddings(papers, embedder, cache_dir)
+    bench = Bench(days, vectors, embedder)
+    channels = bench.channels(min_papers)
+    results: dict[str, dict[str, list[tuple[float, float, float]]]] = {}
+    start = time.perf_counter()
+    for seed in range(seeds):
+        for cold in ("reactions", "topic"):
+            for name in ("random", "arxiv-sanity-lite", "zotero-arxiv-daily", "paperbot"):
+                if only and name not in only:
+                    continue
+                if name != "paperbot" and cold == "topic":
+                    continue  # the baselines take no topic: their figures are the same in both cold starts
+                for category in channels:
+                    rng = random.Random(f"{seed}-{category}-{name}")
+                    ranker = {
+                        "random": lambda: bench.random(rng),
+                        "arxiv-sanity-lite": lambda: bench.arxiv_sanity(rng),
+                        "zotero-arxiv-daily": lambda: bench.zotero(rng),
+                        "paperbot": lambda: bench.paperbot(CATEGORY_NAMES.get(category, category) if cold == "topic" else None),
+                    }[name]()
+                    results.setdefault(f"{name}|{cold}", {}).setdefault(category, []).append(bench.run_channel(category, ranker))
+            progress(f"seed {seed + 1}/{seeds} {cold} done ({time.perf_counter() - start:.0f}s)")
+    table = {}
+    for key, per_channel in results.items():
+        name, cold = key.split("|")
+        runs = np.array([r for rs in per_channel.values() for r in rs])
+        table[key] = {"recommender": name, "cold_start": cold, "p_at_5": float(runs[:, 0].mean()),
+                      "ndcg_at_10": float(runs[:, 1].mean()), "online_precision": float(runs[:, 2].mean()),
+                      "per_channel_p_at_5": {c: float(np.mean([r[0] for r in rs])) for c, rs in per_channel.items()}}
+    return {"listings": str(listings), "papers": len(papers), "days": [str(d.day) for d in days],
+            "channels": channels, "seeds": seeds, "model": model, "results": list(table.values())}
+
+
+def throughput(listings: str | Path, *, model: str = DEFAULT_MODEL, n: int = 512) -> dict:
+    """Papers/s of the project's embedding path vs a bare SentenceTransformer.encode, same texts, same run."""
+    import asyncio
+
+    days = load_listings(listings)
+    texts_papers = [p for day in days for p in day.papers][:n]
+    texts = [paper_text(p) for p in texts_papers]
+    embedder = SentenceTransformerEmbedder(model)
+    bare = embedder.model  # the same loaded model
+    bare.encode(texts[:32])  # warm-up
+    timings: dict[str, list[float]] = {"project": [], "bare": []}
+    for _ in range(2):
+        t = time.perf_counter()
+        asyncio.run(embedder.encode(texts))
+        timings["project"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        bare.encode(texts, batch_size=32)
+        timings["bare"].append(time.perf_counter() - t)
+    project = len(texts) / min(timings["project"])
+    base = len(texts) / min(timings["bare"])
+    return {"texts": len(texts), "project_papers_per_s": project, "bare_papers_per_s": base, "ratio": project / base}
+
+
+def format_table(report: dict) -> str:
+    lines = [f"taste benchmark: {report['papers']} papers, {len(report['channels'])} channels, "
+             f"{report['seeds']} seeds, model {report['model']}",
+             f"{'recommender':<22}{'cold start':<12}{'P@5':>7}{'nDCG@10':>9}{'online P':>10}"]
+    for r in report["results"]:
+        lines.append(f"{r['recommender']:<22}{r['cold_start']:<12}{r['p_at_5']:>7.3f}{r['ndcg_at_10']:>9.3f}{r['online_precision']:>10.3f}")
+    if "throughput" in report:
+        t = report["throughput"]
+        lines.append(f"embedding: project {t['project_papers_per_s']:.1f} papers/s vs bare encode "
+                     f"{t['bare_papers_per_s']:.1f} papers/s on {t['texts']} abstracts (ratio {t['ratio']:.2f})")
+    return "\n".join(lines)
+
+
+def main(listings: str, *, seeds: int = 3, as_json: bool = False, cache_dir: str | None = None,
+         with_throughput: bool = True, only: Sequence[str] = ()) -> int:
+    import sys
+
+    cache = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "paperbot" / "bench"
+    report = run(listings, seeds=seeds, cache_dir=cache, only=only, progress=lambda s: print(s, file=sys.stderr))
+    if with_throughput:
+        report["throughput"] = throughput(listings)
+    print(json.dumps(report, indent=2) if as_json else format_table(report))
+    return 0

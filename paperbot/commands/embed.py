@@ -1,0 +1,26 @@
+"""`paperbot embed`: embed every stored paper that has no vector under the configured model.
+
+Vectors of any other model are dropped first (a model change re-embeds; vectors are never mixed).
+"""
+from __future__ import annotations
+
+from bot.config import Config
+from bot.errors import ConfigError
+from bot.usecases.taste import TasteUseCases
+from paperbot.compose import build_embedder, database_url, open_store
+
+
+async def embed(config: Config, *, db_url: str | None = None) -> int:
+    from tqdm import tqdm
+
+    embedder = build_embedder(config)
+    if embedder is None:
+        raise ConfigError("embedding.enabled is false: nothing to embed.")
+    async with open_store(db_url or database_url(config)) as store:
+        taste = TasteUseCases(store, embedder)
+        missing = len(await store.papers_without_embedding(embedder.model_name))
+        with tqdm(total=missing, unit="paper", desc=f"embedding with {embedder.model_name}") as bar:
+            done = await taste.backfill(batch=max(config.embedding.batch_size * 4, 64), progress=bar.update)
+        total = await store.count_embeddings(embedder.model_name)
+    print(f"Embedded {done} papers; {total} stored vectors for {embedder.model_name}.")
+    return 0

@@ -1,0 +1,33 @@
+"""`paperbot bench taste` runs end to end on the small copy of the listings (a toy embedder: fast)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from paperbot.bench.listings import load_listings
+from paperbot.bench.taste import format_table, ndcg, run
+from tests.taste.fakes import HashEmbedder
+
+LISTINGS = Path(__file__).parents[1] / "fixtures" / "arxiv_metadata"
+
+
+def test_listings_are_read_in_date_order_without_repeats() -> None:
+    days = load_listings(LISTINGS)
+    assert [d.day for d in days] == sorted(d.day for d in days) and len(days) == 6
+    ids = [p.arxiv_id for d in days for p in d.papers]
+    assert len(ids) == len(set(ids))
+
+
+def test_ndcg() -> None:
+    assert ndcg([True, True], 2) == 1.0
+    assert ndcg([False, True], 1) < 1.0
+    assert ndcg([False] * 10, 0) == 0.0
+
+
+def test_the_benchmark_runs_every_recommender_and_cold_start(tmp_path: Path) -> None:
+    report = run(LISTINGS, seeds=1, cache_dir=tmp_path, embedder=HashEmbedder(), min_papers=40)
+    rows = {(r["recommender"], r["cold_start"]) for r in report["results"]}
+    assert rows == {("random", "reactions"), ("arxiv-sanity-lite", "reactions"), ("zotero-arxiv-daily", "reactions"),
+                    ("paperbot", "reactions"), ("paperbot", "topic")}
+    assert report["channels"] and all(0 <= r["p_at_5"] <= 1 for r in report["results"])
+    assert "paperbot" in format_table(report)
+    assert list(tmp_path.glob("taste-*.npy"))  # embeddings cached on disk
