@@ -1,0 +1,117 @@
+"""Interaction latency of `/papers today` on a big store (notes/benchmark.md §2; target p99 < 300 ms).
+
+    python benchmarks/bench_latency.py [--papers 100000] [--reactions 1000000] [--channels 10000]
+                                       [--requests 300] [--postgres SERVER_URL] [--json]
+
+Fills a scratch database (temporary SQLite file, or a throwaway database on the ``--postgres``
+server) with synthetic papers spread over a year, posts (10 per channel) and reactions (spread
+over those posts and 100 users), then times ``PaperBot.handle(requester, "today")`` — from the
+command entering the core to the reply object being returned to the adapter — for random
+channels. The bot is built without an embedder (trending ranking): the personalized path's
+latency is not measured here.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from bot.app import PaperBot
+from bot.domain import ChannelRef, Paper, Requester
+from storage.mapping import paper_values
+from storage.migrate import upgrade
+from storage.models import PaperRow, PostRow, ReactionRow
+from storage.store import SqlStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _db import scratch_database  # noqa: E402
+
+LAST_DAY = date(2025, 11, 7)
+T0 = datetime(2025, 11, 7, 12, tzinfo=timezone.utc)
+BATCH = 10_000
+
+
+def channel(i: int) -> ChannelRef:
+    return ChannelRef("discord", f"G{i % 100}", str(i))
+
+
+async def fill(store: SqlStore, papers: int, reactions: int, channels: int) -> None:
+    rng = random.Random(1)
+    async with store._sessions.begin() as session:
+        rows = [paper_values(Paper(f"p{i:07d}", f"Paper {i}", abstract="synthetic", announced_on=LAST_DAY - timedelta(days=i % 365),
+                                   upvotes=rng.randint(0, 300), sources=frozenset({"sample"})), first_seen_at=T0, last_seen_at=T0)
+                for i in range(papers)]
+        for start in range(0, len(rows), BATCH):
+            await session.execute(insert(PaperRow.__table__), rows[start:start + BATCH])
+    per_channel = 10
+    posts = []
+    for c in range(channels):
+        ref = channel(c)
+        for k in range(per_channel):
+            posts.append({"channel_key": ref.key, "platform": ref.platform, "workspace": ref.workspace, "channel": ref.channel,
+                          "message_id": f"m{k}", "arxiv_id": f"p{(c * per_channel + k) % papers:07d}", "kind": "scheduled",
+                          "digest_day": LAST_DAY, "position": 0, "posted_at": T0})
+    async with store._sessions.begin() as session:
+        for start in range(0, len(posts), BATCH):
+            await session.execute(insert(PostRow.__table__), posts[start:start + BATCH])
+    per_post = max(1, reactions // len(posts))
+    async with store._sessions.begin() as session:
+        batch = []
+        for post in posts:
+            for u in range(per_post):
+                batch.append({"channel_key": post["channel_key"], "message_id": post["message_id"], "arxiv_id": post["arxiv_id"],
+                              "user_id": f"U{u}", "emoji": "👍" if u % 3 else "👎", "created_at": T0})
+                if len(batch) >= BATCH:
+                    await session.execute(insert(ReactionRow.__table__), batch)
+                    batch = []
+        if batch:
+            await session.execute(insert(ReactionRow.__table__), batch)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--reactions", type=int, default=1_000_000)
+    parser.add_argument("--channels", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is created there (default: SQLite)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    async with scratch_database(args.postgres) as url:
+        await upgrade(url)
+        async with SqlStore.connect(url) as store:
+            started = time.perf_counter()
+            await fill(store, args.papers, args.reactions, args.channels)
+            fill_seconds = time.perf_counter() - started
+            bot = PaperBot(store, clock=lambda: T0)
+            rng = random.Random(2)
+            await bot.handle(Requester(channel(0), "U1"), "today")  # warm-up
+            times = []
+            for _ in range(args.requests):
+                requester = Requester(channel(rng.randrange(args.channels)), "U1")
+                start = time.perf_counter()
+                await bot.handle(requester, "today")
+                times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p50 = statistics.median(times)
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    result = {"backend": url.split(":")[0], "papers": args.papers, "reactions": args.reactions, "channels": args.channels,
+              "requests": args.requests, "p50_ms": round(p50, 1), "p99_ms": round(p99, 1), "fill_seconds": round(fill_seconds, 1)}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"latency ({result['backend']}): /papers today with {args.papers} papers, {args.reactions} reactions, "
+              f"{args.channels} channels: p50 {p50:.1f} ms, p99 {p99:.1f} ms over {args.requests} requests "
+              f"(target p99 < 300 ms; fill {fill_seconds:.0f} s)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

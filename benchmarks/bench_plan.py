@@ -1,0 +1,82 @@
+"""Digest planning for many subscribed channels (notes/benchmark.md §2, target < 5 s for 10,000).
+
+    python benchmarks/bench_plan.py [--channels 10000] [--papers 300] [--postgres SERVER_URL] [--json]
+
+Fills a fresh database (a temporary SQLite file, or a throwaway database created on the
+``--postgres`` server and dropped afterwards) with ``--papers`` papers announced on
+one day, ``--channels`` subscriptions due at 09:00 UTC (mixed zones would only move due times) and
+some history (each channel already got a few of the day's papers), then times one
+``Planner.plan_due()``: compute who is due, rank, filter what each channel already saw, store
+every plan in the outbox. Ranking: trending (the planner's default; a personalized ranker
+plugs in through ``Planner(ranker=…)``).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from datetime import date, datetime, time as dtime, timezone
+
+from sqlalchemy import insert
+
+from bot.domain import ChannelRef, Paper, Post, PostKind, Subscription
+from bot.scheduling.planner import Planner
+from storage.mapping import post_values, subscription_values
+from storage.migrate import upgrade
+from storage.models import PostRow, SubscriptionRow
+from storage.store import SqlStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _db import scratch_database  # noqa: E402
+
+DAY = date(2025, 11, 7)
+NOW = datetime(2025, 11, 7, 9, 5, tzinfo=timezone.utc)
+
+
+async def fill(store: SqlStore, channels: int, papers: int) -> None:
+    await store.upsert_papers(
+        [Paper(f"2511.{i:05d}", f"Paper {i}", abstract="x", announced_on=DAY, upvotes=i % 97, sources=frozenset({"sample"}))
+         for i in range(papers)]
+    )
+    created = datetime(2025, 11, 7, tzinfo=timezone.utc)  # subscribed today: no earlier day is due
+    subs = [subscription_values(Subscription(ChannelRef("discord", f"G{i % 100}", f"{i}"), dtime(9), "UTC", count=5,
+                                             created_at=created), created_at=created) for i in range(channels)]
+    posts = [post_values(Post(ChannelRef("discord", f"G{i % 100}", f"{i}"), f"old{i}", f"2511.{(i * 7 + k) % papers:05d}",
+                              PostKind.ON_DEMAND, DAY, k), posted_at=created) for i in range(channels) for k in range(2)]
+    async with store._sessions.begin() as session:  # bulk fill; the store API is one row per call
+        await session.execute(insert(SubscriptionRow.__table__), subs)
+        for start in range(0, len(posts), 5000):
+            await session.execute(insert(PostRow.__table__), posts[start:start + 5000])
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--channels", type=int, default=10_000)
+    parser.add_argument("--papers", type=int, default=300)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is created there (default: SQLite)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    async with scratch_database(args.postgres) as url:
+        await upgrade(url)
+        async with SqlStore.connect(url) as store:
+            await fill(store, args.channels, args.papers)
+            planner = Planner(store, store, clock=lambda: NOW)
+            start = time.perf_counter()
+            report = await planner.plan_due()
+            seconds = time.perf_counter() - start
+            rows = await store.outbox_status()
+    result = {"backend": url.split(":")[0], "channels": args.channels, "papers": args.papers, "planned": report.planned,
+              "outbox": rows, "seconds": round(seconds, 3), "channels_per_second": round(args.channels / seconds),
+              "target_seconds": 5.0}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"plan: {report.planned} digests for {args.channels} channels ({args.papers} papers) on {result['backend']} "
+              f"in {seconds:.2f} s ({result['channels_per_second']} channels/s; target < 5 s)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

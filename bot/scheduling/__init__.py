@@ -1,0 +1,5 @@
+"""Daily posts: when each subscription is due, what its digest holds, and delivering it once.
+
+Pure core (no SQL, no SDK): the store side is the protocol in :mod:`bot.scheduling.ports`,
+the platforms are ``bot.ports.ChatPlatform``.
+"""

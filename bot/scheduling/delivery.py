@@ -1,0 +1,238 @@
+"""Deliver claimed outbox items: rate-aware per platform, each channel on its own.
+
+Per item: a resumed item (it was ``sending`` when its worker died) is first looked up on the
+platform by its outbox tag; found → recorded as sent, never resent; platform cannot tell →
+failed visibly ("may have been sent"), never resent blindly. Otherwise: wait for the rate
+limiter, send, then record the posts and mark it sent in one transaction.
+Errors: RateLimitedError → wait ``retry_after`` (the platform's limiter pauses too), try again;
+ChannelUnavailableError → failed and the subscription paused with the reason;
+TransientDeliveryError (or any other error) → retried later with exponential backoff, failed
+after ``max_attempts``. Items run concurrently, so one slow or broken channel delays no other.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time as _time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.clock import Clock, utc_now
+from bot.domain import Post, PostKind
+from bot.errors import ChannelUnavailableError, RateLimitedError
+from bot.ports import ChatPlatform
+from bot.scheduling.ports import SKIPPED, DeliveryStore, OutboxItem
+from bot.scheduling.schedule import DEFAULT_GRACE
+
+_log = logging.getLogger(__name__)
+
+Fault = Callable[[str, OutboxItem], None]  # test hook: raise at a named stage to simulate a crash
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """Requests per second: ``global_rate`` across the platform, ``per_channel`` per channel (None: unlimited)."""
+
+    global_rate: float | None = None
+    per_channel: float | None = None
+
+
+# Discord: 50 requests/s per bot; Slack chat.postMessage: ~1 message/s per channel. Paced at 95 %.
+DEFAULT_LIMITS = {"discord": RateLimit(global_rate=50 * 0.95), "slack": RateLimit(per_channel=1.0 * 0.95)}
+
+
+class RateLimiter:
+    """Evenly spaced slots (a leaky bucket): no bursts, so the platform's own window is never exceeded."""
+
+    def __init__(self, limit: RateLimit, *, monotonic: Callable[[], float] = _time.monotonic) -> None:
+        self._limit = limit
+        self._now = monotonic
+        self._next_global = 0.0
+        self._next_channel: dict[str, float] = {}
+
+    def _slot(self, key: str | None, rate: float | None) -> float:
+        if rate is None:
+            return self._now()
+        now = self._now()
+        if key is None:
+            at = max(now, self._next_global)
+            self._next_global = at + 1.0 / rate
+        else:
+            at = max(now, self._next_channel.get(key, 0.0))
+            self._next_channel[key] = at + 1.0 / rate
+        return at
+
+    async def acquire(self, channel_key: str) -> None:
+        # per channel first, then a global slot at or after it
+        at = self._slot(channel_key, self._limit.per_channel)
+        if at > self._now():
+            await asyncio.sleep(at - self._now())
+        at = self._slot(None, self._limit.global_rate)
+        if at > self._now():
+            await asyncio.sleep(at - self._now())
+
+    def hold(self, seconds: float) -> None:
+        """The platform said 429: nobody on this platform sends for ``seconds``."""
+        self._next_global = max(self._next_global, self._now() + seconds)
+
+
+@dataclass
+class DeliverySettings:
+    max_attempts: int = 5
+    backoff_base: timedelta = timedelta(seconds=30)
+    backoff_max: timedelta = timedelta(minutes=30)
+    max_rate_limit_waits: int = 20
+    grace: timedelta = DEFAULT_GRACE  # a planned digest not yet sent this long after its due time is skipped
+    concurrency: int = 256
+    limits: Mapping[str, RateLimit] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    confirmed: int = 0  # resumed items found on the platform, recorded without resending
+    retrying: int = 0
+    failed: int = 0
+    paused: int = 0
+    rate_limited: int = 0
+
+
+class Delivery:
+    def __init__(
+        self,
+        store: DeliveryStore,
+        platforms: Mapping[str, ChatPlatform],
+        *,
+        clock: Clock = utc_now,
+        settings: DeliverySettings | None = None,
+        worker: str | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        fault: Fault | None = None,
+    ) -> None:
+        self._store = store
+        self._platforms = dict(platforms)
+        self._clock = clock
+        self.settings = settings or DeliverySettings()
+        self.worker = worker or worker_id()
+        self._sleep = sleep
+        self._fault = fault
+        self._limiters = {name: RateLimiter(self.settings.limits.get(name, RateLimit())) for name in self._platforms}
+
+    async def deliver(self, items: list[OutboxItem]) -> DeliveryReport:
+        report = DeliveryReport()
+        semaphore = asyncio.Semaphore(self.settings.concurrency)
+
+        async def one(item: OutboxItem) -> None:
+            async with semaphore:
+                try:
+                    await self._deliver_one(item, report)
+                except Exception:  # noqa: BLE001 — a bug for one item must not stop the others
+                    _log.exception("delivering outbox item %d to %s", item.id, item.channel)
+                    report.retrying += 1
+                    await self._store.retry_later(item.id, self.worker, "internal error", self._backoff(item),
+                                                  check_first=self._can_check(item))
+
+        await asyncio.gather(*(one(item) for item in items))
+        return report
+
+    def _can_check(self, item: OutboxItem) -> bool:
+        return getattr(self._platforms.get(item.channel.platform), "find_tagged", None) is not None
+
+    def _backoff(self, item: OutboxItem):
+        delay = min(self.settings.backoff_base * (2 ** max(item.attempts - 1, 0)), self.settings.backoff_max)
+        return self._clock() + delay
+
+    async def _deliver_one(self, item: OutboxItem, report: DeliveryReport) -> None:
+        platform = self._platforms[item.channel.platform]
+        if not item.resumed and item.due_at is not None and self._clock() - item.due_at > self.settings.grace:
+            late = self._clock() - item.due_at
+            _log.warning("skipping the %s digest of %s: %s after its due time, more than the grace period", item.local_day, item.channel, late)
+            await self._store.fail(item.id, self.worker, f"not sent within the grace period (due {late} ago)", self._clock(), status=SKIPPED)
+            report.failed += 1
+            return
+        if item.resumed:
+            find = getattr(platform, "find_tagged", None)
+            if find is None:
+                await self._store.fail(item.id, self.worker,
+                                       "may have been sent before a restart; not resent (this platform cannot check)",
+                                       self._clock())
+                report.failed += 1
+                return
+            found = await find(item.channel, item.tag)
+            if found is not None:
+                await self._record(item, list(found))
+                report.confirmed += 1
+                return
+        limiter = self._limiters[item.channel.platform]
+        waits = 0
+        while True:
+            await limiter.acquire(item.channel.key)
+            try:
+                message_ids = await self._send(platform, item)
+                break
+            except RateLimitedError as exc:
+                report.rate_limited += 1
+                waits += 1
+                limiter.hold(exc.retry_after)
+                if waits > self.settings.max_rate_limit_waits:
+                    return await self._retry_or_fail(item, f"rate limited {waits} times: {exc}", report)
+                await self._sleep(exc.retry_after)
+            except ChannelUnavailableError as exc:
+                reason = str(exc) or type(exc).__name__
+                _log.warning("channel %s unavailable, pausing its subscription: %s", item.channel, reason)
+                await self._store.fail(item.id, self.worker, f"channel unavailable: {reason}", self._clock())
+                await self._store.pause_subscription(item.channel, reason, self._clock())
+                report.failed += 1
+                report.paused += 1
+                return
+            except Exception as exc:  # TransientDeliveryError and anything unexpected from an adapter
+                return await self._retry_or_fail(item, f"{type(exc).__name__}: {exc}", report)
+        if self._fault:
+            self._fault("after_send", item)
+        await self._record(item, message_ids)
+        report.sent += 1
+
+    async def _send(self, platform: ChatPlatform, item: OutboxItem) -> list[str]:
+        digest = item.digest
+        if not digest.items:
+            send_text_tagged = getattr(platform, "send_text_tagged", None)
+            text = digest.note or digest.title
+            mid = await (send_text_tagged(item.channel, text, item.tag) if send_text_tagged else platform.send_text(item.channel, text))
+            return [mid]
+        tagged = getattr(platform, "send_digest_tagged", None)
+        if tagged is not None:
+            return list(await tagged(item.channel, digest, item.tag))
+        return list(await platform.send_digest(item.channel, digest))
+
+    async def _record(self, item: OutboxItem, message_ids: list[str]) -> None:
+        now = self._clock()
+        posts: list[Post] = []
+        if item.digest.items:
+            if len(message_ids) != len(item.digest.items):
+                raise ValueError(f"{len(message_ids)} message ids for {len(item.digest.items)} papers")
+            positions: dict[str, int] = {}
+            for ranked, mid in zip(item.digest.items, message_ids):
+                position = positions.get(mid, 0)
+                positions[mid] = position + 1
+                posts.append(Post(item.channel, mid, ranked.paper.arxiv_id, PostKind.SCHEDULED,
+                                  item.digest.day, position, now))
+        await self._store.finish_sent(item.id, self.worker, message_ids, posts, now)
+
+    async def _retry_or_fail(self, item: OutboxItem, error: str, report: DeliveryReport) -> None:
+        if item.attempts >= self.settings.max_attempts:
+            _log.error("giving up on the %s digest of %s after %d attempts: %s", item.local_day, item.channel, item.attempts, error)
+            await self._store.fail(item.id, self.worker, f"gave up after {item.attempts} attempts: {error}", self._clock())
+            report.failed += 1
+        else:
+            _log.warning("the %s digest of %s failed (attempt %d), retrying later: %s", item.local_day, item.channel, item.attempts, error)
+            # a failed send may still have gone through (a timeout): look before resending when the platform can
+            await self._store.retry_later(item.id, self.worker, error, self._backoff(item), check_first=self._can_check(item))
+            report.retrying += 1

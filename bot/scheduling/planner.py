@@ -1,0 +1,140 @@
+"""Plan due digests: decide and store which papers go where, before anything is sent.
+
+Fast path for many channels: the papers of a day are loaded and ranked once, and the
+"already posted here" filter is one query for all channels (``posted_among``).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.clock import Clock, utc_now
+from bot.domain import ChannelRef, Paper, RankedPaper
+from bot.ports import Store
+from bot.ranking.trending import rank_trending
+from bot.scheduling.ports import EMPTY, PLANNED, SKIPPED, DeliveryStore, DigestPlan, PlannedItem
+from bot.scheduling.schedule import DEFAULT_GRACE, ScheduledSubscription, occurrences
+from bot.usecases.digests import describe_day, iso_week
+
+_log = logging.getLogger(__name__)
+
+# (channel, papers, reference day) → ranked papers, best first. Default: trending (channel-independent).
+Ranker = Callable[[ChannelRef, Sequence[Paper], date], list[RankedPaper]]
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    grace: timedelta = DEFAULT_GRACE
+    empty_day_note: bool = False
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    planned: int = 0
+    empty: int = 0
+    skipped: int = 0
+
+
+class Planner:
+    def __init__(
+        self,
+        store: Store,
+        schedule_store: DeliveryStore,
+        *,
+        clock: Clock = utc_now,
+        settings: PlanSettings = PlanSettings(),
+        ranker: Ranker | None = None,
+    ) -> None:
+        self._store = store
+        self._sched = schedule_store
+        self._clock = clock
+        self._settings = settings
+        self._ranker = ranker
+
+    async def plan_due(self, platforms: Iterable[str] | None = None) -> PlanReport:
+        """Plan every due digest (only for ``platforms`` when given: those this process can deliver)."""
+        now = self._clock()
+        wanted = set(platforms) if platforms is not None else None
+        grace = self._settings.grace
+        lookback = grace + timedelta(days=1)  # one missed day past the grace is recorded as skipped
+        subs = [s for s in await self._sched.scheduled_subscriptions()
+                if not s.options.paused and (wanted is None or s.subscription.channel.platform in wanted)]
+        due: list[tuple[ScheduledSubscription, date, datetime]] = []
+        for sub in subs:
+            for occ in occurrences(sub, now, lookback):
+                due.append((sub, occ.local_day, occ.due_at))
+        if not due:
+            return PlanReport()
+        known = await self._sched.planned_keys(min(day for _, day, _ in due))
+        due = [d for d in due if (d[0].subscription.channel.key, d[1]) not in known]
+        if not due:
+            return PlanReport()
+        plans: list[DigestPlan] = []
+        late = [d for d in due if now - d[2] > grace]
+        if late:
+            _log.warning("skipping %d digests missed by more than the grace period %s (after downtime): %s%s",
+                         len(late), grace, ", ".join(f"{s.subscription.channel} {d}" for s, d, _ in late[:5]),
+                         " …" if len(late) > 5 else "")
+        for sub, day, due_at in late:
+            missed = now - due_at
+            _log.debug("skipping the %s digest of %s: missed by %s", day, sub.subscription.channel, missed)
+            plans.append(DigestPlan(sub.subscription.channel, day, due_at, "", (), status=SKIPPED,
+                                    error=f"missed by {missed} (grace {grace})"))
+        timely = [d for d in due if now - d[2] <= grace]
+        pools = await self._pools({(sub.options.weekly, day) for sub, day, _ in timely})
+        all_ids = {p.arxiv_id for _, _, ranked in pools.values() for p in (r.paper for r in ranked)}
+        posted = await self._sched.posted_among(all_ids) if all_ids else {}
+        for sub, day, due_at in timely:
+            plans.append(self._plan_one(sub, day, due_at, pools[(sub.options.weekly, day)], posted))
+        new = await self._sched.save_plans(plans, now)
+        report = PlanReport(
+            planned=sum(p.status == PLANNED for p in plans),
+            empty=sum(p.status == EMPTY for p in plans),
+            skipped=sum(p.status == SKIPPED for p in plans),
+        )
+        _log.info("planned %d digests (%d new rows; %d empty, %d skipped)", report.planned, new, report.empty, report.skipped)
+        return report
+
+    async def _pools(self, keys: set[tuple[bool, date]]) -> dict[tuple[bool, date], tuple[date | None, str | None, list[RankedPaper]]]:
+        """For each (weekly, local day): the papers' day (or week) and the channel-independent ranking."""
+        out = {}
+        for weekly, day in keys:
+            if weekly:
+                start, end = day - timedelta(days=7), day - timedelta(days=1)
+                papers = await self._store.papers_announced_between(start, end)
+                out[(weekly, day)] = (None, iso_week(end), rank_trending(papers, end))
+            else:
+                latest = await self._store.latest_announced_day(on_or_before=day)
+                papers = await self._store.papers_announced_between(latest, latest) if latest else []
+                out[(weekly, day)] = (latest, None, rank_trending(papers, latest) if latest else [])
+        return out
+
+    def _plan_one(self, sub: ScheduledSubscription, day: date, due_at: datetime, pool, posted: dict[str, set[str]]) -> DigestPlan:
+        subscription, options = sub.subscription, sub.options
+        channel = subscription.channel
+        paper_day, week, ranked = pool
+        if self._ranker is not None and ranked:
+            ranked = self._ranker(channel, [r.paper for r in ranked], paper_day or day)
+        seen = posted.get(channel.key, set())
+        chosen = []
+        for item in ranked:
+            if item.paper.arxiv_id in seen:
+                continue
+            if options.threshold is not None and item.score < options.threshold:
+                continue
+            chosen.append(PlannedItem(item.paper.arxiv_id, item.score, item.why))
+            if len(chosen) >= subscription.count:
+                break
+        kind = "weekly" if options.weekly else "daily"
+        if week:
+            title = f"Top {len(chosen)} papers of week {week}"
+        else:
+            title = f"Top {len(chosen)} papers of {describe_day(paper_day)}" if paper_day else "No papers yet"
+        if chosen:
+            return DigestPlan(channel, day, due_at, title, tuple(chosen), kind=kind, digest_day=paper_day, week=week)
+        if self._settings.empty_day_note:
+            return DigestPlan(channel, day, due_at, title, (), kind=kind, digest_day=paper_day, week=week,
+                              note="No new papers today.")
+        return DigestPlan(channel, day, due_at, title, (), status=EMPTY, kind=kind, digest_day=paper_day, week=week)

@@ -1,0 +1,79 @@
+"""The scheduler loop: plan what is due, then claim and deliver outbox items until none is left."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock, utc_now
+from bot.ports import ChatPlatform, Store
+from bot.scheduling.delivery import Delivery, DeliveryReport, DeliverySettings, Fault
+from bot.scheduling.planner import PlanReport, Planner, PlanSettings, Ranker
+from bot.scheduling.ports import DeliveryStore
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    tick_seconds: float = 30.0
+    claim_batch: int = 500
+    lease: timedelta = timedelta(minutes=15)
+
+
+@dataclass
+class TickReport:
+    plan: PlanReport
+    delivery: DeliveryReport
+
+
+class Scheduler:
+    def __init__(
+        self,
+        store: Store,
+        platforms: Mapping[str, ChatPlatform],
+        *,
+        clock: Clock = utc_now,
+        settings: SchedulerSettings = SchedulerSettings(),
+        plan_settings: PlanSettings = PlanSettings(),
+        delivery_settings: DeliverySettings | None = None,
+        ranker: Ranker | None = None,
+        worker: str | None = None,
+        fault: Fault | None = None,
+    ) -> None:
+        delivery_store: DeliveryStore = store  # type: ignore[assignment]  # SqlStore implements both
+        self._store = delivery_store
+        self._platforms = dict(platforms)
+        self._clock = clock
+        self.settings = settings
+        self.planner = Planner(store, delivery_store, clock=clock, settings=plan_settings, ranker=ranker)
+        delivery_settings = delivery_settings or DeliverySettings(grace=plan_settings.grace)
+        self.delivery = Delivery(delivery_store, platforms, clock=clock, settings=delivery_settings, worker=worker, fault=fault)
+
+    async def tick(self) -> TickReport:
+        plan = await self.planner.plan_due(platforms=self._platforms)
+        total = DeliveryReport()
+        while True:
+            items = await self._store.claim_outbox(
+                self.delivery.worker, self._clock(), platforms=self._platforms,
+                limit=self.settings.claim_batch, lease=self.settings.lease,
+            )
+            if not items:
+                break
+            report = await self.delivery.deliver(items)
+            for name in vars(total):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+        return TickReport(plan, total)
+
+    async def run_forever(self) -> None:
+        _log.info("scheduler %s running for %s", self.delivery.worker, ", ".join(self._platforms) or "no platform")
+        while True:
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 — keep scheduling; the next tick retries
+                _log.exception("scheduler tick failed")
+            await asyncio.sleep(self.settings.tick_seconds)

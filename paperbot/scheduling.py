@@ -1,0 +1,55 @@
+"""Wiring for daily posts: configuration + store + the adapters' ChatPlatforms → a Scheduler.
+
+``paperbot.platforms`` provides the platforms as ``chat_platforms(config, bot) -> {name: ChatPlatform}``
+once the adapters do; until then the scheduler runs with none (it plans, and claims nothing).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+
+from bot.clock import Clock, utc_now
+from bot.config import Config
+from bot.ports import ChatPlatform
+from bot.scheduling.delivery import DeliverySettings
+from bot.scheduling.planner import PlanSettings
+from bot.scheduling.scheduler import Scheduler, SchedulerSettings
+from storage.store import SqlStore
+
+_log = logging.getLogger(__name__)
+
+
+def build_scheduler(
+    config: Config, store: SqlStore, platforms: Mapping[str, ChatPlatform], *, clock: Clock = utc_now
+) -> Scheduler:
+    cfg = config.schedule
+    return Scheduler(
+        store,
+        platforms,
+        clock=clock,
+        settings=SchedulerSettings(tick_seconds=cfg.tick_seconds, lease=timedelta(minutes=cfg.lease_minutes)),
+        plan_settings=PlanSettings(grace=timedelta(hours=cfg.grace_hours), empty_day_note=cfg.empty_day_note),
+        delivery_settings=DeliverySettings(max_attempts=cfg.max_attempts, grace=timedelta(hours=cfg.grace_hours)),
+    )
+
+
+async def resume_after_restart(url: str, store: SqlStore, *, clock: Clock = utc_now) -> None:
+    """SQLite runs one process (``single_process_lock``), so claims left by its previous run are
+    dead now: release them, and the sends they were making are checked at once instead of after
+    the lease. (PostgreSQL: other processes may be alive; their leases run out instead.)"""
+    if url.startswith("sqlite"):
+        released = await store.expire_claims(clock() - timedelta(seconds=1))
+        if released:
+            _log.warning("%d digests were being sent when paperbot stopped: checking them on the platform", released)
+
+
+def chat_platforms(config: Config, bot) -> dict[str, ChatPlatform]:
+    """The send paths the adapters expose (``paperbot.platforms.chat_platforms``), or none yet."""
+    from paperbot import platforms
+
+    provide = getattr(platforms, "chat_platforms", None)
+    if provide is None:
+        _log.warning("no adapter provides a ChatPlatform yet: daily posts are planned but not sent")
+        return {}
+    return dict(provide(config, bot))

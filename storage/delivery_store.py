@@ -1,0 +1,288 @@
+"""Scheduling and delivery persistence for :class:`storage.store.SqlStore` (a mixin).
+
+Implements ``bot.scheduling.ports.DeliveryStore``: the schedule columns of ``subscriptions``
+and the ``outbox`` table (one row per channel and local day: the plan and its delivery state).
+
+Claiming (several processes on one PostgreSQL): ``claim_outbox`` selects due rows
+``FOR UPDATE SKIP LOCKED`` and flips them to ``sending`` with the worker's id and a lease in the
+same transaction. A row locked by another claimer is skipped, not waited for, and once the
+transaction commits its status no longer matches; so each due row goes to exactly one worker.
+On SQLite ``FOR UPDATE`` is not rendered; ``BEGIN IMMEDIATE`` (storage.database) serialises
+claimers instead, and :func:`single_process_lock` keeps a second process from starting.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.domain import ChannelRef, Digest, Post, RankedPaper
+from bot.errors import ConfigError
+from bot.scheduling.ports import FAILED, PLANNED, SENDING, SENT, SKIPPED, DigestPlan, OutboxItem
+from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, decode_weekdays, encode_weekdays
+from storage.dialect import upsert_insert
+from storage.mapping import post_values, to_paper, to_subscription
+from storage.models import OutboxRow, PaperRow, PostRow, SubscriptionRow
+
+_OUTBOX = OutboxRow.__table__
+_POSTS = PostRow.__table__
+_SUBS = SubscriptionRow.__table__
+_CHUNK = 500
+
+
+def _options(row: SubscriptionRow) -> ScheduleOptions:
+    return ScheduleOptions(
+        weekdays=decode_weekdays(row.weekdays),
+        threshold=row.threshold,
+        weekly=bool(row.weekly),
+        paused_reason=row.paused_reason,
+        paused_at=row.paused_at,
+    )
+
+
+class DeliveryStoreMixin:
+    _sessions: async_sessionmaker[AsyncSession]
+    _clock: Clock
+
+    # schedule fields
+
+    async def get_schedule(self, channel: ChannelRef) -> ScheduleOptions | None:
+        async with self._sessions.begin() as session:
+            row = await session.get(SubscriptionRow, channel.key)
+            return _options(row) if row is not None else None
+
+    async def set_schedule(self, channel: ChannelRef, options: ScheduleOptions) -> bool:
+        values = {
+            "weekdays": encode_weekdays(options.weekdays),
+            "threshold": options.threshold,
+            "weekly": options.weekly,
+            "paused_reason": options.paused_reason,
+            "paused_at": options.paused_at,
+        }
+        async with self._sessions.begin() as session:
+            result = await session.execute(update(_SUBS).where(_SUBS.c.channel_key == channel.key).values(values))
+            return result.rowcount > 0
+
+    async def pause_subscription(self, channel: ChannelRef, reason: str, at: datetime) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(_SUBS).where(_SUBS.c.channel_key == channel.key).values(paused_reason=reason, paused_at=at)
+            )
+
+    async def scheduled_subscriptions(self) -> list[ScheduledSubscription]:
+        async with self._sessions.begin() as session:
+            rows = await session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.channel_key))
+            return [ScheduledSubscription(to_subscription(row), _options(row)) for row in rows]
+
+    # plans
+
+    async def planned_keys(self, since: date) -> set[tuple[str, date]]:
+        query = select(_OUTBOX.c.channel_key, _OUTBOX.c.local_day).where(_OUTBOX.c.local_day >= since)
+        async with self._sessions.begin() as session:
+            return {(key, day) for key, day in (await session.execute(query)).all()}
+
+    async def posted_among(self, arxiv_ids: Iterable[str]) -> dict[str, set[str]]:
+        ids = sorted(set(arxiv_ids))
+        out: dict[str, set[str]] = {}
+        async with self._sessions.begin() as session:
+            for start in range(0, len(ids), _CHUNK):
+                query = select(_POSTS.c.channel_key, _POSTS.c.arxiv_id).where(_POSTS.c.arxiv_id.in_(ids[start:start + _CHUNK])).distinct()
+                for key, arxiv_id in (await session.execute(query)).all():
+                    out.setdefault(key, set()).add(arxiv_id)
+        return out
+
+    async def save_plans(self, plans: Sequence[DigestPlan], at: datetime) -> int:
+        if not plans:
+            return 0
+        values = [
+            {
+                "channel_key": p.channel.key,
+                "platform": p.channel.platform,
+                "workspace": p.channel.workspace,
+                "channel": p.channel.channel,
+                "local_day": p.local_day,
+                "kind": p.kind,
+                "due_at": p.due_at,
+                "planned_at": at,
+                "title": p.title,
+                "note": p.note,
+                "digest_day": p.digest_day,
+                "week": p.week,
+                "items": [{"id": i.arxiv_id, "score": i.score, "why": i.why} for i in p.items],
+                "status": p.status,
+                "attempts": 0,
+                "next_attempt_at": p.due_at,
+                "claimed_by": None,
+                "claimed_until": None,
+                "message_ids": None,
+                "error": p.error,
+                "finished_at": None if p.status == PLANNED else at,
+            }
+            for p in plans
+        ]
+        async with self._sessions.begin() as session:
+            before = await session.scalar(select(func.count()).select_from(_OUTBOX))
+            insert = upsert_insert(session, _OUTBOX).on_conflict_do_nothing(
+                index_elements=[_OUTBOX.c.channel_key, _OUTBOX.c.local_day]
+            )
+            for start in range(0, len(values), 2000):
+                await session.execute(insert, values[start:start + 2000])
+            after = await session.scalar(select(func.count()).select_from(_OUTBOX))
+        return (after or 0) - (before or 0)
+
+    # outbox
+
+    async def claim_outbox(
+        self, worker: str, now: datetime, *, platforms: Iterable[str], limit: int, lease: timedelta
+    ) -> list[OutboxItem]:
+        names = list(platforms)
+        if not names:
+            return []
+        query = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.platform.in_(names),
+                or_(
+                    and_(OutboxRow.status == PLANNED, OutboxRow.next_attempt_at <= now),
+                    and_(OutboxRow.status == SENDING, OutboxRow.claimed_until < now),
+                ),
+            )
+            .order_by(OutboxRow.due_at, OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._sessions.begin() as session:
+            rows = list(await session.scalars(query))
+            if not rows:
+                return []
+            # a channel unsubscribed or paused since its digest was planned gets nothing
+            keys = {row.channel_key for row in rows}
+            active = set(await session.scalars(
+                select(SubscriptionRow.channel_key).where(SubscriptionRow.channel_key.in_(keys), SubscriptionRow.paused_at.is_(None))
+            ))
+            gone = [row.id for row in rows if row.channel_key not in active and row.status == PLANNED]
+            if gone:
+                await session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(gone)).values(
+                    status=SKIPPED, error="unsubscribed or paused before it was sent", finished_at=now))
+            rows = [row for row in rows if row.id not in set(gone)]
+            if not rows:
+                return []
+            claimed = [(row.id, row.status == SENDING, row.attempts + 1) for row in rows]
+            await session.execute(
+                update(_OUTBOX)
+                .where(_OUTBOX.c.id.in_([r.id for r in rows]))
+                .values(status=SENDING, claimed_by=worker, claimed_until=now + lease, attempts=_OUTBOX.c.attempts + 1)
+            )
+            wanted = sorted({item["id"] for row in rows for item in row.items})
+            papers = {}
+            for start in range(0, len(wanted), _CHUNK):
+                for paper_row in await session.scalars(select(PaperRow).where(PaperRow.arxiv_id.in_(wanted[start:start + _CHUNK]))):
+                    papers[paper_row.arxiv_id] = to_paper(paper_row)
+        out = []
+        for row, (row_id, resumed, attempts) in zip(rows, claimed):
+            items = tuple(
+                RankedPaper(papers[i["id"]], float(i["score"]), i["why"]) for i in row.items if i["id"] in papers
+            )
+            digest = Digest(title=row.title, items=items, day=row.digest_day, week=row.week, note=row.note)
+            out.append(OutboxItem(row_id, ChannelRef(row.platform, row.workspace, row.channel), row.local_day,
+                                  digest, attempts, resumed, row.due_at))
+        return out
+
+    async def finish_sent(self, item_id: int, worker: str, message_ids: Sequence[str], posts: Sequence[Post], at: datetime) -> None:
+        async with self._sessions.begin() as session:
+            if posts:
+                insert = upsert_insert(session, _POSTS).on_conflict_do_nothing(
+                    index_elements=[_POSTS.c.channel_key, _POSTS.c.message_id, _POSTS.c.arxiv_id]
+                )
+                await session.execute(insert, [post_values(p, posted_at=at) for p in posts])
+            await session.execute(
+                update(_OUTBOX).where(_OUTBOX.c.id == item_id).values(
+                    status=SENT, message_ids=list(message_ids), finished_at=at, claimed_until=None, error=None
+                )
+            )
+
+    async def retry_later(self, item_id: int, worker: str, error: str, at: datetime, *, check_first: bool = False) -> None:
+        values = (
+            {"status": SENDING, "claimed_by": None, "claimed_until": at}
+            if check_first
+            else {"status": PLANNED, "claimed_by": None, "claimed_until": None}
+        )
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(_OUTBOX).where(_OUTBOX.c.id == item_id, _OUTBOX.c.status == SENDING).values(
+                    next_attempt_at=at, error=error, **values
+                )
+            )
+
+    async def fail(self, item_id: int, worker: str, error: str, at: datetime, *, status: str = FAILED) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(_OUTBOX).where(_OUTBOX.c.id == item_id).values(
+                    status=status, error=error, finished_at=at, claimed_until=None
+                )
+            )
+
+    async def expire_claims(self, at: datetime) -> int:
+        """End every ``sending`` lease now (their sends are then checked on the platform).
+
+        Only safe when no other process can hold claims: a SQLite install at start-up
+        (``single_process_lock``). Returns how many rows were released.
+        """
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(_OUTBOX).where(_OUTBOX.c.status == SENDING, _OUTBOX.c.claimed_until > at).values(claimed_until=at)
+            )
+            return result.rowcount or 0
+
+    async def outbox_status(self, channel: ChannelRef | None = None) -> dict[str, int]:
+        query = select(_OUTBOX.c.status, func.count()).group_by(_OUTBOX.c.status)
+        if channel is not None:
+            query = query.where(_OUTBOX.c.channel_key == channel.key)
+        async with self._sessions.begin() as session:
+            return {status: n for status, n in (await session.execute(query)).all()}
+
+    async def outbox_rows(self, channel: ChannelRef | None = None) -> list[dict[str, Any]]:
+        """Every outbox row as a dict, oldest day first (for status replies, tests and benchmarks)."""
+        query = select(_OUTBOX).order_by(_OUTBOX.c.local_day, _OUTBOX.c.id)
+        if channel is not None:
+            query = query.where(_OUTBOX.c.channel_key == channel.key)
+        async with self._sessions.begin() as session:
+            return [dict(row._mapping) for row in (await session.execute(query)).all()]
+
+
+@contextmanager
+def single_process_lock(url: str) -> Iterator[None]:
+    """On a SQLite file, hold an exclusive lock file for the process's life; a second process is told why it cannot run.
+
+    PostgreSQL needs none (rows are claimed with ``FOR UPDATE SKIP LOCKED``).
+    """
+    parsed = make_url(url)
+    if not parsed.get_backend_name() == "sqlite" or not parsed.database or parsed.database == ":memory:":
+        yield
+        return
+    path = f"{os.path.abspath(parsed.database)}.scheduler.lock"
+    handle = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(
+                f"another paperbot process is already running on the SQLite database {parsed.database} "
+                f"(lock {path}). A SQLite install runs one process; to run several, use PostgreSQL "
+                "([database] url = \"postgresql://…\")."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
