@@ -1,0 +1,7 @@
+"""The Slack adapter: slack-bolt (async) in front of PaperBot.
+
+One concept per module: ``mrkdwn`` (neutralising untrusted text), ``emoji`` (reaction
+names → Unicode), ``blocks`` (Block Kit rendering), ``platform`` (the send path and its
+error mapping), ``permissions`` (who may manage a channel), ``commands`` (``/papers``),
+``reactions`` (reaction events) and ``app`` (the AsyncApp factory).
+"""

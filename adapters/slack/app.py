@@ -1,0 +1,83 @@
+"""The AsyncApp factory: one AsyncWebClient (base_url from config, 429s retried) and the listeners.
+
+Socket Mode (default) needs the bot token and the app-level token; HTTP mode needs the
+bot token and the signing secret (bolt then refuses bad or stale signatures with 401).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.commands import PapersCommand
+from adapters.slack.platform import SlackPlatform
+from adapters.slack.reactions import ReactionListener
+from bot.app import PaperBot
+from bot.config import SlackConfig
+from bot.errors import ConfigError
+
+COMMAND = "/papers"
+
+
+def _secret(value) -> str:
+    return value.get_secret_value() if value is not None else ""
+
+
+def build_client(config: SlackConfig) -> AsyncWebClient:
+    token = _secret(config.bot_token)
+    if not token:
+        raise ConfigError("slack.bot_token is missing: set the bot token (xoxb-…) or PAPERBOT_SLACK_BOT_TOKEN.")
+    base_url = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        timeout=config.timeout_seconds,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=config.rate_limit_retries),
+        ],
+    )
+
+
+@dataclass
+class SlackApp:
+    app: AsyncApp
+    client: AsyncWebClient
+    platform: SlackPlatform
+
+
+def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
+    client = build_client(config)
+    http = config.mode == "http"
+    secret = _secret(config.signing_secret)
+    if http and not secret:
+        raise ConfigError("slack.mode = \"http\" needs slack.signing_secret (or PAPERBOT_SLACK_SIGNING_SECRET).")
+    if not http and not _secret(config.app_token):
+        raise ConfigError("slack.mode = \"socket\" needs slack.app_token (xapp-…, scope connections:write) "
+                          "or PAPERBOT_SLACK_APP_TOKEN; or set mode = \"http\" with a signing_secret.")
+    app = AsyncApp(
+        client=client,
+        signing_secret=secret or None,
+        request_verification_enabled=http,
+        process_before_response=False,
+    )
+    platform = SlackPlatform(client)
+    papers = PapersCommand(bot, platform)
+    reactions = ReactionListener(bot)
+
+    # bolt wants real coroutine functions and injects arguments by parameter name.
+    async def papers_command(ack, command, respond) -> None:
+        await papers(ack, command, respond)
+
+    async def reaction(body, event) -> None:
+        await reactions(body, event)
+
+    app.command(COMMAND)(papers_command)
+    app.event("reaction_added")(reaction)
+    app.event("reaction_removed")(reaction)
+    return SlackApp(app=app, client=client, platform=platform)

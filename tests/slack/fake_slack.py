@@ -1,0 +1,162 @@
+"""A fake Slack on 127.0.0.1: the Web API (``/api/{method}``), response_url endpoints and Socket Mode.
+
+It records every call so tests can assert what the real slack-bolt sent. Methods answer
+``{"ok": true, …}``; tests can queue failures per method (e.g. one 429 with Retry-After).
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+TEAM = "T0TEAM"
+BOT_USER = "U0BOT"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    status: int
+
+
+@dataclass
+class FakeSlack:
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_url
+    acks: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode acks
+    failures: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = field(default_factory=dict)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → posted messages
+    delays: dict[str, float] = field(default_factory=dict)  # method → seconds before answering
+
+    def __post_init__(self) -> None:
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self._socket: web.WebSocketResponse | None = None
+        self._socket_ready = asyncio.Event()
+        self._changed = asyncio.Event()
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_get("/link", self._link)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, key: str = "r1") -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{key}"
+
+    # ---- queries ---------------------------------------------------------------------------
+    def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
+        return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
+
+    async def wait_for(self, predicate, timeout: float = 5.0) -> None:
+        async def loop() -> None:
+            while not predicate():
+                self._changed.clear()
+                await self._changed.wait()
+        await asyncio.wait_for(loop(), timeout)
+
+    def _touch(self) -> None:
+        self._changed.set()
+
+    # ---- Web API ---------------------------------------------------------------------------
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            raw = await request.read()
+            if request.content_type == "application/json":
+                params.update(json.loads(raw or b"{}"))
+            else:
+                params.update(parse_qsl(raw.decode()))
+        if self.delays.get(method):
+            await asyncio.sleep(self.delays[method])
+        queued = self.failures.get(method)
+        if queued:
+            status, headers, body = queued.pop(0)
+            self.calls.append(Call(method, params, status))
+            self._touch()
+            return web.json_response(body, status=status, headers=headers)
+        self.calls.append(Call(method, params, 200))
+        self._touch()
+        return web.json_response(self._answer(method, params))
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "user_id": BOT_USER, "bot_id": "B0BOT", "team_id": TEAM, "user": "paperbot", "team": "Lab"}
+        if method == "chat.postMessage":
+            ts = f"1700000000.{next(self._ts):06d}"
+            message = {"type": "message", "ts": ts, "text": params.get("text"), "bot_id": "B0BOT", "user": BOT_USER}
+            metadata = params.get("metadata")
+            if metadata:
+                message["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
+            if params.get("thread_ts"):
+                message["thread_ts"] = params["thread_ts"]
+            self.messages.setdefault(params.get("channel", ""), []).append(message)
+            return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
+        if method == "conversations.history":
+            messages = [m for m in self.messages.get(params.get("channel", ""), []) if "thread_ts" not in m]
+            return {"ok": True, "messages": list(reversed(messages))[: int(params.get("limit", 100))], "has_more": False}
+        if method == "conversations.replies":
+            ts = params.get("ts")
+            thread = [m for m in self.messages.get(params.get("channel", ""), []) if m["ts"] == ts or m.get("thread_ts") == ts]
+            return {"ok": True, "messages": thread, "has_more": False}
+        if method == "users.info":
+            user = self.users.get(params.get("user", ""))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.info":
+            channel = self.channels.get(params.get("channel", ""))
+            return {"ok": True, "channel": channel} if channel else {"ok": False, "error": "channel_not_found"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
+        return {"ok": True}
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self.responses.append(await request.json())
+        self._touch()
+        return web.Response(text="ok")
+
+    # ---- Socket Mode -----------------------------------------------------------------------
+    async def _link(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._socket = ws
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0APP"}}))
+        self._socket_ready.set()
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                self.acks.append(json.loads(msg.data))
+                self._touch()
+        return ws
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any], envelope_id: str, *, retry_attempt: int = 0) -> None:
+        await asyncio.wait_for(self._socket_ready.wait(), 5)
+        assert self._socket is not None
+        await self._socket.send_str(json.dumps({
+            "envelope_id": envelope_id, "type": kind, "payload": payload,
+            "accepts_response_payload": kind != "events_api", "retry_attempt": retry_attempt, "retry_reason": "",
+        }))
