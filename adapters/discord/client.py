@@ -1,0 +1,137 @@
+"""The discord.py client paperbot runs: the `/papers` tree, raw reaction events, command sync.
+
+:func:`create_client` picks a plain ``Client`` or an ``AutoShardedClient`` (when shards are
+configured), points the library at the configured REST and gateway URLs, and attaches the
+PaperBot. Reactions come from the raw events, so posts that are no longer cached (older
+messages, restarts) still count; the bot's own reactions and reactions on messages someone
+else wrote are ignored (the core also ignores any message it did not record).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import discord
+import yarl
+from discord import app_commands
+
+from adapters.discord.commands import papers_group
+from bot.app import PaperBot
+from bot.domain import ChannelRef, ReactionEvent
+
+_log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    """What the adapter needs from configuration (built by ``paperbot.discord_runner``)."""
+
+    api_base_url: str = "https://discord.com"
+    gateway_url: str | None = None
+    dev_guild_id: int | None = None
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    guild_ready_timeout: float = 2.0
+    sync_commands: bool = True
+
+
+def point_library_at(api_base_url: str, gateway_url: str | None) -> None:
+    """discord.py reads its endpoints from class attributes; set them from configuration."""
+    discord.http.Route.BASE = f"{api_base_url.rstrip('/')}/api/v10"
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def intents() -> discord.Intents:
+    """Guilds (channels, interactions) and guild/DM reactions; no privileged intents."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_reactions = True
+    wanted.dm_reactions = True
+    return wanted
+
+
+def emoji_key(emoji: discord.PartialEmoji) -> str:
+    """A Unicode emoji as itself, a custom one by its name (what the core's emoji table knows)."""
+    return emoji.name or str(emoji)
+
+
+class _PaperbotMixin:
+    """Shared by the plain and the sharded client."""
+
+    paperbot: PaperBot
+    settings: DiscordSettings
+    tree: app_commands.CommandTree
+
+    def _attach(self, paperbot: PaperBot, settings: DiscordSettings) -> None:
+        self.paperbot = paperbot
+        self.settings = settings
+        self.tree = app_commands.CommandTree(self)  # type: ignore[arg-type]
+        self.tree.add_command(papers_group())
+
+    async def setup_hook(self) -> None:
+        if not self.settings.sync_commands:
+            return
+        if self.settings.dev_guild_id:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            _log.info("synced %d commands to guild %s", len(synced), self.settings.dev_guild_id)
+        else:
+            synced = await self.tree.sync()
+            _log.info("synced %d global commands (may take a while to appear)", len(synced))
+
+    async def on_ready(self) -> None:
+        user = self.user  # type: ignore[attr-defined]
+        _log.info("Discord: logged in as %s (%s) in %d guilds", user, getattr(user, "id", "?"), len(self.guilds))  # type: ignore[attr-defined]
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._reaction(payload, added=True)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._reaction(payload, added=False)
+
+    async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        me = self.user  # type: ignore[attr-defined]
+        if me is not None and payload.user_id == me.id:
+            return  # the bot's own reactions
+        if me is not None and payload.message_author_id is not None and payload.message_author_id != me.id:
+            return  # someone else's message (only known on add)
+        event = ReactionEvent(
+            channel=ChannelRef("discord", str(payload.guild_id) if payload.guild_id else "dm", str(payload.channel_id)),
+            message_id=str(payload.message_id),
+            user_id=str(payload.user_id),
+            emoji=emoji_key(payload.emoji),
+            added=added,
+        )
+        try:
+            await self.paperbot.on_reaction(event)
+        except Exception:  # noqa: BLE001 - one bad event must not stop the gateway loop
+            _log.exception("reaction on %s/%s could not be recorded", event.channel, event.message_id)
+
+
+class PaperbotClient(_PaperbotMixin, discord.Client):
+    pass
+
+
+class ShardedPaperbotClient(_PaperbotMixin, discord.AutoShardedClient):
+    pass
+
+
+def create_client(paperbot: PaperBot, settings: DiscordSettings) -> discord.Client:
+    """A plain client, or an AutoShardedClient when shard_count/shard_ids are configured."""
+    point_library_at(settings.api_base_url, settings.gateway_url)
+    options = dict(intents=intents(), allowed_mentions=NO_MENTIONS, guild_ready_timeout=settings.guild_ready_timeout)
+    client: discord.Client
+    if settings.shard_count or settings.shard_ids:
+        client = ShardedPaperbotClient(
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+            **options,
+        )
+    else:
+        client = PaperbotClient(**options)
+    client._attach(paperbot, settings)  # type: ignore[attr-defined]
+    return client

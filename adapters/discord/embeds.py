@@ -1,0 +1,136 @@
+"""Papers and digests as Discord messages with embeds, within Discord's limits.
+
+A digest is posted as **one message per paper** (the first also carries the digest's
+headline as content), so a reaction on a message maps to exactly one paper. Every embed is
+kept within Discord's limits (title 256, description 4096, field 1024, footer 2048, 6000
+characters per message across its embeds, at most 10 embeds per message); ``pack_embeds``
+groups embeds into messages for any caller that carries several per message.
+All untrusted text goes through :func:`adapters.discord.text.fit`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import discord
+
+from adapters.discord.text import fit
+from bot.domain import Digest, Paper, RankedPaper
+from bot.text import first_sentences, format_authors
+
+MAX_EMBEDS = 10
+MAX_TOTAL = 6000
+MAX_TITLE = 256
+MAX_DESCRIPTION = 4096
+MAX_FIELD = 1024
+MAX_CONTENT = 2000
+SUMMARY_CHARS = 600
+COLOUR = discord.Colour(0xFFB000)
+
+_SAFE_URL_RE = re.compile(r"^https?://[^\s<>()\[\]`\"']+$")
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) URL that cannot break out of a markdown link, else None."""
+    if url and _SAFE_URL_RE.match(url.strip()) and len(url) <= 512:
+        return url.strip()
+    return None
+
+
+def _links(paper: Paper) -> str:
+    links = [f"[arXiv]({paper.abs_url})", f"[PDF]({paper.pdf_url})"]
+    if paper.hf_url:
+        links.append(f"[Hugging Face]({paper.hf_url})")
+    github = safe_url(paper.github_repo)
+    if github:
+        links.append(f"[code]({github})")
+    project = safe_url(paper.project_page)
+    if project:
+        links.append(f"[project]({project})")
+    return " · ".join(links)
+
+
+def _popularity(paper: Paper) -> str:
+    parts = []
+    if paper.upvotes is not None:
+        parts.append(f"▲ {paper.upvotes} upvotes")
+    if paper.github_stars is not None:
+        parts.append(f"★ {paper.github_stars} stars")
+    if paper.num_comments:
+        parts.append(f"💬 {paper.num_comments}")
+    return " · ".join(parts)
+
+
+def paper_embed(paper: Paper, why: str | None = None, *, rank: int | None = None) -> discord.Embed:
+    """One paper: linked title, summary, authors, popularity, the "why", thumbnail, links."""
+    prefix = f"{rank}. " if rank is not None else ""
+    title = prefix + fit(paper.title or paper.arxiv_id, MAX_TITLE - len(prefix))
+    summary = paper.ai_summary or first_sentences(paper.abstract, SUMMARY_CHARS)
+    embed = discord.Embed(
+        title=title,
+        url=paper.abs_url,
+        description=fit(summary, SUMMARY_CHARS) or None,
+        colour=COLOUR,
+    )
+    embed.add_field(name="Authors", value=fit(format_authors(paper.authors), MAX_FIELD) or "—", inline=False)
+    popularity = _popularity(paper)
+    if popularity:
+        embed.add_field(name="Popularity", value=popularity, inline=True)
+    if why:
+        embed.add_field(name="Why", value=fit(why, 300), inline=True)
+    embed.add_field(name="Links", value=_links(paper)[:MAX_FIELD], inline=False)
+    thumbnail = safe_url(paper.thumbnail_url)
+    if thumbnail:
+        embed.set_thumbnail(url=thumbnail)
+    footer = paper.arxiv_id + (f" · {paper.primary_category}" if paper.primary_category else "")
+    embed.set_footer(text=footer[:200])
+    return embed
+
+
+def item_embed(item: RankedPaper, rank: int) -> discord.Embed:
+    return paper_embed(item.paper, item.why, rank=rank)
+
+
+def digest_header(digest: Digest) -> str:
+    """The headline sent as content with the first paper (or alone when the digest is empty)."""
+    header = f"**{fit(digest.title, 300)}**"
+    if digest.note:
+        header += f"\n{fit(digest.note, 500)}"
+    if not digest.items:
+        header += "\nNo papers to show."
+    return header[:MAX_CONTENT]
+
+
+@dataclass
+class OutMessage:
+    """One message to send: content, embeds, and the digest items (indexes) it carries."""
+
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    items: list[int] = field(default_factory=list)
+
+
+def digest_messages(digest: Digest) -> list[OutMessage]:
+    """One message per paper, the headline on the first; an empty digest is one text message."""
+    header = digest_header(digest)
+    if not digest.items:
+        return [OutMessage(content=header)]
+    messages = [OutMessage(embeds=[item_embed(item, n)], items=[n - 1]) for n, item in enumerate(digest.items, 1)]
+    messages[0].content = header
+    return messages
+
+
+def pack_embeds(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
+    """Group embeds, in order, into messages of at most 10 embeds and 6000 characters."""
+    groups: list[list[discord.Embed]] = []
+    size = 0
+    for embed in embeds:
+        length = len(embed)
+        if length > MAX_TOTAL:
+            raise ValueError(f"one embed has {length} characters; Discord allows {MAX_TOTAL} per message")
+        if not groups or len(groups[-1]) >= MAX_EMBEDS or size + length > MAX_TOTAL:
+            groups.append([])
+            size = 0
+        groups[-1].append(embed)
+        size += length
+    return groups

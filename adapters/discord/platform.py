@@ -1,0 +1,95 @@
+"""DiscordPlatform: the ChatPlatform send path (scheduler, outbox), with Discord errors mapped.
+
+``send_digest`` posts one message per paper (see :mod:`adapters.discord.embeds`) and
+returns the message id carrying each item, for ``PaperBot.record_posted``. Failures become
+DeliveryError subclasses: Forbidden / NotFound (channel gone, bot removed, missing
+permission) → ChannelUnavailableError; a rate limit longer than the library waits →
+RateLimitedError; 5xx, timeouts and connection errors → TransientDeliveryError.
+Every message is sent with ``AllowedMentions.none()``.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+import discord
+
+from adapters.discord.embeds import digest_messages
+from adapters.discord.text import fit
+from bot.domain import ChannelRef, Digest
+from bot.errors import ChannelUnavailableError, DeliveryError, RateLimitedError, TransientDeliveryError
+
+_log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def delivery_error(exc: BaseException, what: str) -> DeliveryError:
+    """Turn a discord.py / aiohttp failure into the DeliveryError that says what to do next."""
+    if isinstance(exc, DeliveryError):
+        return exc
+    if isinstance(exc, discord.RateLimited):
+        return RateLimitedError(f"Discord rate-limited {what}; retry in {exc.retry_after:g} s.", exc.retry_after)
+    if isinstance(exc, (discord.Forbidden, discord.NotFound)):
+        return ChannelUnavailableError(f"Discord refused {what}: {exc.status} {exc.text or ''}".strip() + ".")
+    if isinstance(exc, discord.DiscordServerError):
+        return TransientDeliveryError(f"Discord failed {what} ({exc.status}).")
+    if isinstance(exc, discord.HTTPException):
+        if exc.status == 429:
+            return RateLimitedError(f"Discord rate-limited {what}.", 1.0)
+        return ChannelUnavailableError(f"Discord refused {what}: {exc.status} {exc.text or ''}".strip() + ".")
+    if isinstance(exc, (asyncio.TimeoutError, aiohttp.ClientError, OSError, discord.ConnectionClosed)):
+        return TransientDeliveryError(f"Discord could not be reached for {what}: {type(exc).__name__}.")
+    return TransientDeliveryError(f"Discord failed {what}: {exc}.")
+
+
+class DiscordPlatform:
+    """Posts through a logged-in discord.py client; channels need not be cached."""
+
+    platform = "discord"
+
+    def __init__(self, client: discord.Client, *, ready_timeout: float = 60.0) -> None:
+        self._client = client
+        self._ready_timeout = ready_timeout
+
+    async def _wait_ready(self) -> None:
+        """A post due right after start-up waits for the login instead of failing as "unavailable"."""
+        if self._client.is_ready():
+            return
+        try:
+            await asyncio.wait_for(self._client.wait_until_ready(), self._ready_timeout)
+        except (asyncio.TimeoutError, RuntimeError):
+            raise TransientDeliveryError("Discord is not connected yet; try again shortly.") from None
+
+    def _channel(self, channel: ChannelRef) -> discord.PartialMessageable:
+        if channel.platform != self.platform:
+            raise ChannelUnavailableError(f"{channel} is not a Discord channel.")
+        try:
+            channel_id = int(channel.channel)
+        except ValueError:
+            raise ChannelUnavailableError(f"{channel} does not name a Discord channel id.") from None
+        guild_id = int(channel.workspace) if channel.workspace.isdigit() else None
+        return self._client.get_partial_messageable(channel_id, guild_id=guild_id)
+
+    async def send_digest(self, channel: ChannelRef, digest: Digest) -> list[str]:
+        target = self._channel(channel)
+        await self._wait_ready()
+        ids: list[str] = [""] * len(digest.items)
+        try:
+            for message in digest_messages(digest):
+                sent = await target.send(content=message.content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
+                for index in message.items:
+                    ids[index] = str(sent.id)
+        except Exception as exc:  # noqa: BLE001 - mapped to the DeliveryError the caller acts on
+            raise delivery_error(exc, f"posting a digest to {channel}") from exc
+        return ids
+
+    async def send_text(self, channel: ChannelRef, text: str) -> str:
+        target = self._channel(channel)
+        await self._wait_ready()
+        try:
+            sent = await target.send(content=fit(text, 2000), allowed_mentions=NO_MENTIONS)
+        except Exception as exc:  # noqa: BLE001
+            raise delivery_error(exc, f"posting to {channel}") from exc
+        return str(sent.id)

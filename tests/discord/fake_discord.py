@@ -1,0 +1,259 @@
+"""A fake Discord (REST + gateway) on 127.0.0.1 that the real discord.py talks to.
+
+It plays just enough of Discord for paperbot: login (users/@me, applications/@me),
+gateway (HELLO, IDENTIFY, heartbeats, READY, GUILD_CREATE, then whatever the test
+dispatches), command sync, interaction callbacks with Discord's deadlines (a first answer
+later than ``response_deadline`` → 404 10062; a second one → 400 40060), webhook edits
+and followups, channel messages, and scripted failures (429 with Via + retry_after, 403).
+Every request is recorded with its JSON body for the tests to inspect.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BOT_ID = "900000000000000001"
+APP_ID = "900000000000000002"
+GUILD_ID = "800000000000000001"
+CHANNEL_ID = "800000000000000010"
+OTHER_USER = "700000000000000001"
+MANAGE_CHANNELS = 1 << 4
+MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 6)  # view, send, add reactions
+
+_ids = itertools.count(910000000000000000)
+
+
+def snowflake() -> str:
+    return str(next(_ids))
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # Content-Type exactly application/json, or discord.py treats the body as text.
+    return web.Response(body=json.dumps(data).encode(), status=status,
+                        headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def user(user_id: str, name: str, bot: bool = False) -> dict[str, Any]:
+    return {"id": user_id, "username": name, "discriminator": "0", "global_name": name, "avatar": None, "bot": bot}
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    body: Any
+    at: float
+
+
+@dataclass
+class Interaction:
+    id: str
+    token: str
+    created: float
+    responses: list[Recorded] = field(default_factory=list)
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.interactions: dict[str, Interaction] = {}
+        self.response_deadline = 3.0
+        self.token = "fake-token"
+        self.rate_limit_next: dict[str, float] = {}  # path → retry_after for the next request
+        self.forbidden_channels: set[str] = set()
+        self.identified = asyncio.Event()
+        self.identifies: list[dict[str, Any]] = []
+        self._ws: web.WebSocketResponse | None = None
+        self._seq = 0
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ------------------------------------------------------------------ server
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # ------------------------------------------------------------------ gateway
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            data = json.loads(msg.data)
+            if data["op"] == 1:
+                await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
+            elif data["op"] == 2:
+                self.identifies.append(data["d"])
+                shard = data["d"].get("shard")
+                ready = {
+                    "v": 10,
+                    "user": user(BOT_ID, "paperbot", bot=True),
+                    "session_id": "session-1",
+                    "resume_gateway_url": self.gateway_url,
+                    "guilds": [{"id": GUILD_ID, "unavailable": True}],
+                    "application": {"id": APP_ID, "flags": 0},
+                }
+                if shard:
+                    ready["shard"] = shard
+                await self.dispatch("READY", ready)
+                await self.dispatch("GUILD_CREATE", self.guild())
+                self.identified.set()
+        return ws
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        assert self._ws is not None, "no gateway connection"
+        self._seq += 1
+        await self._ws.send_str(json.dumps({"op": 0, "s": self._seq, "t": event, "d": data}))
+
+    def guild(self) -> dict[str, Any]:
+        return {
+            "id": GUILD_ID, "name": "Paper Club", "owner_id": OTHER_USER, "unavailable": False,
+            "member_count": 2, "large": False, "features": [], "emojis": [], "stickers": [],
+            "joined_at": "2025-01-01T00:00:00+00:00", "members": [], "threads": [], "voice_states": [],
+            "presences": [], "stage_instances": [], "guild_scheduled_events": [], "soundboard_sounds": [],
+            "roles": [{"id": GUILD_ID, "name": "@everyone", "permissions": str(MEMBER_PERMISSIONS), "position": 0,
+                       "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
+            "channels": [{"id": CHANNEL_ID, "type": 0, "name": "papers", "position": 0,
+                          "permission_overwrites": [], "guild_id": GUILD_ID}],
+        }
+
+    # ------------------------------------------------------------------ scripted gateway events
+
+    async def slash(self, subcommand: str, options: list[dict[str, Any]] | None = None, *,
+                    permissions: int = MEMBER_PERMISSIONS, user_id: str = OTHER_USER, age: float = 0.0) -> Interaction:
+        """Dispatch `/papers <subcommand>`; ``age`` pretends Discord created it that many seconds ago."""
+        interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic() - age)
+        self.interactions[interaction.id] = interaction
+        await self.dispatch("INTERACTION_CREATE", {
+            "id": interaction.id, "application_id": APP_ID, "type": 2, "token": interaction.token, "version": 1,
+            "attachment_size_limit": 8388608, "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
+            "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "papers", "position": 0,
+                        "permission_overwrites": []},
+            "member": {"user": user(user_id, "reader"), "roles": [], "permissions": str(permissions),
+                       "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False, "mute": False, "flags": 0},
+            "app_permissions": str(MEMBER_PERMISSIONS | (1 << 14)), "locale": "en-US", "guild_locale": "en-US",
+            "entitlements": [], "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+            "data": {"id": "1", "name": "papers", "type": 1,
+                     "options": [{"name": subcommand, "type": 1, "options": options or []}]},
+        })
+        return interaction
+
+    async def react(self, message_id: str, emoji: str, *, user_id: str = OTHER_USER, added: bool = True,
+                    author_id: str | None = None) -> None:
+        data: dict[str, Any] = {"user_id": user_id, "channel_id": CHANNEL_ID, "message_id": message_id,
+                                "guild_id": GUILD_ID, "emoji": {"id": None, "name": emoji}, "type": 0, "burst": False}
+        if added:
+            data["member"] = {"user": user(user_id, "reader"), "roles": [], "joined_at": "2025-01-01T00:00:00+00:00",
+                              "deaf": False, "mute": False, "flags": 0}
+            if author_id:
+                data["message_author_id"] = author_id
+        await self.dispatch("MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE", data)
+
+    # ------------------------------------------------------------------ REST
+
+    def message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        msg = {
+            "id": snowflake(), "channel_id": channel_id, "type": 0, "author": user(BOT_ID, "paperbot", bot=True),
+            "content": body.get("content") or "", "embeds": body.get("embeds") or [], "attachments": [],
+            "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
+            "timestamp": "2025-11-09T12:00:00+00:00", "edited_timestamp": None, "flags": body.get("flags") or 0,
+            "components": [], "webhook_id": None,
+        }
+        self.messages[msg["id"]] = {**msg, "allowed_mentions": body.get("allowed_mentions")}
+        return msg
+
+    def find(self, method: str, fragment: str) -> list[Recorded]:
+        return [r for r in self.requests if r.method == method and fragment in r.path]
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            if request.content_type == "application/json":
+                body = json.loads(raw or b"null")
+            elif request.content_type.startswith("multipart/"):
+                body = {"multipart": raw.decode("utf-8", "replace")}
+        record = Recorded(request.method, path, body, time.monotonic())
+        self.requests.append(record)
+        if path in self.rate_limit_next:
+            retry_after = self.rate_limit_next.pop(path)
+            return json_response({"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+                                 status=429, headers={"Via": "1.1 google", "Retry-After": str(retry_after),
+                                                      "X-RateLimit-Scope": "user"})
+        parts = path.strip("/").split("/")
+        match request.method, parts:
+            case "GET", ["users", "@me"]:
+                if request.headers.get("Authorization") != f"Bot {self.token}":
+                    return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+                return json_response(user(BOT_ID, "paperbot", bot=True))
+            case "GET", ["oauth2", "applications", "@me"]:
+                return json_response({
+                    "id": APP_ID, "name": "paperbot", "description": "", "icon": None, "bot_public": True,
+                    "bot_require_code_grant": False, "owner": user(OTHER_USER, "owner"), "verify_key": "00",
+                    "flags": 0,
+                })
+            case "GET", ["gateway", "bot"]:
+                return json_response({"url": self.gateway_url, "shards": 1, "session_start_limit": {
+                    "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})
+            case "GET", ["gateway"]:
+                return json_response({"url": self.gateway_url})
+            case "PUT", ["applications", _, *rest] if rest[-1:] == ["commands"]:
+                return json_response([{**cmd, "id": snowflake(), "application_id": APP_ID, "version": "1",
+                                       "default_member_permissions": None, "type": cmd.get("type", 1)} for cmd in body])
+            case "POST", ["interactions", interaction_id, token, "callback"]:
+                return self._callback(interaction_id, token, body, record)
+            case "PATCH", ["webhooks", _, token, "messages", "@original"]:
+                return json_response(self.message(CHANNEL_ID, body or {}))
+            case "DELETE", ["webhooks", _, token, "messages", "@original"]:
+                return web.Response(status=204)
+            case "POST", ["webhooks", _, token]:
+                return json_response(self.message(CHANNEL_ID, body or {}))
+            case "POST", ["channels", channel_id, "messages"]:
+                if channel_id in self.forbidden_channels:
+                    return json_response({"message": "Missing Access", "code": 50001}, status=403)
+                return json_response(self.message(channel_id, body or {}))
+        return json_response({"message": f"fake Discord has no {request.method} {path}", "code": 0}, status=404)
+
+    def _callback(self, interaction_id: str, token: str, body: Any, record: Recorded) -> web.Response:
+        interaction = self.interactions.get(interaction_id)
+        if interaction is None or interaction.token != token or record.at - interaction.created > self.response_deadline:
+            return json_response({"message": "Unknown interaction", "code": 10062}, status=404)
+        if interaction.responses:
+            return json_response({"message": "Interaction has already been acknowledged.", "code": 40060}, status=400)
+        interaction.responses.append(record)
+        return json_response({"interaction": {"id": interaction_id, "type": 2,
+                                              "response_message_loading": body.get("type") == 5,
+                                              "response_message_ephemeral": bool((body.get("data") or {}).get("flags", 0) & 64)}})
