@@ -13,12 +13,13 @@ from datetime import date
 from bot.clock import Clock, utc_now
 from bot.commands import Command, parse_command
 from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester
-from bot.ports import PaperResolver, Store
+from bot.ports import Embedder, PaperResolver, Store
 from bot.replies import Reply
 from bot.usecases.digests import DigestUseCases
 from bot.usecases.papers import PaperLookup
 from bot.usecases.reactions import ReactionResult, ReactionUseCases
 from bot.usecases.subscriptions import SubscriptionUseCases
+from bot.usecases.taste import TasteUseCases
 
 _log = logging.getLogger(__name__)
 
@@ -40,10 +41,14 @@ class PaperBot:
         resolvers: Sequence[PaperResolver] = (),
         clock: Clock = utc_now,
         default_count: int = 5,
+        embedder: Embedder | None = None,
+        taste_options: dict | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
-        self.digests = DigestUseCases(store, clock=clock, default_count=default_count)
+        # None → no personalization: digests are ranked by trending only.
+        self.taste = TasteUseCases(store, embedder, clock=clock, **(taste_options or {})) if embedder is not None else None
+        self.digests = DigestUseCases(store, clock=clock, default_count=default_count, taste=self.taste)
         self.papers = PaperLookup(store, resolvers)
         self.subscriptions = SubscriptionUseCases(store, clock=clock, default_count=default_count)
         self.reactions = ReactionUseCases(store, clock=clock)

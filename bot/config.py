@@ -81,6 +81,8 @@ class DiscordConfig(_Section):
     dev_guild_id: int | None = None
     shard_count: int | None = Field(None, ge=1)
     shard_ids: list[int] | None = None
+    guild_ready_timeout: float = Field(2.0, ge=0)
+    sync_commands: bool = True
 
 
 class SlackConfig(_Section):
@@ -91,6 +93,32 @@ class SlackConfig(_Section):
     mode: Literal["socket", "http"] = "socket"
     http_host: str = "0.0.0.0"
     http_port: int = Field(3000, ge=1, le=65535)
+    http_path: str = "/slack/events"
+    timeout_seconds: float = Field(30.0, gt=0)
+    rate_limit_retries: int = Field(2, ge=0, le=10)
+
+
+class EmbeddingConfig(_Section):
+    model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    batch_size: int = Field(64, ge=1, le=4096)
+    enabled: bool = True
+
+
+class TasteConfig(_Section):
+    positive: list[str] = Field(default_factory=lambda: ["👍", "❤️", "🔥", "⭐", "🎉", "🧠"])
+    negative: list[str] = Field(default_factory=lambda: ["👎", "😴", "🙈"])
+    half_life_days: float = Field(30.0, gt=0)
+    trending: float = Field(0.3, ge=0, le=1)
+
+
+class ScheduleConfig(_Section):
+    """Daily posts (bot.scheduling): late-post grace after downtime, empty days, retries."""
+
+    grace_hours: float = Field(6.0, ge=0, le=168)
+    empty_day_note: bool = False
+    tick_seconds: float = Field(30.0, gt=0)
+    max_attempts: int = Field(5, ge=1, le=50)
+    lease_minutes: float = Field(15.0, gt=0)
 
 
 class LoggingConfig(_Section):
@@ -103,6 +131,9 @@ class Config(_Section):
     digest: DigestConfig = DigestConfig()
     discord: DiscordConfig = DiscordConfig()
     slack: SlackConfig = SlackConfig()
+    embedding: EmbeddingConfig = EmbeddingConfig()
+    taste: TasteConfig = TasteConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
     logging: LoggingConfig = LoggingConfig()
 
     @property

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain import ChannelRef, Digest, Paper, Post, Reaction, Subscription
 
@@ -113,6 +113,19 @@ class ChatPlatform(Protocol):
 
     Adapters implement it; failures are raised as ``bot.errors.DeliveryError`` subclasses
     (RateLimitedError, ChannelUnavailableError, TransientDeliveryError).
+
+    Optional, for the scheduler's outbox (``bot.scheduling``; looked up with ``getattr``):
+
+    - ``async send_digest_tagged(channel, digest, tag) -> list[str]`` and
+      ``async send_text_tagged(channel, text, tag) -> str``: like the two methods below, but
+      the posted message carries ``tag`` (``"paperbot-outbox-<id>"``) where the platform lets
+      a bot read it back (Slack message ``metadata``, a Discord ``nonce``/footer …).
+    - ``async find_tagged(channel, tag) -> list[str] | None``: the message ids of an earlier
+      tagged send (aligned like ``send_digest``'s result), or None when no such message exists
+      (look at the channel's recent history, e.g. the last 50 messages).
+
+    With both, an outbox item whose send was interrupted by a crash is checked and never
+    posted twice; without them it is marked failed ("may have been sent") instead of resent.
     """
 
     platform: str
@@ -124,3 +137,11 @@ class ChatPlatform(Protocol):
     async def send_text(self, channel: ChannelRef, text: str) -> str:
         """Post a short note; return its message id."""
         ...
+
+
+class Embedder(Protocol):
+    """Turns texts into unit vectors (rows), off the event loop. See ``bot.taste.embedder``."""
+
+    model_name: str
+
+    async def encode(self, texts: Sequence[str]) -> Any: ...

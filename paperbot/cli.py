@@ -66,6 +66,23 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply the schema migrations (also done on every start)")
 
     commands.add_parser("run", help="run the bot on every platform that has credentials in the config")
+
+    discord_cmd = commands.add_parser("discord", help="Discord set-up helpers")
+    discord_actions = discord_cmd.add_subparsers(dest="discord_command", required=True, metavar="ACTION")
+    invite = discord_actions.add_parser("invite-url", help="print the OAuth2 URL that adds the bot to a server")
+    invite.add_argument("--client-id", help="the Application ID (default: looked up with discord.token)")
+
+    embed = commands.add_parser("embed", help="embed stored papers that have no vector under the configured model")
+    embed.add_argument("--db", help="database URL (default: the configured one)")
+
+    bench = commands.add_parser("bench", help="benchmarks that print figures")
+    bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
+    taste = bench_commands.add_parser("taste", help="the online-digest taste benchmark (notes/benchmark.md §1)")
+    taste.add_argument("--listings", default="../shared/fixtures/arxiv_metadata", help="folder of daily_arxiv_listing_*.jsonl")
+    taste.add_argument("--seeds", type=int, default=3)
+    taste.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    taste.add_argument("--cache", help="embedding cache folder (default: ~/.cache/paperbot/bench)")
+    taste.add_argument("--no-throughput", action="store_true", help="skip the embedding-throughput figure")
     return parser
 
 
@@ -100,4 +117,17 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
             return await commands.db_upgrade(config)
         case "run":
             return await commands.run(config)
+        case "discord":
+            from paperbot.discord_runner import print_invite_url
+
+            return await print_invite_url(config, args.client_id)
+        case "embed":
+            return await commands.embed(config, db_url=args.db)
+        case "bench":
+            from paperbot.bench.taste import main as taste_main
+
+            return await asyncio.to_thread(
+                taste_main, args.listings, seeds=args.seeds, as_json=args.json, cache_dir=args.cache,
+                with_throughput=not args.no_throughput,
+            )
     raise AssertionError(args.command)

@@ -16,9 +16,10 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from bot.app import PaperBot
 from bot.clock import Clock, utc_now
 from bot.config import Config
-from bot.ports import PaperResolver, PaperSource
+from bot.ports import Embedder, PaperResolver, PaperSource
 from bot.sources.arxiv import ArxivClient
 from bot.sources.huggingface import HuggingFaceClient
+from bot.taste.signals import EmojiTable
 from storage.database import default_database_url
 from storage.migrate import upgrade
 from storage.store import SqlStore
@@ -99,8 +100,33 @@ async def open_sources(config: Config) -> AsyncIterator[Sources]:
         yield sources
 
 
-def build_bot(config: Config, store: SqlStore, *, resolvers: list[PaperResolver] | None = None, clock: Clock = utc_now) -> PaperBot:
-    return PaperBot(store, resolvers=resolvers or [], clock=clock, default_count=config.digest.count)
+def build_embedder(config: Config) -> Embedder | None:
+    """The configured sentence-transformers embedder (the model loads on first use), or None when disabled."""
+    if not config.embedding.enabled:
+        return None
+    from bot.taste.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(config.embedding.model, batch_size=config.embedding.batch_size)
+
+
+def build_bot(
+    config: Config,
+    store: SqlStore,
+    *,
+    resolvers: list[PaperResolver] | None = None,
+    clock: Clock = utc_now,
+    embedder: Embedder | None | bool = True,
+) -> PaperBot:
+    """``embedder``: True → the configured one; None/False → trending only; or an Embedder instance."""
+    if embedder is True:
+        embedder = build_embedder(config)
+    taste = config.taste
+    return PaperBot(
+        store, resolvers=resolvers or [], clock=clock, default_count=config.digest.count,
+        embedder=embedder or None,
+        taste_options={"emoji": EmojiTable.of(taste.positive, taste.negative), "default_trending": taste.trending,
+                       "half_life_days": taste.half_life_days},
+    )
 
 
 def bundled_sample() -> Path:

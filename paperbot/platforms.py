@@ -5,19 +5,29 @@ import asyncio
 
 from bot.app import PaperBot
 from bot.config import Config
-from bot.errors import ConfigError
+
+# The runners start_all started, by platform name; each has a ``platform`` (its ChatPlatform).
+STARTED: dict[str, object] = {}
+
+
+def chat_platforms(config: Config, bot: PaperBot) -> dict[str, object]:
+    """The send paths of the started platforms, for the scheduler (``paperbot.scheduling``)."""
+    return {name: runner.platform for name, runner in STARTED.items() if getattr(runner, "platform", None) is not None}
 
 
 def start_all(config: Config, bot: PaperBot) -> list[asyncio.Task]:
+    STARTED.clear()
     tasks: list[asyncio.Task] = []
-    missing = []
     if config.discord_enabled:
-        missing.append("Discord")
+        from paperbot.discord_runner import start_discord  # imported only when Discord is configured
+
+        _discord, task = start_discord(config, bot)
+        tasks.append(task)
+        STARTED["discord"] = _discord
     if config.slack_enabled:
-        missing.append("Slack")
-    if missing:
-        raise ConfigError(
-            f"{' and '.join(missing)} credentials are configured, but this build of paperbot has no "
-            f"{' or '.join(missing)} adapter yet. Try `paperbot demo` for the console adapter."
-        )
+        from paperbot.slack_runner import start_slack  # imported only when Slack is configured
+
+        _slack, task = start_slack(config.slack, bot)
+        tasks.append(task)
+        STARTED["slack"] = _slack
     return tasks

@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
+    Float,
+    LargeBinary,
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
@@ -19,6 +22,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
+from sqlalchemy import false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.columns import UTCDateTime
@@ -81,6 +85,12 @@ class SubscriptionRow(Base):
     count: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[str | None] = mapped_column(String(ID))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # schedule and pause state (migration 0003; see bot.scheduling.schedule.ScheduleOptions)
+    weekdays: Mapped[str] = mapped_column(String(7), server_default="12345")
+    threshold: Mapped[float | None] = mapped_column(Float)
+    weekly: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PostRow(Base):
@@ -135,3 +145,75 @@ class ProcessedEventRow(Base):
 
     event_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PaperEmbeddingRow(Base):
+    """One paper's vector under one model (float32 bytes); a paper has at most one per model."""
+
+    __tablename__ = "paper_embeddings"
+
+    arxiv_id: Mapped[str] = mapped_column(
+        String(ARXIV_ID), ForeignKey("papers.arxiv_id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    dimension: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TasteSignalRow(Base):
+    """An explicit signal: a seed paper (`like`), a topic phrase, a followed author.
+
+    ``scope`` is a channel key or a member key (``member:<platform>:<workspace>:<user>``).
+    """
+
+    __tablename__ = "taste_signals"
+    __table_args__ = (UniqueConstraint("scope", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(ID), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(Text)
+    weight: Mapped[float] = mapped_column(Float)
+    created_by: Mapped[str | None] = mapped_column(String(ID))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChannelSettingsRow(Base):
+    """A channel's ranking settings (`/papers settings`), as a JSON object."""
+
+    __tablename__ = "channel_settings"
+
+    channel_key: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    settings: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxRow(Base):
+    """One planned digest for a (channel, local day) and its delivery state (bot.scheduling.ports)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("channel_key", "local_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel_key: Mapped[str] = mapped_column(String(ID))
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace: Mapped[str] = mapped_column(String(ID))
+    channel: Mapped[str] = mapped_column(String(ID))
+    local_day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    title: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    digest_day: Mapped[date | None] = mapped_column(Date)
+    week: Mapped[str | None] = mapped_column(String(16))
+    items: Mapped[list] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(ID))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_ids: Mapped[list | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

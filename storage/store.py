@@ -31,6 +31,8 @@ from storage.mapping import (
     to_subscription,
 )
 from storage.models import PaperRow, PostRow, ProcessedEventRow, ReactionRow, SubscriptionRow
+from storage.delivery_store import DeliveryStoreMixin
+from storage.taste_store import TasteStoreMixin
 
 _log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ _REACTIONS = ReactionRow.__table__
 _EVENTS = ProcessedEventRow.__table__
 
 
-class SqlStore:
+class SqlStore(TasteStoreMixin, DeliveryStoreMixin):
     """Persistence for papers, subscriptions, posts and reactions (implements ``bot.ports.Store``)."""
 
     def __init__(

@@ -10,6 +10,10 @@ from bot.commands.base import REGISTRY, Command, CommandSpec, specs
 from bot.commands.digest import TodayCommand, WeekCommand
 from bot.commands.paper import PaperCommand
 from bot.commands.subscription import SubscribeCommand, UnsubscribeCommand
+from bot.commands.taste import (  # noqa: F401  (registers like, follow, settings, prefs, forget, similar, search)
+    ForgetCommand, LikeCommand, SearchCommand, SimilarCommand,
+)
+from bot.commands.schedule import ScheduleCommand  # noqa: F401  (registers /papers schedule)
 from bot.commands.help import HelpCommand, help_text  # noqa: E402  (registered last: listed last)
 from bot.commands.parser import parse_command
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from bot.app import PaperBot
     from bot.domain import Requester
 
-TODAY_USAGE = "/papers today [count] [YYYY-MM-DD] — top papers of the latest day (or that day)"
+TODAY_USAGE = "/papers today [mine] [count] [YYYY-MM-DD] — top papers of the latest day (or that day); mine: ranked for you"
 WEEK_USAGE = "/papers week [count] [YYYY-Www] — top papers of this week (or that ISO week)"
 
 
@@ -24,9 +24,11 @@ class TodayCommand:
 
     count: int | None = None
     day: date | None = None
+    mine: bool = False
 
     async def execute(self, bot: PaperBot, requester: Requester) -> DigestReply:
-        return DigestReply(await bot.digests.today(requester.channel, count=self.count, day=self.day))
+        member = requester if self.mine else None
+        return DigestReply(await bot.digests.today(requester.channel, count=self.count, day=self.day, member=member))
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,17 @@ class WeekCommand:
 def parse_today(args: list[str]) -> TodayCommand:
     count: int | None = None
     day: date | None = None
+    mine = False
     for arg in args:
         if is_count(arg):
             count = parse_count(arg)
         elif DAY_RE.match(arg):
             day = parse_day(arg)
+        elif arg.lower() == "mine":
+            mine = True
         else:
             raise UsageError(f"'{arg}' is not accepted here: {TODAY_USAGE}")
-    return TodayCommand(count=count, day=day)
+    return TodayCommand(count=count, day=day, mine=mine)
 
 
 def parse_week_command(args: list[str]) -> WeekCommand:

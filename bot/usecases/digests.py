@@ -10,10 +10,15 @@ from datetime import date, timedelta
 
 from bot.clock import Clock, utc_now
 from bot.commands.args import parse_week
-from bot.domain import ChannelRef, Digest
+from typing import TYPE_CHECKING
+
+from bot.domain import ChannelRef, Digest, Requester
 from bot.errors import NotFoundError
 from bot.ports import Store
 from bot.ranking.trending import rank_trending
+
+if TYPE_CHECKING:
+    from bot.usecases.taste import TasteUseCases
 
 DEFAULT_COUNT = 5
 
@@ -34,8 +39,11 @@ def iso_week(day: date) -> str:
 
 
 class DigestUseCases:
-    def __init__(self, store: Store, *, clock: Clock = utc_now, default_count: int = DEFAULT_COUNT) -> None:
+    def __init__(
+        self, store: Store, *, clock: Clock = utc_now, default_count: int = DEFAULT_COUNT, taste: TasteUseCases | None = None
+    ) -> None:
         self._store = store
+        self._taste = taste
         self._clock = clock
         self._default_count = default_count
 
@@ -52,11 +60,13 @@ class DigestUseCases:
         count: int | None = None,
         day: date | None = None,
         scheduled: bool = False,
+        member: Requester | None = None,
     ) -> Digest:
         """Top ``count`` papers of ``day`` (default: latest day with papers).
 
         With ``scheduled`` the papers already posted to ``channel`` are left out, so a day
-        whose papers all went out yields an empty digest instead of repeats.
+        whose papers all went out yields an empty digest instead of repeats. With a taste engine
+        the channel's profile ranks them (``member``: that member's own profile); else trending.
         """
         count = count or self._default_count
         latest = await self._latest_day()
@@ -69,7 +79,10 @@ class DigestUseCases:
         if scheduled and channel is not None:
             posted = await self._store.posted_paper_ids(channel)
             papers = [p for p in papers if p.arxiv_id not in posted]
-        ranked = rank_trending(papers, target)[:count]
+        if self._taste is not None and channel is not None:
+            ranked = await self._taste.rank(papers, target, count, channel=channel, member=member)
+        else:
+            ranked = rank_trending(papers, target)[:count]
         note = None
         if not ranked:
             note = f"No new papers since the last digest (latest day with papers: {describe_day(target)})."

@@ -39,6 +39,8 @@ async def demo(
     async with open_store(url) as store:
         await store_papers(store, papers)
         bot = build_bot(config, store)
+        if bot.taste is not None:  # load the model and embed the sample once (stored: later runs skip it)
+            await bot.taste.backfill()
         console = ConsoleAdapter(bot, stdin=stdin or sys.stdin, stdout=stdout or sys.stdout)
         console.say(BANNER.format(papers=len(papers), source=sample or "the bundled sample", db=url.split("///", 1)[-1]))
         await console.handle_line("/papers today")

@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from bot.config import Config
 from bot.usecases.ingest import ingest_day
 from paperbot.compose import build_bot, database_url, open_sources, open_store
+from paperbot.scheduling import build_scheduler, chat_platforms, resume_after_restart
+from storage.delivery_store import single_process_lock
 
 _log = logging.getLogger(__name__)
 
@@ -43,12 +45,21 @@ async def run(config: Config) -> int:
     if not (config.discord_enabled or config.slack_enabled):
         print(NOTHING_CONFIGURED)
         return 2
-    async with open_store(database_url(config)) as store, open_sources(config) as sources:
+    url = database_url(config)
+    with single_process_lock(url):  # SQLite: one process per database (PostgreSQL: any number)
+        return await _run(config, url)
+
+
+async def _run(config: Config, url: str) -> int:
+    async with open_store(url) as store, open_sources(config) as sources:
         bot = build_bot(config, store, resolvers=sources.resolvers)
         tasks = [asyncio.create_task(fetch_forever(store, sources), name="fetch")]
         from paperbot import platforms
 
         tasks += platforms.start_all(config, bot)
+        scheduler = build_scheduler(config, store, chat_platforms(config, bot))
+        await resume_after_restart(url, store)
+        tasks.append(asyncio.create_task(scheduler.run_forever(), name="scheduler"))
         _log.info("paperbot is running: %s", ", ".join(t.get_name() for t in tasks))
         done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for task in pending:

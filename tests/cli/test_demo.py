@@ -41,8 +41,9 @@ def test_demo_posts_a_digest_and_a_reaction_survives_a_restart(tmp_path: Path) -
     assert second.returncode == 0, second.stderr
     assert "[2] " in second.stdout and "👍1" in second.stdout
     assert "[1] Thinking with Video" in second.stdout and "👎1" in second.stdout
-    # The restart posted today's digest again as posts 6–10, numbered after the first five.
-    assert "[6] Thinking with Video" in second.stdout
+    # The restart posted today's digest again as posts 6–10, numbered after the first five, now
+    # ranked by what the channel taught it (bot.taste): the 👍 paper leads, the 👎 one left the top.
+    assert "[6] V-Thinker" in second.stdout and "[6] Thinking with Video" not in second.stdout
 
 
 def test_demo_commands_and_errors(tmp_path: Path) -> None:
@@ -68,7 +69,7 @@ def test_demo_commands_and_errors(tmp_path: Path) -> None:
     out = result.stdout
     assert "Sora-2" in out  # the full abstract of 2511.04570
     assert "── Top 2 papers of Mon 3 Nov 2025 ──" in out
-    assert "Subscribed: this channel gets the top 5 papers every day at 09:00 Europe/Berlin." in out
+    assert "Subscribed: this channel gets the top 5 papers on Mon–Fri at 09:00 Europe/Berlin." in out
     assert "⚠ 'Mars/Base' is not an IANA timezone" in out
     assert "⚠ count '99' is not accepted: give a whole number from 1 to 25." in out
     assert "There is no post 42 in this channel" in out

@@ -11,7 +11,7 @@ from storage.models import Base
 from storage.store import SqlStore
 from tests.storage.builders import paper
 
-TABLES = {"papers", "subscriptions", "posts", "reactions", "processed_events"}
+TABLES = {"papers", "subscriptions", "posts", "reactions", "processed_events", "paper_embeddings", "taste_signals", "channel_settings", "outbox"}
 
 
 async def _table_names(url: str) -> set[str]:

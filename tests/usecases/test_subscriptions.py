@@ -8,7 +8,7 @@ from tests.usecases.conftest import CHANNEL
 
 async def test_subscribe_update_unsubscribe(bot, manager, store) -> None:
     reply = await bot.handle(manager, "subscribe 09:00 Europe/Berlin")
-    assert reply.text == "Subscribed: this channel gets the top 5 papers every day at 09:00 Europe/Berlin."
+    assert reply.text == "Subscribed: this channel gets the top 5 papers on Mon–Fri at 09:00 Europe/Berlin."
     sub = await store.get_subscription(CHANNEL)
     assert (sub.post_time, sub.timezone, sub.count, sub.created_by) == (time(9), "Europe/Berlin", 5, "U-admin")
 
