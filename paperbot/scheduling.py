@@ -21,9 +21,15 @@ _log = logging.getLogger(__name__)
 
 
 def build_scheduler(
-    config: Config, store: SqlStore, platforms: Mapping[str, ChatPlatform], *, clock: Clock = utc_now
+    config: Config, store: SqlStore, platforms: Mapping[str, ChatPlatform], *, clock: Clock = utc_now, taste=None
 ) -> Scheduler:
+    """``taste``: the bot's TasteUseCases (an embedder is configured) → personalised digests; None → trending."""
     cfg = config.schedule
+    ranker = None
+    if taste is not None:
+        from bot.scheduling.personal import PersonalRanker
+
+        ranker = PersonalRanker(taste, clock=clock)
     return Scheduler(
         store,
         platforms,
@@ -31,6 +37,7 @@ def build_scheduler(
         settings=SchedulerSettings(tick_seconds=cfg.tick_seconds, lease=timedelta(minutes=cfg.lease_minutes)),
         plan_settings=PlanSettings(grace=timedelta(hours=cfg.grace_hours), empty_day_note=cfg.empty_day_note),
         delivery_settings=DeliverySettings(max_attempts=cfg.max_attempts, grace=timedelta(hours=cfg.grace_hours)),
+        ranker=ranker,
     )
 
 

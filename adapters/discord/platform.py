@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 import aiohttp
 import discord
@@ -73,12 +74,19 @@ class DiscordPlatform:
         return self._client.get_partial_messageable(channel_id, guild_id=guild_id)
 
     async def send_digest(self, channel: ChannelRef, digest: Digest) -> list[str]:
+        return await self.send_digest_tagged(channel, digest, None)
+
+    async def send_digest_tagged(self, channel: ChannelRef, digest: Digest, tag: str | None) -> list[str]:
+        """One message per paper; with ``tag``, each message ends with a small ``-# ref <tag> k/n`` line
+        (Discord keeps no bot-readable metadata on messages, and a nonce is not returned in history)."""
         target = self._channel(channel)
         await self._wait_ready()
         ids: list[str] = [""] * len(digest.items)
+        messages = digest_messages(digest)
         try:
-            for message in digest_messages(digest):
-                sent = await target.send(content=message.content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
+            for number, message in enumerate(messages, 1):
+                content = _tagged(message.content, tag, number, len(digest.items))
+                sent = await target.send(content=content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
                 for index in message.items:
                     ids[index] = str(sent.id)
         except Exception as exc:  # noqa: BLE001 - mapped to the DeliveryError the caller acts on
@@ -86,10 +94,51 @@ class DiscordPlatform:
         return ids
 
     async def send_text(self, channel: ChannelRef, text: str) -> str:
+        return await self.send_text_tagged(channel, text, None)
+
+    async def send_text_tagged(self, channel: ChannelRef, text: str, tag: str | None) -> str:
         target = self._channel(channel)
         await self._wait_ready()
         try:
-            sent = await target.send(content=fit(text, 2000), allowed_mentions=NO_MENTIONS)
+            content = _tagged(fit(text, 2000 - (len(_marker(tag, 1, 0)) + 1 if tag else 0)), tag, 1, 0)
+            sent = await target.send(content=content, allowed_mentions=NO_MENTIONS)
         except Exception as exc:  # noqa: BLE001
             raise delivery_error(exc, f"posting to {channel}") from exc
         return str(sent.id)
+
+    async def find_tagged(self, channel: ChannelRef, tag: str) -> list[str] | None:
+        """Ids of an earlier tagged send among the channel's last 50 messages, or None.
+
+        A digest cut short by a crash is still "sent": a missing paper message is mapped to the
+        first message (as the Slack adapter maps a missing thread reply to the parent).
+        """
+        target = self._channel(channel)
+        await self._wait_ready()
+        found: dict[int, str] = {}
+        count = None
+        try:
+            async for message in target.history(limit=50):
+                hit = _MARKER.search(message.content or "")
+                if hit and hit.group(1) == tag:
+                    found[int(hit.group(2))] = str(message.id)
+                    count = int(hit.group(3))
+        except Exception as exc:  # noqa: BLE001
+            raise delivery_error(exc, f"reading {channel}'s history") from exc
+        if 1 not in found:
+            return None
+        if not count:
+            return [found[1]]
+        return [found.get(i, found[1]) for i in range(1, count + 1)]
+
+
+_MARKER = re.compile(r"(?:^|\n)-# ref (\S+) (\d+)/(\d+)$")
+
+
+def _marker(tag: str, number: int, count: int) -> str:
+    return f"-# ref {tag} {number}/{count}"
+
+
+def _tagged(content: str | None, tag: str | None, number: int, count: int) -> str | None:
+    if not tag:
+        return content
+    return f"{content}\n{_marker(tag, number, count)}" if content else _marker(tag, number, count)

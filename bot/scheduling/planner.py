@@ -86,6 +86,13 @@ class Planner:
         pools = await self._pools({(sub.options.weekly, day) for sub, day, _ in timely})
         all_ids = {p.arxiv_id for _, _, ranked in pools.values() for p in (r.paper for r in ranked)}
         posted = await self._sched.posted_among(all_ids) if all_ids else {}
+        prepare = getattr(self._ranker, "prepare", None)
+        if prepare is not None and timely:
+            reset = getattr(self._ranker, "reset", None)
+            if reset is not None:
+                reset()
+            pool_papers = [r.paper for _, _, ranked in pools.values() for r in ranked]
+            await prepare([sub.subscription.channel for sub, _, _ in timely], pool_papers)
         for sub, day, due_at in timely:
             plans.append(self._plan_one(sub, day, due_at, pools[(sub.options.weekly, day)], posted))
         new = await self._sched.save_plans(plans, now)
@@ -115,9 +122,14 @@ class Planner:
         subscription, options = sub.subscription, sub.options
         channel = subscription.channel
         paper_day, week, ranked = pool
-        if self._ranker is not None and ranked:
-            ranked = self._ranker(channel, [r.paper for r in ranked], paper_day or day)
         seen = posted.get(channel.key, set())
+        if self._ranker is not None and ranked:
+            papers = [r.paper for r in ranked]
+            if hasattr(self._ranker, "prepare"):  # a personal ranker: only as many as may be posted
+                wanted = subscription.count + sum(p.arxiv_id in seen for p in papers)
+                ranked = self._ranker(channel, papers, paper_day or day, wanted)
+            else:
+                ranked = self._ranker(channel, papers, paper_day or day)
         chosen = []
         for item in ranked:
             if item.paper.arxiv_id in seen:

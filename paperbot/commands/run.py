@@ -57,7 +57,7 @@ async def _run(config: Config, url: str) -> int:
         from paperbot import platforms
 
         tasks += platforms.start_all(config, bot)
-        scheduler = build_scheduler(config, store, chat_platforms(config, bot))
+        scheduler = build_scheduler(config, store, chat_platforms(config, bot), taste=getattr(bot, "taste", None))
         await resume_after_restart(url, store)
         tasks.append(asyncio.create_task(scheduler.run_forever(), name="scheduler"))
         _log.info("paperbot is running: %s", ", ".join(t.get_name() for t in tasks))

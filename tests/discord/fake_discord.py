@@ -241,6 +241,11 @@ class FakeDiscord:
                 return web.Response(status=204)
             case "POST", ["webhooks", _, token]:
                 return json_response(self.message(CHANNEL_ID, body or {}))
+            case "GET", ["channels", channel_id, "messages"]:
+                limit = int(request.query.get("limit", "50"))
+                mine = [{k: v for k, v in m.items() if k != "allowed_mentions"}
+                        for m in self.messages.values() if m["channel_id"] == channel_id]
+                return json_response(sorted(mine, key=lambda m: int(m["id"]), reverse=True)[:limit])
             case "POST", ["channels", channel_id, "messages"]:
                 if channel_id in self.forbidden_channels:
                     return json_response({"message": "Missing Access", "code": 50001}, status=403)
