@@ -145,6 +145,6 @@ def _mmr(candidates: list[int], score: np.ndarray, matrix: np.ndarray, count: in
         chosen.append(int(pool[pick]))
         taken[pick] = True
         maxsim = np.maximum(maxsim, sub @ sub[pick])
-        value = np.where(taken, -np.inf, base - lam * maxsim)
+        value = np.where(taken, -np.inf, base - lam * taste_ranking.near_copy(maxsim))
         pick = int(np.argmax(value))
     return chosen

