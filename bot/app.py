@@ -9,17 +9,23 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, utc_now
 from bot.commands import Command, parse_command
+from bot.discussion.threads import ThreadMessage, ThreadMode, ThreadOpening, ThreadResponse
 from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester
 from bot.ports import Embedder, PaperResolver, Store
 from bot.replies import Reply
 from bot.usecases.digests import DigestUseCases
+from bot.usecases.discussion import DiscussionUseCases
 from bot.usecases.papers import PaperLookup
 from bot.usecases.reactions import ReactionResult, ReactionUseCases
 from bot.usecases.subscriptions import SubscriptionUseCases
 from bot.usecases.taste import TasteUseCases
+
+if TYPE_CHECKING:
+    from bot.discussion.engine import DiscussionEngine
 
 _log = logging.getLogger(__name__)
 
@@ -43,7 +49,13 @@ class PaperBot:
         default_count: int = 5,
         embedder: Embedder | None = None,
         taste_options: dict | None = None,
+        discussion: DiscussionEngine | None = None,
+        thread_mode: ThreadMode | str = ThreadMode.ALWAYS,
     ) -> None:
+        """``discussion``: the answer engine for thread questions and `/papers ask` (None: summaries only).
+
+        ``thread_mode``: when posted papers get a thread in channels that never chose (``[discussion] threads``).
+        """
         self.store = store
         self.clock = clock
         # None → no personalization: digests are ranked by trending only.
@@ -52,6 +64,8 @@ class PaperBot:
         self.papers = PaperLookup(store, resolvers)
         self.subscriptions = SubscriptionUseCases(store, clock=clock, default_count=default_count)
         self.reactions = ReactionUseCases(store, clock=clock)
+        self.discussions = DiscussionUseCases(store, self.papers, engine=discussion, taste=self.taste, clock=clock,
+                                              default_mode=thread_mode)
 
     async def handle(self, requester: Requester, command: str | Command) -> Reply:
         """Run one `/papers …` command. Raises PaperbotError subclasses for the adapter to word."""
@@ -98,6 +112,25 @@ class PaperBot:
         _log.info("reaction %s %s by %s on %s/%s: %s", "+" if event.added else "-", result.emoji,
                   event.user_id, event.channel, event.message_id, result.outcome.value)
         return result
+
+    async def threads_to_open(self, channel: ChannelRef, posts: Sequence[Post]) -> list[ThreadOpening]:
+        """After a digest's posts were recorded: the threads to open (mode "always"), one per root message."""
+        return await self.discussions.threads_to_open(channel, posts)
+
+    async def thread_opened(self, channel: ChannelRef, opening: ThreadOpening, thread_id: str,
+                            message_ids: Sequence[str] = ()) -> None:
+        """The adapter created the thread and posted the opening: later messages in it map to its papers."""
+        await self.discussions.thread_opened(channel, opening, thread_id, message_ids)
+
+    async def on_thread_message(self, message: ThreadMessage) -> ThreadResponse:
+        """A human message in a thread (or a reply under a post): activity signal, first_reply opening, answer."""
+        return await self.discussions.on_thread_message(message)
+
+    async def close(self) -> None:
+        """Release what the answer engine holds open (its HTTP sessions)."""
+        close = getattr(self.discussions.engine, "close", None)
+        if close is not None:
+            await close()
 
     async def scheduled_digest(self, channel: ChannelRef, count: int, day: date | None = None) -> Digest:
         return await self.digests.today(channel, count=count, day=day, scheduled=True)

@@ -9,3 +9,17 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class ManualClock:
+    """A clock that only moves when told: the demo's `wait` command, and tests of schedules."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or utc_now()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta) -> datetime:
+        self.now = self.now + delta
+        return self.now

@@ -27,6 +27,7 @@ SECRET_ENV: dict[tuple[str, str], str] = {
     ("slack", "bot_token"): "PAPERBOT_SLACK_BOT_TOKEN",
     ("slack", "app_token"): "PAPERBOT_SLACK_APP_TOKEN",
     ("slack", "signing_secret"): "PAPERBOT_SLACK_SIGNING_SECRET",
+    ("answers", "llm_api_key"): "PAPERBOT_LLM_API_KEY",
 }
 
 
@@ -119,6 +120,29 @@ class ScheduleConfig(_Section):
     tick_seconds: float = Field(30.0, gt=0)
     max_attempts: int = Field(5, ge=1, le=50)
     lease_minutes: float = Field(15.0, gt=0)
+    recap_count: int = Field(5, ge=1, le=25)  # papers in a channel's weekly recap (`/papers recap on`)
+
+
+class DiscussionConfig(_Section):
+    """Threads under posted papers (bot.discussion): the default thread mode and the activity signal."""
+
+    threads: Literal["always", "first_reply", "never"] = "always"
+    activity_weight: float = Field(0.5, ge=0, le=5)
+
+
+class AnswersConfig(_Section):
+    """Answers to questions about a paper (bot.discussion): extractive by default, or an LLM."""
+
+    engine: Literal["extractive", "llm"] = "extractive"
+    llm_base_url: str = "http://localhost:8080/v1"
+    llm_model: str = ""
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(30.0, gt=0, le=600)
+    fulltext: bool = True
+    arxiv_html_base_url: str = "https://arxiv.org"
+    fulltext_timeout_seconds: float = Field(20.0, gt=0, le=300)
+    cache_dir: str = Field("", description="empty: <user cache dir>/paperbot/fulltext")
+    top_k: int = Field(6, ge=1, le=20)
 
 
 class LoggingConfig(_Section):
@@ -134,6 +158,8 @@ class Config(_Section):
     embedding: EmbeddingConfig = EmbeddingConfig()
     taste: TasteConfig = TasteConfig()
     schedule: ScheduleConfig = ScheduleConfig()
+    discussion: DiscussionConfig = DiscussionConfig()
+    answers: AnswersConfig = AnswersConfig()
     logging: LoggingConfig = LoggingConfig()
 
     @property

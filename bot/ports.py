@@ -126,6 +126,18 @@ class ChatPlatform(Protocol):
 
     With both, an outbox item whose send was interrupted by a crash is checked and never
     posted twice; without them it is marked failed ("may have been sent") instead of resent.
+
+    Optional, for personal DM digests and weekly recaps (``bot.scheduling.delivery``/``recap``):
+
+    - ``async open_dm(workspace, user_id) -> ChannelRef``: the direct-message channel with that
+      member (Discord ``user.create_dm``, Slack ``conversations.open``), in the same workspace so
+      reactions there count for the member. Called at every send of a DM digest (it must be
+      idempotent); the digest is then sent and looked up (``find_tagged``) there. Without it a
+      DM digest fails with the reason and the member's DM subscription is paused;
+      ``ChannelUnavailableError`` (DMs closed) does the same.
+    - ``async thread_url(channel, thread_id) -> str | None``: a link to a discussion thread of
+      ``channel`` (Discord ``https://discord.com/channels/<guild>/<thread>``, Slack
+      ``chat.getPermalink``), asked when a recap is sent; None or no method → the line links the paper.
     """
 
     platform: str

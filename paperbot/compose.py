@@ -116,17 +116,34 @@ def build_bot(
     resolvers: list[PaperResolver] | None = None,
     clock: Clock = utc_now,
     embedder: Embedder | None | bool = True,
+    discussion: object | None | bool = True,
 ) -> PaperBot:
-    """``embedder``: True → the configured one; None/False → trending only; or an Embedder instance."""
+    """``embedder``: True → the configured one; None/False → trending only; or an Embedder instance.
+
+    ``discussion``: True → the configured answer engine (needs the embedder; none without it);
+    None/False → thread summaries only; or a ``DiscussionEngine``.
+    """
     if embedder is True:
         embedder = build_embedder(config)
+    if discussion is True:
+        discussion = build_discussion(config, embedder or None)
     taste = config.taste
     return PaperBot(
         store, resolvers=resolvers or [], clock=clock, default_count=config.digest.count,
         embedder=embedder or None,
         taste_options={"emoji": EmojiTable.of(taste.positive, taste.negative), "default_trending": taste.trending,
-                       "half_life_days": taste.half_life_days},
+                       "half_life_days": taste.half_life_days, "activity_weight": config.discussion.activity_weight},
+        discussion=discussion or None, thread_mode=config.discussion.threads,
     )
+
+
+def build_discussion(config: Config, embedder: Embedder | None) -> object | None:
+    """The answer engine for thread questions and `/papers ask` (``[answers]``); None without an embedder."""
+    if embedder is None:
+        return None
+    from bot.discussion.engine import build_discussion_engine
+
+    return build_discussion_engine(config, embedder)
 
 
 def bundled_sample() -> Path:

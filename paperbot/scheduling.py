@@ -23,13 +23,16 @@ _log = logging.getLogger(__name__)
 def build_scheduler(
     config: Config, store: SqlStore, platforms: Mapping[str, ChatPlatform], *, clock: Clock = utc_now, taste=None
 ) -> Scheduler:
-    """``taste``: the bot's TasteUseCases (an embedder is configured) → personalised digests; None → trending."""
+    """``taste``: the bot's TasteUseCases (an embedder is configured) → personalised channel and DM digests;
+    None → trending. Weekly recaps and DM digests are planned by the same scheduler."""
     cfg = config.schedule
-    ranker = None
+    ranker = member_ranker = None
     if taste is not None:
+        from bot.scheduling.dm import taste_member_ranker
         from bot.scheduling.personal import PersonalRanker
 
         ranker = PersonalRanker(taste, clock=clock)
+        member_ranker = taste_member_ranker(taste)  # DM digests: each member's own profile
     return Scheduler(
         store,
         platforms,
@@ -38,6 +41,8 @@ def build_scheduler(
         plan_settings=PlanSettings(grace=timedelta(hours=cfg.grace_hours), empty_day_note=cfg.empty_day_note),
         delivery_settings=DeliverySettings(max_attempts=cfg.max_attempts, grace=timedelta(hours=cfg.grace_hours)),
         ranker=ranker,
+        member_ranker=member_ranker,
+        recap_count=cfg.recap_count,
     )
 
 

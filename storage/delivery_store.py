@@ -104,7 +104,7 @@ class DeliveryStoreMixin:
             return 0
         values = [
             {
-                "channel_key": p.channel.key,
+                "channel_key": p.key or p.channel.key,
                 "platform": p.channel.platform,
                 "workspace": p.channel.workspace,
                 "channel": p.channel.channel,
@@ -116,7 +116,7 @@ class DeliveryStoreMixin:
                 "note": p.note,
                 "digest_day": p.digest_day,
                 "week": p.week,
-                "items": [{"id": i.arxiv_id, "score": i.score, "why": i.why} for i in p.items],
+                "items": [{**(i.extra or {}), "id": i.arxiv_id, "score": i.score, "why": i.why} for i in p.items],
                 "status": p.status,
                 "attempts": 0,
                 "next_attempt_at": p.due_at,
@@ -168,6 +168,9 @@ class DeliveryStoreMixin:
             active = set(await session.scalars(
                 select(SubscriptionRow.channel_key).where(SubscriptionRow.channel_key.in_(keys), SubscriptionRow.paused_at.is_(None))
             ))
+            extra = getattr(self, "active_personal_keys", None)  # DM and recap rows (storage.personal_store)
+            if extra is not None:
+                active |= await extra(session, keys - active)
             gone = [row.id for row in rows if row.channel_key not in active and row.status == PLANNED]
             if gone:
                 await session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(gone)).values(
@@ -193,7 +196,7 @@ class DeliveryStoreMixin:
             )
             digest = Digest(title=row.title, items=items, day=row.digest_day, week=row.week, note=row.note)
             out.append(OutboxItem(row_id, ChannelRef(row.platform, row.workspace, row.channel), row.local_day,
-                                  digest, attempts, resumed, row.due_at))
+                                  digest, attempts, resumed, row.due_at, kind=row.kind, extra=tuple(row.items)))
         return out
 
     async def finish_sent(self, item_id: int, worker: str, message_ids: Sequence[str], posts: Sequence[Post], at: datetime) -> None:

@@ -217,3 +217,7 @@ class OutboxRow(Base):
     message_ids: Mapped[list | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+from storage import models_discussion  # noqa: E402,F401  (discussion tables join Base.metadata)
+from storage import models_personal  # noqa: E402,F401  (DM digest and recap tables join Base.metadata)

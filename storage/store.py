@@ -32,6 +32,8 @@ from storage.mapping import (
 )
 from storage.models import PaperRow, PostRow, ProcessedEventRow, ReactionRow, SubscriptionRow
 from storage.delivery_store import DeliveryStoreMixin
+from storage.discussion_store import DiscussionStoreMixin
+from storage.personal_store import PersonalStoreMixin
 from storage.taste_store import TasteStoreMixin
 
 _log = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ _REACTIONS = ReactionRow.__table__
 _EVENTS = ProcessedEventRow.__table__
 
 
-class SqlStore(TasteStoreMixin, DeliveryStoreMixin):
+class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, PersonalStoreMixin):
     """Persistence for papers, subscriptions, posts and reactions (implements ``bot.ports.Store``)."""
 
     def __init__(

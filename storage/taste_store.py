@@ -18,10 +18,12 @@ from bot.taste.model import StoredSignal, member_scope
 from storage.dialect import upsert_insert
 from storage.mapping import to_paper, to_reaction
 from storage.models import ChannelSettingsRow, PaperEmbeddingRow, PaperRow, ReactionRow, TasteSignalRow
+from storage.models_discussion import ThreadActivityRow
 
 _EMB = PaperEmbeddingRow.__table__
 _SIG = TasteSignalRow.__table__
 _SET = ChannelSettingsRow.__table__
+_ACT = ThreadActivityRow.__table__
 _CHUNK = 500
 
 
@@ -141,6 +143,8 @@ class TasteStoreMixin:
             n += (await session.execute(delete(_SIG).where(
                 (_SIG.c.scope == member_scope(platform, workspace, user_id)) | (_SIG.c.created_by == user_id)
                 & _SIG.c.scope.startswith(prefix, autoescape=True)))).rowcount
+            n += (await session.execute(delete(_ACT).where(  # thread replies/questions (bot.discussion)
+                _ACT.c.user_id == user_id, _ACT.c.channel_key.startswith(prefix, autoescape=True)))).rowcount
             return n
 
     async def forget_channel(self, channel: ChannelRef) -> int:
@@ -148,6 +152,7 @@ class TasteStoreMixin:
             n = (await session.execute(delete(ReactionRow.__table__).where(ReactionRow.channel_key == channel.key))).rowcount
             n += (await session.execute(delete(_SIG).where(_SIG.c.scope == channel.key))).rowcount
             n += (await session.execute(delete(_SET).where(_SET.c.channel_key == channel.key))).rowcount
+            n += (await session.execute(delete(_ACT).where(_ACT.c.channel_key == channel.key))).rowcount
             return n
 
 

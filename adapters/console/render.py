@@ -55,3 +55,14 @@ def render_digest_header(digest: Digest) -> str:
 
 def render_item(item: RankedPaper, number: int) -> str:
     return render_paper(item.paper, number=number, why=item.why)
+
+
+def render_thread_lines(who: str, text: str) -> list[str]:
+    """A message inside a thread: indented under its post, each line cleaned and wrapped."""
+    lines = [f"   │ {clean_text(who)}:"]
+    for paragraph in text.splitlines():
+        cleaned = clean_text(paragraph)
+        if cleaned:
+            lines.append(textwrap.fill(cleaned, width=WIDTH, initial_indent="   │   ", subsequent_indent="   │   ",
+                                       break_long_words=False, break_on_hyphens=False))
+    return lines

@@ -7,19 +7,41 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
-from typing import TextIO
+import uuid
+from datetime import timedelta
+from typing import TYPE_CHECKING, TextIO
 
 from adapters.console.emoji_names import emoji_from_text
-from adapters.console.render import render_digest_header, render_item, render_paper
+from adapters.console.render import render_digest_header, render_item, render_paper, render_thread_lines
 from bot.app import PaperBot
+from bot.clock import ManualClock
+from bot.discussion.threads import ThreadMessage, ThreadOpening
 from bot.domain import ChannelRef, Digest, Platform, PostKind, ReactionEvent, Requester
 from bot.errors import PaperbotError
 from bot.replies import DigestReply, PaperReply, Reply, TextReply
 from bot.text import clean_text, shorten
 from bot.usecases.reactions import ReactionOutcome
 
+if TYPE_CHECKING:
+    from bot.scheduling.scheduler import Scheduler
+
 _log = logging.getLogger(__name__)
+
+WAIT_STEP = timedelta(minutes=10)
+_DURATION = re.compile(r"^(\d+)(m|min|h|d)$")
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """``90m``, ``6h``, ``2d`` → a timedelta (at most 14 days); None when it is not one."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        return None
+    value, unit = int(match.group(1)), match.group(2)
+    span = timedelta(days=value) if unit == "d" else timedelta(hours=value) if unit == "h" else timedelta(minutes=value)
+    return span if timedelta(0) < span <= timedelta(days=14) else None
+
 
 CONSOLE_CHANNEL = ChannelRef(Platform.CONSOLE.value, "local", "demo")
 
@@ -30,9 +52,19 @@ Type a command as you would in chat:
   /papers paper <arXiv id or URL>      one paper, with its abstract
   /papers subscribe [HH:MM] [Area/City] [count]   daily digest in this channel
   /papers unsubscribe                  stop it
+  /papers ask <arXiv id> <question>    a question about one paper, answered from its text
+  /papers settings threads:first_reply when posts get a thread: always | first_reply | never
+  thread <post number>                 show that post's discussion thread
+  reply <post number> <text>           reply in that post's thread (first_reply mode: opens it)
+  ask <post number> <question>         mention the bot in that thread: a grounded answer
   react <post number> <emoji>          e.g. react 2 👍   (names work too: +1, -1, heart, fire)
   unreact <post number> <emoji>        take a reaction back
   posts                                the channel's recent posts and their reactions
+  /papers dm on 08:30 Europe/Paris     your own digest as a direct message (shown here as ✉)
+  /papers recap on fri 16:00           a weekly "what we discussed" post in this channel
+  wait <duration>                      let time pass (e.g. wait 90m, wait 1d): scheduled posts, DMs
+                                       and recaps that fall due are delivered, each exactly once
+  time                                 the demo's clock
   as <name>                            act as another member (default: you)
   help                                 this text
   quit                                 leave"""
@@ -48,13 +80,18 @@ class ConsoleAdapter:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         interactive: bool | None = None,
+        scheduler: Scheduler | None = None,
+        clock: ManualClock | None = None,
     ) -> None:
         self._bot = bot
+        self._scheduler = scheduler
+        self._clock = clock
         self._channel = channel
         self._user = user_id
         self._in = stdin or sys.stdin
         self._out = stdout or sys.stdout
         self._interactive = self._in.isatty() if interactive is None else interactive
+        self._thread_log: dict[str, list[tuple[str, str]]] = {}  # this session's thread messages, by post number
 
     def say(self, text: str = "") -> None:
         print(text, file=self._out, flush=True)
@@ -71,12 +108,69 @@ class ConsoleAdapter:
             return
         first = await self._bot.next_post_number(self._channel)
         numbers = [first + i for i in range(len(digest.items))]
+        posts = await self._bot.record_posted(self._channel, digest, [str(n) for n in numbers], kind=kind)
+        # Mode "always": every post gets its thread; in the console a thread's id is its post's number.
+        openings = {o.root_message_id: o for o in await self._bot.threads_to_open(self._channel, posts)}
         for number, item in zip(numbers, digest.items):
             self.say()
             self.say(render_item(item, number))
-        await self._bot.record_posted(self._channel, digest, [str(n) for n in numbers], kind=kind)
+            opening = openings.get(str(number))
+            if opening is not None:
+                await self.open_thread(opening)
         self.say()
-        self.say("React with: react <number> 👍  (or 👎, ❤️, 🔥 …)")
+        self.say("React with: react <number> 👍  (or 👎, ❤️, 🔥 …)"
+                 + ("; discuss with: reply <number> <text>, ask <number> <question>" if openings else ""))
+
+    async def open_thread(self, opening: ThreadOpening) -> None:
+        """Show a thread's opening under its post and tell the bot it is open."""
+        self.say(f"   ↳ thread: {clean_text(opening.name)}")
+        for message in opening.messages:
+            self.say_in_thread("paperbot", message.text)
+        await self._bot.thread_opened(self._channel, opening, opening.root_message_id,
+                                      [f"{opening.root_message_id}.{i + 1}" for i in range(len(opening.messages))])
+
+    def say_in_thread(self, who: str, text: str) -> None:
+        for line in render_thread_lines(who, text):
+            self.say(line)
+
+    async def show_thread(self, args: list[str]) -> None:
+        if len(args) != 1 or not args[0].isdigit():
+            self.say("Usage: thread <post number>, e.g. thread 2")
+            return
+        opening, opened = await self._bot.discussions.post_thread(self._channel, args[0])
+        if opening is None:
+            self.say(f"There is no post {args[0]} in this channel; `posts` lists them.")
+        elif not opened:
+            self.say(f"Post {args[0]} has no thread yet: `reply {args[0]} <text>` or `ask {args[0]} <question>` opens it"
+                     " (unless this channel's threads are off: /papers settings threads:always).")
+        else:
+            self.say(f"   ↳ thread: {clean_text(opening.name)}")
+            for message in opening.messages:
+                self.say_in_thread("paperbot", message.text)
+            for who, text in self._thread_log.get(args[0], []):
+                self.say_in_thread(who, text)
+
+    async def thread_message(self, line: str, *, mention: bool) -> None:
+        verb = "ask" if mention else "reply"
+        parts = line.split(None, 2)
+        if len(parts) < 3 or not parts[1].isdigit():
+            self.say(f"Usage: {verb} <post number> <{'question' if mention else 'text'}>, e.g. {verb} 2 "
+                     + ("what dataset do they use?" if mention else "worth a read"))
+            return
+        number, text = parts[1], parts[2].strip()
+        if (await self._bot.discussions.post_thread(self._channel, number))[0] is None:
+            self.say(f"There is no post {number} in this channel; `posts` lists them.")
+            return
+        message = ThreadMessage(self._channel, number, self._user, text, mention, f"console-{uuid.uuid4().hex}", number)
+        response = await self._bot.on_thread_message(message)
+        if response.opening is not None:
+            await self.open_thread(response.opening)
+        log = self._thread_log.setdefault(number, [])
+        log.append((self._user, text))
+        self.say_in_thread(self._user, text)
+        if isinstance(response.answer, TextReply):
+            log.append(("paperbot", response.answer.text))
+            self.say_in_thread("paperbot", response.answer.text)
 
     async def show(self, reply: Reply) -> None:
         match reply:
@@ -103,6 +197,27 @@ class ConsoleAdapter:
             ReactionOutcome.NOT_OUR_POST: f"There is no post {args[0]} in this channel; `posts` lists them.",
         }
         self.say(messages[result.outcome])
+
+    def _describe_now(self) -> str:
+        now = self._clock() if self._clock else None
+        return f"Demo time: {now:%a %Y-%m-%d %H:%M} UTC." if now else "This console has no clock of its own."
+
+    async def wait(self, args: list[str]) -> None:
+        """Advance the demo clock step by step, running the scheduler at each step (as `paperbot run` does)."""
+        if self._scheduler is None or self._clock is None:
+            self.say("Nothing is scheduled in this console.")
+            return
+        span = parse_duration(args[0]) if len(args) == 1 else None
+        if span is None:
+            self.say("Usage: wait <duration>, e.g. wait 90m, wait 6h, wait 2d (at most 14d)")
+            return
+        end = self._clock() + span
+        while self._clock() < end:
+            self._clock.advance(min(WAIT_STEP, end - self._clock()))
+            report = await self._scheduler.tick()
+            if report.delivery.sent or report.delivery.failed:
+                self.say(f"   ({self._clock():%a %Y-%m-%d %H:%M} UTC)")
+        self.say(self._describe_now())
 
     async def show_posts(self) -> None:
         history = await self._bot.history(self._channel, limit=20)
@@ -131,8 +246,16 @@ class ConsoleAdapter:
                 self.say(CONSOLE_HELP)
             elif head in ("react", "unreact"):
                 await self.react(args, added=head == "react")
+            elif head == "thread":
+                await self.show_thread(args)
+            elif head in ("reply", "ask"):
+                await self.thread_message(line, mention=head == "ask")
             elif head in ("posts", "history"):
                 await self.show_posts()
+            elif head == "wait":
+                await self.wait(args)
+            elif head == "time":
+                self.say(self._describe_now())
             elif head == "as":
                 if len(args) != 1:
                     self.say("Usage: as <name>")

@@ -14,6 +14,8 @@ from bot.commands.taste import (  # noqa: F401  (registers like, follow, setting
     ForgetCommand, LikeCommand, SearchCommand, SimilarCommand,
 )
 from bot.commands.schedule import ScheduleCommand  # noqa: F401  (registers /papers schedule)
+from bot.commands.personal import DmCommand, RecapCommand  # noqa: F401  (registers /papers dm, /papers recap)
+from bot.commands.discussion import AskCommand  # noqa: F401  (registers /papers ask)
 from bot.commands.help import HelpCommand, help_text  # noqa: E402  (registered last: listed last)
 from bot.commands.parser import parse_command
 

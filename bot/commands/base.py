@@ -29,6 +29,7 @@ class CommandSpec:
     parse: Callable[[list[str]], Command]
     aliases: tuple[str, ...] = ()
     manages_channel: bool = False
+    raw: bool = False  # free-text arguments: split on whitespace only (a question's apostrophes are not quotes)
 
 
 REGISTRY: dict[str, CommandSpec] = {}

@@ -10,6 +10,12 @@ from bot.errors import UsageError
 
 def parse_command(text: str) -> Command:
     """Parse what follows ``/papers`` (a leading '/papers' is tolerated)."""
+    words = text.split()
+    if words and words[0].lower() in ("/papers", "papers"):
+        words = words[1:]
+    raw = REGISTRY.get(words[0].lower()) if words else None
+    if raw is not None and raw.raw:
+        return raw.parse(words[1:])
     try:
         tokens = shlex.split(text.strip())
     except ValueError as exc:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bot.arxiv_ids import ACCEPTED_FORMS, ArxivId, parse_arxiv_id
 from bot.commands.args import is_count, parse_count
 from bot.commands.base import CommandSpec, register
+from bot.commands.discussion import describe_thread_mode, parse_thread_mode, set_thread_mode
 from bot.domain import Digest
 from bot.errors import PermissionDeniedError, UsageError
 from bot.replies import DigestReply, TextReply
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 LIKE_USAGE = "/papers like <arXiv id or URL> — a seed paper: more like this, here and for you"
 FOLLOW_USAGE = '/papers follow author:"Name" — rank this author\'s papers up'
 SETTINGS_USAGE = ('/papers settings [trending:0.3] [include:"kw, kw"] [exclude:"kw"] [include_authors:"Name"] '
-                  '[exclude_authors:"Name"] [threshold:0.2] [cap:3] — this channel\'s ranking (managers)')
+                  '[exclude_authors:"Name"] [threshold:0.2] [cap:3] [threads:always|first_reply|never] '
+                  '— this channel\'s ranking and discussion threads (managers)')
 PREFS_USAGE = "/papers prefs — what the bot has learned for this channel and for you"
 FORGET_USAGE = "/papers forget me|channel [confirm] — erase your learned data (or the channel's: managers)"
 SIMILAR_USAGE = "/papers similar <arXiv id or URL> [count] — stored papers most like this one"
@@ -81,6 +83,7 @@ SETTING_KEYS = {
     "trending": "trending", "include": "include_keywords", "exclude": "exclude_keywords",
     "include_keywords": "include_keywords", "exclude_keywords": "exclude_keywords",
     "include_authors": "include_authors", "exclude_authors": "exclude_authors", "threshold": "threshold", "cap": "cap",
+    "threads": "threads",  # bot.commands.discussion: not a ranking setting, stored on its own
 }
 
 
@@ -102,13 +105,17 @@ class SettingsCommand:
     changes: tuple[tuple[str, Any], ...] = ()
 
     async def execute(self, bot: PaperBot, requester: Requester) -> TextReply:
-        taste = _taste(bot)
-        if not self.changes:
-            return TextReply(f"Settings here: {_describe_settings(await taste.settings(requester.channel))}.")
-        if not requester.can_manage_channel:
+        changes = dict(self.changes)
+        mode = changes.pop("threads", None)
+        if self.changes and not requester.can_manage_channel:
             raise PermissionDeniedError("Only people who manage this channel can change its settings.")
-        settings = await taste.update_settings(requester.channel, **dict(self.changes))
-        return TextReply(f"Updated. Settings here: {_describe_settings(settings)}.")
+        parts = []
+        if changes or bot.taste is not None:  # threads alone works without personalization
+            taste = _taste(bot)
+            settings = await (taste.update_settings(requester.channel, **changes) if changes else taste.settings(requester.channel))
+            parts.append(_describe_settings(settings))
+        parts.append(await (set_thread_mode(bot, requester, mode) if mode is not None else describe_thread_mode(bot, requester.channel)))
+        return TextReply(f"{'Updated. ' if self.changes else ''}Settings here: {'; '.join(parts)}.")
 
 
 def _fraction(name: str, value: str) -> float:
@@ -134,6 +141,8 @@ def parse_settings(args: list[str]) -> SettingsCommand:
             changes.append((field, None if value in ("", "none", "off") else _fraction("threshold", value)))
         elif field == "cap":
             changes.append((field, None if value in ("", "none", "off") else parse_count(value, name="cap")))
+        elif field == "threads":
+            changes.append((field, parse_thread_mode(value)))
         else:
             changes.append((field, _items(value)))
     return SettingsCommand(tuple(changes))
@@ -171,7 +180,7 @@ class ForgetCommand:
             raise PermissionDeniedError("Only people who manage this channel can erase what it taught the bot.")
         what = "everything you taught the bot in this workspace" if self.target == "me" else "everything this channel taught the bot"
         if not self.confirmed:
-            return TextReply(f"This erases {what} (reactions, seed papers, topics, follows"
+            return TextReply(f"This erases {what} (reactions, thread replies, seed papers, topics, follows"
                              f"{', settings' if self.target == 'channel' else ''}). "
                              f"To go ahead: /papers forget {self.target} confirm", ephemeral=True)
         removed = await (taste.forget_member(requester) if self.target == "me" else taste.forget_channel(requester.channel))

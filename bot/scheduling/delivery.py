@@ -8,6 +8,10 @@ Errors: RateLimitedError → wait ``retry_after`` (the platform's limiter pauses
 ChannelUnavailableError → failed and the subscription paused with the reason;
 TransientDeliveryError (or any other error) → retried later with exponential backoff, failed
 after ``max_attempts``. Items run concurrently, so one slow or broken channel delays no other.
+
+Kinds: a "dm" item names a member; its channel is opened at send time with the platform's
+optional ``open_dm(workspace, user_id)`` (none → failed with the reason and the DM subscription
+paused). A "recap" item is sent as text (``bot.scheduling.recap.render_recap``) and records no posts.
 """
 from __future__ import annotations
 
@@ -22,10 +26,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock, utc_now
-from bot.domain import Post, PostKind
+from bot.domain import ChannelRef, Post, PostKind
 from bot.errors import ChannelUnavailableError, RateLimitedError
 from bot.ports import ChatPlatform
+from bot.scheduling.personal_ports import DM, RECAP, Member
 from bot.scheduling.ports import SKIPPED, DeliveryStore, OutboxItem
+from bot.scheduling.recap import render_recap
 from bot.scheduling.schedule import DEFAULT_GRACE
 
 _log = logging.getLogger(__name__)
@@ -158,6 +164,9 @@ class Delivery:
             await self._store.fail(item.id, self.worker, f"not sent within the grace period (due {late} ago)", self._clock(), status=SKIPPED)
             report.failed += 1
             return
+        target = await self._target(platform, item, report)
+        if target is None:
+            return
         if item.resumed:
             find = getattr(platform, "find_tagged", None)
             if find is None:
@@ -166,17 +175,17 @@ class Delivery:
                                        self._clock())
                 report.failed += 1
                 return
-            found = await find(item.channel, item.tag)
+            found = await find(target, item.tag)
             if found is not None:
-                await self._record(item, list(found))
+                await self._record(item, list(found), target)
                 report.confirmed += 1
                 return
         limiter = self._limiters[item.channel.platform]
         waits = 0
         while True:
-            await limiter.acquire(item.channel.key)
+            await limiter.acquire(target.key)
             try:
-                message_ids = await self._send(platform, item)
+                message_ids = await self._send(platform, item, target)
                 break
             except RateLimitedError as exc:
                 report.rate_limited += 1
@@ -186,43 +195,68 @@ class Delivery:
                     return await self._retry_or_fail(item, f"rate limited {waits} times: {exc}", report)
                 await self._sleep(exc.retry_after)
             except ChannelUnavailableError as exc:
-                reason = str(exc) or type(exc).__name__
-                _log.warning("channel %s unavailable, pausing its subscription: %s", item.channel, reason)
-                await self._store.fail(item.id, self.worker, f"channel unavailable: {reason}", self._clock())
-                await self._store.pause_subscription(item.channel, reason, self._clock())
-                report.failed += 1
-                report.paused += 1
-                return
+                return await self._unavailable(item, str(exc) or type(exc).__name__, report)
             except Exception as exc:  # TransientDeliveryError and anything unexpected from an adapter
                 return await self._retry_or_fail(item, f"{type(exc).__name__}: {exc}", report)
         if self._fault:
             self._fault("after_send", item)
-        await self._record(item, message_ids)
+        await self._record(item, message_ids, target)
         report.sent += 1
 
-    async def _send(self, platform: ChatPlatform, item: OutboxItem) -> list[str]:
+    async def _target(self, platform: ChatPlatform, item: OutboxItem, report: DeliveryReport) -> ChannelRef | None:
+        """Where the item goes: its channel, or for a DM the member's DM channel (None: handled, stop)."""
+        if item.kind != DM:
+            return item.channel
+        open_dm = getattr(platform, "open_dm", None)
+        if open_dm is None:
+            await self._unavailable(item, f"{item.channel.platform} cannot send direct messages (no open_dm)", report)
+            return None
+        try:
+            return await open_dm(item.channel.workspace, item.channel.channel)
+        except ChannelUnavailableError as exc:
+            await self._unavailable(item, str(exc) or type(exc).__name__, report)
+        except Exception as exc:  # noqa: BLE001 — rate limits and transient errors: retried like a send
+            await self._retry_or_fail(item, f"opening the DM: {type(exc).__name__}: {exc}", report)
+        return None
+
+    async def _unavailable(self, item: OutboxItem, reason: str, report: DeliveryReport) -> None:
+        """Failed with the reason, and what made it (channel subscription, DM, recap) paused with it."""
+        now = self._clock()
+        what = {DM: "direct message", RECAP: "recap channel"}.get(item.kind, "channel")
+        _log.warning("%s %s unavailable, pausing it: %s", what, item.channel, reason)
+        await self._store.fail(item.id, self.worker, f"{what} unavailable: {reason}", now)
+        if item.kind == DM:
+            await self._store.pause_dm(Member(item.channel.platform, item.channel.workspace, item.channel.channel), reason, now)  # type: ignore[attr-defined]
+        elif item.kind == RECAP:
+            await self._store.pause_recap(item.channel, reason, now)  # type: ignore[attr-defined]
+        else:
+            await self._store.pause_subscription(item.channel, reason, now)
+        report.failed += 1
+        report.paused += 1
+
+    async def _send(self, platform: ChatPlatform, item: OutboxItem, target: ChannelRef) -> list[str]:
         digest = item.digest
-        if not digest.items:
+        if not digest.items or item.kind == RECAP:
             send_text_tagged = getattr(platform, "send_text_tagged", None)
-            text = digest.note or digest.title
-            mid = await (send_text_tagged(item.channel, text, item.tag) if send_text_tagged else platform.send_text(item.channel, text))
+            text = await render_recap(item, platform, target) if digest.items else (digest.note or digest.title)
+            mid = await (send_text_tagged(target, text, item.tag) if send_text_tagged else platform.send_text(target, text))
             return [mid]
         tagged = getattr(platform, "send_digest_tagged", None)
         if tagged is not None:
-            return list(await tagged(item.channel, digest, item.tag))
-        return list(await platform.send_digest(item.channel, digest))
+            return list(await tagged(target, digest, item.tag))
+        return list(await platform.send_digest(target, digest))
 
-    async def _record(self, item: OutboxItem, message_ids: list[str]) -> None:
+    async def _record(self, item: OutboxItem, message_ids: list[str], target: ChannelRef) -> None:
         now = self._clock()
         posts: list[Post] = []
-        if item.digest.items:
+        if item.digest.items and item.kind != RECAP:  # a recap's message is a summary, not a post of its papers
             if len(message_ids) != len(item.digest.items):
                 raise ValueError(f"{len(message_ids)} message ids for {len(item.digest.items)} papers")
             positions: dict[str, int] = {}
             for ranked, mid in zip(item.digest.items, message_ids):
                 position = positions.get(mid, 0)
                 positions[mid] = position + 1
-                posts.append(Post(item.channel, mid, ranked.paper.arxiv_id, PostKind.SCHEDULED,
+                posts.append(Post(target, mid, ranked.paper.arxiv_id, PostKind.SCHEDULED,
                                   item.digest.day, position, now))
         await self._store.finish_sent(item.id, self.worker, message_ids, posts, now)
 

@@ -26,6 +26,7 @@ class PlannedItem:
     arxiv_id: str
     score: float
     why: str
+    extra: dict | None = None  # stored beside id/score/why (a recap line's counts and thread id)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class DigestPlan:
     week: str | None = None
     note: str | None = None
     error: str | None = None
+    key: str | None = None  # the outbox key when not ``channel.key`` (DM: ``dm:<member>``, recap: ``recap:<channel>``)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class OutboxItem:
     attempts: int
     resumed: bool
     due_at: datetime | None = None
+    kind: str = "daily"  # "daily" | "weekly" | "dm" (channel: the member) | "recap"
+    extra: tuple[dict, ...] = ()  # the stored plan items as planned (a recap's counts and thread ids)
 
     @property
     def tag(self) -> str:

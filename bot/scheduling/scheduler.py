@@ -1,4 +1,8 @@
-"""The scheduler loop: plan what is due, then claim and deliver outbox items until none is left."""
+"""The scheduler loop: plan what is due, then claim and deliver outbox items until none is left.
+
+Channel digests, personal DM digests (``bot.scheduling.dm``) and weekly recaps
+(``bot.scheduling.recap``) are planned into the one outbox and delivered by the same claims.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +14,10 @@ from datetime import timedelta
 from bot.clock import Clock, utc_now
 from bot.ports import ChatPlatform, Store
 from bot.scheduling.delivery import Delivery, DeliveryReport, DeliverySettings, Fault
+from bot.scheduling.dm import DmPlanner, MemberRanker
 from bot.scheduling.planner import PlanReport, Planner, PlanSettings, Ranker
 from bot.scheduling.ports import DeliveryStore
+from bot.scheduling.recap import DEFAULT_RECAP_COUNT, RecapPlanner
 
 _log = logging.getLogger(__name__)
 
@@ -42,6 +48,8 @@ class Scheduler:
         ranker: Ranker | None = None,
         worker: str | None = None,
         fault: Fault | None = None,
+        member_ranker: MemberRanker | None = None,
+        recap_count: int = DEFAULT_RECAP_COUNT,
     ) -> None:
         delivery_store: DeliveryStore = store  # type: ignore[assignment]  # SqlStore implements both
         self._store = delivery_store
@@ -49,11 +57,21 @@ class Scheduler:
         self._clock = clock
         self.settings = settings
         self.planner = Planner(store, delivery_store, clock=clock, settings=plan_settings, ranker=ranker)
+        self.personal_planners: list[DmPlanner | RecapPlanner] = []
+        if hasattr(store, "dm_subscriptions"):  # a store with DM digests and recaps (storage.personal_store)
+            personal = store  # type: ignore[assignment]
+            self.personal_planners = [
+                DmPlanner(store, personal, delivery_store, clock=clock, settings=plan_settings, ranker=member_ranker),
+                RecapPlanner(personal, delivery_store, clock=clock, settings=plan_settings, count=recap_count),
+            ]
         delivery_settings = delivery_settings or DeliverySettings(grace=plan_settings.grace)
         self.delivery = Delivery(delivery_store, platforms, clock=clock, settings=delivery_settings, worker=worker, fault=fault)
 
     async def tick(self) -> TickReport:
         plan = await self.planner.plan_due(platforms=self._platforms)
+        for planner in self.personal_planners:
+            more = await planner.plan_due(platforms=self._platforms)
+            plan = PlanReport(plan.planned + more.planned, plan.empty + more.empty, plan.skipped + more.skipped)
         total = DeliveryReport()
         while True:
             items = await self._store.claim_outbox(

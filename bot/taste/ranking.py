@@ -138,7 +138,7 @@ def relevance(matrix: np.ndarray, profile: Profile, now: datetime | None = None,
     if not positives and not negatives:
         return np.zeros(n), np.full(n, -1), positives
     w = preference_vector(profile, matrix.shape[1], now, half_life_days)
-    scores = matrix @ w
+    scores = matrix @ w.astype(matrix.dtype, copy=False)
     explain = np.full(n, -1)
     if positives:
         pos = np.stack([s.vector for s in positives])
@@ -176,7 +176,10 @@ def _fit_dual(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndar
         p = 1.0 / (1.0 + np.exp(-(base + gram @ beta)))
         residual = weight * (p - y) / n
         curvature = weight * p * (1 - p) / n
-        beta -= np.linalg.solve(curvature[:, None] * gram + PRIOR_PULL * eye, residual + PRIOR_PULL * beta)
+        step = np.linalg.solve(curvature[:, None] * gram + PRIOR_PULL * eye, residual + PRIOR_PULL * beta)
+        beta -= step
+        if float(np.abs(step).max()) < 1e-6:
+            break
     return beta
 
 

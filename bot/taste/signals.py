@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.emoji import normalise_emoji
 
@@ -43,3 +44,21 @@ class EmojiTable:
 
 
 DEFAULT_EMOJI = EmojiTable.of()
+
+
+# A reply or question in a paper's discussion thread is interest in that paper (bot.discussion),
+# weighted against a 👍 (1.0) by `[discussion] activity_weight`.
+DEFAULT_ACTIVITY_WEIGHT = 0.5
+
+
+def activity_signals(activities: Iterable[Any], weight: float = DEFAULT_ACTIVITY_WEIGHT) -> list[tuple[str, float, Any]]:
+    """Thread activity as (arxiv_id, weight, at) signals: one per member and paper, dated by the latest message.
+
+    Why one: ten replies in one thread are one member's interest in one paper, not ten 👍.
+    """
+    latest: dict[tuple[str, str], Any] = {}
+    for a in activities:
+        key = (a.user_id, a.arxiv_id)
+        if key not in latest or (a.at is not None and (latest[key] is None or a.at > latest[key])):
+            latest[key] = a.at
+    return [(arxiv_id, weight, at) for (_, arxiv_id), at in latest.items()] if weight else []

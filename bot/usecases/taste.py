@@ -21,7 +21,7 @@ from bot.ports import Embedder
 from bot.taste.embedder import paper_text
 from bot.taste.model import AUTHOR, LIKE, TOPIC, StoredSignal, member_scope
 from bot.taste.ranking import Profile, Signal, TasteSettings, rank_personal
-from bot.taste.signals import DEFAULT_EMOJI, EmojiTable
+from bot.taste.signals import DEFAULT_ACTIVITY_WEIGHT, DEFAULT_EMOJI, EmojiTable, activity_signals
 
 _log = logging.getLogger(__name__)
 
@@ -38,13 +38,15 @@ class Prefs:
 
 class TasteUseCases:
     def __init__(self, store: Any, embedder: Embedder, *, clock: Clock = utc_now, emoji: EmojiTable = DEFAULT_EMOJI,
-                 default_trending: float = 0.3, half_life_days: float = 30.0) -> None:
+                 default_trending: float = 0.3, half_life_days: float = 30.0,
+                 activity_weight: float = DEFAULT_ACTIVITY_WEIGHT) -> None:
         self._store = store
         self._embedder = embedder
         self._clock = clock
         self._emoji = emoji
         self._default_trending = default_trending
         self._half_life = half_life_days
+        self._activity_weight = activity_weight
         self._text_cache: dict[str, np.ndarray] = {}
 
     @property
@@ -71,20 +73,23 @@ class TasteUseCases:
 
     # profiles ------------------------------------------------------------------------------
 
-    async def _profile(self, reactions: Sequence[Reaction], explicit: Sequence[StoredSignal]) -> Profile:
-        weighted = [(r, self._emoji.weight(r.emoji)) for r in reactions]
-        weighted = [(r, w) for r, w in weighted if w]
+    async def _profile(self, reactions: Sequence[Reaction], explicit: Sequence[StoredSignal],
+                       activity: Sequence[Any] = ()) -> Profile:
+        weighted = [(r.arxiv_id, self._emoji.weight(r.emoji), r.created_at) for r in reactions]
+        weighted = [(a, w, at) for a, w, at in weighted if w]
+        # thread replies and questions count like a reaction of `activity_weight` (bot.taste.signals)
+        weighted += activity_signals(activity, self._activity_weight)
         seed_ids = [s.value for s in explicit if s.kind == LIKE]
         papers = {}
-        for arxiv_id in {r.arxiv_id for r, _ in weighted} | set(seed_ids):
+        for arxiv_id in {a for a, _, _ in weighted} | set(seed_ids):
             paper = await self._store.get_paper(arxiv_id)
             if paper is not None:
                 papers[arxiv_id] = paper
         vectors = await self.vectors(list(papers.values()))
         signals: list[Signal] = []
-        for r, w in weighted:
-            if r.arxiv_id in vectors:
-                signals.append(Signal(vectors[r.arxiv_id], w, "reaction", papers[r.arxiv_id].title, r.created_at, r.arxiv_id))
+        for arxiv_id, w, at in weighted:
+            if arxiv_id in vectors:
+                signals.append(Signal(vectors[arxiv_id], w, "reaction", papers[arxiv_id].title, at, arxiv_id))
         for s in explicit:
             if s.kind == LIKE and s.value in vectors:
                 signals.append(Signal(vectors[s.value], s.weight, "like", papers[s.value].title, s.created_at, s.value))
@@ -95,12 +100,15 @@ class TasteUseCases:
         return Profile(signals)
 
     async def channel_profile(self, channel: ChannelRef) -> Profile:
-        return await self._profile(await self._store.reactions_for_channel(channel), await self._store.signals(channel.key))
+        activity = await self._store.thread_activity_for_channel(channel) if hasattr(self._store, "thread_activity_for_channel") else []
+        return await self._profile(await self._store.reactions_for_channel(channel), await self._store.signals(channel.key), activity)
 
     async def member_profile(self, requester: Requester) -> Profile:
         ch = requester.channel
         reactions = await self._store.reactions_by_member(ch.platform, ch.workspace, requester.user_id)
-        return await self._profile(reactions, await self._store.signals(member_scope(ch.platform, ch.workspace, requester.user_id)))
+        activity = (await self._store.thread_activity_by_member(ch.platform, ch.workspace, requester.user_id)
+                    if hasattr(self._store, "thread_activity_by_member") else [])
+        return await self._profile(reactions, await self._store.signals(member_scope(ch.platform, ch.workspace, requester.user_id)), activity)
 
     # settings ------------------------------------------------------------------------------
 

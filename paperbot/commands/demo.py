@@ -7,11 +7,14 @@ from typing import TextIO
 
 from platformdirs import user_data_dir
 
+from adapters.console.platform import ConsolePlatform
 from adapters.console.repl import ConsoleAdapter
+from bot.clock import ManualClock
 from bot.config import Config
 from bot.sources.sample import SampleSource
 from bot.usecases.ingest import store_papers
 from paperbot.compose import build_bot, bundled_sample, open_store
+from paperbot.scheduling import build_scheduler
 
 BANNER = """\
 paperbot demo — a local channel in your terminal ({papers} papers from {source}).
@@ -38,11 +41,21 @@ async def demo(
     url = db_url or demo_database_url()
     async with open_store(url) as store:
         await store_papers(store, papers)
-        bot = build_bot(config, store)
+        # No network in the demo: questions are answered from the abstracts (no arXiv full text).
+        offline = config.model_copy(update={"answers": config.answers.model_copy(update={"fulltext": False})})
+        # The demo's clock starts now and moves only with `wait`, which runs the scheduler as `paperbot run` does.
+        clock = ManualClock()
+        bot = build_bot(offline, store, clock=clock)
         if bot.taste is not None:  # load the model and embed the sample once (stored: later runs skip it)
             await bot.taste.backfill()
-        console = ConsoleAdapter(bot, stdin=stdin or sys.stdin, stdout=stdout or sys.stdout)
+        out = stdout or sys.stdout
+        platform = ConsolePlatform(lambda text: print(text, file=out, flush=True), store.next_message_number)
+        scheduler = build_scheduler(config, store, {platform.platform: platform}, clock=clock, taste=bot.taste)
+        console = ConsoleAdapter(bot, stdin=stdin or sys.stdin, stdout=out, scheduler=scheduler, clock=clock)
         console.say(BANNER.format(papers=len(papers), source=sample or "the bundled sample", db=url.split("///", 1)[-1]))
-        await console.handle_line("/papers today")
-        await console.run()
+        try:
+            await console.handle_line("/papers today")
+            await console.run()
+        finally:
+            await bot.close()
     return 0

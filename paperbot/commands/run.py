@@ -61,9 +61,14 @@ async def _run(config: Config, url: str) -> int:
         await resume_after_restart(url, store)
         tasks.append(asyncio.create_task(scheduler.run_forever(), name="scheduler"))
         _log.info("paperbot is running: %s", ", ".join(t.get_name() for t in tasks))
-        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for task in pending:
-            task.cancel()
-        for task in done:
-            task.result()
+        try:
+            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in pending:
+                task.cancel()
+            for task in done:
+                task.result()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await bot.close()  # the answer engine's HTTP sessions (arXiv full text, LLM)
     return 0

@@ -1,0 +1,117 @@
+"""Plan personal DM digests: each member's own ranking, at their local time, never a paper twice.
+
+A DM digest is an outbox row keyed ``dm:<platform>:<workspace>:<user>`` (kind "dm"), planned
+once per member and local day like a channel's digest (same occurrences, grace and skip rules),
+holding the latest day's papers ranked by the member's profile (``MemberRanker``; the one
+``/papers today mine`` uses) minus every paper already in one of their DM digests. The DM
+channel is opened only at send time (``ChatPlatform.open_dm``, see ``bot.scheduling.delivery``).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import date, timedelta
+
+from bot.clock import Clock, utc_now
+from bot.domain import ChannelRef, Paper, RankedPaper, Subscription
+from bot.ports import Store
+from bot.ranking.trending import rank_trending
+from bot.scheduling.personal_ports import DM, DmSubscription, Member, PersonalStore, dm_key
+from bot.scheduling.planner import PlanReport, PlanSettings
+from bot.scheduling.ports import EMPTY, PLANNED, SKIPPED, DeliveryStore, DigestPlan, PlannedItem
+from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, occurrences
+from bot.usecases.digests import describe_day
+
+_log = logging.getLogger(__name__)
+
+# (member, candidate papers, reference day, count) → the member's ranking, best first
+MemberRanker = Callable[[Member, Sequence[Paper], date, int], Awaitable[list[RankedPaper]]]
+
+
+def member_channel(member: Member) -> ChannelRef:
+    """How a DM row names its target before the DM is opened: the member (channel = user id)."""
+    return ChannelRef(member.platform, member.workspace, member.user_id)
+
+
+def as_scheduled(sub: DmSubscription) -> ScheduledSubscription:
+    """A DM subscription in the shape ``occurrences`` computes due instants for (DST-safe, weekdays)."""
+    return ScheduledSubscription(
+        Subscription(member_channel(sub.member), sub.post_time, sub.timezone, sub.count, created_at=sub.created_at),
+        ScheduleOptions(weekdays=sub.weekdays),
+    )
+
+
+class DmPlanner:
+    def __init__(self, store: Store, personal: PersonalStore, outbox: DeliveryStore, *, clock: Clock = utc_now,
+                 settings: PlanSettings = PlanSettings(), ranker: MemberRanker | None = None) -> None:
+        self._store = store
+        self._personal = personal
+        self._outbox = outbox
+        self._clock = clock
+        self._settings = settings
+        self._ranker = ranker
+
+    async def plan_due(self, platforms: Iterable[str] | None = None) -> PlanReport:
+        now = self._clock()
+        wanted = set(platforms) if platforms is not None else None
+        grace = self._settings.grace
+        subs = [s for s in await self._personal.dm_subscriptions()
+                if not s.paused and (wanted is None or s.member.platform in wanted)]
+        due = [(sub, occ.local_day, occ.due_at) for sub in subs
+               for occ in occurrences(as_scheduled(sub), now, grace + timedelta(days=1))]
+        if not due:
+            return PlanReport()
+        known = await self._outbox.planned_keys(min(day for _, day, _ in due))
+        due = [d for d in due if (dm_key(d[0].member), d[1]) not in known]
+        if not due:
+            return PlanReport()
+        sent = await self._personal.dm_sent_ids({d[0].member for d in due})
+        plans: list[DigestPlan] = []
+        days: dict[date, tuple[date | None, list[Paper]]] = {}
+        for sub, day, due_at in due:
+            target, key = member_channel(sub.member), dm_key(sub.member)
+            if now - due_at > grace:
+                plans.append(DigestPlan(target, day, due_at, "", (), status=SKIPPED, kind=DM, key=key,
+                                        error=f"missed by {now - due_at} (grace {grace})"))
+                continue
+            if day not in days:
+                latest = await self._store.latest_announced_day(on_or_before=day)
+                days[day] = (latest, await self._store.papers_announced_between(latest, latest) if latest else [])
+            latest, papers = days[day]
+            seen = sent.setdefault(sub.member.key, set())
+            fresh = [p for p in papers if p.arxiv_id not in seen]
+            ranked = await self._rank(sub, fresh, latest or day)
+            items = tuple(PlannedItem(r.paper.arxiv_id, r.score, r.why) for r in ranked[: sub.count])
+            seen.update(i.arxiv_id for i in items)
+            title = f"Your top {len(items)} papers of {describe_day(latest)}" if latest else "No papers yet"
+            if items:
+                plans.append(DigestPlan(target, day, due_at, title, items, kind=DM, digest_day=latest, key=key))
+            elif self._settings.empty_day_note:
+                plans.append(DigestPlan(target, day, due_at, title, (), kind=DM, digest_day=latest, key=key,
+                                        note="No new papers for you today."))
+            else:
+                plans.append(DigestPlan(target, day, due_at, title, (), status=EMPTY, kind=DM, digest_day=latest, key=key))
+        await self._outbox.save_plans(plans, now)
+        report = PlanReport(planned=sum(p.status == PLANNED for p in plans), empty=sum(p.status == EMPTY for p in plans),
+                            skipped=sum(p.status == SKIPPED for p in plans))
+        _log.info("planned %d DM digests (%d empty, %d skipped)", report.planned, report.empty, report.skipped)
+        return report
+
+    async def _rank(self, sub: DmSubscription, papers: list[Paper], day: date) -> list[RankedPaper]:
+        if not papers:
+            return []
+        if self._ranker is None:
+            return rank_trending(papers, day)[: sub.count]
+        return await self._ranker(sub.member, papers, day, sub.count)
+
+
+def taste_member_ranker(taste) -> MemberRanker:
+    """The member-profile ranking of ``/papers today mine`` (``TasteUseCases.rank`` with ``member``),
+    with default ranking settings (a DM has no channel settings)."""
+    from bot.domain import Requester
+
+    async def rank(member: Member, papers: Sequence[Paper], day: date, count: int) -> list[RankedPaper]:
+        requester = Requester(ChannelRef(member.platform, member.workspace, f"dm-{member.user_id}"), member.user_id)
+        return await taste.rank(papers, day, count, channel=requester.channel, member=requester)
+
+    return rank

@@ -1,0 +1,42 @@
+"""Scheduled posts in `paperbot demo`: `wait` runs the scheduler, DMs and the recap arrive once each.
+
+The demo's clock starts at the real "now" and only moves with `wait`; the DM is daily and the
+recap weekly, so whatever weekday the test runs on, one day holds one DM and seven days one recap.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.cli.test_demo import run_demo
+
+
+def test_dm_digest_and_recap_arrive_once_each_at_their_times(tmp_path: Path) -> None:
+    result = run_demo(tmp_path, "\n".join([
+        "react 1 👍",
+        "reply 2 worth a read",
+        "/papers dm on 08:30 Europe/Paris daily 2",
+        "/papers recap on fri 16:00",
+        "wait 1d",
+        "wait 6d",
+        "wait 2x",
+        "quit",
+    ]))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    first_day = out.split("> wait 1d", 1)[1].split("> wait 6d", 1)[0]
+    assert first_day.count("✉ direct message to you:") == 1
+    # 08:30 Paris is 06:30 or 07:30 UTC (winter/summer time); the demo ticks every 10 minutes.
+    assert re.search(r"✉ direct message to you:\n\[1\] .+\n(?:.*\n)*?\[2\] .+\n(?:.*\n)*?   \(\w{3} \d{4}-\d\d-\d\d 0[67]:[34]\d UTC\)", first_day)
+    week = out.split("> wait 1d", 1)[1].split("> wait 2x", 1)[0]
+    # The recap: once in seven days, led by the papers people reacted to or replied about.
+    assert week.count("Weekly recap:") == 1
+    recap = week.split("Weekly recap:", 1)[1]
+    assert re.search(r"1\. .+ — 👍 0 👎 0 · 1 reply — thread: `thread 2`", recap)
+    assert re.search(r"2\. .+ — 👍 1 👎 0 · 0 replies — thread: `thread 1`", recap)
+    assert "3. " not in recap.split("\n   (", 1)[0]  # papers nobody discussed are left out
+    # DMs never repeat a paper.
+    dm_titles = re.findall(r"✉ direct message to you:\n((?:\[\d\] .+\n(?:     .*\n)*)+)", week)
+    titles = [t for block in dm_titles for t in re.findall(r"^\[\d\] (.+)$", block, re.M)]
+    assert titles and len(titles) == len(set(titles))
+    assert "Usage: wait <duration>" in out
