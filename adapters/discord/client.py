@@ -4,7 +4,8 @@
 configured), points the library at the configured REST and gateway URLs, and attaches the
 PaperBot. Reactions come from the raw events, so posts that are no longer cached (older
 messages, restarts) still count; the bot's own reactions and reactions on messages someone
-else wrote are ignored (the core also ignores any message it did not record).
+else wrote are ignored (the core also ignores any message it did not record). Members'
+messages in paper threads go to :class:`adapters.discord.threads.DiscordThreads`.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import yarl
 from discord import app_commands
 
 from adapters.discord.commands import papers_group
+from adapters.discord.threads import DiscordThreads
 from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent
 
@@ -45,11 +47,17 @@ def point_library_at(api_base_url: str, gateway_url: str | None) -> None:
 
 
 def intents() -> discord.Intents:
-    """Guilds (channels, interactions) and guild/DM reactions; no privileged intents."""
+    """Guilds (channels, threads, interactions), guild/DM reactions and guild messages; no privileged intents.
+
+    ``guild_messages`` delivers members' messages in paper threads. The privileged
+    ``message_content`` intent is not needed: Discord still sends the text of a message that
+    mentions the bot (the questions), and other thread replies only count as activity.
+    """
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_reactions = True
     wanted.dm_reactions = True
+    wanted.guild_messages = True
     return wanted
 
 
@@ -64,12 +72,18 @@ class _PaperbotMixin:
     paperbot: PaperBot
     settings: DiscordSettings
     tree: app_commands.CommandTree
+    discussion: DiscordThreads
+    dm_workspaces: dict[int, str]
 
     def _attach(self, paperbot: PaperBot, settings: DiscordSettings) -> None:
         self.paperbot = paperbot
         self.settings = settings
         self.tree = app_commands.CommandTree(self)  # type: ignore[arg-type]
         self.tree.add_command(papers_group())
+        self.discussion = DiscordThreads(self)  # type: ignore[arg-type]
+        # DM channel id → the guild a DM digest was sent for (DiscordPlatform.open_dm): Discord's DM
+        # events carry no guild, and reactions there must count for the member in that guild
+        self.dm_workspaces: dict[int, str] = {}
 
     async def setup_hook(self) -> None:
         if not self.settings.sync_commands:
@@ -87,6 +101,9 @@ class _PaperbotMixin:
         user = self.user  # type: ignore[attr-defined]
         _log.info("Discord: logged in as %s (%s) in %d guilds", user, getattr(user, "id", "?"), len(self.guilds))  # type: ignore[attr-defined]
 
+    async def on_message(self, message: discord.Message) -> None:
+        await self.discussion.on_message(message)
+
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self._reaction(payload, added=True)
 
@@ -100,7 +117,7 @@ class _PaperbotMixin:
         if me is not None and payload.message_author_id is not None and payload.message_author_id != me.id:
             return  # someone else's message (only known on add)
         event = ReactionEvent(
-            channel=ChannelRef("discord", str(payload.guild_id) if payload.guild_id else "dm", str(payload.channel_id)),
+            channel=ChannelRef("discord", self._workspace(payload.guild_id, payload.channel_id), str(payload.channel_id)),
             message_id=str(payload.message_id),
             user_id=str(payload.user_id),
             emoji=emoji_key(payload.emoji),
@@ -110,6 +127,11 @@ class _PaperbotMixin:
             await self.paperbot.on_reaction(event)
         except Exception:  # noqa: BLE001 - one bad event must not stop the gateway loop
             _log.exception("reaction on %s/%s could not be recorded", event.channel, event.message_id)
+
+
+    def _workspace(self, guild_id: int | None, channel_id: int) -> str:
+        """The guild id; in a DM, the guild its digest was sent for (``"dm"`` when unknown, e.g. after a restart)."""
+        return str(guild_id) if guild_id else self.dm_workspaces.get(channel_id, "dm")
 
 
 class PaperbotClient(_PaperbotMixin, discord.Client):

@@ -6,6 +6,9 @@ error messages stay the core's. A registered core subcommand without a typed def
 as a subcommand taking its arguments as one text option parsed by the core — so a new core
 command works on Discord at once, and typing it is one callback plus one entry in ``TYPED``.
 
+After a digest or a paper is posted, its discussion threads are opened as the channel's thread
+mode asks (:mod:`adapters.discord.threads`).
+
 Flow for every subcommand: build the command (a UsageError is answered ephemerally at once),
 defer, run it through ``PaperBot.handle``, then edit the original response. Errors after the
 defer delete the public placeholder and answer with an ephemeral followup.
@@ -21,9 +24,9 @@ import discord
 from discord import app_commands
 
 from adapters.discord.embeds import digest_messages, paper_embed
-from adapters.discord.text import fit
+from adapters.discord.text import fit, fit_lines
 from bot.app import PaperBot
-from bot.commands import MAX_COUNT, Command, specs
+from bot.commands import MAX_COUNT, REGISTRY, Command, specs
 from bot.domain import ChannelRef, Digest, PostKind, RankedPaper, Requester
 from bot.errors import PaperbotError, UsageError
 from bot.replies import DigestReply, PaperReply, Reply, TextReply
@@ -86,22 +89,24 @@ async def answer_privately(interaction: discord.Interaction, text: str) -> None:
 
 async def deliver(interaction: discord.Interaction, paperbot: PaperBot, reply: Reply, channel: ChannelRef) -> None:
     """Edit the deferred response with the reply; a digest continues as followups, one per paper."""
-    if isinstance(reply, TextReply):
+    if isinstance(reply, TextReply):  # line breaks kept (answers quote sentences line by line)
         if reply.ephemeral:
-            await answer_privately(interaction, fit(reply.text, 2000))
+            await answer_privately(interaction, fit_lines(reply.text, 2000))
         else:
-            await interaction.edit_original_response(content=fit(reply.text, 2000), allowed_mentions=NO_MENTIONS)
+            await interaction.edit_original_response(content=fit_lines(reply.text, 2000), allowed_mentions=NO_MENTIONS)
         return
     if isinstance(reply, PaperReply):
         digest = Digest(title=reply.paper.title, items=(RankedPaper(reply.paper, 0.0, reply.why or ""),))
         message = await interaction.edit_original_response(
             content=None, embed=paper_embed(reply.paper, reply.why), allowed_mentions=NO_MENTIONS
         )
-        await paperbot.record_posted(channel, digest, [str(message.id)], kind=PostKind.ON_DEMAND)
+        posts = await paperbot.record_posted(channel, digest, [str(message.id)], kind=PostKind.ON_DEMAND)
+        await _open_threads(interaction, channel, posts)
         return
     if isinstance(reply, DigestReply):
         digest = reply.digest
         ids = [""] * len(digest.items)
+        posts = []
         try:
             for n, out in enumerate(digest_messages(digest)):
                 if n == 0:
@@ -118,12 +123,20 @@ async def deliver(interaction: discord.Interaction, paperbot: PaperBot, reply: R
         finally:  # record what was posted, even when a later message failed
             sent = [(item, i) for item, i in zip(digest.items, ids) if i]
             if sent:
-                await paperbot.record_posted(
+                posts = await paperbot.record_posted(
                     channel, digest.with_items(tuple(item for item, _ in sent)), [i for _, i in sent],
                     kind=PostKind.ON_DEMAND,
                 )
+        await _open_threads(interaction, channel, posts)
         return
     raise TypeError(f"unknown reply {reply!r}")
+
+
+async def _open_threads(interaction: discord.Interaction, channel: ChannelRef, posts: list) -> None:
+    """The posted papers' discussion threads, as the channel's thread mode asks (never raises)."""
+    discussion = getattr(interaction.client, "discussion", None)
+    if discussion is not None:
+        await discussion.open_for_posts(channel, posts)
 
 
 async def run_command(interaction: discord.Interaction, build: Callable[[], Command]) -> None:
@@ -261,6 +274,11 @@ async def subscribe(
     await run_command(interaction, _parsed("subscribe", words))
 
 
+@app_commands.describe(paper="an arXiv id or URL, e.g. 2511.01234", question="what you want to know, e.g. what dataset do they use?")
+async def ask(interaction: discord.Interaction, paper: str, question: str) -> None:
+    await run_command(interaction, _parsed("ask", [paper.strip(), *question.split()]))
+
+
 async def unsubscribe(interaction: discord.Interaction) -> None:
     await run_command(interaction, _parsed("unsubscribe", []))
 
@@ -273,8 +291,10 @@ async def help(interaction: discord.Interaction) -> None:  # noqa: A001 - the su
 async def generic(interaction: discord.Interaction, arguments: str | None = None) -> None:
     """Any registered core subcommand without a typed definition: its text arguments, parsed by the core."""
     name = interaction.command.name if interaction.command else ""
+    spec = REGISTRY.get(name)
     try:
-        words = shlex.split(arguments or "")
+        # free-text commands (a question) split on whitespace only: an apostrophe is not a quote
+        words = (arguments or "").split() if spec is not None and spec.raw else shlex.split(arguments or "")
     except ValueError as exc:
         error = UsageError(f"could not read the arguments ({exc}); check the quotes.")
 
@@ -294,6 +314,7 @@ TYPED: dict[str, Callable] = {
     "subscribe": subscribe,
     "unsubscribe": unsubscribe,
     "help": help,
+    "ask": ask,
 }
 
 

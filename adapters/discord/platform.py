@@ -5,7 +5,10 @@ returns the message id carrying each item, for ``PaperBot.record_posted``. Failu
 DeliveryError subclasses: Forbidden / NotFound (channel gone, bot removed, missing
 permission) → ChannelUnavailableError; a rate limit longer than the library waits →
 RateLimitedError; 5xx, timeouts and connection errors → TransientDeliveryError.
-Every message is sent with ``AllowedMentions.none()``.
+Every message is sent with ``AllowedMentions.none()``. After a digest is sent, the papers'
+discussion threads are opened as the channel's thread mode asks (``client.discussion``); a
+thread problem is logged and never fails the delivery. Optional ChatPlatform methods:
+``open_dm`` (``POST /users/@me/channels``) and ``thread_url``.
 """
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ import discord
 
 from adapters.discord.embeds import digest_messages
 from adapters.discord.text import fit
-from bot.domain import ChannelRef, Digest
+from adapters.discord.threads import posts_for
+from bot.domain import ChannelRef, Digest, PostKind
 from bot.errors import ChannelUnavailableError, DeliveryError, RateLimitedError, TransientDeliveryError
 
 _log = logging.getLogger(__name__)
@@ -91,7 +95,44 @@ class DiscordPlatform:
                     ids[index] = str(sent.id)
         except Exception as exc:  # noqa: BLE001 - mapped to the DeliveryError the caller acts on
             raise delivery_error(exc, f"posting a digest to {channel}") from exc
+        await self._open_threads(channel, digest, ids)
         return ids
+
+    async def _open_threads(self, channel: ChannelRef, digest: Digest, ids: list[str]) -> None:
+        discussion = getattr(self._client, "discussion", None)
+        if discussion is None or self.is_dm(channel):
+            return  # a DM has no threads
+        await discussion.open_for_posts(channel, posts_for(channel, digest, ids, PostKind.SCHEDULED))
+
+    async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
+        """The member's DM channel (created once; discord.py caches it), in ``workspace``.
+
+        Discord has one DM channel per user, whatever the guild, and its events carry no guild:
+        the client remembers which guild the DM digest was for, so reactions there count for the
+        member in that guild (until a restart, then until the next DM digest).
+        """
+        if not user_id.isdigit():
+            raise ChannelUnavailableError(f"'{user_id}' is not a Discord user id.")
+        await self._wait_ready()
+        try:
+            dm = await self._client.create_dm(discord.Object(int(user_id)))
+        except Exception as exc:  # noqa: BLE001
+            raise delivery_error(exc, f"opening a DM with {user_id}") from exc
+        self._dms[dm.id] = workspace
+        return ChannelRef(self.platform, workspace, str(dm.id))
+
+    async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
+        """A link to a thread (Discord's web/app URL); None for DMs."""
+        if not channel.workspace.isdigit() or not thread_id.isdigit() or self.is_dm(channel):
+            return None
+        return f"https://discord.com/channels/{channel.workspace}/{thread_id}"
+
+    @property
+    def _dms(self) -> dict[int, str]:
+        return getattr(self._client, "dm_workspaces", {})
+
+    def is_dm(self, channel: ChannelRef) -> bool:
+        return channel.workspace == "dm" or (channel.channel.isdigit() and int(channel.channel) in self._dms)
 
     async def send_text(self, channel: ChannelRef, text: str) -> str:
         return await self.send_text_tagged(channel, text, None)

@@ -33,3 +33,10 @@ def fit(text: str | None, limit: int) -> str:
         budget = max(1, min(budget - 1, budget * limit // len(out)))
         out = neutralise(shorten(raw, budget))
     return out[:limit]
+
+
+def fit_lines(text: str | None, limit: int) -> str:
+    """Like :func:`fit` for the bot's own multi-line messages: each line neutralised, line breaks kept."""
+    lines = [neutralise(line) for line in (text or "").splitlines()]
+    out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return out if len(out) <= limit else out[: limit - 1].rstrip() + "…"

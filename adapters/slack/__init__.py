@@ -3,5 +3,6 @@
 One concept per module: ``mrkdwn`` (neutralising untrusted text), ``emoji`` (reaction
 names → Unicode), ``blocks`` (Block Kit rendering), ``platform`` (the send path and its
 error mapping), ``permissions`` (who may manage a channel), ``commands`` (``/papers``),
-``reactions`` (reaction events) and ``app`` (the AsyncApp factory).
+``reactions`` (reaction events), ``threads`` (paper threads: openings as thread replies,
+members' thread messages) and ``app`` (the AsyncApp factory).
 """

@@ -2,6 +2,7 @@
 
 Socket Mode (default) needs the bot token and the app-level token; HTTP mode needs the
 bot token and the signing secret (bolt then refuses bad or stale signatures with 401).
+Listeners: ``/papers``, reactions, and ``message`` / ``app_mention`` for paper threads.
 """
 from __future__ import annotations
 
@@ -66,9 +67,10 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
         request_verification_enabled=http,
         process_before_response=False,
     )
-    platform = SlackPlatform(client)
+    platform = SlackPlatform(client, bot)
     papers = PapersCommand(bot, platform)
     reactions = ReactionListener(bot)
+    threads = platform.threads
 
     # bolt wants real coroutine functions and injects arguments by parameter name.
     async def papers_command(ack, command, respond) -> None:
@@ -77,7 +79,13 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
     async def reaction(body, event) -> None:
         await reactions(body, event)
 
+    async def thread_event(body, event, context) -> None:
+        await threads(body, event, context)
+
     app.command(COMMAND)(papers_command)
     app.event("reaction_added")(reaction)
     app.event("reaction_removed")(reaction)
+    # every message event (any subtype) is acked; the listener keeps people's thread replies
+    app.event("message")(thread_event)
+    app.event("app_mention")(thread_event)
     return SlackApp(app=app, client=client, platform=platform)

@@ -3,9 +3,10 @@
 Every subcommand the core registers works, because the raw text goes to the core's parser
 (nothing here lists subcommands). ``can_manage_channel`` is looked up only for commands
 whose CommandSpec has ``manages_channel=True``. Answers:
-- DigestReply → SlackPlatform.send_digest (one Block Kit message + per-paper thread
-  replies) then ``record_posted`` so reactions map back to papers;
-- PaperReply → one Block Kit message, recorded as a one-paper post;
+- DigestReply → SlackPlatform.post_digest (one Block Kit message + per-paper thread
+  replies) then ``record_posted`` so reactions map back to papers, then the discussion
+  openings in the digest's thread (as the channel's thread mode asks);
+- PaperReply → one Block Kit message, recorded as a one-paper post (and its thread opened);
 - TextReply → ``respond`` (ephemeral when the reply says so, else in channel);
 - PaperbotError / DeliveryError → a short ephemeral message (the error's own words).
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from adapters.slack.mrkdwn import neutralise
+from adapters.slack.mrkdwn import neutralise, neutralise_text
 from adapters.slack.permissions import can_manage_channel
 from adapters.slack.platform import SlackPlatform
 from bot.app import PaperBot
@@ -74,15 +75,21 @@ class PapersCommand:
 
     async def answer(self, channel: ChannelRef, reply: Reply, respond: Any) -> None:
         if isinstance(reply, DigestReply):
-            ids = await self.platform.send_digest(channel, reply.digest)
+            parent, ids = await self.platform.post_digest(channel, reply.digest)
             if reply.digest.items:
-                await self.bot.record_posted(channel, reply.digest, ids)
+                posts = await self.bot.record_posted(channel, reply.digest, ids)
+                await self._open_threads(channel, posts, parent)
         elif isinstance(reply, PaperReply):
             ts = await self.platform.send_paper(channel, reply.paper, reply.why)
             single = Digest(title=reply.paper.title, items=(RankedPaper(reply.paper, 0.0, reply.why or ""),))
-            await self.bot.record_posted(channel, single, [ts])
+            posts = await self.bot.record_posted(channel, single, [ts])
+            await self._open_threads(channel, posts, ts)
         elif isinstance(reply, TextReply):
-            await respond(text=neutralise(reply.text), response_type="ephemeral" if reply.ephemeral else "in_channel")
+            # line breaks and links kept (answers quote sentences line by line)
+            await respond(text=neutralise_text(reply.text), response_type="ephemeral" if reply.ephemeral else "in_channel")
         else:  # a reply type added to the core later: say it plainly rather than drop it
             await respond(text=neutralise(str(reply)), response_type="ephemeral")
 
+    async def _open_threads(self, channel: ChannelRef, posts: list, thread_ts: str) -> None:
+        if self.platform.threads is not None:
+            await self.platform.threads.open_for_posts(channel, posts, thread_ts)

@@ -51,3 +51,39 @@ def link(url: str | None, label: str) -> str:
     target = safe_url(url)
     shown = neutralise(label).replace("|", "¦")
     return f"<{target}|{shown}>" if target else shown
+
+
+
+_URL_RE = re.compile(r"https?://[^\s<>|\"'`]+", re.IGNORECASE)
+
+
+def _spaced(segment: str) -> str:
+    """Neutralise a piece of a line, keeping the single spaces at its edges."""
+    if not segment.strip():
+        return " " if segment else ""
+    lead = " " if segment[0].isspace() else ""
+    trail = " " if segment[-1].isspace() else ""
+    return lead + neutralise(segment) + trail
+
+
+def neutralise_line(line: str) -> str:
+    out, last = [], 0
+    for match in _URL_RE.finditer(line):
+        url = match.group(0).rstrip(".,;:!?)]")
+        out.append(_spaced(line[last:match.start()]))
+        target = safe_url(url)
+        out.append(f"<{target}>" if target else neutralise(url))
+        last = match.start() + len(url)
+    out.append(_spaced(line[last:]))
+    return "".join(out).strip()
+
+
+def neutralise_text(text: str | None) -> str:
+    """Like :func:`neutralise`, but line breaks are kept and bare http(s) URLs stay clickable (``<url>``).
+
+    For the bot's own multi-line messages that carry links and quotes (thread openings,
+    answers): every word around the links may come from a paper and is neutralised; each URL
+    becomes a safe link.
+    """
+    lines = [neutralise_line(line) for line in (text or "").splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

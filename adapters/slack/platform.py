@@ -5,6 +5,10 @@ in its thread; the returned message ids (Slack ``ts``) are those replies, aligne
 digest items, for ``PaperBot.record_posted``. Failures become DeliveryError subclasses:
 channel gone / bot removed / missing scope → ChannelUnavailableError, ``ratelimited`` (after
 the client's own 429 retry) → RateLimitedError, 5xx / timeouts / connection → TransientDeliveryError.
+After a digest or a paper is sent, its discussion openings are posted in its thread
+(:class:`adapters.slack.threads.SlackThreads`; a thread problem never fails the delivery).
+Optional ChatPlatform methods: ``open_dm`` (``conversations.open``) and ``thread_url``
+(``chat.getPermalink``).
 """
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import digest_blocks, digest_fallback, item_reply_text, paper_blocks, paper_fallback
 from adapters.slack.mrkdwn import neutralise
-from bot.domain import ChannelRef, Digest, Paper
+from adapters.slack.threads import SlackThreads, posts_for
+from bot.domain import ChannelRef, Digest, Paper, PostKind
 from bot.errors import ChannelUnavailableError, DeliveryError, RateLimitedError, TransientDeliveryError
 
 _log = logging.getLogger(__name__)
@@ -82,10 +87,13 @@ class SlackPlatform:
 
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, bot: Any = None) -> None:
+        """``bot``: the PaperBot whose discussion threads this platform opens (None: no threads)."""
         self.client = client
+        self.threads = SlackThreads(bot, self) if bot is not None else None
 
-    async def _post(self, what: str, **kwargs: Any) -> str:
+    async def post(self, what: str, **kwargs: Any) -> str:
+        """``chat.postMessage`` (no unfurls); its ``ts``, or the DeliveryError saying what went wrong."""
         try:
             response = await self.client.chat_postMessage(unfurl_links=False, unfurl_media=False, **kwargs)
         except (SlackApiError, asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -96,22 +104,30 @@ class SlackPlatform:
         return await self.send_digest_tagged(channel, digest, None)
 
     async def send_digest_tagged(self, channel: ChannelRef, digest: Digest, tag: str | None) -> list[str]:
-        """The digest message, then one thread reply per paper; ``tag`` rides in message metadata."""
-        parent = await self._post(
+        """The digest message, then one thread reply per paper; then the discussion openings in that thread."""
+        parent, ids = await self.post_digest(channel, digest, tag)
+        if self.threads is not None and not channel.channel.startswith("D"):  # a DM digest gets no discussion
+            await self.threads.open_for_posts(channel, posts_for(channel, digest, ids, PostKind.SCHEDULED), parent)
+        return ids
+
+    async def post_digest(self, channel: ChannelRef, digest: Digest, tag: str | None = None) -> tuple[str, list[str]]:
+        """The digest message (its ``ts`` is the thread), then one thread reply per paper (their ``ts``);
+        ``tag`` rides in message metadata."""
+        parent = await self.post(
             f"posting a digest to {channel.channel}", channel=channel.channel,
             text=digest_fallback(digest), blocks=digest_blocks(digest),
             **_metadata(tag, count=len(digest.items)),
         )
         ids = []
         for number, item in enumerate(digest.items, start=1):
-            ids.append(await self._post(
+            ids.append(await self.post(
                 f"posting paper {number} to {channel.channel}", channel=channel.channel,
                 thread_ts=parent, text=item_reply_text(number, item), **_metadata(tag, index=number),
             ))
-        return ids
+        return parent, ids
 
     async def send_text_tagged(self, channel: ChannelRef, text: str, tag: str) -> str:
-        return await self._post(f"posting to {channel.channel}", channel=channel.channel, text=neutralise(text),
+        return await self.post(f"posting to {channel.channel}", channel=channel.channel, text=neutralise(text),
                                 **_metadata(tag, count=0))
 
     async def find_tagged(self, channel: ChannelRef, tag: str) -> list[str] | None:
@@ -137,10 +153,27 @@ class SlackPlatform:
         return [by_index.get(i, str(parent["ts"])) for i in range(1, count + 1)]
 
     async def send_paper(self, channel: ChannelRef, paper: Paper, why: str | None = None) -> str:
-        return await self._post(
+        return await self.post(
             f"posting a paper to {channel.channel}", channel=channel.channel,
             text=paper_fallback(paper), blocks=paper_blocks(paper, why),
         )
 
     async def send_text(self, channel: ChannelRef, text: str) -> str:
-        return await self._post(f"posting to {channel.channel}", channel=channel.channel, text=neutralise(text))
+        return await self.post(f"posting to {channel.channel}", channel=channel.channel, text=neutralise(text))
+
+    async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
+        """The member's direct-message channel with the bot (``conversations.open``; scope ``im:write``)."""
+        try:
+            response = await self.client.conversations_open(users=user_id)
+        except (SlackApiError, asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise delivery_error(exc, f"opening a DM with {user_id}") from exc
+        return ChannelRef(self.platform, workspace, str((response.get("channel") or {})["id"]))
+
+    async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
+        """A link to the thread's parent message (``chat.getPermalink``); None when Slack will not say."""
+        try:
+            response = await self.client.chat_getPermalink(channel=channel.channel, message_ts=thread_id)
+        except (SlackApiError, asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+            _log.info("no permalink for %s in %s: %s", thread_id, channel, exc)
+            return None
+        return response.get("permalink")

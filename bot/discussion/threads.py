@@ -66,6 +66,9 @@ class ThreadMessage:
     mentions_bot: bool
     event_id: str | None = None
     root_message_id: str | None = None
+    # The bot's own messages in the thread that may carry papers, when the root itself carries
+    # none (Slack: a digest's per-paper "react here" replies under the digest message).
+    post_message_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,8 @@ class DiscussionUseCases:
         else:
             root = message.root_message_id or message.thread_id
             posts = sorted(await self._store.posts_for_message(channel, root), key=lambda p: p.position)
+            for message_id in message.post_message_ids if not posts else ():
+                posts += sorted(await self._store.posts_for_message(channel, message_id), key=lambda p: p.position)
             if not posts:
                 return ThreadResponse()  # not under one of our posts: none of our business
             arxiv_ids = [p.arxiv_id for p in posts]

@@ -52,24 +52,31 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     await server.stop()
 
 
-def discord_config(fake: FakeDiscord, tmp_path: Path, **discord_keys) -> Config:
+def discord_config(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never", **discord_keys) -> Config:
+    """``threads``: the default thread mode (the issue-5 tests count messages: no threads there)."""
     return config_from_dict(
         {
             "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'paperbot.sqlite3'}"},
             "discord": {"token": "fake-token", "api_base_url": fake.base_url, "gateway_url": fake.gateway_url,
                         "guild_ready_timeout": 0.2, **discord_keys},
+            "discussion": {"threads": threads},
+            "answers": {"fulltext": False},  # no network: answers come from the abstract
         },
         environ={},
     )
 
 
 @asynccontextmanager
-async def start_running(fake: FakeDiscord, tmp_path: Path, **discord_keys) -> AsyncIterator[Running]:
-    """The Discord runner as `paperbot run` starts it, on a tmp SQLite store loaded with the sample."""
-    config = discord_config(fake, tmp_path, **discord_keys)
+async def start_running(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never", embedder: object = True,
+                        **discord_keys) -> AsyncIterator[Running]:
+    """The Discord runner as `paperbot run` starts it, on a tmp SQLite store loaded with the sample.
+
+    ``embedder``: True → the configured model (loaded lazily), or an Embedder instance.
+    """
+    config = discord_config(fake, tmp_path, threads=threads, **discord_keys)
     async with open_store(database_url(config)) as store:
         await store_papers(store, SampleSource(bundled_sample()).all_papers())
-        bot = build_bot(config, store)
+        bot = build_bot(config, store, embedder=embedder)  # type: ignore[arg-type]
         runner, task = start_discord(config, bot)
         try:
             await asyncio.wait_for(runner.wait_ready(), 10)

@@ -4,8 +4,11 @@ It plays just enough of Discord for paperbot: login (users/@me, applications/@me
 gateway (HELLO, IDENTIFY, heartbeats, READY, GUILD_CREATE, then whatever the test
 dispatches), command sync, interaction callbacks with Discord's deadlines (a first answer
 later than ``response_deadline`` → 404 10062; a second one → 400 40060), webhook edits
-and followups, channel messages, and scripted failures (429 with Via + retry_after, 403).
-Every request is recorded with its JSON body for the tests to inspect.
+and followups, channel messages, threads started from a message (a type-11 channel, also
+announced with THREAD_CREATE; a second thread on one message → 400 160004), DM channels,
+members' messages (MESSAGE_CREATE, with the content blanked as Discord does when the bot
+lacks the message content intent and is not mentioned), and scripted failures (429 with
+Via + retry_after, 403). Every request is recorded with its JSON body for the tests to inspect.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ CHANNEL_ID = "800000000000000010"
 OTHER_USER = "700000000000000001"
 MANAGE_CHANNELS = 1 << 4
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 6)  # view, send, add reactions
+MESSAGE_CONTENT_INTENT = 1 << 15
 
 _ids = itertools.count(910000000000000000)
 
@@ -63,6 +67,8 @@ class FakeDiscord:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.messages: dict[str, dict[str, Any]] = {}
+        self.threads: dict[str, dict[str, Any]] = {}  # thread id → channel payload
+        self.dm_channels: dict[str, dict[str, Any]] = {}  # user id → DM channel payload
         self.interactions: dict[str, Interaction] = {}
         self.response_deadline = 3.0
         self.token = "fake-token"
@@ -171,15 +177,77 @@ class FakeDiscord:
         return interaction
 
     async def react(self, message_id: str, emoji: str, *, user_id: str = OTHER_USER, added: bool = True,
-                    author_id: str | None = None) -> None:
-        data: dict[str, Any] = {"user_id": user_id, "channel_id": CHANNEL_ID, "message_id": message_id,
+                    author_id: str | None = None, channel_id: str = CHANNEL_ID, dm: bool = False) -> None:
+        """A reaction; ``dm``: in a direct message (Discord then sends no guild and no member)."""
+        data: dict[str, Any] = {"user_id": user_id, "channel_id": channel_id, "message_id": message_id,
                                 "guild_id": GUILD_ID, "emoji": {"id": None, "name": emoji}, "type": 0, "burst": False}
-        if added:
+        if dm:
+            del data["guild_id"]
+        if added and not dm:
             data["member"] = {"user": user(user_id, "reader"), "roles": [], "joined_at": "2025-01-01T00:00:00+00:00",
                               "deaf": False, "mute": False, "flags": 0}
-            if author_id:
-                data["message_author_id"] = author_id
+        if added and author_id:
+            data["message_author_id"] = author_id
         await self.dispatch("MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE", data)
+
+    def content_intent(self) -> bool:
+        intents = self.identifies[-1].get("intents", 0) if self.identifies else 0
+        return bool(intents & MESSAGE_CONTENT_INTENT)
+
+    async def say(self, channel_id: str, content: str, *, user_id: str = OTHER_USER, bot: bool = False,
+                  mentions: tuple[str, ...] = (), reply_to: str | None = None, message_type: int = 0,
+                  webhook_id: str | None = None, message_id: str | None = None) -> dict[str, Any]:
+        """Dispatch MESSAGE_CREATE: someone wrote ``content`` in a channel or thread of the guild.
+
+        Like Discord, the content reaches a bot without the message content intent only when
+        the message mentions it (or is its own).
+        """
+        author = user(user_id, "reader" if not bot else "otherbot", bot=bot)
+        data: dict[str, Any] = {
+            "id": message_id or snowflake(), "channel_id": channel_id, "guild_id": GUILD_ID, "type": message_type,
+            "author": author, "member": {"roles": [], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False,
+                                         "mute": False, "flags": 0},
+            "content": content, "embeds": [], "attachments": [], "components": [],
+            "mentions": [user(m, "paperbot" if m == BOT_ID else "someone", bot=m == BOT_ID) for m in mentions],
+            "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
+            "timestamp": "2025-11-09T12:00:00+00:00", "edited_timestamp": None, "flags": 0,
+        }
+        if webhook_id:
+            data["webhook_id"] = webhook_id
+        if reply_to:
+            data["type"] = 19
+            data["message_reference"] = {"type": 0, "message_id": reply_to, "channel_id": channel_id, "guild_id": GUILD_ID}
+            original = self.messages.get(reply_to)
+            if original is not None:
+                data["referenced_message"] = {k: v for k, v in original.items() if k != "allowed_mentions"}
+        if BOT_ID not in mentions and user_id != BOT_ID and not self.content_intent():
+            data["content"] = ""
+        await self.dispatch("MESSAGE_CREATE", data)
+        return data
+
+    async def member_thread(self, message_id: str, name: str = "discussion", *, user_id: str = OTHER_USER,
+                            channel_id: str = CHANNEL_ID) -> dict[str, Any]:
+        """A member starts a thread from a message (the thread's id is the message's id)."""
+        thread = self.thread(channel_id, message_id, name, owner_id=user_id)
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        return thread
+
+    def thread(self, parent_id: str, message_id: str, name: str, *, owner_id: str = BOT_ID,
+               auto_archive_duration: int = 1440) -> dict[str, Any]:
+        thread = {
+            "id": message_id, "type": 11, "guild_id": GUILD_ID, "parent_id": parent_id, "owner_id": owner_id,
+            "name": name, "last_message_id": None, "rate_limit_per_user": 0, "message_count": 0,
+            "member_count": 1, "total_message_sent": 0, "flags": 0,
+            "thread_metadata": {"archived": False, "auto_archive_duration": auto_archive_duration,
+                                "archive_timestamp": "2025-11-09T12:00:00+00:00", "locked": False,
+                                "create_timestamp": "2025-11-09T12:00:00+00:00"},
+        }
+        self.threads[message_id] = thread
+        return thread
+
+    def in_channel(self, channel_id: str) -> list[dict[str, Any]]:
+        """The messages the bot posted in one channel or thread, oldest first."""
+        return sorted((m for m in self.messages.values() if m["channel_id"] == channel_id), key=lambda m: int(m["id"]))
 
     # ------------------------------------------------------------------ REST
 
@@ -249,8 +317,42 @@ class FakeDiscord:
             case "POST", ["channels", channel_id, "messages"]:
                 if channel_id in self.forbidden_channels:
                     return json_response({"message": "Missing Access", "code": 50001}, status=403)
+                if channel_id in self.threads:
+                    self.threads[channel_id]["message_count"] += 1
                 return json_response(self.message(channel_id, body or {}))
+            case "POST", ["channels", channel_id, "messages", message_id, "threads"]:
+                return await self._start_thread(channel_id, message_id, body or {})
+            case "GET", ["channels", channel_id]:
+                if channel_id in self.threads:
+                    return json_response(self.threads[channel_id])
+                if channel_id == CHANNEL_ID:
+                    return json_response(self.guild()["channels"][0])
+                return json_response({"message": "Unknown Channel", "code": 10003}, status=404)
+            case "POST", ["users", "@me", "channels"]:
+                recipient = str((body or {}).get("recipient_id"))
+                channel = self.dm_channels.setdefault(recipient, {
+                    "id": snowflake(), "type": 1, "last_message_id": None, "flags": 0,
+                    "recipients": [user(recipient, "reader")]})
+                return json_response(channel)
         return json_response({"message": f"fake Discord has no {request.method} {path}", "code": 0}, status=404)
+
+    async def _start_thread(self, channel_id: str, message_id: str, body: dict[str, Any]) -> web.Response:
+        if channel_id in self.forbidden_channels:
+            return json_response({"message": "Missing Permissions", "code": 50013}, status=403)
+        if message_id in self.threads:
+            return json_response({"message": "A thread has already been created for this message", "code": 160004},
+                                 status=400)
+        if message_id not in self.messages:
+            return json_response({"message": "Unknown Message", "code": 10008}, status=404)
+        name = str(body.get("name") or "")
+        if not 1 <= len(name) <= 100:
+            return json_response({"message": "Invalid Form Body", "code": 50035}, status=400)
+        thread = self.thread(channel_id, message_id, name, auto_archive_duration=int(body.get("auto_archive_duration") or 1440))
+        if self._ws is not None and not self._ws.closed:  # Discord announces it on the gateway too
+            await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True,
+                                                  "member": {"id": message_id, "user_id": BOT_ID, "flags": 0,
+                                                             "join_timestamp": "2025-11-09T12:00:00+00:00"}})
+        return json_response(thread, status=201)
 
     def _callback(self, interaction_id: str, token: str, body: Any, record: Recorded) -> web.Response:
         interaction = self.interactions.get(interaction_id)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import ChannelRef, Paper, Post
+from bot.domain import ChannelRef, Paper, Post, Reaction
 from bot.scheduling.personal_ports import DmSubscription, Member, RecapSubscription
 from bot.scheduling.scheduler import Scheduler, SchedulerSettings
 from storage.migrate import upgrade
@@ -50,6 +50,8 @@ async def seed(url: str, members: int, channels: int) -> tuple[list[Member], lis
         for channel in places:
             await store.save_recap(RecapSubscription(channel, 5, time(9), "UTC", created_at=created))
             await store.record_posts([Post(channel, "m1", "2511.00001", posted_at=NOW - timedelta(days=2))])
+            # discussed (a recap leaves out papers nobody reacted to or replied about)
+            await store.add_reaction(Reaction(channel, "m1", "2511.00001", "U001", "👍", NOW - timedelta(days=1)))
     return people, places
 
 
@@ -75,7 +77,7 @@ async def test_two_processes_send_dm_digests_and_recaps_exactly_once(db_url: str
     assert per_channel == Counter(want)
     assert len({r["pid"] for r in records}) == 2, "both processes should have taken a share"
     recaps = [r for r in records if r["channel"] in {c.key for c in places}]
-    assert all("\n1. P1 — 👍 0 👎 0 · 0 replies — https://arxiv.org/abs/2511.00001" in r["text"] for r in recaps)
+    assert all("\n1. P1 — 👍 1 👎 0 · 0 replies — https://arxiv.org/abs/2511.00001" in r["text"] for r in recaps)
     assert all(len(r["papers"]) == 3 for r in records if r["channel"].startswith("slack:T1:D-"))
     async with SqlStore.connect(db_url) as store:
         assert await store.outbox_status() == {"sent": 120}

@@ -77,17 +77,22 @@ class SlackHarness:
         return status, elapsed
 
 
-def slack_config(fake: FakeSlack, db_url: str, mode: str) -> Config:
+def slack_config(fake: FakeSlack, db_url: str, mode: str, threads: str = "never") -> Config:
+    """``threads``: the default thread mode (the issue-5 tests count messages: no threads there)."""
     return config_from_dict({
         "database": {"url": db_url},
         "slack": {
             "bot_token": "xoxb-test", "app_token": "xapp-test", "signing_secret": SECRET,
             "base_url": fake.base_url, "mode": mode, "http_host": "127.0.0.1", "http_port": free_port(),
         },
+        "discussion": {"threads": threads},
+        "answers": {"fulltext": False},  # no network: answers come from the abstract
     }, environ={})
 
 
-async def _harness(tmp_path: Path, mode: str) -> AsyncIterator[SlackHarness]:
+async def _harness(tmp_path: Path, mode: str, *, threads: str = "never",
+                   embedder: object = True) -> AsyncIterator[SlackHarness]:
+    """``embedder``: True → the configured model (loaded lazily), or an Embedder instance."""
     fake = FakeSlack(
         users={
             ADMIN: {"id": ADMIN, "is_admin": True, "is_owner": False},
@@ -97,10 +102,10 @@ async def _harness(tmp_path: Path, mode: str) -> AsyncIterator[SlackHarness]:
         channels={CHANNEL: {"id": CHANNEL, "name": "general", "creator": CREATOR}},
     )
     await fake.start()
-    config = slack_config(fake, f"sqlite+aiosqlite:///{tmp_path / 'paperbot.sqlite3'}", mode)
+    config = slack_config(fake, f"sqlite+aiosqlite:///{tmp_path / 'paperbot.sqlite3'}", mode, threads)
     async with open_store(database_url(config)) as store:
         await store_papers(store, SampleSource(bundled_sample()).all_papers())
-        bot = build_bot(config, store, clock=lambda: NOW)
+        bot = build_bot(config, store, clock=lambda: NOW, embedder=embedder)  # type: ignore[arg-type]
         runner = SlackRunner(config.slack, bot)
         await runner.start()
         try:

@@ -2,6 +2,8 @@
 
 It records every call so tests can assert what the real slack-bolt sent. Methods answer
 ``{"ok": true, …}``; tests can queue failures per method (e.g. one 429 with Retry-After).
+``conversations.open`` opens a DM (``D…``), ``chat.getPermalink`` links a posted message, and
+``thread(channel, ts)`` lists a thread's replies as posted.
 """
 from __future__ import annotations
 
@@ -83,6 +85,10 @@ class FakeSlack:
     def _touch(self) -> None:
         self._changed.set()
 
+    def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """The bot's replies in one thread, oldest first."""
+        return [m for m in self.messages.get(channel, []) if m.get("thread_ts") == thread_ts]
+
     # ---- Web API ---------------------------------------------------------------------------
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -131,6 +137,17 @@ class FakeSlack:
         if method == "conversations.info":
             channel = self.channels.get(params.get("channel", ""))
             return {"ok": True, "channel": channel} if channel else {"ok": False, "error": "channel_not_found"}
+        if method == "conversations.open":
+            users = str(params.get("users") or "")
+            if not users:
+                return {"ok": False, "error": "users_list_not_supplied"}
+            return {"ok": True, "channel": {"id": "D" + users.lstrip("U")[:10], "is_im": True}}
+        if method == "chat.getPermalink":
+            channel, ts = params.get("channel", ""), str(params.get("message_ts", ""))
+            if not any(m["ts"] == ts for m in self.messages.get(channel, [])):
+                return {"ok": False, "error": "message_not_found"}
+            return {"ok": True, "channel": channel,
+                    "permalink": f"https://lab.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         return {"ok": True}

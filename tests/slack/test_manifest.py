@@ -1,4 +1,4 @@
-"""The app manifest declares what the adapter uses: /papers, the reaction events, the scopes, Socket Mode."""
+"""The app manifest declares what the adapter uses: /papers, reaction and thread events, the scopes, Socket Mode."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +11,10 @@ MANIFEST = Path(__file__).resolve().parents[2] / "slack" / "manifest.yml"
 def test_manifest_matches_the_adapter() -> None:
     data = yaml.safe_load(MANIFEST.read_text())
     assert [c["command"] for c in data["features"]["slash_commands"]] == ["/papers"]
-    assert set(data["settings"]["event_subscriptions"]["bot_events"]) == {"reaction_added", "reaction_removed"}
+    assert set(data["settings"]["event_subscriptions"]["bot_events"]) == {
+        "reaction_added", "reaction_removed", "app_mention", "message.channels", "message.groups"}
     scopes = set(data["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "reactions:read", "users:read", "channels:read"} <= scopes
+    # threads: questions, replies in public and private channels; DMs for personal digests
+    assert {"app_mentions:read", "channels:history", "groups:history", "im:write"} <= scopes
     assert data["settings"]["socket_mode_enabled"] is True
