@@ -88,6 +88,7 @@ async def start_running(fake: FakeDiscord, tmp_path: Path, *, threads: str = "ne
             except (asyncio.CancelledError, asyncio.TimeoutError):
                 task.cancel()
             assert task.cancelled() or not task.done() or task.exception() is None, task.exception()
+            await bot.close()
 
 
 @pytest.fixture

@@ -91,8 +91,9 @@ def slack_config(fake: FakeSlack, db_url: str, mode: str, threads: str = "never"
 
 
 async def _harness(tmp_path: Path, mode: str, *, threads: str = "never",
-                   embedder: object = True) -> AsyncIterator[SlackHarness]:
-    """``embedder``: True → the configured model (loaded lazily), or an Embedder instance."""
+                   embedder: object = True, answers: dict | None = None) -> AsyncIterator[SlackHarness]:
+    """``embedder``: True → the configured model (loaded lazily), or an Embedder instance.
+    ``answers``: `[answers]` keys over the defaults (e.g. the LLM engine against a fake endpoint)."""
     fake = FakeSlack(
         users={
             ADMIN: {"id": ADMIN, "is_admin": True, "is_owner": False},
@@ -103,6 +104,8 @@ async def _harness(tmp_path: Path, mode: str, *, threads: str = "never",
     )
     await fake.start()
     config = slack_config(fake, f"sqlite+aiosqlite:///{tmp_path / 'paperbot.sqlite3'}", mode, threads)
+    if answers:
+        config = config.model_copy(update={"answers": config.answers.model_copy(update=answers)})
     async with open_store(database_url(config)) as store:
         await store_papers(store, SampleSource(bundled_sample()).all_papers())
         bot = build_bot(config, store, clock=lambda: NOW, embedder=embedder)  # type: ignore[arg-type]
@@ -112,6 +115,7 @@ async def _harness(tmp_path: Path, mode: str, *, threads: str = "never",
             yield SlackHarness(fake, bot, runner, config)
         finally:
             await runner.stop()
+            await bot.close()
             await fake.stop()
 
 

@@ -248,3 +248,26 @@ async def test_first_reply_mode_on_a_digest_opens_its_papers_threads(slack: Slac
     assert "38 percent" in added[2]["text"] or PAPER.arxiv_id in added[2]["text"]
     assert {a.arxiv_id for a in await activity(slack)} == {PAPER.arxiv_id}
     assert len(await slack.bot.store.threads_for(CH, parent)) == 2
+
+
+@pytest.mark.parametrize("mode", ["normal", "error"])
+async def test_the_llm_engine_answers_in_the_thread_and_falls_back_on_an_error(tmp_path: Path, mode: str) -> None:
+    """`[answers] engine = "llm"` against a local OpenAI-compatible fake, wired by build_bot as `paperbot run` is."""
+    from tests.fakes.openai_server import FakeOpenAI
+
+    async with FakeOpenAI(mode=mode, content="It cuts inference latency by 38 percent [1].") as llm:
+        answers = {"engine": "llm", "llm_base_url": llm.base_url, "llm_model": "local-test", "llm_timeout_seconds": 5.0}
+        async for h in _harness(tmp_path, "http", threads="always", embedder=HashEmbedder(), answers=answers):
+            parent = await post_today(h)
+            await eventually(lambda: h.bot.store.threads_for(CH, parent))
+            before = len(replies(h, parent))
+            await mention(h, parent, "1762689602.000100", "how much faster is SparseRoute?", "EvLLM")
+            await h.fake.wait_for(lambda: len(replies(h, parent)) > before)
+            answer = replies(h, parent)[before]["text"]
+            assert len(llm.requests) == 1
+            sent = json.dumps(llm.requests[0].body)
+            assert "how much faster is SparseRoute?" in sent and "[1]" in sent  # the question and numbered passages
+            if mode == "normal":
+                assert "38 percent" in answer and "answered by the LLM local-test" in answer
+            else:
+                assert "LLM unavailable" in answer and "extractive" in answer
