@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock, utc_now
 from bot.commands import Command, parse_command
 from bot.discussion.threads import ThreadMessage, ThreadMode, ThreadOpening, ThreadResponse
-from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester
+from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester, digest_posts
 from bot.ports import Embedder, PaperResolver, Store
 from bot.replies import Reply
 from bot.usecases.digests import DigestUseCases
@@ -87,23 +87,7 @@ class PaperBot:
         """
         if len(message_ids) != len(digest.items):
             raise ValueError(f"{len(message_ids)} message ids for {len(digest.items)} papers")
-        now = self.clock()
-        positions: dict[str, int] = {}
-        posts = []
-        for item, message_id in zip(digest.items, message_ids):
-            position = positions.get(message_id, 0)
-            positions[message_id] = position + 1
-            posts.append(
-                Post(
-                    channel=channel,
-                    message_id=message_id,
-                    arxiv_id=item.paper.arxiv_id,
-                    kind=kind,
-                    digest_day=digest.day,
-                    position=position,
-                    posted_at=now,
-                )
-            )
+        posts = digest_posts(channel, digest, message_ids, kind, posted_at=self.clock())
         await self.store.record_posts(posts)
         return posts
 

@@ -5,6 +5,7 @@ adapters render them. Nothing here knows about Discord, Slack or SQL.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from enum import Enum
@@ -184,6 +185,24 @@ class Post:
     digest_day: date | None = None
     position: int = 0
     posted_at: datetime | None = None
+
+
+def digest_posts(channel: ChannelRef, digest: Digest, message_ids: Sequence[str], kind: PostKind,
+                 posted_at: datetime | None = None) -> list[Post]:
+    """The posts one digest send makes, ``message_ids`` aligned with its items (an empty id: not sent).
+
+    Papers sharing a message get positions 0, 1, … in it. Used by ``PaperBot.record_posted``,
+    the outbox and the adapters (to open the threads of what they just sent).
+    """
+    positions: dict[str, int] = {}
+    posts = []
+    for item, message_id in zip(digest.items, message_ids):
+        if not message_id:
+            continue
+        position = positions.get(message_id, 0)
+        positions[message_id] = position + 1
+        posts.append(Post(channel, message_id, item.paper.arxiv_id, kind, digest.day, position, posted_at))
+    return posts
 
 
 @dataclass(frozen=True)

@@ -53,3 +53,18 @@ def format_authors(authors: tuple[str, ...] | list[str], limit: int = 3) -> str:
     if len(names) <= limit:
         return ", ".join(names)
     return f"{', '.join(names[:limit])} et al. (+{len(names) - limit})"
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split long text at paragraph, line or word boundaries into pieces of at most ``limit`` characters."""
+    text = text.strip()
+    chunks: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+        if cut < limit // 2:
+            cut = limit
+        chunks.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        chunks.append(text)
+    return chunks

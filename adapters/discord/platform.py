@@ -21,7 +21,7 @@ import discord
 
 from adapters.discord.embeds import digest_messages
 from adapters.discord.text import fit
-from adapters.discord.threads import posts_for
+from bot.domain import digest_posts as posts_for
 from bot.domain import ChannelRef, Digest, PostKind
 from bot.errors import ChannelUnavailableError, DeliveryError, RateLimitedError, TransientDeliveryError
 

@@ -25,8 +25,9 @@ import discord
 from adapters.discord.embeds import digest_messages, paper_embed
 from adapters.discord.text import fit, fit_lines
 from bot.discussion.threads import ThreadMessage, ThreadOpening, ThreadResponse
-from bot.domain import ChannelRef, Digest, Post, PostKind
+from bot.domain import ChannelRef, Post
 from bot.replies import DigestReply, PaperReply, Reply, TextReply
+from bot.text import split_text
 
 _log = logging.getLogger(__name__)
 
@@ -40,38 +41,10 @@ OPENING_WAIT = 30.0  # seconds a message waits for its thread's opening to be re
 HUMAN_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 
 
-def posts_for(channel: ChannelRef, digest: Digest, message_ids: Sequence[str], kind: PostKind) -> list[Post]:
-    """The posts a digest send makes (as ``record_posted`` and the outbox record them)."""
-    positions: dict[str, int] = {}
-    posts = []
-    for item, message_id in zip(digest.items, message_ids):
-        if not message_id:
-            continue
-        position = positions.get(message_id, 0)
-        positions[message_id] = position + 1
-        posts.append(Post(channel, message_id, item.paper.arxiv_id, kind, digest.day, position))
-    return posts
-
-
-def text_chunks(text: str, limit: int = CHUNK) -> list[str]:
-    """Split long text at paragraph, line or word boundaries into pieces of at most ``limit``."""
-    text = text.strip()
-    chunks: list[str] = []
-    while len(text) > limit:
-        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
-        if cut < limit // 2:
-            cut = limit
-        chunks.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        chunks.append(text)
-    return chunks
-
-
 def rendered(reply: Reply) -> list[dict]:
     """``send`` keyword arguments for one core Reply: neutralised text in ≤ 2000-character pieces, or embeds."""
     if isinstance(reply, TextReply):
-        return [{"content": fit_lines(chunk, MAX_CONTENT)} for chunk in text_chunks(reply.text)]
+        return [{"content": fit_lines(chunk, MAX_CONTENT)} for chunk in split_text(reply.text, CHUNK)]
     if isinstance(reply, PaperReply):
         return [{"embed": paper_embed(reply.paper, reply.why)}]
     if isinstance(reply, DigestReply):

@@ -22,7 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import digest_blocks, digest_fallback, item_reply_text, paper_blocks, paper_fallback
 from adapters.slack.mrkdwn import neutralise
-from adapters.slack.threads import SlackThreads, posts_for
+from adapters.slack.threads import SlackThreads
+from bot.domain import digest_posts as posts_for
 from bot.domain import ChannelRef, Digest, Paper, PostKind
 from bot.errors import ChannelUnavailableError, DeliveryError, RateLimitedError, TransientDeliveryError
 

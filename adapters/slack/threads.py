@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 from adapters.slack.blocks import digest_blocks, digest_fallback, paper_blocks, paper_fallback
 from adapters.slack.mrkdwn import neutralise_text
 from bot.discussion.threads import ThreadMessage, ThreadOpening, ThreadResponse
-from bot.domain import ChannelRef, Digest, Post, PostKind
+from bot.domain import ChannelRef, Post
 from bot.replies import DigestReply, PaperReply, Reply, TextReply
+from bot.text import split_text
 
 if TYPE_CHECKING:
     from adapters.slack.platform import SlackPlatform
@@ -42,36 +43,10 @@ SEEN_LIMIT = 2000
 OPENING_WAIT = 30.0  # seconds a reply waits for its thread's openings to be recorded
 
 
-def posts_for(channel: ChannelRef, digest: Digest, message_ids: Sequence[str], kind: PostKind) -> list[Post]:
-    """The posts a digest send makes (as ``record_posted`` and the outbox record them)."""
-    positions: dict[str, int] = {}
-    posts = []
-    for item, message_id in zip(digest.items, message_ids):
-        position = positions.get(message_id, 0)
-        positions[message_id] = position + 1
-        posts.append(Post(channel, message_id, item.paper.arxiv_id, kind, digest.day, position))
-    return posts
-
-
-def text_chunks(text: str, limit: int = CHUNK) -> list[str]:
-    """Split long text at paragraph, line or word boundaries into pieces of at most ``limit``."""
-    text = text.strip()
-    chunks: list[str] = []
-    while len(text) > limit:
-        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
-        if cut < limit // 2:
-            cut = limit
-        chunks.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        chunks.append(text)
-    return chunks
-
-
 def rendered(reply: Reply) -> list[dict[str, Any]]:
     """``chat.postMessage`` arguments for one core Reply: neutralised mrkdwn text, or Block Kit."""
     if isinstance(reply, TextReply):
-        return [{"text": neutralise_text(chunk)} for chunk in text_chunks(reply.text)]
+        return [{"text": neutralise_text(chunk)} for chunk in split_text(reply.text, CHUNK)]
     if isinstance(reply, PaperReply):
         return [{"text": paper_fallback(reply.paper), "blocks": paper_blocks(reply.paper, reply.why)}]
     if isinstance(reply, DigestReply):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock, utc_now
-from bot.domain import ChannelRef, Post, PostKind
+from bot.domain import ChannelRef, Post, PostKind, digest_posts
 from bot.errors import ChannelUnavailableError, RateLimitedError
 from bot.ports import ChatPlatform
 from bot.scheduling.personal_ports import DM, RECAP, Member
@@ -252,12 +252,7 @@ class Delivery:
         if item.digest.items and item.kind != RECAP:  # a recap's message is a summary, not a post of its papers
             if len(message_ids) != len(item.digest.items):
                 raise ValueError(f"{len(message_ids)} message ids for {len(item.digest.items)} papers")
-            positions: dict[str, int] = {}
-            for ranked, mid in zip(item.digest.items, message_ids):
-                position = positions.get(mid, 0)
-                positions[mid] = position + 1
-                posts.append(Post(target, mid, ranked.paper.arxiv_id, PostKind.SCHEDULED,
-                                  item.digest.day, position, now))
+            posts = digest_posts(target, item.digest, message_ids, PostKind.SCHEDULED, posted_at=now)
         await self._store.finish_sent(item.id, self.worker, message_ids, posts, now)
 
     async def _retry_or_fail(self, item: OutboxItem, error: str, report: DeliveryReport) -> None:
