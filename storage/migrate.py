@@ -64,8 +64,21 @@ async def upgrade(url: str, revision: str = "head") -> None:
     SQLite with foreign-key enforcement off (batch migrations rebuild tables) and a
     ``foreign_key_check`` before commit instead.
     """
-    engine = create_engine(url, sqlite_foreign_keys=False, poolclass=NullPool)
     shown = normalise_url(url).render_as_string(hide_password=True)
+    if normalise_url(url).get_backend_name() == "sqlite":
+        # Upgrades racing in one process (one event loop) would wait on each other's SQLite
+        # locks with the loop blocked; take turns instead. Other processes wait on the file lock.
+        async with _SQLITE_UPGRADES.setdefault(shown, asyncio.Lock()):
+            await _upgrade(url, revision, shown)
+    else:
+        await _upgrade(url, revision, shown)
+
+
+_SQLITE_UPGRADES: dict[str, asyncio.Lock] = {}
+
+
+async def _upgrade(url: str, revision: str, shown: str) -> None:
+    engine = create_engine(url, sqlite_foreign_keys=False, poolclass=NullPool)
     try:
         async with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
