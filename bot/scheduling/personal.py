@@ -4,9 +4,9 @@ Efficient for many channels: before a planning pass, ``prepare`` loads each pool
 once (shared by every channel) and each due channel's profile and settings once; ranking a channel
 is then pure numpy. Channels with an empty profile fall back to trending inside ``rank_personal``.
 
-The per-channel ranking is ``rank_personal``'s algorithm with the channel-independent parts (the
-trending order, the vector matrix) computed once per pool and a vectorised MMR; channels with
-include/exclude filters go through ``rank_personal`` itself. ``tests/scheduling/test_personal.py``
+The per-channel ranking is ``rank_personal``'s own second half (``rank_prepared``), with the
+channel-independent part (the trending order, the vector matrix) computed once per pool; channels
+with include/exclude filters go through ``rank_personal`` itself. ``tests/scheduling/test_personal.py``
 checks both give the same order.
 """
 from __future__ import annotations
@@ -18,8 +18,7 @@ import numpy as np
 
 from bot.domain import ChannelRef, Paper, RankedPaper
 from bot.ranking.trending import rank_trending
-from bot.taste import ranking as taste_ranking
-from bot.taste.ranking import Profile, TasteSettings, rank_personal, relevance
+from bot.taste.ranking import Profile, TasteSettings, prepare_pool, rank_personal, rank_prepared
 
 
 class PersonalRanker:
@@ -71,13 +70,8 @@ class PersonalRanker:
         pool = self._pools.get(key)
         if pool is None:
             trending = rank_trending(papers, day)
-            ordered = [r.paper for r in trending]
-            vectors = self._vectors
-            dim = len(next(iter(vectors.values()))) if vectors else 0
-            has = np.array([p.arxiv_id in vectors for p in ordered])
-            matrix = np.stack([vectors.get(p.arxiv_id, np.zeros(dim, dtype=np.float32)) for p in ordered]).astype(np.float32)
-            trend = taste_ranking._rank_normalise(np.array([r.score for r in trending]))
-            pool = self._pools[key] = (trending, ordered, has, matrix, trend)
+            matrix, has, trend = prepare_pool(trending, self._vectors)
+            pool = self._pools[key] = (trending, matrix, has, trend)
         return pool
 
     def _fast(self, papers, day, profile: Profile, settings: TasteSettings, count: int, now) -> list[RankedPaper]:
@@ -86,65 +80,7 @@ class PersonalRanker:
             count = min(count, settings.cap)
         if not papers or count <= 0:
             return []
-        trending, ordered, has, matrix, trend = self._pool(papers, day)
+        trending, matrix, has, trend = self._pool(papers, day)
         if profile.empty:
             return trending[:count]
-        rel, explain, positives = relevance(matrix, profile, now, settings.half_life_days)
-        rel = np.where(has, rel, rel.min() - 1 if len(rel) else 0)
-        by_author: dict[int, str] = {}
-        for s in profile.signals:
-            if s.kind == "author" and s.weight > 0:
-                for i, p in enumerate(ordered):
-                    if taste_ranking._matches(p, (), (s.label,)):
-                        rel[i] += taste_ranking.AUTHOR_BOOST
-                        by_author.setdefault(i, s.label)
-        t = min(1.0, max(0.0, settings.trending))
-        score = (1 - t) * taste_ranking._rank_normalise(rel) + t * trend
-        order = np.argsort(-score, kind="stable")
-        if settings.threshold is not None:
-            order = order[rel[order] >= settings.threshold]
-        candidates = [int(i) for i in order]
-        chosen = _mmr(candidates, score, matrix, count, settings.diversity)
-        explored = None
-        if settings.explore and len(profile.signals) < taste_ranking.EXPLORE_BELOW and count >= 3 and len(candidates) > count:
-            chosen = chosen[: count - 1]
-            pool = [i for i in candidates[: count * 4] if i not in chosen]
-            known = np.stack([s.vector for s in profile.signals] + [matrix[i] for i in chosen])
-            novelty = [(float((matrix[i] @ known.T).max()), i) for i in pool]
-            explored = min(novelty)[1]
-            chosen.append(explored)
-        out = []
-        for i in chosen:
-            if i in by_author:
-                why = f"by followed author {by_author[i]}"
-            elif i == explored:
-                why = "exploring: unlike what the channel has rated so far"
-            elif explain[i] >= 0 and positives:
-                signal = positives[int(explain[i])]
-                why = "liked here before" if signal.arxiv_id == ordered[i].arxiv_id else taste_ranking._why(signal)
-            else:
-                why = trending[i].why
-            out.append(RankedPaper(ordered[i], float(score[i]), why))
-        return out
-
-
-def _mmr(candidates: list[int], score: np.ndarray, matrix: np.ndarray, count: int, lam: float) -> list[int]:
-    """``bot.taste.ranking._mmr`` vectorised: the running max similarity to the chosen is updated once per pick."""
-    if lam <= 0:
-        return list(candidates[:count])
-    pool = np.array(candidates[: count * 6], dtype=int)
-    if not len(pool):
-        return []
-    sub = matrix[pool]
-    base = score[pool]
-    taken = np.zeros(len(pool), dtype=bool)
-    maxsim = np.full(len(pool), -np.inf)
-    chosen: list[int] = []
-    pick = 0
-    while len(chosen) < min(count, len(pool)):
-        chosen.append(int(pool[pick]))
-        taken[pick] = True
-        maxsim = np.maximum(maxsim, sub @ sub[pick])
-        value = np.where(taken, -np.inf, base - lam * taste_ranking.near_copy(maxsim))
-        pick = int(np.argmax(value))
-    return chosen
+        return rank_prepared(trending, matrix, has, trend, profile, count=count, settings=settings, now=now)

@@ -218,10 +218,37 @@ def rank_personal(
     trending = rank_trending(papers, reference_day)
     if profile.empty:
         return trending[:count]
-    papers = [r.paper for r in trending]  # a stable, trending-first order for ties
+    matrix, has, trend = prepare_pool(trending, vectors)
+    return rank_prepared(trending, matrix, has, trend, profile, settings=settings, count=count, now=now)
+
+
+def prepare_pool(trending: Sequence[RankedPaper], vectors: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The channel-independent part of ranking a pool, in trending order (a stable order for ties):
+    the papers' vectors as rows (zeros where missing), which have one, and rank-normalised trending."""
+    papers = [r.paper for r in trending]
     dim = len(next(iter(vectors.values()))) if vectors else 0
     has = np.array([p.arxiv_id in vectors for p in papers])
     matrix = np.stack([vectors.get(p.arxiv_id, np.zeros(dim, dtype=np.float32)) for p in papers]).astype(np.float32)
+    return matrix, has, _rank_normalise(np.array([r.score for r in trending]))
+
+
+def rank_prepared(
+    trending: Sequence[RankedPaper],
+    matrix: np.ndarray,
+    has: np.ndarray,
+    trend: np.ndarray,
+    profile: Profile,
+    *,
+    count: int,
+    settings: TasteSettings = TasteSettings(),
+    now: datetime | None = None,
+) -> list[RankedPaper]:
+    """``rank_personal`` after its channel-independent part: the pool's trending order, the
+    matching vector rows (``has``: which papers have one) and rank-normalised trending scores.
+
+    Shared with the scheduler's ``PersonalRanker``, which prepares a pool once for many channels.
+    """
+    papers = [r.paper for r in trending]
     rel, explain, positives = relevance(matrix, profile, now, settings.half_life_days)
     rel = np.where(has, rel, rel.min() - 1 if len(rel) else 0)
     by_author: dict[int, str] = {}
@@ -231,13 +258,12 @@ def rank_personal(
                 if _matches(p, (), (s.label,)):
                     rel[i] += AUTHOR_BOOST
                     by_author.setdefault(i, s.label)
-    trend = np.array([r.score for r in trending])
     t = min(1.0, max(0.0, settings.trending))
-    score = (1 - t) * _rank_normalise(rel) + t * _rank_normalise(trend)
-    keep = np.ones(len(papers), dtype=bool)
+    score = (1 - t) * _rank_normalise(rel) + t * trend
+    order = np.argsort(-score, kind="stable")
     if settings.threshold is not None:
-        keep &= rel >= settings.threshold
-    candidates = [i for i in np.argsort(-score, kind="stable") if keep[i]]
+        order = order[rel[order] >= settings.threshold]
+    candidates = [int(i) for i in order]
     chosen = _mmr(candidates, score, matrix, count, settings.diversity)
     explored = None
     if settings.explore and len(profile.signals) < EXPLORE_BELOW and count >= 3 and len(candidates) > count:
@@ -263,16 +289,22 @@ def rank_personal(
 
 
 def _mmr(candidates: list[int], score: np.ndarray, matrix: np.ndarray, count: int, lam: float) -> list[int]:
+    """Greedy MMR over the top candidates; each pick updates the running max similarity to the chosen once."""
     if lam <= 0:
         return list(candidates[:count])
-    pool = list(candidates[: count * 6])
+    pool = np.array(candidates[: count * 6], dtype=int)
+    if not len(pool):
+        return []
+    sub = matrix[pool]
+    base = score[pool]
+    taken = np.zeros(len(pool), dtype=bool)
+    maxsim = np.full(len(pool), -np.inf)
     chosen: list[int] = []
-    while pool and len(chosen) < count:
-        if not chosen:
-            best = pool[0]
-        else:
-            sel = matrix[chosen]
-            best = max(pool, key=lambda i: score[i] - lam * float(near_copy((sel @ matrix[i]).max())))
-        chosen.append(best)
-        pool.remove(best)
+    pick = 0
+    while len(chosen) < min(count, len(pool)):
+        chosen.append(int(pool[pick]))
+        taken[pick] = True
+        maxsim = np.maximum(maxsim, sub @ sub[pick])
+        value = np.where(taken, -np.inf, base - lam * near_copy(maxsim))
+        pick = int(np.argmax(value))
     return chosen
