@@ -18,7 +18,7 @@ from bot.ports import Store
 from bot.ranking.trending import rank_trending
 from bot.scheduling.personal_ports import DM, DmSubscription, Member, PersonalStore, dm_key
 from bot.scheduling.planner import PlanReport, PlanSettings
-from bot.scheduling.ports import EMPTY, PLANNED, SKIPPED, DeliveryStore, DigestPlan, PlannedItem
+from bot.scheduling.ports import EMPTY, SKIPPED, DeliveryStore, DigestPlan, PlannedItem
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, occurrences
 from bot.usecases.digests import describe_day
 
@@ -92,8 +92,7 @@ class DmPlanner:
             else:
                 plans.append(DigestPlan(target, day, due_at, title, (), status=EMPTY, kind=DM, digest_day=latest, key=key))
         await self._outbox.save_plans(plans, now)
-        report = PlanReport(planned=sum(p.status == PLANNED for p in plans), empty=sum(p.status == EMPTY for p in plans),
-                            skipped=sum(p.status == SKIPPED for p in plans))
+        report = PlanReport.of(plans)
         _log.info("planned %d DM digests (%d empty, %d skipped)", report.planned, report.empty, report.skipped)
         return report
 

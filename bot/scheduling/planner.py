@@ -36,6 +36,15 @@ class PlanReport:
     empty: int = 0
     skipped: int = 0
 
+    @classmethod
+    def of(cls, plans: Sequence[DigestPlan]) -> PlanReport:
+        """How many of ``plans`` are to be sent, empty, and skipped."""
+        return cls(sum(p.status == PLANNED for p in plans), sum(p.status == EMPTY for p in plans),
+                   sum(p.status == SKIPPED for p in plans))
+
+    def __add__(self, other: PlanReport) -> PlanReport:
+        return PlanReport(self.planned + other.planned, self.empty + other.empty, self.skipped + other.skipped)
+
 
 class Planner:
     def __init__(
@@ -96,11 +105,7 @@ class Planner:
         for sub, day, due_at in timely:
             plans.append(self._plan_one(sub, day, due_at, pools[(sub.options.weekly, day)], posted))
         new = await self._sched.save_plans(plans, now)
-        report = PlanReport(
-            planned=sum(p.status == PLANNED for p in plans),
-            empty=sum(p.status == EMPTY for p in plans),
-            skipped=sum(p.status == SKIPPED for p in plans),
-        )
+        report = PlanReport.of(plans)
         _log.info("planned %d digests (%d new rows; %d empty, %d skipped)", report.planned, new, report.empty, report.skipped)
         return report
 

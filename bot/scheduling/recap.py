@@ -18,7 +18,7 @@ from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, Subscription
 from bot.scheduling.personal_ports import RECAP, PersonalStore, RecapEntry, RecapSubscription, recap_key
 from bot.scheduling.planner import PlanReport, PlanSettings
-from bot.scheduling.ports import EMPTY, PLANNED, SKIPPED, DeliveryStore, DigestPlan, OutboxItem, PlannedItem
+from bot.scheduling.ports import EMPTY, SKIPPED, DeliveryStore, DigestPlan, OutboxItem, PlannedItem
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, occurrences
 from bot.taste.signals import DEFAULT_EMOJI, EmojiTable
 from bot.text import clean_text, shorten
@@ -95,8 +95,7 @@ class RecapPlanner:
         if not plans:
             return PlanReport()
         await self._outbox.save_plans(plans, now)
-        report = PlanReport(planned=sum(p.status == PLANNED for p in plans), empty=sum(p.status == EMPTY for p in plans),
-                            skipped=sum(p.status == SKIPPED for p in plans))
+        report = PlanReport.of(plans)
         _log.info("planned %d recaps (%d empty, %d skipped)", report.planned, report.empty, report.skipped)
         return report
 

@@ -71,7 +71,7 @@ class Scheduler:
         plan = await self.planner.plan_due(platforms=self._platforms)
         for planner in self.personal_planners:
             more = await planner.plan_due(platforms=self._platforms)
-            plan = PlanReport(plan.planned + more.planned, plan.empty + more.empty, plan.skipped + more.skipped)
+            plan = plan + more
         total = DeliveryReport()
         while True:
             items = await self._store.claim_outbox(
