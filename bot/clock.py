@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 Clock = Callable[[], datetime]
 
@@ -20,6 +20,6 @@ class ManualClock:
     def __call__(self) -> datetime:
         return self.now
 
-    def advance(self, delta) -> datetime:
+    def advance(self, delta: timedelta) -> datetime:
         self.now = self.now + delta
         return self.now

@@ -14,15 +14,8 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bot.clock import ManualClock as Clock  # noqa: F401 - the tests' settable clock
 from bot.domain import ChannelRef, Digest
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class FakePlatform:
