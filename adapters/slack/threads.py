@@ -99,6 +99,7 @@ class SlackThreads:
         """After a digest (thread ``thread_ts``) was posted: post the openings the mode asks for. Never raises."""
         if not posts:
             return
+        self._remember_posts(f"{channel.channel}/{thread_ts}", tuple(p.message_id for p in posts if p.message_id != thread_ts))
         try:
             async with self._busy(thread_ts):  # all the digest's openings, before its replies are read
                 for opening in await self.bot.threads_to_open(channel, list(posts)):
@@ -165,7 +166,8 @@ class SlackThreads:
 
         A digest's papers are recorded on its "react here" replies, not on the digest message a
         member replies under, so in first_reply mode the core needs them to know the papers.
-        One ``conversations.replies`` call per thread and process; failures only lose that hint.
+        Digests this process posted are remembered when posted; for older ones (a restart) the
+        thread is read once with ``conversations.replies``; a failure only loses that hint.
         """
         key = f"{asked.channel.channel}/{asked.thread_id}"
         ids = self._thread_posts.get(key)
@@ -178,10 +180,13 @@ class SlackThreads:
             except Exception as exc:  # noqa: BLE001 - a hint only
                 _log.warning("could not read the replies of thread %s: %s", key, exc)
                 ids = ()
-            self._thread_posts[key] = ids
-            if len(self._thread_posts) > SEEN_LIMIT:
-                self._thread_posts.popitem(last=False)
+            self._remember_posts(key, ids)
         return dataclasses.replace(asked, post_message_ids=ids) if ids else asked
+
+    def _remember_posts(self, key: str, ids: tuple[str, ...]) -> None:
+        self._thread_posts[key] = ids
+        if len(self._thread_posts) > SEEN_LIMIT:
+            self._thread_posts.popitem(last=False)
 
     async def respond(self, asked: ThreadMessage, response: ThreadResponse) -> None:
         if response.opening is not None:

@@ -232,8 +232,13 @@ def test_answers_keep_lines_and_links_but_never_ping() -> None:
     assert "<!channel>" not in first and "*data*" not in first
 
 
-async def test_first_reply_mode_on_a_digest_opens_its_papers_threads(slack: SlackHarness) -> None:
-    """A digest's papers ride on its per-paper replies; a member replying under the digest opens them all."""
+@pytest.mark.parametrize("restarted", [False, True])
+async def test_first_reply_mode_on_a_digest_opens_its_papers_threads(slack: SlackHarness, restarted: bool) -> None:
+    """A digest's papers ride on its per-paper replies; a member replying under the digest opens them all.
+
+    The adapter remembers a digest's replies when it posts them; after a restart (forgotten) it
+    reads the thread once with ``conversations.replies``.
+    """
     second = Paper(arxiv_id="2511.99002", title="DenseRoute: a second paper of the day", abstract="We study dense routing.",
                    announced_on=PAPER.announced_on, upvotes=7, sources=frozenset({"sample"}))
     await slack.bot.store.save_thread_mode(CH, ThreadMode.FIRST_REPLY)
@@ -241,6 +246,8 @@ async def test_first_reply_mode_on_a_digest_opens_its_papers_threads(slack: Slac
     parent = await post_today(slack, "today 2")
     before = len(replies(slack, parent))
     assert before == 2  # the two per-paper "react here" replies, no openings yet
+    if restarted:
+        slack.runner.platform.threads._thread_posts.clear()
     await mention(slack, parent, "1762689601.000950", "how much does paper 1 reduce latency?", "EvFD")
     await slack.fake.wait_for(lambda: len(replies(slack, parent)) >= before + 3)
     added = replies(slack, parent)[before:]
@@ -248,6 +255,7 @@ async def test_first_reply_mode_on_a_digest_opens_its_papers_threads(slack: Slac
     assert "38 percent" in added[2]["text"] or PAPER.arxiv_id in added[2]["text"]
     assert {a.arxiv_id for a in await activity(slack)} == {PAPER.arxiv_id}
     assert len(await slack.bot.store.threads_for(CH, parent)) == 2
+    assert len(slack.fake.calls_to("conversations.replies")) == (1 if restarted else 0)
 
 
 @pytest.mark.parametrize("mode", ["normal", "error"])
