@@ -29,7 +29,6 @@ from pathlib import Path
 from slack_sdk.signature import SignatureVerifier
 
 SECRET = "bench-signing-secret"
-_API = ""
 
 
 def _free_port() -> int:
@@ -89,10 +88,10 @@ min_interval_seconds = 0
     return path
 
 
-def _slash(port: int, text: str) -> int:
+def _slash(port: int, api: str, text: str) -> int:
     body = urllib.parse.urlencode({
         "command": "/papers", "text": text, "channel_id": "C1", "user_id": "U1", "team_id": "T1",
-        "response_url": f"{_API}/response", "trigger_id": "t",
+        "response_url": f"{api}/response", "trigger_id": "t",
     })
     ts = str(int(time.time()))
     request = urllib.request.Request(
@@ -108,13 +107,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to let the work settle after the commands")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    global _API
-    api = ThreadingHTTPServer(("127.0.0.1", 0), _SlackApi)
-    threading.Thread(target=api.serve_forever, daemon=True).start()
-    _API = f"http://127.0.0.1:{api.server_address[1]}"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlackApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    api = f"http://127.0.0.1:{server.server_address[1]}"
     with tempfile.TemporaryDirectory() as tmp:
         port = _free_port()
-        config = _config(Path(tmp), port, _API)
+        config = _config(Path(tmp), port, api)
         exe = Path(sys.executable).with_name("paperbot")
         child = subprocess.Popen([str(exe), "--config", str(config), "--log-level", "INFO", "run"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -129,7 +127,7 @@ def main() -> int:
                         raise SystemExit(f"paperbot run did not start:\n{child.stderr.read() if child.stderr else ''}")
                     time.sleep(0.2)
             started_kb = _status(child.pid, "VmRSS")
-            statuses = [_slash(port, "search diffusion models for video"), _slash(port, "today")]
+            statuses = [_slash(port, api, "search diffusion models for video"), _slash(port, api, "today")]
             time.sleep(args.seconds)
             peak_kb = _status(child.pid, "VmHWM")
             now_kb = _status(child.pid, "VmRSS")

@@ -22,7 +22,7 @@ class ConsolePlatform:
         self._say = say
         self._next_number = next_number  # async (channel) -> int: the console channel's next post number
         self._tags: dict[str, list[str]] = {}
-        self._dm_counter = 0
+        self._message_counter = 0
 
     async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
         return ChannelRef(self.platform, workspace, f"{DM_PREFIX}{user_id}")
@@ -38,8 +38,8 @@ class ConsolePlatform:
             self._say(f"✉ direct message to {clean_text(channel.channel[len(DM_PREFIX):])}:")
             ids = []
             for i, item in enumerate(digest.items, 1):
-                self._dm_counter += 1
-                ids.append(f"dm-{self._dm_counter}")
+                self._message_counter += 1
+                ids.append(f"dm-{self._message_counter}")
                 self._say(render_item(item, i))
         else:
             self._say(render_digest_header(digest))
@@ -58,8 +58,8 @@ class ConsolePlatform:
     async def send_text_tagged(self, channel: ChannelRef, text: str, tag: str | None) -> str:
         prefix = f"✉ direct message to {clean_text(channel.channel[len(DM_PREFIX):])}:\n" if channel.channel.startswith(DM_PREFIX) else ""
         self._say(prefix + "\n".join(clean_text(line) for line in text.splitlines()))
-        self._dm_counter += 1
-        message_id = f"note-{self._dm_counter}"
+        self._message_counter += 1
+        message_id = f"note-{self._message_counter}"
         if tag:
             self._tags[tag] = [message_id]
         return message_id
