@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     taste.add_argument("--json", action="store_true", help="print JSON instead of a table")
     taste.add_argument("--cache", help="embedding cache folder (default: ~/.cache/paperbot/bench)")
     taste.add_argument("--no-throughput", action="store_true", help="skip the embedding-throughput figure")
+    taste.add_argument("--prior-pull", type=float, help="the topic prior's strength for this run (default: the ranking's)")
     return parser
 
 
@@ -128,6 +129,6 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
 
             return await asyncio.to_thread(
                 taste_main, args.listings, seeds=args.seeds, as_json=args.json, cache_dir=args.cache,
-                with_throughput=not args.no_throughput,
+                with_throughput=not args.no_throughput, prior_pull=args.prior_pull,
             )
     raise AssertionError(args.command)

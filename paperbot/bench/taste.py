@@ -25,12 +25,14 @@ from pathlib import Path
 import numpy as np
 
 from bot.domain import Paper
+from bot.taste import ranking as taste_ranking
 from bot.taste.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, paper_text
 from bot.taste.ranking import Profile, Signal, TasteSettings, rank_personal
 from bot.taste.signals import DEFAULT_EMOJI
 from paperbot.bench.listings import Day, cached_embeddings, load_listings
 
 POST = 5
+TOPIC_ONLY = "topic phrase only"  # paperbot's ranking that never learns: what the phrase alone gives
 MIN_PAPERS = 40
 CATEGORY_NAMES = {
     "cs.AI": "Artificial Intelligence", "cs.AR": "Hardware Architecture", "cs.CC": "Computational Complexity",
@@ -154,12 +156,13 @@ class Bench:
             self._topic_cache[phrase] = self.embedder.encode_sync([phrase])[0]
         return self._topic_cache[phrase]
 
-    def paperbot(self, topic: str | None) -> Ranker:
+    def paperbot(self, topic: str | None, *, learn: bool = True) -> Ranker:
+        """paperbot's ranking; ``learn=False`` ignores the reactions (the topic phrase alone, for reference)."""
         def rank(d: int, day: Day, fb: Feedback, k: int) -> list[str]:
             signals = []
             if topic:
                 signals.append(Signal(self.topic_vector(topic), 1.0, "topic", topic))
-            for paper, emoji, at in fb.reactions:
+            for paper, emoji, at in fb.reactions if learn else ():
                 weight = DEFAULT_EMOJI.weight(emoji)
                 if weight:
                     signals.append(Signal(self.vectors[paper.arxiv_id], weight, "reaction", paper.title, at, paper.arxiv_id))
@@ -195,8 +198,26 @@ class Bench:
 
 def run(listings: str | Path, *, seeds: int = 3, cache_dir: Path | None = None, model: str = DEFAULT_MODEL,
         only: Sequence[str] = (), progress: Callable[[str], None] = lambda s: None,
-        embedder: SentenceTransformerEmbedder | None = None, min_papers: int = MIN_PAPERS) -> dict:
-    """The whole protocol; ``embedder`` defaults to the configured sentence-transformers model."""
+        embedder: SentenceTransformerEmbedder | None = None, min_papers: int = MIN_PAPERS,
+        prior_pull: float | None = None) -> dict:
+    """The whole protocol; ``embedder`` defaults to the configured sentence-transformers model.
+
+    ``prior_pull``: run with another strength of the topic prior (``bot.taste.ranking.PRIOR_PULL``,
+    restored afterwards), to see how sensitive the figures are to it.
+    """
+    default = taste_ranking.PRIOR_PULL
+    taste_ranking.PRIOR_PULL = default if prior_pull is None else prior_pull
+    try:
+        report = _run(listings, seeds=seeds, cache_dir=cache_dir, model=model, only=only, progress=progress,
+                      embedder=embedder, min_papers=min_papers)
+    finally:
+        taste_ranking.PRIOR_PULL = default
+    report["prior_pull"] = default if prior_pull is None else prior_pull
+    return report
+
+
+def _run(listings: str | Path, *, seeds: int, cache_dir: Path | None, model: str, only: Sequence[str],
+         progress: Callable[[str], None], embedder: SentenceTransformerEmbedder | None, min_papers: int) -> dict:
     days = load_listings(listings)
     papers = [p for day in days for p in day.papers]
     embedder = embedder or SentenceTransformerEmbedder(model)
@@ -208,12 +229,14 @@ def run(listings: str | Path, *, seeds: int = 3, cache_dir: Path | None = None, 
     start = time.perf_counter()
     for seed in range(seeds):
         for cold in ("reactions", "topic"):
-            for name in ("random", "arxiv-sanity-lite", "zotero-arxiv-daily", "paperbot"):
+            for name in ("random", "arxiv-sanity-lite", "zotero-arxiv-daily", "paperbot", TOPIC_ONLY):
                 if only and name not in only:
                     continue
-                if name != "paperbot" and cold == "topic":
+                if name not in ("paperbot", TOPIC_ONLY) and cold == "topic":
                     continue  # the baselines take no topic: their figures are the same in both cold starts
-                if name == "paperbot" and seed > 0:
+                if name == TOPIC_ONLY and cold != "topic":
+                    continue
+                if name in ("paperbot", TOPIC_ONLY) and seed > 0:
                     continue  # deterministic (no random cold start): one run per channel is its average
                 for category in channels:
                     rng = random.Random(f"{seed}-{category}-{name}")
@@ -222,6 +245,7 @@ def run(listings: str | Path, *, seeds: int = 3, cache_dir: Path | None = None, 
                         "arxiv-sanity-lite": lambda: bench.arxiv_sanity(rng),
                         "zotero-arxiv-daily": lambda: bench.zotero(rng),
                         "paperbot": lambda: bench.paperbot(CATEGORY_NAMES.get(category, category) if cold == "topic" else None),
+                        TOPIC_ONLY: lambda: bench.paperbot(CATEGORY_NAMES.get(category, category), learn=False),
                     }[name]()
                     results.setdefault(f"{name}|{cold}", {}).setdefault(category, []).append(bench.run_channel(category, ranker))
             progress(f"seed {seed + 1}/{seeds} {cold} done ({time.perf_counter() - start:.0f}s)")
@@ -264,7 +288,8 @@ def throughput(listings: str | Path, *, model: str = DEFAULT_MODEL, n: int = 512
 
 def format_table(report: dict) -> str:
     lines = [f"taste benchmark: {report['papers']} papers, {len(report['channels'])} channels, "
-             f"{report['seeds']} seeds, model {report['model']}",
+             f"{report['seeds']} seeds, model {report['model']}"
+             + (f", prior pull {report['prior_pull']:g}" if "prior_pull" in report else ""),
              f"{'recommender':<22}{'cold start':<12}{'P@5':>7}{'nDCG@10':>9}{'online P':>10}   P@5 s.e. over seeds"]
     for r in report["results"]:
         se = r.get("p_at_5_seed_se")
@@ -278,11 +303,12 @@ def format_table(report: dict) -> str:
 
 
 def main(listings: str, *, seeds: int = 3, as_json: bool = False, cache_dir: str | None = None,
-         with_throughput: bool = True, only: Sequence[str] = ()) -> int:
+         with_throughput: bool = True, only: Sequence[str] = (), prior_pull: float | None = None) -> int:
     import sys
 
     cache = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "paperbot" / "bench"
-    report = run(listings, seeds=seeds, cache_dir=cache, only=only, progress=lambda s: print(s, file=sys.stderr))
+    report = run(listings, seeds=seeds, cache_dir=cache, only=only, prior_pull=prior_pull,
+                 progress=lambda s: print(s, file=sys.stderr))
     if with_throughput:
         report["throughput"] = throughput(listings)
     print(json.dumps(report, indent=2) if as_json else format_table(report))

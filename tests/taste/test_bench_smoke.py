@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.taste import ranking
 from paperbot.bench.listings import load_listings
 from paperbot.bench.taste import format_table, ndcg, run
 from tests.taste.fakes import HashEmbedder
@@ -27,7 +28,14 @@ def test_the_benchmark_runs_every_recommender_and_cold_start(tmp_path: Path) -> 
     report = run(LISTINGS, seeds=1, cache_dir=tmp_path, embedder=HashEmbedder(), min_papers=40)
     rows = {(r["recommender"], r["cold_start"]) for r in report["results"]}
     assert rows == {("random", "reactions"), ("arxiv-sanity-lite", "reactions"), ("zotero-arxiv-daily", "reactions"),
-                    ("paperbot", "reactions"), ("paperbot", "topic")}
+                    ("paperbot", "reactions"), ("paperbot", "topic"), ("topic phrase only", "topic")}
     assert report["channels"] and all(0 <= r["p_at_5"] <= 1 for r in report["results"])
     assert "paperbot" in format_table(report)
     assert list(tmp_path.glob("taste-*.npy"))  # embeddings cached on disk
+
+
+def test_a_run_with_another_prior_strength_says_so_and_restores_the_default(tmp_path: Path) -> None:
+    default = ranking.PRIOR_PULL
+    report = run(LISTINGS, seeds=1, cache_dir=tmp_path, embedder=HashEmbedder(), only=("paperbot",), prior_pull=default * 4)
+    assert report["prior_pull"] == default * 4 and ranking.PRIOR_PULL == default
+    assert f"prior pull {default * 4:g}" in format_table(report)
