@@ -6,6 +6,10 @@ the channel reacts 👍 to relevant and 👎 to irrelevant posts, and the recomm
 from those. Day 6: the whole day is ranked; P@5 and nDCG@10. Online precision: share of
 relevant papers among the 25 posted on days 1–5. Averaged over channels and seeds.
 
+Two reference rows frame paperbot's figures: ``topic phrase only`` (its ranking, never learning)
+and ``all labels (ceiling)`` (a learner that sees every label of the earlier days, not just the
+reactions to its five posts): the span between them is what learning from reactions can add.
+
 paperbot is ranked by ``bot.taste.ranking.rank_personal`` — the function the digest use case
 calls — with reactions turned into signals by the same emoji table and topic phrases embedded
 by the same embedder.
@@ -33,6 +37,7 @@ from paperbot.bench.listings import Day, cached_embeddings, load_listings
 
 POST = 5
 TOPIC_ONLY = "topic phrase only"  # paperbot's ranking that never learns: what the phrase alone gives
+CEILING = "all labels (ceiling)"  # learns from every label of the earlier days: what no channel gives
 MIN_PAPERS = 40
 CATEGORY_NAMES = {
     "cs.AI": "Artificial Intelligence", "cs.AR": "Hardware Architecture", "cs.CC": "Computational Complexity",
@@ -171,6 +176,30 @@ class Bench:
             return [r.paper.arxiv_id for r in ranked]
         return rank
 
+    def all_labels(self, category: str, topic: str) -> Ranker:
+        """The reference no channel can reach: day 1 ranked by the topic phrase alone, then each day a
+        logistic regression (balanced classes, default C) trained on *every* paper of the earlier days
+        with its true label — hundreds of labels a day where a channel gives five.
+
+        Its day-6 P@5 is the note's "ceiling of these labels" (≈ 0.55); its online precision is the
+        most any learner on these embeddings can be expected to post on days 1–5.
+        """
+        def rank(d: int, day: Day, fb: Feedback, k: int) -> list[str]:
+            ids = [p.arxiv_id for p in day.papers]
+            matrix = np.stack([self.vectors[i] for i in ids])
+            earlier = [p for prev in self.days[:d] for p in prev.papers]
+            labels = np.array([category in p.categories for p in earlier])
+            if d == 0 or labels.all() or not labels.any():
+                scores = matrix @ self.topic_vector(topic)
+            else:
+                from sklearn.linear_model import LogisticRegression
+
+                clf = LogisticRegression(class_weight="balanced", max_iter=1000)
+                clf.fit(np.stack([self.vectors[p.arxiv_id] for p in earlier]), labels)
+                scores = clf.decision_function(matrix)
+            return [ids[i] for i in np.argsort(-scores, kind="stable")[:k]]
+        return rank
+
     # protocol ----------------------------------------------------------------------------
 
     def channels(self, min_papers: int = MIN_PAPERS) -> list[str]:
@@ -229,14 +258,14 @@ def _run(listings: str | Path, *, seeds: int, cache_dir: Path | None, model: str
     start = time.perf_counter()
     for seed in range(seeds):
         for cold in ("reactions", "topic"):
-            for name in ("random", "arxiv-sanity-lite", "zotero-arxiv-daily", "paperbot", TOPIC_ONLY):
+            for name in ("random", "arxiv-sanity-lite", "zotero-arxiv-daily", "paperbot", TOPIC_ONLY, CEILING):
                 if only and name not in only:
                     continue
-                if name not in ("paperbot", TOPIC_ONLY) and cold == "topic":
+                if name not in ("paperbot", TOPIC_ONLY, CEILING) and cold == "topic":
                     continue  # the baselines take no topic: their figures are the same in both cold starts
-                if name == TOPIC_ONLY and cold != "topic":
+                if name in (TOPIC_ONLY, CEILING) and cold != "topic":
                     continue
-                if name in ("paperbot", TOPIC_ONLY) and seed > 0:
+                if name in ("paperbot", TOPIC_ONLY, CEILING) and seed > 0:
                     continue  # deterministic (no random cold start): one run per channel is its average
                 for category in channels:
                     rng = random.Random(f"{seed}-{category}-{name}")
@@ -246,6 +275,7 @@ def _run(listings: str | Path, *, seeds: int, cache_dir: Path | None, model: str
                         "zotero-arxiv-daily": lambda: bench.zotero(rng),
                         "paperbot": lambda: bench.paperbot(CATEGORY_NAMES.get(category, category) if cold == "topic" else None),
                         TOPIC_ONLY: lambda: bench.paperbot(CATEGORY_NAMES.get(category, category), learn=False),
+                        CEILING: lambda: bench.all_labels(category, CATEGORY_NAMES.get(category, category)),
                     }[name]()
                     results.setdefault(f"{name}|{cold}", {}).setdefault(category, []).append(bench.run_channel(category, ranker))
             progress(f"seed {seed + 1}/{seeds} {cold} done ({time.perf_counter() - start:.0f}s)")
@@ -253,10 +283,12 @@ def _run(listings: str | Path, *, seeds: int, cache_dir: Path | None, model: str
     for key, per_channel in results.items():
         name, cold = key.split("|")
         runs = np.array([r for rs in per_channel.values() for r in rs])
+        per_channel_p5 = np.array([np.mean([r[0] for r in rs]) for rs in per_channel.values()])
         per_seed = np.array([np.mean([rs[i][0] for rs in per_channel.values()]) for i in range(len(next(iter(per_channel.values()))))])
         table[key] = {"recommender": name, "cold_start": cold, "p_at_5": float(runs[:, 0].mean()),
                       "p_at_5_seed_se": float(per_seed.std(ddof=1) / np.sqrt(len(per_seed))) if len(per_seed) > 1 else None,
                       "runs_per_channel": len(per_seed),
+                      "p_at_5_channel_se": float(per_channel_p5.std(ddof=1) / np.sqrt(len(per_channel_p5))) if len(per_channel_p5) > 1 else None,
                       "ndcg_at_10": float(runs[:, 1].mean()), "online_precision": float(runs[:, 2].mean()),
                       "per_channel_p_at_5": {c: float(np.mean([r[0] for r in rs])) for c, rs in per_channel.items()}}
     return {"listings": str(listings), "papers": len(papers), "days": [str(d.day) for d in days],
@@ -290,11 +322,14 @@ def format_table(report: dict) -> str:
     lines = [f"taste benchmark: {report['papers']} papers, {len(report['channels'])} channels, "
              f"{report['seeds']} seeds, model {report['model']}"
              + (f", prior pull {report['prior_pull']:g}" if "prior_pull" in report else ""),
-             f"{'recommender':<22}{'cold start':<12}{'P@5':>7}{'nDCG@10':>9}{'online P':>10}   P@5 s.e. over seeds"]
+             f"{'recommender':<22}{'cold start':<12}{'P@5':>7}{'nDCG@10':>9}{'online P':>10}   P@5 s.e.: channels | seeds"]
     for r in report["results"]:
         se = r.get("p_at_5_seed_se")
         spread = f"± {se:.3f} ({r['runs_per_channel']} seeds)" if se is not None else "deterministic"
-        lines.append(f"{r['recommender']:<22}{r['cold_start']:<12}{r['p_at_5']:>7.3f}{r['ndcg_at_10']:>9.3f}{r['online_precision']:>10.3f}   {spread}")
+        ch = r.get("p_at_5_channel_se")
+        over_channels = f"± {ch:.3f}" if ch is not None else "—"
+        lines.append(f"{r['recommender']:<22}{r['cold_start']:<12}{r['p_at_5']:>7.3f}{r['ndcg_at_10']:>9.3f}"
+                     f"{r['online_precision']:>10.3f}   {over_channels:<9}| {spread}")
     if "throughput" in report:
         t = report["throughput"]
         lines.append(f"embedding: project {t['project_papers_per_s']:.1f} papers/s vs bare encode "

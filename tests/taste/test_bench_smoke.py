@@ -28,9 +28,11 @@ def test_the_benchmark_runs_every_recommender_and_cold_start(tmp_path: Path) -> 
     report = run(LISTINGS, seeds=1, cache_dir=tmp_path, embedder=HashEmbedder(), min_papers=40)
     rows = {(r["recommender"], r["cold_start"]) for r in report["results"]}
     assert rows == {("random", "reactions"), ("arxiv-sanity-lite", "reactions"), ("zotero-arxiv-daily", "reactions"),
-                    ("paperbot", "reactions"), ("paperbot", "topic"), ("topic phrase only", "topic")}
+                    ("paperbot", "reactions"), ("paperbot", "topic"), ("topic phrase only", "topic"),
+                    ("all labels (ceiling)", "topic")}
     assert report["channels"] and all(0 <= r["p_at_5"] <= 1 for r in report["results"])
     assert "paperbot" in format_table(report)
+    assert all(r["p_at_5_channel_se"] is not None for r in report["results"])  # more than one channel
     assert list(tmp_path.glob("taste-*.npy"))  # embeddings cached on disk
 
 
