@@ -1,4 +1,5 @@
-"""Sentence splitting for abstracts and paper text, without a language model.
+"""Sentence splitting for abstracts and paper text, without a language model, and the leading
+sentences of an abstract that fit a digest line (``first_sentences``).
 
 Scientific prose breaks naive ``[.!?]\\s`` splitting in predictable places: abbreviations
 ("e.g.", "i.e.", "et al.", "Fig. 3", "Eq. (2)", "vs.", "cf."), initials ("J. Smith"),
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text import clean_text
+from bot.text import clean_text, shorten
 
 # Lower-cased, without the final dot. A dot after one of these never ends a sentence.
 ABBREVIATIONS = frozenset(
@@ -80,3 +81,15 @@ def _is_boundary(text: str, punct_at: int, following: str) -> bool:
 def split_paragraphs(paragraphs: list[str] | tuple[str, ...]) -> list[str]:
     """Sentences of several paragraphs: a paragraph break always ends a sentence."""
     return [sentence for paragraph in paragraphs for sentence in split_sentences(paragraph)]
+
+
+def first_sentences(text: str, limit: int) -> str:
+    """The leading sentences of ``text`` that fit in ``limit`` characters (at least one, shortened)."""
+    sentences = split_sentences(text)
+    out = ""
+    for sentence in sentences:
+        candidate = f"{out} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or shorten(sentences[0] if sentences else "", limit)

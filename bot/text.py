@@ -33,18 +33,6 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def first_sentences(text: str, limit: int) -> str:
-    """The leading sentences of ``text`` that fit in ``limit`` characters (at least one, shortened)."""
-    sentences = re.split(r"(?<=[.!?])\s+", clean_text(text))
-    out = ""
-    for sentence in sentences:
-        candidate = f"{out} {sentence}".strip()
-        if len(candidate) > limit:
-            break
-        out = candidate
-    return out or shorten(sentences[0] if sentences else "", limit)
-
-
 def format_authors(authors: tuple[str, ...] | list[str], limit: int = 3) -> str:
     """'A, B, C et al. (+12)' — short enough for a digest line."""
     names = [clean_text(a) for a in authors if clean_text(a)]

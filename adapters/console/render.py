@@ -4,7 +4,8 @@ from __future__ import annotations
 import textwrap
 
 from bot.domain import Digest, Paper, RankedPaper
-from bot.text import clean_text, first_sentences, format_authors
+from bot.sentences import first_sentences
+from bot.text import clean_text, format_authors
 
 WIDTH = 100
 

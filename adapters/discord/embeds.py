@@ -16,7 +16,8 @@ import discord
 
 from adapters.discord.text import fit
 from bot.domain import Digest, Paper, RankedPaper
-from bot.text import first_sentences, format_authors
+from bot.sentences import first_sentences
+from bot.text import format_authors
 
 MAX_EMBEDS = 10
 MAX_TOTAL = 6000

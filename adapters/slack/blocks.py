@@ -17,7 +17,8 @@ from typing import Any
 
 from adapters.slack.mrkdwn import link, neutralise, neutralise_plain, safe_url
 from bot.domain import Digest, Paper, RankedPaper
-from bot.text import clean_text, first_sentences, format_authors, shorten
+from bot.sentences import first_sentences
+from bot.text import clean_text, format_authors, shorten
 
 MAX_BLOCKS = 50
 HEADER_LIMIT = 150

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from bot.discussion.answer import ABSTRACT, Passage, ScoredPassage
-from bot.discussion.sentences import split_sentences
+from bot.sentences import split_sentences
 from bot.discussion.summary import tokens
 from bot.domain import Paper
 from bot.ports import Embedder

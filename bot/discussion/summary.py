@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 
-from bot.discussion.sentences import split_sentences
+from bot.sentences import split_sentences
 
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9\-]*")
 STOPWORDS = frozenset(

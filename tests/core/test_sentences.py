@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discussion.sentences import split_paragraphs, split_sentences
+from bot.sentences import first_sentences, split_paragraphs, split_sentences
 from tests.discussion.conftest import hf_papers
 
 
@@ -35,3 +35,16 @@ def test_a_real_abstract_splits_where_a_reader_would() -> None:
 
 def test_paragraph_breaks_end_sentences() -> None:
     assert split_paragraphs(["First without a dot", "Second. Third."]) == ["First without a dot", "Second.", "Third."]
+
+
+def test_a_digest_summary_is_not_cut_at_an_abbreviation() -> None:
+    abstract = ("We study sparse attention, e.g. sliding windows and blocks, as in Smith et al. (2024). "
+                "It halves the memory. A third sentence does not fit.")
+    assert first_sentences(abstract, 120) == (
+        "We study sparse attention, e.g. sliding windows and blocks, as in Smith et al. (2024). It halves the memory.")
+
+
+def test_a_first_sentence_longer_than_the_limit_is_shortened_not_dropped() -> None:
+    summary = first_sentences("One very long sentence " * 20 + ". Then more.", 60)
+    assert 0 < len(summary) <= 60 and summary.startswith("One very long sentence")
+    assert first_sentences("", 60) == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.discussion.engine import DiscussionEngine
-from bot.discussion.sentences import split_sentences
+from bot.sentences import split_sentences
 from bot.discussion.summary import is_boilerplate, summarize_abstract
 from tests.discussion.conftest import hf_papers
 
