@@ -97,6 +97,10 @@ class PaperBot:
                   event.user_id, event.channel, event.message_id, result.outcome.value)
         return result
 
+    async def workspace_of_message(self, platform: str, channel: str, message_id: str) -> str | None:
+        """Which workspace a posted message belongs to, for events that do not say (Discord DMs)."""
+        return await self.store.workspace_of_message(platform, channel, message_id)
+
     async def threads_to_open(self, channel: ChannelRef, posts: Sequence[Post]) -> list[ThreadOpening]:
         """After a digest's posts were recorded: the threads to open (mode "always"), one per root message."""
         return await self.discussions.threads_to_open(channel, posts)

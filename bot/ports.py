@@ -68,6 +68,10 @@ class Store(Protocol):
         """The papers carried by one message, by position."""
         ...
 
+    async def workspace_of_message(self, platform: str, channel: str, message_id: str) -> str | None:
+        """The workspace a message of ``channel`` was posted for (None: not a post)."""
+        ...
+
     async def posted_paper_ids(self, channel: ChannelRef) -> set[str]:
         """Every paper ever posted to ``channel`` (any kind)."""
         ...

@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -97,7 +98,11 @@ class PostRow(Base):
     """One paper carried by one platform message."""
 
     __tablename__ = "posts"
-    __table_args__ = (UniqueConstraint("channel_key", "message_id", "arxiv_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel_key", "message_id", "arxiv_id"),
+        # a Discord DM reaction names no guild: its post is found by channel and message (0006)
+        Index("ix_posts_platform_channel_message", "platform", "channel", "message_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     channel_key: Mapped[str] = mapped_column(String(ID), index=True)

@@ -207,6 +207,16 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         async with self._sessions.begin() as session:
             return [to_post(row) for row in await session.scalars(query)]
 
+    async def workspace_of_message(self, platform: str, channel: str, message_id: str) -> str | None:
+        """The workspace a message was posted for, found without it (a Discord DM event names no guild)."""
+        query = (
+            select(PostRow.workspace)
+            .where(PostRow.platform == platform, PostRow.channel == channel, PostRow.message_id == message_id)
+            .limit(1)
+        )
+        async with self._sessions.begin() as session:
+            return await session.scalar(query)
+
     async def posted_paper_ids(self, channel: ChannelRef) -> set[str]:
         query = select(PostRow.arxiv_id).where(PostRow.channel_key == channel.key).distinct()
         async with self._sessions.begin() as session:

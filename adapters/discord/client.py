@@ -117,7 +117,7 @@ class _PaperbotMixin:
         if me is not None and payload.message_author_id is not None and payload.message_author_id != me.id:
             return  # someone else's message (only known on add)
         event = ReactionEvent(
-            channel=ChannelRef("discord", self._workspace(payload.guild_id, payload.channel_id), str(payload.channel_id)),
+            channel=ChannelRef("discord", await self._workspace(payload), str(payload.channel_id)),
             message_id=str(payload.message_id),
             user_id=str(payload.user_id),
             emoji=emoji_key(payload.emoji),
@@ -129,9 +129,21 @@ class _PaperbotMixin:
             _log.exception("reaction on %s/%s could not be recorded", event.channel, event.message_id)
 
 
-    def _workspace(self, guild_id: int | None, channel_id: int) -> str:
-        """The guild id; in a DM, the guild its digest was sent for (``"dm"`` when unknown, e.g. after a restart)."""
-        return str(guild_id) if guild_id else self.dm_workspaces.get(channel_id, "dm")
+    async def _workspace(self, payload: discord.RawReactionActionEvent) -> str:
+        """The guild id; in a DM, the guild the reacted digest was sent for.
+
+        A DM event names no guild, and one DM channel carries digests of every guild the member
+        gets them from: the stored post says which (it survives restarts); the guild remembered
+        when the DM was opened covers a digest not recorded yet; ``"dm"`` when neither knows.
+        """
+        if payload.guild_id:
+            return str(payload.guild_id)
+        try:
+            found = await self.paperbot.workspace_of_message("discord", str(payload.channel_id), str(payload.message_id))
+        except Exception:  # noqa: BLE001 - fall back to what open_dm remembered; the lookup failure is logged
+            _log.exception("could not look up the guild of DM message %s", payload.message_id)
+            found = None
+        return found or self.dm_workspaces.get(payload.channel_id, "dm")
 
 
 class PaperbotClient(_PaperbotMixin, discord.Client):

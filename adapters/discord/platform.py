@@ -107,9 +107,10 @@ class DiscordPlatform:
     async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
         """The member's DM channel (created once; discord.py caches it), in ``workspace``.
 
-        Discord has one DM channel per user, whatever the guild, and its events carry no guild:
-        the client remembers which guild the DM digest was for, so reactions there count for the
-        member in that guild (until a restart, then until the next DM digest).
+        Discord has one DM channel per user, whatever the guild, and its events carry no guild: a
+        reaction there counts for the member in the guild its digest was for, found from the stored
+        post (so it survives a restart); the client also remembers the guild here, for a reaction
+        that arrives before the digest's posts are recorded.
         """
         if not user_id.isdigit():
             raise ChannelUnavailableError(f"'{user_id}' is not a Discord user id.")

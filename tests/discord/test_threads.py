@@ -250,6 +250,33 @@ async def test_dm_digest_reactions_count_in_the_guild_and_thread_url(threads_alw
     assert await platform.thread_url(dm, "123456789012345678") is None
 
 
+async def test_a_dm_reaction_after_a_restart_counts_in_the_guild_its_digest_was_for(fake: FakeDiscord, tmp_path: Path) -> None:
+    """One DM channel carries the digests of every guild; the stored post names the guild, so
+    neither a restart nor a later DM digest of another guild misplaces a 👍."""
+    other_guild = "424242424242424242"
+    async with start_running(fake, tmp_path, embedder=HashEmbedder(), sync_commands=False) as first:
+        platform, bot = first.runner.platform, first.bot
+        dm = await platform.open_dm(GUILD_ID, OTHER_USER)
+        digest = await bot.scheduled_digest(dm, 1)
+        [message_id] = await platform.send_digest_tagged(dm, digest, "paperbot-outbox-7")
+        await bot.record_posted(dm, digest, [message_id])
+        other_dm = await platform.open_dm(other_guild, OTHER_USER)  # same DM channel, another guild
+        assert other_dm.channel == dm.channel and other_dm.workspace == other_guild
+        await fake.react(message_id, "👍", channel_id=dm.channel, dm=True, author_id=BOT_ID)
+        [reaction] = await eventually_list(lambda: bot.store.reactions_for_message(dm, message_id))
+        assert reaction.channel == dm  # the digest's guild, not the one opened last
+    async with start_running(fake, tmp_path, embedder=HashEmbedder(), sync_commands=False) as second:
+        assert second.runner.client.dm_workspaces == {}  # a new process remembers nothing
+        await fake.react(message_id, "🔥", channel_id=dm.channel, dm=True, author_id=BOT_ID)
+        reactions = await eventually_list(lambda: _two(second.bot.store.reactions_for_message(dm, message_id)))
+        assert sorted(r.emoji for r in reactions) == sorted(["👍", "🔥"])
+
+
+async def _two(reactions):
+    found = await reactions
+    return found if len(found) >= 2 else []
+
+
 async def eventually_list(check):
     await eventually(check)
     return await check()

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain import Post, PostKind
+from bot.domain import ChannelRef, Post, PostKind
 from bot.errors import NotFoundError
 from storage.store import SqlStore
 from tests.storage.builders import CHANNEL, DAY, NOON, OTHER_CHANNEL, paper, post
@@ -35,6 +35,16 @@ async def test_posts_for_message_are_by_position(store: SqlStore, papers: list[s
     assert [p.arxiv_id for p in await store.posts_for_message(CHANNEL, "m1")] == papers[:3]
     assert await store.posts_for_message(CHANNEL, "nope") == []
     assert await store.posts_for_message(OTHER_CHANNEL, "m1") == []
+
+
+async def test_the_workspace_of_a_message_is_found_without_it(store: SqlStore, papers: list[str]) -> None:
+    """A Discord DM reaction names no guild: the stored post says which guild its digest was for."""
+    dm_a, dm_b = ChannelRef("discord", "G1", "900"), ChannelRef("discord", "G2", "900")  # one DM channel, two guilds
+    await store.record_posts([post(papers[0], "m1", channel=dm_a), post(papers[1], "m2", channel=dm_b)])
+    assert await store.workspace_of_message("discord", "900", "m1") == "G1"
+    assert await store.workspace_of_message("discord", "900", "m2") == "G2"
+    assert await store.workspace_of_message("discord", "900", "m3") is None
+    assert await store.workspace_of_message("slack", "900", "m1") is None
 
 
 async def test_posted_paper_ids_are_per_channel(store: SqlStore, papers: list[str]) -> None:
