@@ -103,6 +103,10 @@ class Store(Protocol):
         """Remember a platform event id; return True when it had been seen before (retry)."""
         ...
 
+    async def forget_events_before(self, cutoff: datetime) -> int:
+        """Delete event ids remembered before ``cutoff``; return how many (housekeeping)."""
+        ...
+
 
 class PaperResolver(Protocol):
     """Looks up one paper by canonical arXiv id at a source (HF paper API, arXiv API)."""

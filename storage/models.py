@@ -144,12 +144,16 @@ class ReactionRow(Base):
 
 
 class ProcessedEventRow(Base):
-    """A platform event id already handled, so a retried delivery is not applied twice."""
+    """A platform event id already handled, so a retried delivery is not applied twice.
+
+    Platforms retry within minutes (Slack: three times in about an hour), so ids are kept a week
+    and then deleted by the scheduler (``Scheduler`` → ``forget_events_before``).
+    """
 
     __tablename__ = "processed_events"
 
     event_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # pruned by age (0006)
 
 
 class PaperEmbeddingRow(Base):

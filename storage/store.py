@@ -318,6 +318,12 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             )
             return (await session.execute(insert)).first() is None
 
+    async def forget_events_before(self, cutoff: datetime) -> int:
+        """Delete event ids first seen before ``cutoff`` (no retry comes that late); return how many."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(delete(ProcessedEventRow).where(ProcessedEventRow.seen_at < cutoff))
+            return int(result.rowcount or 0)
+
 
 async def _load_papers(session: AsyncSession, ids: list[str]) -> dict[str, tuple[Paper, datetime]]:
     """The stored papers among ``ids`` with their ``first_seen_at``, a chunk of ids per query."""

@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock, utc_now
 from bot.ports import ChatPlatform, Store
@@ -27,12 +27,16 @@ class SchedulerSettings:
     tick_seconds: float = 30.0
     claim_batch: int = 500
     lease: timedelta = timedelta(minutes=15)
+    # processed platform event ids (retry protection) are kept this long; platforms retry within an hour
+    event_memory: timedelta = timedelta(days=7)
+    housekeeping_every: timedelta = timedelta(hours=1)
 
 
 @dataclass
 class TickReport:
     plan: PlanReport
     delivery: DeliveryReport
+    forgotten_events: int = 0
 
 
 class Scheduler:
@@ -66,6 +70,8 @@ class Scheduler:
             ]
         delivery_settings = delivery_settings or DeliverySettings(grace=plan_settings.grace)
         self.delivery = Delivery(delivery_store, platforms, clock=clock, settings=delivery_settings, worker=worker, fault=fault)
+        self._events_store = store
+        self._last_housekeeping: datetime | None = None
 
     async def tick(self) -> TickReport:
         plan = await self.planner.plan_due(platforms=self._platforms)
@@ -83,7 +89,19 @@ class Scheduler:
             report = await self.delivery.deliver(items)
             for name in vars(total):
                 setattr(total, name, getattr(total, name) + getattr(report, name))
-        return TickReport(plan, total)
+        return TickReport(plan, total, await self._housekeeping())
+
+    async def _housekeeping(self) -> int:
+        """At most once per ``housekeeping_every``: forget platform event ids older than ``event_memory``
+        (without it the retry-protection table grows by one row per reaction, forever)."""
+        now = self._clock()
+        if self._last_housekeeping is not None and now - self._last_housekeeping < self.settings.housekeeping_every:
+            return 0
+        self._last_housekeeping = now
+        forgotten = await self._events_store.forget_events_before(now - self.settings.event_memory)
+        if forgotten:
+            _log.info("forgot %d platform event ids older than %s", forgotten, self.settings.event_memory)
+        return forgotten
 
     async def run_forever(self) -> None:
         _log.info("scheduler %s running for %s", self.delivery.worker, ", ".join(self._platforms) or "no platform")
