@@ -147,7 +147,8 @@ class PersonalStoreMixin:
                 .group_by(ThreadActivityRow.arxiv_id, ThreadActivityRow.thread_id)
             )).all():
                 replies[arxiv_id] = replies.get(arxiv_id, 0) + n
-                threads.setdefault(arxiv_id, thread_id)
+                if thread_id:  # "" is a `/papers ask` outside any thread: discussion, but nothing to link
+                    threads.setdefault(arxiv_id, thread_id)
             opened: dict[str, str] = {}  # the thread opened for the paper wins over one it was merely mentioned in
             for arxiv_id, thread_id in (await session.execute(
                 select(DiscussionThreadRow.arxiv_id, DiscussionThreadRow.thread_id)

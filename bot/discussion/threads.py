@@ -79,6 +79,9 @@ class ThreadResponse:
     answer: Reply | None = None
 
 
+ASKED_OUTSIDE_A_THREAD = ""  # the thread id of a question asked with `/papers ask`, not in a thread
+
+
 class ActivityKind(str, Enum):
     REPLY = "reply"
     QUESTION = "question"
@@ -97,7 +100,8 @@ class ThreadRecord:
 
 @dataclass(frozen=True)
 class ThreadActivity:
-    """A member's reply or question in a paper's thread (a taste signal)."""
+    """A member's reply or question in a paper's thread, or a `/papers ask` about it
+    (``thread_id`` is ``ASKED_OUTSIDE_A_THREAD``): a taste signal."""
 
     channel: ChannelRef
     thread_id: str

@@ -17,8 +17,9 @@ import numpy as np
 
 from bot.arxiv_ids import ArxivId, try_parse_arxiv_id
 from bot.clock import Clock, utc_now
-from bot.discussion.summary import summarize_abstract
+from bot.discussion.summary import summarize_abstract, tokens
 from bot.discussion.threads import (
+    ASKED_OUTSIDE_A_THREAD,
     ActivityKind,
     ThreadActivity,
     ThreadMessage,
@@ -41,7 +42,6 @@ _log = logging.getLogger(__name__)
 THREAD_NAME_LIMIT = 100  # Discord's limit for a thread name
 NO_ENGINE = ("Questions about papers need the embedding model, which is off here "
              "(embedding.enabled = false in the configuration).")
-_WORD_RE = re.compile(r"[a-z0-9]{3,}")
 _NUMBER_RE = re.compile(r"(?:^|\s)(?:#|no\.?\s*|paper\s+|post\s+|\[)(\d{1,2})\]?(?=$|[\s,.:;?!])", re.IGNORECASE)
 _ARXIV_IN_TEXT_RE = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Za-z]{2})?/\d{7}", re.IGNORECASE)
 _MENTION_RE = re.compile(r"@(?=\w)")
@@ -250,8 +250,8 @@ class DiscussionUseCases:
             query = await self._taste.embed_text(question)
             scores = [float(np.dot(vectors[p.arxiv_id], query)) if p.arxiv_id in vectors else -1.0 for p in papers]
         else:
-            words = set(_WORD_RE.findall(question.lower()))
-            scores = [len(words & set(_WORD_RE.findall(f"{p.title} {p.abstract}".lower()))) for p in papers]
+            words = set(tokens(question))  # the extractive engine's words: stop words do not pick a paper
+            scores = [len(words & set(tokens(f"{p.title} {p.abstract}"))) for p in papers]
         return papers[max(range(len(papers)), key=lambda i: scores[i])]
 
     async def answer(self, paper: Paper, question: str) -> TextReply:
@@ -273,8 +273,15 @@ class DiscussionUseCases:
         return TextReply("\n".join(lines))
 
     async def ask(self, requester: Requester, paper_id: ArxivId, question: str) -> TextReply:
-        """`/papers ask <id> <question>`: the same grounded answer, anywhere."""
+        """`/papers ask <id> <question>`: the same grounded answer, anywhere.
+
+        Asking is interest, as a question in the paper's thread is: it is recorded as a question
+        with no thread (``ASKED_OUTSIDE_A_THREAD``) for the member and the channel it was asked in.
+        """
         if self._engine is None:
             return TextReply(NO_ENGINE, ephemeral=True)
         paper = await self._papers.get(paper_id)
-        return await self.answer(paper, question)
+        reply = await self.answer(paper, question)
+        await self._store.add_thread_activity([ThreadActivity(
+            requester.channel, ASKED_OUTSIDE_A_THREAD, paper.arxiv_id, requester.user_id, ActivityKind.QUESTION, self._clock())])
+        return reply

@@ -188,3 +188,13 @@ async def test_activity_weight_and_decay(store: SqlStore) -> None:
     assert signal.weight == 2.0 and signal.at == NOW - timedelta(days=30)  # decays from when it was said
     zero = PaperBot(store, clock=lambda: NOW, embedder=HashEmbedder(), taste_options={"activity_weight": 0.0})
     assert (await zero.taste.channel_profile(CH)).empty
+
+
+async def test_without_an_embedder_a_question_picks_the_paper_by_its_content_words(store: SqlStore, engine: RecordingEngine) -> None:
+    bot = PaperBot(store, clock=lambda: NOW, discussion=engine)  # type: ignore[arg-type]
+    [opening] = await bot.threads_to_open(CH, await post(bot, [VTHINK, VIDEO], ["m1", "m1"]))
+    await bot.thread_opened(CH, opening, "m1")
+    # stop words ("with", "the", "of", "is") appear in both abstracts; "video generation" only in one
+    await bot.on_thread_message(msg("@paperbot what is the role of video generation in this, with the images?",
+                                    mention=True, event="q1"))
+    assert engine.asked[-1][0] == VIDEO

@@ -35,6 +35,19 @@ async def test_ask_answers_through_the_engine(bot: PaperBot, engine: RecordingEn
         await bot.handle(MEMBER, "ask 2511.99999 anything?")
 
 
+async def test_asking_about_a_paper_is_interest_for_the_member_and_the_channel(bot: PaperBot) -> None:  # noqa: F811
+    assert (await bot.taste.member_profile(MEMBER)).empty
+    await bot.handle(MEMBER, f"ask {VIDEO} what's Sora-2 for?")
+    await bot.handle(MEMBER, f"ask {VIDEO} and how is it scored?")  # two questions: one interest
+    [signal] = (await bot.taste.member_profile(MEMBER)).signals
+    assert signal.arxiv_id == VIDEO and signal.weight > 0
+    assert [s.arxiv_id for s in (await bot.taste.channel_profile(CH)).signals] == [VIDEO]
+    [activity, _] = await bot.store.thread_activity_for_channel(CH)
+    assert activity.thread_id == "" and activity.kind.value == "question"
+    await bot.handle(MEMBER, "forget me confirm")
+    assert (await bot.taste.member_profile(MEMBER)).empty
+
+
 async def test_thread_mode_setting(bot: PaperBot) -> None:  # noqa: F811
     shown = (await bot.handle(MEMBER, "settings")).text
     assert "trending weight" in shown and "threads: always" in shown

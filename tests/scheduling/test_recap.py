@@ -211,3 +211,14 @@ async def test_a_thread_link_that_fails_falls_back_to_the_paper(store: SqlStore)
     await scheduler(store, platform, clock, count=1).tick()
     (_, _, (text,)), = platform.sent
     assert text.splitlines()[1] == "1. Paper 3 — 👍 0 👎 0 · 5 replies — https://arxiv.org/abs/2511.00003"
+
+
+async def test_a_question_asked_outside_a_thread_counts_but_links_no_thread(store: SqlStore) -> None:
+    """`/papers ask` is recorded with no thread: it counts as discussion; the link stays the paper's."""
+    await week_of_discussion(store)
+    asked = SETUP + timedelta(days=1)
+    await store.add_thread_activity([ThreadActivity(CH, "", "2511.00001", "U1", ActivityKind.QUESTION, asked),
+                                     ThreadActivity(CH, "", "2511.00003", "U2", ActivityKind.QUESTION, asked)])
+    entries = {e.arxiv_id: e for e in await store.recap_entries(CH, SETUP - timedelta(days=1), DUE)}
+    assert (entries["2511.00001"].replies, entries["2511.00001"].thread_id) == (1, None)
+    assert (entries["2511.00003"].replies, entries["2511.00003"].thread_id) == (6, "t3")  # its thread still links
