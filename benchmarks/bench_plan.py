@@ -41,15 +41,19 @@ DAY = date(2025, 11, 7)
 NOW = datetime(2025, 11, 7, 9, 5, tzinfo=timezone.utc)
 
 
-async def fill(store: SqlStore, channels: int, papers: int) -> None:
+async def fill(store: SqlStore, channels: int, papers: int, platform: str = "discord") -> None:
+    """``papers`` papers of one day; ``channels`` subscriptions due at 09:00 UTC, each with 2 earlier posts."""
+    def ref(i: int) -> ChannelRef:
+        return ChannelRef(platform, f"G{i % 100}", f"C{i:05d}" if platform == "slack" else f"{i}")
+
     await store.upsert_papers(
         [Paper(f"2511.{i:05d}", f"Paper {i}", abstract="x", announced_on=DAY, upvotes=i % 97, sources=frozenset({"sample"}))
          for i in range(papers)]
     )
     created = datetime(2025, 11, 7, tzinfo=timezone.utc)  # subscribed today: no earlier day is due
-    subs = [subscription_values(Subscription(ChannelRef("discord", f"G{i % 100}", f"{i}"), dtime(9), "UTC", count=5,
+    subs = [subscription_values(Subscription(ref(i), dtime(9), "UTC", count=5,
                                              created_at=created), created_at=created) for i in range(channels)]
-    posts = [post_values(Post(ChannelRef("discord", f"G{i % 100}", f"{i}"), f"old{i}", f"2511.{(i * 7 + k) % papers:05d}",
+    posts = [post_values(Post(ref(i), f"old{i}", f"2511.{(i * 7 + k) % papers:05d}",
                               PostKind.ON_DEMAND, DAY, k), posted_at=created) for i in range(channels) for k in range(2)]
     async with store._sessions.begin() as session:  # bulk fill; the store API is one row per call
         await session.execute(insert(SubscriptionRow.__table__), subs)

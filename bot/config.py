@@ -97,6 +97,9 @@ class SlackConfig(_Section):
     http_path: str = "/slack/events"
     timeout_seconds: float = Field(30.0, gt=0)
     rate_limit_retries: int = Field(2, ge=0, le=10)
+    # Slack allows ~1 message per second per channel: a digest's messages go one at a time, each
+    # 1/rate seconds after Slack answered the previous one (adapters/slack/pacing.py)
+    channel_messages_per_second: float = Field(1.0, gt=0, le=100)
 
 
 class EmbeddingConfig(_Section):

@@ -8,10 +8,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from adapters.slack.app import SlackApp, build_app
+from adapters.slack.app import SlackApp, build_app, keep_alive
 from bot.app import PaperBot
 from bot.config import SlackConfig
 
@@ -24,6 +24,7 @@ class SlackRunner:
         self.slack: SlackApp = build_app(config, bot)
         self._socket: AsyncSocketModeHandler | None = None
         self._web: web.AppRunner | None = None
+        self._http: ClientSession | None = None
 
     @property
     def platform(self):
@@ -32,6 +33,7 @@ class SlackRunner:
 
     async def start(self) -> None:
         """Connect (Socket Mode) or start listening (HTTP mode), then return."""
+        self._http = keep_alive(self.slack.client)
         if self.config.mode == "socket":
             self._socket = AsyncSocketModeHandler(self.slack.app, app_token=self.config.app_token.get_secret_value())
             await self._socket.connect_async()
@@ -49,6 +51,9 @@ class SlackRunner:
         if self._web is not None:
             await self._web.cleanup()
             self._web = None
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
     async def serve_forever(self) -> None:
         await self.start()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -16,6 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.commands import PapersCommand
+from adapters.slack.pacing import ChannelPacer
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.reactions import ReactionListener
 from bot.app import PaperBot
@@ -45,6 +47,15 @@ def build_client(config: SlackConfig) -> AsyncWebClient:
     )
 
 
+def keep_alive(client: AsyncWebClient) -> aiohttp.ClientSession:
+    """Give ``client`` one HTTP session for all its calls (call inside the running loop; close it at
+    shutdown). Without one, slack_sdk opens a new session — a new TCP and TLS connection — for every
+    Web API call, which costs each message of a digest a handshake."""
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=client.timeout))
+    client.session = session
+    return session
+
+
 @dataclass
 class SlackApp:
     app: AsyncApp
@@ -67,7 +78,7 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
         request_verification_enabled=http,
         process_before_response=False,
     )
-    platform = SlackPlatform(client, bot)
+    platform = SlackPlatform(client, bot, pacer=ChannelPacer(config.channel_messages_per_second))
     papers = PapersCommand(bot, platform)
     reactions = ReactionListener(bot)
     threads = platform.threads

@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import digest_blocks, digest_fallback, item_reply_text, paper_blocks, paper_fallback
 from adapters.slack.mrkdwn import neutralise
+from adapters.slack.pacing import ChannelPacer
 from adapters.slack.threads import SlackThreads
 from bot.domain import digest_posts as posts_for
 from bot.domain import ChannelRef, Digest, Paper, PostKind
@@ -88,15 +89,19 @@ class SlackPlatform:
 
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, bot: Any = None) -> None:
-        """``bot``: the PaperBot whose discussion threads this platform opens (None: no threads)."""
+    def __init__(self, client: AsyncWebClient, bot: Any = None, *, pacer: ChannelPacer | None = None) -> None:
+        """``bot``: the PaperBot whose discussion threads this platform opens (None: no threads).
+        ``pacer``: the per-channel message spacing (default: Slack's ~1 message/s per channel)."""
         self.client = client
         self.threads = SlackThreads(bot, self) if bot is not None else None
+        self.pacer = pacer or ChannelPacer()
 
     async def post(self, what: str, **kwargs: Any) -> str:
-        """``chat.postMessage`` (no unfurls); its ``ts``, or the DeliveryError saying what went wrong."""
+        """``chat.postMessage`` (no unfurls) at the channel's pace; its ``ts``, or the DeliveryError
+        saying what went wrong."""
         try:
-            response = await self.client.chat_postMessage(unfurl_links=False, unfurl_media=False, **kwargs)
+            async with self.pacer.turn(str(kwargs.get("channel", ""))):
+                response = await self.client.chat_postMessage(unfurl_links=False, unfurl_media=False, **kwargs)
         except (SlackApiError, asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise delivery_error(exc, what) from exc
         return str(response["ts"])

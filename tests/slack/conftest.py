@@ -84,6 +84,7 @@ def slack_config(fake: FakeSlack, db_url: str, mode: str, threads: str = "never"
         "slack": {
             "bot_token": "xoxb-test", "app_token": "xapp-test", "signing_secret": SECRET,
             "base_url": fake.base_url, "mode": mode, "http_host": "127.0.0.1", "http_port": free_port(),
+            "channel_messages_per_second": 100,  # the pace itself is tested in test_pacing.py, not in every test
         },
         "discussion": {"threads": threads},
         "answers": {"fulltext": False},  # no network: answers come from the abstract

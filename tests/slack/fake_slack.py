@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -25,6 +26,7 @@ class Call:
     method: str
     params: dict[str, Any]
     status: int
+    at: float = field(default_factory=time.monotonic)  # when it arrived (the pacing tests read it)
 
 
 @dataclass

@@ -98,3 +98,15 @@ async def test_a_digest_cut_short_maps_missing_papers_to_the_digest_message(http
     parent = fake.messages[CHANNEL][0]["ts"]
     fake.messages[CHANNEL] = [m for m in fake.messages[CHANNEL] if m["ts"] != ids[2]]  # the crash lost reply 3
     assert await platform.find_tagged(CH, "paperbot-outbox-1") == [ids[0], ids[1], parent]
+
+
+async def test_the_runner_shares_one_keep_alive_session_and_closes_it(http_slack: SlackHarness) -> None:
+    client = http_slack.runner.slack.client
+    session = client.session
+    assert session is not None and not session.closed  # slack_sdk would open one per call without it
+    await http_slack.runner.platform.send_text(CH, "one")
+    await http_slack.runner.platform.send_text(CH, "two")
+    assert client.session is session and session.timeout.total == client.timeout
+    await http_slack.runner.stop()
+    assert session.closed
+    await http_slack.runner.start()  # the fixture stops it again
