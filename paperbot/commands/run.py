@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from datetime import datetime, timezone
 
 from bot.config import Config
@@ -46,8 +47,36 @@ async def run(config: Config) -> int:
         print(NOTHING_CONFIGURED)
         return 2
     url = database_url(config)
+    stop = _stop_on_sigterm()
     with single_process_lock(url):  # SQLite: one process per database (PostgreSQL: any number)
-        return await _run(config, url)
+        try:
+            return await _run(config, url)
+        except asyncio.CancelledError:
+            if not stop.is_set():
+                raise
+            return 0
+        finally:
+            _log.info("paperbot stopped")
+
+
+def _stop_on_sigterm() -> asyncio.Event:
+    """SIGTERM (systemd, docker stop) stops the bot like Ctrl-C does: the running task is cancelled,
+    so platforms disconnect, HTTP sessions close and an outbox item being sent is left to its lease.
+    The default action would kill the process on the spot. The event says it was asked for."""
+    asked = asyncio.Event()
+    task = asyncio.current_task()
+
+    def stop() -> None:
+        _log.info("SIGTERM: stopping")
+        asked.set()
+        if task is not None:
+            task.cancel()
+
+    try:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
+    except (NotImplementedError, RuntimeError):  # not on this platform's loop (Windows): default action
+        pass
+    return asked
 
 
 async def _run(config: Config, url: str) -> int:

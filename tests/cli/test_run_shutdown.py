@@ -1,0 +1,85 @@
+"""`paperbot run` as systemd or docker stop it: SIGTERM stops it cleanly — exit 0, "paperbot
+stopped" in the log, no unclosed HTTP session, no traceback. A real process, Slack in HTTP mode
+against the fake Slack, paper sources at a closed port, no embedding model."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+
+from tests.slack.conftest import SECRET, free_port
+from tests.slack.fake_slack import FakeSlack
+
+
+async def wait_for_port(port: int, process: asyncio.subprocess.Process, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            assert process.returncode is None, "paperbot run exited before listening"
+            assert time.monotonic() < deadline, "paperbot run did not start listening"
+            await asyncio.sleep(0.2)
+
+
+async def test_sigterm_stops_paperbot_run_cleanly(tmp_path: Path) -> None:
+    fake = FakeSlack()
+    await fake.start()
+    port, dead = free_port(), f"http://127.0.0.1:{free_port()}"
+    config = tmp_path / "paperbot.toml"
+    config.write_text(f"""
+[database]
+url = "sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+[slack]
+bot_token = "xoxb-test"
+signing_secret = "{SECRET}"
+mode = "http"
+http_host = "127.0.0.1"
+http_port = {port}
+base_url = "{fake.base_url}"
+[embedding]
+enabled = false
+[sources.huggingface]
+base_url = "{dead}"
+max_retries = 0
+[sources.arxiv]
+rss_base_url = "{dead}"
+api_base_url = "{dead}"
+max_retries = 0
+min_interval_seconds = 0
+""")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "paperbot", "--config", str(config), "--log-level", "INFO", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL)
+    try:
+        await wait_for_port(port, process)
+        body = urlencode({"team_id": "T1", "channel_id": "C1", "user_id": "U1", "command": "/papers", "text": "help",
+                          "response_url": fake.response_url("r1"), "trigger_id": "1.2.3"})
+        ts = str(int(time.time()))
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
+                   "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)}
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as response:
+                assert response.status == 200
+        await fake.wait_for(lambda: fake.responses)  # the bot answered through its HTTP session
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
+    log = err.decode()
+    assert process.returncode == 0, log[-3000:]
+    assert "SIGTERM: stopping" in log and "paperbot stopped" in log
+    assert "Unclosed" not in log and "Traceback" not in log, log[-3000:]
