@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     taste.add_argument("--cache", help="embedding cache folder (default: ~/.cache/paperbot/bench)")
     taste.add_argument("--no-throughput", action="store_true", help="skip the embedding-throughput figure")
     taste.add_argument("--prior-pull", type=float, help="the topic prior's strength for this run (default: the ranking's)")
+    taste.add_argument("--wider", action="store_true",
+                       help="a larger sample for choosing settings: categories with >= 20 papers, all 6 day orders")
     return parser
 
 
@@ -129,6 +131,6 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
 
             return await asyncio.to_thread(
                 taste_main, args.listings, seeds=args.seeds, as_json=args.json, cache_dir=args.cache,
-                with_throughput=not args.no_throughput, prior_pull=args.prior_pull,
+                with_throughput=not args.no_throughput, prior_pull=args.prior_pull, wider=args.wider,
             )
     raise AssertionError(args.command)

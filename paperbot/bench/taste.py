@@ -39,6 +39,7 @@ POST = 5
 TOPIC_ONLY = "topic phrase only"  # paperbot's ranking that never learns: what the phrase alone gives
 CEILING = "all labels (ceiling)"  # learns from every label of the earlier days: what no channel gives
 MIN_PAPERS = 40
+WIDER_MIN_PAPERS = 20  # `--wider`: smaller categories too
 CATEGORY_NAMES = {
     "cs.AI": "Artificial Intelligence", "cs.AR": "Hardware Architecture", "cs.CC": "Computational Complexity",
     "cs.CE": "Computational Engineering, Finance, and Science", "cs.CG": "Computational Geometry",
@@ -85,11 +86,13 @@ def ndcg(ranked: Sequence[bool], total_relevant: int, k: int = 10) -> float:
 
 
 class Bench:
-    def __init__(self, days: list[Day], vectors: dict[str, np.ndarray], embedder: SentenceTransformerEmbedder | None) -> None:
+    def __init__(self, days: list[Day], vectors: dict[str, np.ndarray], embedder: SentenceTransformerEmbedder | None,
+                 topic_cache: dict[str, np.ndarray] | None = None) -> None:
+        """``topic_cache``: topic phrase → vector, shared by the benches of several day orders."""
         self.days = days
         self.vectors = vectors
         self.embedder = embedder
-        self._topic_cache: dict[str, np.ndarray] = {}
+        self._topic_cache: dict[str, np.ndarray] = {} if topic_cache is None else topic_cache
         self._tfidf: list | None = None
 
     # recommenders -------------------------------------------------------------------------
@@ -228,17 +231,21 @@ class Bench:
 def run(listings: str | Path, *, seeds: int = 3, cache_dir: Path | None = None, model: str = DEFAULT_MODEL,
         only: Sequence[str] = (), progress: Callable[[str], None] = lambda s: None,
         embedder: SentenceTransformerEmbedder | None = None, min_papers: int = MIN_PAPERS,
-        prior_pull: float | None = None) -> dict:
+        prior_pull: float | None = None, wider: bool = False) -> dict:
     """The whole protocol; ``embedder`` defaults to the configured sentence-transformers model.
 
     ``prior_pull``: run with another strength of the topic prior (``bot.taste.ranking.PRIOR_PULL``,
     restored afterwards), to see how sensitive the figures are to it.
+    ``wider``: not the note's protocol but a larger sample of it, for choosing settings: every
+    named category with ≥ WIDER_MIN_PAPERS papers, and each of the six rotations of the day order
+    (each day is the scored day once). 13 channels × 5 scored papers make the protocol's P@5 move
+    by ±0.1 with luck; this has about 9× the scored papers.
     """
     default = taste_ranking.PRIOR_PULL
     taste_ranking.PRIOR_PULL = default if prior_pull is None else prior_pull
     try:
         report = _run(listings, seeds=seeds, cache_dir=cache_dir, model=model, only=only, progress=progress,
-                      embedder=embedder, min_papers=min_papers)
+                      embedder=embedder, min_papers=WIDER_MIN_PAPERS if wider else min_papers, rotate=wider)
     finally:
         taste_ranking.PRIOR_PULL = default
     report["prior_pull"] = default if prior_pull is None else prior_pull
@@ -246,17 +253,22 @@ def run(listings: str | Path, *, seeds: int = 3, cache_dir: Path | None = None, 
 
 
 def _run(listings: str | Path, *, seeds: int, cache_dir: Path | None, model: str, only: Sequence[str],
-         progress: Callable[[str], None], embedder: SentenceTransformerEmbedder | None, min_papers: int) -> dict:
+         progress: Callable[[str], None], embedder: SentenceTransformerEmbedder | None, min_papers: int,
+         rotate: bool = False) -> dict:
     days = load_listings(listings)
     papers = [p for day in days for p in day.papers]
     embedder = embedder or SentenceTransformerEmbedder(model)
     model = embedder.model_name
     vectors = cached_embeddings(papers, embedder, cache_dir)
-    bench = Bench(days, vectors, embedder)
-    channels = bench.channels(min_papers)
+    channels = Bench(days, vectors, embedder).channels(min_papers)
+    if rotate:
+        channels = [c for c in channels if c in CATEGORY_NAMES]  # a topic phrase to give
+    orders = [days[i:] + days[:i] for i in range(len(days))] if rotate else [days]
     results: dict[str, dict[str, list[tuple[float, float, float]]]] = {}
     start = time.perf_counter()
-    for seed in range(seeds):
+    topics: dict[str, np.ndarray] = {}
+    for order, seed in [(order, seed) for order in orders for seed in range(seeds)]:
+        bench = Bench(order, vectors, embedder, topics)
         for cold in ("reactions", "topic"):
             for name in ("random", "arxiv-sanity-lite", "zotero-arxiv-daily", "paperbot", TOPIC_ONLY, CEILING):
                 if only and name not in only:
@@ -278,7 +290,7 @@ def _run(listings: str | Path, *, seeds: int, cache_dir: Path | None, model: str
                         CEILING: lambda: bench.all_labels(category, CATEGORY_NAMES.get(category, category)),
                     }[name]()
                     results.setdefault(f"{name}|{cold}", {}).setdefault(category, []).append(bench.run_channel(category, ranker))
-            progress(f"seed {seed + 1}/{seeds} {cold} done ({time.perf_counter() - start:.0f}s)")
+            progress(f"day order from {order[0].day}, seed {seed + 1}/{seeds}: {cold} done ({time.perf_counter() - start:.0f}s)")
     table = {}
     for key, per_channel in results.items():
         name, cold = key.split("|")
@@ -292,7 +304,7 @@ def _run(listings: str | Path, *, seeds: int, cache_dir: Path | None, model: str
                       "ndcg_at_10": float(runs[:, 1].mean()), "online_precision": float(runs[:, 2].mean()),
                       "per_channel_p_at_5": {c: float(np.mean([r[0] for r in rs])) for c, rs in per_channel.items()}}
     return {"listings": str(listings), "papers": len(papers), "days": [str(d.day) for d in days],
-            "channels": channels, "seeds": seeds, "model": model, "results": list(table.values())}
+            "channels": channels, "seeds": seeds, "day_orders": len(orders), "model": model, "results": list(table.values())}
 
 
 def throughput(listings: str | Path, *, model: str = DEFAULT_MODEL, n: int = 512) -> dict:
@@ -319,13 +331,16 @@ def throughput(listings: str | Path, *, model: str = DEFAULT_MODEL, n: int = 512
 
 
 def format_table(report: dict) -> str:
+    orders = report.get("day_orders", 1)
+    runs = "runs" if orders > 1 else "seeds"
     lines = [f"taste benchmark: {report['papers']} papers, {len(report['channels'])} channels, "
-             f"{report['seeds']} seeds, model {report['model']}"
+             + (f"{orders} day orders (--wider), " if orders > 1 else "")
+             + f"{report['seeds']} seeds, model {report['model']}"
              + (f", prior pull {report['prior_pull']:g}" if "prior_pull" in report else ""),
-             f"{'recommender':<22}{'cold start':<12}{'P@5':>7}{'nDCG@10':>9}{'online P':>10}   P@5 s.e.: channels | seeds"]
+             f"{'recommender':<22}{'cold start':<12}{'P@5':>7}{'nDCG@10':>9}{'online P':>10}   P@5 s.e.: channels | {runs}"]
     for r in report["results"]:
         se = r.get("p_at_5_seed_se")
-        spread = f"± {se:.3f} ({r['runs_per_channel']} seeds)" if se is not None else "deterministic"
+        spread = f"± {se:.3f} ({r['runs_per_channel']} {runs})" if se is not None else "deterministic"
         ch = r.get("p_at_5_channel_se")
         over_channels = f"± {ch:.3f}" if ch is not None else "—"
         lines.append(f"{r['recommender']:<22}{r['cold_start']:<12}{r['p_at_5']:>7.3f}{r['ndcg_at_10']:>9.3f}"
@@ -338,11 +353,12 @@ def format_table(report: dict) -> str:
 
 
 def main(listings: str, *, seeds: int = 3, as_json: bool = False, cache_dir: str | None = None,
-         with_throughput: bool = True, only: Sequence[str] = (), prior_pull: float | None = None) -> int:
+         with_throughput: bool = True, only: Sequence[str] = (), prior_pull: float | None = None,
+         wider: bool = False) -> int:
     import sys
 
     cache = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "paperbot" / "bench"
-    report = run(listings, seeds=seeds, cache_dir=cache, only=only, prior_pull=prior_pull,
+    report = run(listings, seeds=seeds, cache_dir=cache, only=only, prior_pull=prior_pull, wider=wider,
                  progress=lambda s: print(s, file=sys.stderr))
     if with_throughput:
         report["throughput"] = throughput(listings)

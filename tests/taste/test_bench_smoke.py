@@ -41,3 +41,11 @@ def test_a_run_with_another_prior_strength_says_so_and_restores_the_default(tmp_
     report = run(LISTINGS, seeds=1, cache_dir=tmp_path, embedder=HashEmbedder(), only=("paperbot",), prior_pull=default * 4)
     assert report["prior_pull"] == default * 4 and ranking.PRIOR_PULL == default
     assert f"prior pull {default * 4:g}" in format_table(report)
+
+
+def test_the_wider_sample_rotates_the_day_order(tmp_path: Path) -> None:
+    report = run(LISTINGS, seeds=1, cache_dir=tmp_path, embedder=HashEmbedder(), only=("paperbot",), wider=True)
+    assert report["day_orders"] == 6
+    [reactions, topic] = report["results"]
+    assert reactions["runs_per_channel"] == topic["runs_per_channel"] == 6  # one run per order (deterministic)
+    assert "6 day orders (--wider)" in format_table(report) and "(6 runs)" in format_table(report)
