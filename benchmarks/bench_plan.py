@@ -1,6 +1,6 @@
 """Digest planning for many subscribed channels (notes/benchmark.md §2, target < 5 s for 10,000).
 
-    python benchmarks/bench_plan.py [--channels 10000] [--papers 300] [--trending] [--postgres SERVER_URL] [--json]
+    python benchmarks/bench_plan.py [--channels 10000] [--papers 300] [--trending | --stored-profiles] [--postgres SERVER_URL] [--json]
 
 Fills a fresh database (a temporary SQLite file, or a throwaway database created on the
 ``--postgres`` server and dropped afterwards) with ``--papers`` papers announced on
@@ -11,7 +11,10 @@ every plan in the outbox. Ranking: PERSONALISED per channel (``bot.scheduling.pe
 i.e. ``rank_personal`` with the channel's profile and settings, cap and diversity). Paper vectors
 (384-d) and channel profiles (3 to 8 liked/disliked papers each) are synthetic, served by an
 in-memory stand-in for TasteUseCases: the timing covers the planner, the per-channel ranking and the
-outbox writes, not loading profiles from stored reactions. ``--trending``: the trending-only planner.
+outbox writes, not loading profiles from stored reactions. ``--stored-profiles``: the real
+``TasteUseCases`` loads every profile from the database as `paperbot run` does (paper vectors
+stored under a model, up to 6 👍/👎 per channel from 3 members, settings), so the timing includes
+that loading. ``--trending``: the trending-only planner.
 """
 from __future__ import annotations
 
@@ -29,9 +32,10 @@ from bot.domain import ChannelRef, Paper, Post, PostKind, Subscription
 from bot.scheduling.personal import PersonalRanker
 from bot.scheduling.planner import Planner
 from bot.taste.ranking import Profile, Signal, TasteSettings
+from bot.usecases.taste import TasteUseCases
 from storage.mapping import post_values, subscription_values
 from storage.migrate import upgrade
-from storage.models import PostRow, SubscriptionRow
+from storage.models import PostRow, ReactionRow, SubscriptionRow
 from storage.store import SqlStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -86,6 +90,38 @@ class SyntheticTaste:
         return TasteSettings(trending=0.3)
 
 
+class PrecomputedOnly:
+    """The embedder of the stored-profiles run: every vector is already stored, so planning must not encode."""
+
+    model_name = "bench-synthetic-384"
+
+    async def encode(self, texts):
+        raise AssertionError(f"planning tried to embed {len(texts)} texts: vectors should come from the store")
+
+
+async def store_profiles(store: SqlStore, channels: int, papers: int, seed: int = 7) -> None:
+    """What the synthetic profiles stand for, in the database: each paper's vector under
+    ``PrecomputedOnly.model_name``, and 3 members' 👍/👎 on each channel's 2 earlier posts (≤ 6 reactions)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    m = rng.standard_normal((papers, 384)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    await store.save_embeddings(PrecomputedOnly.model_name, {f"2511.{i:05d}": m[i] for i in range(papers)})
+    created = datetime(2025, 11, 6, tzinfo=timezone.utc)
+    rows = []
+    for i in range(channels):
+        key = ChannelRef("discord", f"G{i % 100}", f"{i}").key
+        for k in range(2):
+            for user in range(3):
+                if rng.random() < 0.8:
+                    rows.append({"channel_key": key, "message_id": f"old{i}", "arxiv_id": f"2511.{(i * 7 + k) % papers:05d}",
+                                 "user_id": f"U{user}", "emoji": "👍" if rng.random() < 0.7 else "👎", "created_at": created})
+    async with store._sessions.begin() as session:
+        for start in range(0, len(rows), 5000):
+            await session.execute(insert(ReactionRow.__table__), rows[start:start + 5000])
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--channels", type=int, default=10_000)
@@ -93,18 +129,26 @@ async def main() -> None:
     parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is created there (default: SQLite)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--trending", action="store_true", help="trending-only planner (no personal ranker)")
+    parser.add_argument("--stored-profiles", action="store_true",
+                        help="profiles loaded from stored reactions and vectors by the real TasteUseCases, as `paperbot run` does")
     args = parser.parse_args()
     async with scratch_database(args.postgres) as url:
         await upgrade(url)
         async with SqlStore.connect(url) as store:
             await fill(store, args.channels, args.papers)
-            ranker = None if args.trending else PersonalRanker(SyntheticTaste(args.papers), clock=lambda: NOW)
+            if args.stored_profiles:
+                await store_profiles(store, args.channels, args.papers)
+                taste = TasteUseCases(store, PrecomputedOnly(), clock=lambda: NOW)
+            else:
+                taste = SyntheticTaste(args.papers)
+            ranker = None if args.trending else PersonalRanker(taste, clock=lambda: NOW)
             planner = Planner(store, store, clock=lambda: NOW, ranker=ranker)
             start = time.perf_counter()
             report = await planner.plan_due()
             seconds = time.perf_counter() - start
             rows = await store.outbox_status()
-    result = {"backend": url.split(":")[0], "ranking": "trending" if args.trending else "personal", "channels": args.channels, "papers": args.papers, "planned": report.planned,
+    ranking = "trending" if args.trending else "personal, stored profiles" if args.stored_profiles else "personal"
+    result = {"backend": url.split(":")[0], "ranking": ranking, "channels": args.channels, "papers": args.papers, "planned": report.planned,
               "outbox": rows, "seconds": round(seconds, 3), "channels_per_second": round(args.channels / seconds),
               "target_seconds": 5.0}
     if args.json:

@@ -101,6 +101,18 @@ class DiscussionStoreMixin:
         async with self._sessions.begin() as session:
             return [_activity(row) for row in await session.scalars(query)]
 
+    async def thread_activity_for_channels(self, channels: Sequence[ChannelRef]) -> dict[str, list[ThreadActivity]]:
+        """``thread_activity_for_channel`` for many channels at once, by channel key."""
+        keys = sorted({c.key for c in channels})
+        out: dict[str, list[ThreadActivity]] = {key: [] for key in keys}
+        async with self._sessions.begin() as session:
+            for i in range(0, len(keys), 500):
+                query = (select(ThreadActivityRow).where(ThreadActivityRow.channel_key.in_(keys[i : i + 500]))
+                         .order_by(ThreadActivityRow.at, ThreadActivityRow.id))
+                for row in await session.scalars(query):
+                    out[row.channel_key].append(_activity(row))
+        return out
+
     async def thread_activity_by_member(self, platform: str, workspace: str, user_id: str) -> list[ThreadActivity]:
         prefix = f"{platform}:{workspace}:"
         query = (

@@ -131,6 +131,11 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             row = await session.get(PaperRow, arxiv_id)
             return to_paper(row) if row is not None else None
 
+    async def get_papers(self, arxiv_ids: Iterable[str]) -> dict[str, Paper]:
+        """The stored papers among ``arxiv_ids``, by id (one query per chunk)."""
+        async with self._sessions.begin() as session:
+            return {i: paper for i, (paper, _) in (await _load_papers(session, sorted(set(arxiv_ids)))).items()}
+
     async def papers_announced_between(self, start: date, end: date) -> list[Paper]:
         """Papers with ``start <= announced_on <= end``, by day then id (a stable order)."""
         query = (
@@ -296,6 +301,19 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         )
         async with self._sessions.begin() as session:
             return [to_reaction(row, channel) for row in await session.scalars(query)]
+
+    async def reactions_for_channels(self, channels: Sequence[ChannelRef]) -> dict[str, list[Reaction]]:
+        """``reactions_for_channel`` for many channels at once, by channel key (a planning pass loads
+        thousands of profiles: one query per chunk of channels, not one per channel)."""
+        by_key = {c.key: c for c in channels}
+        out: dict[str, list[Reaction]] = {key: [] for key in by_key}
+        async with self._sessions.begin() as session:
+            for chunk in _chunks(sorted(by_key), READ_CHUNK):
+                query = (select(ReactionRow).where(ReactionRow.channel_key.in_(chunk))
+                         .order_by(ReactionRow.created_at, ReactionRow.id))
+                for row in await session.scalars(query):
+                    out[row.channel_key].append(to_reaction(row, by_key[row.channel_key]))
+        return out
 
     async def reactions_for_message(self, channel: ChannelRef, message_id: str) -> list[Reaction]:
         """Oldest first."""

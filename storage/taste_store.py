@@ -106,12 +106,34 @@ class TasteStoreMixin:
                 for r in await session.scalars(query)
             ]
 
+    async def signals_for(self, scopes: Iterable[str]) -> dict[str, list[StoredSignal]]:
+        """``signals`` of many scopes at once, by scope."""
+        wanted = sorted(set(scopes))
+        out: dict[str, list[StoredSignal]] = {scope: [] for scope in wanted}
+        async with self._sessions.begin() as session:
+            for i in range(0, len(wanted), _CHUNK):
+                query = (select(TasteSignalRow).where(TasteSignalRow.scope.in_(wanted[i : i + _CHUNK]))
+                         .order_by(TasteSignalRow.id))
+                for r in await session.scalars(query):
+                    out[r.scope].append(StoredSignal(r.scope, r.kind, r.value, r.weight, r.created_by, r.created_at))
+        return out
+
     # settings
 
     async def get_channel_settings(self, channel: ChannelRef) -> dict[str, Any]:
         async with self._sessions.begin() as session:
             row = await session.get(ChannelSettingsRow, channel.key)
             return dict(row.settings) if row is not None else {}
+
+    async def channel_settings_for(self, channels: Iterable[ChannelRef]) -> dict[str, dict[str, Any]]:
+        """``get_channel_settings`` of many channels at once, by channel key ({} where none are stored)."""
+        keys = sorted({c.key for c in channels})
+        out: dict[str, dict[str, Any]] = {key: {} for key in keys}
+        async with self._sessions.begin() as session:
+            for i in range(0, len(keys), _CHUNK):
+                for row in await session.scalars(select(ChannelSettingsRow).where(ChannelSettingsRow.channel_key.in_(keys[i : i + _CHUNK]))):
+                    out[row.channel_key] = dict(row.settings)
+        return out
 
     async def save_channel_settings(self, channel: ChannelRef, settings: Mapping[str, Any]) -> None:
         values = {"channel_key": channel.key, "settings": dict(settings), "updated_at": self._clock()}

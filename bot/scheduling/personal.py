@@ -38,10 +38,14 @@ class PersonalRanker:
         missing = [p for i, p in unique.items() if i not in self._vectors]
         if missing:
             self._vectors.update(await self._taste.vectors(missing))
-        for channel in {c.key: c for c in channels}.values():
-            if channel.key not in self._profiles:
-                self._profiles[channel.key] = await self._taste.channel_profile(channel)
-                self._settings[channel.key] = await self._taste.settings(channel)
+        todo = [c for c in {c.key: c for c in channels}.values() if c.key not in self._profiles]
+        if todo and hasattr(self._taste, "channel_profiles"):  # many at once (TasteUseCases)
+            self._profiles.update(await self._taste.channel_profiles(todo))
+            self._settings.update(await self._taste.settings_for(todo))
+            return
+        for channel in todo:
+            self._profiles[channel.key] = await self._taste.channel_profile(channel)
+            self._settings[channel.key] = await self._taste.settings(channel)
 
     def use(self, vectors: dict[str, np.ndarray], profiles: dict[str, Profile],
             settings: dict[str, TasteSettings] | None = None) -> None:

@@ -73,31 +73,55 @@ class TasteUseCases:
 
     # profiles ------------------------------------------------------------------------------
 
-    async def _profile(self, reactions: Sequence[Reaction], explicit: Sequence[StoredSignal],
-                       activity: Sequence[Any] = ()) -> Profile:
+    def _weighted(self, reactions: Sequence[Reaction], activity: Sequence[Any]) -> list[tuple[str, float, Any]]:
+        """(paper, signed weight, when) of the reactions the emoji table counts, and of thread activity."""
         weighted = [(r.arxiv_id, self._emoji.weight(r.emoji), r.created_at) for r in reactions]
         weighted = [(a, w, at) for a, w, at in weighted if w]
         # thread replies and questions count like a reaction of `activity_weight` (bot.taste.signals)
-        weighted += activity_signals(activity, self._activity_weight)
-        seed_ids = [s.value for s in explicit if s.kind == LIKE]
-        papers = {}
-        for arxiv_id in {a for a, _, _ in weighted} | set(seed_ids):
-            paper = await self._store.get_paper(arxiv_id)
-            if paper is not None:
-                papers[arxiv_id] = paper
-        vectors = await self.vectors(list(papers.values()))
+        return weighted + activity_signals(activity, self._activity_weight)
+
+    async def _profile(self, reactions: Sequence[Reaction], explicit: Sequence[StoredSignal],
+                       activity: Sequence[Any] = ()) -> Profile:
+        weighted = self._weighted(reactions, activity)
+        ids = {a for a, _, _ in weighted} | {s.value for s in explicit if s.kind == LIKE}
+        papers = await self._store.get_papers(ids)
+        return await self._assemble(weighted, explicit, papers, await self.vectors(list(papers.values())))
+
+    async def _assemble(self, weighted: Sequence[tuple[str, float, Any]], explicit: Sequence[StoredSignal],
+                        papers: dict[str, Paper], vectors: dict[str, np.ndarray]) -> Profile:
+        """The profile from loaded parts: rated papers (with their papers and vectors) and explicit signals."""
         signals: list[Signal] = []
         for arxiv_id, w, at in weighted:
-            if arxiv_id in vectors:
+            if arxiv_id in vectors and arxiv_id in papers:
                 signals.append(Signal(vectors[arxiv_id], w, "reaction", papers[arxiv_id].title, at, arxiv_id))
         for s in explicit:
-            if s.kind == LIKE and s.value in vectors:
+            if s.kind == LIKE and s.value in vectors and s.value in papers:
                 signals.append(Signal(vectors[s.value], s.weight, "like", papers[s.value].title, s.created_at, s.value))
             elif s.kind == TOPIC:
                 signals.append(Signal(await self.embed_text(s.value), s.weight, "topic", s.value, None))
             elif s.kind == AUTHOR:
                 signals.append(Signal(await self.embed_text(s.value), s.weight, "author", s.value, None))
         return Profile(signals)
+
+    async def channel_profiles(self, channels: Sequence[ChannelRef]) -> dict[str, Profile]:
+        """``channel_profile`` of many channels, by key, in a few queries per chunk of channels — the
+        scheduler's planning pass loads thousands; one at a time it took ~12 ms a channel on SQLite
+        (``benchmarks/bench_plan.py --stored-profiles``)."""
+        reactions = await self._store.reactions_for_channels(channels)
+        explicit = await self._store.signals_for([c.key for c in channels])
+        activity = (await self._store.thread_activity_for_channels(channels)
+                    if hasattr(self._store, "thread_activity_for_channels") else {})
+        weighted = {c.key: self._weighted(reactions.get(c.key, ()), activity.get(c.key, ())) for c in channels}
+        ids = {a for rows in weighted.values() for a, _, _ in rows}
+        ids |= {s.value for rows in explicit.values() for s in rows if s.kind == LIKE}
+        papers = await self._store.get_papers(ids)
+        vectors = await self.vectors(list(papers.values()))
+        return {c.key: await self._assemble(weighted[c.key], explicit.get(c.key, ()), papers, vectors) for c in channels}
+
+    async def settings_for(self, channels: Sequence[ChannelRef]) -> dict[str, TasteSettings]:
+        """``settings`` of many channels, by key, in one query per chunk."""
+        stored = await self._store.channel_settings_for(channels)
+        return {c.key: self._settings_from(stored.get(c.key, {})) for c in channels}
 
     async def channel_profile(self, channel: ChannelRef) -> Profile:
         activity = await self._store.thread_activity_for_channel(channel) if hasattr(self._store, "thread_activity_for_channel") else []
@@ -113,7 +137,9 @@ class TasteUseCases:
     # settings ------------------------------------------------------------------------------
 
     async def settings(self, channel: ChannelRef) -> TasteSettings:
-        stored = await self._store.get_channel_settings(channel)
+        return self._settings_from(await self._store.get_channel_settings(channel))
+
+    def _settings_from(self, stored: dict[str, Any]) -> TasteSettings:
         base = TasteSettings(trending=self._default_trending, half_life_days=self._half_life)
         known = {f.name for f in fields(TasteSettings)}
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in known}
