@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.commands.args import TIME_RE, parse_count, parse_time, parse_timezone
 from bot.commands.base import CommandSpec, register
+from bot.commands.taste import describe_settings, parse_settings
 from bot.errors import UsageError
 from bot.replies import TextReply
+from bot.scheduling.personal_ports import dm_settings_channel
 from bot.scheduling.schedule import DAY_NAMES, parse_weekdays
 from bot.usecases.personal_digests import PersonalDigestUseCases, describe_dm, describe_recap
 
@@ -20,8 +22,9 @@ if TYPE_CHECKING:
     from bot.app import PaperBot
     from bot.domain import Requester
 
-DM_USAGE = ("/papers dm on HH:MM Area/City [days=mon-fri] [count] | off — your own digest by direct message,"
-            " ranked by your reactions and likes (/papers dm shows it)")
+DM_USAGE = ("/papers dm on HH:MM Area/City [days=mon-fri] [count] | off | settings [trending:0.3] [exclude:\"kw\"] …"
+            " — your own digest by direct message, ranked by your reactions and likes, with your own ranking"
+            " settings (/papers dm shows it)")
 RECAP_USAGE = ("/papers recap on [day] [HH:MM] | off — a weekly post of the most reacted-to and replied-to papers"
                " here (default Fri 16:00)")
 UNAVAILABLE = "Personal digests and recaps need the scheduler's database (this store has none)."
@@ -35,13 +38,16 @@ def _use_cases(bot: PaperBot) -> PersonalDigestUseCases | None:
 
 @dataclass(frozen=True)
 class DmCommand:
-    action: str = "show"  # "show" | "on" | "off"
+    action: str = "show"  # "show" | "on" | "off" | "settings"
     post_time: time | None = None
     timezone: str | None = None
     weekdays: frozenset[int] | None = None
     count: int | None = None
+    changes: tuple[tuple[str, Any], ...] = ()  # "settings": what to change (none: show them)
 
     async def execute(self, bot: PaperBot, requester: Requester) -> TextReply:
+        if self.action == "settings":
+            return await self._settings(bot, requester)
         cases = _use_cases(bot)
         if cases is None:
             return TextReply(UNAVAILABLE, ephemeral=True)
@@ -56,6 +62,16 @@ class DmCommand:
         if sub is None:
             return TextReply(f"You have no personal digest. {DM_USAGE}", ephemeral=True)
         return TextReply(describe_dm(sub), ephemeral=True)
+
+    async def _settings(self, bot: PaperBot, requester: Requester) -> TextReply:
+        """Your DM digest's ranking settings: yours to change, no channel manager needed."""
+        if bot.taste is None:
+            return TextReply("Ranking settings need personalization, which is off here (no embedding model).", ephemeral=True)
+        ch = requester.channel
+        own = dm_settings_channel(ch.platform, ch.workspace, requester.user_id)
+        changes = dict(self.changes)
+        settings = await (bot.taste.update_settings(own, **changes) if changes else bot.taste.settings(own))
+        return TextReply(f"{'Updated. ' if changes else ''}Your DM digest settings: {describe_settings(settings)}.", ephemeral=True)
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,11 @@ def parse_dm(args: list[str]) -> DmCommand:
     action, rest = args[0].lower(), args[1:]
     if action == "off" and not rest:
         return DmCommand("off")
+    if action == "settings":
+        changes = parse_settings(rest).changes
+        if any(key == "threads" for key, _ in changes):
+            raise UsageError(f"threads: is a channel setting (a DM has no threads): {DM_USAGE}")
+        return DmCommand("settings", changes=changes)
     if action != "on":
         raise UsageError(f"'{' '.join(args)}' is not accepted: {DM_USAGE}")
     post_time = timezone = weekdays = count = None

@@ -87,7 +87,7 @@ SETTING_KEYS = {
 }
 
 
-def _describe_settings(s: Any) -> str:
+def describe_settings(s: Any) -> str:
     parts = [f"trending weight {s.trending:.2f}"]
     for label, value in (("include", s.include_keywords), ("exclude", s.exclude_keywords),
                          ("include authors", s.include_authors), ("exclude authors", s.exclude_authors)):
@@ -113,7 +113,7 @@ class SettingsCommand:
         if changes or bot.taste is not None:  # threads alone works without personalization
             taste = _taste(bot)
             settings = await (taste.update_settings(requester.channel, **changes) if changes else taste.settings(requester.channel))
-            parts.append(_describe_settings(settings))
+            parts.append(describe_settings(settings))
         parts.append(await (set_thread_mode(bot, requester, mode) if mode is not None else describe_thread_mode(bot, requester.channel)))
         return TextReply(f"{'Updated. ' if self.changes else ''}Settings here: {'; '.join(parts)}.")
 
@@ -165,7 +165,7 @@ class PrefsCommand:
             if prefs.top_liked:
                 line += "; recently liked: " + "; ".join(f'"{t}"' for t in prefs.top_liked)
             lines.append(line + ".")
-        lines.append(f"Settings: {_describe_settings(await taste.settings(requester.channel))}.")
+        lines.append(f"Settings: {describe_settings(await taste.settings(requester.channel))}.")
         return TextReply("\n".join(lines), ephemeral=True)
 
 

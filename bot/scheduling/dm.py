@@ -16,7 +16,7 @@ from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, RankedPaper, Subscription
 from bot.ports import Store
 from bot.ranking.trending import rank_trending
-from bot.scheduling.personal_ports import DM, DmSubscription, Member, PersonalStore, dm_key
+from bot.scheduling.personal_ports import DM, DmSubscription, Member, PersonalStore, dm_key, dm_settings_channel
 from bot.scheduling.planner import PlanReport, PlanSettings
 from bot.scheduling.ports import EMPTY, SKIPPED, DeliveryStore, DigestPlan, PlannedItem
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, occurrences
@@ -106,11 +106,11 @@ class DmPlanner:
 
 def taste_member_ranker(taste) -> MemberRanker:
     """The member-profile ranking of ``/papers today mine`` (``TasteUseCases.rank`` with ``member``),
-    with default ranking settings (a DM has no channel settings)."""
+    with the member's own DM settings (``dm_settings_channel``; the defaults until they set some)."""
     from bot.domain import Requester
 
     async def rank(member: Member, papers: Sequence[Paper], day: date, count: int) -> list[RankedPaper]:
-        requester = Requester(ChannelRef(member.platform, member.workspace, f"dm-{member.user_id}"), member.user_id)
+        requester = Requester(dm_settings_channel(member.platform, member.workspace, member.user_id), member.user_id)
         return await taste.rank(papers, day, count, channel=requester.channel, member=requester)
 
     return rank

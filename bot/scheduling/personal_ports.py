@@ -32,6 +32,12 @@ class Member:
         return f"{self.platform}:{self.workspace}:{self.user_id}"
 
 
+def dm_settings_channel(platform: str, workspace: str, user_id: str) -> ChannelRef:
+    """Where a member's DM-digest ranking settings live (`/papers dm settings …`): a channel of
+    their own, as a DM digest has no channel settings to borrow."""
+    return ChannelRef(platform, workspace, f"dm-{user_id}")
+
+
 def dm_key(member: Member) -> str:
     """The outbox ``channel_key`` of a member's DM digests (never a channel's key)."""
     return f"dm:{member.key}"

@@ -18,6 +18,7 @@ import numpy as np
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, RankedPaper, Reaction, Requester
 from bot.ports import Embedder
+from bot.scheduling.personal_ports import dm_settings_channel
 from bot.taste.embedder import paper_text
 from bot.taste.model import AUTHOR, LIKE, TOPIC, StoredSignal, member_scope
 from bot.taste.ranking import Profile, Signal, TasteSettings, rank_personal
@@ -190,8 +191,10 @@ class TasteUseCases:
         )
 
     async def forget_member(self, requester: Requester) -> int:
+        """Your reactions, seeds, thread activity and your DM digest's settings, in this workspace."""
         ch = requester.channel
-        return await self._store.forget_member(ch.platform, ch.workspace, requester.user_id)
+        erased = await self._store.forget_member(ch.platform, ch.workspace, requester.user_id)
+        return erased + await self._store.forget_channel(dm_settings_channel(ch.platform, ch.workspace, requester.user_id))
 
     async def forget_channel(self, channel: ChannelRef) -> int:
         return await self._store.forget_channel(channel)

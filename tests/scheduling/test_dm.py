@@ -254,3 +254,28 @@ async def test_closed_dms_pause_the_digest_and_a_transient_open_error_is_retried
     await s.tick()
     assert [key for key, _, _ in platform.sent] == [dm_channel(U2).key]
     assert (await dm_rows(store, U2))[FRI]["status"] == SENT
+
+
+async def test_a_member_sets_their_own_dm_settings_and_the_dm_ranking_uses_them(store: SqlStore) -> None:
+    await store.upsert_papers(topic_papers(FRI, "24"))
+    clock = Clock(datetime(2025, 10, 24, 8, 35, tzinfo=UTC))
+    bot = PaperBot(store, clock=clock, embedder=HashEmbedder(), taste_options={"default_trending": 0.0})
+    member = Requester(ChannelRef("slack", "T1", "C1"), "U1")  # not a channel manager: it is their own digest
+    reply = await bot.handle(member, 'dm settings exclude:"protein, speech" trending:0.5')
+    assert reply.ephemeral and reply.text.startswith("Updated. Your DM digest settings:") and "protein" in reply.text
+    assert "0.50" in (await bot.handle(member, "dm settings")).text
+    channel_settings = (await bot.handle(member, "settings")).text
+    assert "protein" not in channel_settings  # the channel's settings are untouched
+    with pytest.raises(UsageError, match="threads: is a channel setting"):
+        await bot.handle(member, "dm settings threads:never")
+    with pytest.raises(UsageError, match="is not accepted here"):
+        await bot.handle(member, "dm settings colour:red")
+
+    rank = taste_member_ranker(bot.taste)
+    mine = [r.paper.title for r in await rank(U1, topic_papers(FRI, "24"), FRI, 6)]
+    theirs = [r.paper.title for r in await rank(U2, topic_papers(FRI, "24"), FRI, 6)]
+    assert not any("Protein" in t or "Speech" in t for t in mine) and len(mine) == 4
+    assert len(theirs) == 6  # U2 has no settings: nothing excluded
+
+    await bot.handle(member, "forget me confirm")
+    assert "protein" not in (await bot.handle(member, "dm settings")).text  # forgotten with the rest
