@@ -133,20 +133,22 @@ def filter_papers(papers: Sequence[Paper], settings: TasteSettings) -> list[Pape
     return out
 
 
-def relevance(matrix: np.ndarray, profile: Profile, now: datetime | None = None, half_life_days: float = HALF_LIFE_DAYS) -> tuple[np.ndarray, np.ndarray, list[Signal]]:
-    """Relevance of each row of ``matrix``, the signal that explains each row best, and the positive signals."""
-    n = len(matrix)
+def relevance(matrix: np.ndarray, profile: Profile, now: datetime | None = None, half_life_days: float = HALF_LIFE_DAYS) -> tuple[np.ndarray, list[Signal]]:
+    """Relevance of each row of ``matrix``, and the positive signals (which ``explaining`` picks from)."""
     positives = [s for s in profile.signals if s.weight > 0 and s.kind != "author"]
     negatives = [s for s in profile.signals if s.weight < 0]
     if not positives and not negatives:
-        return np.zeros(n), np.full(n, -1), positives
+        return np.zeros(len(matrix)), positives
     w = preference_vector(profile, matrix.shape[1], now, half_life_days)
-    scores = matrix @ w.astype(matrix.dtype, copy=False)
-    explain = np.full(n, -1)
-    if positives:
-        pos = np.stack([s.vector for s in positives])
-        explain = (matrix @ pos.T).argmax(axis=1)
-    return scores, explain, positives
+    return matrix @ w.astype(matrix.dtype, copy=False), positives
+
+
+def explaining(vector: np.ndarray, positives: Sequence[Signal]) -> Signal | None:
+    """The positive signal most like ``vector``: what a posted paper's "why" names. Computed for the
+    posted few only, not the whole pool (planning ranks thousands of channels)."""
+    if not positives:
+        return None
+    return positives[int(np.argmax(np.stack([s.vector for s in positives]) @ vector))]
 
 
 def preference_vector(profile: Profile, dim: int, now: datetime | None = None, half_life_days: float = HALF_LIFE_DAYS) -> np.ndarray:
@@ -249,7 +251,7 @@ def rank_prepared(
     Shared with the scheduler's ``PersonalRanker``, which prepares a pool once for many channels.
     """
     papers = [r.paper for r in trending]
-    rel, explain, positives = relevance(matrix, profile, now, settings.half_life_days)
+    rel, positives = relevance(matrix, profile, now, settings.half_life_days)
     rel = np.where(has, rel, rel.min() - 1 if len(rel) else 0)
     by_author: dict[int, str] = {}
     for s in profile.signals:
@@ -263,7 +265,7 @@ def rank_prepared(
     order = np.argsort(-score, kind="stable")
     if settings.threshold is not None:
         order = order[rel[order] >= settings.threshold]
-    candidates = [int(i) for i in order]
+    candidates = order[: max(count * 6, count + 1)].tolist()  # all that MMR (count*6) and exploration (count*4) look at
     chosen = _mmr(candidates, score, matrix, count, settings.diversity)
     explored = None
     if settings.explore and len(profile.signals) < EXPLORE_BELOW and count >= 3 and len(candidates) > count:
@@ -279,8 +281,7 @@ def rank_prepared(
             why = f"by followed author {by_author[i]}"
         elif i == explored:
             why = "exploring: unlike what the channel has rated so far"
-        elif explain[i] >= 0 and positives:
-            signal = positives[int(explain[i])]
+        elif has[i] and (signal := explaining(matrix[i], positives)) is not None:
             why = "liked here before" if signal.arxiv_id == papers[i].arxiv_id else _why(signal)
         else:
             why = trending[i].why
