@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, RankedPaper, Subscription
 from bot.ports import Store
 from bot.ranking.trending import rank_trending
 from bot.scheduling.personal_ports import DM, DmSubscription, Member, PersonalStore, dm_key, dm_settings_channel
-from bot.scheduling.planner import PlanReport, PlanSettings
-from bot.scheduling.ports import EMPTY, SKIPPED, DeliveryStore, DigestPlan, PlannedItem
-from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, occurrences
+from bot.scheduling.planner import PlanReport, PlanSettings, missed_plan, unplanned_occurrences
+from bot.scheduling.ports import EMPTY, DeliveryStore, DigestPlan, PlannedItem
+from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions
 from bot.usecases.digests import describe_day
 
 _log = logging.getLogger(__name__)
@@ -57,12 +57,8 @@ class DmPlanner:
         grace = self._settings.grace
         subs = [s for s in await self._personal.dm_subscriptions()
                 if not s.paused and (wanted is None or s.member.platform in wanted)]
-        due = [(sub, occ.local_day, occ.due_at) for sub in subs
-               for occ in occurrences(as_scheduled(sub), now, grace + timedelta(days=1))]
-        if not due:
-            return PlanReport()
-        known = await self._outbox.planned_keys(min(day for _, day, _ in due))
-        due = [d for d in due if (dm_key(d[0].member), d[1]) not in known]
+        due = await unplanned_occurrences(subs, self._outbox, now, grace,
+                                          schedule=as_scheduled, key=lambda sub: dm_key(sub.member))
         if not due:
             return PlanReport()
         sent = await self._personal.dm_sent_ids({d[0].member for d in due})
@@ -71,8 +67,7 @@ class DmPlanner:
         for sub, day, due_at in due:
             target, key = member_channel(sub.member), dm_key(sub.member)
             if now - due_at > grace:
-                plans.append(DigestPlan(target, day, due_at, "", (), status=SKIPPED, kind=DM, key=key,
-                                        error=f"missed by {now - due_at} (grace {grace})"))
+                plans.append(missed_plan(target, day, due_at, now, grace, kind=DM, key=key))
                 continue
             if day not in days:
                 latest = await self._store.latest_announced_day(on_or_before=day)

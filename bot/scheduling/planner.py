@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 from datetime import date, datetime, timedelta
 
 from bot.clock import Clock, utc_now
@@ -46,6 +47,31 @@ class PlanReport:
         return PlanReport(self.planned + other.planned, self.empty + other.empty, self.skipped + other.skipped)
 
 
+_Sub = TypeVar("_Sub")
+
+
+async def unplanned_occurrences(
+    subs: Iterable[_Sub], outbox: DeliveryStore, now: datetime, grace: timedelta, *,
+    schedule: Callable[[_Sub], ScheduledSubscription], key: Callable[[_Sub], str],
+) -> list[tuple[_Sub, date, datetime]]:
+    """(subscription, local day, due instant) for every occurrence from one missed day past the grace
+    period up to ``now`` that has no outbox row yet (under ``key``): what a planner still has to plan.
+
+    Shared by the channel, DM and recap planners; ``schedule`` gives each subscription's schedule.
+    """
+    due = [(sub, occ.local_day, occ.due_at) for sub in subs
+           for occ in occurrences(schedule(sub), now, grace + timedelta(days=1))]
+    if not due:
+        return []
+    known = await outbox.planned_keys(min(day for _, day, _ in due))
+    return [d for d in due if (key(d[0]), d[1]) not in known]
+
+
+def missed_plan(channel: ChannelRef, day: date, due_at: datetime, now: datetime, grace: timedelta, **kw: Any) -> DigestPlan:
+    """The row recording an occurrence missed by more than the grace period (after downtime): skipped."""
+    return DigestPlan(channel, day, due_at, "", (), status=SKIPPED, error=f"missed by {now - due_at} (grace {grace})", **kw)
+
+
 class Planner:
     def __init__(
         self,
@@ -67,17 +93,10 @@ class Planner:
         now = self._clock()
         wanted = set(platforms) if platforms is not None else None
         grace = self._settings.grace
-        lookback = grace + timedelta(days=1)  # one missed day past the grace is recorded as skipped
         subs = [s for s in await self._sched.scheduled_subscriptions()
                 if not s.options.paused and (wanted is None or s.subscription.channel.platform in wanted)]
-        due: list[tuple[ScheduledSubscription, date, datetime]] = []
-        for sub in subs:
-            for occ in occurrences(sub, now, lookback):
-                due.append((sub, occ.local_day, occ.due_at))
-        if not due:
-            return PlanReport()
-        known = await self._sched.planned_keys(min(day for _, day, _ in due))
-        due = [d for d in due if (d[0].subscription.channel.key, d[1]) not in known]
+        due = await unplanned_occurrences(subs, self._sched, now, grace,
+                                          schedule=lambda sub: sub, key=lambda sub: sub.subscription.channel.key)
         if not due:
             return PlanReport()
         plans: list[DigestPlan] = []
@@ -87,10 +106,8 @@ class Planner:
                          len(late), grace, ", ".join(f"{s.subscription.channel} {d}" for s, d, _ in late[:5]),
                          " …" if len(late) > 5 else "")
         for sub, day, due_at in late:
-            missed = now - due_at
-            _log.debug("skipping the %s digest of %s: missed by %s", day, sub.subscription.channel, missed)
-            plans.append(DigestPlan(sub.subscription.channel, day, due_at, "", (), status=SKIPPED,
-                                    error=f"missed by {missed} (grace {grace})"))
+            _log.debug("skipping the %s digest of %s: missed by %s", day, sub.subscription.channel, now - due_at)
+            plans.append(missed_plan(sub.subscription.channel, day, due_at, now, grace))
         timely = [d for d in due if now - d[2] <= grace]
         pools = await self._pools({(sub.options.weekly, day) for sub, day, _ in timely})
         all_ids = {p.arxiv_id for _, _, ranked in pools.values() for p in (r.paper for r in ranked)}

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, Subscription
 from bot.scheduling.personal_ports import RECAP, PersonalStore, RecapEntry, RecapSubscription, recap_key
-from bot.scheduling.planner import PlanReport, PlanSettings
-from bot.scheduling.ports import EMPTY, SKIPPED, DeliveryStore, DigestPlan, OutboxItem, PlannedItem
-from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, occurrences
+from bot.scheduling.planner import PlanReport, PlanSettings, missed_plan, unplanned_occurrences
+from bot.scheduling.ports import EMPTY, DeliveryStore, DigestPlan, OutboxItem, PlannedItem
+from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions
 from bot.taste.signals import DEFAULT_EMOJI, EmojiTable
 from bot.text import clean_text, shorten
 
@@ -68,19 +68,13 @@ class RecapPlanner:
         grace = self._settings.grace
         subs = [s for s in await self._personal.recap_subscriptions()
                 if not s.paused and (wanted is None or s.channel.platform in wanted)]
-        due = [(sub, occ.local_day, occ.due_at) for sub in subs
-               for occ in occurrences(as_scheduled(sub), now, grace + timedelta(days=1))]
-        if not due:
-            return PlanReport()
-        known = await self._outbox.planned_keys(min(day for _, day, _ in due))
+        due = await unplanned_occurrences(subs, self._outbox, now, grace,
+                                          schedule=as_scheduled, key=lambda sub: recap_key(sub.channel))
         plans = []
         for sub, day, due_at in due:
             key = recap_key(sub.channel)
-            if (key, day) in known:
-                continue
             if now - due_at > grace:
-                plans.append(DigestPlan(sub.channel, day, due_at, "", (), status=SKIPPED, kind=RECAP, key=key,
-                                        error=f"missed by {now - due_at} (grace {grace})"))
+                plans.append(missed_plan(sub.channel, day, due_at, now, grace, kind=RECAP, key=key))
                 continue
             since = due_at - WEEK
             items = tuple(rank_entries(await self._personal.recap_entries(sub.channel, since, due_at), self._count))
