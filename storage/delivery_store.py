@@ -28,6 +28,7 @@ from bot.domain import ChannelRef, Digest, Post, RankedPaper
 from bot.errors import ConfigError
 from bot.scheduling.ports import FAILED, PLANNED, SENDING, SENT, SKIPPED, DigestPlan, OutboxItem
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, decode_weekdays, encode_weekdays
+from storage.chunked import chunks
 from storage.dialect import upsert_insert
 from storage.mapping import post_values, to_paper, to_subscription
 from storage.models import OutboxRow, PaperRow, PostRow, SubscriptionRow
@@ -35,7 +36,6 @@ from storage.models import OutboxRow, PaperRow, PostRow, SubscriptionRow
 _OUTBOX = OutboxRow.__table__
 _POSTS = PostRow.__table__
 _SUBS = SubscriptionRow.__table__
-_CHUNK = 500
 
 
 def _options(row: SubscriptionRow) -> ScheduleOptions:
@@ -93,8 +93,8 @@ class DeliveryStoreMixin:
         ids = sorted(set(arxiv_ids))
         out: dict[str, set[str]] = {}
         async with self._sessions.begin() as session:
-            for start in range(0, len(ids), _CHUNK):
-                query = select(_POSTS.c.channel_key, _POSTS.c.arxiv_id).where(_POSTS.c.arxiv_id.in_(ids[start:start + _CHUNK])).distinct()
+            for chunk in chunks(ids):
+                query = select(_POSTS.c.channel_key, _POSTS.c.arxiv_id).where(_POSTS.c.arxiv_id.in_(chunk)).distinct()
                 for key, arxiv_id in (await session.execute(query)).all():
                     out.setdefault(key, set()).add(arxiv_id)
         return out
@@ -186,8 +186,8 @@ class DeliveryStoreMixin:
             )
             wanted = sorted({item["id"] for row in rows for item in row.items})
             papers = {}
-            for start in range(0, len(wanted), _CHUNK):
-                for paper_row in await session.scalars(select(PaperRow).where(PaperRow.arxiv_id.in_(wanted[start:start + _CHUNK]))):
+            for chunk in chunks(wanted):
+                for paper_row in await session.scalars(select(PaperRow).where(PaperRow.arxiv_id.in_(chunk))):
                     papers[paper_row.arxiv_id] = to_paper(paper_row)
         out = []
         for row, (row_id, resumed, attempts) in zip(rows, claimed):

@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.discussion.threads import ActivityKind, ThreadActivity, ThreadMode, ThreadRecord
 from bot.domain import ChannelRef
 from bot.errors import NotFoundError
+from storage.chunked import rows_by_key
 from storage.dialect import upsert_insert
 from storage.models import PaperRow
 from storage.models_discussion import ChannelThreadModeRow, DiscussionThreadRow, ThreadActivityRow
@@ -93,25 +94,14 @@ class DiscussionStoreMixin:
         return stored
 
     async def thread_activity_for_channel(self, channel: ChannelRef) -> list[ThreadActivity]:
-        query = (
-            select(ThreadActivityRow)
-            .where(ThreadActivityRow.channel_key == channel.key)
-            .order_by(ThreadActivityRow.at, ThreadActivityRow.id)
-        )
-        async with self._sessions.begin() as session:
-            return [_activity(row) for row in await session.scalars(query)]
+        return (await self.thread_activity_for_channels([channel]))[channel.key]
 
     async def thread_activity_for_channels(self, channels: Sequence[ChannelRef]) -> dict[str, list[ThreadActivity]]:
-        """``thread_activity_for_channel`` for many channels at once, by channel key."""
-        keys = sorted({c.key for c in channels})
-        out: dict[str, list[ThreadActivity]] = {key: [] for key in keys}
+        """Each channel's thread activity, oldest first, by channel key (one query per chunk of channels)."""
+        query = select(ThreadActivityRow).order_by(ThreadActivityRow.at, ThreadActivityRow.id)
         async with self._sessions.begin() as session:
-            for i in range(0, len(keys), 500):
-                query = (select(ThreadActivityRow).where(ThreadActivityRow.channel_key.in_(keys[i : i + 500]))
-                         .order_by(ThreadActivityRow.at, ThreadActivityRow.id))
-                for row in await session.scalars(query):
-                    out[row.channel_key].append(_activity(row))
-        return out
+            rows = await rows_by_key(session, query, ThreadActivityRow.channel_key, {c.key for c in channels})
+        return {key: [_activity(row) for row in found] for key, found in rows.items()}
 
     async def thread_activity_by_member(self, platform: str, workspace: str, user_id: str) -> list[ThreadActivity]:
         prefix = f"{platform}:{workspace}:"

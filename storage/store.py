@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -30,6 +30,7 @@ from storage.mapping import (
     to_reaction,
     to_subscription,
 )
+from storage.chunked import chunks, rows_by_key
 from storage.models import PaperRow, PostRow, ProcessedEventRow, ReactionRow, SubscriptionRow
 from storage.delivery_store import DeliveryStoreMixin
 from storage.discussion_store import DiscussionStoreMixin
@@ -38,10 +39,7 @@ from storage.taste_store import TasteStoreMixin
 
 _log = logging.getLogger(__name__)
 
-# Ids per ``IN (…)`` when loading a batch: well under SQLite's and asyncpg's bind-parameter limits.
-READ_CHUNK = 500
 _DIGITS = re.compile(r"[0-9]+")
-_T = TypeVar("_T")
 
 _PAPERS = PaperRow.__table__
 _SUBSCRIPTIONS = SubscriptionRow.__table__
@@ -96,7 +94,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
     async def upsert_papers(self, papers: Iterable[Paper]) -> int:
         """Merge each paper with its stored sighting (``merge_papers``); return how many were new.
 
-        One SELECT per :data:`READ_CHUNK` ids and one executemany for the whole batch, so
+        One SELECT per :data:`storage.chunked.READ_CHUNK` ids and one executemany for the whole batch, so
         thousands of papers cost a handful of round trips. Duplicates within the batch are
         merged first. ``first_seen_at`` is kept; ``last_seen_at`` becomes now.
         """
@@ -294,26 +292,16 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
 
     async def reactions_for_channel(self, channel: ChannelRef) -> list[Reaction]:
         """Oldest first."""
-        query = (
-            select(ReactionRow)
-            .where(ReactionRow.channel_key == channel.key)
-            .order_by(ReactionRow.created_at, ReactionRow.id)
-        )
-        async with self._sessions.begin() as session:
-            return [to_reaction(row, channel) for row in await session.scalars(query)]
+        return (await self.reactions_for_channels([channel]))[channel.key]
 
     async def reactions_for_channels(self, channels: Sequence[ChannelRef]) -> dict[str, list[Reaction]]:
-        """``reactions_for_channel`` for many channels at once, by channel key (a planning pass loads
-        thousands of profiles: one query per chunk of channels, not one per channel)."""
+        """Each channel's reactions, oldest first, by channel key (a planning pass loads thousands of
+        profiles: one query per chunk of channels, not one per channel)."""
         by_key = {c.key: c for c in channels}
-        out: dict[str, list[Reaction]] = {key: [] for key in by_key}
+        query = select(ReactionRow).order_by(ReactionRow.created_at, ReactionRow.id)
         async with self._sessions.begin() as session:
-            for chunk in _chunks(sorted(by_key), READ_CHUNK):
-                query = (select(ReactionRow).where(ReactionRow.channel_key.in_(chunk))
-                         .order_by(ReactionRow.created_at, ReactionRow.id))
-                for row in await session.scalars(query):
-                    out[row.channel_key].append(to_reaction(row, by_key[row.channel_key]))
-        return out
+            rows = await rows_by_key(session, query, ReactionRow.channel_key, by_key)
+        return {key: [to_reaction(row, by_key[key]) for row in found] for key, found in rows.items()}
 
     async def reactions_for_message(self, channel: ChannelRef, message_id: str) -> list[Reaction]:
         """Oldest first."""
@@ -346,7 +334,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
 async def _load_papers(session: AsyncSession, ids: list[str]) -> dict[str, tuple[Paper, datetime]]:
     """The stored papers among ``ids`` with their ``first_seen_at``, a chunk of ids per query."""
     found: dict[str, tuple[Paper, datetime]] = {}
-    for chunk in _chunks(ids, READ_CHUNK):
+    for chunk in chunks(ids):
         for row in await session.scalars(select(PaperRow).where(PaperRow.arxiv_id.in_(chunk))):
             found[row.arxiv_id] = (to_paper(row), row.first_seen_at)
     return found
@@ -355,13 +343,9 @@ async def _load_papers(session: AsyncSession, ids: list[str]) -> dict[str, tuple
 async def _require_papers(session: AsyncSession, ids: set[str]) -> None:
     """Raise :class:`NotFoundError` naming the ids that are not stored papers."""
     stored: set[str] = set()
-    for chunk in _chunks(sorted(ids), READ_CHUNK):
+    for chunk in chunks(sorted(ids)):
         stored.update(await session.scalars(select(PaperRow.arxiv_id).where(PaperRow.arxiv_id.in_(chunk))))
     missing = sorted(ids - stored)
     if missing:
         raise NotFoundError(f"cannot record posts of unknown paper(s) {', '.join(missing)}; store the papers first")
 
-
-def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

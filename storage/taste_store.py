@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.domain import ChannelRef, Paper, Reaction
 from bot.taste.model import StoredSignal, member_scope
+from storage.chunked import chunks, rows_by_key
 from storage.dialect import upsert_insert
 from storage.mapping import to_paper, to_reaction
 from storage.models import ChannelSettingsRow, PaperEmbeddingRow, PaperRow, ReactionRow, TasteSignalRow
@@ -24,7 +25,6 @@ _EMB = PaperEmbeddingRow.__table__
 _SIG = TasteSignalRow.__table__
 _SET = ChannelSettingsRow.__table__
 _ACT = ThreadActivityRow.__table__
-_CHUNK = 500
 
 
 class TasteStoreMixin:
@@ -54,12 +54,7 @@ class TasteStoreMixin:
         """Stored vectors of ``model`` (all of them when ``arxiv_ids`` is None)."""
         out: dict[str, np.ndarray] = {}
         async with self._sessions.begin() as session:
-            if arxiv_ids is None:
-                chunks: list[list[str] | None] = [None]
-            else:
-                ids = sorted(set(arxiv_ids))
-                chunks = [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
-            for chunk in chunks:
+            for chunk in [None] if arxiv_ids is None else chunks(sorted(set(arxiv_ids))):
                 query = select(_EMB.c.arxiv_id, _EMB.c.vector).where(_EMB.c.model == model)
                 if chunk is not None:
                     query = query.where(_EMB.c.arxiv_id.in_(chunk))
@@ -99,24 +94,15 @@ class TasteStoreMixin:
             return (await session.execute(insert)).first() is not None
 
     async def signals(self, scope: str) -> list[StoredSignal]:
-        query = select(TasteSignalRow).where(TasteSignalRow.scope == scope).order_by(TasteSignalRow.id)
-        async with self._sessions.begin() as session:
-            return [
-                StoredSignal(r.scope, r.kind, r.value, r.weight, r.created_by, r.created_at)
-                for r in await session.scalars(query)
-            ]
+        return (await self.signals_for([scope]))[scope]
 
     async def signals_for(self, scopes: Iterable[str]) -> dict[str, list[StoredSignal]]:
-        """``signals`` of many scopes at once, by scope."""
-        wanted = sorted(set(scopes))
-        out: dict[str, list[StoredSignal]] = {scope: [] for scope in wanted}
+        """The signals of each scope, oldest first, by scope (one query per chunk of scopes)."""
+        query = select(TasteSignalRow).order_by(TasteSignalRow.id)
         async with self._sessions.begin() as session:
-            for i in range(0, len(wanted), _CHUNK):
-                query = (select(TasteSignalRow).where(TasteSignalRow.scope.in_(wanted[i : i + _CHUNK]))
-                         .order_by(TasteSignalRow.id))
-                for r in await session.scalars(query):
-                    out[r.scope].append(StoredSignal(r.scope, r.kind, r.value, r.weight, r.created_by, r.created_at))
-        return out
+            rows = await rows_by_key(session, query, TasteSignalRow.scope, scopes)
+        return {scope: [StoredSignal(r.scope, r.kind, r.value, r.weight, r.created_by, r.created_at) for r in found]
+                for scope, found in rows.items()}
 
     # settings
 
@@ -127,13 +113,9 @@ class TasteStoreMixin:
 
     async def channel_settings_for(self, channels: Iterable[ChannelRef]) -> dict[str, dict[str, Any]]:
         """``get_channel_settings`` of many channels at once, by channel key ({} where none are stored)."""
-        keys = sorted({c.key for c in channels})
-        out: dict[str, dict[str, Any]] = {key: {} for key in keys}
         async with self._sessions.begin() as session:
-            for i in range(0, len(keys), _CHUNK):
-                for row in await session.scalars(select(ChannelSettingsRow).where(ChannelSettingsRow.channel_key.in_(keys[i : i + _CHUNK]))):
-                    out[row.channel_key] = dict(row.settings)
-        return out
+            rows = await rows_by_key(session, select(ChannelSettingsRow), ChannelSettingsRow.channel_key, {c.key for c in channels})
+        return {key: dict(found[0].settings) if found else {} for key, found in rows.items()}
 
     async def save_channel_settings(self, channel: ChannelRef, settings: Mapping[str, Any]) -> None:
         values = {"channel_key": channel.key, "settings": dict(settings), "updated_at": self._clock()}

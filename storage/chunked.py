@@ -1,0 +1,31 @@
+"""Reads by many keys: one ``IN (…)`` query per chunk of keys.
+
+Chunks stay well under SQLite's and asyncpg's bind-parameter limits, and one query serves
+hundreds of keys (a planning pass loads thousands of channels' profiles).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+READ_CHUNK = 500  # keys per IN (…)
+_T = TypeVar("_T")
+
+
+def chunks(items: Sequence[_T], size: int = READ_CHUNK) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+async def rows_by_key(session: AsyncSession, query: Select, column: InstrumentedAttribute, keys: Iterable[str]) -> dict[str, list[Any]]:
+    """The ORM rows of ``query`` whose ``column`` is one of ``keys``, grouped by that value: every key
+    is present (an empty list when nothing matched), and each list keeps the query's order."""
+    out: dict[str, list[Any]] = {key: [] for key in keys}
+    for chunk in chunks(sorted(out)):
+        for row in await session.scalars(query.where(column.in_(chunk))):
+            out[getattr(row, column.key)].append(row)
+    return out
