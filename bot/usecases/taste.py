@@ -125,8 +125,7 @@ class TasteUseCases:
         return {c.key: self._settings_from(stored.get(c.key, {})) for c in channels}
 
     async def channel_profile(self, channel: ChannelRef) -> Profile:
-        activity = await self._store.thread_activity_for_channel(channel) if hasattr(self._store, "thread_activity_for_channel") else []
-        return await self._profile(await self._store.reactions_for_channel(channel), await self._store.signals(channel.key), activity)
+        return (await self.channel_profiles([channel]))[channel.key]
 
     async def member_profile(self, requester: Requester) -> Profile:
         ch = requester.channel

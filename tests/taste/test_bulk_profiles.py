@@ -46,6 +46,14 @@ async def test_bulk_reads_match_the_one_channel_reads(store: SqlStore) -> None:
         assert activity[c.key] == await store.thread_activity_for_channel(c)
         assert settings[c.key] == await store.get_channel_settings(c)
     assert reactions[QUIET.key] == signals[QUIET.key] == activity[QUIET.key] == [] and settings[QUIET.key] == {}
+    # what was stored, read independently of how the one-channel reads are built
+    assert [(r.arxiv_id, r.user_id, r.emoji) for r in reactions[C1.key]] == [
+        (IDS[0], "U1", "👍"), (IDS[1], "U2", "👎"), (IDS[0], "U3", "🤷")]
+    assert [(r.arxiv_id, r.emoji, r.channel) for r in reactions[C2.key]] == [(IDS[2], "🔥", C2)]
+    assert [(s.kind, s.value) for s in signals[C1.key]] == [(TOPIC, "diffusion models"), (LIKE, IDS[3])]
+    assert [(s.kind, s.value) for s in signals[C2.key]] == [(AUTHOR, "Ada Lovelace"), (LIKE, "2511.99999")]
+    assert [(a.arxiv_id, a.user_id, a.kind) for a in activity[C2.key]] == [(IDS[4], "U5", ActivityKind.REPLY)]
+    assert activity[C1.key] == [] and settings[C1.key] == {"trending": 0.1, "exclude_keywords": ["survey"]}
     found = await store.get_papers([IDS[0], IDS[0], "2511.99999"])
     assert list(found) == [IDS[0]] and found[IDS[0]] == await store.get_paper(IDS[0])
 
@@ -62,5 +70,8 @@ async def test_profiles_loaded_together_equal_profiles_loaded_one_by_one(store: 
         for a, b in zip(together[c.key].signals, alone.signals):
             np.testing.assert_array_equal(a.vector, b.vector)
         assert settings[c.key] == await taste.settings(c)
-    assert {s.kind for s in together[C1.key].signals} == {"reaction", "like", "topic"}  # 🤷 is not in the emoji table
+    assert [(s.kind, s.arxiv_id, s.weight) for s in together[C1.key].signals] == [  # 🤷 is not in the emoji table
+        ("reaction", IDS[0], 1.0), ("reaction", IDS[1], -1.0), ("topic", None, 1.0), ("like", IDS[3], 1.0)]
+    assert [(s.kind, s.arxiv_id) for s in together[C2.key].signals] == [  # the like of an unknown paper is left out
+        ("reaction", IDS[2]), ("reaction", IDS[4]), ("author", None)]
     assert together[QUIET.key].empty and settings[C1.key].trending == 0.1
