@@ -32,6 +32,7 @@ from storage.chunked import chunks
 from storage.dialect import upsert_insert
 from storage.mapping import post_values, to_paper, to_subscription
 from storage.models import OutboxRow, PaperRow, PostRow, SubscriptionRow
+from storage.sessions import SessionScope
 
 _OUTBOX = OutboxRow.__table__
 _POSTS = PostRow.__table__
@@ -48,14 +49,12 @@ def _options(row: SubscriptionRow) -> ScheduleOptions:
     )
 
 
-class DeliveryStoreMixin:
-    _sessions: async_sessionmaker[AsyncSession]
-    _clock: Clock
+class DeliveryStoreMixin(SessionScope):
 
     # schedule fields
 
     async def get_schedule(self, channel: ChannelRef) -> ScheduleOptions | None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             row = await session.get(SubscriptionRow, channel.key)
             return _options(row) if row is not None else None
 
@@ -67,18 +66,18 @@ class DeliveryStoreMixin:
             "paused_reason": options.paused_reason,
             "paused_at": options.paused_at,
         }
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             result = await session.execute(update(_SUBS).where(_SUBS.c.channel_key == channel.key).values(values))
             return result.rowcount > 0
 
     async def pause_subscription(self, channel: ChannelRef, reason: str, at: datetime) -> None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             await session.execute(
                 update(_SUBS).where(_SUBS.c.channel_key == channel.key).values(paused_reason=reason, paused_at=at)
             )
 
     async def scheduled_subscriptions(self) -> list[ScheduledSubscription]:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             rows = await session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.channel_key))
             return [ScheduledSubscription(to_subscription(row), _options(row)) for row in rows]
 
@@ -86,13 +85,13 @@ class DeliveryStoreMixin:
 
     async def planned_keys(self, since: date) -> set[tuple[str, date]]:
         query = select(_OUTBOX.c.channel_key, _OUTBOX.c.local_day).where(_OUTBOX.c.local_day >= since)
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return {(key, day) for key, day in (await session.execute(query)).all()}
 
     async def posted_among(self, arxiv_ids: Iterable[str]) -> dict[str, set[str]]:
         ids = sorted(set(arxiv_ids))
         out: dict[str, set[str]] = {}
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             for chunk in chunks(ids):
                 query = select(_POSTS.c.channel_key, _POSTS.c.arxiv_id).where(_POSTS.c.arxiv_id.in_(chunk)).distinct()
                 for key, arxiv_id in (await session.execute(query)).all():
@@ -128,7 +127,7 @@ class DeliveryStoreMixin:
             }
             for p in plans
         ]
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             before = await session.scalar(select(func.count()).select_from(_OUTBOX))
             insert = upsert_insert(session, _OUTBOX).on_conflict_do_nothing(
                 index_elements=[_OUTBOX.c.channel_key, _OUTBOX.c.local_day]
@@ -159,7 +158,7 @@ class DeliveryStoreMixin:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             rows = list(await session.scalars(query))
             if not rows:
                 return []
@@ -200,7 +199,7 @@ class DeliveryStoreMixin:
         return out
 
     async def finish_sent(self, item_id: int, worker: str, message_ids: Sequence[str], posts: Sequence[Post], at: datetime) -> None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             if posts:
                 insert = upsert_insert(session, _POSTS).on_conflict_do_nothing(
                     index_elements=[_POSTS.c.channel_key, _POSTS.c.message_id, _POSTS.c.arxiv_id]
@@ -218,7 +217,7 @@ class DeliveryStoreMixin:
             if check_first
             else {"status": PLANNED, "claimed_by": None, "claimed_until": None}
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             await session.execute(
                 update(_OUTBOX).where(_OUTBOX.c.id == item_id, _OUTBOX.c.status == SENDING).values(
                     next_attempt_at=at, error=error, **values
@@ -226,7 +225,7 @@ class DeliveryStoreMixin:
             )
 
     async def fail(self, item_id: int, worker: str, error: str, at: datetime, *, status: str = FAILED) -> None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             await session.execute(
                 update(_OUTBOX).where(_OUTBOX.c.id == item_id).values(
                     status=status, error=error, finished_at=at, claimed_until=None
@@ -239,7 +238,7 @@ class DeliveryStoreMixin:
         Only safe when no other process can hold claims: a SQLite install at start-up
         (``single_process_lock``). Returns how many rows were released.
         """
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             result = await session.execute(
                 update(_OUTBOX).where(_OUTBOX.c.status == SENDING, _OUTBOX.c.claimed_until > at).values(claimed_until=at)
             )
@@ -249,7 +248,7 @@ class DeliveryStoreMixin:
         query = select(_OUTBOX.c.status, func.count()).group_by(_OUTBOX.c.status)
         if channel is not None:
             query = query.where(_OUTBOX.c.channel_key == channel.key)
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return {status: n for status, n in (await session.execute(query)).all()}
 
     async def outbox_rows(self, channel: ChannelRef | None = None) -> list[dict[str, Any]]:
@@ -257,7 +256,7 @@ class DeliveryStoreMixin:
         query = select(_OUTBOX).order_by(_OUTBOX.c.local_day, _OUTBOX.c.id)
         if channel is not None:
             query = query.where(_OUTBOX.c.channel_key == channel.key)
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return [dict(row._mapping) for row in (await session.execute(query)).all()]
 
 

@@ -17,16 +17,15 @@ from bot.errors import NotFoundError
 from storage.chunked import rows_by_key
 from storage.dialect import upsert_insert
 from storage.models import PaperRow
-from storage.models_discussion import ChannelThreadModeRow, DiscussionThreadRow, ThreadActivityRow
+from storage.models import ChannelThreadModeRow, DiscussionThreadRow, ThreadActivityRow
+from storage.sessions import SessionScope
 
 _THREADS = DiscussionThreadRow.__table__
 _ACTIVITY = ThreadActivityRow.__table__
 _MODES = ChannelThreadModeRow.__table__
 
 
-class DiscussionStoreMixin:
-    _sessions: async_sessionmaker[AsyncSession]
-    _clock: Clock
+class DiscussionStoreMixin(SessionScope):
 
     # threads
 
@@ -43,7 +42,7 @@ class DiscussionStoreMixin:
              "arxiv_id": t.arxiv_id, "opened_at": t.opened_at or now}
             for t in threads
         ]
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             ids = {t.arxiv_id for t in threads}
             stored = set(await session.scalars(select(PaperRow.arxiv_id).where(PaperRow.arxiv_id.in_(ids))))
             if ids - stored:
@@ -55,7 +54,7 @@ class DiscussionStoreMixin:
 
     async def threads_for(self, channel: ChannelRef, thread_id: str) -> list[ThreadRecord]:
         """The papers of the thread ``thread_id`` — or, failing that, of the thread hung from that root message."""
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             for column in (DiscussionThreadRow.thread_id, DiscussionThreadRow.root_message_id):
                 query = (
                     select(DiscussionThreadRow)
@@ -73,7 +72,7 @@ class DiscussionStoreMixin:
             .where(DiscussionThreadRow.channel_key == channel.key, DiscussionThreadRow.arxiv_id == arxiv_id)
             .order_by(DiscussionThreadRow.id)
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return [_record(row, channel) for row in await session.scalars(query)]
 
     # activity
@@ -81,7 +80,7 @@ class DiscussionStoreMixin:
     async def add_thread_activity(self, activities: Sequence[ThreadActivity]) -> bool:
         """Store them; False when nothing was new (every row's (event_id, paper) was stored before)."""
         stored = False
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             for a in activities:
                 insert = (
                     upsert_insert(session, _ACTIVITY)
@@ -99,7 +98,7 @@ class DiscussionStoreMixin:
     async def thread_activity_for_channels(self, channels: Sequence[ChannelRef]) -> dict[str, list[ThreadActivity]]:
         """Each channel's thread activity, oldest first, by channel key (one query per chunk of channels)."""
         query = select(ThreadActivityRow).order_by(ThreadActivityRow.at, ThreadActivityRow.id)
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             rows = await rows_by_key(session, query, ThreadActivityRow.channel_key, {c.key for c in channels})
         return {key: [_activity(row) for row in found] for key, found in rows.items()}
 
@@ -110,19 +109,19 @@ class DiscussionStoreMixin:
             .where(ThreadActivityRow.user_id == user_id, ThreadActivityRow.channel_key.startswith(prefix, autoescape=True))
             .order_by(ThreadActivityRow.at, ThreadActivityRow.id)
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return [_activity(row) for row in await session.scalars(query)]
 
     # thread mode
 
     async def get_thread_mode(self, channel: ChannelRef) -> ThreadMode | None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             row = await session.get(ChannelThreadModeRow, channel.key)
             return ThreadMode(row.mode) if row is not None else None
 
     async def save_thread_mode(self, channel: ChannelRef, mode: ThreadMode) -> None:
         values = {"channel_key": channel.key, "mode": ThreadMode(mode).value, "updated_at": self._clock()}
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             insert = upsert_insert(session, _MODES).values(values)
             await session.execute(insert.on_conflict_do_update(
                 index_elements=[_MODES.c.channel_key], set_={"mode": insert.excluded.mode, "updated_at": insert.excluded.updated_at}

@@ -22,8 +22,9 @@ from bot.scheduling.ports import PLANNED, SENDING, SENT
 from bot.scheduling.schedule import decode_weekdays, encode_weekdays
 from storage.dialect import upsert_insert
 from storage.models import OutboxRow, PostRow, ReactionRow
-from storage.models_discussion import DiscussionThreadRow, ThreadActivityRow
-from storage.models_personal import ChannelRecapRow, DmSubscriptionRow
+from storage.models import DiscussionThreadRow, ThreadActivityRow
+from storage.models import ChannelRecapRow, DmSubscriptionRow
+from storage.sessions import SessionScope
 
 _DMS = DmSubscriptionRow.__table__
 _RECAPS = ChannelRecapRow.__table__
@@ -39,11 +40,10 @@ def _recap(row: ChannelRecapRow) -> RecapSubscription:
                              row.timezone, row.created_by, row.created_at, row.paused_reason, row.paused_at)
 
 
-class PersonalStoreMixin:
-    _sessions: async_sessionmaker[AsyncSession]
+class PersonalStoreMixin(SessionScope):
 
     async def _upsert(self, table, key: str, values: dict) -> bool:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             existed = await session.scalar(select(func.count()).select_from(table).where(table.primary_key.columns[0] == key))
             insert = upsert_insert(session, table)
             keep = {table.primary_key.columns[0].name, "created_at"}
@@ -65,20 +65,20 @@ class PersonalStoreMixin:
         })
 
     async def get_dm(self, member: Member) -> DmSubscription | None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             row = await session.get(DmSubscriptionRow, member.key)
             return _dm(row) if row is not None else None
 
     async def delete_dm(self, member: Member) -> bool:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return (await session.execute(delete(_DMS).where(_DMS.c.member_key == member.key))).rowcount > 0
 
     async def dm_subscriptions(self) -> list[DmSubscription]:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return [_dm(r) for r in await session.scalars(select(DmSubscriptionRow).order_by(DmSubscriptionRow.member_key))]
 
     async def pause_dm(self, member: Member, reason: str, at: datetime) -> None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             await session.execute(update(_DMS).where(_DMS.c.member_key == member.key).values(paused_reason=reason, paused_at=at))
 
     async def dm_sent_ids(self, members: Iterable[Member]) -> dict[str, set[str]]:
@@ -88,7 +88,7 @@ class PersonalStoreMixin:
             return out
         query = select(OutboxRow.channel_key, OutboxRow.items).where(
             OutboxRow.kind == DM, OutboxRow.channel_key.in_(list(keys)), OutboxRow.status.in_([PLANNED, SENDING, SENT]))
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             for key, items in (await session.execute(query)).all():
                 out.setdefault(keys[key], set()).update(i["id"] for i in items or ())
         return out
@@ -105,25 +105,25 @@ class PersonalStoreMixin:
         })
 
     async def get_recap(self, channel: ChannelRef) -> RecapSubscription | None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             row = await session.get(ChannelRecapRow, channel.key)
             return _recap(row) if row is not None else None
 
     async def delete_recap(self, channel: ChannelRef) -> bool:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return (await session.execute(delete(_RECAPS).where(_RECAPS.c.channel_key == channel.key))).rowcount > 0
 
     async def recap_subscriptions(self) -> list[RecapSubscription]:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return [_recap(r) for r in await session.scalars(select(ChannelRecapRow).order_by(ChannelRecapRow.channel_key))]
 
     async def pause_recap(self, channel: ChannelRef, reason: str, at: datetime) -> None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             await session.execute(update(_RECAPS).where(_RECAPS.c.channel_key == channel.key).values(paused_reason=reason, paused_at=at))
 
     async def recap_entries(self, channel: ChannelRef, since: datetime, until: datetime) -> list[RecapEntry]:
         key = channel.key
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             posted = dict((await session.execute(
                 select(PostRow.arxiv_id, func.min(PostRow.posted_at))
                 .where(PostRow.channel_key == key, PostRow.posted_at >= since, PostRow.posted_at < until)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any
@@ -51,6 +52,8 @@ _EVENTS = ProcessedEventRow.__table__
 class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, PersonalStoreMixin):
     """Persistence for papers, subscriptions, posts and reactions (implements ``bot.ports.Store``)."""
 
+    _bound: AsyncSession | None = None
+
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -71,6 +74,22 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         """
         engine = create_engine(url, **engine_kwargs)
         return cls(create_sessionmaker(engine), engine=engine, clock=clock)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqlStore]:
+        """A unit of work: the store it yields runs every method in ONE database transaction,
+        committed when the block ends, rolled back (all of it) when the block raises.
+
+        Nested use is part of the outer unit of work. Keep slow work (embedding, network) outside:
+        on SQLite the transaction holds the write lock from its first statement.
+        """
+        if self._bound is not None:
+            yield self
+            return
+        async with self._sessions.begin() as session:
+            bound = SqlStore(self._sessions, clock=self._clock)
+            bound._bound = session
+            yield bound
 
     @property
     def engine(self) -> AsyncEngine | None:
@@ -102,7 +121,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         if not batch:
             return 0
         now = self._clock()
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             await serialize(session, "papers")
             existing = await _load_papers(session, [paper.arxiv_id for paper in batch])
             values = []
@@ -125,13 +144,13 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         return new
 
     async def get_paper(self, arxiv_id: str) -> Paper | None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             row = await session.get(PaperRow, arxiv_id)
             return to_paper(row) if row is not None else None
 
     async def get_papers(self, arxiv_ids: Iterable[str]) -> dict[str, Paper]:
         """The stored papers among ``arxiv_ids``, by id (one query per chunk)."""
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return {i: paper for i, (paper, _) in (await _load_papers(session, sorted(set(arxiv_ids)))).items()}
 
     async def papers_announced_between(self, start: date, end: date) -> list[Paper]:
@@ -141,18 +160,18 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             .where(PaperRow.announced_on >= start, PaperRow.announced_on <= end)
             .order_by(PaperRow.announced_on, PaperRow.arxiv_id)
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return [to_paper(row) for row in await session.scalars(query)]
 
     async def latest_announced_day(self, on_or_before: date | None = None) -> date | None:
         query = select(func.max(PaperRow.announced_on))
         if on_or_before is not None:
             query = query.where(PaperRow.announced_on <= on_or_before)
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return await session.scalar(query)
 
     async def count_papers(self) -> int:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return await session.scalar(select(func.count()).select_from(PaperRow)) or 0
 
     # subscriptions
@@ -160,7 +179,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
     async def save_subscription(self, subscription: Subscription) -> None:
         """Create or replace the channel's subscription (every column is replaced)."""
         values = subscription_values(subscription, created_at=self._clock())
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             insert = upsert_insert(session, _SUBSCRIPTIONS).values(values)
             await session.execute(
                 insert.on_conflict_do_update(
@@ -170,17 +189,17 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             )
 
     async def get_subscription(self, channel: ChannelRef) -> Subscription | None:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             row = await session.get(SubscriptionRow, channel.key)
             return to_subscription(row) if row is not None else None
 
     async def delete_subscription(self, channel: ChannelRef) -> bool:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             result = await session.execute(delete(_SUBSCRIPTIONS).where(_SUBSCRIPTIONS.c.channel_key == channel.key))
             return result.rowcount > 0
 
     async def list_subscriptions(self) -> list[Subscription]:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             rows = await session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.channel_key))
             return [to_subscription(row) for row in rows]
 
@@ -194,7 +213,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         if not posts:
             return
         now = self._clock()
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             await _require_papers(session, {post.arxiv_id for post in posts})
             insert = upsert_insert(session, _POSTS).on_conflict_do_nothing(
                 index_elements=[_POSTS.c.channel_key, _POSTS.c.message_id, _POSTS.c.arxiv_id]
@@ -207,7 +226,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             .where(PostRow.channel_key == channel.key, PostRow.message_id == message_id)
             .order_by(PostRow.position, PostRow.id)
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return [to_post(row) for row in await session.scalars(query)]
 
     async def workspace_of_message(self, platform: str, channel: str, message_id: str) -> str | None:
@@ -217,12 +236,12 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             .where(PostRow.platform == platform, PostRow.channel == channel, PostRow.message_id == message_id)
             .limit(1)
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return await session.scalar(query)
 
     async def posted_paper_ids(self, channel: ChannelRef) -> set[str]:
         query = select(PostRow.arxiv_id).where(PostRow.channel_key == channel.key).distinct()
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return set(await session.scalars(query))
 
     async def recent_posts(self, channel: ChannelRef, limit: int = 20) -> list[Post]:
@@ -233,7 +252,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             .order_by(PostRow.posted_at.desc(), PostRow.id.desc())
             .limit(limit)
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return [to_post(row) for row in await session.scalars(query)]
 
     async def next_message_number(self, channel: ChannelRef) -> int:
@@ -242,7 +261,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         Filtered in Python: "all digits" and big-number comparison differ between backends.
         """
         query = select(PostRow.message_id).where(PostRow.channel_key == channel.key).distinct()
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             ids = await session.scalars(query)
             return max((int(m) for m in ids if _DIGITS.fullmatch(m)), default=0) + 1
 
@@ -254,7 +273,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         Raises :class:`NotFoundError` when the bot never posted that paper in that message.
         """
         values = reaction_values(reaction, created_at=self._clock())
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             post = await session.scalar(
                 select(PostRow.id)
                 .where(
@@ -287,7 +306,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             _REACTIONS.c.user_id == user_id,
             _REACTIONS.c.emoji == emoji,
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return (await session.execute(statement)).rowcount
 
     async def reactions_for_channel(self, channel: ChannelRef) -> list[Reaction]:
@@ -299,7 +318,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         profiles: one query per chunk of channels, not one per channel)."""
         by_key = {c.key: c for c in channels}
         query = select(ReactionRow).order_by(ReactionRow.created_at, ReactionRow.id)
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             rows = await rows_by_key(session, query, ReactionRow.channel_key, by_key)
         return {key: [to_reaction(row, by_key[key]) for row in found] for key, found in rows.items()}
 
@@ -310,12 +329,12 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             .where(ReactionRow.channel_key == channel.key, ReactionRow.message_id == message_id)
             .order_by(ReactionRow.created_at, ReactionRow.id)
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return [to_reaction(row, channel) for row in await session.scalars(query)]
 
     async def seen_event(self, event_id: str, at: datetime) -> bool:
         """Remember a platform event id; True when it had been seen before (a retried delivery)."""
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             insert = (
                 upsert_insert(session, _EVENTS)
                 .values(event_id=event_id, seen_at=at)
@@ -326,7 +345,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
 
     async def forget_events_before(self, cutoff: datetime) -> int:
         """Delete event ids first seen before ``cutoff`` (no retry comes that late); return how many."""
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             result = await session.execute(delete(ProcessedEventRow).where(ProcessedEventRow.seen_at < cutoff))
             return int(result.rowcount or 0)
 

@@ -19,7 +19,8 @@ from storage.chunked import chunks, rows_by_key
 from storage.dialect import upsert_insert
 from storage.mapping import to_paper, to_reaction
 from storage.models import ChannelSettingsRow, PaperEmbeddingRow, PaperRow, ReactionRow, TasteSignalRow
-from storage.models_discussion import ThreadActivityRow
+from storage.models import ThreadActivityRow
+from storage.sessions import SessionScope
 
 _EMB = PaperEmbeddingRow.__table__
 _SIG = TasteSignalRow.__table__
@@ -27,9 +28,7 @@ _SET = ChannelSettingsRow.__table__
 _ACT = ThreadActivityRow.__table__
 
 
-class TasteStoreMixin:
-    _sessions: async_sessionmaker[AsyncSession]
-    _clock: Clock
+class TasteStoreMixin(SessionScope):
 
     # embeddings
 
@@ -41,7 +40,7 @@ class TasteStoreMixin:
         for arxiv_id, vector in vectors.items():
             v = np.asarray(vector, dtype=np.float32)
             rows.append({"arxiv_id": arxiv_id, "model": model, "dimension": int(v.shape[0]), "vector": v.tobytes(), "created_at": now})
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             insert = upsert_insert(session, _EMB)
             statement = insert.on_conflict_do_update(
                 index_elements=[_EMB.c.arxiv_id, _EMB.c.model],
@@ -53,7 +52,7 @@ class TasteStoreMixin:
     async def embeddings(self, model: str, arxiv_ids: Iterable[str] | None = None) -> dict[str, np.ndarray]:
         """Stored vectors of ``model`` (all of them when ``arxiv_ids`` is None)."""
         out: dict[str, np.ndarray] = {}
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             for chunk in [None] if arxiv_ids is None else chunks(sorted(set(arxiv_ids))):
                 query = select(_EMB.c.arxiv_id, _EMB.c.vector).where(_EMB.c.model == model)
                 if chunk is not None:
@@ -65,19 +64,19 @@ class TasteStoreMixin:
     async def papers_without_embedding(self, model: str) -> list[Paper]:
         has = select(_EMB.c.arxiv_id).where(_EMB.c.model == model)
         query = select(PaperRow).where(PaperRow.arxiv_id.not_in(has)).order_by(PaperRow.arxiv_id)
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return [to_paper(row) for row in await session.scalars(query)]
 
     async def count_embeddings(self, model: str | None = None) -> int:
         query = select(func.count()).select_from(_EMB)
         if model is not None:
             query = query.where(_EMB.c.model == model)
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return await session.scalar(query) or 0
 
     async def delete_embeddings_except(self, model: str) -> int:
         """Drop the vectors of every other model (after a model change)."""
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             return (await session.execute(delete(_EMB).where(_EMB.c.model != model))).rowcount
 
     # explicit signals
@@ -85,7 +84,7 @@ class TasteStoreMixin:
     async def add_signal(self, signal: StoredSignal) -> bool:
         values = {"scope": signal.scope, "kind": signal.kind, "value": signal.value, "weight": signal.weight,
                   "created_by": signal.created_by, "created_at": signal.created_at or self._clock()}
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             insert = (
                 upsert_insert(session, _SIG).values(values)
                 .on_conflict_do_nothing(index_elements=[_SIG.c.scope, _SIG.c.kind, _SIG.c.value])
@@ -99,7 +98,7 @@ class TasteStoreMixin:
     async def signals_for(self, scopes: Iterable[str]) -> dict[str, list[StoredSignal]]:
         """The signals of each scope, oldest first, by scope (one query per chunk of scopes)."""
         query = select(TasteSignalRow).order_by(TasteSignalRow.id)
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             rows = await rows_by_key(session, query, TasteSignalRow.scope, scopes)
         return {scope: [StoredSignal(r.scope, r.kind, r.value, r.weight, r.created_by, r.created_at) for r in found]
                 for scope, found in rows.items()}
@@ -107,19 +106,19 @@ class TasteStoreMixin:
     # settings
 
     async def get_channel_settings(self, channel: ChannelRef) -> dict[str, Any]:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             row = await session.get(ChannelSettingsRow, channel.key)
             return dict(row.settings) if row is not None else {}
 
     async def channel_settings_for(self, channels: Iterable[ChannelRef]) -> dict[str, dict[str, Any]]:
         """``get_channel_settings`` of many channels at once, by channel key ({} where none are stored)."""
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             rows = await rows_by_key(session, select(ChannelSettingsRow), ChannelSettingsRow.channel_key, {c.key for c in channels})
         return {key: dict(found[0].settings) if found else {} for key, found in rows.items()}
 
     async def save_channel_settings(self, channel: ChannelRef, settings: Mapping[str, Any]) -> None:
         values = {"channel_key": channel.key, "settings": dict(settings), "updated_at": self._clock()}
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             insert = upsert_insert(session, _SET).values(values)
             await session.execute(insert.on_conflict_do_update(
                 index_elements=[_SET.c.channel_key], set_={"settings": insert.excluded.settings, "updated_at": insert.excluded.updated_at}
@@ -135,13 +134,13 @@ class TasteStoreMixin:
             .where(ReactionRow.user_id == user_id, ReactionRow.channel_key.startswith(prefix, autoescape=True))
             .order_by(ReactionRow.created_at, ReactionRow.id)
         )
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             rows = list(await session.scalars(query))
         return [to_reaction(row, _channel_of(row.channel_key)) for row in rows]
 
     async def forget_member(self, platform: str, workspace: str, user_id: str) -> int:
         prefix = f"{platform}:{workspace}:"
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             n = (await session.execute(delete(ReactionRow.__table__).where(
                 ReactionRow.user_id == user_id, ReactionRow.channel_key.startswith(prefix, autoescape=True)))).rowcount
             n += (await session.execute(delete(_SIG).where(
@@ -152,7 +151,7 @@ class TasteStoreMixin:
             return n
 
     async def forget_channel(self, channel: ChannelRef) -> int:
-        async with self._sessions.begin() as session:
+        async with self._begin() as session:
             n = (await session.execute(delete(ReactionRow.__table__).where(ReactionRow.channel_key == channel.key))).rowcount
             n += (await session.execute(delete(_SIG).where(_SIG.c.scope == channel.key))).rowcount
             n += (await session.execute(delete(_SET).where(_SET.c.channel_key == channel.key))).rowcount

@@ -1,6 +1,5 @@
 """Tables of the personal DM digest and the weekly recap (migration 0005).
 
-Imported by :mod:`storage.models` so ``Base.metadata`` (and so the migration check) sees them.
 Their outbox rows live in ``outbox`` under ``dm:<member>`` / ``recap:<channel>`` keys.
 """
 from __future__ import annotations
@@ -11,7 +10,7 @@ from sqlalchemy import Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.columns import UTCDateTime
-from storage.models import ID, Base
+from storage.models.base import ID, Base
 
 
 class DmSubscriptionRow(Base):

@@ -1,6 +1,5 @@
 """Tables of discussion threads: which thread discusses which paper, who took part, thread mode.
 
-Imported by :mod:`storage.models` so ``Base.metadata`` (and so the migration check) sees them.
 """
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.columns import UTCDateTime
-from storage.models import ARXIV_ID, ID, Base
+from storage.models.base import ARXIV_ID, ID, Base
 
 
 class DiscussionThreadRow(Base):
