@@ -1,7 +1,9 @@
-"""PaperBot: the one object adapters talk to — commands in, replies out, events recorded.
+"""PaperBot: the one object adapters talk to — commands and events in, posts and replies out.
 
-It dispatches parsed commands to the use cases and turns their results into replies.
-Adapters never reach past it to the store.
+It owns the conversation: a command's digest or paper is posted, recorded and threaded here
+(``bot.usecases.publishing``), a member's message in a thread is recorded and answered here
+(``bot.usecases.discussion``), through the :class:`~bot.ports.ChatTransport` the adapter hands
+in. An adapter turns platform events into these calls and renders what the transport is given.
 """
 from __future__ import annotations
 
@@ -9,17 +11,20 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock, utc_now
-from bot.commands import Command, parse_command
-from bot.discussion.threads import ThreadMessage, ThreadMode, ThreadOpening, ThreadResponse
-from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester, digest_posts
-from bot.ports import Embedder, PaperResolver, Store
-from bot.replies import Reply
+from bot.commands import Command, parse_command, spec_of
+from bot.discussion.threads import ThreadMessage, ThreadMode, ThreadResponse
+from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester
+from bot.ports import ChatTransport, Embedder, PaperResolver, Store
+from bot.replies import DigestReply, PaperReply, Posted, Reply
+from bot.scheduling.usecases import ScheduleUseCases
 from bot.usecases.digests import DigestUseCases
 from bot.usecases.discussion import DiscussionUseCases
 from bot.usecases.papers import PaperLookup
+from bot.usecases.personal_digests import PersonalDigestUseCases
+from bot.usecases.publishing import Publisher
 from bot.usecases.reactions import ReactionResult, ReactionUseCases
 from bot.usecases.subscriptions import SubscriptionUseCases
 from bot.usecases.taste import TasteUseCases
@@ -48,7 +53,7 @@ class PaperBot:
         clock: Clock = utc_now,
         default_count: int = 5,
         embedder: Embedder | None = None,
-        taste_options: dict | None = None,
+        taste_options: dict[str, Any] | None = None,
         discussion: DiscussionEngine | None = None,
         thread_mode: ThreadMode | str = ThreadMode.ALWAYS,
     ) -> None:
@@ -58,38 +63,49 @@ class PaperBot:
         """
         self.store = store
         self.clock = clock
+        self._engine = discussion
         # None → no personalization: digests are ranked by trending only.
         self.taste = TasteUseCases(store, embedder, clock=clock, **(taste_options or {})) if embedder is not None else None
         self.digests = DigestUseCases(store, clock=clock, default_count=default_count, taste=self.taste)
         self.papers = PaperLookup(store, resolvers)
         self.subscriptions = SubscriptionUseCases(store, clock=clock, default_count=default_count)
+        self.schedules = ScheduleUseCases(store)
+        self.personal = PersonalDigestUseCases(store, clock=clock)
         self.reactions = ReactionUseCases(store, clock=clock)
         self.discussions = DiscussionUseCases(store, self.papers, engine=discussion, taste=self.taste, clock=clock,
                                               default_mode=thread_mode)
+        self.publisher = Publisher(store, self.discussions, clock=clock)
+        # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)
+        self._services: dict[str, object] = {
+            "digests": self.digests, "papers": self.papers, "subscriptions": self.subscriptions,
+            "schedules": self.schedules, "personal": self.personal, "discussions": self.discussions,
+            "taste": self.taste,
+        }
 
-    async def handle(self, requester: Requester, command: str | Command) -> Reply:
-        """Run one `/papers …` command. Raises PaperbotError subclasses for the adapter to word."""
+    # commands ----------------------------------------------------------------------------------
+
+    def parse(self, text: str) -> Command:
+        """The command in ``text`` (what follows ``/papers``); UsageError says what is wrong."""
+        parsed: Command = parse_command(text)
+        return parsed
+
+    def needs_manager(self, command: Command) -> bool:
+        """Whether running ``command`` needs a channel manager (adapters look the permission up only then)."""
+        return spec_of(command).needs_manager(command)
+
+    async def handle(self, requester: Requester, command: str | Command, transport: ChatTransport | None = None) -> Reply:
+        """Run one `/papers …` command. A digest or paper is published through ``transport`` (posted,
+        recorded, threaded) and :class:`Posted` comes back; without a transport it is returned unposted.
+        Raises PaperbotError subclasses for the adapter to word."""
         if isinstance(command, str):
-            command = parse_command(command)
-        return await command.execute(self, requester)
+            command = self.parse(command)
+        spec = spec_of(command)
+        reply: Reply = await command.execute(requester, **{name: self._services[name] for name in spec.services})
+        if transport is not None and isinstance(reply, (DigestReply, PaperReply)):
+            return await self.publisher.publish(transport, requester.channel, reply, kind=PostKind.ON_DEMAND)
+        return reply
 
-    async def record_posted(
-        self,
-        channel: ChannelRef,
-        digest: Digest,
-        message_ids: Sequence[str],
-        *,
-        kind: PostKind = PostKind.ON_DEMAND,
-    ) -> list[Post]:
-        """Remember which message carries which paper, so reactions can be mapped back.
-
-        ``message_ids`` is aligned with ``digest.items``; one message may carry several papers.
-        """
-        if len(message_ids) != len(digest.items):
-            raise ValueError(f"{len(message_ids)} message ids for {len(digest.items)} papers")
-        posts = digest_posts(channel, digest, message_ids, kind, posted_at=self.clock())
-        await self.store.record_posts(posts)
-        return posts
+    # events ------------------------------------------------------------------------------------
 
     async def on_reaction(self, event: ReactionEvent) -> ReactionResult:
         result = await self.reactions.record(event)
@@ -97,28 +113,16 @@ class PaperBot:
                   event.user_id, event.channel, event.message_id, result.outcome.value)
         return result
 
+    async def on_thread_message(self, message: ThreadMessage, transport: ChatTransport) -> ThreadResponse:
+        """A human message in a thread (or a reply under a post): activity signal, first_reply opening,
+        answer — the core posts them through ``transport``."""
+        return await self.discussions.on_thread_message(message, transport)
+
     async def workspace_of_message(self, platform: str, channel: str, message_id: str) -> str | None:
         """Which workspace a posted message belongs to, for events that do not say (Discord DMs)."""
         return await self.store.workspace_of_message(platform, channel, message_id)
 
-    async def threads_to_open(self, channel: ChannelRef, posts: Sequence[Post]) -> list[ThreadOpening]:
-        """After a digest's posts were recorded: the threads to open (mode "always"), one per root message."""
-        return await self.discussions.threads_to_open(channel, posts)
-
-    async def thread_opened(self, channel: ChannelRef, opening: ThreadOpening, thread_id: str,
-                            message_ids: Sequence[str] = ()) -> None:
-        """The adapter created the thread and posted the opening: later messages in it map to its papers."""
-        await self.discussions.thread_opened(channel, opening, thread_id, message_ids)
-
-    async def on_thread_message(self, message: ThreadMessage) -> ThreadResponse:
-        """A human message in a thread (or a reply under a post): activity signal, first_reply opening, answer."""
-        return await self.discussions.on_thread_message(message)
-
-    async def close(self) -> None:
-        """Release what the answer engine holds open (its HTTP sessions)."""
-        close = getattr(self.discussions.engine, "close", None)
-        if close is not None:
-            await close()
+    # reading -----------------------------------------------------------------------------------
 
     async def scheduled_digest(self, channel: ChannelRef, count: int, day: date | None = None) -> Digest:
         return await self.digests.today(channel, count=count, day=day, scheduled=True)
@@ -130,9 +134,18 @@ class PaperBot:
     async def history(self, channel: ChannelRef, limit: int = 20) -> list[PostedPaper]:
         """The channel's recent posts, newest first, each with its paper and reactions."""
         posts = await self.store.recent_posts(channel, limit)
+        papers = await self.store.get_papers({p.arxiv_id for p in posts})
         out: list[PostedPaper] = []
         for post in posts:
-            paper = await self.store.get_paper(post.arxiv_id)
-            reactions = [r for r in await self.store.reactions_for_message(channel, post.message_id) if r.arxiv_id == post.arxiv_id]
-            out.append(PostedPaper(post, paper, tuple(reactions)))
+            reactions = [r for r in await self.store.reactions_for_message(channel, post.message_id)
+                         if r.arxiv_id == post.arxiv_id]
+            out.append(PostedPaper(post, papers.get(post.arxiv_id), tuple(reactions)))
         return out
+
+    async def close(self) -> None:
+        """Release what the answer engine holds open (its HTTP sessions)."""
+        if self._engine is not None:
+            await self._engine.close()
+
+
+__all__ = ["PaperBot", "Posted", "PostedPaper"]

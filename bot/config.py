@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from bot.commands.args import MAX_COUNT
+from bot.domain import MAX_COUNT
 from bot.errors import ConfigError
 
 CONFIG_ENV = "PAPERBOT_CONFIG"
@@ -196,7 +196,7 @@ def config_from_dict(data: dict[str, Any], *, environ: dict[str, str] | None = N
     try:
         return Config.model_validate(merged)
     except ValidationError as exc:
-        problems = "\n".join(f"  - {_describe(e)}" for e in exc.errors())
+        problems = "\n".join(f"  - {_describe(dict(e))}" for e in exc.errors())
         raise ConfigError(f"{origin} is not valid:\n{problems}") from None
 
 

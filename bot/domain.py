@@ -9,8 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from enum import Enum
+from typing import Any
 
 from bot.errors import UsageError
+
+MAX_COUNT = 25  # papers in one digest, at most (Slack's block limit keeps a digest readable well under 50)
 
 
 class Source(str, Enum):
@@ -83,7 +86,7 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
     arxiv = new if Source.ARXIV.value in new.sources else old
     not_arxiv = old if arxiv is new else new
 
-    def first(*values):  # first non-empty value
+    def first(*values: Any) -> Any:  # first non-empty value
         for value in values:
             if value not in (None, "", ()):
                 return value
@@ -185,14 +188,16 @@ class Post:
     digest_day: date | None = None
     position: int = 0
     posted_at: datetime | None = None
+    # the message the publication's thread hangs from (a Slack digest message; on Discord the post's own)
+    root_message_id: str | None = None
 
 
 def digest_posts(channel: ChannelRef, digest: Digest, message_ids: Sequence[str], kind: PostKind,
-                 posted_at: datetime | None = None) -> list[Post]:
+                 posted_at: datetime | None = None, root_message_id: str | None = None) -> list[Post]:
     """The posts one digest send makes, ``message_ids`` aligned with its items (an empty id: not sent).
 
-    Papers sharing a message get positions 0, 1, … in it. Used by ``PaperBot.record_posted``,
-    the outbox and the adapters (to open the threads of what they just sent).
+    Papers sharing a message get positions 0, 1, … in it. Used by the publisher
+    (``bot.usecases.publishing``) for every publication, on demand or from the outbox.
     """
     positions: dict[str, int] = {}
     posts = []
@@ -201,7 +206,8 @@ def digest_posts(channel: ChannelRef, digest: Digest, message_ids: Sequence[str]
             continue
         position = positions.get(message_id, 0)
         positions[message_id] = position + 1
-        posts.append(Post(channel, message_id, item.paper.arxiv_id, kind, digest.day, position, posted_at))
+        posts.append(Post(channel, message_id, item.paper.arxiv_id, kind, digest.day, position, posted_at,
+                          root_message_id))
     return posts
 
 

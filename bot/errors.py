@@ -47,3 +47,14 @@ class ChannelUnavailableError(DeliveryError):
 
 class TransientDeliveryError(DeliveryError):
     """A passing failure (5xx, timeout, connection): retry with backoff."""
+
+
+class PartiallySentError(DeliveryError):
+    """A publication was cut short: ``message_ids`` (aligned with its items, ``""`` = not sent) and
+    ``root_id`` say what did go out, ``cause`` why the rest did not. What went out is recorded."""
+
+    def __init__(self, cause: DeliveryError, root_id: str, message_ids: tuple[str, ...]) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.root_id = root_id
+        self.message_ids = message_ids

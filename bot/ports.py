@@ -1,15 +1,31 @@
-"""The contracts the core needs from the outside world, as Protocols.
+"""The contracts the core needs from the outside world, as typed Protocols.
 
-storage implements :class:`Store`; ``bot.sources`` implement :class:`PaperSource`;
-adapters call the use cases and never the store directly.
+``storage`` implements :class:`Store` (every part of it, on SQLite and PostgreSQL); ``bot.sources``
+implement :class:`PaperSource` and :class:`PaperResolver`; each chat adapter implements
+:class:`ChatTransport` (what an on-demand reply is sent through) and :class:`ChatPlatform` (the
+transport the scheduler posts through). Nothing here is optional: a capability a platform lacks
+is declared (``finds_sent = False``, ``thread_style(...) is ThreadStyle.NONE``) or raises
+:class:`bot.errors.ChannelUnavailableError`, so the core never probes for methods.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 from typing import Any, Protocol
 
-from bot.domain import ChannelRef, Digest, Paper, Post, Reaction, Subscription
+import numpy as np
+
+from bot.discussion.threads import DiscussionStore
+from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription
+from bot.replies import Publication, TextReply
+from bot.scheduling.personal_ports import PersonalStore
+from bot.scheduling.ports import DeliveryStore
+from bot.taste.model import StoredSignal
+
+# ---------------------------------------------------------------------------------------- sources
 
 
 class PaperSource(Protocol):
@@ -22,14 +38,26 @@ class PaperSource(Protocol):
         ...
 
 
-class Store(Protocol):
-    """Persistence for papers, subscriptions, posts and reactions.
+class PaperResolver(Protocol):
+    """Looks up one paper by canonical arXiv id at a source (HF paper API, arXiv API)."""
 
-    Every method is its own transaction. Implementations must return domain objects,
-    never ORM rows, and must behave identically on SQLite and PostgreSQL.
-    """
+    name: str
 
-    # papers
+    async def resolve(self, arxiv_id: str) -> Paper | None: ...
+
+
+class Embedder(Protocol):
+    """Turns texts into unit vectors (rows), off the event loop. See ``bot.taste.embedder``."""
+
+    model_name: str
+
+    async def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+# ---------------------------------------------------------------------------------------- storage
+
+
+class PaperStore(Protocol):
     async def upsert_papers(self, papers: Iterable[Paper]) -> int:
         """Insert or merge (see ``bot.domain.merge_papers``); return how many were new."""
         ...
@@ -50,7 +78,8 @@ class Store(Protocol):
 
     async def count_papers(self) -> int: ...
 
-    # subscriptions
+
+class SubscriptionStore(Protocol):
     async def save_subscription(self, subscription: Subscription) -> None:
         """Create or replace the channel's subscription."""
         ...
@@ -63,13 +92,19 @@ class Store(Protocol):
 
     async def list_subscriptions(self) -> list[Subscription]: ...
 
-    # posts
+
+class PostStore(Protocol):
     async def record_posts(self, posts: Sequence[Post]) -> None:
         """Remember which message carries which paper (idempotent)."""
         ...
 
     async def posts_for_message(self, channel: ChannelRef, message_id: str) -> list[Post]:
         """The papers carried by one message, by position."""
+        ...
+
+    async def posts_under_root(self, channel: ChannelRef, root_message_id: str) -> list[Post]:
+        """The posts sent as one publication whose thread hangs from ``root_message_id`` (a Slack
+        digest's per-paper replies, under the digest message), by position."""
         ...
 
     async def workspace_of_message(self, platform: str, channel: str, message_id: str) -> str | None:
@@ -88,14 +123,13 @@ class Store(Protocol):
         """1 + the highest numeric message id in ``channel`` (for the console's numbered posts)."""
         ...
 
-    # reactions
+
+class ReactionStore(Protocol):
     async def add_reaction(self, reaction: Reaction) -> bool:
         """Store it; return False when the same (channel, message, paper, user, emoji) exists."""
         ...
 
-    async def remove_reaction(
-        self, channel: ChannelRef, message_id: str, user_id: str, emoji: str
-    ) -> int:
+    async def remove_reaction(self, channel: ChannelRef, message_id: str, user_id: str, emoji: str) -> int:
         """Remove that user's emoji from every paper of that message; return rows removed."""
         ...
 
@@ -107,6 +141,12 @@ class Store(Protocol):
 
     async def reactions_for_message(self, channel: ChannelRef, message_id: str) -> list[Reaction]: ...
 
+    async def reactions_by_member(self, platform: str, workspace: str, user_id: str) -> list[Reaction]:
+        """A member's reactions in every channel of one workspace, oldest first."""
+        ...
+
+
+class EventStore(Protocol):
     async def seen_event(self, event_id: str, at: datetime) -> bool:
         """Remember a platform event id; return True when it had been seen before (retry)."""
         ...
@@ -116,60 +156,130 @@ class Store(Protocol):
         ...
 
 
-class PaperResolver(Protocol):
-    """Looks up one paper by canonical arXiv id at a source (HF paper API, arXiv API)."""
+class TasteStore(Protocol):
+    """Embeddings, explicit signals, ranking settings and erasure (``storage.taste_store``)."""
 
-    name: str
+    async def save_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> int: ...
 
-    async def resolve(self, arxiv_id: str) -> Paper | None: ...
+    async def embeddings(self, model: str, arxiv_ids: Iterable[str] | None = None) -> dict[str, np.ndarray]: ...
+
+    async def papers_without_embedding(self, model: str) -> list[Paper]: ...
+
+    async def count_embeddings(self, model: str | None = None) -> int: ...
+
+    async def delete_embeddings_except(self, model: str) -> int: ...
+
+    async def add_signal(self, signal: StoredSignal) -> bool:
+        """Store it; False when that (scope, kind, value) exists."""
+        ...
+
+    async def signals(self, scope: str) -> list[StoredSignal]: ...
+
+    async def signals_for(self, scopes: Iterable[str]) -> dict[str, list[StoredSignal]]: ...
+
+    async def get_channel_settings(self, channel: ChannelRef) -> dict[str, Any]: ...
+
+    async def channel_settings_for(self, channels: Iterable[ChannelRef]) -> dict[str, dict[str, Any]]: ...
+
+    async def save_channel_settings(self, channel: ChannelRef, settings: Mapping[str, Any]) -> None: ...
+
+    async def forget_member(self, platform: str, workspace: str, user_id: str) -> int:
+        """Erase a member's reactions, signals and thread activity in one workspace; how many rows."""
+        ...
+
+    async def forget_channel(self, channel: ChannelRef) -> int:
+        """Erase what a channel taught (reactions, signals, activity, settings); how many rows."""
+        ...
 
 
-class ChatPlatform(Protocol):
-    """The send path of one chat platform, used for scheduled posts (outbox, DMs).
+class Store(PaperStore, SubscriptionStore, PostStore, ReactionStore, EventStore, TasteStore, DiscussionStore,
+            DeliveryStore, PersonalStore, Protocol):
+    """All the persistence the core uses. Every method is its own transaction, unless called on the
+    store a :meth:`transaction` yields: then all of them share that one (a unit of work).
 
-    Adapters implement it; failures are raised as ``bot.errors.DeliveryError`` subclasses
-    (RateLimitedError, ChannelUnavailableError, TransientDeliveryError).
+    Implementations return domain objects, never ORM rows, and behave identically on SQLite and
+    PostgreSQL.
+    """
 
-    Optional, for the scheduler's outbox (``bot.scheduling``; looked up with ``getattr``):
+    def transaction(self) -> AbstractAsyncContextManager[Store]:
+        """A unit of work: commit when the block ends, roll back all of it when it raises."""
+        ...
 
-    - ``async send_digest_tagged(channel, digest, tag) -> list[str]`` and
-      ``async send_text_tagged(channel, text, tag) -> str``: like the two methods below, but
-      the posted message carries ``tag`` (``"paperbot-outbox-<id>"``) where the platform lets
-      a bot read it back (Slack message ``metadata``, a Discord ``nonce``/footer …).
-    - ``async find_tagged(channel, tag) -> list[str] | None``: the message ids of an earlier
-      tagged send (aligned like ``send_digest``'s result), or None when no such message exists
-      (look at the channel's recent history, e.g. the last 50 messages).
 
-    With both, an outbox item whose send was interrupted by a crash is checked and never
-    posted twice; without them it is marked failed ("may have been sent") instead of resent.
+# ---------------------------------------------------------------------------------------- chat
 
-    Optional, for personal DM digests and weekly recaps (``bot.scheduling.delivery``/``recap``):
 
-    - ``async open_dm(workspace, user_id) -> ChannelRef``: the direct-message channel with that
-      member (Discord ``user.create_dm``, Slack ``conversations.open``), in the same workspace so
-      reactions there count for the member. Called at every send of a DM digest (it must be
-      idempotent); the digest is then sent and looked up (``find_tagged``) there. Without it a
-      DM digest fails with the reason and the member's DM subscription is paused;
-      ``ChannelUnavailableError`` (DMs closed) does the same.
-    - ``async thread_url(channel, thread_id) -> str | None``: a link to a discussion thread of
-      ``channel`` (Discord ``https://discord.com/channels/<guild>/<thread>``, Slack
-      ``chat.getPermalink``), asked when a recap is sent; None or no method → the line links the paper.
+class ThreadStyle(str, Enum):
+    """How discussion threads hang from what a transport posts (declared per channel)."""
+
+    PER_MESSAGE = "per_message"  # each paper's message gets its own thread (Discord, the console)
+    PER_DIGEST = "per_digest"  # the publication's root message holds all its papers' discussion (Slack)
+    NONE = "none"  # no threads here (direct messages)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What a transport posted for one publication.
+
+    ``message_ids`` is aligned with the publication's items (the message carrying each paper;
+    one message may carry several; ``""`` = that item was not posted). ``root_id`` is the message
+    a per-digest thread hangs from (Slack: the digest message; elsewhere the first message).
+    """
+
+    root_id: str
+    message_ids: tuple[str, ...]
+
+
+class ChatTransport(Protocol):
+    """How the core reaches one chat surface: posts, threads and their links. Transport only —
+    what to post, record and thread is decided in ``bot.usecases.publishing`` and
+    ``bot.usecases.discussion``.
+
+    Failures are raised as ``bot.errors.DeliveryError`` subclasses (RateLimitedError,
+    ChannelUnavailableError, TransientDeliveryError); a publication cut short after some messages
+    went out raises ``PartiallySentError`` carrying what was sent.
     """
 
     platform: str
 
-    async def send_digest(self, channel: ChannelRef, digest: Digest) -> list[str]:
-        """Post ``digest``; return the platform message id carrying each item (aligned with items)."""
+    def thread_style(self, channel: ChannelRef) -> ThreadStyle:
+        """How threads work in ``channel`` (NONE for direct messages)."""
         ...
 
-    async def send_text(self, channel: ChannelRef, text: str) -> str:
-        """Post a short note; return its message id."""
+    async def send(self, channel: ChannelRef, publication: Publication, *, tag: str | None = None) -> Sent:
+        """Post a digest or a paper. ``tag`` (an outbox id) is attached where people do not see it,
+        so that :meth:`ChatPlatform.find_sent` can find the send again after a crash."""
+        ...
+
+    async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
+                   reply_to: str | None = None, tag: str | None = None) -> list[str]:
+        """Post text in ``channel`` (or in its thread ``thread_id``), as an answer to ``reply_to`` where the
+        platform shows that; split as the platform needs. Returns the message ids in order."""
+        ...
+
+    async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:
+        """Start the discussion thread on one of our messages (or find the one a member started); its id."""
+        ...
+
+    async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
+        """A link people can follow to a thread of ``channel``; None when the platform gives none."""
         ...
 
 
-class Embedder(Protocol):
-    """Turns texts into unit vectors (rows), off the event loop. See ``bot.taste.embedder``."""
+class ChatPlatform(ChatTransport, Protocol):
+    """A transport the scheduler posts through: it can also find an earlier tagged send and open DMs.
 
-    model_name: str
+    ``finds_sent`` says whether :meth:`find_sent` can tell; without it an outbox item whose send was
+    interrupted is marked failed ("may have been sent") instead of resent.
+    """
 
-    async def encode(self, texts: Sequence[str]) -> Any: ...
+    finds_sent: bool
+
+    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
+        """The earlier send tagged ``tag`` in ``channel`` (recent history), or None when there is none."""
+        ...
+
+    async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
+        """The direct-message channel with a member, in ``workspace`` (idempotent); raises
+        ChannelUnavailableError when the platform or the member allows none."""
+        ...

@@ -1,13 +1,17 @@
 """What a use case hands back for an adapter to render: text, one paper, or a digest.
 
 Replies carry domain values, not markup; each adapter renders them in its own format
-(console text, Block Kit, embeds) and neutralises untrusted text for its platform.
+(console text, Block Kit, embeds) and neutralises untrusted text for its platform. A digest or a
+paper is a :data:`Publication`: the core posts it (``bot.usecases.publishing``) and the adapter
+only renders it; ``discussions`` says where a paper's discussion already is, so the post links
+there instead of opening a second thread.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from bot.domain import Digest, Paper
+from bot.domain import Digest, Paper, RankedPaper
 
 
 @dataclass(frozen=True)
@@ -19,16 +23,45 @@ class TextReply:
 
 
 @dataclass(frozen=True)
+class Discussion:
+    """Where a paper's discussion already is in this channel: a link, or words when there is no link."""
+
+    thread_id: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class PaperReply:
+    """One paper, shown in full (``/papers paper``)."""
+
     paper: Paper
     why: str | None = None
+    discussions: Mapping[str, Discussion] = field(default_factory=dict)
+
+    def as_digest(self) -> Digest:
+        return Digest(title=self.paper.title, items=(RankedPaper(self.paper, 0.0, self.why or ""),))
 
 
 @dataclass(frozen=True)
 class DigestReply:
-    """A ranked list to post; the adapter posts it then calls ``PaperBot.record_posted``."""
+    """A ranked list to post."""
 
     digest: Digest
+    discussions: Mapping[str, Discussion] = field(default_factory=dict)
+
+    def as_digest(self) -> Digest:
+        return self.digest
 
 
-Reply = TextReply | PaperReply | DigestReply
+Publication = DigestReply | PaperReply
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A publication the core has posted (and recorded, and threaded): nothing left for the adapter to send."""
+
+    publication: Publication | TextReply
+    message_ids: tuple[str, ...]
+
+
+Reply = TextReply | PaperReply | DigestReply | Posted

@@ -9,9 +9,10 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from bot.commands import parse_day, parse_week
+from bot.calendar import parse_day, parse_week
 from bot.config import Config, load_config
 from bot.errors import PaperbotError, UsageError
 from paperbot.logs import setup_logging
@@ -27,10 +28,13 @@ def _month(text: str) -> str:
     return text
 
 
-def _arg(parser):
+T = TypeVar("T")
+
+
+def _arg(parser: Callable[[str], T]) -> Callable[[str], T]:
     """Wrap a core parser so argparse reports its UsageError text."""
 
-    def convert(text: str):
+    def convert(text: str) -> T:
         try:
             return parser(text)
         except UsageError as exc:

@@ -6,16 +6,17 @@ fake servers), so what is tested is what `paperbot run` runs.
 from __future__ import annotations
 
 import logging
-from importlib import resources
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from bot.app import PaperBot
 from bot.clock import Clock, utc_now
 from bot.config import Config
+from bot.discussion.engine import DiscussionEngine
 from bot.ports import Embedder, PaperResolver, PaperSource
 from bot.sources.arxiv import ArxivClient
 from bot.sources.huggingface import HuggingFaceClient
@@ -116,7 +117,7 @@ def build_bot(
     resolvers: list[PaperResolver] | None = None,
     clock: Clock = utc_now,
     embedder: Embedder | None | bool = True,
-    discussion: object | None | bool = True,
+    discussion: DiscussionEngine | None | bool = True,
 ) -> PaperBot:
     """``embedder``: True → the configured one; None/False → trending only; or an Embedder instance.
 
@@ -133,11 +134,11 @@ def build_bot(
         embedder=embedder or None,
         taste_options={"emoji": EmojiTable.of(taste.positive, taste.negative), "default_trending": taste.trending,
                        "half_life_days": taste.half_life_days, "activity_weight": config.discussion.activity_weight},
-        discussion=discussion or None, thread_mode=config.discussion.threads,
+        discussion=discussion if isinstance(discussion, DiscussionEngine) else None, thread_mode=config.discussion.threads,
     )
 
 
-def build_discussion(config: Config, embedder: Embedder | None) -> object | None:
+def build_discussion(config: Config, embedder: Embedder | None) -> DiscussionEngine | None:
     """The answer engine for thread questions and `/papers ask` (``[answers]``); None without an embedder."""
     if embedder is None:
         return None

@@ -44,7 +44,7 @@ class DiscordRunner:
             raise ConfigError("discord.token (or PAPERBOT_DISCORD_TOKEN) is not set.")
         self._token = config.discord.token.get_secret_value()
         self.client = create_client(bot, settings_from(config.discord))
-        self.platform = DiscordPlatform(self.client)
+        self.platform: DiscordPlatform = self.client.platform  # type: ignore[attr-defined]
 
     async def run(self) -> None:
         """Log in, connect, and serve until cancelled; the client is closed on the way out."""
@@ -64,7 +64,7 @@ class DiscordRunner:
         await self.client.close()
 
 
-def start_discord(config: Config, bot: PaperBot) -> tuple[DiscordRunner, asyncio.Task]:
+def start_discord(config: Config, bot: PaperBot) -> tuple[DiscordRunner, asyncio.Task[None]]:
     runner = DiscordRunner(config, bot)
     return runner, asyncio.create_task(runner.run(), name="discord")
 

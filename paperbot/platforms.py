@@ -5,29 +5,30 @@ import asyncio
 
 from bot.app import PaperBot
 from bot.config import Config
+from bot.ports import ChatPlatform
 
-# The runners start_all started, by platform name; each has a ``platform`` (its ChatPlatform).
-STARTED: dict[str, object] = {}
+# The send paths of the platforms start_all started, by platform name (for the scheduler).
+STARTED: dict[str, ChatPlatform] = {}
 
 
-def chat_platforms(config: Config, bot: PaperBot) -> dict[str, object]:
+def chat_platforms() -> dict[str, ChatPlatform]:
     """The send paths of the started platforms, for the scheduler (``paperbot.scheduling``)."""
-    return {name: runner.platform for name, runner in STARTED.items() if getattr(runner, "platform", None) is not None}
+    return dict(STARTED)
 
 
-def start_all(config: Config, bot: PaperBot) -> list[asyncio.Task]:
+def start_all(config: Config, bot: PaperBot) -> list[asyncio.Task[None]]:
     STARTED.clear()
-    tasks: list[asyncio.Task] = []
+    tasks: list[asyncio.Task[None]] = []
     if config.discord_enabled:
         from paperbot.discord_runner import start_discord  # imported only when Discord is configured
 
-        _discord, task = start_discord(config, bot)
+        discord_runner, task = start_discord(config, bot)
         tasks.append(task)
-        STARTED["discord"] = _discord
+        STARTED["discord"] = discord_runner.platform
     if config.slack_enabled:
         from paperbot.slack_runner import start_slack  # imported only when Slack is configured
 
-        _slack, task = start_slack(config.slack, bot)
+        slack_runner, task = start_slack(config.slack, bot)
         tasks.append(task)
-        STARTED["slack"] = _slack
+        STARTED["slack"] = slack_runner.platform
     return tasks

@@ -1,6 +1,6 @@
 """Wiring for daily posts: configuration + store + the adapters' ChatPlatforms → a Scheduler.
 
-``paperbot.platforms`` provides the platforms as ``chat_platforms(config, bot) -> {name: ChatPlatform}``
+``paperbot.platforms.chat_platforms()`` gives the started platforms ``{name: ChatPlatform}``;
 once the adapters do; until then the scheduler runs with none (it plans, and claims nothing).
 """
 from __future__ import annotations
@@ -15,13 +15,16 @@ from bot.ports import ChatPlatform
 from bot.scheduling.delivery import DeliverySettings
 from bot.scheduling.planner import PlanSettings
 from bot.scheduling.scheduler import Scheduler, SchedulerSettings
+from bot.usecases.publishing import Publisher
+from bot.usecases.taste import TasteUseCases
 from storage.store import SqlStore
 
 _log = logging.getLogger(__name__)
 
 
 def build_scheduler(
-    config: Config, store: SqlStore, platforms: Mapping[str, ChatPlatform], *, clock: Clock = utc_now, taste=None
+    config: Config, store: SqlStore, platforms: Mapping[str, ChatPlatform], *, clock: Clock = utc_now,
+    taste: TasteUseCases | None = None, publisher: Publisher | None = None,
 ) -> Scheduler:
     """``taste``: the bot's TasteUseCases (an embedder is configured) → personalised channel and DM digests;
     None → trending. Weekly recaps and DM digests are planned by the same scheduler."""
@@ -43,6 +46,7 @@ def build_scheduler(
         ranker=ranker,
         member_ranker=member_ranker,
         recap_count=cfg.recap_count,
+        publisher=publisher,
     )
 
 
@@ -54,14 +58,3 @@ async def resume_after_restart(url: str, store: SqlStore, *, clock: Clock = utc_
         released = await store.expire_claims(clock() - timedelta(seconds=1))
         if released:
             _log.warning("%d digests were being sent when paperbot stopped: checking them on the platform", released)
-
-
-def chat_platforms(config: Config, bot) -> dict[str, ChatPlatform]:
-    """The send paths the adapters expose (``paperbot.platforms.chat_platforms``), or none yet."""
-    from paperbot import platforms
-
-    provide = getattr(platforms, "chat_platforms", None)
-    if provide is None:
-        _log.warning("no adapter provides a ChatPlatform yet: daily posts are planned but not sent")
-        return {}
-    return dict(provide(config, bot))

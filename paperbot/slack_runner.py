@@ -12,6 +12,7 @@ from aiohttp import ClientSession, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack.app import SlackApp, build_app, keep_alive
+from adapters.slack.platform import SlackPlatform
 from bot.app import PaperBot
 from bot.config import SlackConfig
 
@@ -27,7 +28,7 @@ class SlackRunner:
         self._http: ClientSession | None = None
 
     @property
-    def platform(self):
+    def platform(self) -> SlackPlatform:
         """The ChatPlatform for scheduled posts."""
         return self.slack.platform
 
@@ -35,8 +36,9 @@ class SlackRunner:
         """Connect (Socket Mode) or start listening (HTTP mode), then return."""
         self._http = keep_alive(self.slack.client)
         if self.config.mode == "socket":
-            self._socket = AsyncSocketModeHandler(self.slack.app, app_token=self.config.app_token.get_secret_value())
-            await self._socket.connect_async()
+            token = self.config.app_token.get_secret_value() if self.config.app_token else ""
+            self._socket = AsyncSocketModeHandler(self.slack.app, app_token=token)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
             _log.info("slack: connected in Socket Mode")
         else:
             self._web = web.AppRunner(self.slack.app.web_app(path=self.config.http_path))
@@ -46,7 +48,7 @@ class SlackRunner:
 
     async def stop(self) -> None:
         if self._socket is not None:
-            await self._socket.close_async()
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
         if self._web is not None:
             await self._web.cleanup()
@@ -63,6 +65,6 @@ class SlackRunner:
             await self.stop()
 
 
-def start_slack(config: SlackConfig, bot: PaperBot) -> tuple[SlackRunner, asyncio.Task]:
+def start_slack(config: SlackConfig, bot: PaperBot) -> tuple[SlackRunner, asyncio.Task[None]]:
     runner = SlackRunner(config, bot)
     return runner, asyncio.create_task(runner.serve_forever(), name="slack")

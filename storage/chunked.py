@@ -21,7 +21,8 @@ def chunks(items: Sequence[_T], size: int = READ_CHUNK) -> Iterator[Sequence[_T]
         yield items[start : start + size]
 
 
-async def rows_by_key(session: AsyncSession, query: Select, column: InstrumentedAttribute, keys: Iterable[str]) -> dict[str, list[Any]]:
+async def rows_by_key(session: AsyncSession, query: Select[Any], column: InstrumentedAttribute[Any],
+                      keys: Iterable[str]) -> dict[str, list[Any]]:
     """The ORM rows of ``query`` whose ``column`` is one of ``keys``, grouped by that value: every key
     is present (an empty list when nothing matched), and each list keeps the query's order."""
     out: dict[str, list[Any]] = {key: [] for key in keys}

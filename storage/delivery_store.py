@@ -21,22 +21,20 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
 from bot.domain import ChannelRef, Digest, Post, RankedPaper
 from bot.errors import ConfigError
 from bot.scheduling.ports import FAILED, PLANNED, SENDING, SENT, SKIPPED, DigestPlan, OutboxItem
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, decode_weekdays, encode_weekdays
 from storage.chunked import chunks
-from storage.dialect import upsert_insert
+from storage.dialect import rows_affected, upsert_insert
 from storage.mapping import post_values, to_paper, to_subscription
-from storage.models import OutboxRow, PaperRow, PostRow, SubscriptionRow
+from storage.models import OutboxRow, PaperRow, PostRow, SubscriptionRow, table_of
 from storage.sessions import SessionScope
 
-_OUTBOX = OutboxRow.__table__
-_POSTS = PostRow.__table__
-_SUBS = SubscriptionRow.__table__
+_OUTBOX = table_of(OutboxRow)
+_POSTS = table_of(PostRow)
+_SUBS = table_of(SubscriptionRow)
 
 
 def _options(row: SubscriptionRow) -> ScheduleOptions:
@@ -67,8 +65,7 @@ class DeliveryStoreMixin(SessionScope):
             "paused_at": options.paused_at,
         }
         async with self._begin() as session:
-            result = await session.execute(update(_SUBS).where(_SUBS.c.channel_key == channel.key).values(values))
-            return result.rowcount > 0
+            return await rows_affected(session, update(_SUBS).where(_SUBS.c.channel_key == channel.key).values(values)) > 0
 
     async def pause_subscription(self, channel: ChannelRef, reason: str, at: datetime) -> None:
         async with self._begin() as session:
@@ -239,10 +236,9 @@ class DeliveryStoreMixin(SessionScope):
         (``single_process_lock``). Returns how many rows were released.
         """
         async with self._begin() as session:
-            result = await session.execute(
-                update(_OUTBOX).where(_OUTBOX.c.status == SENDING, _OUTBOX.c.claimed_until > at).values(claimed_until=at)
+            return await rows_affected(
+                session, update(_OUTBOX).where(_OUTBOX.c.status == SENDING, _OUTBOX.c.claimed_until > at).values(claimed_until=at)
             )
-            return result.rowcount or 0
 
     async def outbox_status(self, channel: ChannelRef | None = None) -> dict[str, int]:
         query = select(_OUTBOX.c.status, func.count()).group_by(_OUTBOX.c.status)

@@ -7,9 +7,9 @@ through their own dialect ``insert`` constructs with the same API.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, text
+from sqlalchemy import CursorResult, Executable, Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,3 +41,9 @@ async def serialize(session: AsyncSession, name: str) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEYS[name]})
+
+
+async def rows_affected(session: AsyncSession, statement: Executable) -> int:
+    """How many rows an UPDATE or DELETE changed."""
+    result = await session.execute(statement)
+    return int(cast(CursorResult[Any], result).rowcount or 0)

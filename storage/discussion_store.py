@@ -5,24 +5,21 @@ Implements ``bot.discussion.threads.DiscussionStore``. Thread activity is a tast
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
 from bot.discussion.threads import ActivityKind, ThreadActivity, ThreadMode, ThreadRecord
 from bot.domain import ChannelRef
 from bot.errors import NotFoundError
-from storage.chunked import rows_by_key
+from storage.chunked import chunks, rows_by_key
 from storage.dialect import upsert_insert
-from storage.models import PaperRow
-from storage.models import ChannelThreadModeRow, DiscussionThreadRow, ThreadActivityRow
+from storage.models import ChannelThreadModeRow, DiscussionThreadRow, PaperRow, ThreadActivityRow, table_of
 from storage.sessions import SessionScope
 
-_THREADS = DiscussionThreadRow.__table__
-_ACTIVITY = ThreadActivityRow.__table__
-_MODES = ChannelThreadModeRow.__table__
+_THREADS = table_of(DiscussionThreadRow)
+_ACTIVITY = table_of(ThreadActivityRow)
+_MODES = table_of(ChannelThreadModeRow)
 
 
 class DiscussionStoreMixin(SessionScope):
@@ -74,6 +71,20 @@ class DiscussionStoreMixin(SessionScope):
         )
         async with self._begin() as session:
             return [_record(row, channel) for row in await session.scalars(query)]
+
+    async def threads_of_papers(self, channel: ChannelRef, arxiv_ids: Iterable[str]) -> dict[str, ThreadRecord]:
+        """Each of ``arxiv_ids`` that has a discussion thread in ``channel``: its first thread."""
+        found: dict[str, ThreadRecord] = {}
+        async with self._begin() as session:
+            for chunk in chunks(sorted(set(arxiv_ids))):
+                query = (
+                    select(DiscussionThreadRow)
+                    .where(DiscussionThreadRow.channel_key == channel.key, DiscussionThreadRow.arxiv_id.in_(chunk))
+                    .order_by(DiscussionThreadRow.id)
+                )
+                for row in await session.scalars(query):
+                    found.setdefault(row.arxiv_id, _record(row, channel))
+        return found
 
     # activity
 

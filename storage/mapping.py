@@ -99,6 +99,7 @@ def post_values(post: Post, *, posted_at: datetime) -> dict[str, Any]:
         "digest_day": post.digest_day,
         "position": post.position,
         "posted_at": post.posted_at or posted_at,
+        "root_message_id": post.root_message_id,
     }
 
 
@@ -111,6 +112,7 @@ def to_post(row: PostRow) -> Post:
         digest_day=row.digest_day,
         position=row.position,
         posted_at=row.posted_at,
+        root_message_id=row.root_message_id,
     )
 
 

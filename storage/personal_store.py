@@ -10,24 +10,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import ChannelRef
 from bot.scheduling.personal_ports import (
-    DM, DmSubscription, Member, RecapEntry, RecapSubscription, dm_key,
+    DM,
+    DmSubscription,
+    Member,
+    RecapEntry,
+    RecapSubscription,
+    dm_key,
 )
 from bot.scheduling.ports import PLANNED, SENDING, SENT
 from bot.scheduling.schedule import decode_weekdays, encode_weekdays
-from storage.dialect import upsert_insert
-from storage.models import OutboxRow, PostRow, ReactionRow
-from storage.models import DiscussionThreadRow, ThreadActivityRow
-from storage.models import ChannelRecapRow, DmSubscriptionRow
+from storage.dialect import rows_affected, upsert_insert
+from storage.models import (
+    ChannelRecapRow,
+    DiscussionThreadRow,
+    DmSubscriptionRow,
+    OutboxRow,
+    PostRow,
+    ReactionRow,
+    ThreadActivityRow,
+    table_of,
+)
 from storage.sessions import SessionScope
 
-_DMS = DmSubscriptionRow.__table__
-_RECAPS = ChannelRecapRow.__table__
+_DMS = table_of(DmSubscriptionRow)
+_RECAPS = table_of(ChannelRecapRow)
 
 
 def _dm(row: DmSubscriptionRow) -> DmSubscription:
@@ -42,7 +55,7 @@ def _recap(row: ChannelRecapRow) -> RecapSubscription:
 
 class PersonalStoreMixin(SessionScope):
 
-    async def _upsert(self, table, key: str, values: dict) -> bool:
+    async def _upsert(self, table: Table, key: str, values: dict[str, Any]) -> bool:
         async with self._begin() as session:
             existed = await session.scalar(select(func.count()).select_from(table).where(table.primary_key.columns[0] == key))
             insert = upsert_insert(session, table)
@@ -71,7 +84,7 @@ class PersonalStoreMixin(SessionScope):
 
     async def delete_dm(self, member: Member) -> bool:
         async with self._begin() as session:
-            return (await session.execute(delete(_DMS).where(_DMS.c.member_key == member.key))).rowcount > 0
+            return await rows_affected(session, delete(_DMS).where(_DMS.c.member_key == member.key)) > 0
 
     async def dm_subscriptions(self) -> list[DmSubscription]:
         async with self._begin() as session:
@@ -111,7 +124,7 @@ class PersonalStoreMixin(SessionScope):
 
     async def delete_recap(self, channel: ChannelRef) -> bool:
         async with self._begin() as session:
-            return (await session.execute(delete(_RECAPS).where(_RECAPS.c.channel_key == channel.key))).rowcount > 0
+            return await rows_affected(session, delete(_RECAPS).where(_RECAPS.c.channel_key == channel.key)) > 0
 
     async def recap_subscriptions(self) -> list[RecapSubscription]:
         async with self._begin() as session:

@@ -19,8 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription, dedupe_papers, merge_papers
 from bot.errors import NotFoundError
+from storage.chunked import chunks, rows_by_key
 from storage.database import create_engine, create_sessionmaker
-from storage.dialect import serialize, upsert_insert
+from storage.delivery_store import DeliveryStoreMixin
+from storage.dialect import rows_affected, serialize, upsert_insert
+from storage.discussion_store import DiscussionStoreMixin
 from storage.mapping import (
     paper_values,
     post_values,
@@ -31,10 +34,7 @@ from storage.mapping import (
     to_reaction,
     to_subscription,
 )
-from storage.chunked import chunks, rows_by_key
-from storage.models import PaperRow, PostRow, ProcessedEventRow, ReactionRow, SubscriptionRow
-from storage.delivery_store import DeliveryStoreMixin
-from storage.discussion_store import DiscussionStoreMixin
+from storage.models import PaperRow, PostRow, ProcessedEventRow, ReactionRow, SubscriptionRow, table_of
 from storage.personal_store import PersonalStoreMixin
 from storage.taste_store import TasteStoreMixin
 
@@ -42,11 +42,11 @@ _log = logging.getLogger(__name__)
 
 _DIGITS = re.compile(r"[0-9]+")
 
-_PAPERS = PaperRow.__table__
-_SUBSCRIPTIONS = SubscriptionRow.__table__
-_POSTS = PostRow.__table__
-_REACTIONS = ReactionRow.__table__
-_EVENTS = ProcessedEventRow.__table__
+_PAPERS = table_of(PaperRow)
+_SUBSCRIPTIONS = table_of(SubscriptionRow)
+_POSTS = table_of(PostRow)
+_REACTIONS = table_of(ReactionRow)
+_EVENTS = table_of(ProcessedEventRow)
 
 
 class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, PersonalStoreMixin):
@@ -195,8 +195,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
 
     async def delete_subscription(self, channel: ChannelRef) -> bool:
         async with self._begin() as session:
-            result = await session.execute(delete(_SUBSCRIPTIONS).where(_SUBSCRIPTIONS.c.channel_key == channel.key))
-            return result.rowcount > 0
+            return await rows_affected(session, delete(_SUBSCRIPTIONS).where(_SUBSCRIPTIONS.c.channel_key == channel.key)) > 0
 
     async def list_subscriptions(self) -> list[Subscription]:
         async with self._begin() as session:
@@ -224,6 +223,16 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         query = (
             select(PostRow)
             .where(PostRow.channel_key == channel.key, PostRow.message_id == message_id)
+            .order_by(PostRow.position, PostRow.id)
+        )
+        async with self._begin() as session:
+            return [to_post(row) for row in await session.scalars(query)]
+
+    async def posts_under_root(self, channel: ChannelRef, root_message_id: str) -> list[Post]:
+        """The posts of the publication whose thread hangs from ``root_message_id``, by position."""
+        query = (
+            select(PostRow)
+            .where(PostRow.channel_key == channel.key, PostRow.root_message_id == root_message_id)
             .order_by(PostRow.position, PostRow.id)
         )
         async with self._begin() as session:
@@ -307,7 +316,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             _REACTIONS.c.emoji == emoji,
         )
         async with self._begin() as session:
-            return (await session.execute(statement)).rowcount
+            return await rows_affected(session, statement)
 
     async def reactions_for_channel(self, channel: ChannelRef) -> list[Reaction]:
         """Oldest first."""
@@ -346,8 +355,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
     async def forget_events_before(self, cutoff: datetime) -> int:
         """Delete event ids first seen before ``cutoff`` (no retry comes that late); return how many."""
         async with self._begin() as session:
-            result = await session.execute(delete(ProcessedEventRow).where(ProcessedEventRow.seen_at < cutoff))
-            return int(result.rowcount or 0)
+            return await rows_affected(session, delete(ProcessedEventRow).where(ProcessedEventRow.seen_at < cutoff))
 
 
 async def _load_papers(session: AsyncSession, ids: list[str]) -> dict[str, tuple[Paper, datetime]]:

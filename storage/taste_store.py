@@ -10,22 +10,27 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
 from bot.domain import ChannelRef, Paper, Reaction
 from bot.taste.model import StoredSignal, member_scope
 from storage.chunked import chunks, rows_by_key
-from storage.dialect import upsert_insert
+from storage.dialect import rows_affected, upsert_insert
 from storage.mapping import to_paper, to_reaction
-from storage.models import ChannelSettingsRow, PaperEmbeddingRow, PaperRow, ReactionRow, TasteSignalRow
-from storage.models import ThreadActivityRow
+from storage.models import (
+    ChannelSettingsRow,
+    PaperEmbeddingRow,
+    PaperRow,
+    ReactionRow,
+    TasteSignalRow,
+    ThreadActivityRow,
+    table_of,
+)
 from storage.sessions import SessionScope
 
-_EMB = PaperEmbeddingRow.__table__
-_SIG = TasteSignalRow.__table__
-_SET = ChannelSettingsRow.__table__
-_ACT = ThreadActivityRow.__table__
+_EMB = table_of(PaperEmbeddingRow)
+_SIG = table_of(TasteSignalRow)
+_SET = table_of(ChannelSettingsRow)
+_ACT = table_of(ThreadActivityRow)
 
 
 class TasteStoreMixin(SessionScope):
@@ -77,7 +82,7 @@ class TasteStoreMixin(SessionScope):
     async def delete_embeddings_except(self, model: str) -> int:
         """Drop the vectors of every other model (after a model change)."""
         async with self._begin() as session:
-            return (await session.execute(delete(_EMB).where(_EMB.c.model != model))).rowcount
+            return await rows_affected(session, delete(_EMB).where(_EMB.c.model != model))
 
     # explicit signals
 
@@ -141,21 +146,21 @@ class TasteStoreMixin(SessionScope):
     async def forget_member(self, platform: str, workspace: str, user_id: str) -> int:
         prefix = f"{platform}:{workspace}:"
         async with self._begin() as session:
-            n = (await session.execute(delete(ReactionRow.__table__).where(
-                ReactionRow.user_id == user_id, ReactionRow.channel_key.startswith(prefix, autoescape=True)))).rowcount
-            n += (await session.execute(delete(_SIG).where(
+            n = await rows_affected(session, delete(table_of(ReactionRow)).where(
+                ReactionRow.user_id == user_id, ReactionRow.channel_key.startswith(prefix, autoescape=True)))
+            n += await rows_affected(session, delete(_SIG).where(
                 (_SIG.c.scope == member_scope(platform, workspace, user_id)) | (_SIG.c.created_by == user_id)
-                & _SIG.c.scope.startswith(prefix, autoescape=True)))).rowcount
-            n += (await session.execute(delete(_ACT).where(  # thread replies/questions (bot.discussion)
-                _ACT.c.user_id == user_id, _ACT.c.channel_key.startswith(prefix, autoescape=True)))).rowcount
+                & _SIG.c.scope.startswith(prefix, autoescape=True)))
+            n += await rows_affected(session, delete(_ACT).where(  # thread replies/questions (bot.discussion)
+                _ACT.c.user_id == user_id, _ACT.c.channel_key.startswith(prefix, autoescape=True)))
             return n
 
     async def forget_channel(self, channel: ChannelRef) -> int:
         async with self._begin() as session:
-            n = (await session.execute(delete(ReactionRow.__table__).where(ReactionRow.channel_key == channel.key))).rowcount
-            n += (await session.execute(delete(_SIG).where(_SIG.c.scope == channel.key))).rowcount
-            n += (await session.execute(delete(_SET).where(_SET.c.channel_key == channel.key))).rowcount
-            n += (await session.execute(delete(_ACT).where(_ACT.c.channel_key == channel.key))).rowcount
+            n = await rows_affected(session, delete(table_of(ReactionRow)).where(ReactionRow.channel_key == channel.key))
+            n += await rows_affected(session, delete(_SIG).where(_SIG.c.scope == channel.key))
+            n += await rows_affected(session, delete(_SET).where(_SET.c.channel_key == channel.key))
+            n += await rows_affected(session, delete(_ACT).where(_ACT.c.channel_key == channel.key))
             return n
 
 

@@ -1,15 +1,21 @@
-"""The console as a ChatPlatform, so the demo's scheduler posts through the same outbox as chat.
+"""The console as a chat platform: the transport the core posts through in `paperbot demo`.
 
-Scheduled digests, DM digests and weekly recaps are printed in the terminal: channel posts get
-the channel's next post numbers (so `react <n>` works on them), a DM is printed as a letter to
-the member. Tags (the outbox's crash check) are kept in memory: the demo is one process.
+On-demand digests, scheduled digests, DM digests and recaps are all published by the core through
+this one transport, so the terminal shows exactly what a channel would: numbered posts (so
+`react <n>` works on them), each post's thread indented under it, a DM printed as a letter to the
+member. Output is buffered per post and printed by :meth:`flush` (the adapter calls it after each
+command and each scheduler step), so a thread opened after its digest still shows under its post.
+Tags (the outbox's crash check) are kept in memory: the demo is one process.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-from adapters.console.render import render_digest_header, render_item
-from bot.domain import ChannelRef, Digest
+from adapters.console.render import render_digest_header, render_item, render_paper, render_thread_lines
+from bot.discussion.openings import continues_in
+from bot.domain import ChannelRef
+from bot.ports import Sent, ThreadStyle
+from bot.replies import Discussion, PaperReply, Publication, TextReply
 from bot.text import clean_text
 
 DM_PREFIX = "dm:"
@@ -17,52 +23,99 @@ DM_PREFIX = "dm:"
 
 class ConsolePlatform:
     platform = "console"
+    finds_sent = True
 
-    def __init__(self, say: Callable[[str], None], next_number: Callable[[ChannelRef], object]) -> None:
+    def __init__(self, say: Callable[[str], None], next_number: Callable[[ChannelRef], Awaitable[int]]) -> None:
         self._say = say
-        self._next_number = next_number  # async (channel) -> int: the console channel's next post number
-        self._tags: dict[str, list[str]] = {}
-        self._message_counter = 0
+        self._next_number = next_number  # the console channel's next post number
+        self._tags: dict[str, Sent] = {}
+        self._counter = 0
+        self._blocks: dict[str, list[str]] = {}  # pending output, by post number (threads print under their post)
 
-    async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
-        return ChannelRef(self.platform, workspace, f"{DM_PREFIX}{user_id}")
+    # output ----------------------------------------------------------------------------------
+
+    def _emit(self, key: str, lines: list[str]) -> None:
+        self._blocks.setdefault(key, []).extend(lines)
+
+    def flush(self) -> None:
+        """Print what was posted since the last flush, each post followed by its thread."""
+        blocks, self._blocks = self._blocks, {}
+        for lines in blocks.values():
+            for line in lines:
+                self._say(line)
+
+    def _next_id(self, prefix: str) -> str:
+        self._counter += 1
+        return f"{prefix}-{self._counter}"
+
+    # ChatTransport ---------------------------------------------------------------------------
+
+    def thread_style(self, channel: ChannelRef) -> ThreadStyle:
+        return ThreadStyle.NONE if channel.channel.startswith(DM_PREFIX) else ThreadStyle.PER_MESSAGE
+
+    async def send(self, channel: ChannelRef, publication: Publication, *, tag: str | None = None) -> Sent:
+        if channel.channel.startswith(DM_PREFIX):
+            sent = self._send_dm(channel, publication)
+        else:
+            sent = await self._send_posts(channel, publication)
+        if tag:
+            self._tags[tag] = sent
+        return sent
+
+    def _send_dm(self, channel: ChannelRef, publication: Publication) -> Sent:
+        key = self._next_id("dm")
+        lines = [f"✉ direct message to {clean_text(channel.channel[len(DM_PREFIX):])}:"]
+        items = publication.as_digest().items
+        for number, item in enumerate(items, 1):
+            lines.append(render_item(item, number))
+        self._emit(key, lines)
+        return Sent(key, tuple(f"{key}.{n}" for n in range(1, len(items) + 1)))
+
+    async def _send_posts(self, channel: ChannelRef, publication: Publication) -> Sent:
+        first = await self._next_number(channel)
+        if isinstance(publication, PaperReply):
+            number = str(first)
+            self._emit(number, [render_paper(publication.paper, number=first, why=publication.why, full=True),
+                                *_continued(publication.discussions.get(publication.paper.arxiv_id))])
+            return Sent(number, (number,))
+        digest = publication.digest
+        header = self._next_id("digest")
+        self._emit(header, [render_digest_header(digest)])
+        ids = [str(first + i) for i in range(len(digest.items))]
+        for number, item in zip(ids, digest.items):
+            self._emit(number, ["", render_item(item, int(number)), *_continued(publication.discussions.get(item.paper.arxiv_id))])
+        return Sent(ids[0] if ids else header, tuple(ids))
+
+    async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
+                   reply_to: str | None = None, tag: str | None = None) -> list[str]:
+        message_id = self._next_id("note")
+        if thread_id is not None or reply_to is not None:
+            self._emit(thread_id or reply_to or message_id, render_thread_lines("paperbot", reply.text))
+        else:
+            prefix = f"✉ direct message to {clean_text(channel.channel[len(DM_PREFIX):])}:\n" if channel.channel.startswith(DM_PREFIX) else ""
+            self._emit(message_id, (prefix + "\n".join(clean_text(line) for line in reply.text.splitlines())).splitlines())
+        if tag:
+            self._tags[tag] = Sent(message_id, ())
+        return [message_id]
+
+    async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:
+        """A console thread is its post's number."""
+        self._emit(root_message_id, [f"   ↳ thread: {clean_text(name)}"])
+        return root_message_id
 
     async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
         return f"`thread {thread_id}`"
 
-    async def send_digest(self, channel: ChannelRef, digest: Digest) -> list[str]:
-        return await self.send_digest_tagged(channel, digest, None)
+    # ChatPlatform ----------------------------------------------------------------------------
 
-    async def send_digest_tagged(self, channel: ChannelRef, digest: Digest, tag: str | None) -> list[str]:
-        if channel.channel.startswith(DM_PREFIX):
-            self._say(f"✉ direct message to {clean_text(channel.channel[len(DM_PREFIX):])}:")
-            ids = []
-            for i, item in enumerate(digest.items, 1):
-                self._message_counter += 1
-                ids.append(f"dm-{self._message_counter}")
-                self._say(render_item(item, i))
-        else:
-            self._say(render_digest_header(digest))
-            first = int(await self._next_number(channel))  # type: ignore[misc]
-            ids = [str(first + i) for i in range(len(digest.items))]
-            for number, item in zip(ids, digest.items):
-                self._say("")
-                self._say(render_item(item, int(number)))
-        if tag:
-            self._tags[tag] = ids
-        return ids
-
-    async def send_text(self, channel: ChannelRef, text: str) -> str:
-        return await self.send_text_tagged(channel, text, None)
-
-    async def send_text_tagged(self, channel: ChannelRef, text: str, tag: str | None) -> str:
-        prefix = f"✉ direct message to {clean_text(channel.channel[len(DM_PREFIX):])}:\n" if channel.channel.startswith(DM_PREFIX) else ""
-        self._say(prefix + "\n".join(clean_text(line) for line in text.splitlines()))
-        self._message_counter += 1
-        message_id = f"note-{self._message_counter}"
-        if tag:
-            self._tags[tag] = [message_id]
-        return message_id
-
-    async def find_tagged(self, channel: ChannelRef, tag: str) -> list[str] | None:
+    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
         return self._tags.get(tag)
+
+    async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
+        return ChannelRef(self.platform, workspace, f"{DM_PREFIX}{user_id}")
+
+
+def _continued(discussion: Discussion | None) -> list[str]:
+    if discussion is None:
+        return []
+    return [f"     ↳ {continues_in(discussion.url)}"]

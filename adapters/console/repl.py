@@ -14,13 +14,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
 from adapters.console.emoji_names import emoji_from_text
-from adapters.console.render import render_digest_header, render_item, render_paper, render_thread_lines
+from adapters.console.platform import ConsolePlatform
+from adapters.console.render import render_thread_lines
 from bot.app import PaperBot
 from bot.clock import ManualClock
-from bot.discussion.threads import ThreadMessage, ThreadOpening
-from bot.domain import ChannelRef, Digest, Platform, PostKind, ReactionEvent, Requester
+from bot.discussion.threads import ThreadMessage, ThreadMode
+from bot.domain import ChannelRef, Platform, ReactionEvent, Requester
 from bot.errors import PaperbotError
-from bot.replies import DigestReply, PaperReply, Reply, TextReply
+from bot.replies import DigestReply, PaperReply, Posted, Reply, TextReply
 from bot.text import clean_text, shorten
 from bot.usecases.reactions import ReactionOutcome
 
@@ -82,7 +83,10 @@ class ConsoleAdapter:
         interactive: bool | None = None,
         scheduler: Scheduler | None = None,
         clock: ManualClock | None = None,
+        platform: ConsolePlatform | None = None,
     ) -> None:
+        """``platform``: the transport the core posts through (the scheduler's too, so its posts show
+        here); by default one printing to ``stdout``."""
         self._bot = bot
         self._scheduler = scheduler
         self._clock = clock
@@ -92,6 +96,7 @@ class ConsoleAdapter:
         self._out = stdout or sys.stdout
         self._interactive = self._in.isatty() if interactive is None else interactive
         self._thread_log: dict[str, list[tuple[str, str]]] = {}  # this session's thread messages, by post number
+        self._platform = platform or ConsolePlatform(self.say, bot.next_post_number)
 
     def say(self, text: str = "") -> None:
         print(text, file=self._out, flush=True)
@@ -101,33 +106,23 @@ class ConsoleAdapter:
         # Whoever sits at the terminal manages its one channel.
         return Requester(self._channel, self._user, can_manage_channel=True, display_name=self._user)
 
-    async def post_digest(self, digest: Digest, *, kind: PostKind = PostKind.ON_DEMAND) -> None:
-        """Print a digest as numbered posts and record post ↔ paper so reactions map back."""
-        self.say(render_digest_header(digest))
-        if not digest.items:
-            return
-        first = await self._bot.next_post_number(self._channel)
-        numbers = [first + i for i in range(len(digest.items))]
-        posts = await self._bot.record_posted(self._channel, digest, [str(n) for n in numbers], kind=kind)
-        # Mode "always": every post gets its thread; in the console a thread's id is its post's number.
-        openings = {o.root_message_id: o for o in await self._bot.threads_to_open(self._channel, posts)}
-        for number, item in zip(numbers, digest.items):
-            self.say()
-            self.say(render_item(item, number))
-            opening = openings.get(str(number))
-            if opening is not None:
-                await self.open_thread(opening)
-        self.say()
-        self.say("React with: react <number> 👍  (or 👎, ❤️, 🔥 …)"
-                 + ("; discuss with: reply <number> <text>, ask <number> <question>" if openings else ""))
+    async def show(self, reply: Reply) -> None:
+        match reply:
+            case TextReply(text=text):
+                self.say(text)
+            case Posted(publication=DigestReply() | PaperReply() as publication):
+                self._platform.flush()
+                if publication.as_digest().items:
+                    await self._hint()
+            case _:
+                self._platform.flush()
 
-    async def open_thread(self, opening: ThreadOpening) -> None:
-        """Show a thread's opening under its post and tell the bot it is open."""
-        self.say(f"   ↳ thread: {clean_text(opening.name)}")
-        for message in opening.messages:
-            self.say_in_thread("paperbot", message.text)
-        await self._bot.thread_opened(self._channel, opening, opening.root_message_id,
-                                      [f"{opening.root_message_id}.{i + 1}" for i in range(len(opening.messages))])
+    async def _hint(self) -> None:
+        mode = await self._bot.discussions.thread_mode(self._channel)
+        discuss = ("; discuss with: reply <number> <text>, ask <number> <question>"
+                   if mode is not ThreadMode.NEVER else "")
+        self.say()
+        self.say(f"React with: react <number> 👍  (or 👎, ❤️, 🔥 …){discuss}")
 
     def say_in_thread(self, who: str, text: str) -> None:
         for line in render_thread_lines(who, text):
@@ -141,12 +136,17 @@ class ConsoleAdapter:
         if opening is None:
             self.say(f"There is no post {args[0]} in this channel; `posts` lists them.")
         elif not opened:
-            self.say(f"Post {args[0]} has no thread yet: `reply {args[0]} <text>` or `ask {args[0]} <question>` opens it"
-                     " (unless this channel's threads are off: /papers settings threads:always).")
+            mode = await self._bot.discussions.thread_mode(self._channel)
+            if mode is ThreadMode.NEVER:
+                self.say(f"Post {args[0]} has no thread: threads are off here (/papers settings threads:first_reply "
+                         "or threads:always turns them on).")
+            else:
+                self.say(f"Post {args[0]} has no thread yet: `reply {args[0]} <text>` or `ask {args[0]} <question>` opens it.")
         else:
             self.say(f"   ↳ thread: {clean_text(opening.name)}")
             for message in opening.messages:
-                self.say_in_thread("paperbot", message.text)
+                if isinstance(message, TextReply):
+                    self.say_in_thread("paperbot", message.text)
             for who, text in self._thread_log.get(args[0], []):
                 self.say_in_thread(who, text)
 
@@ -161,25 +161,15 @@ class ConsoleAdapter:
         if (await self._bot.discussions.post_thread(self._channel, number))[0] is None:
             self.say(f"There is no post {number} in this channel; `posts` lists them.")
             return
-        message = ThreadMessage(self._channel, number, self._user, text, mention, f"console-{uuid.uuid4().hex}", number)
-        response = await self._bot.on_thread_message(message)
-        if response.opening is not None:
-            await self.open_thread(response.opening)
         log = self._thread_log.setdefault(number, [])
         log.append((self._user, text))
         self.say_in_thread(self._user, text)
+        message = ThreadMessage(self._channel, number, self._user, text, mention, f"console-{uuid.uuid4().hex}", number,
+                                message_id=None, in_thread=False)
+        response = await self._bot.on_thread_message(message, self._platform)
+        self._platform.flush()
         if isinstance(response.answer, TextReply):
             log.append(("paperbot", response.answer.text))
-            self.say_in_thread("paperbot", response.answer.text)
-
-    async def show(self, reply: Reply) -> None:
-        match reply:
-            case TextReply(text=text):
-                self.say(text)
-            case PaperReply(paper=paper, why=why):
-                self.say(render_paper(paper, why=why, full=True))
-            case DigestReply(digest=digest):
-                await self.post_digest(digest)
 
     async def react(self, args: list[str], *, added: bool) -> None:
         verb = "react" if added else "unreact"
@@ -217,6 +207,7 @@ class ConsoleAdapter:
             report = await self._scheduler.tick()
             if report.delivery.sent or report.delivery.failed:
                 self.say(f"   ({self._clock():%a %Y-%m-%d %H:%M} UTC)")
+            self._platform.flush()
         self.say(self._describe_now())
 
     async def show_posts(self) -> None:
@@ -263,10 +254,11 @@ class ConsoleAdapter:
                     self._user = args[0]
                     self.say(f"You are now {self._user}.")
             elif head in ("/papers", "papers"):
-                await self.show(await self._bot.handle(self.requester, line))
+                await self.show(await self._bot.handle(self.requester, line, self._platform))
             else:
                 self.say(f"Unknown input '{shorten(head, 30)}'. Commands start with /papers; `help` lists everything.")
         except PaperbotError as exc:
+            self._platform.flush()
             self.say(f"⚠ {exc}")
         return True
 

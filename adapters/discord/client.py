@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 import yarl
 from discord import app_commands
 
 from adapters.discord.commands import papers_group
+from adapters.discord.platform import DiscordPlatform
 from adapters.discord.threads import DiscordThreads
 from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent
@@ -71,19 +73,17 @@ class _PaperbotMixin:
 
     paperbot: PaperBot
     settings: DiscordSettings
-    tree: app_commands.CommandTree
+    tree: app_commands.CommandTree[Any]
+    platform: DiscordPlatform
     discussion: DiscordThreads
-    dm_workspaces: dict[int, str]
 
     def _attach(self, paperbot: PaperBot, settings: DiscordSettings) -> None:
         self.paperbot = paperbot
         self.settings = settings
-        self.tree = app_commands.CommandTree(self)  # type: ignore[arg-type]
+        self.tree = app_commands.CommandTree(self)
         self.tree.add_command(papers_group())
-        self.discussion = DiscordThreads(self)  # type: ignore[arg-type]
-        # DM channel id → the guild a DM digest was sent for (DiscordPlatform.open_dm): Discord's DM
-        # events carry no guild, and reactions there must count for the member in that guild
-        self.dm_workspaces: dict[int, str] = {}
+        self.platform = DiscordPlatform(self)  # type: ignore[arg-type]  # the mixin is always a Client
+        self.discussion = DiscordThreads(self, paperbot, self.platform)  # type: ignore[arg-type]
 
     async def setup_hook(self) -> None:
         if not self.settings.sync_commands:
@@ -143,7 +143,7 @@ class _PaperbotMixin:
         except Exception:  # noqa: BLE001 - fall back to what open_dm remembered; the lookup failure is logged
             _log.exception("could not look up the guild of DM message %s", payload.message_id)
             found = None
-        return found or self.dm_workspaces.get(payload.channel_id, "dm")
+        return found or self.platform.dm_workspaces.get(payload.channel_id, "dm")
 
 
 class PaperbotClient(_PaperbotMixin, discord.Client):
@@ -157,15 +157,15 @@ class ShardedPaperbotClient(_PaperbotMixin, discord.AutoShardedClient):
 def create_client(paperbot: PaperBot, settings: DiscordSettings) -> discord.Client:
     """A plain client, or an AutoShardedClient when shard_count/shard_ids are configured."""
     point_library_at(settings.api_base_url, settings.gateway_url)
-    options = dict(intents=intents(), allowed_mentions=NO_MENTIONS, guild_ready_timeout=settings.guild_ready_timeout)
-    client: discord.Client
+    client: PaperbotClient | ShardedPaperbotClient
     if settings.shard_count or settings.shard_ids:
         client = ShardedPaperbotClient(
             shard_count=settings.shard_count,
-            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
-            **options,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,  # type: ignore[arg-type]
+            intents=intents(), allowed_mentions=NO_MENTIONS, guild_ready_timeout=settings.guild_ready_timeout,
         )
     else:
-        client = PaperbotClient(**options)
-    client._attach(paperbot, settings)  # type: ignore[attr-defined]
+        client = PaperbotClient(intents=intents(), allowed_mentions=NO_MENTIONS,
+                                guild_ready_timeout=settings.guild_ready_timeout)
+    client._attach(paperbot, settings)
     return client

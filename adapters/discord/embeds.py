@@ -10,12 +10,15 @@ All untrusted text goes through :func:`adapters.discord.text.fit`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import discord
 
 from adapters.discord.text import fit
+from bot.discussion.openings import continues_in
 from bot.domain import Digest, Paper, RankedPaper
+from bot.replies import Discussion
 from bot.sentences import first_sentences
 from bot.text import format_authors
 
@@ -62,8 +65,10 @@ def _popularity(paper: Paper) -> str:
     return " · ".join(parts)
 
 
-def paper_embed(paper: Paper, why: str | None = None, *, rank: int | None = None) -> discord.Embed:
-    """One paper: linked title, summary, authors, popularity, the "why", thumbnail, links."""
+def paper_embed(paper: Paper, why: str | None = None, *, rank: int | None = None,
+                discussion: Discussion | None = None) -> discord.Embed:
+    """One paper: linked title, summary, authors, popularity, the "why", thumbnail, links, and where
+    its discussion already is (a second thread is never opened)."""
     prefix = f"{rank}. " if rank is not None else ""
     title = prefix + fit(paper.title or paper.arxiv_id, MAX_TITLE - len(prefix))
     summary = paper.ai_summary or first_sentences(paper.abstract, SUMMARY_CHARS)
@@ -80,6 +85,10 @@ def paper_embed(paper: Paper, why: str | None = None, *, rank: int | None = None
     if why:
         embed.add_field(name="Why", value=fit(why, 300), inline=True)
     embed.add_field(name="Links", value=_links(paper)[:MAX_FIELD], inline=False)
+    if discussion is not None:
+        url = safe_url(discussion.url)
+        embed.add_field(name="Discussion", value=fit(continues_in(None), 200) if url is None else f"continues in {url}",
+                        inline=False)
     thumbnail = safe_url(paper.thumbnail_url)
     if thumbnail:
         embed.set_thumbnail(url=thumbnail)
@@ -88,8 +97,8 @@ def paper_embed(paper: Paper, why: str | None = None, *, rank: int | None = None
     return embed
 
 
-def item_embed(item: RankedPaper, rank: int) -> discord.Embed:
-    return paper_embed(item.paper, item.why, rank=rank)
+def item_embed(item: RankedPaper, rank: int, discussion: Discussion | None = None) -> discord.Embed:
+    return paper_embed(item.paper, item.why, rank=rank, discussion=discussion)
 
 
 def digest_header(digest: Digest) -> str:
@@ -111,12 +120,14 @@ class OutMessage:
     items: list[int] = field(default_factory=list)
 
 
-def digest_messages(digest: Digest) -> list[OutMessage]:
+def digest_messages(digest: Digest, discussions: Mapping[str, Discussion] | None = None) -> list[OutMessage]:
     """One message per paper, the headline on the first; an empty digest is one text message."""
     header = digest_header(digest)
     if not digest.items:
         return [OutMessage(content=header)]
-    messages = [OutMessage(embeds=[item_embed(item, n)], items=[n - 1]) for n, item in enumerate(digest.items, 1)]
+    found = discussions or {}
+    messages = [OutMessage(embeds=[item_embed(item, n, found.get(item.paper.arxiv_id))], items=[n - 1])
+                for n, item in enumerate(digest.items, 1)]
     messages[0].content = header
     return messages
 

@@ -1,33 +1,44 @@
-"""DiscordPlatform: the ChatPlatform send path (scheduler, outbox), with Discord errors mapped.
+"""DiscordPlatform: the transport the core posts through on Discord (scheduler, outbox, threads, answers).
 
-``send_digest`` posts one message per paper (see :mod:`adapters.discord.embeds`) and
-returns the message id carrying each item, for ``PaperBot.record_posted``. Failures become
-DeliveryError subclasses: Forbidden / NotFound (channel gone, bot removed, missing
+Transport only: what to post, record and thread is decided by the core. ``send`` posts one
+message per paper (see :mod:`adapters.discord.embeds`) and returns the message carrying each;
+threads hang from each paper's message (``ThreadStyle.PER_MESSAGE``; DMs have none). Failures
+become DeliveryError subclasses: Forbidden / NotFound (channel gone, bot removed, missing
 permission) → ChannelUnavailableError; a rate limit longer than the library waits →
-RateLimitedError; 5xx, timeouts and connection errors → TransientDeliveryError.
-Every message is sent with ``AllowedMentions.none()``. After a digest is sent, the papers'
-discussion threads are opened as the channel's thread mode asks (``client.discussion``); a
-thread problem is logged and never fails the delivery. Optional ChatPlatform methods:
-``open_dm`` (``POST /users/@me/channels``) and ``thread_url``.
+RateLimitedError; 5xx, timeouts and connection errors → TransientDeliveryError; a digest cut short
+→ PartiallySentError with what went out. Every message is sent with ``AllowedMentions.none()``.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
+from typing import Any, Literal
 
 import aiohttp
 import discord
 
-from adapters.discord.embeds import digest_messages
-from adapters.discord.text import fit
-from bot.domain import digest_posts as posts_for
-from bot.domain import ChannelRef, Digest, PostKind
-from bot.errors import ChannelUnavailableError, DeliveryError, RateLimitedError, TransientDeliveryError
+from adapters.discord.embeds import OutMessage, digest_messages, paper_embed
+from adapters.discord.text import fit, fit_lines
+from bot.domain import ChannelRef
+from bot.errors import (
+    ChannelUnavailableError,
+    DeliveryError,
+    PartiallySentError,
+    RateLimitedError,
+    TransientDeliveryError,
+)
+from bot.ports import Sent, ThreadStyle
+from bot.replies import PaperReply, Publication, TextReply
+from bot.text import split_text
 
 _log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+MAX_CONTENT = 2000
+CHUNK = 1800  # raw characters per message; escaping may add some, fit_lines keeps the result ≤ 2000
+ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: a paper's discussion outlives a day
+THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 
 
 def delivery_error(exc: BaseException, what: str) -> DeliveryError:
@@ -49,14 +60,32 @@ def delivery_error(exc: BaseException, what: str) -> DeliveryError:
     return TransientDeliveryError(f"Discord failed {what}: {exc}.")
 
 
+def text_pieces(reply: TextReply) -> list[str]:
+    """A core text reply as neutralised message contents of at most 2000 characters, line breaks kept."""
+    return [fit_lines(chunk, MAX_CONTENT) for chunk in split_text(reply.text, CHUNK)] or [""]
+
+
+def publication_messages(publication: Publication) -> list[OutMessage]:
+    """The messages a digest or a paper is posted as (one per paper), each with the items it carries."""
+    if isinstance(publication, PaperReply):
+        paper = publication.paper
+        return [OutMessage(embeds=[paper_embed(paper, publication.why, discussion=publication.discussions.get(paper.arxiv_id))],
+                           items=[0])]
+    return digest_messages(publication.digest, publication.discussions)
+
+
 class DiscordPlatform:
     """Posts through a logged-in discord.py client; channels need not be cached."""
 
     platform = "discord"
+    finds_sent = True
 
     def __init__(self, client: discord.Client, *, ready_timeout: float = 60.0) -> None:
         self._client = client
         self._ready_timeout = ready_timeout
+        # DM channel id → the guild a DM digest was sent for (open_dm): Discord's DM events carry no
+        # guild, and a reaction there must count for the member in that guild
+        self.dm_workspaces: dict[int, str] = {}
 
     async def _wait_ready(self) -> None:
         """A post due right after start-up waits for the login instead of failing as "unavailable"."""
@@ -64,63 +93,85 @@ class DiscordPlatform:
             return
         try:
             await asyncio.wait_for(self._client.wait_until_ready(), self._ready_timeout)
-        except (asyncio.TimeoutError, RuntimeError):
+        except (TimeoutError, RuntimeError):
             raise TransientDeliveryError("Discord is not connected yet; try again shortly.") from None
+
+    def messageable(self, channel_id: str, workspace: str) -> discord.PartialMessageable:
+        try:
+            number = int(channel_id)
+        except ValueError:
+            raise ChannelUnavailableError(f"'{channel_id}' does not name a Discord channel id.") from None
+        guild_id = int(workspace) if workspace.isdigit() else None
+        return self._client.get_partial_messageable(number, guild_id=guild_id)
 
     def _channel(self, channel: ChannelRef) -> discord.PartialMessageable:
         if channel.platform != self.platform:
             raise ChannelUnavailableError(f"{channel} is not a Discord channel.")
-        try:
-            channel_id = int(channel.channel)
-        except ValueError:
-            raise ChannelUnavailableError(f"{channel} does not name a Discord channel id.") from None
-        guild_id = int(channel.workspace) if channel.workspace.isdigit() else None
-        return self._client.get_partial_messageable(channel_id, guild_id=guild_id)
+        return self.messageable(channel.channel, channel.workspace)
 
-    async def send_digest(self, channel: ChannelRef, digest: Digest) -> list[str]:
-        return await self.send_digest_tagged(channel, digest, None)
+    def is_dm(self, channel: ChannelRef) -> bool:
+        return channel.workspace == "dm" or (channel.channel.isdigit() and int(channel.channel) in self.dm_workspaces)
 
-    async def send_digest_tagged(self, channel: ChannelRef, digest: Digest, tag: str | None) -> list[str]:
+    # ChatTransport ---------------------------------------------------------------------------
+
+    def thread_style(self, channel: ChannelRef) -> ThreadStyle:
+        return ThreadStyle.NONE if self.is_dm(channel) or not channel.workspace.isdigit() else ThreadStyle.PER_MESSAGE
+
+    async def send(self, channel: ChannelRef, publication: Publication, *, tag: str | None = None) -> Sent:
         """One message per paper; with ``tag``, each message ends with a small ``-# ref <tag> k/n`` line
         (Discord keeps no bot-readable metadata on messages, and a nonce is not returned in history)."""
         target = self._channel(channel)
         await self._wait_ready()
-        ids: list[str] = [""] * len(digest.items)
-        messages = digest_messages(digest)
+        messages = publication_messages(publication)
+        count = len(publication.as_digest().items)
+        ids: list[str] = [""] * count
+        sent_any = ""
         try:
             for number, message in enumerate(messages, 1):
-                content = _tagged(message.content, tag, number, len(digest.items))
+                content = _tagged(message.content, tag, number, count)
                 sent = await target.send(content=content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
+                sent_any = sent_any or str(sent.id)
                 for index in message.items:
                     ids[index] = str(sent.id)
-        except Exception as exc:  # noqa: BLE001 - mapped to the DeliveryError the caller acts on
-            raise delivery_error(exc, f"posting a digest to {channel}") from exc
-        await self._open_threads(channel, digest, ids)
+        except Exception as exc:
+            error = delivery_error(exc, f"posting a digest to {channel}")
+            if sent_any:
+                raise PartiallySentError(error, sent_any, tuple(ids)) from exc
+            raise error from exc
+        return Sent(ids[0] if ids else sent_any, tuple(ids))
+
+    async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
+                   reply_to: str | None = None, tag: str | None = None) -> list[str]:
+        target = self.messageable(thread_id, channel.workspace) if thread_id else self._channel(channel)
+        await self._wait_ready()
+        pieces = text_pieces(reply)
+        if tag:
+            pieces[0] = _tagged(fit(reply.text, MAX_CONTENT - len(_marker(tag, 1, 0)) - 1), tag, 1, 0) or ""
+        ids = []
+        try:
+            for n, content in enumerate(pieces):
+                reference = (discord.MessageReference(message_id=int(reply_to), channel_id=target.id, fail_if_not_exists=False)
+                             if reply_to and reply_to.isdigit() and n == 0 else None)
+                kwargs: dict[str, Any] = {"reference": reference, "mention_author": False} if reference else {}
+                sent = await target.send(content=content, allowed_mentions=NO_MENTIONS, **kwargs)
+                ids.append(str(sent.id))
+        except Exception as exc:
+            raise delivery_error(exc, f"posting to {channel}") from exc
         return ids
 
-    async def _open_threads(self, channel: ChannelRef, digest: Digest, ids: list[str]) -> None:
-        discussion = getattr(self._client, "discussion", None)
-        if discussion is None or self.is_dm(channel):
-            return  # a DM has no threads
-        await discussion.open_for_posts(channel, posts_for(channel, digest, ids, PostKind.SCHEDULED))
-
-    async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
-        """The member's DM channel (created once; discord.py caches it), in ``workspace``.
-
-        Discord has one DM channel per user, whatever the guild, and its events carry no guild: a
-        reaction there counts for the member in the guild its digest was for, found from the stored
-        post (so it survives a restart); the client also remembers the guild here, for a reaction
-        that arrives before the digest's posts are recorded.
-        """
-        if not user_id.isdigit():
-            raise ChannelUnavailableError(f"'{user_id}' is not a Discord user id.")
+    async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:
+        """A public thread from the paper's message (its id is the message's id); one a member started is reused."""
+        parent = self._channel(channel)
         await self._wait_ready()
+        message = parent.get_partial_message(int(root_message_id))
+        title = (name or "Discussion").strip()[:100] or "Discussion"
         try:
-            dm = await self._client.create_dm(discord.Object(int(user_id)))
-        except Exception as exc:  # noqa: BLE001
-            raise delivery_error(exc, f"opening a DM with {user_id}") from exc
-        self._dms[dm.id] = workspace
-        return ChannelRef(self.platform, workspace, str(dm.id))
+            thread = await message.create_thread(name=title, auto_archive_duration=ARCHIVE_MINUTES)
+        except discord.HTTPException as exc:
+            if exc.code == THREAD_EXISTS:  # a member was first: a thread started from a message has its id
+                return root_message_id
+            raise delivery_error(exc, f"opening a thread in {channel}") from exc
+        return str(thread.id)
 
     async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
         """A link to a thread (Discord's web/app URL); None for DMs."""
@@ -128,28 +179,28 @@ class DiscordPlatform:
             return None
         return f"https://discord.com/channels/{channel.workspace}/{thread_id}"
 
-    @property
-    def _dms(self) -> dict[int, str]:
-        return getattr(self._client, "dm_workspaces", {})
+    # ChatPlatform ----------------------------------------------------------------------------
 
-    def is_dm(self, channel: ChannelRef) -> bool:
-        return channel.workspace == "dm" or (channel.channel.isdigit() and int(channel.channel) in self._dms)
+    async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
+        """The member's DM channel (created once; discord.py caches it), in ``workspace``.
 
-    async def send_text(self, channel: ChannelRef, text: str) -> str:
-        return await self.send_text_tagged(channel, text, None)
-
-    async def send_text_tagged(self, channel: ChannelRef, text: str, tag: str | None) -> str:
-        target = self._channel(channel)
+        Discord has one DM channel per user, whatever the guild, and its events carry no guild: a
+        reaction there counts for the member in the guild its digest was for, found from the stored
+        post (so it survives a restart); the guild is also remembered here, for a reaction that
+        arrives before the digest's posts are recorded.
+        """
+        if not user_id.isdigit():
+            raise ChannelUnavailableError(f"'{user_id}' is not a Discord user id.")
         await self._wait_ready()
         try:
-            content = _tagged(fit(text, 2000 - (len(_marker(tag, 1, 0)) + 1 if tag else 0)), tag, 1, 0)
-            sent = await target.send(content=content, allowed_mentions=NO_MENTIONS)
-        except Exception as exc:  # noqa: BLE001
-            raise delivery_error(exc, f"posting to {channel}") from exc
-        return str(sent.id)
+            dm = await self._client.create_dm(discord.Object(int(user_id)))
+        except Exception as exc:
+            raise delivery_error(exc, f"opening a DM with {user_id}") from exc
+        self.dm_workspaces[dm.id] = workspace
+        return ChannelRef(self.platform, workspace, str(dm.id))
 
-    async def find_tagged(self, channel: ChannelRef, tag: str) -> list[str] | None:
-        """Ids of an earlier tagged send among the channel's last 50 messages, or None.
+    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
+        """An earlier tagged send among the channel's last 50 messages, or None.
 
         A digest cut short by a crash is still "sent": a missing paper message is mapped to the
         first message (as the Slack adapter maps a missing thread reply to the parent).
@@ -164,13 +215,13 @@ class DiscordPlatform:
                 if hit and hit.group(1) == tag:
                     found[int(hit.group(2))] = str(message.id)
                     count = int(hit.group(3))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise delivery_error(exc, f"reading {channel}'s history") from exc
         if 1 not in found:
             return None
         if not count:
-            return [found[1]]
-        return [found.get(i, found[1]) for i in range(1, count + 1)]
+            return Sent(found[1], ())
+        return Sent(found[1], tuple(found.get(i, found[1]) for i in range(1, count + 1)))
 
 
 _MARKER = re.compile(r"(?:^|\n)-# ref (\S+) (\d+)/(\d+)$")

@@ -7,8 +7,10 @@ Listeners: ``/papers``, reactions, and ``message`` / ``app_mention`` for paper t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
+from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -20,6 +22,7 @@ from adapters.slack.commands import PapersCommand
 from adapters.slack.pacing import ChannelPacer
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.reactions import ReactionListener
+from adapters.slack.threads import SlackThreads
 from bot.app import PaperBot
 from bot.config import SlackConfig
 from bot.errors import ConfigError
@@ -27,7 +30,7 @@ from bot.errors import ConfigError
 COMMAND = "/papers"
 
 
-def _secret(value) -> str:
+def _secret(value: SecretStr | None) -> str:
     return value.get_secret_value() if value is not None else ""
 
 
@@ -39,7 +42,7 @@ def build_client(config: SlackConfig) -> AsyncWebClient:
     return AsyncWebClient(
         token=token,
         base_url=base_url,
-        timeout=config.timeout_seconds,
+        timeout=int(config.timeout_seconds),
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=config.rate_limit_retries),
@@ -61,6 +64,7 @@ class SlackApp:
     app: AsyncApp
     client: AsyncWebClient
     platform: SlackPlatform
+    threads: SlackThreads
 
 
 def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
@@ -78,19 +82,19 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
         request_verification_enabled=http,
         process_before_response=False,
     )
-    platform = SlackPlatform(client, bot, pacer=ChannelPacer(config.channel_messages_per_second))
+    platform = SlackPlatform(client, pacer=ChannelPacer(config.channel_messages_per_second))
     papers = PapersCommand(bot, platform)
     reactions = ReactionListener(bot)
-    threads = platform.threads
+    threads = SlackThreads(bot, platform)
 
     # bolt wants real coroutine functions and injects arguments by parameter name.
-    async def papers_command(ack, command, respond) -> None:
+    async def papers_command(ack: Any, command: dict[str, Any], respond: Any) -> None:
         await papers(ack, command, respond)
 
-    async def reaction(body, event) -> None:
+    async def reaction(body: dict[str, Any], event: dict[str, Any]) -> None:
         await reactions(body, event)
 
-    async def thread_event(body, event, context) -> None:
+    async def thread_event(body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
         await threads(body, event, context)
 
     app.command(COMMAND)(papers_command)
@@ -99,4 +103,4 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
     # every message event (any subtype) is acked; the listener keeps people's thread replies
     app.event("message")(thread_event)
     app.event("app_mention")(thread_event)
-    return SlackApp(app=app, client=client, platform=platform)
+    return SlackApp(app=app, client=client, platform=platform, threads=threads)

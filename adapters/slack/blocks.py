@@ -16,7 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.slack.mrkdwn import link, neutralise, neutralise_plain, safe_url
+from bot.discussion.openings import continues_in
 from bot.domain import Digest, Paper, RankedPaper
+from bot.replies import Discussion
 from bot.sentences import first_sentences
 from bot.text import clean_text, format_authors, shorten
 
@@ -85,7 +87,7 @@ def paper_section(paper: Paper, *, number: int | None = None, why: str | None = 
     block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
     thumb = safe_url(paper.thumbnail_url)
     if thumb:
-        block["accessory"] = {"type": "image", "image_url": paper.thumbnail_url.strip(), "alt_text": shorten(neutralise_plain(paper.title), 200) or "thumbnail"}
+        block["accessory"] = {"type": "image", "image_url": thumb, "alt_text": shorten(neutralise_plain(paper.title), 200) or "thumbnail"}
     return block
 
 
@@ -121,16 +123,26 @@ def digest_fallback(digest: Digest) -> str:
     return shorten("\n".join(lines), FALLBACK_LIMIT)
 
 
-def paper_blocks(paper: Paper, why: str | None = None) -> list[Block]:
-    return [paper_section(paper, why=why),
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": "React to this message to teach the bot (👍 👎 ❤️ 🔥)."}]}]
+def _continues(discussion: Discussion | None) -> str:
+    """Where an already-discussed paper's thread is, as mrkdwn (a link when Slack gave one)."""
+    if discussion is None:
+        return ""
+    return f"discussion continues {link(discussion.url, 'in its thread')}" if safe_url(discussion.url) else continues_in(None)
+
+
+def paper_blocks(paper: Paper, why: str | None = None, discussion: Discussion | None = None) -> list[Block]:
+    context = "React to this message to teach the bot (👍 👎 ❤️ 🔥)."
+    if discussion is not None:
+        context += f" {_continues(discussion).capitalize()}."
+    return [paper_section(paper, why=why), {"type": "context", "elements": [{"type": "mrkdwn", "text": context}]}]
 
 
 def paper_fallback(paper: Paper) -> str:
     return neutralise(shorten(paper.title, 300))
 
 
-def item_reply_text(number: int, item: RankedPaper) -> str:
+def item_reply_text(number: int, item: RankedPaper, discussion: Discussion | None = None) -> str:
     """The short per-paper reply in the digest's thread, which reactions attach to."""
     title = link(item.paper.abs_url, shorten(item.paper.title, 150))
-    return f"{number}. {title} — react here to teach the bot"
+    text = f"{number}. {title} — react here to teach the bot"
+    return f"{text} · {_continues(discussion)}" if discussion is not None else text

@@ -1,14 +1,12 @@
-"""SlackPlatform: the ChatPlatform send path (scheduler, `/papers today`), with Slack errors mapped.
+"""SlackPlatform: the transport the core posts through on Slack (`/papers today`, the scheduler, threads).
 
-``send_digest`` posts the digest as one Block Kit message, then one short reply per paper
-in its thread; the returned message ids (Slack ``ts``) are those replies, aligned with the
-digest items, for ``PaperBot.record_posted``. Failures become DeliveryError subclasses:
-channel gone / bot removed / missing scope → ChannelUnavailableError, ``ratelimited`` (after
-the client's own 429 retry) → RateLimitedError, 5xx / timeouts / connection → TransientDeliveryError.
-After a digest or a paper is sent, its discussion openings are posted in its thread
-(:class:`adapters.slack.threads.SlackThreads`; a thread problem never fails the delivery).
-Optional ChatPlatform methods: ``open_dm`` (``conversations.open``) and ``thread_url``
-(``chat.getPermalink``).
+Transport only: what to post, record and thread is decided by the core. ``send`` posts a digest
+as one Block Kit message, then one short reply per paper in its thread; the returned message ids
+(Slack ``ts``) are those replies, aligned with the digest items, and the digest message is the
+root its papers' discussion hangs from (``ThreadStyle.PER_DIGEST``). Failures become
+DeliveryError subclasses: channel gone / bot removed / missing scope → ChannelUnavailableError,
+``ratelimited`` (after the client's own 429 retry) → RateLimitedError, 5xx / timeouts /
+connection → TransientDeliveryError; a digest cut short → PartiallySentError.
 """
 from __future__ import annotations
 
@@ -21,12 +19,19 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import digest_blocks, digest_fallback, item_reply_text, paper_blocks, paper_fallback
-from adapters.slack.mrkdwn import neutralise
+from adapters.slack.mrkdwn import neutralise_text
 from adapters.slack.pacing import ChannelPacer
-from adapters.slack.threads import SlackThreads
-from bot.domain import digest_posts as posts_for
-from bot.domain import ChannelRef, Digest, Paper, PostKind
-from bot.errors import ChannelUnavailableError, DeliveryError, RateLimitedError, TransientDeliveryError
+from bot.domain import ChannelRef
+from bot.errors import (
+    ChannelUnavailableError,
+    DeliveryError,
+    PartiallySentError,
+    RateLimitedError,
+    TransientDeliveryError,
+)
+from bot.ports import Sent, ThreadStyle
+from bot.replies import PaperReply, Publication, TextReply
+from bot.text import split_text
 
 _log = logging.getLogger(__name__)
 
@@ -63,6 +68,7 @@ def delivery_error(exc: BaseException, what: str) -> DeliveryError:
 
 
 OUTBOX_EVENT = "paperbot_outbox"
+CHUNK = 3000  # characters per message: Slack truncates text past 40k and shows long messages poorly
 
 
 def _metadata(tag: str | None, **payload: int) -> dict[str, Any]:
@@ -85,59 +91,91 @@ def _index_of(message: dict[str, Any]) -> int:
 
 
 class SlackPlatform:
-    """One workspace's send path through the app's AsyncWebClient."""
+    """One workspace's transport through the app's AsyncWebClient (``ThreadStyle.PER_DIGEST``)."""
 
     platform = "slack"
+    finds_sent = True
 
-    def __init__(self, client: AsyncWebClient, bot: Any = None, *, pacer: ChannelPacer | None = None) -> None:
-        """``bot``: the PaperBot whose discussion threads this platform opens (None: no threads).
-        ``pacer``: the per-channel message spacing (default: Slack's ~1 message/s per channel)."""
+    def __init__(self, client: AsyncWebClient, *, pacer: ChannelPacer | None = None) -> None:
+        """``pacer``: the per-channel message spacing (default: Slack's ~1 message/s per channel)."""
         self.client = client
-        self.threads = SlackThreads(bot, self) if bot is not None else None
         self.pacer = pacer or ChannelPacer()
 
-    async def post(self, what: str, **kwargs: Any) -> str:
+    async def _post(self, what: str, **kwargs: Any) -> str:
         """``chat.postMessage`` (no unfurls) at the channel's pace; its ``ts``, or the DeliveryError
         saying what went wrong."""
         try:
             async with self.pacer.turn(str(kwargs.get("channel", ""))):
                 response = await self.client.chat_postMessage(unfurl_links=False, unfurl_media=False, **kwargs)
-        except (SlackApiError, asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
             raise delivery_error(exc, what) from exc
         return str(response["ts"])
 
-    async def send_digest(self, channel: ChannelRef, digest: Digest) -> list[str]:
-        return await self.send_digest_tagged(channel, digest, None)
+    # ChatTransport ---------------------------------------------------------------------------
 
-    async def send_digest_tagged(self, channel: ChannelRef, digest: Digest, tag: str | None) -> list[str]:
-        """The digest message, then one thread reply per paper; then the discussion openings in that thread."""
-        parent, ids = await self.post_digest(channel, digest, tag)
-        if self.threads is not None and not channel.channel.startswith("D"):  # a DM digest gets no discussion
-            await self.threads.open_for_posts(channel, posts_for(channel, digest, ids, PostKind.SCHEDULED), parent)
-        return ids
+    def thread_style(self, channel: ChannelRef) -> ThreadStyle:
+        """A digest's thread holds all its papers' discussion; a DM ("D…") gets none."""
+        return ThreadStyle.NONE if channel.channel.startswith("D") else ThreadStyle.PER_DIGEST
 
-    async def post_digest(self, channel: ChannelRef, digest: Digest, tag: str | None = None) -> tuple[str, list[str]]:
-        """The digest message (its ``ts`` is the thread), then one thread reply per paper (their ``ts``);
-        ``tag`` rides in message metadata."""
-        parent = await self.post(
+    async def send(self, channel: ChannelRef, publication: Publication, *, tag: str | None = None) -> Sent:
+        """A digest: the Block Kit message (its ``ts`` is the thread), then one short reply per paper in
+        its thread, which reactions attach to. A paper: one message. ``tag`` rides in message metadata."""
+        if isinstance(publication, PaperReply):
+            paper = publication.paper
+            ts = await self._post(f"posting a paper to {channel.channel}", channel=channel.channel,
+                                  text=paper_fallback(paper),
+                                  blocks=paper_blocks(paper, publication.why, publication.discussions.get(paper.arxiv_id)),
+                                  **_metadata(tag, count=1, index=0))
+            return Sent(ts, (ts,))
+        digest = publication.digest
+        parent = await self._post(
             f"posting a digest to {channel.channel}", channel=channel.channel,
             text=digest_fallback(digest), blocks=digest_blocks(digest),
             **_metadata(tag, count=len(digest.items)),
         )
+        ids: list[str] = []
+        try:
+            for number, item in enumerate(digest.items, start=1):
+                ids.append(await self._post(
+                    f"posting paper {number} to {channel.channel}", channel=channel.channel, thread_ts=parent,
+                    text=item_reply_text(number, item, publication.discussions.get(item.paper.arxiv_id)),
+                    **_metadata(tag, index=number),
+                ))
+        except DeliveryError as exc:
+            # the digest is out: a paper whose reply is missing is carried by the digest message itself
+            raise PartiallySentError(exc, parent, tuple(ids + [parent] * (len(digest.items) - len(ids)))) from exc
+        return Sent(parent, tuple(ids))
+
+    async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
+                   reply_to: str | None = None, tag: str | None = None) -> list[str]:
+        """Text, in pieces Slack shows well; in ``thread_id``'s thread when given (``reply_to`` needs no
+        reference on Slack: a thread reply is already an answer)."""
+        where = f"replying in a thread of {channel.channel}" if thread_id else f"posting to {channel.channel}"
+        extra: dict[str, Any] = {"thread_ts": thread_id} if thread_id else {}
         ids = []
-        for number, item in enumerate(digest.items, start=1):
-            ids.append(await self.post(
-                f"posting paper {number} to {channel.channel}", channel=channel.channel,
-                thread_ts=parent, text=item_reply_text(number, item), **_metadata(tag, index=number),
-            ))
-        return parent, ids
+        for n, piece in enumerate(split_text(reply.text, CHUNK) or [""]):
+            meta = _metadata(tag, count=0) if n == 0 else {}
+            ids.append(await self._post(where, channel=channel.channel, text=neutralise_text(piece), **extra, **meta))
+        return ids
 
-    async def send_text_tagged(self, channel: ChannelRef, text: str, tag: str) -> str:
-        return await self.post(f"posting to {channel.channel}", channel=channel.channel, text=neutralise(text),
-                                **_metadata(tag, count=0))
+    async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:
+        """A Slack thread is the replies under one message: nothing to create, its id is that message's ``ts``."""
+        return root_message_id
 
-    async def find_tagged(self, channel: ChannelRef, tag: str) -> list[str] | None:
-        """Ids of an earlier tagged send among the channel's last 50 messages, or None.
+    async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
+        """A link to the thread's parent message (``chat.getPermalink``); None when Slack will not say."""
+        try:
+            response = await self.client.chat_getPermalink(channel=channel.channel, message_ts=thread_id)
+        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
+            _log.info("no permalink for %s in %s: %s", thread_id, channel, exc)
+            return None
+        link = response.get("permalink")
+        return str(link) if link else None
+
+    # ChatPlatform ----------------------------------------------------------------------------
+
+    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
+        """An earlier tagged send among the channel's last 50 messages, or None.
 
         A digest whose thread replies were cut short by a crash is still "sent": a missing
         reply's paper is mapped to the digest message itself (reactions there count for it).
@@ -148,38 +186,24 @@ class SlackPlatform:
             parent = next((m for m in history.get("messages") or [] if _tag_of(m) == tag and not _index_of(m)), None)
             if parent is None:
                 return None
-            count = int(((parent.get("metadata") or {}).get("event_payload") or {}).get("count") or 0)
+            payload = (parent.get("metadata") or {}).get("event_payload") or {}
+            count = int(payload.get("count") or 0)
             if count == 0:
-                return [str(parent["ts"])]
+                return Sent(str(parent["ts"]), ())
+            if "index" in payload:  # a one-paper message: it carries the paper itself
+                return Sent(str(parent["ts"]), (str(parent["ts"]),))
             replies = await self.client.conversations_replies(channel=channel.channel, ts=parent["ts"], limit=200,
                                                               include_all_metadata=True)
-        except (SlackApiError, asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
             raise delivery_error(exc, what) from exc
         by_index = {_index_of(m): str(m["ts"]) for m in replies.get("messages") or [] if _tag_of(m) == tag and _index_of(m)}
-        return [by_index.get(i, str(parent["ts"])) for i in range(1, count + 1)]
-
-    async def send_paper(self, channel: ChannelRef, paper: Paper, why: str | None = None) -> str:
-        return await self.post(
-            f"posting a paper to {channel.channel}", channel=channel.channel,
-            text=paper_fallback(paper), blocks=paper_blocks(paper, why),
-        )
-
-    async def send_text(self, channel: ChannelRef, text: str) -> str:
-        return await self.post(f"posting to {channel.channel}", channel=channel.channel, text=neutralise(text))
+        root = str(parent["ts"])
+        return Sent(root, tuple(by_index.get(i, root) for i in range(1, count + 1)))
 
     async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
         """The member's direct-message channel with the bot (``conversations.open``; scope ``im:write``)."""
         try:
             response = await self.client.conversations_open(users=user_id)
-        except (SlackApiError, asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
             raise delivery_error(exc, f"opening a DM with {user_id}") from exc
         return ChannelRef(self.platform, workspace, str((response.get("channel") or {})["id"]))
-
-    async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
-        """A link to the thread's parent message (``chat.getPermalink``); None when Slack will not say."""
-        try:
-            response = await self.client.chat_getPermalink(channel=channel.channel, message_ts=thread_id)
-        except (SlackApiError, asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
-            _log.info("no permalink for %s in %s: %s", thread_id, channel, exc)
-            return None
-        return response.get("permalink")

@@ -8,7 +8,7 @@ never counts twice. Reactions on anything but the bot's recorded posts are ignor
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from adapters.slack.emoji import emoji_from_slack
@@ -26,7 +26,7 @@ def reaction_event(body: dict[str, Any], event: dict[str, Any]) -> ReactionEvent
     at = None
     if event.get("event_ts"):
         try:
-            at = datetime.fromtimestamp(float(event["event_ts"]), tz=timezone.utc)
+            at = datetime.fromtimestamp(float(event["event_ts"]), tz=UTC)
         except (TypeError, ValueError):
             at = None
     return ReactionEvent(

@@ -1,26 +1,23 @@
-"""The `/papers …` command language, parsed once for every surface.
+"""The `/papers …` command language, declared once for every surface.
 
-The console and Slack hand the raw text after ``/papers``; Discord builds the same
-command objects from its typed options. A bad argument raises UsageError naming the
-argument and what is accepted — nothing the user typed is silently dropped.
-Importing this package registers every subcommand (order = order in help).
+Each subcommand is one declaration (``bot.commands.spec.command``): its parameters, help and who
+may run it. The text parser (Slack, the console), the help and the Discord options are all made
+from the declarations. Importing this package registers every subcommand; help order is the
+declared ``order``, not import order.
 """
-from bot.commands.args import MAX_COUNT, parse_count, parse_day, parse_time, parse_timezone, parse_week
-from bot.commands.base import REGISTRY, Command, CommandSpec, specs
+from bot.calendar import parse_week
+from bot.commands import digest, discussion, helptext, paper, personal, schedule, subscription, taste  # noqa: F401
 from bot.commands.digest import TodayCommand, WeekCommand
+from bot.commands.helptext import HelpCommand, command_help, help_text
 from bot.commands.paper import PaperCommand
-from bot.commands.subscription import SubscribeCommand, UnsubscribeCommand
-from bot.commands.taste import (  # noqa: F401  (registers like, follow, settings, prefs, forget, similar, search)
-    ForgetCommand, LikeCommand, SearchCommand, SimilarCommand,
-)
-from bot.commands.schedule import ScheduleCommand  # noqa: F401  (registers /papers schedule)
-from bot.commands.personal import DmCommand, RecapCommand  # noqa: F401  (registers /papers dm, /papers recap)
-from bot.commands.discussion import AskCommand  # noqa: F401  (registers /papers ask)
-from bot.commands.help import HelpCommand, help_text  # noqa: E402  (registered last: listed last)
+from bot.commands.params import parse_time, parse_timezone
 from bot.commands.parser import parse_command
+from bot.commands.spec import REGISTRY, Command, CommandSpec, command, spec_of, specs, unregister
+from bot.commands.subscription import SubscribeCommand, UnsubscribeCommand
+from bot.domain import MAX_COUNT
 
 __all__ = [
     "MAX_COUNT", "REGISTRY", "Command", "CommandSpec", "HelpCommand", "PaperCommand", "SubscribeCommand",
-    "TodayCommand", "UnsubscribeCommand", "WeekCommand", "help_text", "parse_command", "parse_count",
-    "parse_day", "parse_time", "parse_timezone", "parse_week", "specs",
+    "TodayCommand", "UnsubscribeCommand", "WeekCommand", "command", "command_help", "help_text", "parse_command",
+    "parse_time", "parse_timezone", "parse_week", "spec_of", "specs", "unregister",
 ]

@@ -1,31 +1,123 @@
-"""Text → command: split like a shell (quotes group words), then hand the words to the subcommand."""
+"""Text → command, from the declarations: how Slack and the console read `/papers …`.
+
+Words are split like a shell (quotes group words); a free-text command (``raw``: a question whose
+apostrophes are not quotes) is split on whitespace only. Each word is then placed:
+
+- ``name:value`` or ``name=value`` fills the parameter of that name (or one of its ``keys``);
+- a bare word fills the first positional parameter, in declared order, whose type recognises it
+  (``3`` a count, ``2025-11-07`` a day, ``09:00`` a time, ``Europe/Berlin`` a timezone, ``mine`` a flag);
+- the words left over go to the greedy parameter (a query, a question, a paper), if there is one.
+
+Anything else is refused with the word, what is accepted and the usage line — nothing typed is
+silently dropped.
+"""
 from __future__ import annotations
 
 import shlex
+from typing import Any
 
-from bot.commands.base import REGISTRY, Command
-from bot.commands.help import HelpCommand, help_text
+from bot.commands.params import Param, shown
+from bot.commands.spec import REGISTRY, CommandSpec, specs
 from bot.errors import UsageError
 
+MAX_COMMAND = 4000  # characters of a command line that are read at all
+_PREFIXES = ("/papers", "papers")
 
-def parse_command(text: str) -> Command:
-    """Parse what follows ``/papers`` (a leading '/papers' is tolerated)."""
-    words = text.split()
-    if words and words[0].lower() in ("/papers", "papers"):
-        words = words[1:]
-    raw = REGISTRY.get(words[0].lower()) if words else None
-    if raw is not None and raw.raw:
-        return raw.parse(words[1:])
+
+def _strip_prefix(words: list[str]) -> list[str]:
+    return words[1:] if words and words[0].lower() in _PREFIXES else words
+
+
+def unknown_command(name: str) -> UsageError:
+    names = ", ".join(s.name for s in specs())
+    return UsageError(f"unknown command '{shown(name)}'. Try /papers today, or /papers help for what each does "
+                      f"({names}).")
+
+
+def parse_command(text: str) -> Any:
+    """Parse what follows ``/papers`` (a leading '/papers' is tolerated); no words → help."""
+    if len(text) > MAX_COMMAND:
+        raise UsageError(f"that command is {len(text)} characters long; commands are read up to {MAX_COMMAND}.")
+    plain = _strip_prefix(text.split())
+    if not plain:
+        return REGISTRY["help"].from_values({})
+    spec = REGISTRY.get(plain[0].lower())
+    if spec is not None and spec.raw:
+        return spec.from_values(parse_words(spec, plain[1:]))
     try:
-        tokens = shlex.split(text.strip())
+        tokens = _strip_prefix(shlex.split(text.strip()))
     except ValueError as exc:
         raise UsageError(f"could not read the command ({exc}); check the quotes.") from None
-    if tokens and tokens[0].lower() in ("/papers", "papers"):
-        tokens = tokens[1:]
     if not tokens:
-        return HelpCommand()
-    name, args = tokens[0].lower(), tokens[1:]
-    spec = REGISTRY.get(name)
+        return REGISTRY["help"].from_values({})
+    spec = REGISTRY.get(tokens[0].lower())
     if spec is None:
-        raise UsageError(f"unknown command '{name}'. {help_text()}")
-    return spec.parse(args)
+        raise unknown_command(tokens[0])
+    return spec.from_values(parse_words(spec, tokens[1:]))
+
+
+def _key_value(word: str, keys: dict[str, Any]) -> tuple[str, str] | None:
+    """``name:value`` / ``name=value`` when ``name`` is one of this command's keys."""
+    for separator in (":", "="):
+        name, found, value = word.partition(separator)
+        if found and name.lower() in keys:
+            return name.lower(), value
+    return None
+
+
+def parse_words(spec: CommandSpec, words: list[str]) -> dict[str, Any]:
+    """The parameter values in ``words`` (by param name, in the order given)."""
+    if not spec.params and words:
+        raise UsageError(f"{spec.name} takes no arguments (not '{shown(words[0])}'): {spec.usage}")
+    keys = {key: p for p in spec.params for key in (p.name, *p.keys)}
+    values: dict[str, Any] = {}
+    leftover: list[str] = []
+    if spec.raw:  # in declared order: the first words fill the first params, the rest the greedy one
+        rest = list(words)
+        for param in spec.params:
+            if not rest:
+                break
+            if param.type.greedy and param is spec.params[-1]:
+                values[param.name] = _checked(spec, param, rest)
+                rest = []
+            else:
+                values[param.name] = _checked(spec, param, rest.pop(0))
+        leftover = rest
+    else:
+        for word in words:
+            keyed = _key_value(word, keys)
+            if keyed is not None:
+                param = keys[keyed[0]]
+                values[param.name] = _checked(spec, param, keyed[1])
+                continue
+            placed = next((p for p in spec.params
+                           if p.positional and p.name not in values and p.type.matches(word)), None)
+            if placed is None:
+                leftover.append(word)
+            else:
+                values[placed.name] = _checked(spec, placed, word)
+        if leftover:
+            greedy = next((p for p in spec.params if p.type.greedy and p.positional and p.name not in values), None)
+            if greedy is not None:
+                values[greedy.name] = _checked(spec, greedy, leftover)
+                leftover = []
+    if leftover:
+        raise UsageError(f"'{shown(leftover[0])}' is not accepted here: {spec.usage}")
+    for param in spec.params:
+        if param.required and param.name not in values:
+            raise UsageError(param.missing or f"{param.name} is missing: {spec.usage}")
+    return values
+
+
+def _checked(spec: CommandSpec, param: Param, given: str | list[str]) -> Any:
+    """Parse one value (a word, or the leftover words for a greedy param); an error gets the usage
+    line, so it says what the whole command accepts."""
+    try:
+        if isinstance(given, list):
+            return param.type.parse_words(given, param.name)
+        return param.type.parse(given, param.name)
+    except UsageError as exc:
+        message = str(exc).rstrip()
+        if spec.usage in message:
+            raise
+        raise UsageError(f"{message}{'' if message.endswith(('.', '?', '!')) else '.'} Usage: {spec.usage}") from None

@@ -1,41 +1,55 @@
-"""`/papers dm on HH:MM Area/City [days] | off` (your own digest by DM) and `/papers recap on [day] [HH:MM] | off`.
+"""`/papers dm on HH:MM Area/City [days] [count] | off | settings …` (your own digest by DM) and
+`/papers recap on [day] [HH:MM] | off` (a channel's weekly "what we discussed" post).
 
 The DM digest is per member (anyone may switch their own; replies are ephemeral); the recap is
-per channel and needs a channel manager (``manages_channel``; enforced in the use case).
+per channel and needs a channel manager (declared; enforced in the use case).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.commands.args import TIME_RE, parse_count, parse_time, parse_timezone
-from bot.commands.base import CommandSpec, register
-from bot.commands.taste import describe_settings, parse_settings
+from bot.commands.params import Choice, Count, Param, TimeOfDay, Timezone, Weekday, Weekdays
+from bot.commands.spec import command
+from bot.commands.taste import RANKING_SETTINGS, describe_settings, require, setting_changes
+from bot.domain import Requester
 from bot.errors import UsageError
 from bot.replies import TextReply
-from bot.scheduling.personal_ports import dm_settings_channel
-from bot.scheduling.schedule import DAY_NAMES, parse_weekdays
 from bot.usecases.personal_digests import PersonalDigestUseCases, describe_dm, describe_recap
+from bot.usecases.taste import TasteUseCases
 
-if TYPE_CHECKING:
-    from bot.app import PaperBot
-    from bot.domain import Requester
+DM_USAGE_HINT = "e.g. /papers dm on 08:30 Europe/Paris, /papers dm off, /papers dm settings trending:0.3"
+RECAP_USAGE_HINT = "e.g. /papers recap on fri 16:00, /papers recap off"
 
-DM_USAGE = ("/papers dm on HH:MM Area/City [days=mon-fri] [count] | off | settings [trending:0.3] [exclude:\"kw\"] …"
-            " — your own digest by direct message, ranked by your reactions and likes, with your own ranking"
-            " settings (/papers dm shows it)")
-RECAP_USAGE = ("/papers recap on [day] [HH:MM] | off — a weekly post of the most reacted-to and replied-to papers"
-               " here (default Fri 16:00)")
-UNAVAILABLE = "Personal digests and recaps need the scheduler's database (this store has none)."
+_DM_SCHEDULE = ("at", "timezone", "days", "count")
 
 
-def _use_cases(bot: PaperBot) -> PersonalDigestUseCases | None:
-    if not hasattr(bot.store, "save_dm"):
-        return None
-    return PersonalDigestUseCases(bot.store, bot.store, clock=bot.clock)  # type: ignore[arg-type]
+def _build_dm(values: dict[str, Any]) -> DmCommand:
+    action = values.pop("action", "show")
+    schedule = {k: values.pop(k) for k in _DM_SCHEDULE if k in values}
+    if action == "settings":
+        if schedule:
+            raise UsageError(f"dm settings takes ranking settings only, not {', '.join(schedule)}: {DM_USAGE_HINT}")
+        return DmCommand("settings", changes=setting_changes(values, RANKING_SETTINGS))
+    if values:
+        raise UsageError(f"{', '.join(values)}: ranking settings go with dm settings, e.g. /papers dm settings trending:0.3")
+    if action in ("show", "off") and schedule:
+        raise UsageError(f"dm {action} takes nothing more ({', '.join(schedule)} given): {DM_USAGE_HINT}")
+    if action == "on" and ("at" not in schedule or "timezone" not in schedule):
+        raise UsageError(f"dm on needs a time and an IANA timezone, e.g. /papers dm on 08:30 Europe/Paris ({DM_USAGE_HINT}).")
+    return DmCommand(action, schedule.get("at"), schedule.get("timezone"), schedule.get("days"), schedule.get("count"))
 
 
+@command("dm", "your own digest by direct message, ranked by your taste (dm: show it)", order=140, build=_build_dm,
+         params=(
+             Param("action", Choice(["show", "on", "off", "settings"]), "show, switch on or off, or change its settings"),
+             Param("at", TimeOfDay(), "local time of day, HH:MM", keys=("time",)),
+             Param("timezone", Timezone(), "IANA timezone, e.g. Europe/Paris", keys=("tz",)),
+             Param("days", Weekdays(), "which days, e.g. mon-fri (default)", keys=("weekdays",)),
+             Param("count", Count(), "papers per digest (1–25)"),
+             *RANKING_SETTINGS,
+         ))
 @dataclass(frozen=True)
 class DmCommand:
     action: str = "show"  # "show" | "on" | "off" | "settings"
@@ -45,103 +59,49 @@ class DmCommand:
     count: int | None = None
     changes: tuple[tuple[str, Any], ...] = ()  # "settings": what to change (none: show them)
 
-    async def execute(self, bot: PaperBot, requester: Requester) -> TextReply:
+    async def execute(self, requester: Requester, personal: PersonalDigestUseCases,
+                      taste: TasteUseCases | None) -> TextReply:
         if self.action == "settings":
-            return await self._settings(bot, requester)
-        cases = _use_cases(bot)
-        if cases is None:
-            return TextReply(UNAVAILABLE, ephemeral=True)
+            settings = await require(taste).update_dm_settings(requester, **dict(self.changes))
+            return TextReply(f"{'Updated. ' if self.changes else ''}Your DM digest settings: {describe_settings(settings)}.",
+                             ephemeral=True)
         if self.action == "off":
-            removed = await cases.dm_off(requester)
+            removed = await personal.dm_off(requester)
             return TextReply("Your personal digest is off." if removed else "You had no personal digest.", ephemeral=True)
         if self.action == "on":
             assert self.post_time is not None and self.timezone is not None
-            sub, created = await cases.dm_on(requester, self.post_time, self.timezone, self.weekdays, self.count)
+            sub, created = await personal.dm_on(requester, self.post_time, self.timezone, self.weekdays, self.count)
             return TextReply(("On. " if created else "Updated. ") + describe_dm(sub), ephemeral=True)
-        sub = await cases.dm(requester)
-        if sub is None:
-            return TextReply(f"You have no personal digest. {DM_USAGE}", ephemeral=True)
-        return TextReply(describe_dm(sub), ephemeral=True)
-
-    async def _settings(self, bot: PaperBot, requester: Requester) -> TextReply:
-        """Your DM digest's ranking settings: yours to change, no channel manager needed."""
-        if bot.taste is None:
-            return TextReply("Ranking settings need personalization, which is off here (no embedding model).", ephemeral=True)
-        ch = requester.channel
-        own = dm_settings_channel(ch.platform, ch.workspace, requester.user_id)
-        changes = dict(self.changes)
-        settings = await (bot.taste.update_settings(own, **changes) if changes else bot.taste.settings(own))
-        return TextReply(f"{'Updated. ' if changes else ''}Your DM digest settings: {describe_settings(settings)}.", ephemeral=True)
+        current = await personal.dm(requester)
+        if current is None:
+            return TextReply(f"You have no personal digest: {DM_USAGE_HINT}.", ephemeral=True)
+        return TextReply(describe_dm(current), ephemeral=True)
 
 
+def _build_recap(values: dict[str, Any]) -> RecapCommand:
+    action = values.pop("action", "show")
+    if action != "on" and values:
+        raise UsageError(f"recap {action} takes nothing more: {RECAP_USAGE_HINT}")
+    return RecapCommand(action, values.get("day"), values.get("at"))
+
+
+@command("recap", "a weekly post of the most reacted-to and replied-to papers here (default Fri 16:00)", order=150,
+         build=_build_recap, manages_channel=lambda c: c.action != "show", params=(
+             Param("action", Choice(["show", "on", "off"]), "show it, or switch it on or off"),
+             Param("day", Weekday(), "the weekday it posts on (default fri)"),
+             Param("at", TimeOfDay(), "local time of day, HH:MM (default 16:00)", keys=("time",)),
+         ))
 @dataclass(frozen=True)
 class RecapCommand:
     action: str = "show"
     weekday: int | None = None
     post_time: time | None = None
 
-    async def execute(self, bot: PaperBot, requester: Requester) -> TextReply:
-        cases = _use_cases(bot)
-        if cases is None:
-            return TextReply(UNAVAILABLE)
+    async def execute(self, requester: Requester, personal: PersonalDigestUseCases) -> TextReply:
         if self.action == "off":
-            removed = await cases.recap_off(requester)
+            removed = await personal.recap_off(requester)
             return TextReply("Weekly recap off for this channel." if removed else "This channel had no weekly recap.")
         if self.action == "on":
-            return TextReply("On. " + describe_recap(await cases.recap_on(requester, self.weekday, self.post_time)))
-        sub = await cases.recap(requester.channel)
-        return TextReply(describe_recap(sub) if sub else f"This channel has no weekly recap. {RECAP_USAGE}")
-
-
-def parse_dm(args: list[str]) -> DmCommand:
-    if not args:
-        return DmCommand()
-    action, rest = args[0].lower(), args[1:]
-    if action == "off" and not rest:
-        return DmCommand("off")
-    if action == "settings":
-        changes = parse_settings(rest).changes
-        if any(key == "threads" for key, _ in changes):
-            raise UsageError(f"threads: is a channel setting (a DM has no threads): {DM_USAGE}")
-        return DmCommand("settings", changes=changes)
-    if action != "on":
-        raise UsageError(f"'{' '.join(args)}' is not accepted: {DM_USAGE}")
-    post_time = timezone = weekdays = count = None
-    for arg in rest:
-        key, _, value = arg.partition("=")
-        if value and key.lower() in ("days", "weekdays"):
-            weekdays = parse_weekdays(value)
-        elif value and key.lower() == "count" or arg.isdigit() and len(arg) <= 2:
-            count = parse_count(value or arg)
-        elif TIME_RE.match(arg):
-            post_time = parse_time(arg)
-        elif "/" in arg or arg.upper() in ("UTC", "GMT"):
-            timezone = parse_timezone(arg)
-        else:
-            weekdays = parse_weekdays(arg)  # 'weekdays', 'daily', 'mon-fri'… (names what is accepted when not)
-    if post_time is None or timezone is None:
-        raise UsageError(f"dm on needs a time and an IANA timezone, e.g. /papers dm on 08:30 Europe/Paris. {DM_USAGE}")
-    return DmCommand("on", post_time, timezone, weekdays, count)
-
-
-def parse_recap(args: list[str]) -> RecapCommand:
-    if not args:
-        return RecapCommand()
-    action, rest = args[0].lower(), args[1:]
-    if action == "off" and not rest:
-        return RecapCommand("off")
-    if action != "on":
-        raise UsageError(f"'{' '.join(args)}' is not accepted: {RECAP_USAGE}")
-    weekday = post_time = None
-    for arg in rest:
-        if TIME_RE.match(arg):
-            post_time = parse_time(arg)
-        elif arg[:3].lower() in DAY_NAMES and arg.isalpha():
-            weekday = DAY_NAMES.index(arg[:3].lower()) + 1
-        else:
-            raise UsageError(f"'{arg}' is not a weekday (mon … sun) or a time (HH:MM): {RECAP_USAGE}")
-    return RecapCommand("on", weekday, post_time)
-
-
-register(CommandSpec("dm", DM_USAGE, parse_dm))
-register(CommandSpec("recap", RECAP_USAGE, parse_recap, manages_channel=True))
+            return TextReply("On. " + describe_recap(await personal.recap_on(requester, self.weekday, self.post_time)))
+        sub = await personal.recap(requester.channel)
+        return TextReply(describe_recap(sub) if sub else f"This channel has no weekly recap: {RECAP_USAGE_HINT}.")

@@ -1,93 +1,68 @@
 """Taste commands: like, follow, settings, prefs, forget, similar, search.
 
 Seeds (`like`, `follow`) teach both the channel's profile and the member's own profile.
-`settings` and `forget channel` need channel managers (``CommandSpec.manages_channel``; the use
-case also checks ``Requester.can_manage_channel``).
+`settings` changes and `forget channel` need channel managers (declared with
+``manages_channel``; the use cases also check ``Requester.can_manage_channel``).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.arxiv_ids import ACCEPTED_FORMS, ArxivId, parse_arxiv_id
-from bot.commands.args import is_count, parse_count
-from bot.commands.base import CommandSpec, register
-from bot.commands.discussion import describe_thread_mode, parse_thread_mode, set_thread_mode
-from bot.domain import Digest
+from bot.arxiv_ids import ACCEPTED_FORMS, ArxivId
+from bot.commands.params import Choice, Clearable, Count, Flag, Items, Number, Paper, Param, Text
+from bot.commands.spec import command
+from bot.discussion.threads import ThreadMode
+from bot.domain import Digest, RankedPaper, Requester
 from bot.errors import PermissionDeniedError, UsageError
 from bot.replies import DigestReply, TextReply
-from bot.taste.model import AUTHOR, LIKE, TOPIC, member_scope
+from bot.taste.ranking import TasteSettings
+from bot.usecases.discussion import DiscussionUseCases
+from bot.usecases.papers import PaperLookup
+from bot.usecases.taste import TasteUseCases
 
-if TYPE_CHECKING:
-    from bot.app import PaperBot
-    from bot.domain import Requester
-    from bot.usecases.taste import TasteUseCases
-
-LIKE_USAGE = "/papers like <arXiv id or URL> — a seed paper: more like this, here and for you"
-FOLLOW_USAGE = '/papers follow author:"Name" — rank this author\'s papers up'
-SETTINGS_USAGE = ('/papers settings [trending:0.3] [include:"kw, kw"] [exclude:"kw"] [include_authors:"Name"] '
-                  '[exclude_authors:"Name"] [threshold:0.2] [cap:3] [threads:always|first_reply|never] '
-                  '— this channel\'s ranking and discussion threads (managers)')
-PREFS_USAGE = "/papers prefs — what the bot has learned for this channel and for you"
-FORGET_USAGE = "/papers forget me|channel [confirm] — erase your learned data (or the channel's: managers)"
-SIMILAR_USAGE = "/papers similar <arXiv id or URL> [count] — stored papers most like this one"
-SEARCH_USAGE = "/papers search <query…> [count:N] — semantic search over stored papers"
-
-
-def _taste(bot: PaperBot) -> TasteUseCases:
-    if bot.taste is None:
-        raise UsageError("personalization is off (embedding.enabled = false in the configuration).")
-    return bot.taste
-
-
-def _scope(requester: Requester) -> str:
-    ch = requester.channel
-    return member_scope(ch.platform, ch.workspace, requester.user_id)
-
-
-def _key_value(arg: str) -> tuple[str, str]:
-    match = re.match(r"^([a-z_]+)[:=](.*)$", arg, re.IGNORECASE | re.DOTALL)
-    return (match.group(1).lower(), match.group(2).strip()) if match else ("", arg)
-
-
-def _items(text: str) -> tuple[str, ...]:
-    return tuple(t.strip() for t in text.split(",") if t.strip())
-
-
-@dataclass(frozen=True)
-class LikeCommand:
-    paper: ArxivId
-
-    async def execute(self, bot: PaperBot, requester: Requester) -> TextReply:
-        taste = _taste(bot)
-        paper = await bot.papers.get(self.paper)
-        await taste.vectors([paper])
-        await taste.add_signal(requester.channel.key, LIKE, paper.arxiv_id, requester.user_id)
-        await taste.add_signal(_scope(requester), LIKE, paper.arxiv_id, requester.user_id)
-        return TextReply(f"Noted: more papers like \"{paper.title}\" ({paper.arxiv_id}).", ephemeral=True)
-
-
-@dataclass(frozen=True)
-class FollowCommand:
-    author: str
-
-    async def execute(self, bot: PaperBot, requester: Requester) -> TextReply:
-        taste = _taste(bot)
-        await taste.add_signal(requester.channel.key, AUTHOR, self.author, requester.user_id)
-        await taste.add_signal(_scope(requester), AUTHOR, self.author, requester.user_id)
-        return TextReply(f"Following {self.author}: their papers rank higher here and in your own digest.", ephemeral=True)
-
-
-SETTING_KEYS = {
-    "trending": "trending", "include": "include_keywords", "exclude": "exclude_keywords",
-    "include_keywords": "include_keywords", "exclude_keywords": "exclude_keywords",
-    "include_authors": "include_authors", "exclude_authors": "exclude_authors", "threshold": "threshold", "cap": "cap",
-    "threads": "threads",  # bot.commands.discussion: not a ranking setting, stored on its own
+MODE_WORDS = {
+    ThreadMode.ALWAYS: "a thread is opened under every posted paper",
+    ThreadMode.FIRST_REPLY: "a thread is opened when someone first replies under a posted paper",
+    ThreadMode.NEVER: "no threads are opened",
 }
 
 
-def describe_settings(s: Any) -> str:
+def require(taste: TasteUseCases | None) -> TasteUseCases:
+    if taste is None:
+        raise UsageError("personalization is off (embedding.enabled = false in the configuration).")
+    return taste
+
+
+def paper_param(help_text: str = "an arXiv id or URL, e.g. 2511.01234") -> Param:
+    return Param("paper", Paper(), help_text, required=True,
+                 missing=f"give exactly one paper (an arXiv id or URL). Accepted: {ACCEPTED_FORMS}.")
+
+
+# The ranking settings a channel (`/papers settings`) or a member's DM digest (`/papers dm settings`) takes.
+RANKING_SETTINGS = (
+    Param("trending", Number(0, 1, "0.3"), "weight of trending against your taste, 0–1", positional=False),
+    Param("include", Items("kw, kw"), "keywords a paper must mention", positional=False, keys=("include_keywords",),
+          field="include_keywords"),
+    Param("exclude", Items("kw"), "keywords that leave a paper out", positional=False, keys=("exclude_keywords",),
+          field="exclude_keywords"),
+    Param("include_authors", Items("Name"), "authors whose papers are always kept", positional=False),
+    Param("exclude_authors", Items("Name"), "authors whose papers are left out", positional=False),
+    Param("threshold", Clearable(Number(0, 1, "0.2")), "post only papers this relevant (off: no threshold)",
+          positional=False),
+    Param("cap", Clearable(Count(placeholder="3")), "at most this many papers a day (off: no cap)", positional=False),
+)
+THREADS = Param("threads", Choice([m.value for m in ThreadMode]), "when posted papers get a discussion thread",
+                positional=False)
+
+
+def setting_changes(values: dict[str, Any], params: tuple[Param, ...]) -> tuple[tuple[str, Any], ...]:
+    """(setting field, value) in the order given: what `/papers settings` changes."""
+    fields = {p.name: p.attribute for p in params}
+    return tuple((fields[name], ThreadMode(value) if name == "threads" else value) for name, value in values.items())
+
+
+def describe_settings(s: TasteSettings) -> str:
     parts = [f"trending weight {s.trending:.2f}"]
     for label, value in (("include", s.include_keywords), ("exclude", s.exclude_keywords),
                          ("include authors", s.include_authors), ("exclude authors", s.exclude_authors)):
@@ -100,61 +75,64 @@ def describe_settings(s: Any) -> str:
     return "; ".join(parts)
 
 
+@command("like", "a seed paper: more like this, here and for you", order=60, params=(paper_param(),))
+@dataclass(frozen=True)
+class LikeCommand:
+    paper: ArxivId
+
+    async def execute(self, requester: Requester, taste: TasteUseCases | None, papers: PaperLookup) -> TextReply:
+        paper = await papers.get(self.paper)
+        await require(taste).like(requester, paper)
+        return TextReply(f"Noted: more papers like \"{paper.title}\" ({paper.arxiv_id}).", ephemeral=True)
+
+
+@command("follow", "rank this author's papers up", order=70, params=(
+    Param("author", Text('"Name"', max_length=200, accepts="an author's name, at most 200 characters"),
+          "the author's name, e.g. Ada Lovelace", required=True, missing='name the author: /papers follow author:"Name"'),
+))
+@dataclass(frozen=True)
+class FollowCommand:
+    author: str
+
+    async def execute(self, requester: Requester, taste: TasteUseCases | None) -> TextReply:
+        await require(taste).follow(requester, self.author)
+        return TextReply(f"Following {self.author}: their papers rank higher here and in your own digest.", ephemeral=True)
+
+
+@command("settings", "this channel's ranking and discussion threads (managers)", order=80,
+         manages_channel=lambda c: bool(c.changes), params=(*RANKING_SETTINGS, THREADS),
+         build=lambda values: SettingsCommand(setting_changes(values, (*RANKING_SETTINGS, THREADS))))
 @dataclass(frozen=True)
 class SettingsCommand:
     changes: tuple[tuple[str, Any], ...] = ()
 
-    async def execute(self, bot: PaperBot, requester: Requester) -> TextReply:
+    async def execute(self, requester: Requester, taste: TasteUseCases | None,
+                      discussions: DiscussionUseCases) -> TextReply:
         changes = dict(self.changes)
         mode = changes.pop("threads", None)
         if self.changes and not requester.can_manage_channel:
             raise PermissionDeniedError("Only people who manage this channel can change its settings.")
         parts = []
-        if changes or bot.taste is not None:  # threads alone works without personalization
-            taste = _taste(bot)
-            settings = await (taste.update_settings(requester.channel, **changes) if changes else taste.settings(requester.channel))
+        if changes or taste is not None:  # threads alone works without personalization
+            cases = require(taste)
+            settings = await (cases.update_settings(requester.channel, **changes) if changes
+                              else cases.settings(requester.channel))
             parts.append(describe_settings(settings))
-        parts.append(await (set_thread_mode(bot, requester, mode) if mode is not None else describe_thread_mode(bot, requester.channel)))
+        if mode is not None:
+            await discussions.set_thread_mode(requester.channel, mode)
+        current = await discussions.thread_mode(requester.channel)
+        parts.append(f"threads: {current.value} ({MODE_WORDS[current]})")
         return TextReply(f"{'Updated. ' if self.changes else ''}Settings here: {'; '.join(parts)}.")
 
 
-def _fraction(name: str, value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise UsageError(f"{name} must be a number between 0 and 1, not '{value}'") from None
-    if not 0 <= number <= 1:
-        raise UsageError(f"{name} must be between 0 and 1, not {value}")
-    return number
-
-
-def parse_settings(args: list[str]) -> SettingsCommand:
-    changes: list[tuple[str, Any]] = []
-    for arg in args:
-        key, value = _key_value(arg)
-        field = SETTING_KEYS.get(key)
-        if field is None:
-            raise UsageError(f"'{arg}' is not accepted here: {SETTINGS_USAGE}")
-        if field == "trending":
-            changes.append((field, _fraction("trending", value)))
-        elif field == "threshold":
-            changes.append((field, None if value in ("", "none", "off") else _fraction("threshold", value)))
-        elif field == "cap":
-            changes.append((field, None if value in ("", "none", "off") else parse_count(value, name="cap")))
-        elif field == "threads":
-            changes.append((field, parse_thread_mode(value)))
-        else:
-            changes.append((field, _items(value)))
-    return SettingsCommand(tuple(changes))
-
-
+@command("prefs", "what the bot has learned for this channel and for you", order=90)
 @dataclass(frozen=True)
 class PrefsCommand:
-    async def execute(self, bot: PaperBot, requester: Requester) -> TextReply:
-        taste = _taste(bot)
+    async def execute(self, requester: Requester, taste: TasteUseCases | None) -> TextReply:
+        cases = require(taste)
         lines = []
-        for label, prefs in (("This channel", await taste.prefs(requester.channel, None)),
-                             ("You", await taste.prefs(None, requester))):
+        for label, prefs in (("This channel", await cases.prefs(requester.channel, None)),
+                             ("You", await cases.prefs(None, requester))):
             line = f"{label}: {prefs.likes} 👍, {prefs.dislikes} 👎"
             if prefs.topics:
                 line += f"; topics: {', '.join(prefs.topics)}"
@@ -165,17 +143,22 @@ class PrefsCommand:
             if prefs.top_liked:
                 line += "; recently liked: " + "; ".join(f'"{t}"' for t in prefs.top_liked)
             lines.append(line + ".")
-        lines.append(f"Settings: {describe_settings(await taste.settings(requester.channel))}.")
+        lines.append(f"Settings: {describe_settings(await cases.settings(requester.channel))}.")
         return TextReply("\n".join(lines), ephemeral=True)
 
 
+@command("forget", "erase your learned data (or the channel's: managers)", order=100,
+         manages_channel=lambda c: c.target == "channel", params=(
+             Param("target", Choice(["me", "channel"]), "whose data: yours (me) or this channel's"),
+             Param("confirm", Flag(["confirm", "yes"]), "really erase it", field="confirmed"),
+         ))
 @dataclass(frozen=True)
 class ForgetCommand:
-    target: str  # "me" | "channel"
+    target: str = "me"  # "me" | "channel"
     confirmed: bool = False
 
-    async def execute(self, bot: PaperBot, requester: Requester) -> TextReply:
-        taste = _taste(bot)
+    async def execute(self, requester: Requester, taste: TasteUseCases | None) -> TextReply:
+        cases = require(taste)
         if self.target == "channel" and not requester.can_manage_channel:
             raise PermissionDeniedError("Only people who manage this channel can erase what it taught the bot.")
         what = "everything you taught the bot in this workspace" if self.target == "me" else "everything this channel taught the bot"
@@ -183,104 +166,38 @@ class ForgetCommand:
             return TextReply(f"This erases {what} (reactions, thread replies, seed papers, topics, follows"
                              f"{', settings' if self.target == 'channel' else ''}). "
                              f"To go ahead: /papers forget {self.target} confirm", ephemeral=True)
-        removed = await (taste.forget_member(requester) if self.target == "me" else taste.forget_channel(requester.channel))
+        removed = await (cases.forget_member(requester) if self.target == "me" else cases.forget_channel(requester.channel))
         return TextReply(f"Done: erased {what} ({removed} stored item{'s' if removed != 1 else ''}).", ephemeral=True)
 
 
-def parse_forget(args: list[str]) -> ForgetCommand:
-    words = [a.lower() for a in args]
-    target = next((w for w in words if w in ("me", "channel")), "me")
-    rest = [w for w in words if w not in ("me", "channel")]
-    if any(w not in ("confirm", "yes") for w in rest):
-        raise UsageError(f"not accepted here: {FORGET_USAGE}")
-    return ForgetCommand(target, confirmed=bool(rest))
-
-
-def _digest(title: str, items: list) -> DigestReply:
+def _digest(title: str, items: list[RankedPaper]) -> DigestReply:
     return DigestReply(Digest(title=f"{title} ({len(items)})", items=tuple(items),
                               note=None if items else "Nothing found: embed the stored papers first (`paperbot embed`)."))
 
 
+@command("similar", "stored papers most like this one", order=110, params=(
+    paper_param(), Param("count", Count(), "how many papers (1–25)"),
+))
 @dataclass(frozen=True)
 class SimilarCommand:
     paper: ArxivId
     count: int = 5
 
-    async def execute(self, bot: PaperBot, requester: Requester) -> DigestReply:
-        paper = await bot.papers.get(self.paper)
-        return _digest(f"Papers similar to {paper.arxiv_id}", await _taste(bot).similar(paper, self.count))
+    async def execute(self, requester: Requester, taste: TasteUseCases | None, papers: PaperLookup) -> DigestReply:
+        paper = await papers.get(self.paper)
+        return _digest(f"Papers similar to {paper.arxiv_id}", await require(taste).similar(paper, self.count))
 
 
+@command("search", "semantic search over stored papers", order=120, params=(
+    Param("query", Text("query…", max_length=300, accepts="what to look for, at most 300 characters"),
+          "what to look for, e.g. video generation", required=True,
+          missing="what should I search for? /papers search <query…> [count:N]"),
+    Param("count", Count(), "how many papers (1–25)", positional=False),
+))
 @dataclass(frozen=True)
 class SearchCommand:
     query: str
     count: int = 5
 
-    async def execute(self, bot: PaperBot, requester: Requester) -> DigestReply:
-        return _digest(f"Search: {self.query}", await _taste(bot).search(self.query, self.count))
-
-
-def parse_like(args: list[str]) -> LikeCommand:
-    if len(args) != 1:
-        raise UsageError(f"give exactly one paper: {LIKE_USAGE}. Accepted: {ACCEPTED_FORMS}.")
-    return LikeCommand(parse_arxiv_id(args[0]))
-
-
-def parse_follow(args: list[str]) -> FollowCommand:
-    key, value = _key_value(" ".join(args))
-    if key not in ("author", "") or not value.strip():
-        raise UsageError(f"name the author: {FOLLOW_USAGE}")
-    return FollowCommand(" ".join(value.split()))
-
-
-def parse_similar(args: list[str]) -> SimilarCommand:
-    count = 5
-    ids = []
-    for arg in args:
-        if is_count(arg):
-            count = parse_count(arg)
-        else:
-            ids.append(arg)
-    if len(ids) != 1:
-        raise UsageError(f"give exactly one paper: {SIMILAR_USAGE}")
-    return SimilarCommand(parse_arxiv_id(ids[0]), count)
-
-
-def parse_search(args: list[str]) -> SearchCommand:
-    count = 5
-    words = []
-    for arg in args:
-        key, value = _key_value(arg)
-        if key == "count":
-            count = parse_count(value)
-        else:
-            words.append(arg)
-    query = " ".join(" ".join(words).split())
-    if not query:
-        raise UsageError(f"what should I search for? {SEARCH_USAGE}")
-    return SearchCommand(query, count)
-
-
-def _no_args(command: Any, usage: str):
-    def parse(args: list[str]) -> Any:
-        if args:
-            raise UsageError(f"takes no arguments: {usage}")
-        return command()
-    return parse
-
-
-register(CommandSpec("like", LIKE_USAGE, parse_like))
-register(CommandSpec("follow", FOLLOW_USAGE, parse_follow))
-register(CommandSpec("settings", SETTINGS_USAGE, parse_settings, manages_channel=True))
-register(CommandSpec("prefs", PREFS_USAGE, _no_args(PrefsCommand, PREFS_USAGE)))
-register(CommandSpec("forget", FORGET_USAGE, parse_forget))
-register(CommandSpec("similar", SIMILAR_USAGE, parse_similar))
-register(CommandSpec("search", SEARCH_USAGE, parse_search))
-
-
-async def save_topics(bot: PaperBot, requester: Requester, topics: tuple[str, ...]) -> None:
-    """Topic phrases given at subscribe time: positive signals of the channel's profile."""
-    if bot.taste is None:
-        return
-    for topic in topics:
-        await bot.taste.add_signal(requester.channel.key, TOPIC, topic, requester.user_id)
+    async def execute(self, requester: Requester, taste: TasteUseCases | None) -> DigestReply:
+        return _digest(f"Search: {self.query}", await require(taste).search(self.query, self.count))

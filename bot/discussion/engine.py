@@ -105,7 +105,7 @@ class DiscussionEngine:
             return [], failed[1]  # offline or arXiv failing: do not make every question wait again
         try:
             full = await asyncio.wait_for(self.fulltext.fetch(paper.arxiv_id, paper.version), self.fulltext_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             _log.warning("full text of %s: no answer within %s s; answering from the abstract", paper.arxiv_id, self.fulltext_timeout)
             self._failed[key] = (time.monotonic(), "full text unavailable: arXiv did not answer in time")
             return [], self._failed[key][1]

@@ -108,7 +108,7 @@ class LlmAnswerer:
             return self.fallback.answer_now(passages, scope=scope)
         try:
             content = await asyncio.wait_for(self._ask(question, passages), self.settings.timeout_seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return self._fall_back(passages, scope, f"no answer within {self.settings.timeout_seconds:g} s")
         except LlmFailure as exc:
             return self._fall_back(passages, scope, str(exc))

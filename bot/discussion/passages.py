@@ -27,10 +27,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from bot.discussion.answer import ABSTRACT, Passage, ScoredPassage
-from bot.sentences import split_sentences
 from bot.discussion.summary import tokens
 from bot.domain import Paper
 from bot.ports import Embedder
+from bot.sentences import split_sentences
 from bot.sources.fulltext import FullText
 
 COVERAGE_WEIGHT = 0.2

@@ -1,13 +1,14 @@
-"""Discussion threads under posted papers: the types adapters and the core exchange.
+"""Discussion threads under posted papers: the types the core and the adapters exchange.
 
-A posted paper (or a digest message carrying several) can get a thread. The adapter asks
-:meth:`bot.app.PaperBot.threads_to_open` what to open after posting, reports back with
-:meth:`~bot.app.PaperBot.thread_opened`, and hands every human message in a thread to
-:meth:`~bot.app.PaperBot.on_thread_message`. Nothing here knows a platform.
+A posted paper (or a digest message carrying several) can get a thread. The core decides and
+opens threads itself, through the platform's ``ChatTransport`` (``bot.usecases.discussion``):
+right after a publication is recorded, and when a member first replies under a post. Adapters
+only hand every human message in a thread (or reply under a post) to
+:meth:`bot.app.PaperBot.on_thread_message`. Nothing here knows a platform.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -15,7 +16,7 @@ from typing import Protocol
 
 from bot.domain import ChannelRef
 from bot.errors import UsageError
-from bot.replies import Reply
+from bot.replies import TextReply
 
 
 class ThreadMode(str, Enum):
@@ -36,7 +37,7 @@ class ThreadMode(str, Enum):
 
 @dataclass(frozen=True)
 class ThreadOpening:
-    """What the adapter posts when it opens a thread on a root message.
+    """What the core posts when it opens a thread on a root message.
 
     ``root_message_id`` is the bot's message the thread hangs from (Discord: the paper's
     message; Slack: the digest message, which may carry several papers). ``messages`` holds one
@@ -47,7 +48,7 @@ class ThreadOpening:
     root_message_id: str
     arxiv_ids: tuple[str, ...]
     name: str
-    messages: tuple[Reply, ...]
+    messages: tuple[TextReply, ...]
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,18 @@ class ThreadMessage:
     mentions_bot: bool
     event_id: str | None = None
     root_message_id: str | None = None
-    # The bot's own messages in the thread that may carry papers, when the root itself carries
-    # none (Slack: a digest's per-paper "react here" replies under the digest message).
-    post_message_ids: tuple[str, ...] = ()
+    # the member's own message (an answer refers to it) and whether it was written inside a thread
+    # (False: a Discord reply in the channel, under a post that has no thread yet)
+    message_id: str | None = None
+    in_thread: bool = True
 
 
 @dataclass(frozen=True)
 class ThreadResponse:
-    """What to post back: an opening (first_reply mode: post it first) and/or an answer."""
+    """What the core posted back: the opening (first_reply mode) and/or the answer."""
 
     opening: ThreadOpening | None = None
-    answer: Reply | None = None
+    answer: TextReply | None = None
 
 
 ASKED_OUTSIDE_A_THREAD = ""  # the thread id of a question asked with `/papers ask`, not in a thread
@@ -124,6 +126,10 @@ class DiscussionStore(Protocol):
         ...
 
     async def threads_of_paper(self, channel: ChannelRef, arxiv_id: str) -> list[ThreadRecord]: ...
+
+    async def threads_of_papers(self, channel: ChannelRef, arxiv_ids: Iterable[str]) -> dict[str, ThreadRecord]:
+        """Each of ``arxiv_ids`` that has a discussion thread in ``channel``: its first thread."""
+        ...
 
     async def add_thread_activity(self, activities: Sequence[ThreadActivity]) -> bool:
         """Store them; False when their ``event_id`` was stored before (a retried delivery)."""

@@ -40,7 +40,7 @@ def age_days(paper: Paper, reference_day: date) -> int:
 
 
 def trending_score(paper: Paper, reference_day: date) -> float:
-    return (1.0 + popularity(paper)) / (age_days(paper, reference_day) + 2) ** GRAVITY
+    return float((1.0 + popularity(paper)) / (age_days(paper, reference_day) + 2) ** GRAVITY)
 
 
 def _compact(n: int) -> str:

@@ -1,17 +1,20 @@
 """Deliver claimed outbox items: rate-aware per platform, each channel on its own.
 
 Per item: a resumed item (it was ``sending`` when its worker died) is first looked up on the
-platform by its outbox tag; found → recorded as sent, never resent; platform cannot tell →
-failed visibly ("may have been sent"), never resent blindly. Otherwise: wait for the rate
-limiter, send, then record the posts and mark it sent in one transaction.
+platform by its outbox tag; found → recorded as sent, never resent; platform cannot tell
+(``finds_sent`` is False) → failed visibly ("may have been sent"), never resent blindly.
+Otherwise: wait for the rate limiter, then publish through the one publish path
+(``bot.usecases.publishing``): send, record the posts and mark the row sent in one transaction,
+then open the discussion threads.
 Errors: RateLimitedError → wait ``retry_after`` (the platform's limiter pauses too), try again;
 ChannelUnavailableError → failed and the subscription paused with the reason;
 TransientDeliveryError (or any other error) → retried later with exponential backoff, failed
 after ``max_attempts``. Items run concurrently, so one slow or broken channel delays no other.
 
 Kinds: a "dm" item names a member; its channel is opened at send time with the platform's
-optional ``open_dm(workspace, user_id)`` (none → failed with the reason and the DM subscription
-paused). A "recap" item is sent as text (``bot.scheduling.recap.render_recap``) and records no posts.
+``open_dm(workspace, user_id)`` (ChannelUnavailableError → failed with the reason and the DM
+subscription paused); a DM digest gets no threads. A "recap" item is sent as text
+(``bot.scheduling.recap.render_recap``) and records no posts.
 """
 from __future__ import annotations
 
@@ -21,18 +24,20 @@ import os
 import socket
 import time as _time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock, utc_now
-from bot.domain import ChannelRef, Post, PostKind, digest_posts
+from bot.domain import ChannelRef, Post, PostKind
 from bot.errors import ChannelUnavailableError, RateLimitedError
-from bot.ports import ChatPlatform
+from bot.ports import ChatPlatform, Sent, Store
+from bot.replies import DigestReply, Publication, TextReply
 from bot.scheduling.personal_ports import DM, RECAP, Member
-from bot.scheduling.ports import SKIPPED, DeliveryStore, OutboxItem
+from bot.scheduling.ports import SKIPPED, OutboxItem
 from bot.scheduling.recap import render_recap
 from bot.scheduling.schedule import DEFAULT_GRACE
+from bot.usecases.publishing import OutboxSend, Publisher
 
 _log = logging.getLogger(__name__)
 
@@ -114,8 +119,9 @@ class DeliveryReport:
 class Delivery:
     def __init__(
         self,
-        store: DeliveryStore,
+        store: Store,
         platforms: Mapping[str, ChatPlatform],
+        publisher: Publisher,
         *,
         clock: Clock = utc_now,
         settings: DeliverySettings | None = None,
@@ -125,6 +131,7 @@ class Delivery:
     ) -> None:
         self._store = store
         self._platforms = dict(platforms)
+        self._publisher = publisher
         self._clock = clock
         self.settings = settings or DeliverySettings()
         self.worker = worker or worker_id()
@@ -150,11 +157,13 @@ class Delivery:
         return report
 
     def _can_check(self, item: OutboxItem) -> bool:
-        return getattr(self._platforms.get(item.channel.platform), "find_tagged", None) is not None
+        platform = self._platforms.get(item.channel.platform)
+        return platform is not None and platform.finds_sent
 
-    def _backoff(self, item: OutboxItem):
-        delay = min(self.settings.backoff_base * (2 ** max(item.attempts - 1, 0)), self.settings.backoff_max)
-        return self._clock() + delay
+    def _backoff(self, item: OutboxItem) -> datetime:
+        delay: timedelta = min(self.settings.backoff_base * (2 ** max(item.attempts - 1, 0)), self.settings.backoff_max)
+        at: datetime = self._clock() + delay
+        return at
 
     async def _deliver_one(self, item: OutboxItem, report: DeliveryReport) -> None:
         platform = self._platforms[item.channel.platform]
@@ -168,16 +177,15 @@ class Delivery:
         if target is None:
             return
         if item.resumed:
-            find = getattr(platform, "find_tagged", None)
-            if find is None:
+            if not platform.finds_sent:
                 await self._store.fail(item.id, self.worker,
                                        "may have been sent before a restart; not resent (this platform cannot check)",
                                        self._clock())
                 report.failed += 1
                 return
-            found = await find(target, item.tag)
+            found = await platform.find_sent(target, item.tag)
             if found is not None:
-                await self._record(item, list(found), target)
+                await self._publish(platform, item, target, found)
                 report.confirmed += 1
                 return
         limiter = self._limiters[item.channel.platform]
@@ -185,7 +193,7 @@ class Delivery:
         while True:
             await limiter.acquire(target.key)
             try:
-                message_ids = await self._send(platform, item, target)
+                await self._publish(platform, item, target, None)
                 break
             except RateLimitedError as exc:
                 report.rate_limited += 1
@@ -196,23 +204,16 @@ class Delivery:
                 await self._sleep(exc.retry_after)
             except ChannelUnavailableError as exc:
                 return await self._unavailable(item, str(exc) or type(exc).__name__, report)
-            except Exception as exc:  # TransientDeliveryError and anything unexpected from an adapter
+            except Exception as exc:  # noqa: BLE001 - TransientDeliveryError and anything unexpected from an adapter
                 return await self._retry_or_fail(item, f"{type(exc).__name__}: {exc}", report)
-        if self._fault:
-            self._fault("after_send", item)
-        await self._record(item, message_ids, target)
         report.sent += 1
 
     async def _target(self, platform: ChatPlatform, item: OutboxItem, report: DeliveryReport) -> ChannelRef | None:
         """Where the item goes: its channel, or for a DM the member's DM channel (None: handled, stop)."""
         if item.kind != DM:
             return item.channel
-        open_dm = getattr(platform, "open_dm", None)
-        if open_dm is None:
-            await self._unavailable(item, f"{item.channel.platform} cannot send direct messages (no open_dm)", report)
-            return None
         try:
-            return await open_dm(item.channel.workspace, item.channel.channel)
+            return await platform.open_dm(item.channel.workspace, item.channel.channel)
         except ChannelUnavailableError as exc:
             await self._unavailable(item, str(exc) or type(exc).__name__, report)
         except Exception as exc:  # noqa: BLE001 — rate limits and transient errors: retried like a send
@@ -226,34 +227,33 @@ class Delivery:
         _log.warning("%s %s unavailable, pausing it: %s", what, item.channel, reason)
         await self._store.fail(item.id, self.worker, f"{what} unavailable: {reason}", now)
         if item.kind == DM:
-            await self._store.pause_dm(Member(item.channel.platform, item.channel.workspace, item.channel.channel), reason, now)  # type: ignore[attr-defined]
+            await self._store.pause_dm(Member(item.channel.platform, item.channel.workspace, item.channel.channel), reason, now)
         elif item.kind == RECAP:
-            await self._store.pause_recap(item.channel, reason, now)  # type: ignore[attr-defined]
+            await self._store.pause_recap(item.channel, reason, now)
         else:
             await self._store.pause_subscription(item.channel, reason, now)
         report.failed += 1
         report.paused += 1
 
-    async def _send(self, platform: ChatPlatform, item: OutboxItem, target: ChannelRef) -> list[str]:
+    async def _publish(self, platform: ChatPlatform, item: OutboxItem, target: ChannelRef, found: Sent | None) -> None:
+        """Through the one publish path: send (or take what was found), record with the row, thread."""
         digest = item.digest
-        if not digest.items or item.kind == RECAP:
-            send_text_tagged = getattr(platform, "send_text_tagged", None)
-            text = await render_recap(item, platform, target) if digest.items else (digest.note or digest.title)
-            mid = await (send_text_tagged(target, text, item.tag) if send_text_tagged else platform.send_text(target, text))
-            return [mid]
-        tagged = getattr(platform, "send_digest_tagged", None)
-        if tagged is not None:
-            return list(await tagged(target, digest, item.tag))
-        return list(await platform.send_digest(target, digest))
+        publication: Publication | TextReply
+        if item.kind == RECAP and digest.items:
+            publication = TextReply(await render_recap(item, platform, target))
+        elif not digest.items:
+            publication = TextReply(digest.note or digest.title)
+        else:
+            publication = DigestReply(digest)
 
-    async def _record(self, item: OutboxItem, message_ids: list[str], target: ChannelRef) -> None:
-        now = self._clock()
-        posts: list[Post] = []
-        if item.digest.items and item.kind != RECAP:  # a recap's message is a summary, not a post of its papers
-            if len(message_ids) != len(item.digest.items):
-                raise ValueError(f"{len(message_ids)} message ids for {len(item.digest.items)} papers")
-            posts = digest_posts(target, item.digest, message_ids, PostKind.SCHEDULED, posted_at=now)
-        await self._store.finish_sent(item.id, self.worker, message_ids, posts, now)
+        async def record(posts: Sequence[Post], sent: Sent) -> None:
+            if self._fault and found is None:
+                self._fault("after_send", item)
+            ids = list(sent.message_ids) if isinstance(publication, DigestReply) else [sent.root_id]
+            await self._store.finish_sent(item.id, self.worker, ids, posts, self._clock())
+
+        await self._publisher.publish(platform, target, publication, kind=PostKind.SCHEDULED,
+                                      outbox=OutboxSend(item.tag, record, found), threads=item.kind != DM)
 
     async def _retry_or_fail(self, item: OutboxItem, error: str, report: DeliveryReport) -> None:
         if item.attempts >= self.settings.max_attempts:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
+from bot.calendar import describe_day
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, RankedPaper, Subscription
 from bot.ports import Store
@@ -20,7 +22,9 @@ from bot.scheduling.personal_ports import DM, DmSubscription, Member, PersonalSt
 from bot.scheduling.planner import PlanReport, PlanSettings, missed_plan, unplanned_occurrences
 from bot.scheduling.ports import EMPTY, DeliveryStore, DigestPlan, PlannedItem
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions
-from bot.usecases.digests import describe_day
+
+if TYPE_CHECKING:
+    from bot.usecases.taste import TasteUseCases
 
 _log = logging.getLogger(__name__)
 
@@ -99,13 +103,14 @@ class DmPlanner:
         return await self._ranker(sub.member, papers, day, sub.count)
 
 
-def taste_member_ranker(taste) -> MemberRanker:
+def taste_member_ranker(taste: TasteUseCases) -> MemberRanker:
     """The member-profile ranking of ``/papers today mine`` (``TasteUseCases.rank`` with ``member``),
     with the member's own DM settings (``dm_settings_channel``; the defaults until they set some)."""
     from bot.domain import Requester
 
     async def rank(member: Member, papers: Sequence[Paper], day: date, count: int) -> list[RankedPaper]:
         requester = Requester(dm_settings_channel(member.platform, member.workspace, member.user_id), member.user_id)
-        return await taste.rank(papers, day, count, channel=requester.channel, member=requester)
+        ranked: list[RankedPaper] = await taste.rank(papers, day, count, channel=requester.channel, member=requester)
+        return ranked
 
     return rank

@@ -12,40 +12,44 @@ checks both give the same order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.clock import Clock
 from bot.domain import ChannelRef, Paper, RankedPaper
 from bot.ranking.trending import rank_trending
 from bot.taste.ranking import Profile, TasteSettings, prepare_pool, rank_personal, rank_prepared
+
+if TYPE_CHECKING:
+    from bot.usecases.taste import TasteUseCases
+
+# one pool's trending order, vectors as rows, which papers have one, and rank-normalised trending
+_Pool = tuple[list[RankedPaper], np.ndarray, np.ndarray, np.ndarray]
 
 
 class PersonalRanker:
     """A planner ``Ranker`` backed by a ``TasteUseCases`` (``profile``/``settings``/``vectors``)."""
 
-    def __init__(self, taste, *, clock=None) -> None:
+    def __init__(self, taste: TasteUseCases | None, *, clock: Clock | None = None) -> None:
         self._taste = taste
         self._clock = clock
         self._vectors: dict[str, np.ndarray] = {}
         self._profiles: dict[str, Profile] = {}
         self._settings: dict[str, TasteSettings] = {}
-        self._pools: dict[tuple, tuple] = {}
+        self._pools: dict[tuple[date, tuple[str, ...]], _Pool] = {}
 
     async def prepare(self, channels: Iterable[ChannelRef], papers: Sequence[Paper]) -> None:
         """Load the papers' vectors (once, for all channels) and each channel's profile and settings."""
         unique = {p.arxiv_id: p for p in papers}
         missing = [p for i, p in unique.items() if i not in self._vectors]
-        if missing:
+        if missing and self._taste is not None:
             self._vectors.update(await self._taste.vectors(missing))
         todo = [c for c in {c.key: c for c in channels}.values() if c.key not in self._profiles]
-        if todo and hasattr(self._taste, "channel_profiles"):  # many at once (TasteUseCases)
+        if todo and self._taste is not None:  # many at once: a few queries per chunk of channels
             self._profiles.update(await self._taste.channel_profiles(todo))
             self._settings.update(await self._taste.settings_for(todo))
-            return
-        for channel in todo:
-            self._profiles[channel.key] = await self._taste.channel_profile(channel)
-            self._settings[channel.key] = await self._taste.settings(channel)
 
     def use(self, vectors: dict[str, np.ndarray], profiles: dict[str, Profile],
             settings: dict[str, TasteSettings] | None = None) -> None:
@@ -69,7 +73,7 @@ class PersonalRanker:
             return rank_personal(papers, self._vectors, profile, day, count=count, settings=settings, now=now)
         return self._fast(papers, day, profile, settings, count, now)
 
-    def _pool(self, papers: Sequence[Paper], day: date) -> tuple:
+    def _pool(self, papers: Sequence[Paper], day: date) -> _Pool:
         key = (day, tuple(p.arxiv_id for p in papers))
         pool = self._pools.get(key)
         if pool is None:
@@ -78,7 +82,8 @@ class PersonalRanker:
             pool = self._pools[key] = (trending, matrix, has, trend)
         return pool
 
-    def _fast(self, papers, day, profile: Profile, settings: TasteSettings, count: int, now) -> list[RankedPaper]:
+    def _fast(self, papers: Sequence[Paper], day: date, profile: Profile, settings: TasteSettings, count: int,
+              now: datetime | None) -> list[RankedPaper]:
         """``rank_personal`` without filters, sharing the pool's trending order and matrix."""
         if settings.cap is not None:
             count = min(count, settings.cap)

@@ -8,21 +8,38 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
 from datetime import date, datetime, timedelta
+from typing import Any, Protocol, TypeVar
 
+from bot.calendar import describe_day, iso_week
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, RankedPaper
 from bot.ports import Store
 from bot.ranking.trending import rank_trending
 from bot.scheduling.ports import EMPTY, PLANNED, SKIPPED, DeliveryStore, DigestPlan, PlannedItem
 from bot.scheduling.schedule import DEFAULT_GRACE, ScheduledSubscription, occurrences
-from bot.usecases.digests import describe_day, iso_week
 
 _log = logging.getLogger(__name__)
 
-# (channel, papers, reference day) → ranked papers, best first. Default: trending (channel-independent).
-Ranker = Callable[[ChannelRef, Sequence[Paper], date], list[RankedPaper]]
+# a planning pool: the papers' day (daily) or ISO week (weekly), and their trending order
+Pool = tuple[date | None, str | None, list[RankedPaper]]
+
+
+class Ranker(Protocol):
+    """Ranks a day's papers for one channel (``bot.scheduling.personal.PersonalRanker``); without
+    one, digests are ranked by trending, the same for every channel."""
+
+    async def prepare(self, channels: Iterable[ChannelRef], papers: Sequence[Paper]) -> None:
+        """Load what ranking ``channels`` needs (profiles, vectors) once per planning pass."""
+        ...
+
+    def reset(self) -> None:
+        """Forget what ``prepare`` loaded that may have changed since (profiles)."""
+        ...
+
+    def __call__(self, channel: ChannelRef, papers: Sequence[Paper], day: date, count: int | None = None) -> list[RankedPaper]:
+        """The channel's ranking of ``papers``, best first, at most ``count``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -112,13 +129,10 @@ class Planner:
         pools = await self._pools({(sub.options.weekly, day) for sub, day, _ in timely})
         all_ids = {p.arxiv_id for _, _, ranked in pools.values() for p in (r.paper for r in ranked)}
         posted = await self._sched.posted_among(all_ids) if all_ids else {}
-        prepare = getattr(self._ranker, "prepare", None)
-        if prepare is not None and timely:
-            reset = getattr(self._ranker, "reset", None)
-            if reset is not None:
-                reset()
+        if self._ranker is not None and timely:
+            self._ranker.reset()
             pool_papers = [r.paper for _, _, ranked in pools.values() for r in ranked]
-            await prepare([sub.subscription.channel for sub, _, _ in timely], pool_papers)
+            await self._ranker.prepare([sub.subscription.channel for sub, _, _ in timely], pool_papers)
         for sub, day, due_at in timely:
             plans.append(self._plan_one(sub, day, due_at, pools[(sub.options.weekly, day)], posted))
         new = await self._sched.save_plans(plans, now)
@@ -126,9 +140,9 @@ class Planner:
         _log.info("planned %d digests (%d new rows; %d empty, %d skipped)", report.planned, new, report.empty, report.skipped)
         return report
 
-    async def _pools(self, keys: set[tuple[bool, date]]) -> dict[tuple[bool, date], tuple[date | None, str | None, list[RankedPaper]]]:
+    async def _pools(self, keys: set[tuple[bool, date]]) -> dict[tuple[bool, date], Pool]:
         """For each (weekly, local day): the papers' day (or week) and the channel-independent ranking."""
-        out = {}
+        out: dict[tuple[bool, date], Pool] = {}
         for weekly, day in keys:
             if weekly:
                 start, end = day - timedelta(days=7), day - timedelta(days=1)
@@ -140,18 +154,16 @@ class Planner:
                 out[(weekly, day)] = (latest, None, rank_trending(papers, latest) if latest else [])
         return out
 
-    def _plan_one(self, sub: ScheduledSubscription, day: date, due_at: datetime, pool, posted: dict[str, set[str]]) -> DigestPlan:
+    def _plan_one(self, sub: ScheduledSubscription, day: date, due_at: datetime, pool: Pool,
+                  posted: dict[str, set[str]]) -> DigestPlan:
         subscription, options = sub.subscription, sub.options
         channel = subscription.channel
         paper_day, week, ranked = pool
         seen = posted.get(channel.key, set())
         if self._ranker is not None and ranked:
             papers = [r.paper for r in ranked]
-            if hasattr(self._ranker, "prepare"):  # a personal ranker: only as many as may be posted
-                wanted = subscription.count + sum(p.arxiv_id in seen for p in papers)
-                ranked = self._ranker(channel, papers, paper_day or day, wanted)
-            else:
-                ranked = self._ranker(channel, papers, paper_day or day)
+            wanted = subscription.count + sum(p.arxiv_id in seen for p in papers)  # only as many as may be posted
+            ranked = self._ranker(channel, papers, paper_day or day, wanted)
         chosen = []
         for item in ranked:
             if item.paper.arxiv_id in seen:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain import ChannelRef, Digest, Post
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions
@@ -26,7 +26,7 @@ class PlannedItem:
     arxiv_id: str
     score: float
     why: str
-    extra: dict | None = None  # stored beside id/score/why (a recap line's counts and thread id)
+    extra: dict[str, Any] | None = None  # stored beside id/score/why (a recap line's counts and thread id)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class OutboxItem:
     resumed: bool
     due_at: datetime | None = None
     kind: str = "daily"  # "daily" | "weekly" | "dm" (channel: the member) | "recap"
-    extra: tuple[dict, ...] = ()  # the stored plan items as planned (a recap's counts and thread ids)
+    extra: tuple[dict[str, Any], ...] = ()  # the stored plan items as planned (a recap's counts and thread ids)
 
     @property
     def tag(self) -> str:

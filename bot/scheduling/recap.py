@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, Subscription
+from bot.ports import ChatTransport
 from bot.scheduling.personal_ports import RECAP, PersonalStore, RecapEntry, RecapSubscription, recap_key
 from bot.scheduling.planner import PlanReport, PlanSettings, missed_plan, unplanned_occurrences
 from bot.scheduling.ports import EMPTY, DeliveryStore, DigestPlan, OutboxItem, PlannedItem
@@ -94,21 +95,20 @@ class RecapPlanner:
         return report
 
 
-async def render_recap(item: OutboxItem, platform: object, channel: ChannelRef) -> str:
+async def render_recap(item: OutboxItem, platform: ChatTransport, channel: ChannelRef) -> str:
     """The recap's text: one line per paper (title, 👍/👎, replies, thread link), cleaned of control characters.
 
-    Mentions are neutralised by the adapters' ``send_text`` (Slack ``neutralise``, Discord no
+    Mentions are neutralised by the adapters' ``post`` (Slack ``neutralise``, Discord no
     allowed mentions); thread links are asked of the platform now, so they are current.
     """
     papers: dict[str, Paper] = {r.paper.arxiv_id: r.paper for r in item.digest.items}
-    thread_url = getattr(platform, "thread_url", None)
     lines = [clean_text(item.digest.title)]
     for n, extra in enumerate((e for e in item.extra if e.get("id") in papers), start=1):
         paper = papers[extra["id"]]
         link = None
-        if thread_url is not None and extra.get("thread"):
+        if extra.get("thread"):
             try:
-                link = await thread_url(channel, extra["thread"])
+                link = await platform.thread_url(channel, extra["thread"])
             except Exception as exc:  # noqa: BLE001 — a missing link must not stop the recap
                 _log.warning("no thread link for %s in %s: %s", extra["id"], channel, exc)
         replies = int(extra.get("replies") or 0)

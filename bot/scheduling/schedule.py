@@ -9,7 +9,7 @@ as the wall-clock time before the gap would have been (zoneinfo ``fold=0``); a r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import Subscription
@@ -93,7 +93,7 @@ def decode_weekdays(text: str | None) -> frozenset[int]:
 def due_instant(local_day: date, post_time: time, zone: str) -> datetime:
     """The UTC instant of ``post_time`` on ``local_day`` in ``zone``."""
     local = datetime.combine(local_day, post_time.replace(tzinfo=None), tzinfo=ZoneInfo(zone))
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def occurrences(sub: ScheduledSubscription, now: datetime, lookback: timedelta) -> list[Occurrence]:

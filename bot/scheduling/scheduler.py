@@ -15,9 +15,11 @@ from bot.clock import Clock, utc_now
 from bot.ports import ChatPlatform, Store
 from bot.scheduling.delivery import Delivery, DeliveryReport, DeliverySettings, Fault
 from bot.scheduling.dm import DmPlanner, MemberRanker
-from bot.scheduling.planner import PlanReport, Planner, PlanSettings, Ranker
-from bot.scheduling.ports import DeliveryStore
+from bot.scheduling.planner import Planner, PlanReport, PlanSettings, Ranker
 from bot.scheduling.recap import DEFAULT_RECAP_COUNT, RecapPlanner
+from bot.usecases.discussion import DiscussionUseCases
+from bot.usecases.papers import PaperLookup
+from bot.usecases.publishing import Publisher
 
 _log = logging.getLogger(__name__)
 
@@ -54,23 +56,24 @@ class Scheduler:
         fault: Fault | None = None,
         member_ranker: MemberRanker | None = None,
         recap_count: int = DEFAULT_RECAP_COUNT,
+        publisher: Publisher | None = None,
     ) -> None:
-        delivery_store: DeliveryStore = store  # type: ignore[assignment]  # SqlStore implements both
-        self._store = delivery_store
+        """``publisher``: the bot's one publish path (``PaperBot.publisher``: its thread mode and
+        answer engine); None builds one on ``store`` with threads in every channel's mode."""
+        self._store = store
         self._platforms = dict(platforms)
         self._clock = clock
         self.settings = settings
-        self.planner = Planner(store, delivery_store, clock=clock, settings=plan_settings, ranker=ranker)
-        self.personal_planners: list[DmPlanner | RecapPlanner] = []
-        if hasattr(store, "dm_subscriptions"):  # a store with DM digests and recaps (storage.personal_store)
-            personal = store  # type: ignore[assignment]
-            self.personal_planners = [
-                DmPlanner(store, personal, delivery_store, clock=clock, settings=plan_settings, ranker=member_ranker),
-                RecapPlanner(personal, delivery_store, clock=clock, settings=plan_settings, count=recap_count),
-            ]
+        self.planner = Planner(store, store, clock=clock, settings=plan_settings, ranker=ranker)
+        self.personal_planners: list[DmPlanner | RecapPlanner] = [
+            DmPlanner(store, store, store, clock=clock, settings=plan_settings, ranker=member_ranker),
+            RecapPlanner(store, store, clock=clock, settings=plan_settings, count=recap_count),
+        ]
+        if publisher is None:
+            publisher = Publisher(store, DiscussionUseCases(store, PaperLookup(store), clock=clock), clock=clock)
         delivery_settings = delivery_settings or DeliverySettings(grace=plan_settings.grace)
-        self.delivery = Delivery(delivery_store, platforms, clock=clock, settings=delivery_settings, worker=worker, fault=fault)
-        self._events_store = store
+        self.delivery = Delivery(store, platforms, publisher, clock=clock, settings=delivery_settings, worker=worker,
+                                 fault=fault)
         self._last_housekeeping: datetime | None = None
 
     async def tick(self) -> TickReport:
@@ -98,7 +101,7 @@ class Scheduler:
         if self._last_housekeeping is not None and now - self._last_housekeeping < self.settings.housekeeping_every:
             return 0
         self._last_housekeeping = now
-        forgotten = await self._events_store.forget_events_before(now - self.settings.event_memory)
+        forgotten = await self._store.forget_events_before(now - self.settings.event_memory)
         if forgotten:
             _log.info("forgot %d platform event ids older than %s", forgotten, self.settings.event_memory)
         return forgotten

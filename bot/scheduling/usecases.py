@@ -1,53 +1,28 @@
-"""Schedule options and pause state of a channel's subscription, for commands (``/papers subscribe``,
-``/papers schedule``) and for a settings reply (``status_line``)."""
+"""How a channel's subscription is scheduled, for `/papers schedule` and for settings replies."""
 from __future__ import annotations
 
-from dataclasses import replace
-
-from bot.domain import ChannelRef, Requester
-from bot.errors import NotFoundError, PermissionDeniedError
-from bot.scheduling.ports import DeliveryStore
+from bot.domain import ChannelRef
+from bot.ports import Store
 from bot.scheduling.schedule import ScheduleOptions, weekdays_text
+
+NOT_SUBSCRIBED = "This channel is not subscribed: /papers subscribe starts a daily digest."
 
 
 class ScheduleUseCases:
-    def __init__(self, store: DeliveryStore) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
-
-    async def configure(
-        self,
-        requester: Requester,
-        *,
-        weekdays: frozenset[int] | None = None,
-        threshold: float | None = None,
-        weekly: bool | None = None,
-    ) -> ScheduleOptions:
-        """Change the given options (None: keep) and resume a paused subscription (subscribing again resumes)."""
-        if not requester.can_manage_channel:
-            raise PermissionDeniedError("Only people who manage this channel can change its schedule.")
-        current = await self._store.get_schedule(requester.channel)
-        if current is None:
-            raise NotFoundError("This channel is not subscribed: use /papers subscribe first.")
-        options = replace(
-            current,
-            weekdays=weekdays if weekdays is not None else current.weekdays,
-            threshold=threshold if threshold is not None else current.threshold,
-            weekly=weekly if weekly is not None else current.weekly,
-            paused_reason=None,
-            paused_at=None,
-        )
-        await self._store.set_schedule(requester.channel, options)
-        return options
 
     async def options(self, channel: ChannelRef) -> ScheduleOptions | None:
         return await self._store.get_schedule(channel)
 
-    async def status_line(self, channel: ChannelRef) -> str | None:
-        """One line for a settings reply: days, threshold, weekly, and why posting is paused (if it is)."""
+    async def describe(self, channel: ChannelRef) -> str:
+        """When the digest posts here, its days and threshold, and why it is paused if it is."""
+        sub = await self._store.get_subscription(channel)
+        if sub is None:
+            return NOT_SUBSCRIBED
+        text = f"The top {sub.count} papers at {sub.post_time:%H:%M} {sub.timezone}."
         options = await self._store.get_schedule(channel)
-        if options is None:
-            return None
-        return describe(options)
+        return f"{text} {describe(options)}" if options is not None else text
 
 
 def when(options: ScheduleOptions) -> str:
@@ -63,7 +38,7 @@ def extras(options: ScheduleOptions) -> str:
     text = ""
     if options.threshold is not None:
         text += f" Only papers scoring at least {options.threshold:g}."
-    if options.paused:
+    if options.paused and options.paused_at is not None:
         text += (f" Paused since {options.paused_at:%Y-%m-%d %H:%M} UTC: {options.paused_reason}."
                  " Run /papers subscribe again to resume.")
     return text.strip()

@@ -13,7 +13,7 @@ its index and id and skipped. The format's traps, kept straight here:
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -172,9 +172,11 @@ def _describe(exc: ValidationError, prefix: str) -> str:
 def _item_id(item: Any) -> str:
     """What identifies an item in a log line: its id, else its title."""
     if isinstance(item, dict):
-        inner = item.get("paper") if isinstance(item.get("paper"), dict) else item
-        if isinstance(inner.get("id"), str):
-            return inner["id"][:40]
+        paper = item.get("paper")
+        inner: dict[str, Any] = paper if isinstance(paper, dict) else item
+        identifier = inner.get("id")
+        if isinstance(identifier, str):
+            return identifier[:40]
         title = inner.get("title") or item.get("title")
         if isinstance(title, str) and title.strip():
             return f"unknown, title {clean_text(title)[:60]!r}"
@@ -182,7 +184,7 @@ def _item_id(item: Any) -> str:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _optional(value: str | None) -> str | None:

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -81,8 +81,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def _snippet(body: bytes, limit: int = 200) -> str:
@@ -181,7 +181,7 @@ class HttpFetcher:
             retry_after: float | None = None
             try:
                 response = await self._attempt(url, params, headers)
-            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
                 problem, status, body = _describe_exception(exc, self._timeout), None, b""
             except aiohttp.ClientError as exc:  # e.g. an invalid URL: retrying cannot help
                 raise HttpError(f"GET {shown} failed: {_describe_exception(exc, self._timeout)}", url=shown) from None

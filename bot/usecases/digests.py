@@ -6,12 +6,11 @@ channel; an on-demand one shows exactly what was asked.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from bot.clock import Clock, utc_now
-from bot.commands.args import parse_week
+from datetime import date
 from typing import TYPE_CHECKING
 
+from bot.calendar import describe_day, iso_week, parse_week, week_bounds
+from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Digest, Requester
 from bot.errors import NotFoundError
 from bot.ports import Store
@@ -23,19 +22,6 @@ if TYPE_CHECKING:
 DEFAULT_COUNT = 5
 
 
-def describe_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def week_bounds(week: str) -> tuple[date, date]:
-    year, number = week.split("-W")
-    monday = date.fromisocalendar(int(year), int(number), 1)
-    return monday, monday + timedelta(days=6)
-
-
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year:04d}-W{week:02d}"
 
 
 class DigestUseCases:

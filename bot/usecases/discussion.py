@@ -1,22 +1,31 @@
-"""Discussion threads under posted papers: what to open, what a thread is about, questions and answers.
+"""Discussion threads under posted papers: which to open, what a thread is about, questions and answers.
 
-After a digest is posted the adapter asks :meth:`DiscussionUseCases.threads_to_open` (mode
-"always"), posts each opening in a new thread and reports it with :meth:`thread_opened`. Every
-human message in a thread comes through :meth:`on_thread_message`: it is recorded once (by event
-id) as thread activity — a taste signal for that member and channel — and, when it mentions the
-bot, answered by the :class:`~bot.discussion.engine.DiscussionEngine` from the paper's own text.
+Threads are opened here, through the platform's transport, never by an adapter:
+
+- after a publication is recorded (:meth:`DiscussionUseCases.open_threads`, mode "always"): one thread
+  per paper message (``ThreadStyle.PER_MESSAGE``) or one per publication holding every paper
+  (``PER_DIGEST``), each opened with the paper's summary, links and figures;
+- when a member first replies under a post that has no thread yet (:meth:`on_thread_message`, mode
+  "first_reply", or "always" when the opening was lost).
+
+A paper that already has a thread in the channel never gets a second one: a later post of it links
+to the first (``discussions``). Every human message in a thread is recorded once (by event id) as
+thread activity — a taste signal for that member and channel — and, when it mentions the bot,
+answered by the :class:`~bot.discussion.engine.DiscussionEngine` from the paper's own text.
 """
 from __future__ import annotations
 
 import logging
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.arxiv_ids import ArxivId, try_parse_arxiv_id
 from bot.clock import Clock, utc_now
+from bot.discussion.locks import ThreadLocks
+from bot.discussion.openings import continues_in, opening_text, thread_name
 from bot.discussion.summary import summarize_abstract, tokens
 from bot.discussion.threads import (
     ASKED_OUTSIDE_A_THREAD,
@@ -29,7 +38,8 @@ from bot.discussion.threads import (
     ThreadResponse,
 )
 from bot.domain import ChannelRef, Paper, Post, Requester
-from bot.replies import TextReply
+from bot.ports import ChatTransport, Sent, Store, ThreadStyle
+from bot.replies import Discussion, TextReply
 from bot.text import clean_text, shorten
 
 if TYPE_CHECKING:
@@ -39,34 +49,20 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-THREAD_NAME_LIMIT = 100  # Discord's limit for a thread name
 NO_ENGINE = ("Questions about papers need the embedding model, which is off here "
              "(embedding.enabled = false in the configuration).")
 _NUMBER_RE = re.compile(r"(?:^|\s)(?:#|no\.?\s*|paper\s+|post\s+|\[)(\d{1,2})\]?(?=$|[\s,.:;?!])", re.IGNORECASE)
 _ARXIV_IN_TEXT_RE = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Za-z]{2})?/\d{7}", re.IGNORECASE)
-_MENTION_RE = re.compile(r"@(?=\w)")
 
 
-def thread_name(papers: Sequence[Paper]) -> str:
-    """A thread title from the papers' titles: cleaned, mention-free, at most 100 characters."""
-    if not papers:
-        return "Discussion"
-    title = clean_text(papers[0].title) or papers[0].arxiv_id
-    if len(papers) > 1:
-        title = f"{title} (+{len(papers) - 1} more)"
-    # "@everyone" in a title must never ping: a zero-width joiner after "@" keeps it readable.
-    title = _MENTION_RE.sub("@\u2060", title).replace("<", "‹").replace(">", "›")
-    return shorten(title, THREAD_NAME_LIMIT)
-
-
-def _count(value: int, one: str) -> str:
-    return f"{value} {one}{'' if value == 1 else 's'}"
+def _lock_key(channel: ChannelRef, root: str) -> str:
+    return f"{channel.key}/{root}"
 
 
 class DiscussionUseCases:
     def __init__(
         self,
-        store: Any,
+        store: Store,
         papers: PaperLookup,
         *,
         engine: DiscussionEngine | None = None,
@@ -80,6 +76,7 @@ class DiscussionUseCases:
         self._taste = taste
         self._clock = clock
         self.default_mode = ThreadMode(default_mode)
+        self._locks = ThreadLocks()
 
     @property
     def engine(self) -> DiscussionEngine | None:
@@ -103,59 +100,95 @@ class DiscussionUseCases:
 
     def opening_text(self, paper: Paper, number: int | None = None) -> str:
         """The bot's first message about one paper: summary, links, repo and stars, HF upvotes and comments."""
-        label = f"[{number}] " if number is not None else ""
-        lines = [f"{label}{clean_text(paper.title)} ({paper.arxiv_id})"]
-        summary = self.summary(paper)
-        if summary:
-            lines.append(f"Summary: {summary}")
-        links = [f"arXiv {paper.abs_url}", f"PDF {paper.pdf_url}"]
-        if paper.hf_url and "huggingface" in paper.sources:
-            links.append(f"Hugging Face {paper.hf_url}")
-        if paper.github_repo:
-            links.append(f"code {clean_text(paper.github_repo)}")
-        if paper.project_page:
-            links.append(f"project {clean_text(paper.project_page)}")
-        lines.append("Links: " + " · ".join(links))
-        facts = []
-        if paper.github_repo:
-            repo = clean_text(paper.github_repo).removeprefix("https://github.com/").strip("/")
-            facts.append(f"GitHub {repo}" + (f" ★ {paper.github_stars}" if paper.github_stars is not None else ""))
-        if paper.upvotes is not None:
-            facts.append(f"▲ {_count(paper.upvotes, 'upvote')}")
-        if paper.num_comments is not None:
-            facts.append(f"💬 {_count(paper.num_comments, 'comment')} on Hugging Face")
-        if facts:
-            lines.append(" · ".join(facts))
-        lines.append("Mention me here with a question about this paper; I answer from its text.")
-        return "\n".join(lines)
+        return opening_text(paper, self.summary(paper), number)
 
     async def opening(self, root_message_id: str, arxiv_ids: Sequence[str]) -> ThreadOpening | None:
-        papers = [p for p in [await self._store.get_paper(i) for i in dict.fromkeys(arxiv_ids)] if p is not None]
+        found = await self._store.get_papers(arxiv_ids)
+        papers = [found[i] for i in dict.fromkeys(arxiv_ids) if i in found]
         if not papers:
             return None
         numbered = len(papers) > 1
         messages = tuple(TextReply(self.opening_text(p, i + 1 if numbered else None)) for i, p in enumerate(papers))
         return ThreadOpening(root_message_id, tuple(p.arxiv_id for p in papers), thread_name(papers), messages)
 
-    async def threads_to_open(self, channel: ChannelRef, posts: Sequence[Post]) -> list[ThreadOpening]:
-        """Openings for freshly posted papers, one per root message (mode "always"; else none).
+    async def discussions(self, transport: ChatTransport, channel: ChannelRef,
+                          arxiv_ids: Sequence[str]) -> dict[str, Discussion]:
+        """Where each of these papers is already discussed in ``channel`` (a later post links there)."""
+        if not arxiv_ids or transport.thread_style(channel) is ThreadStyle.NONE:
+            return {}
+        found = await self._store.threads_of_papers(channel, arxiv_ids)
+        out: dict[str, Discussion] = {}
+        urls: dict[str, str | None] = {}
+        for arxiv_id, record in found.items():
+            if record.thread_id not in urls:
+                try:
+                    urls[record.thread_id] = await transport.thread_url(channel, record.thread_id)
+                except Exception as exc:  # noqa: BLE001 - a missing link is shown as words
+                    _log.warning("no link to thread %s in %s: %s", record.thread_id, channel, exc)
+                    urls[record.thread_id] = None
+            out[arxiv_id] = Discussion(record.thread_id, urls[record.thread_id])
+        return out
 
-        A message that already has a thread (a re-delivered digest) gets no second one.
+    async def open_threads(self, transport: ChatTransport, channel: ChannelRef, posts: Sequence[Post],
+                           sent: Sent) -> int:
+        """After a publication's posts were recorded: open the threads mode "always" asks for. Never raises.
+
+        A paper discussed in this channel before gets none (its post links to that thread), nor does
+        a message that already has one (a re-delivered digest). Returns how many threads were opened.
         """
-        if not posts or await self.thread_mode(channel) is not ThreadMode.ALWAYS:
-            return []
-        by_message: dict[str, list[Post]] = {}
-        for post in posts:
-            by_message.setdefault(post.message_id, []).append(post)
-        openings = []
-        for message_id, carried in by_message.items():
-            if await self._store.threads_for(channel, message_id):
-                continue
-            carried.sort(key=lambda p: p.position)
-            opening = await self.opening(message_id, [p.arxiv_id for p in carried])
-            if opening is not None:
-                openings.append(opening)
-        return openings
+        style = transport.thread_style(channel)
+        if not posts or style is ThreadStyle.NONE:
+            return 0
+        try:
+            if await self.thread_mode(channel) is not ThreadMode.ALWAYS:
+                return 0
+            discussed = await self._store.threads_of_papers(channel, [p.arxiv_id for p in posts])
+            fresh = [p for p in posts if p.arxiv_id not in discussed]
+            if not fresh:
+                return 0
+            if style is ThreadStyle.PER_DIGEST:
+                roots = {sent.root_id: list(fresh)}
+            else:
+                roots = {}
+                for post in fresh:
+                    roots.setdefault(post.message_id, []).append(post)
+        except Exception:  # noqa: BLE001 - the publication is out; a thread problem must not fail it
+            _log.exception("could not plan the threads of %s in %s", sent.root_id, channel)
+            return 0
+        opened = 0
+        async with self._locks.hold(_lock_key(channel, root) for root in roots):
+            for root, carried in roots.items():
+                try:
+                    opened += await self._open(transport, channel, root, carried, style)
+                except Exception as exc:  # noqa: BLE001 - one thread's problem must not stop the others
+                    _log.warning("could not open the thread on %s in %s: %s", root, channel, exc)
+        return opened
+
+    async def _open(self, transport: ChatTransport, channel: ChannelRef, root: str, posts: Sequence[Post],
+                    style: ThreadStyle) -> int:
+        """Open one thread (unless it exists), record it, then post its openings."""
+        if await self._store.threads_for(channel, root):
+            return 0
+        if style is ThreadStyle.PER_DIGEST:  # one thread, one opening per paper message
+            openings = [o for o in [await self.opening(p.message_id, [p.arxiv_id]) for p in posts] if o is not None]
+        else:
+            ordered = sorted(posts, key=lambda p: p.position)
+            single = await self.opening(root, [p.arxiv_id for p in ordered])
+            openings = [single] if single is not None else []
+        if not openings:
+            return 0
+        name = openings[0].name if len(openings) == 1 else thread_name(
+            [p for p in (await self._store.get_papers([p.arxiv_id for p in posts])).values()])
+        thread_id = await transport.open_thread(channel, root, name)
+        now = self._clock()
+        # recorded before the openings go out: a member's reply meanwhile finds it, a crash never opens it twice
+        await self._store.record_threads([ThreadRecord(channel, o.root_message_id, thread_id, a, now)
+                                          for o in openings for a in o.arxiv_ids])
+        for opening in openings:
+            for message in opening.messages:
+                await transport.post(channel, message, thread_id=thread_id)
+        _log.info("thread %s opened in %s for %s", thread_id, channel, ", ".join(a for o in openings for a in o.arxiv_ids))
+        return 1
 
     async def post_thread(self, channel: ChannelRef, message_id: str) -> tuple[ThreadOpening | None, bool]:
         """The opening of the thread on one of our messages (None: not ours), and whether it is open yet."""
@@ -165,64 +198,80 @@ class DiscussionUseCases:
         opened = bool(await self._store.threads_for(channel, message_id))
         return await self.opening(message_id, [p.arxiv_id for p in posts]), opened
 
-    async def thread_opened(self, channel: ChannelRef, opening: ThreadOpening, thread_id: str,
-                            message_ids: Sequence[str] = ()) -> None:
-        """Remember that ``thread_id`` discusses the opening's papers (idempotent)."""
-        now = self._clock()
-        await self._store.record_threads(
-            [ThreadRecord(channel, opening.root_message_id, thread_id, arxiv_id, now) for arxiv_id in opening.arxiv_ids]
-        )
-        _log.info("thread %s opened in %s for %s (%d messages)", thread_id, channel, ", ".join(opening.arxiv_ids),
-                  len(message_ids))
-
     # messages in threads --------------------------------------------------------------------
 
-    async def on_thread_message(self, message: ThreadMessage) -> ThreadResponse:
-        """Record the message as activity (once per event id); open the thread (first_reply); answer a mention.
+    async def on_thread_message(self, message: ThreadMessage, transport: ChatTransport) -> ThreadResponse:
+        """Record a member's message as activity (once per event id); open the thread (first_reply);
+        answer a mention — posting through ``transport``. Never posts for a retried event.
 
         A message under one of our posts that has no thread yet opens it now unless the channel's
-        mode is "never" (first_reply; or "always" when the opening was lost); either way the thread
-        is mapped from then on. A retried event (same ``event_id``) returns an empty response.
+        mode is "never" or its papers are discussed in another thread already; either way the
+        thread is mapped from then on. A message under anything else is none of our business.
         """
         channel = message.channel
+        root = message.root_message_id or message.thread_id
+        async with self._locks.hold([_lock_key(channel, root), _lock_key(channel, message.thread_id)]):
+            return await self._on_thread_message(message, transport, root)
+
+    async def _on_thread_message(self, message: ThreadMessage, transport: ChatTransport, root: str) -> ThreadResponse:
+        channel = message.channel
         records = await self._store.threads_for(channel, message.thread_id)
-        if not records and message.root_message_id and message.root_message_id != message.thread_id:
-            records = await self._store.threads_for(channel, message.root_message_id)
-        opening = None
+        if not records and root != message.thread_id:
+            records = await self._store.threads_for(channel, root)
+        opening: ThreadOpening | None = None
+        elsewhere: dict[str, ThreadRecord] = {}
+        thread_id: str | None
         if records:
-            arxiv_ids = [r.arxiv_id for r in records]
+            arxiv_ids = list(dict.fromkeys(r.arxiv_id for r in records))
+            thread_id = records[0].thread_id
         else:
-            root = message.root_message_id or message.thread_id
-            posts = sorted(await self._store.posts_for_message(channel, root), key=lambda p: p.position)
-            for message_id in message.post_message_ids if not posts else ():
-                posts += sorted(await self._store.posts_for_message(channel, message_id), key=lambda p: p.position)
+            posts = await self._posts_under(channel, root)
             if not posts:
-                return ThreadResponse()  # not under one of our posts: none of our business
-            arxiv_ids = [p.arxiv_id for p in posts]
-            if await self.thread_mode(channel) is not ThreadMode.NEVER:
-                opening = await self.opening(root, arxiv_ids)
-            # Mapped from now on, whatever the mode, so later messages (and retries) find it.
-            await self._store.record_threads(
-                [ThreadRecord(channel, root, message.thread_id, a, self._clock()) for a in arxiv_ids]
-            )
-        papers = [p for p in [await self._store.get_paper(a) for a in arxiv_ids] if p is not None]
-        if not papers:
-            return ThreadResponse(opening)
-        chosen = await self.pick_paper(papers, message.text) if message.mentions_bot else self.named_paper(papers, message.text)
+                return ThreadResponse()  # not under one of our posts
+            arxiv_ids = list(dict.fromkeys(p.arxiv_id for p in posts))
+            elsewhere = await self._store.threads_of_papers(channel, arxiv_ids)
+            fresh = [a for a in arxiv_ids if a not in elsewhere]
+            thread_id = message.thread_id if message.in_thread else None
+            if fresh and await self.thread_mode(channel) is not ThreadMode.NEVER:
+                opening = await self.opening(root, fresh)
+                if opening is not None and thread_id is None:
+                    thread_id = await transport.open_thread(channel, root, opening.name)
+        papers = list((await self._store.get_papers(arxiv_ids)).values())
+        papers.sort(key=lambda p: arxiv_ids.index(p.arxiv_id))
+        chosen = await self.pick_paper(papers, message.text) if (message.mentions_bot and papers) else (
+            self.named_paper(papers, message.text) if papers else None)
         about = [chosen] if chosen is not None else papers
         kind = ActivityKind.QUESTION if message.mentions_bot else ActivityKind.REPLY
         now = self._clock()
-        new = await self._store.add_thread_activity(
-            [ThreadActivity(channel, message.thread_id, p.arxiv_id, message.user_id, kind, now, message.event_id)
-             for p in about]
-        )
+        async with self._store.transaction() as tx:
+            if not records:  # mapped from now on, whatever the mode, so later messages (and retries) find it
+                mapped = thread_id or message.thread_id
+                await tx.record_threads([ThreadRecord(channel, root, mapped, a, now) for a in arxiv_ids])
+            new = await tx.add_thread_activity(
+                [ThreadActivity(channel, message.thread_id, p.arxiv_id, message.user_id, kind, now, message.event_id)
+                 for p in about])
         if not new and message.event_id:
             _log.debug("duplicate thread message %s dropped", message.event_id)
             return ThreadResponse()
-        if not message.mentions_bot:
+        if opening is not None and thread_id is not None:
+            for reply in opening.messages:
+                await transport.post(channel, reply, thread_id=thread_id)
+        if not message.mentions_bot or chosen is None:
             return ThreadResponse(opening)
-        assert chosen is not None
-        return ThreadResponse(opening, await self.answer(chosen, message.text))
+        answer = await self.answer(chosen, message.text)
+        if chosen.arxiv_id in elsewhere and thread_id is None:
+            url = await transport.thread_url(channel, elsewhere[chosen.arxiv_id].thread_id)
+            answer = TextReply(f"{answer.text}\n{continues_in(url)}", answer.ephemeral)
+        await transport.post(channel, answer, thread_id=thread_id,
+                             reply_to=message.message_id if message.in_thread or thread_id is None else None)
+        return ThreadResponse(opening, answer)
+
+    async def _posts_under(self, channel: ChannelRef, root: str) -> list[Post]:
+        """Our posts a message under ``root`` is about: the root's own papers, or its publication's."""
+        posts = await self._store.posts_for_message(channel, root)
+        if not posts:
+            posts = await self._store.posts_under_root(channel, root)
+        return sorted(posts, key=lambda p: (p.message_id != root, p.position))
 
     # questions ------------------------------------------------------------------------------
 
@@ -245,13 +294,14 @@ class DiscussionUseCases:
         named = self.named_paper(papers, question)
         if named is not None:
             return named
+        scores: list[float]
         if self._taste is not None:
             vectors = await self._taste.vectors(list(papers))
             query = await self._taste.embed_text(question)
             scores = [float(np.dot(vectors[p.arxiv_id], query)) if p.arxiv_id in vectors else -1.0 for p in papers]
         else:
             words = set(tokens(question))  # the extractive engine's words: stop words do not pick a paper
-            scores = [len(words & set(tokens(f"{p.title} {p.abstract}"))) for p in papers]
+            scores = [float(len(words & set(tokens(f"{p.title} {p.abstract}")))) for p in papers]
         return papers[max(range(len(papers)), key=lambda i: scores[i])]
 
     async def answer(self, paper: Paper, question: str) -> TextReply:

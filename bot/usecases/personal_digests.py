@@ -11,8 +11,14 @@ from datetime import time
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Requester
 from bot.errors import PermissionDeniedError
+from bot.ports import Store
 from bot.scheduling.personal_ports import (
-    DEFAULT_DM_COUNT, DEFAULT_RECAP_DAY, DEFAULT_RECAP_TIME, DmSubscription, Member, PersonalStore, RecapSubscription,
+    DEFAULT_DM_COUNT,
+    DEFAULT_RECAP_DAY,
+    DEFAULT_RECAP_TIME,
+    DmSubscription,
+    Member,
+    RecapSubscription,
 )
 from bot.scheduling.schedule import DAY_NAMES, WEEKDAYS_DEFAULT, weekdays_text
 
@@ -23,9 +29,8 @@ def member_of(requester: Requester) -> Member:
 
 
 class PersonalDigestUseCases:
-    def __init__(self, store: PersonalStore, subscriptions=None, *, clock: Clock = utc_now) -> None:
+    def __init__(self, store: Store, *, clock: Clock = utc_now) -> None:
         self._store = store
-        self._subscriptions = subscriptions  # bot.ports.Store: the channel's timezone for a recap
         self._clock = clock
 
     # DM digest
@@ -33,11 +38,12 @@ class PersonalDigestUseCases:
     async def dm_on(self, requester: Requester, post_time: time, timezone: str,
                     weekdays: frozenset[int] | None = None, count: int | None = None) -> tuple[DmSubscription, bool]:
         member = member_of(requester)
-        current = await self._store.get_dm(member)
-        sub = DmSubscription(member, post_time, timezone, weekdays or (current.weekdays if current else WEEKDAYS_DEFAULT),
-                             count or (current.count if current else DEFAULT_DM_COUNT),
-                             created_at=current.created_at if current else self._clock())
-        created = await self._store.save_dm(sub)
+        async with self._store.transaction() as tx:
+            current = await tx.get_dm(member)
+            sub = DmSubscription(member, post_time, timezone, weekdays or (current.weekdays if current else WEEKDAYS_DEFAULT),
+                                 count or (current.count if current else DEFAULT_DM_COUNT),
+                                 created_at=current.created_at if current else self._clock())
+            created = await tx.save_dm(sub)
         return sub, created
 
     async def dm_off(self, requester: Requester) -> bool:
@@ -52,17 +58,19 @@ class PersonalDigestUseCases:
         if not requester.can_manage_channel:
             raise PermissionDeniedError("Only people who manage this channel can switch its weekly recap.")
         channel = requester.channel
-        current = await self._store.get_recap(channel)
-        timezone = current.timezone if current else await self._channel_timezone(channel)
-        sub = RecapSubscription(
-            channel,
-            weekday or (current.weekday if current else DEFAULT_RECAP_DAY),
-            post_time or (current.post_time if current else DEFAULT_RECAP_TIME),
-            timezone,
-            created_by=requester.user_id,
-            created_at=current.created_at if current else self._clock(),
-        )
-        await self._store.save_recap(sub)
+        async with self._store.transaction() as tx:
+            current = await tx.get_recap(channel)
+            subscription = await tx.get_subscription(channel)  # a new recap follows the digest's timezone
+            timezone = current.timezone if current else (subscription.timezone if subscription else "UTC")
+            sub = RecapSubscription(
+                channel,
+                weekday or (current.weekday if current else DEFAULT_RECAP_DAY),
+                post_time or (current.post_time if current else DEFAULT_RECAP_TIME),
+                timezone,
+                created_by=requester.user_id,
+                created_at=current.created_at if current else self._clock(),
+            )
+            await tx.save_recap(sub)
         return sub
 
     async def recap_off(self, requester: Requester) -> bool:
@@ -72,10 +80,6 @@ class PersonalDigestUseCases:
 
     async def recap(self, channel: ChannelRef) -> RecapSubscription | None:
         return await self._store.get_recap(channel)
-
-    async def _channel_timezone(self, channel: ChannelRef) -> str:
-        sub = await self._subscriptions.get_subscription(channel) if self._subscriptions is not None else None
-        return sub.timezone if sub is not None else "UTC"
 
 
 def describe_dm(sub: DmSubscription) -> str:

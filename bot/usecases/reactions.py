@@ -1,8 +1,10 @@
 """Reactions on the bot's posts become stored signals; removing one removes it.
 
-A reaction on a message the bot did not post is ignored. Platform retries carrying an
-``event_id`` already seen are dropped, and the store itself is idempotent, so a
-duplicate event never counts twice.
+A reaction on a message the bot did not post is ignored. The whole event — "seen this event id?",
+"which papers does that message carry?", store or remove — is one unit of work: if the write
+fails, the event id is not remembered either, so the platform's retry is applied instead of
+being dropped as a duplicate. A retry of an event that was applied is dropped, and the store is
+idempotent too, so a duplicate never counts twice.
 """
 from __future__ import annotations
 
@@ -40,25 +42,20 @@ class ReactionUseCases:
 
     async def record(self, event: ReactionEvent) -> ReactionResult:
         emoji = normalise_emoji(event.emoji)
-        if event.event_id and await self._store.seen_event(event.event_id, event.at or self._clock()):
-            _log.debug("duplicate reaction event %s dropped", event.event_id)
-            return ReactionResult(ReactionOutcome.DUPLICATE, emoji=emoji)
-        posts = await self._store.posts_for_message(event.channel, event.message_id)
-        if not posts:
-            return ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
-        if not event.added:
-            removed = await self._store.remove_reaction(event.channel, event.message_id, event.user_id, emoji)
-            outcome = ReactionOutcome.REMOVED if removed else ReactionOutcome.NOTHING_TO_REMOVE
-            return ReactionResult(outcome, tuple(posts), emoji)
-        stored = False
-        for post in posts:
-            reaction = Reaction(
-                channel=event.channel,
-                message_id=event.message_id,
-                arxiv_id=post.arxiv_id,
-                user_id=event.user_id,
-                emoji=emoji,
-                created_at=event.at or self._clock(),
-            )
-            stored = await self._store.add_reaction(reaction) or stored
+        at = event.at or self._clock()
+        async with self._store.transaction() as tx:
+            if event.event_id and await tx.seen_event(event.event_id, at):
+                _log.debug("duplicate reaction event %s dropped", event.event_id)
+                return ReactionResult(ReactionOutcome.DUPLICATE, emoji=emoji)
+            posts = await tx.posts_for_message(event.channel, event.message_id)
+            if not posts:
+                return ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
+            if not event.added:
+                removed = await tx.remove_reaction(event.channel, event.message_id, event.user_id, emoji)
+                outcome = ReactionOutcome.REMOVED if removed else ReactionOutcome.NOTHING_TO_REMOVE
+                return ReactionResult(outcome, tuple(posts), emoji)
+            stored = False
+            for post in posts:
+                reaction = Reaction(event.channel, event.message_id, post.arxiv_id, event.user_id, emoji, at)
+                stored = await tx.add_reaction(reaction) or stored
         return ReactionResult(ReactionOutcome.STORED if stored else ReactionOutcome.DUPLICATE, tuple(posts), emoji)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
 
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, RankedPaper, Reaction, Requester
-from bot.ports import Embedder
+from bot.ports import Embedder, Store
 from bot.scheduling.personal_ports import dm_settings_channel
 from bot.taste.embedder import paper_text
 from bot.taste.model import AUTHOR, LIKE, TOPIC, StoredSignal, member_scope
@@ -38,7 +38,7 @@ class Prefs:
 
 
 class TasteUseCases:
-    def __init__(self, store: Any, embedder: Embedder, *, clock: Clock = utc_now, emoji: EmojiTable = DEFAULT_EMOJI,
+    def __init__(self, store: Store, embedder: Embedder, *, clock: Clock = utc_now, emoji: EmojiTable = DEFAULT_EMOJI,
                  default_trending: float = 0.3, half_life_days: float = 30.0,
                  activity_weight: float = DEFAULT_ACTIVITY_WEIGHT) -> None:
         self._store = store
@@ -110,8 +110,7 @@ class TasteUseCases:
         (``benchmarks/bench_plan.py --stored-profiles``)."""
         reactions = await self._store.reactions_for_channels(channels)
         explicit = await self._store.signals_for([c.key for c in channels])
-        activity = (await self._store.thread_activity_for_channels(channels)
-                    if hasattr(self._store, "thread_activity_for_channels") else {})
+        activity = await self._store.thread_activity_for_channels(channels)
         weighted = {c.key: self._weighted(reactions.get(c.key, ()), activity.get(c.key, ())) for c in channels}
         ids = {a for rows in weighted.values() for a, _, _ in rows}
         ids |= {s.value for rows in explicit.values() for s in rows if s.kind == LIKE}
@@ -130,8 +129,7 @@ class TasteUseCases:
     async def member_profile(self, requester: Requester) -> Profile:
         ch = requester.channel
         reactions = await self._store.reactions_by_member(ch.platform, ch.workspace, requester.user_id)
-        activity = (await self._store.thread_activity_by_member(ch.platform, ch.workspace, requester.user_id)
-                    if hasattr(self._store, "thread_activity_by_member") else [])
+        activity = await self._store.thread_activity_by_member(ch.platform, ch.workspace, requester.user_id)
         return await self._profile(reactions, await self._store.signals(member_scope(ch.platform, ch.workspace, requester.user_id)), activity)
 
     # settings ------------------------------------------------------------------------------
@@ -142,14 +140,23 @@ class TasteUseCases:
     def _settings_from(self, stored: dict[str, Any]) -> TasteSettings:
         base = TasteSettings(trending=self._default_trending, half_life_days=self._half_life)
         known = {f.name for f in fields(TasteSettings)}
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in known}
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items() if k in known}
         return replace(base, **values)
 
     async def update_settings(self, channel: ChannelRef, **changes: Any) -> TasteSettings:
-        stored = await self._store.get_channel_settings(channel)
-        stored.update({k: list(v) if isinstance(v, tuple) else v for k, v in changes.items()})
-        await self._store.save_channel_settings(channel, stored)
-        return await self.settings(channel)
+        """Change the given settings (read, merge and write in one transaction); no changes: show them."""
+        if not changes:
+            return await self.settings(channel)
+        async with self._store.transaction() as tx:
+            stored = await tx.get_channel_settings(channel)
+            stored.update({k: list(v) if isinstance(v, tuple) else v for k, v in changes.items()})
+            await tx.save_channel_settings(channel, stored)
+        return self._settings_from(stored)
+
+    async def update_dm_settings(self, requester: Requester, **changes: Any) -> TasteSettings:
+        """A member's own DM digest settings: theirs to change, no channel manager needed."""
+        ch = requester.channel
+        return await self.update_settings(dm_settings_channel(ch.platform, ch.workspace, requester.user_id), **changes)
 
     # ranking -------------------------------------------------------------------------------
 
@@ -165,6 +172,21 @@ class TasteUseCases:
 
     async def add_signal(self, scope: str, kind: str, value: str, by: str | None, weight: float = 1.0) -> bool:
         return await self._store.add_signal(StoredSignal(scope, kind, value, weight, by, self._clock()))
+
+    async def _seed(self, requester: Requester, kind: str, value: str) -> None:
+        """One explicit signal for the channel and for the member, in one transaction."""
+        ch, now = requester.channel, self._clock()
+        async with self._store.transaction() as tx:
+            for scope in (ch.key, member_scope(ch.platform, ch.workspace, requester.user_id)):
+                await tx.add_signal(StoredSignal(scope, kind, value, 1.0, requester.user_id, now))
+
+    async def like(self, requester: Requester, paper: Paper) -> None:
+        """A seed paper: embedded first (outside the transaction: it may take a while), then the signals."""
+        await self.vectors([paper])
+        await self._seed(requester, LIKE, paper.arxiv_id)
+
+    async def follow(self, requester: Requester, author: str) -> None:
+        await self._seed(requester, AUTHOR, author)
 
     async def prefs(self, scope_channel: ChannelRef | None, member: Requester | None) -> Prefs:
         if member is not None:
@@ -190,10 +212,11 @@ class TasteUseCases:
         )
 
     async def forget_member(self, requester: Requester) -> int:
-        """Your reactions, seeds, thread activity and your DM digest's settings, in this workspace."""
+        """Your reactions, seeds, thread activity and your DM digest's settings, in this workspace (at once)."""
         ch = requester.channel
-        erased = await self._store.forget_member(ch.platform, ch.workspace, requester.user_id)
-        return erased + await self._store.forget_channel(dm_settings_channel(ch.platform, ch.workspace, requester.user_id))
+        async with self._store.transaction() as tx:
+            erased = await tx.forget_member(ch.platform, ch.workspace, requester.user_id)
+            return erased + await tx.forget_channel(dm_settings_channel(ch.platform, ch.workspace, requester.user_id))
 
     async def forget_channel(self, channel: ChannelRef) -> int:
         return await self._store.forget_channel(channel)

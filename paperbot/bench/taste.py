@@ -23,8 +23,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time as dtime, timezone
+from datetime import UTC, datetime
+from datetime import time as dtime
 from pathlib import Path
+from random import Random
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +79,7 @@ Ranker = Callable[[int, Day, Feedback, int], list[str]]  # (day index, day, feed
 
 
 def _at(day: Day) -> datetime:
-    return datetime.combine(day.day, dtime(12), tzinfo=timezone.utc)
+    return datetime.combine(day.day, dtime(12), tzinfo=UTC)
 
 
 def ndcg(ranked: Sequence[bool], total_relevant: int, k: int = 10) -> float:
@@ -93,18 +96,18 @@ class Bench:
         self.vectors = vectors
         self.embedder = embedder
         self._topic_cache: dict[str, np.ndarray] = {} if topic_cache is None else topic_cache
-        self._tfidf: list | None = None
+        self._tfidf: list[Any] | None = None
 
     # recommenders -------------------------------------------------------------------------
 
-    def random(self, rng: random.Random) -> Ranker:
+    def random(self, rng: Random) -> Ranker:
         def rank(d: int, day: Day, fb: Feedback, k: int) -> list[str]:
             ids = [p.arxiv_id for p in day.papers]
             rng.shuffle(ids)
             return ids[:k]
         return rank
 
-    def zotero(self, rng: random.Random) -> Ranker:
+    def zotero(self, rng: Random) -> Ranker:
         def rank(d: int, day: Day, fb: Feedback, k: int) -> list[str]:
             ids = [p.arxiv_id for p in day.papers]
             if not fb.liked:
@@ -119,7 +122,7 @@ class Bench:
             return [ids[i] for i in np.argsort(-scores, kind="stable")[:k]]
         return rank
 
-    def _tfidf_for(self, d: int):
+    def _tfidf_for(self, d: int) -> Any:
         if self._tfidf is None:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -134,7 +137,7 @@ class Bench:
                 self._tfidf.append(({p.arxiv_id: i for i, p in enumerate(papers)}, matrix))
         return self._tfidf[d]
 
-    def arxiv_sanity(self, rng: random.Random) -> Ranker:
+    def arxiv_sanity(self, rng: Random) -> Ranker:
         """An SVM on tf-idf: liked posts are positives, every other paper seen so far a negative.
 
         "Seen so far" is every paper of the earlier days, as arxiv-sanity-lite trains on every
@@ -231,7 +234,7 @@ class Bench:
 def run(listings: str | Path, *, seeds: int = 3, cache_dir: Path | None = None, model: str = DEFAULT_MODEL,
         only: Sequence[str] = (), progress: Callable[[str], None] = lambda s: None,
         embedder: SentenceTransformerEmbedder | None = None, min_papers: int = MIN_PAPERS,
-        prior_pull: float | None = None, wider: bool = False) -> dict:
+        prior_pull: float | None = None, wider: bool = False) -> dict[str, Any]:
     """The whole protocol; ``embedder`` defaults to the configured sentence-transformers model.
 
     ``prior_pull``: run with another strength of the topic prior (``bot.taste.ranking.PRIOR_PULL``,
@@ -252,9 +255,25 @@ def run(listings: str | Path, *, seeds: int = 3, cache_dir: Path | None = None, 
     return report
 
 
+def _ranker(bench: Bench, name: str, category: str, cold: str, rng: Random) -> Ranker:
+    """The recommender ``name`` for one channel (its topic phrase is the category's arXiv name)."""
+    topic = CATEGORY_NAMES.get(category, category)
+    if name == "random":
+        return bench.random(rng)
+    if name == "arxiv-sanity-lite":
+        return bench.arxiv_sanity(rng)
+    if name == "zotero-arxiv-daily":
+        return bench.zotero(rng)
+    if name == "paperbot":
+        return bench.paperbot(topic if cold == "topic" else None)
+    if name == TOPIC_ONLY:
+        return bench.paperbot(topic, learn=False)
+    return bench.all_labels(category, topic)
+
+
 def _run(listings: str | Path, *, seeds: int, cache_dir: Path | None, model: str, only: Sequence[str],
          progress: Callable[[str], None], embedder: SentenceTransformerEmbedder | None, min_papers: int,
-         rotate: bool = False) -> dict:
+         rotate: bool = False) -> dict[str, Any]:
     days = load_listings(listings)
     papers = [p for day in days for p in day.papers]
     embedder = embedder or SentenceTransformerEmbedder(model)
@@ -281,14 +300,7 @@ def _run(listings: str | Path, *, seeds: int, cache_dir: Path | None, model: str
                     continue  # deterministic (no random cold start): one run per channel is its average
                 for category in channels:
                     rng = random.Random(f"{seed}-{category}-{name}")
-                    ranker = {
-                        "random": lambda: bench.random(rng),
-                        "arxiv-sanity-lite": lambda: bench.arxiv_sanity(rng),
-                        "zotero-arxiv-daily": lambda: bench.zotero(rng),
-                        "paperbot": lambda: bench.paperbot(CATEGORY_NAMES.get(category, category) if cold == "topic" else None),
-                        TOPIC_ONLY: lambda: bench.paperbot(CATEGORY_NAMES.get(category, category), learn=False),
-                        CEILING: lambda: bench.all_labels(category, CATEGORY_NAMES.get(category, category)),
-                    }[name]()
+                    ranker = _ranker(bench, name, category, cold, rng)
                     results.setdefault(f"{name}|{cold}", {}).setdefault(category, []).append(bench.run_channel(category, ranker))
             progress(f"day order from {order[0].day}, seed {seed + 1}/{seeds}: {cold} done ({time.perf_counter() - start:.0f}s)")
     table = {}
@@ -307,7 +319,7 @@ def _run(listings: str | Path, *, seeds: int, cache_dir: Path | None, model: str
             "channels": channels, "seeds": seeds, "day_orders": len(orders), "model": model, "results": list(table.values())}
 
 
-def throughput(listings: str | Path, *, model: str = DEFAULT_MODEL, n: int = 512) -> dict:
+def throughput(listings: str | Path, *, model: str = DEFAULT_MODEL, n: int = 512) -> dict[str, Any]:
     """Papers/s of the project's embedding path vs a bare SentenceTransformer.encode, same texts, same run."""
     import asyncio
 
@@ -330,7 +342,7 @@ def throughput(listings: str | Path, *, model: str = DEFAULT_MODEL, n: int = 512
     return {"texts": len(texts), "project_papers_per_s": project, "bare_papers_per_s": base, "ratio": project / base}
 
 
-def format_table(report: dict) -> str:
+def format_table(report: dict[str, Any]) -> str:
     orders = report.get("day_orders", 1)
     runs = "runs" if orders > 1 else "seeds"
     lines = [f"taste benchmark: {report['papers']} papers, {len(report['channels'])} channels, "

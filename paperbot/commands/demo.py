@@ -50,8 +50,10 @@ async def demo(
             await bot.taste.backfill()
         out = stdout or sys.stdout
         platform = ConsolePlatform(lambda text: print(text, file=out, flush=True), store.next_message_number)
-        scheduler = build_scheduler(config, store, {platform.platform: platform}, clock=clock, taste=bot.taste)
-        console = ConsoleAdapter(bot, stdin=stdin or sys.stdin, stdout=out, scheduler=scheduler, clock=clock)
+        scheduler = build_scheduler(config, store, {platform.platform: platform}, clock=clock, taste=bot.taste,
+                                    publisher=bot.publisher)
+        console = ConsoleAdapter(bot, stdin=stdin or sys.stdin, stdout=out, scheduler=scheduler, clock=clock,
+                                 platform=platform)
         console.say(BANNER.format(papers=len(papers), source=sample or "the bundled sample", db=url.split("///", 1)[-1]))
         try:
             await console.handle_line("/papers today")

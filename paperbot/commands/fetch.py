@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from bot.config import Config
 from bot.domain import Paper
@@ -23,7 +23,7 @@ async def fetch(
 ) -> int:
     if (week or month) and source == "arxiv":
         raise UsageError("--week and --month are Hugging Face listings; arXiv's feed has only the current day. Use --source hf.")
-    day = day or (None if week or month else datetime.now(timezone.utc).date())
+    day = day or (None if week or month else datetime.now(UTC).date())
     papers: list[Paper] = []
     failures: list[str] = []
     async with open_sources(config) as sources:
@@ -33,7 +33,7 @@ async def fetch(
                     papers += await sources.huggingface.fetch_week(week)
                 elif month:
                     papers += await sources.huggingface.fetch_month(month)
-                else:
+                elif day is not None:
                     papers += await sources.huggingface.fetch_day(day)
             except SourceError as exc:
                 _log.error("Hugging Face: %s", exc)
@@ -46,7 +46,7 @@ async def fetch(
                 failures.append("arxiv")
     async with open_store(database_url(config)) as store:
         report = await store_papers(store, papers)
-    what = week or month or day.isoformat()
+    what = week or month or (day.isoformat() if day else "today")
     print(f"Fetched {report.fetched} papers for {what}: {report.new} new, {report.fetched - report.new} updated.")
     if failures:
         print(f"Failed sources: {', '.join(failures)} (see the log above).")

@@ -8,13 +8,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.config import Config
 from bot.usecases.ingest import ingest_day
-from paperbot.compose import build_bot, database_url, open_sources, open_store
-from paperbot.scheduling import build_scheduler, chat_platforms, resume_after_restart
+from paperbot.compose import Sources, build_bot, database_url, open_sources, open_store
+from paperbot.scheduling import build_scheduler, resume_after_restart
 from storage.delivery_store import single_process_lock
+from storage.store import SqlStore
 
 _log = logging.getLogger(__name__)
 
@@ -33,10 +34,10 @@ To try the bot without any token or network: paperbot demo
 FETCH_INTERVAL_SECONDS = 3600
 
 
-async def fetch_forever(store, sources, *, interval: float = FETCH_INTERVAL_SECONDS) -> None:
+async def fetch_forever(store: SqlStore, sources: Sources, *, interval: float = FETCH_INTERVAL_SECONDS) -> None:
     """Fetch today's papers from every source now and then every ``interval`` seconds."""
     while True:
-        day = datetime.now(timezone.utc).date()
+        day = datetime.now(UTC).date()
         report = await ingest_day(store, sources.day_sources, day)
         _log.info("fetched %d papers for %s (%d new)", report.fetched, day, report.new)
         await asyncio.sleep(interval)
@@ -86,7 +87,7 @@ async def _run(config: Config, url: str) -> int:
         from paperbot import platforms
 
         tasks += platforms.start_all(config, bot)
-        scheduler = build_scheduler(config, store, chat_platforms(config, bot), taste=getattr(bot, "taste", None))
+        scheduler = build_scheduler(config, store, platforms.chat_platforms(), taste=bot.taste, publisher=bot.publisher)
         await resume_after_restart(url, store)
         tasks.append(asyncio.create_task(scheduler.run_forever(), name="scheduler"))
         _log.info("paperbot is running: %s", ", ".join(t.get_name() for t in tasks))

@@ -6,7 +6,7 @@ them all; the modules import only :mod:`storage.models.base`, never each other's
 """
 from __future__ import annotations
 
-from storage.models.base import ARXIV_ID, ID, NAMING_CONVENTION, Base
+from storage.models.base import ARXIV_ID, ID, NAMING_CONVENTION, Base, table_of
 from storage.models.channels import ChannelSettingsRow, SubscriptionRow
 from storage.models.discussion import ChannelThreadModeRow, DiscussionThreadRow, ThreadActivityRow
 from storage.models.outbox import OutboxRow
@@ -16,7 +16,7 @@ from storage.models.posts import PostRow, ProcessedEventRow, ReactionRow
 from storage.models.taste import TasteSignalRow
 
 __all__ = [
-    "ARXIV_ID", "ID", "NAMING_CONVENTION", "Base", "ChannelRecapRow", "ChannelSettingsRow", "ChannelThreadModeRow",
+    "ARXIV_ID", "ID", "NAMING_CONVENTION", "Base", "table_of", "ChannelRecapRow", "ChannelSettingsRow", "ChannelThreadModeRow",
     "DiscussionThreadRow", "DmSubscriptionRow", "OutboxRow", "PaperEmbeddingRow", "PaperRow", "PostRow",
     "ProcessedEventRow", "ReactionRow", "SubscriptionRow", "TasteSignalRow", "ThreadActivityRow",
 ]

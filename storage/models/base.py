@@ -2,7 +2,9 @@
 stable name that Alembic migrations (SQLite batch ones too) can refer to; and the shared column bounds."""
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from typing import cast
+
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -20,3 +22,8 @@ ARXIV_ID = 64
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table (typed as one: SQLAlchemy types ``__table__`` as any FromClause)."""
+    return cast(Table, model.__table__)

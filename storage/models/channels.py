@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, Integer, String, Text, Time, false
 from sqlalchemy.orm import Mapped, mapped_column
@@ -38,5 +39,5 @@ class ChannelSettingsRow(Base):
     __tablename__ = "channel_settings"
 
     channel_key: Mapped[str] = mapped_column(String(ID), primary_key=True)
-    settings: Mapped[dict] = mapped_column(JSON)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -29,12 +30,12 @@ class OutboxRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     digest_day: Mapped[date | None] = mapped_column(Date)
     week: Mapped[str | None] = mapped_column(String(16))
-    items: Mapped[list] = mapped_column(JSON)
+    items: Mapped[list[Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(ID))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    message_ids: Mapped[list | None] = mapped_column(JSON)
+    message_ids: Mapped[list[Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

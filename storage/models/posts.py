@@ -18,6 +18,8 @@ class PostRow(Base):
         UniqueConstraint("channel_key", "message_id", "arxiv_id"),
         # a Discord DM reaction names no guild: its post is found by channel and message (0006)
         Index("ix_posts_platform_channel_message", "platform", "channel", "message_id"),
+        # a member replies under a Slack digest message: its papers are found by that root (0007)
+        Index("ix_posts_channel_key_root", "channel_key", "root_message_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -31,6 +33,7 @@ class PostRow(Base):
     digest_day: Mapped[date | None] = mapped_column(Date)
     position: Mapped[int] = mapped_column(Integer)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    root_message_id: Mapped[str | None] = mapped_column(String(ID))
 
 
 class ReactionRow(Base):

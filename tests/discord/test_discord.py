@@ -222,7 +222,7 @@ async def test_sharded_client_through_platforms_start_all(fake: FakeDiscord, tmp
         [task] = platforms.start_all(config, bot)
         try:
             # the scheduler's send path, taken right away: it waits for the connection
-            platform = platforms.chat_platforms(config, bot)["discord"]
+            platform = platforms.chat_platforms()["discord"]
             assert isinstance(platform, DiscordPlatform)
             message_id = await asyncio.wait_for(platform.send_text(CHANNEL, "good morning"), 10)
             assert fake.messages[message_id]["content"] == "good morning"

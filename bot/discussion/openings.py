@@ -1,0 +1,63 @@
+"""The bot's first message in a paper's thread, and the thread's title — pure text, no platform.
+
+The summary comes from the answer engine (or the abstract); every untrusted field is cleaned
+here and neutralised again by the adapter for its platform.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.domain import Paper
+from bot.text import clean_text, shorten
+
+THREAD_NAME_LIMIT = 100  # Discord's limit for a thread name
+_MENTION = "@"
+
+
+def thread_name(papers: Sequence[Paper]) -> str:
+    """A thread title from the papers' titles: cleaned, mention-free, at most 100 characters."""
+    if not papers:
+        return "Discussion"
+    title = clean_text(papers[0].title) or papers[0].arxiv_id
+    if len(papers) > 1:
+        title = f"{title} (+{len(papers) - 1} more)"
+    # "@everyone" in a title must never ping: a word joiner after "@" keeps it readable.
+    title = title.replace(_MENTION, "@\u2060").replace("<", "‹").replace(">", "›")
+    return shorten(title, THREAD_NAME_LIMIT)
+
+
+def _count(value: int, one: str) -> str:
+    return f"{value} {one}{'' if value == 1 else 's'}"
+
+
+def opening_text(paper: Paper, summary: str, number: int | None = None) -> str:
+    """Summary, links, repo and stars, HF upvotes and comments, and how to ask."""
+    label = f"[{number}] " if number is not None else ""
+    lines = [f"{label}{clean_text(paper.title)} ({paper.arxiv_id})"]
+    if summary:
+        lines.append(f"Summary: {summary}")
+    links = [f"arXiv {paper.abs_url}", f"PDF {paper.pdf_url}"]
+    if paper.hf_url and "huggingface" in paper.sources:
+        links.append(f"Hugging Face {paper.hf_url}")
+    if paper.github_repo:
+        links.append(f"code {clean_text(paper.github_repo)}")
+    if paper.project_page:
+        links.append(f"project {clean_text(paper.project_page)}")
+    lines.append("Links: " + " · ".join(links))
+    facts = []
+    if paper.github_repo:
+        repo = clean_text(paper.github_repo).removeprefix("https://github.com/").strip("/")
+        facts.append(f"GitHub {repo}" + (f" ★ {paper.github_stars}" if paper.github_stars is not None else ""))
+    if paper.upvotes is not None:
+        facts.append(f"▲ {_count(paper.upvotes, 'upvote')}")
+    if paper.num_comments is not None:
+        facts.append(f"💬 {_count(paper.num_comments, 'comment')} on Hugging Face")
+    if facts:
+        lines.append(" · ".join(facts))
+    lines.append("Mention me here with a question about this paper; I answer from its text.")
+    return "\n".join(lines)
+
+
+def continues_in(url: str | None) -> str:
+    """The pointer a post of an already-discussed paper carries."""
+    return f"Discussion continues in {url}" if url else "Discussion continues in this paper's earlier thread here"
