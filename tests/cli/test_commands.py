@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.paper_server import PaperServer, Reply
+from tests.harness.paper_server import PaperServer, Reply
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RSS = FIXTURES / "arxiv_rss" / "rss_cs.LG+cs.AI+cs.CL+stat.ML_2026-09-24_4items.xml"

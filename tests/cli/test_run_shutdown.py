@@ -15,7 +15,7 @@ import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
 from tests.slack.conftest import SECRET, free_port
-from tests.slack.fake_slack import FakeSlack
+from tests.harness.slack_fake import FakeSlack
 
 
 async def wait_for_port(port: int, process: asyncio.subprocess.Process, timeout: float = 60.0) -> None:

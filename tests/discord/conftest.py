@@ -17,7 +17,7 @@ from bot.sources.sample import SampleSource
 from bot.usecases.ingest import store_papers
 from paperbot.compose import build_bot, bundled_sample, database_url, open_store
 from paperbot.discord_runner import DiscordRunner, start_discord
-from tests.discord.fake_discord import GUILD_ID, FakeDiscord
+from tests.harness.discord_fake import GUILD_ID, FakeDiscord
 
 
 @dataclass

@@ -15,7 +15,7 @@ from bot.errors import ChannelUnavailableError
 from paperbot import platforms
 from paperbot.compose import build_bot, database_url, open_store
 from tests.discord.conftest import Running, discord_config, eventually
-from tests.discord.fake_discord import (
+from tests.harness.discord_fake import (
     BOT_ID, CHANNEL_ID, GUILD_ID, MANAGE_CHANNELS, MEMBER_PERMISSIONS, OTHER_USER, FakeDiscord, Recorded,
 )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.domain import ChannelRef
 from tests.discord.conftest import Running
-from tests.discord.fake_discord import CHANNEL_ID, GUILD_ID
+from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
 

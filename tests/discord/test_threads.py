@@ -17,9 +17,9 @@ import pytest
 from bot.discussion.threads import ActivityKind, ThreadMode
 from bot.domain import ChannelRef, Paper
 from tests.discord.conftest import Running, eventually, start_running
-from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord
+from tests.harness.discord_fake import BOT_ID, CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord
 from tests.discord.real_model import real_embedder
-from tests.taste.fakes import HashEmbedder
+from tests.harness.embedders import HashEmbedder
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
 NONE_ALLOWED = {"parse": []}

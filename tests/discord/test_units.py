@@ -19,7 +19,7 @@ from bot.errors import ConfigError
 from bot.replies import TextReply
 from paperbot.discord_runner import settings_from
 from tests.discord.conftest import eventually, start_running
-from tests.discord.fake_discord import FakeDiscord
+from tests.harness.discord_fake import FakeDiscord
 
 
 def test_neutralise_breaks_every_mention_and_escapes_markdown() -> None:

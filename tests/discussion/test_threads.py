@@ -22,7 +22,7 @@ from bot.usecases.ingest import store_papers
 from paperbot.compose import bundled_sample
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.taste.fakes import HashEmbedder
+from tests.harness.embedders import HashEmbedder
 from tests.usecases.conftest import NOW
 
 CH = ChannelRef("slack", "T1", "C1")

@@ -18,7 +18,7 @@ from bot.scheduling.schedule import ScheduleOptions
 from bot.scheduling.scheduler import Scheduler, SchedulerSettings
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.scheduling.fakes import Clock, FakePlatform
+from tests.harness.platforms import Clock, FakePlatform
 
 UTC = timezone.utc
 A = ChannelRef("slack", "T1", "CA")

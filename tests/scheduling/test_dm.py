@@ -17,9 +17,9 @@ from bot.scheduling.ports import EMPTY, FAILED, SENT
 from bot.scheduling.scheduler import Scheduler
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.scheduling.fakes import Clock, FakePlatform
+from tests.harness.platforms import Clock, FakePlatform
 from tests.scheduling.test_delivery import Crash, papers
-from tests.taste.fakes import HashEmbedder
+from tests.harness.embedders import HashEmbedder
 
 UTC = timezone.utc
 U1, U2 = Member("slack", "T1", "U1"), Member("slack", "T1", "U2")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from bot.scheduling.scheduler import Scheduler
 from storage.store import SqlStore
-from tests.scheduling.fakes import Clock, FakePlatform
+from tests.harness.platforms import Clock, FakePlatform
 
 T0 = datetime(2025, 11, 7, 12, 0, tzinfo=timezone.utc)
 

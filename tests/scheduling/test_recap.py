@@ -17,7 +17,7 @@ from bot.scheduling.ports import EMPTY, FAILED, SENT, SKIPPED
 from bot.scheduling.scheduler import Scheduler
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.scheduling.fakes import Clock, FakePlatform
+from tests.harness.platforms import Clock, FakePlatform
 from tests.scheduling.test_delivery import Crash
 
 UTC = timezone.utc

@@ -25,7 +25,7 @@ from bot.sources.sample import SampleSource
 from bot.usecases.ingest import store_papers
 from paperbot.compose import build_bot, bundled_sample, database_url, open_store
 from paperbot.slack_runner import SlackRunner
-from tests.slack.fake_slack import TEAM, FakeSlack
+from tests.harness.slack_fake import TEAM, FakeSlack
 
 NOW = datetime(2025, 11, 9, 12, 0, tzinfo=timezone.utc)  # just after the sample's last day
 SECRET = "test-signing-secret"

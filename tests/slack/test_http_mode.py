@@ -5,7 +5,7 @@ import json
 import time
 
 from tests.slack.conftest import ADMIN, CHANNEL, CREATOR, MEMBER, SlackHarness, eventually
-from tests.slack.fake_slack import TEAM
+from tests.harness.slack_fake import TEAM
 from bot.domain import ChannelRef
 
 

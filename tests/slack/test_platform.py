@@ -12,7 +12,7 @@ from bot.domain import ChannelRef
 from bot.errors import ChannelUnavailableError, RateLimitedError, TransientDeliveryError
 from paperbot import platforms
 from tests.slack.conftest import CHANNEL, SlackHarness, eventually, free_port
-from tests.slack.fake_slack import TEAM
+from tests.harness.slack_fake import TEAM
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 

@@ -7,7 +7,7 @@ from datetime import date
 from bot.domain import ChannelRef, Paper
 from bot.usecases.ingest import store_papers
 from tests.slack.conftest import CHANNEL, MEMBER, SlackHarness, eventually
-from tests.slack.fake_slack import TEAM
+from tests.harness.slack_fake import TEAM
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 

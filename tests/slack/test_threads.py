@@ -19,9 +19,9 @@ from bot.discussion.threads import ActivityKind, ThreadMode
 from bot.domain import ChannelRef, Paper
 from tests.discord.real_model import real_embedder
 from tests.slack.conftest import CHANNEL, MEMBER, SlackHarness, _harness, eventually
-from tests.slack.fake_slack import BOT_USER, TEAM
+from tests.harness.slack_fake import BOT_USER, TEAM
 from tests.slack.test_socket_and_reactions import send_event
-from tests.taste.fakes import HashEmbedder
+from tests.harness.embedders import HashEmbedder
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 OTHER = "U0OTHER"
@@ -261,7 +261,7 @@ async def test_first_reply_mode_on_a_digest_opens_its_papers_threads(slack: Slac
 @pytest.mark.parametrize("mode", ["normal", "error"])
 async def test_the_llm_engine_answers_in_the_thread_and_falls_back_on_an_error(tmp_path: Path, mode: str) -> None:
     """`[answers] engine = "llm"` against a local OpenAI-compatible fake, wired by build_bot as `paperbot run` is."""
-    from tests.fakes.openai_server import FakeOpenAI
+    from tests.harness.llm_server import FakeOpenAI
 
     async with FakeOpenAI(mode=mode, content="It cuts inference latency by 38 percent [1].") as llm:
         answers = {"engine": "llm", "llm_base_url": llm.base_url, "llm_model": "local-test", "llm_timeout_seconds": 5.0}

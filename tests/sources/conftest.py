@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.paper_server import PaperServer
+from tests.harness.paper_server import PaperServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HF = FIXTURES / "hf_daily_papers"

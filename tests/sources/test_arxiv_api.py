@@ -10,7 +10,7 @@ import pytest
 from bot.errors import SourceError
 from bot.sources.arxiv import ArxivClient, parse_atom
 from bot.sources.http import HttpError
-from tests.fakes.paper_server import PaperServer, RecordedRequest, Reply
+from tests.harness.paper_server import PaperServer, RecordedRequest, Reply
 from tests.sources.conftest import ARXIV_API, RSS_4_ITEMS, RecordingSleep
 
 QUERY = "/api/query"

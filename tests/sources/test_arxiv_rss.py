@@ -9,7 +9,7 @@ import pytest
 
 from bot.errors import SourceError, UsageError
 from bot.sources.arxiv import ArxivClient, parse_rss
-from tests.fakes.paper_server import PaperServer, Reply
+from tests.harness.paper_server import PaperServer, Reply
 from tests.sources.conftest import RSS_4_ITEMS, RecordingSleep
 
 FEED_PATH = "/rss/cs.LG+cs.AI+cs.CL+stat.ML"

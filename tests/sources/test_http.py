@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import SourceError
 from bot.sources.http import HttpError, HttpFetcher, parse_retry_after
-from tests.fakes.paper_server import PaperServer, Reply
+from tests.harness.paper_server import PaperServer, Reply
 from tests.sources.conftest import RecordingSleep
 
 

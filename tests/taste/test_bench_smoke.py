@@ -6,7 +6,7 @@ from pathlib import Path
 from bot.taste import ranking
 from paperbot.bench.listings import load_listings
 from paperbot.bench.taste import format_table, ndcg, run
-from tests.taste.fakes import HashEmbedder
+from tests.harness.embedders import HashEmbedder
 
 LISTINGS = Path(__file__).parents[1] / "fixtures" / "arxiv_metadata"
 

@@ -16,7 +16,7 @@ from bot.usecases.ingest import store_papers
 from paperbot.compose import bundled_sample
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.taste.fakes import HashEmbedder
+from tests.harness.embedders import HashEmbedder
 from tests.usecases.conftest import NOW
 
 C1 = ChannelRef("console", "local", "C1")
