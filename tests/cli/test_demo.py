@@ -2,26 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.harness.demo import run_demo
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_demo(tmp_path: Path, commands: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "PAPERBOT_CONFIG": ""}
-    env.pop("PAPERBOT_CONFIG")
-    return subprocess.run(
-        [sys.executable, "-m", "paperbot", "demo", *extra],
-        input=commands,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=120,
-    )
 
 
 def test_demo_posts_a_digest_and_a_reaction_survives_a_restart(tmp_path: Path) -> None:

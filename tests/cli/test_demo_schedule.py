@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.cli.test_demo import run_demo
+from tests.harness.demo import run_demo
 
 
 def test_dm_digest_and_recap_arrive_once_each_at_their_times(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from bot.errors import ConfigError, UsageError
 from bot.sources.fulltext import ArxivHtmlSource
 from bot.sources.http import HttpFetcher
 from bot.taste.embedder import SentenceTransformerEmbedder
-from tests.discussion.conftest import ARXIV_HTML, hf_papers
+from tests.harness.fixtures_paths import ARXIV_HTML, hf_papers
 from tests.harness.paper_server import PaperServer, Reply
 
 PAPER = replace(hf_papers()["2511.04570"], version=1)

