@@ -24,6 +24,7 @@ from tests.harness.sample import NOW, load_sample
 SORA = "leverages video generation models, such as Sora-2, to bridge visual and textual reasoning"
 
 
+@pytest.mark.real_model  # the demo process loads the model itself
 def test_demo_threads_answer_from_the_abstract_or_say_it_does_not(tmp_path: Path) -> None:
     result = run_demo(tmp_path, "\n".join([
         "ask 1 which video generation model do they use?",

@@ -6,8 +6,9 @@ option, marker and fixtures.
 - ``postgres_database`` (session), ``db_url`` (a SQLite file, then this session's PostgreSQL
   database with a fresh schema), ``store`` (a store on a freshly migrated ``db_url``);
 - ``real_embedder`` (session): the one real all-MiniLM-L6-v2; tests that use it, and tests
-  marked ``real_model`` (they run it in another process, e.g. `paperbot demo`), are skipped
-  with the reason when the ``[embeddings]`` extra is not installed;
+  marked ``real_model`` (they run it in another process, e.g. `paperbot demo`; the marker is
+  declared in pyproject.toml), are skipped with the reason when the ``[embeddings]`` extra is
+  not installed;
 - ``fixtures_dir``: ``tests/fixtures``.
 """
 from __future__ import annotations
@@ -30,14 +31,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="fail (instead of skip) the PostgreSQL runs when no server answers",
-    )
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "real_model: needs the real embedding model in another process (skipped with the reason without the "
-        "[embeddings] extra); tests that use the real_embedder fixture are skipped the same way",
     )
 
 
