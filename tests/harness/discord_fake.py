@@ -61,6 +61,55 @@ def partial_member() -> dict[str, Any]:
             "communication_disabled_until": None, "banner": None, "avatar": None}
 
 
+def interaction_frame(interaction_id: str, token: str, subcommand: str, options: list[dict[str, Any]], *,
+                      user_id: str = OTHER_USER, permissions: int = MEMBER_PERMISSIONS,
+                      command_id: str = COMMAND_ID, guild_command: bool = False) -> dict[str, Any]:
+    """INTERACTION_CREATE for `/papers <subcommand>` in the guild's channel; ``guild_command``: the
+    command was synced to the guild (Discord then names the guild in ``data``)."""
+    frame = payloads.load(
+        "discord/interaction_create_papers", seq=None, interaction_id=interaction_id, application_id=APP_ID,
+        token=token, command_id=command_id, command_guild_id=GUILD_ID, subcommand=subcommand, options=options,
+        guild_id=GUILD_ID, channel_id=CHANNEL_ID, channel_name="papers", user=user(user_id, "reader"),
+        permissions=str(permissions), app_permissions=str(MEMBER_PERMISSIONS | (1 << 14)),
+    )
+    if not guild_command:
+        del frame["d"]["data"]["guild_id"]
+    return frame
+
+
+def reaction_frame(message_id: str, emoji: str, *, user_id: str = OTHER_USER, added: bool = True,
+                   author_id: str | None = None, channel_id: str = CHANNEL_ID, dm: bool = False) -> dict[str, Any]:
+    """MESSAGE_REACTION_ADD / _REMOVE; ``dm``: in a direct message (Discord then sends no guild and no member)."""
+    ids = {"user_id": user_id, "message_id": message_id, "emoji": emoji, "channel_id": channel_id, "guild_id": GUILD_ID}
+    if added:
+        frame = payloads.load("discord/message_reaction_add", seq=None, **ids, message_author_id=author_id,
+                              user=user(user_id, "reader"))
+        if author_id is None:
+            del frame["d"]["message_author_id"]
+    else:
+        frame = payloads.load("discord/message_reaction_remove", seq=None, **ids)
+    if dm:
+        del frame["d"]["guild_id"]
+        frame["d"].pop("member", None)
+    return frame
+
+
+def message_frame(channel_id: str, content: str, *, message_id: str, user_id: str = OTHER_USER, bot: bool = False,
+                  mentions: tuple[str, ...] = (), message_type: int = 0, webhook_id: str | None = None) -> dict[str, Any]:
+    """MESSAGE_CREATE: a member's (or a bot's, a webhook's) message in a channel or thread of the guild."""
+    author = user(user_id, "reader" if not bot else "otherbot", bot=bot)
+    mentioned = [{**user(m, "paperbot" if m == BOT_ID else "someone", bot=m == BOT_ID), "member": partial_member()}
+                 for m in mentions]
+    frame = payloads.load("discord/message_create_thread_mention", seq=None, message_id=message_id,
+                          channel_id=channel_id, guild_id=GUILD_ID, author=author, content=content, mentions=mentioned,
+                          timestamp="2025-11-09T12:00:00.000000+00:00", nonce=snowflake())
+    frame["d"]["type"] = message_type
+    if webhook_id:
+        frame["d"]["webhook_id"] = webhook_id
+        del frame["d"]["nonce"]
+    return frame
+
+
 @dataclass
 class Recorded:
     method: str
@@ -162,12 +211,6 @@ class FakeDiscord:
         self._seq += 1
         await self._ws.send_str(json.dumps({**frame, "s": self._seq}))
 
-    @staticmethod
-    def frame(name: str, **values: Any) -> dict[str, Any]:
-        """The recorded dispatch frame ``tests/fixtures/payloads/discord/<name>.json``, filled in
-        (its sequence number is set when it is sent)."""
-        return payloads.load(f"discord/{name}", seq=None, **values)
-
     def guild(self) -> dict[str, Any]:
         return {
             "id": GUILD_ID, "name": "Paper Club", "owner_id": OTHER_USER, "unavailable": False,
@@ -188,32 +231,17 @@ class FakeDiscord:
         interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic() - age)
         self.interactions[interaction.id] = interaction
         synced = self.commands.get((GUILD_ID, "papers"))  # a guild command carries its guild in data
-        frame = self.frame(
-            "interaction_create_papers", interaction_id=interaction.id, application_id=APP_ID, token=interaction.token,
-            command_id=synced or self.commands.get((None, "papers"), COMMAND_ID), command_guild_id=GUILD_ID,
-            subcommand=subcommand, options=options or [], guild_id=GUILD_ID, channel_id=CHANNEL_ID,
-            channel_name="papers", user=user(user_id, "reader"), permissions=str(permissions),
-            app_permissions=str(MEMBER_PERMISSIONS | (1 << 14)),
-        )
-        if synced is None:
-            del frame["d"]["data"]["guild_id"]
-        await self.send_frame(frame)
+        await self.send_frame(interaction_frame(
+            interaction.id, interaction.token, subcommand, options or [], user_id=user_id, permissions=permissions,
+            command_id=synced or self.commands.get((None, "papers"), COMMAND_ID), guild_command=synced is not None,
+        ))
         return interaction
 
     async def react(self, message_id: str, emoji: str, *, user_id: str = OTHER_USER, added: bool = True,
                     author_id: str | None = None, channel_id: str = CHANNEL_ID, dm: bool = False) -> None:
         """A reaction; ``dm``: in a direct message (Discord then sends no guild and no member)."""
-        ids = {"user_id": user_id, "message_id": message_id, "emoji": emoji, "channel_id": channel_id, "guild_id": GUILD_ID}
-        if added:
-            frame = self.frame("message_reaction_add", **ids, message_author_id=author_id, user=user(user_id, "reader"))
-            if author_id is None:
-                del frame["d"]["message_author_id"]
-        else:
-            frame = self.frame("message_reaction_remove", **ids)
-        if dm:
-            del frame["d"]["guild_id"]
-            frame["d"].pop("member", None)
-        await self.send_frame(frame)
+        await self.send_frame(reaction_frame(message_id, emoji, user_id=user_id, added=added, author_id=author_id,
+                                             channel_id=channel_id, dm=dm))
 
     def content_intent(self) -> bool:
         intents = self.identifies[-1].get("intents", 0) if self.identifies else 0
@@ -227,17 +255,9 @@ class FakeDiscord:
         Like Discord, the content reaches a bot without the message content intent only when
         the message mentions it (or is its own).
         """
-        author = user(user_id, "reader" if not bot else "otherbot", bot=bot)
-        mentioned = [{**user(m, "paperbot" if m == BOT_ID else "someone", bot=m == BOT_ID), "member": partial_member()}
-                     for m in mentions]
-        frame = self.frame("message_create_thread_mention", message_id=message_id or snowflake(), channel_id=channel_id,
-                           guild_id=GUILD_ID, author=author, content=content, mentions=mentioned,
-                           timestamp="2025-11-09T12:00:00.000000+00:00", nonce=snowflake())
+        frame = message_frame(channel_id, content, message_id=message_id or snowflake(), user_id=user_id, bot=bot,
+                              mentions=mentions, message_type=message_type, webhook_id=webhook_id)
         data = frame["d"]
-        data["type"] = message_type
-        if webhook_id:
-            data["webhook_id"] = webhook_id
-            del data["nonce"]
         if reply_to:
             data["type"] = 19
             data["message_reference"] = {"type": 0, "message_id": reply_to, "channel_id": channel_id, "guild_id": GUILD_ID}

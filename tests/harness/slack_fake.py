@@ -24,6 +24,17 @@ TEAM = "T0TEAM"
 BOT_USER = "U0BOT"
 
 
+def socket_envelope(kind: str, payload: dict[str, Any], envelope_id: str, *, retry_attempt: int = 0,
+                    retry_reason: str = "") -> dict[str, Any]:
+    """A Socket Mode envelope; only Events API envelopes carry ``retry_attempt``/``retry_reason``."""
+    envelope = payloads.load("slack/socket_mode_envelope", envelope_id=envelope_id, payload=payload, type=kind,
+                             accepts_response_payload=kind != "events_api", retry_attempt=retry_attempt,
+                             retry_reason=retry_reason)
+    if kind != "events_api":
+        del envelope["retry_attempt"], envelope["retry_reason"]
+    return envelope
+
+
 @dataclass
 class Call:
     method: str
@@ -181,9 +192,5 @@ class FakeSlack:
         ``events_api``…); an events_api redelivery has ``retry_attempt`` > 0 and a ``retry_reason``."""
         await asyncio.wait_for(self._socket_ready.wait(), 5)
         assert self._socket is not None
-        envelope = payloads.load("slack/socket_mode_envelope", envelope_id=envelope_id, payload=payload, type=kind,
-                                 accepts_response_payload=kind != "events_api", retry_attempt=retry_attempt,
-                                 retry_reason=retry_reason)
-        if kind != "events_api":  # only Events API envelopes are retried, and say so
-            del envelope["retry_attempt"], envelope["retry_reason"]
-        await self._socket.send_str(json.dumps(envelope))
+        await self._socket.send_str(json.dumps(socket_envelope(kind, payload, envelope_id, retry_attempt=retry_attempt,
+                                                               retry_reason=retry_reason)))

@@ -54,6 +54,22 @@ async def test_socket_mode_reaction_event(socket_slack: SlackHarness) -> None:
     assert [r.emoji for r in stored] == ["🔥"]
 
 
+async def test_a_socket_mode_redelivery_does_not_bring_a_removed_reaction_back(socket_slack: SlackHarness) -> None:
+    """Over Socket Mode a redelivery is the same envelope payload with ``retry_attempt``/``retry_reason``."""
+    fake = socket_slack.fake
+    await fake.send_envelope("slash_commands", command_payload(socket_slack, "today 1"), "env-1")
+    ts = (await eventually(lambda: socket_slack.bot.history(CH)))[0].post.message_id
+    await fake.send_envelope("events_api", reaction_body("EvS1", ts, "fire"), "env-2")
+    assert [r.emoji for r in await eventually(lambda: reactions(socket_slack, ts))] == ["🔥"]
+    await fake.send_envelope("events_api", reaction_body("EvS2", ts, "fire", added=False), "env-3")
+    await eventually(lambda: _empty(socket_slack, ts))
+    await fake.send_envelope("events_api", reaction_body("EvS1", ts, "fire"), "env-4", retry_attempt=1, retry_reason="timeout")
+    await fake.send_envelope("events_api", reaction_body("EvS3", ts, "+1"), "env-5")  # a later event, as a barrier
+    await eventually(lambda: _has(socket_slack, ts, "👍"))
+    assert {a.get("envelope_id") for a in fake.acks} >= {"env-2", "env-3", "env-4", "env-5"}
+    assert [r.emoji for r in await reactions(socket_slack, ts)] == ["👍"]
+
+
 async def test_reaction_added_then_removed_and_retries_count_once(http_slack: SlackHarness) -> None:
     first, second = await post_digest(http_slack)
     assert await send_event(http_slack, reaction_body("Ev1", first, "+1")) == 200
