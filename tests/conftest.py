@@ -1,26 +1,5 @@
-"""Shared test options and fixtures.
+"""The test suite's root conftest: it only loads the harness plugin (tests/harness/plugin.py),
+which provides the shared fixtures and the ``--require-postgres`` option. Works with ``pytest``
+run bare from the repository root (the README's and CI's command)."""
 
-``--require-postgres`` turns "PostgreSQL not reachable" from a skip into a failure;
-`.ci/run` passes it so the store suite must run on both databases in CI.
-"""
-from __future__ import annotations
-
-from pathlib import Path
-
-import pytest
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--require-postgres",
-        action="store_true",
-        default=False,
-        help="fail (instead of skip) the PostgreSQL runs when no server answers",
-    )
-
-
-@pytest.fixture
-def fixtures_dir() -> Path:
-    return FIXTURES
+pytest_plugins = ["tests.harness.plugin"]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.paper_server import PaperServer, Reply
+from tests.harness.fixtures_paths import HF_DAY_07
+from tests.harness.fixtures_paths import RSS_4_ITEMS as RSS
+from tests.harness.paper_server import PaperServer, Reply
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-RSS = FIXTURES / "arxiv_rss" / "rss_cs.LG+cs.AI+cs.CL+stat.ML_2026-09-24_4items.xml"
 
 
 async def paperbot(*args: str, env_extra: dict[str, str] | None = None, cwd: Path) -> tuple[int, str, str]:
@@ -50,7 +50,7 @@ max_retries = 1
 
 async def test_fetch_then_digest_through_the_configured_base_urls(tmp_path: Path) -> None:
     async with PaperServer() as server:
-        server.route("/api/daily_papers", Reply.file(FIXTURES / "hf_daily_papers" / "DERIVED_date_2025-11-07.json"))
+        server.route("/api/daily_papers", Reply.file(HF_DAY_07))
         server.route("/rss/cs.LG+cs.AI+cs.CL+stat.ML", Reply.file(RSS, content_type="application/rss+xml"))
         config = write_config(tmp_path, server)
 

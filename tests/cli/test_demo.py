@@ -2,28 +2,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+import pytest
+
+from tests.harness.demo import run_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_demo(tmp_path: Path, commands: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "PAPERBOT_CONFIG": ""}
-    env.pop("PAPERBOT_CONFIG")
-    return subprocess.run(
-        [sys.executable, "-m", "paperbot", "demo", *extra],
-        input=commands,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=120,
-    )
-
-
+@pytest.mark.real_model  # the demo embeds the sample with the configured model; the restart ranks by taste
 def test_demo_posts_a_digest_and_a_reaction_survives_a_restart(tmp_path: Path) -> None:
     first = run_demo(tmp_path, "react 2 👍\nreact 1 -1\nquit\n")
     assert first.returncode == 0, first.stderr
@@ -46,6 +34,7 @@ def test_demo_posts_a_digest_and_a_reaction_survives_a_restart(tmp_path: Path) -
     assert "[6] V-Thinker" in second.stdout and "[6] Thinking with Video" not in second.stdout
 
 
+@pytest.mark.real_model
 def test_demo_commands_and_errors(tmp_path: Path) -> None:
     result = run_demo(
         tmp_path,
@@ -80,6 +69,7 @@ def test_demo_commands_and_errors(tmp_path: Path) -> None:
     assert out.count("── Top") == 2
 
 
+@pytest.mark.real_model
 def test_demo_on_a_users_own_snapshot(tmp_path: Path) -> None:
     source = ROOT / "bot" / "data" / "sample" / "daily_papers_2025-11-05.json"
     items = json.loads(source.read_text())[:3]

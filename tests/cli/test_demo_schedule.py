@@ -8,9 +8,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.cli.test_demo import run_demo
+import pytest
+
+from tests.harness.demo import run_demo
 
 
+@pytest.mark.real_model  # the demo embeds the sample with the configured model
 def test_dm_digest_and_recap_arrive_once_each_at_their_times(tmp_path: Path) -> None:
     result = run_demo(tmp_path, "\n".join([
         "react 1 👍",

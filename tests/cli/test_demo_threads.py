@@ -1,7 +1,7 @@
 """Discussion threads in `paperbot demo`: threads under posts, replies, grounded answers. Real MiniLM model.
 
 One real `paperbot demo` process (the newcomer's path), then the console adapter in-process on
-a real SQLite file with the model loaded once for the module.
+a real SQLite file with the one model of the session (the ``real_embedder`` fixture).
 """
 from __future__ import annotations
 
@@ -14,18 +14,17 @@ import pytest
 from adapters.console.repl import ConsoleAdapter
 from bot.app import PaperBot
 from bot.discussion.engine import DiscussionEngine
-from bot.sources.sample import SampleSource
 from bot.taste.embedder import SentenceTransformerEmbedder
-from bot.usecases.ingest import store_papers
-from paperbot.compose import bundled_sample
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.cli.test_demo import run_demo
-from tests.usecases.conftest import NOW
+from tests.harness.databases import sqlite_url
+from tests.harness.demo import run_demo
+from tests.harness.sample import NOW, load_sample
 
 SORA = "leverages video generation models, such as Sora-2, to bridge visual and textual reasoning"
 
 
+@pytest.mark.real_model  # the demo process loads the model itself
 def test_demo_threads_answer_from_the_abstract_or_say_it_does_not(tmp_path: Path) -> None:
     result = run_demo(tmp_path, "\n".join([
         "ask 1 which video generation model do they use?",
@@ -53,20 +52,13 @@ def test_demo_threads_answer_from_the_abstract_or_say_it_does_not(tmp_path: Path
     assert "⚠ ask a question after the paper" in out
 
 
-@pytest.fixture(scope="module")
-def embedder() -> SentenceTransformerEmbedder:
-    model = SentenceTransformerEmbedder()
-    model.encode_sync(["warm-up"])
-    return model
-
-
 @pytest.fixture
-async def console(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> AsyncIterator[tuple[ConsoleAdapter, io.StringIO]]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}"
+async def console(tmp_path: Path, real_embedder: SentenceTransformerEmbedder) -> AsyncIterator[tuple[ConsoleAdapter, io.StringIO]]:
+    url = sqlite_url(tmp_path / "demo.sqlite3")
     await upgrade(url)
     store = SqlStore.connect(url)
-    await store_papers(store, SampleSource(bundled_sample()).all_papers())
-    bot = PaperBot(store, clock=lambda: NOW, embedder=embedder, discussion=DiscussionEngine(embedder))
+    await load_sample(store)
+    bot = PaperBot(store, clock=lambda: NOW, embedder=real_embedder, discussion=DiscussionEngine(real_embedder))
     await bot.taste.backfill()
     out = io.StringIO()
     yield ConsoleAdapter(bot, stdin=io.StringIO(), stdout=out, interactive=False), out

@@ -12,10 +12,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-from slack_sdk.signature import SignatureVerifier
 
-from tests.slack.conftest import SECRET, free_port
-from tests.slack.fake_slack import FakeSlack
+from tests.harness.running_slack import SECRET, command_payload, free_port, signed_headers
+from tests.harness.slack_fake import FakeSlack
 
 
 async def wait_for_port(port: int, process: asyncio.subprocess.Process, timeout: float = 60.0) -> None:
@@ -63,11 +62,8 @@ min_interval_seconds = 0
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL)
     try:
         await wait_for_port(port, process)
-        body = urlencode({"team_id": "T1", "channel_id": "C1", "user_id": "U1", "command": "/papers", "text": "help",
-                          "response_url": fake.response_url("r1"), "trigger_id": "1.2.3"})
-        ts = str(int(time.time()))
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
-                   "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)}
+        body = urlencode(command_payload("help", response_url=fake.response_url("r1"), user="U1", team="T1", channel="C1"))
+        headers = signed_headers(body, content_type="application/x-www-form-urlencoded")
         async with aiohttp.ClientSession() as session:
             async with session.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as response:
                 assert response.status == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.sentences import first_sentences, split_paragraphs, split_sentences
-from tests.discussion.conftest import hf_papers
+from tests.harness.fixtures_paths import hf_papers
 
 
 @pytest.mark.parametrize(

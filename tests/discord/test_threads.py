@@ -16,10 +16,10 @@ import pytest
 
 from bot.discussion.threads import ActivityKind, ThreadMode
 from bot.domain import ChannelRef, Paper
-from tests.discord.conftest import Running, eventually, start_running
-from tests.discord.fake_discord import BOT_ID, CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord
-from tests.discord.real_model import real_embedder
-from tests.taste.fakes import HashEmbedder
+from tests.harness.discord_fake import BOT_ID, CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord
+from tests.harness.embedders import HashEmbedder
+from tests.harness.running_discord import Running, start_running
+from tests.harness.waiting import eventually
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
 NONE_ALLOWED = {"parse": []}
@@ -66,8 +66,8 @@ async def threads_always(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Run
 
 
 @pytest.fixture
-async def answering(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]:
-    async with start_running(fake, tmp_path, threads="always", embedder=real_embedder(), sync_commands=False) as started:
+async def answering(fake: FakeDiscord, tmp_path: Path, real_embedder) -> AsyncIterator[Running]:
+    async with start_running(fake, tmp_path, threads="always", embedder=real_embedder, sync_commands=False) as started:
         yield started
 
 

@@ -18,8 +18,8 @@ from bot.domain import Digest, Paper
 from bot.errors import ConfigError
 from bot.replies import TextReply
 from paperbot.discord_runner import settings_from
-from tests.discord.conftest import eventually, start_running
-from tests.discord.fake_discord import FakeDiscord
+from tests.harness.running_discord import fake_discord, start_running
+from tests.harness.waiting import eventually
 
 
 def test_neutralise_breaks_every_mention_and_escapes_markdown() -> None:
@@ -98,19 +98,12 @@ def test_a_core_command_without_a_typed_definition_gets_a_text_option(echo_spec)
 
 
 async def test_the_generic_subcommand_runs_through_the_core(echo_spec, tmp_path: Path) -> None:
-    fake = FakeDiscord()
-    await fake.start()
-    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    try:
-        async with start_running(fake, tmp_path, sync_commands=False) as running:
-            it = await fake.slash("echo", [{"name": "arguments", "type": 3, "value": 'a "b c" @everyone'}])
-            await eventually(lambda: fake.find("PATCH", it.token))
-            [edit] = fake.find("PATCH", it.token)
-            assert edit.body["content"].startswith("echo: a b c @\u200beveryone")
-            assert running.fake is fake
-    finally:
-        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
-        await fake.stop()
+    async with fake_discord() as fake, start_running(fake, tmp_path, sync_commands=False) as running:
+        it = await fake.slash("echo", [{"name": "arguments", "type": 3, "value": 'a "b c" @everyone'}])
+        await eventually(lambda: fake.find("PATCH", it.token))
+        [edit] = fake.find("PATCH", it.token)
+        assert edit.body["content"].startswith("echo: a b c @\u200beveryone")
+        assert running.fake is fake
 
 
 async def test_timezone_and_count_autocomplete() -> None:

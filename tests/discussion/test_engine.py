@@ -14,15 +14,12 @@ from bot.errors import ConfigError, UsageError
 from bot.sources.fulltext import ArxivHtmlSource
 from bot.sources.http import HttpFetcher
 from bot.taste.embedder import SentenceTransformerEmbedder
-from tests.discussion.conftest import ARXIV_HTML, hf_papers
-from tests.fakes.paper_server import PaperServer, Reply
+from tests.harness.clocks import no_sleep
+from tests.harness.fixtures_paths import ARXIV_HTML, hf_papers
+from tests.harness.paper_server import PaperServer, Reply
 
 PAPER = replace(hf_papers()["2511.04570"], version=1)
 PATH = "/html/2511.04570v1"
-
-
-async def no_sleep(_: float) -> None:
-    return None
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from bot.discussion.answer import Passage
 from bot.discussion.extractive import THRESHOLD, ExtractiveAnswerer
 from bot.discussion.passages import Bm25, abstract_passages, coverage, prefilter, quantity_mismatch, retrieve
 from bot.taste.embedder import SentenceTransformerEmbedder
-from tests.discussion.conftest import hf_papers
+from tests.harness.fixtures_paths import hf_papers
 
 PAPERS = {**hf_papers(), **hf_papers("2025-11-20")}
 SCOPE = "the abstract only"

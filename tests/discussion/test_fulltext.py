@@ -9,15 +9,12 @@ import pytest
 from bot.discussion.fulltext_cache import CachedFullText, FullTextCache
 from bot.sources.fulltext import ArxivHtmlSource, parse_latexml
 from bot.sources.http import HttpError, HttpFetcher
-from tests.discussion.conftest import ARXIV_HTML
-from tests.fakes.paper_server import PaperServer, Reply
+from tests.harness.clocks import no_sleep
+from tests.harness.fixtures_paths import ARXIV_HTML
+from tests.harness.paper_server import PaperServer, Reply
 
 PAGE = ARXIV_HTML / "2511.04570v1.html"
 PATH = "/html/2511.04570v1"
-
-
-async def no_sleep(_: float) -> None:
-    return None
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from bot.discussion.answer import Passage, ScoredPassage
 from bot.discussion.engine import DiscussionEngine
 from bot.discussion.llm import NOT_IN_PAPER, SYSTEM_PROMPT, LlmAnswerer, LlmSettings, cited_numbers
 from bot.taste.embedder import SentenceTransformerEmbedder
-from tests.discussion.conftest import hf_papers
-from tests.fakes.openai_server import FakeOpenAI
+from tests.harness.fixtures_paths import hf_papers
+from tests.harness.llm_server import FakeOpenAI
 
 PAPER = hf_papers()["2511.04570"]
 SCOPE = "the abstract only"

@@ -6,7 +6,7 @@ from dataclasses import replace
 from bot.discussion.engine import DiscussionEngine
 from bot.sentences import split_sentences
 from bot.discussion.summary import is_boilerplate, summarize_abstract
-from tests.discussion.conftest import hf_papers
+from tests.harness.fixtures_paths import hf_papers
 
 
 class NoEmbedder:

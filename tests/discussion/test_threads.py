@@ -1,68 +1,23 @@
 """Discussion threads through ``PaperBot``: openings, thread mode, messages, questions, activity.
 
 A real SQLite file with the bundled sample; a small deterministic embedder and a recording
-answer engine where the model is not the point (the real engine answers in tests/cli).
+answer engine where the model is not the point (the real engine answers in tests/cli). The
+fixtures (``store``, ``engine``, ``bot``) are in this folder's conftest.
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.app import PaperBot
-from bot.discussion.answer import Answer, Passage
 from bot.discussion.threads import ThreadMessage, ThreadMode, ThreadOpening
 from bot.domain import ChannelRef, Digest, Paper, Post, RankedPaper, Requester
 from bot.replies import TextReply
-from bot.sources.sample import SampleSource
 from bot.usecases.discussion import thread_name
-from bot.usecases.ingest import store_papers
-from paperbot.compose import bundled_sample
-from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.taste.fakes import HashEmbedder
-from tests.usecases.conftest import NOW
-
-CH = ChannelRef("slack", "T1", "C1")
-VIDEO, VTHINK, AGENT = "2511.04570", "2511.04460", "2511.03773"
-
-
-class RecordingEngine:
-    """Stands in for ``DiscussionEngine``: says which paper it was asked about."""
-
-    def __init__(self) -> None:
-        self.asked: list[tuple[str, str]] = []
-
-    def summary(self, paper: Paper, max_sentences: int = 2) -> str:
-        return f"summary of {paper.arxiv_id}"
-
-    async def answer(self, paper: Paper, question: str) -> Answer:
-        self.asked.append((paper.arxiv_id, question))
-        cited = Passage("abstract", "We introduce something.", 0)
-        return Answer(f"The paper says:\n“{cited.text}” (abstract)", (cited,), "extractive", True, note="abstract only")
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'threads.sqlite3'}"
-    await upgrade(url)
-    store = SqlStore.connect(url)
-    await store_papers(store, SampleSource(bundled_sample()).all_papers())
-    yield store
-    await store.close()
-
-
-@pytest.fixture
-def engine() -> RecordingEngine:
-    return RecordingEngine()
-
-
-@pytest.fixture
-def bot(store: SqlStore, engine: RecordingEngine) -> PaperBot:
-    return PaperBot(store, clock=lambda: NOW, embedder=HashEmbedder(), discussion=engine)  # type: ignore[arg-type]
-
+from tests.harness.answer_engines import RecordingEngine
+from tests.harness.embedders import HashEmbedder
+from tests.harness.sample import AGENT, NOW, VIDEO, VTHINK
+from tests.harness.sample import CHANNEL as CH
 
 async def post(bot: PaperBot, ids: list[str], message_ids: list[str], channel: ChannelRef = CH) -> list[Post]:
     papers = [await bot.store.get_paper(i) for i in ids]

@@ -9,7 +9,9 @@ from bot.commands import help_text, parse_command
 from bot.commands.discussion import AskCommand
 from bot.errors import NotFoundError, PermissionDeniedError, UsageError
 from bot.domain import Requester
-from tests.discussion.test_threads import CH, VIDEO, RecordingEngine, bot, engine, store  # noqa: F401  (fixtures)
+from tests.harness.answer_engines import RecordingEngine
+from tests.harness.sample import CHANNEL as CH
+from tests.harness.sample import VIDEO
 
 ADMIN = Requester(CH, "U-admin", can_manage_channel=True)
 MEMBER = Requester(CH, "U-member")
@@ -27,7 +29,7 @@ def test_ask_parsing() -> None:
     assert "/papers ask" in help_text() and "threads:always|first_reply|never" in help_text()
 
 
-async def test_ask_answers_through_the_engine(bot: PaperBot, engine: RecordingEngine) -> None:  # noqa: F811
+async def test_ask_answers_through_the_engine(bot: PaperBot, engine: RecordingEngine) -> None:
     reply = await bot.handle(MEMBER, f"ask {VIDEO} what's Sora-2 for?")
     assert engine.asked == [(VIDEO, "what's Sora-2 for?")]
     assert reply.text.startswith("About 2511.04570 “Thinking with Video") and "(abstract)" in reply.text
@@ -35,7 +37,7 @@ async def test_ask_answers_through_the_engine(bot: PaperBot, engine: RecordingEn
         await bot.handle(MEMBER, "ask 2511.99999 anything?")
 
 
-async def test_asking_about_a_paper_is_interest_for_the_member_and_the_channel(bot: PaperBot) -> None:  # noqa: F811
+async def test_asking_about_a_paper_is_interest_for_the_member_and_the_channel(bot: PaperBot) -> None:
     assert (await bot.taste.member_profile(MEMBER)).empty
     await bot.handle(MEMBER, f"ask {VIDEO} what's Sora-2 for?")
     await bot.handle(MEMBER, f"ask {VIDEO} and how is it scored?")  # two questions: one interest
@@ -48,7 +50,7 @@ async def test_asking_about_a_paper_is_interest_for_the_member_and_the_channel(b
     assert (await bot.taste.member_profile(MEMBER)).empty
 
 
-async def test_thread_mode_setting(bot: PaperBot) -> None:  # noqa: F811
+async def test_thread_mode_setting(bot: PaperBot) -> None:
     shown = (await bot.handle(MEMBER, "settings")).text
     assert "trending weight" in shown and "threads: always" in shown
     with pytest.raises(PermissionDeniedError):
@@ -60,7 +62,7 @@ async def test_thread_mode_setting(bot: PaperBot) -> None:  # noqa: F811
     assert "threads: first_reply" in (await bot.handle(MEMBER, "settings")).text
 
 
-async def test_thread_mode_without_personalization(store) -> None:  # noqa: F811
+async def test_thread_mode_without_personalization(store) -> None:
     bot = PaperBot(store, thread_mode="never")
     assert "threads: never" in (await bot.handle(MEMBER, "settings")).text
     assert "threads: always" in (await bot.handle(ADMIN, "settings threads:always")).text

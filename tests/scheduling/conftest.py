@@ -1,2 +1,13 @@
-"""Scheduling tests reuse the store suite's databases: SQLite and this session's PostgreSQL."""
-from tests.storage.conftest import db_url, postgres_database, store  # noqa: F401
+"""The scheduling tests' own fixture: a migrated database URL (SQLite and this session's PostgreSQL),
+for the crash and restart tests that open their own store connections."""
+from __future__ import annotations
+
+import pytest
+
+from storage.migrate import upgrade
+
+
+@pytest.fixture
+async def url(db_url: str) -> str:
+    await upgrade(db_url)
+    return db_url

@@ -59,7 +59,7 @@ async def test_run_wiring_builds_the_scheduler_from_config(store: SqlStore) -> N
 
     from bot.config import config_from_dict
     from paperbot.scheduling import build_scheduler
-    from tests.scheduling.fakes import FakePlatform
+    from tests.harness.platforms import FakePlatform
 
     config = config_from_dict({"schedule": {"grace_hours": 2, "empty_day_note": True, "max_attempts": 3}}, environ={})
     scheduler = build_scheduler(config, store, {"discord": FakePlatform("discord")})

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from bot.domain import ChannelRef, Paper, Subscription
+from bot.domain import ChannelRef, Subscription
 from bot.errors import ChannelUnavailableError, RateLimitedError, TransientDeliveryError
 from bot.scheduling.delivery import DeliverySettings
 from bot.scheduling.planner import PlanSettings
@@ -18,22 +18,16 @@ from bot.scheduling.schedule import ScheduleOptions
 from bot.scheduling.scheduler import Scheduler, SchedulerSettings
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.scheduling.fakes import Clock, FakePlatform
+from tests.harness.builders import papers
+from tests.harness.clocks import Clock
+from tests.harness.faults import Crash
+from tests.harness.platforms import FakePlatform
 
 UTC = timezone.utc
 A = ChannelRef("slack", "T1", "CA")
 B = ChannelRef("slack", "T1", "CB")
 FRI = date(2025, 11, 7)  # a Friday
 MON = date(2025, 11, 10)
-
-
-class Crash(BaseException):
-    pass
-
-
-def papers(day: date, n: int = 6, prefix: str = "2511") -> list[Paper]:
-    return [Paper(f"{prefix}.{day.day:02d}{i:03d}", f"P{i}", announced_on=day, upvotes=100 - i, sources=frozenset({"sample"}))
-            for i in range(n)]
 
 
 async def subscribe(store: SqlStore, channel: ChannelRef, *, tz: str = "Europe/Berlin", at: time = time(9), count: int = 3,
@@ -53,12 +47,6 @@ async def statuses(store: SqlStore, channel: ChannelRef) -> dict:
 
 def scheduler(store: SqlStore, platform: FakePlatform, clock: Clock, **kw) -> Scheduler:
     return Scheduler(store, {"slack": platform}, clock=clock, delivery_settings=kw.pop("delivery", None), **kw)
-
-
-@pytest.fixture
-async def url(db_url: str) -> str:
-    await upgrade(db_url)
-    return db_url
 
 
 async def test_posts_at_local_time_once(store: SqlStore) -> None:

@@ -15,11 +15,12 @@ from bot.scheduling.personal_ports import DmSubscription, Member, dm_key
 from bot.scheduling.planner import PlanSettings
 from bot.scheduling.ports import EMPTY, FAILED, SENT
 from bot.scheduling.scheduler import Scheduler
-from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.scheduling.fakes import Clock, FakePlatform
-from tests.scheduling.test_delivery import Crash, papers
-from tests.taste.fakes import HashEmbedder
+from tests.harness.builders import papers
+from tests.harness.clocks import Clock
+from tests.harness.faults import Crash
+from tests.harness.platforms import FakePlatform
+from tests.harness.embedders import HashEmbedder
 
 UTC = timezone.utc
 U1, U2 = Member("slack", "T1", "U1"), Member("slack", "T1", "U2")
@@ -53,12 +54,6 @@ async def dm_rows(store: SqlStore, member: Member) -> dict:
 
 def scheduler(store: SqlStore, platform: FakePlatform, clock: Clock, **kw) -> Scheduler:
     return Scheduler(store, {"slack": platform}, clock=clock, **kw)
-
-
-@pytest.fixture
-async def url(db_url: str) -> str:
-    await upgrade(db_url)
-    return db_url
 
 
 async def test_dm_at_0830_paris_across_the_dst_change(store: SqlStore) -> None:

@@ -2,7 +2,7 @@
 recaps, each posted exactly once, both processes taking a share.
 
 This file is also the worker (``python -m tests.scheduling.test_dm_processes URL NOW POSTS``):
-the FilePlatform of ``tests.scheduling.fakes`` plus ``open_dm`` and ``thread_url``.
+the FilePlatform of ``tests.harness.platforms`` plus ``open_dm`` and ``thread_url``.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from bot.scheduling.personal_ports import DmSubscription, Member, RecapSubscript
 from bot.scheduling.scheduler import Scheduler, SchedulerSettings
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.scheduling.fakes import FilePlatform, read_records
+from tests.harness.platforms import FilePlatform, read_records
 
 UTC = timezone.utc
 DAY = date(2025, 11, 7)  # a Friday

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from bot.scheduling.scheduler import Scheduler
 from storage.store import SqlStore
-from tests.scheduling.fakes import Clock, FakePlatform
+from tests.harness.clocks import Clock
+from tests.harness.platforms import FakePlatform
 
 T0 = datetime(2025, 11, 7, 12, 0, tzinfo=timezone.utc)
 

@@ -8,8 +8,9 @@ from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription
 from bot.scheduling.personal import PersonalRanker
 from bot.scheduling.scheduler import Scheduler
 from storage.store import SqlStore
-from tests.scheduling.fakes import Clock, FakePlatform
-from tests.taste.fakes import HashEmbedder
+from tests.harness.clocks import Clock
+from tests.harness.platforms import FakePlatform
+from tests.harness.embedders import HashEmbedder
 
 UTC = timezone.utc
 FAN = ChannelRef("slack", "T1", "CFAN")

@@ -13,7 +13,7 @@ import pytest
 from bot.domain import ChannelRef, Paper, Subscription
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.scheduling.fakes import read_records
+from tests.harness.platforms import read_records
 
 UTC = timezone.utc
 DAY = date(2025, 11, 7)

@@ -15,10 +15,10 @@ from bot.scheduling.planner import PlanSettings
 from bot.scheduling.personal_ports import recap_key
 from bot.scheduling.ports import EMPTY, FAILED, SENT, SKIPPED
 from bot.scheduling.scheduler import Scheduler
-from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.scheduling.fakes import Clock, FakePlatform
-from tests.scheduling.test_delivery import Crash
+from tests.harness.clocks import Clock
+from tests.harness.faults import Crash
+from tests.harness.platforms import FakePlatform
 
 UTC = timezone.utc
 CH = ChannelRef("slack", "T1", "CR")
@@ -64,12 +64,6 @@ def scheduler(store: SqlStore, platform: FakePlatform, clock: Clock, **kw) -> Sc
 
 async def recap_rows(store: SqlStore) -> dict:
     return {r["local_day"]: r for r in await store.outbox_rows() if r["channel_key"] == recap_key(CH)}
-
-
-@pytest.fixture
-async def url(db_url: str) -> str:
-    await upgrade(db_url)
-    return db_url
 
 
 async def test_recap_lists_the_most_discussed_papers_with_thread_links_once_at_its_time(store: SqlStore) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.scheduling.scheduler import Scheduler, SchedulerSettings
 from storage.store import SqlStore
-from tests.scheduling.fakes import FilePlatform
+from tests.harness.platforms import FilePlatform
 
 
 async def main() -> None:

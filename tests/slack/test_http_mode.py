@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 import time
 
-from tests.slack.conftest import ADMIN, CHANNEL, CREATOR, MEMBER, SlackHarness, eventually
-from tests.slack.fake_slack import TEAM
 from bot.domain import ChannelRef
+from tests.harness.running_slack import ADMIN, CHANNEL, CREATOR, MEMBER, SlackHarness
+from tests.harness.slack_fake import TEAM
+from tests.harness.waiting import eventually
 
 
 async def test_signed_slash_command_acks_fast_then_posts_a_block_kit_digest(http_slack: SlackHarness) -> None:

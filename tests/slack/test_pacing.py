@@ -12,7 +12,7 @@ from adapters.slack.pacing import DEFAULT_MESSAGES_PER_SECOND, ChannelPacer
 from adapters.slack.platform import SlackPlatform
 from bot.config import config_from_dict
 from bot.domain import ChannelRef, Digest, Paper, RankedPaper
-from tests.slack.fake_slack import FakeSlack
+from tests.harness.slack_fake import FakeSlack
 
 
 class FakeTime:

@@ -11,8 +11,9 @@ from bot.config import config_from_dict
 from bot.domain import ChannelRef
 from bot.errors import ChannelUnavailableError, RateLimitedError, TransientDeliveryError
 from paperbot import platforms
-from tests.slack.conftest import CHANNEL, SlackHarness, eventually, free_port
-from tests.slack.fake_slack import TEAM
+from tests.harness.running_slack import CHANNEL, SlackHarness, free_port
+from tests.harness.slack_fake import TEAM
+from tests.harness.waiting import eventually
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 

@@ -1,4 +1,8 @@
-"""Socket Mode envelopes, reactions → signals (deduplicated by event_id), harmless titles, 429 retry."""
+"""Socket Mode envelopes, reactions → signals (deduplicated by event_id), harmless titles, 429 retry.
+
+Slash commands, reaction events and retries are the recorded shapes of
+``tests/fixtures/payloads/slack/`` (``tests.harness.running_slack`` fills them in).
+"""
 from __future__ import annotations
 
 import json
@@ -6,28 +10,16 @@ from datetime import date
 
 from bot.domain import ChannelRef, Paper
 from bot.usecases.ingest import store_papers
-from tests.slack.conftest import CHANNEL, MEMBER, SlackHarness, eventually
-from tests.slack.fake_slack import TEAM
+from tests.harness.running_slack import CHANNEL, MEMBER, SlackHarness, send_event
+from tests.harness.running_slack import reaction_event as reaction_body
+from tests.harness.slack_fake import TEAM
+from tests.harness.waiting import eventually
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 
 
 def command_payload(h: SlackHarness, text: str) -> dict:
-    return {
-        "token": "legacy", "team_id": TEAM, "channel_id": CHANNEL, "user_id": MEMBER, "user_name": "member",
-        "command": "/papers", "text": text, "response_url": h.fake.response_url(), "trigger_id": "1.2.3",
-    }
-
-
-def reaction_body(event_id: str, ts: str, reaction: str, *, added: bool = True, user: str = MEMBER) -> dict:
-    return {
-        "token": "legacy", "team_id": TEAM, "api_app_id": "A0APP", "type": "event_callback",
-        "event_id": event_id, "event_time": 1762689600,
-        "event": {
-            "type": "reaction_added" if added else "reaction_removed", "user": user, "reaction": reaction,
-            "item_user": "U0BOT", "item": {"type": "message", "channel": CHANNEL, "ts": ts}, "event_ts": "1762689600.000100",
-        },
-    }
+    return h.command_payload(text)
 
 
 async def post_digest(h: SlackHarness, count: int = 2) -> list[str]:
@@ -35,15 +27,6 @@ async def post_digest(h: SlackHarness, count: int = 2) -> list[str]:
     history = await eventually(lambda: h.bot.history(CH))
     assert len(history) == count
     return [p.post.message_id for p in reversed(history)]
-
-
-async def send_event(h: SlackHarness, body: dict, *, retry: int | None = None) -> int:
-    raw = json.dumps(body)
-    headers = h.signed(raw, content_type="application/json")
-    if retry is not None:
-        headers["X-Slack-Retry-Num"] = str(retry)
-        headers["X-Slack-Retry-Reason"] = "http_timeout"
-    return (await h.post(raw, headers))[0]
 
 
 async def reactions(h: SlackHarness, ts: str):
@@ -69,6 +52,22 @@ async def test_socket_mode_reaction_event(socket_slack: SlackHarness) -> None:
     await fake.wait_for(lambda: any(a.get("envelope_id") == "env-2" for a in fake.acks))
     stored = await eventually(lambda: reactions(socket_slack, ts))
     assert [r.emoji for r in stored] == ["🔥"]
+
+
+async def test_a_socket_mode_redelivery_does_not_bring_a_removed_reaction_back(socket_slack: SlackHarness) -> None:
+    """Over Socket Mode a redelivery is the same envelope payload with ``retry_attempt``/``retry_reason``."""
+    fake = socket_slack.fake
+    await fake.send_envelope("slash_commands", command_payload(socket_slack, "today 1"), "env-1")
+    ts = (await eventually(lambda: socket_slack.bot.history(CH)))[0].post.message_id
+    await fake.send_envelope("events_api", reaction_body("EvS1", ts, "fire"), "env-2")
+    assert [r.emoji for r in await eventually(lambda: reactions(socket_slack, ts))] == ["🔥"]
+    await fake.send_envelope("events_api", reaction_body("EvS2", ts, "fire", added=False), "env-3")
+    await eventually(lambda: _empty(socket_slack, ts))
+    await fake.send_envelope("events_api", reaction_body("EvS1", ts, "fire"), "env-4", retry_attempt=1, retry_reason="timeout")
+    await fake.send_envelope("events_api", reaction_body("EvS3", ts, "+1"), "env-5")  # a later event, as a barrier
+    await eventually(lambda: _has(socket_slack, ts, "👍"))
+    assert {a.get("envelope_id") for a in fake.acks} >= {"env-2", "env-3", "env-4", "env-5"}
+    assert [r.emoji for r in await reactions(socket_slack, ts)] == ["👍"]
 
 
 async def test_reaction_added_then_removed_and_retries_count_once(http_slack: SlackHarness) -> None:

@@ -1,8 +1,9 @@
 """Issue 7 on Slack: openings as thread replies, questions answered there, activity, DMs — real slack-bolt, fake Slack.
 
 Built like `paperbot run` builds it (``build_bot`` → ``SlackRunner``); events are signed HTTP
-requests (and one Socket Mode envelope). Answers use the real all-MiniLM-L6-v2 (one shared
-instance); the other scenarios use a small deterministic embedder.
+requests (and one Socket Mode envelope) in the recorded shapes of ``tests/fixtures/payloads/slack/``.
+Answers use the real all-MiniLM-L6-v2 (one shared instance); the other scenarios use a small
+deterministic embedder.
 """
 from __future__ import annotations
 
@@ -17,11 +18,10 @@ import pytest
 
 from bot.discussion.threads import ActivityKind, ThreadMode
 from bot.domain import ChannelRef, Paper
-from tests.discord.real_model import real_embedder
-from tests.slack.conftest import CHANNEL, MEMBER, SlackHarness, _harness, eventually
-from tests.slack.fake_slack import BOT_USER, TEAM
-from tests.slack.test_socket_and_reactions import send_event
-from tests.taste.fakes import HashEmbedder
+from tests.harness.embedders import HashEmbedder
+from tests.harness.running_slack import CHANNEL, MEMBER, SlackHarness, message_event, running_slack, send_event
+from tests.harness.slack_fake import BOT_USER, TEAM
+from tests.harness.waiting import eventually
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 OTHER = "U0OTHER"
@@ -44,14 +44,7 @@ PAPER = Paper(
 
 def event_body(event_id: str, *, text: str, ts: str, thread_ts: str | None, user: str | None = MEMBER,
                kind: str = "message", **extra: Any) -> dict:
-    event: dict[str, Any] = {"type": kind, "channel": CHANNEL, "text": text, "ts": ts, "event_ts": ts,
-                             "channel_type": "channel", **extra}
-    if user:
-        event["user"] = user
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return {"token": "legacy", "team_id": TEAM, "api_app_id": "A0APP", "type": "event_callback",
-            "event_id": event_id, "event_time": 1762689600, "event": event}
+    return message_event(event_id, text=text, ts=ts, thread_ts=thread_ts, user=user, kind=kind, **extra)
 
 
 async def mention(h: SlackHarness, thread_ts: str, ts: str, question: str, event_id: str) -> None:
@@ -80,13 +73,13 @@ async def post_today(h: SlackHarness, command: str = "today 1") -> str:
 
 @pytest.fixture
 async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async for harness in _harness(tmp_path, "http", threads="always", embedder=HashEmbedder()):
+    async with running_slack(tmp_path, "http", threads="always", embedder=HashEmbedder()) as harness:
         yield harness
 
 
 @pytest.fixture
-async def answering(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async for harness in _harness(tmp_path, "http", threads="always", embedder=real_embedder()):
+async def answering(tmp_path: Path, real_embedder) -> AsyncIterator[SlackHarness]:
+    async with running_slack(tmp_path, "http", threads="always", embedder=real_embedder) as harness:
         yield harness
 
 
@@ -187,12 +180,9 @@ async def test_first_reply_mode_opens_a_papers_thread_on_the_first_reply(slack: 
 
 
 async def test_a_thread_reply_through_socket_mode(tmp_path: Path) -> None:
-    async for h in _harness(tmp_path, "socket", threads="always", embedder=HashEmbedder()):
+    async with running_slack(tmp_path, "socket", threads="always", embedder=HashEmbedder()) as h:
         await h.bot.store.upsert_papers([PAPER])
-        await h.fake.send_envelope("slash_commands", {
-            "token": "legacy", "team_id": TEAM, "channel_id": CHANNEL, "user_id": MEMBER, "user_name": "member",
-            "command": "/papers", "text": "today 1", "response_url": h.fake.response_url(), "trigger_id": "1.2.3",
-        }, "env-1")
+        await h.fake.send_envelope("slash_commands", h.command_payload("today 1"), "env-1")
         await eventually(lambda: h.bot.history(CH))
         parent = h.fake.messages[CHANNEL][0]["ts"]
         await eventually(lambda: h.bot.store.threads_for(CH, parent))
@@ -261,11 +251,11 @@ async def test_first_reply_mode_on_a_digest_opens_its_papers_threads(slack: Slac
 @pytest.mark.parametrize("mode", ["normal", "error"])
 async def test_the_llm_engine_answers_in_the_thread_and_falls_back_on_an_error(tmp_path: Path, mode: str) -> None:
     """`[answers] engine = "llm"` against a local OpenAI-compatible fake, wired by build_bot as `paperbot run` is."""
-    from tests.fakes.openai_server import FakeOpenAI
+    from tests.harness.llm_server import FakeOpenAI
 
     async with FakeOpenAI(mode=mode, content="It cuts inference latency by 38 percent [1].") as llm:
         answers = {"engine": "llm", "llm_base_url": llm.base_url, "llm_model": "local-test", "llm_timeout_seconds": 5.0}
-        async for h in _harness(tmp_path, "http", threads="always", embedder=HashEmbedder(), answers=answers):
+        async with running_slack(tmp_path, "http", threads="always", embedder=HashEmbedder(), answers=answers) as h:
             parent = await post_today(h)
             await eventually(lambda: h.bot.store.threads_for(CH, parent))
             before = len(replies(h, parent))

@@ -10,8 +10,9 @@ import pytest
 from bot.errors import SourceError
 from bot.sources.arxiv import ArxivClient, parse_atom
 from bot.sources.http import HttpError
-from tests.fakes.paper_server import PaperServer, RecordedRequest, Reply
-from tests.sources.conftest import ARXIV_API, RSS_4_ITEMS, RecordingSleep
+from tests.harness.clocks import RecordingSleep
+from tests.harness.fixtures_paths import ARXIV_API, RSS_4_ITEMS
+from tests.harness.paper_server import PaperServer, RecordedRequest, Reply
 
 QUERY = "/api/query"
 ONE = ARXIV_API / "2026-04_id_list=1707.08567.xml"

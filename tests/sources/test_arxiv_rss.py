@@ -9,8 +9,9 @@ import pytest
 
 from bot.errors import SourceError, UsageError
 from bot.sources.arxiv import ArxivClient, parse_rss
-from tests.fakes.paper_server import PaperServer, Reply
-from tests.sources.conftest import RSS_4_ITEMS, RecordingSleep
+from tests.harness.clocks import RecordingSleep
+from tests.harness.fixtures_paths import RSS_4_ITEMS
+from tests.harness.paper_server import PaperServer, Reply
 
 FEED_PATH = "/rss/cs.LG+cs.AI+cs.CL+stat.ML"
 CATEGORIES = ["cs.LG", "cs.AI", "cs.CL", "stat.ML"]

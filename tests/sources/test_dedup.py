@@ -7,8 +7,9 @@ from html import escape
 from bot.domain import dedupe_papers
 from bot.sources.arxiv import ArxivClient
 from bot.sources.huggingface import HuggingFaceClient
-from tests.fakes.paper_server import PaperServer, Reply
-from tests.sources.conftest import HF_DAY_07, RecordingSleep, load_json
+from tests.harness.clocks import RecordingSleep
+from tests.harness.fixtures_paths import HF_DAY_07, load_json
+from tests.harness.paper_server import PaperServer, Reply
 
 V2_TITLE = "Thinking with Video: Video Generation as a Promising Multimodal Reasoning Paradigm (revised)"
 

@@ -10,8 +10,8 @@ import pytest
 
 from bot.errors import SourceError
 from bot.sources.http import HttpError, HttpFetcher, parse_retry_after
-from tests.fakes.paper_server import PaperServer, Reply
-from tests.sources.conftest import RecordingSleep
+from tests.harness.clocks import RecordingSleep
+from tests.harness.paper_server import PaperServer, Reply
 
 
 async def test_429_with_retry_after_seconds_waits_that_long_then_succeeds(server: PaperServer, sleep: RecordingSleep) -> None:

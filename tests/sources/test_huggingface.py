@@ -9,8 +9,9 @@ import pytest
 
 from bot.errors import SourceError, UsageError
 from bot.sources.huggingface import HuggingFaceClient, parse_daily_papers
-from tests.fakes.paper_server import PaperServer, RecordedRequest, Reply
-from tests.sources.conftest import HF_DAY_07, HF_DAY_20, HF_MONTH_P4, HF_MONTH_P5_EMPTY, RecordingSleep, load_json
+from tests.harness.clocks import RecordingSleep
+from tests.harness.fixtures_paths import HF_DAY_07, HF_DAY_20, HF_MONTH_P4, HF_MONTH_P5_EMPTY, load_json
+from tests.harness.paper_server import PaperServer, RecordedRequest, Reply
 
 LISTING = "/api/daily_papers"
 

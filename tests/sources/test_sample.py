@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import SourceError
 from bot.sources.sample import SampleSource
-from tests.sources.conftest import HF_DAY_07, HF_DAY_20, HF_MONTH_P4, load_json
+from tests.harness.fixtures_paths import HF_DAY_07, HF_DAY_20, HF_MONTH_P4, load_json
 
 
 async def test_folder_of_days(tmp_path: Path) -> None:

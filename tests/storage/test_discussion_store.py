@@ -8,7 +8,7 @@ import pytest
 from bot.discussion.threads import ActivityKind, ThreadActivity, ThreadMode, ThreadRecord
 from bot.errors import NotFoundError
 from storage.store import SqlStore
-from tests.storage.builders import CHANNEL, NOON, OTHER_CHANNEL, paper
+from tests.harness.builders import CHANNEL, NOON, OTHER_CHANNEL, paper
 
 A, B, C = "2511.00001", "2511.00002", "2511.00003"
 

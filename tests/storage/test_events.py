@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from storage.store import SqlStore
-from tests.storage.builders import NOON
+from tests.harness.builders import NOON
 
 
 async def test_seen_event_is_false_the_first_time_then_true(store: SqlStore) -> None:

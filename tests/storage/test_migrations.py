@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from storage.migrate import current_revision, head_revision, schema_diff, upgrade
 from storage.models import Base
 from storage.store import SqlStore
-from tests.storage.builders import paper
+from tests.harness.builders import paper
 
 TABLES = {"papers", "subscriptions", "posts", "reactions", "processed_events", "paper_embeddings", "taste_signals", "channel_settings", "outbox", "discussion_threads", "thread_activity", "channel_thread_modes", "dm_subscriptions", "channel_recaps"}
 

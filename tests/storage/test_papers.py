@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 from bot.domain import Paper
 from storage.models import PaperRow
 from storage.store import SqlStore
-from tests.storage.builders import DAY, paper
+from tests.harness.builders import DAY, paper
 
 HF = Paper(
     "2511.04570", "Thinking with Video", "hf abstract", authors=("Jingqi Tong",), upvotes=242, num_comments=5,

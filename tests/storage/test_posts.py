@@ -8,7 +8,7 @@ import pytest
 from bot.domain import ChannelRef, Post, PostKind
 from bot.errors import NotFoundError
 from storage.store import SqlStore
-from tests.storage.builders import CHANNEL, DAY, NOON, OTHER_CHANNEL, paper, post
+from tests.harness.builders import CHANNEL, DAY, NOON, OTHER_CHANNEL, paper, post
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from bot.domain import Reaction
 from bot.errors import NotFoundError
 from storage.store import SqlStore
-from tests.storage.builders import CHANNEL, NOON, OTHER_CHANNEL, paper, post, reaction
+from tests.harness.builders import CHANNEL, NOON, OTHER_CHANNEL, paper, post, reaction
 
 A, B, C = "2511.00001", "2511.00002", "2511.00003"
 

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from bot.domain import Subscription
 from storage.store import SqlStore
-from tests.storage.builders import CHANNEL, OTHER_CHANNEL
+from tests.harness.builders import CHANNEL, OTHER_CHANNEL
 
 
 async def test_save_get_replace_list_delete(store: SqlStore) -> None:

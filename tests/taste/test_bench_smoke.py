@@ -6,9 +6,8 @@ from pathlib import Path
 from bot.taste import ranking
 from paperbot.bench.listings import load_listings
 from paperbot.bench.taste import format_table, ndcg, run
-from tests.taste.fakes import HashEmbedder
-
-LISTINGS = Path(__file__).parents[1] / "fixtures" / "arxiv_metadata"
+from tests.harness.embedders import HashEmbedder
+from tests.harness.fixtures_paths import ARXIV_METADATA as LISTINGS
 
 
 def test_listings_are_read_in_date_order_without_repeats() -> None:

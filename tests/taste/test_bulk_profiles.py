@@ -11,9 +11,8 @@ from bot.domain import ChannelRef, Post, Reaction
 from bot.taste.model import AUTHOR, LIKE, TOPIC, StoredSignal
 from bot.usecases.taste import TasteUseCases
 from storage.store import SqlStore
-from tests.storage.builders import paper
-from tests.storage.conftest import db_url, postgres_database, store  # noqa: F401  (fixtures)
-from tests.taste.fakes import HashEmbedder
+from tests.harness.builders import paper
+from tests.harness.embedders import HashEmbedder
 
 C1, C2, QUIET = (ChannelRef("slack", "T1", c) for c in ("C1", "C2", "C3"))
 AT = datetime(2025, 11, 7, 12, tzinfo=timezone.utc)

@@ -11,23 +11,21 @@ from bot.commands import parse_command
 from bot.commands.taste import ForgetCommand, SettingsCommand
 from bot.domain import ChannelRef, ReactionEvent, Requester
 from bot.errors import PermissionDeniedError, UsageError
-from bot.sources.sample import SampleSource
-from bot.usecases.ingest import store_papers
-from paperbot.compose import bundled_sample
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.taste.fakes import HashEmbedder
-from tests.usecases.conftest import NOW
+from tests.harness.databases import sqlite_url
+from tests.harness.embedders import HashEmbedder
+from tests.harness.sample import NOW, load_sample
 
 C1 = ChannelRef("console", "local", "C1")
 
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[PaperBot]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'c.sqlite3'}"
+    url = sqlite_url(tmp_path / "c.sqlite3")
     await upgrade(url)
     store = SqlStore.connect(url)
-    await store_papers(store, SampleSource(bundled_sample()).all_papers())
+    await load_sample(store)
     yield PaperBot(store, clock=lambda: NOW, embedder=HashEmbedder())
     await store.close()
 
@@ -86,10 +84,10 @@ async def test_like_follow_search_similar_prefs_and_forget(bot: PaperBot) -> Non
 
 
 async def test_without_an_embedder_digests_stay_trending(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 't.sqlite3'}"
+    url = sqlite_url(tmp_path / "t.sqlite3")
     await upgrade(url)
     async with SqlStore.connect(url) as store:
-        await store_papers(store, SampleSource(bundled_sample()).all_papers())
+        await load_sample(store)
         bot = PaperBot(store, clock=lambda: NOW)
         assert bot.taste is None
         assert (await bot.handle(MEMBER, "today 3")).digest.items[0].why.startswith("trending")

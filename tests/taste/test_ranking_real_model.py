@@ -6,7 +6,6 @@ The store is a real SQLite file with the bundled sample; the ranking is the dige
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -14,14 +13,12 @@ import pytest
 
 from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent, Requester
-from bot.sources.sample import SampleSource
 from bot.taste.embedder import SentenceTransformerEmbedder
-from bot.usecases.ingest import store_papers
-from paperbot.compose import bundled_sample
 from storage.migrate import upgrade
 from storage.store import SqlStore
+from tests.harness.databases import sqlite_url
+from tests.harness.sample import NOW, load_sample
 
-NOW = datetime(2025, 11, 9, 12, 0, tzinfo=timezone.utc)
 C1 = ChannelRef("slack", "T1", "C1")
 C2 = ChannelRef("slack", "T1", "C2")
 ELSEWHERE = ChannelRef("slack", "T2", "C1")
@@ -30,19 +27,17 @@ U2 = "U2"
 
 
 @pytest.fixture(scope="module")
-def embedder() -> SentenceTransformerEmbedder:
-    model = SentenceTransformerEmbedder()
-    model.encode_sync(["warm-up"])
-    assert model.dimension == 384
-    return model
+def embedder(real_embedder: SentenceTransformerEmbedder) -> SentenceTransformerEmbedder:
+    assert real_embedder.dimension == 384
+    return real_embedder
 
 
 @pytest.fixture
 async def bot(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> AsyncIterator[PaperBot]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'taste.sqlite3'}"
+    url = sqlite_url(tmp_path / "taste.sqlite3")
     await upgrade(url)
     store = SqlStore.connect(url)
-    await store_papers(store, SampleSource(bundled_sample()).all_papers())
+    await load_sample(store)
     bot = PaperBot(store, clock=lambda: NOW, embedder=embedder)
     await bot.taste.backfill()
     yield bot

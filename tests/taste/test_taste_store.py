@@ -6,8 +6,7 @@ import numpy as np
 from bot.domain import ChannelRef, Post, Reaction
 from bot.taste.model import LIKE, TOPIC, StoredSignal, member_scope
 from storage.store import SqlStore
-from tests.storage.builders import paper
-from tests.storage.conftest import db_url, postgres_database, store  # noqa: F401  (fixtures)
+from tests.harness.builders import paper
 
 C1 = ChannelRef("slack", "T1", "C1")
 C2 = ChannelRef("slack", "T1", "C2")

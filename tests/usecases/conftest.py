@@ -1,28 +1,28 @@
-"""Use cases run against the real store on a real SQLite file, loaded with the bundled real sample."""
+"""Use cases run against the real store on a real SQLite file, loaded with the bundled real sample.
+
+These fixtures are this folder's own; the shared values (``NOW``, ``CHANNEL``…) are in
+``tests.harness.sample``.
+"""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.app import PaperBot
-from bot.domain import ChannelRef, Requester
-from bot.sources.sample import SampleSource
+from bot.domain import Requester
 from bot.usecases.ingest import store_papers
-from paperbot.compose import bundled_sample
 from storage.migrate import upgrade
 from storage.store import SqlStore
-
-NOW = datetime(2025, 11, 9, 12, 0, tzinfo=timezone.utc)  # a Sunday after the sample's last day
-CHANNEL = ChannelRef("slack", "T1", "C1")
-OTHER_CHANNEL = ChannelRef("slack", "T1", "C2")
+from tests.harness.databases import sqlite_url
+from tests.harness.sample import CHANNEL, NOW
+from tests.harness.sample import sample_papers as bundled_sample_papers
 
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'paperbot.sqlite3'}"
+    url = sqlite_url(tmp_path / "paperbot.sqlite3")
     await upgrade(url)
     store = SqlStore.connect(url)
     yield store
@@ -31,7 +31,7 @@ async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
 
 @pytest.fixture
 def sample_papers():
-    return SampleSource(bundled_sample()).all_papers()
+    return bundled_sample_papers()
 
 
 @pytest.fixture

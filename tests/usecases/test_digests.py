@@ -5,7 +5,7 @@ import pytest
 from bot.domain import PostKind
 from bot.errors import NotFoundError
 from bot.replies import DigestReply
-from tests.usecases.conftest import CHANNEL, OTHER_CHANNEL
+from tests.harness.sample import CHANNEL, OTHER_CHANNEL
 
 
 def by_trending(papers, day):

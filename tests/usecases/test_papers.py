@@ -4,7 +4,7 @@ from bot.app import PaperBot
 from bot.domain import Paper
 from bot.errors import NotFoundError, SourceError
 from bot.replies import PaperReply
-from tests.usecases.conftest import NOW
+from tests.harness.sample import NOW
 
 
 @pytest.mark.parametrize(

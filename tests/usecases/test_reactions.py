@@ -1,6 +1,6 @@
 from bot.domain import ReactionEvent
 from bot.usecases.reactions import ReactionOutcome
-from tests.usecases.conftest import CHANNEL, OTHER_CHANNEL
+from tests.harness.sample import CHANNEL, OTHER_CHANNEL
 
 
 async def posted(bot, member):

@@ -3,7 +3,7 @@ from datetime import time
 import pytest
 
 from bot.errors import PermissionDeniedError
-from tests.usecases.conftest import CHANNEL
+from tests.harness.sample import CHANNEL
 
 
 async def test_subscribe_update_unsubscribe(bot, manager, store) -> None:

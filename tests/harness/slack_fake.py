@@ -3,7 +3,8 @@
 It records every call so tests can assert what the real slack-bolt sent. Methods answer
 ``{"ok": true, …}``; tests can queue failures per method (e.g. one 429 with Retry-After).
 ``conversations.open`` opens a DM (``D…``), ``chat.getPermalink`` links a posted message, and
-``thread(channel, ts)`` lists a thread's replies as posted.
+``thread(channel, ts)`` lists a thread's replies as posted. Socket Mode envelopes have the
+recorded shape of ``tests/fixtures/payloads/slack/socket_mode_envelope.json``.
 """
 from __future__ import annotations
 
@@ -17,8 +18,21 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
+from tests.harness import payloads
+
 TEAM = "T0TEAM"
 BOT_USER = "U0BOT"
+
+
+def socket_envelope(kind: str, payload: dict[str, Any], envelope_id: str, *, retry_attempt: int = 0,
+                    retry_reason: str = "") -> dict[str, Any]:
+    """A Socket Mode envelope; only Events API envelopes carry ``retry_attempt``/``retry_reason``."""
+    envelope = payloads.load("slack/socket_mode_envelope", envelope_id=envelope_id, payload=payload, type=kind,
+                             accepts_response_payload=kind != "events_api", retry_attempt=retry_attempt,
+                             retry_reason=retry_reason)
+    if kind != "events_api":
+        del envelope["retry_attempt"], envelope["retry_reason"]
+    return envelope
 
 
 @dataclass
@@ -172,10 +186,11 @@ class FakeSlack:
                 self._touch()
         return ws
 
-    async def send_envelope(self, kind: str, payload: dict[str, Any], envelope_id: str, *, retry_attempt: int = 0) -> None:
+    async def send_envelope(self, kind: str, payload: dict[str, Any], envelope_id: str, *, retry_attempt: int = 0,
+                            retry_reason: str = "") -> None:
+        """Deliver ``payload`` over Socket Mode in the recorded envelope shape (``slash_commands``,
+        ``events_api``…); an events_api redelivery has ``retry_attempt`` > 0 and a ``retry_reason``."""
         await asyncio.wait_for(self._socket_ready.wait(), 5)
         assert self._socket is not None
-        await self._socket.send_str(json.dumps({
-            "envelope_id": envelope_id, "type": kind, "payload": payload,
-            "accepts_response_payload": kind != "events_api", "retry_attempt": retry_attempt, "retry_reason": "",
-        }))
+        await self._socket.send_str(json.dumps(socket_envelope(kind, payload, envelope_id, retry_attempt=retry_attempt,
+                                                               retry_reason=retry_reason)))

@@ -23,3 +23,9 @@ def post(arxiv_id: str, message_id: str = "m1", *, position: int = 0, channel: C
 def reaction(arxiv_id: str, message_id: str = "m1", *, user: str = "U1", emoji: str = "👍",
              channel: ChannelRef = CHANNEL, at: datetime | None = NOON) -> Reaction:
     return Reaction(channel, message_id, arxiv_id, user, emoji, created_at=at)
+
+
+def papers(day: date, n: int = 6, prefix: str = "2511") -> list[Paper]:
+    """``n`` papers announced on ``day``, in trending order (upvotes 100, 99, …)."""
+    return [Paper(f"{prefix}.{day.day:02d}{i:03d}", f"P{i}", announced_on=day, upvotes=100 - i, sources=frozenset({"sample"}))
+            for i in range(n)]

