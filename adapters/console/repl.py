@@ -205,9 +205,9 @@ class ConsoleAdapter:
         while self._clock() < end:
             self._clock.advance(min(WAIT_STEP, end - self._clock()))
             report = await self._scheduler.tick()
+            self._platform.flush()
             if report.delivery.sent or report.delivery.failed:
                 self.say(f"   ({self._clock():%a %Y-%m-%d %H:%M} UTC)")
-            self._platform.flush()
         self.say(self._describe_now())
 
     async def show_posts(self) -> None:

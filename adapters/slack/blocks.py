@@ -87,7 +87,7 @@ def paper_section(paper: Paper, *, number: int | None = None, why: str | None = 
     block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
     thumb = safe_url(paper.thumbnail_url)
     if thumb:
-        block["accessory"] = {"type": "image", "image_url": thumb, "alt_text": shorten(neutralise_plain(paper.title), 200) or "thumbnail"}
+        block["accessory"] = {"type": "image", "image_url": (paper.thumbnail_url or "").strip(), "alt_text": shorten(neutralise_plain(paper.title), 200) or "thumbnail"}
     return block
 
 

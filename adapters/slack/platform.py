@@ -90,6 +90,11 @@ def _index_of(message: dict[str, Any]) -> int:
         return 0
 
 
+def text_pieces(reply: TextReply) -> list[str]:
+    """A core text reply as neutralised mrkdwn messages Slack shows well: line breaks and links kept."""
+    return [neutralise_text(piece) for piece in split_text(reply.text, CHUNK)] or [""]
+
+
 class SlackPlatform:
     """One workspace's transport through the app's AsyncWebClient (``ThreadStyle.PER_DIGEST``)."""
 
@@ -153,9 +158,9 @@ class SlackPlatform:
         where = f"replying in a thread of {channel.channel}" if thread_id else f"posting to {channel.channel}"
         extra: dict[str, Any] = {"thread_ts": thread_id} if thread_id else {}
         ids = []
-        for n, piece in enumerate(split_text(reply.text, CHUNK) or [""]):
+        for n, piece in enumerate(text_pieces(reply)):
             meta = _metadata(tag, count=0) if n == 0 else {}
-            ids.append(await self._post(where, channel=channel.channel, text=neutralise_text(piece), **extra, **meta))
+            ids.append(await self._post(where, channel=channel.channel, text=piece, **extra, **meta))
         return ids
 
     async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:

@@ -57,6 +57,7 @@ class ParamType(Generic[T]):
 
     placeholder: str = "value"  # in usage lines: count, YYYY-MM-DD, HH:MM
     accepts: str = "a value"  # what is accepted, in words
+    noun: str = "a value"  # what a bare word of it looks like, short ("a time (HH:MM)")
     kind: ValueKind = ValueKind.TEXT
     minimum: float | None = None
     maximum: float | None = None
@@ -101,6 +102,7 @@ class Count(ParamType[int]):
     def __init__(self, maximum: int = MAX_COUNT, placeholder: str = "count") -> None:
         self.minimum, self.maximum, self.placeholder = 1, maximum, placeholder
         self.accepts = f"a whole number from 1 to {maximum}"
+        self.noun = f"a count (1–{maximum})"
 
     def matches(self, word: str) -> bool:
         return bool(_ASCII_DIGITS.fullmatch(word))
@@ -121,6 +123,7 @@ class Count(ParamType[int]):
 
 
 class Day(ParamType[date]):
+    noun = "a date (YYYY-MM-DD)"
     placeholder = "YYYY-MM-DD"
     accepts = "a date as YYYY-MM-DD, e.g. 2025-11-07"
     max_length = 10
@@ -133,6 +136,7 @@ class Day(ParamType[date]):
 
 
 class Week(ParamType[str]):
+    noun = "an ISO week (YYYY-Www)"
     placeholder = "YYYY-Www"
     accepts = "an ISO week as YYYY-Www, e.g. 2025-W45"
     max_length = 10
@@ -145,6 +149,7 @@ class Week(ParamType[str]):
 
 
 class TimeOfDay(ParamType[time]):
+    noun = "a time (HH:MM)"
     suggests = True
     placeholder = "HH:MM"
     accepts = "a time of day as HH:MM in 24-hour form (e.g. 09:00) or 9am"
@@ -188,6 +193,7 @@ _CITIES = {zone.rsplit("/", 1)[-1].lower() for zone in _ALL_TIMEZONES if "/" in 
 
 
 class Timezone(ParamType[str]):
+    noun = "a timezone (Area/City)"
     suggests = True
     placeholder = "Area/City"
     accepts = "an IANA timezone like Europe/Berlin, America/New_York, Asia/Tokyo or UTC"
@@ -237,6 +243,7 @@ class Flag(ParamType[bool]):
         self.on, self.off = tuple(on), tuple(off)
         self.placeholder = "|".join(self.on + self.off)
         self.accepts = f"the word {' or '.join(self.on + self.off)}, or true/false"
+        self.noun = f"the word {' or '.join(self.on + self.off)}"
 
     def matches(self, word: str) -> bool:
         return word.lower() in self.on + self.off
@@ -263,6 +270,7 @@ class Choice(ParamType[str]):
         self.aliases = dict(aliases or {})
         self.placeholder = "|".join(self.options)
         self.accepts = f"one of {', '.join(self.options)}"
+        self.noun = f"one of {', '.join(self.options)}"
         self.max_length = max(len(o) for o in self.options) + 8
 
     @property
@@ -284,6 +292,7 @@ class Choice(ParamType[str]):
 
 
 class Paper(ParamType[ArxivId]):
+    noun = "a paper (arXiv id or URL)"
     placeholder = "<arXiv id or URL>"
     accepts = ACCEPTED_FORMS
     greedy = True
@@ -386,6 +395,7 @@ class Items(ParamType[tuple[str, ...]]):
 
 
 class Weekdays(ParamType[frozenset[int]]):
+    noun = "weekdays (mon-fri, daily, weekends)"
     suggests = True
     placeholder = "mon-fri"
     accepts = "days like mon-fri, daily, weekdays, weekends or mon,wed,fri"
@@ -410,6 +420,7 @@ def _weekdays(text: str) -> frozenset[int]:
 
 
 class Weekday(ParamType[int]):
+    noun = "a weekday (mon … sun)"
     placeholder = "day"
     accepts = "a weekday: mon, tue, wed, thu, fri, sat or sun"
 

@@ -85,6 +85,9 @@ def parse_words(spec: CommandSpec, words: list[str]) -> dict[str, Any]:
         leftover = rest
     else:
         for word in words:
+            refused = _key_value(word, spec.refused)
+            if refused is not None:
+                raise UsageError(f"{spec.refused[refused[0]]}: {spec.usage}")
             keyed = _key_value(word, keys)
             if keyed is not None:
                 param = keys[keyed[0]]
@@ -102,11 +105,17 @@ def parse_words(spec: CommandSpec, words: list[str]) -> dict[str, Any]:
                 values[greedy.name] = _checked(spec, greedy, leftover)
                 leftover = []
     if leftover:
-        raise UsageError(f"'{shown(leftover[0])}' is not accepted here: {spec.usage}")
+        open_params = [p.type.noun for p in spec.params if p.positional and p.name not in values]
+        hint = f"it is not {_either(open_params)}. " if open_params else ""
+        raise UsageError(f"'{shown(leftover[0])}' is not accepted here: {hint}Usage: {spec.usage}")
     for param in spec.params:
         if param.required and param.name not in values:
             raise UsageError(param.missing or f"{param.name} is missing: {spec.usage}")
     return values
+
+
+def _either(nouns: list[str]) -> str:
+    return nouns[0] if len(nouns) == 1 else f"{', '.join(nouns[:-1])} or {nouns[-1]}"
 
 
 def _checked(spec: CommandSpec, param: Param, given: str | list[str]) -> Any:

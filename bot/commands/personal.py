@@ -42,6 +42,7 @@ def _build_dm(values: dict[str, Any]) -> DmCommand:
 
 
 @command("dm", "your own digest by direct message, ranked by your taste (dm: show it)", order=140, build=_build_dm,
+         refused={"threads": "threads: is a channel setting (a DM has no threads)"},
          params=(
              Param("action", Choice(["show", "on", "off", "settings"]), "show, switch on or off, or change its settings"),
              Param("at", TimeOfDay(), "local time of day, HH:MM", keys=("time",)),
@@ -74,7 +75,7 @@ class DmCommand:
             return TextReply(("On. " if created else "Updated. ") + describe_dm(sub), ephemeral=True)
         current = await personal.dm(requester)
         if current is None:
-            return TextReply(f"You have no personal digest: {DM_USAGE_HINT}.", ephemeral=True)
+            return TextReply(f"You have no personal digest. Start one: {DM_USAGE_HINT}.", ephemeral=True)
         return TextReply(describe_dm(current), ephemeral=True)
 
 
@@ -104,4 +105,4 @@ class RecapCommand:
         if self.action == "on":
             return TextReply("On. " + describe_recap(await personal.recap_on(requester, self.weekday, self.post_time)))
         sub = await personal.recap(requester.channel)
-        return TextReply(describe_recap(sub) if sub else f"This channel has no weekly recap: {RECAP_USAGE_HINT}.")
+        return TextReply(describe_recap(sub) if sub else f"This channel has no weekly recap. Start one: {RECAP_USAGE_HINT}.")

@@ -54,6 +54,8 @@ class CommandSpec:
     raw: bool = False  # free text: words split on whitespace only, taken in declared order
     build: Callable[[dict[str, Any]], Any] | None = None
     services: tuple[str, ...] = field(default=())
+    # keys that are refused with a reason of their own (a channel setting given to the DM digest)
+    refused: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def usage(self) -> str:
@@ -107,6 +109,7 @@ def command(
     manages_channel: bool | Callable[[Any], bool] = False,
     raw: bool = False,
     build: Callable[[dict[str, Any]], Any] | None = None,
+    refused: Mapping[str, str] | None = None,
 ) -> Callable[[C], C]:
     """Declare and register a subcommand (see the module docstring). Checked at import: names are
     unique, every param fills a field, ``execute`` asks only for known services."""
@@ -129,7 +132,7 @@ def command(
         unknown = set(wanted) - SERVICES
         if unknown:
             raise TypeError(f"{cls.__name__}.execute asks for unknown services {sorted(unknown)}; known: {sorted(SERVICES)}")
-        spec = CommandSpec(name, summary, params, cls, order, aliases, manages_channel, raw, build, wanted)
+        spec = CommandSpec(name, summary, params, cls, order, aliases, manages_channel, raw, build, wanted, dict(refused or {}))
         for key in (name, *aliases):
             if key in REGISTRY:
                 raise ValueError(f"command name {key!r} registered twice")

@@ -19,6 +19,8 @@ from tests.harness.discord_fake import (
 )
 from tests.harness.running_discord import Running, discord_config
 from tests.harness.waiting import eventually
+from tests.harness.builders import record_digest
+from tests.harness.transport_calls import send_digest, send_text
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
 NONE_ALLOWED = {"parse": []}
@@ -164,7 +166,7 @@ async def test_everyone_in_a_title_is_neutralised_and_mentions_none_allowed(runn
 
     # the scheduler's path too
     platform = running.runner.platform
-    await platform.send_text(CHANNEL, "hello @everyone <@1>")
+    await send_text(platform, CHANNEL, "hello @everyone <@1>")
     [post] = fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
     assert post.body["allowed_mentions"] == NONE_ALLOWED and "@everyone" not in post.body["content"]
 
@@ -178,7 +180,7 @@ def _long_paper(n: int) -> Paper:
 async def test_a_digest_over_6000_characters_is_split(running: Running) -> None:
     fake = running.fake
     digest = Digest(title="Top 12 papers", items=tuple(RankedPaper(_long_paper(n), 1.0, "trending " * 100) for n in range(12)))
-    ids = await running.runner.platform.send_digest(CHANNEL, digest)
+    ids = await send_digest(running.runner.platform, CHANNEL, digest)
     posts = fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
     assert len(posts) == 12 and len(set(ids)) == 12 and ids == [fake.messages[i]["id"] for i in ids]
     assert sum(embed_chars(e) for p in posts for e in p.body["embeds"]) > MAX_TOTAL
@@ -191,7 +193,7 @@ async def test_a_digest_over_6000_characters_is_split(running: Running) -> None:
 async def test_a_429_with_via_and_retry_after_is_waited_out(running: Running) -> None:
     fake = running.fake
     fake.rate_limit_next[f"/channels/{CHANNEL_ID}/messages"] = 0.2
-    message_id = await running.runner.platform.send_text(CHANNEL, "digest coming")
+    message_id = await send_text(running.runner.platform, CHANNEL, "digest coming")
     posts = fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
     assert len(posts) == 2 and posts[1].at - posts[0].at >= 0.2
     assert message_id in fake.messages
@@ -200,7 +202,7 @@ async def test_a_429_with_via_and_retry_after_is_waited_out(running: Running) ->
 async def test_a_channel_the_bot_cannot_post_in_is_unavailable(running: Running) -> None:
     running.fake.forbidden_channels.add(CHANNEL_ID)
     with pytest.raises(ChannelUnavailableError):
-        await running.runner.platform.send_text(CHANNEL, "hello")
+        await send_text(running.runner.platform, CHANNEL, "hello")
 
 
 async def test_a_late_first_response_gets_10062_and_the_bot_carries_on(running: Running, caplog) -> None:
@@ -225,7 +227,7 @@ async def test_sharded_client_through_platforms_start_all(fake: FakeDiscord, tmp
             # the scheduler's send path, taken right away: it waits for the connection
             platform = platforms.chat_platforms()["discord"]
             assert isinstance(platform, DiscordPlatform)
-            message_id = await asyncio.wait_for(platform.send_text(CHANNEL, "good morning"), 10)
+            message_id = await asyncio.wait_for(send_text(platform, CHANNEL, "good morning"), 10)
             assert fake.messages[message_id]["content"] == "good morning"
             assert fake.identifies[0]["shard"] == [0, 1]  # AutoShardedClient identifies as shard 0 of 1
             assert not fake.find("PUT", "/commands")
@@ -272,9 +274,9 @@ async def test_a_scheduled_digest_through_the_platform_is_recorded_and_reactable
 
     fake, bot = running.fake, running.bot
     digest = await bot.scheduled_digest(CHANNEL, 3)
-    ids = await running.runner.platform.send_digest(CHANNEL, digest)
+    ids = await send_digest(running.runner.platform, CHANNEL, digest)
     assert len(ids) == len(digest.items) == 3 and len(set(ids)) == 3
-    await bot.record_posted(CHANNEL, digest, ids, kind=PostKind.SCHEDULED)
+    await record_digest(bot.store, CHANNEL, digest, ids, kind=PostKind.SCHEDULED)
     await fake.react(ids[1], "🔥", author_id=BOT_ID)
     await eventually(lambda: bot.store.reactions_for_message(CHANNEL, ids[1]))
     [reaction] = await bot.store.reactions_for_message(CHANNEL, ids[1])

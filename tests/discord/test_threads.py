@@ -20,6 +20,8 @@ from tests.harness.discord_fake import BOT_ID, CHANNEL_ID, GUILD_ID, OTHER_USER,
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_discord import Running, start_running
 from tests.harness.waiting import eventually
+from tests.harness.builders import record_digest
+from tests.harness.transport_calls import find_tagged, publish_scheduled, send_digest, send_text
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
 NONE_ALLOWED = {"parse": []}
@@ -100,13 +102,13 @@ async def test_a_posted_paper_gets_a_thread_with_the_summary(threads_always: Run
 async def test_a_scheduled_digest_opens_its_threads_too(threads_always: Running) -> None:
     fake, bot = threads_always.fake, threads_always.bot
     digest = await bot.scheduled_digest(CHANNEL, 2)
-    ids = await threads_always.runner.platform.send_digest_tagged(CHANNEL, digest, "paperbot-outbox-1")
+    ids = await publish_scheduled(bot, threads_always.runner.platform, CHANNEL, digest, "paperbot-outbox-1")
     assert [c.path.split("/")[4] for c in thread_creations(fake)] == ids
     for message_id, item in zip(ids, digest.items):
         [opening] = fake.in_channel(message_id)
         assert item.paper.arxiv_id in opening["content"] and opening["allowed_mentions"] == NONE_ALLOWED
     # the outbox can still find the digest after a restart: thread messages are not in the channel
-    assert await threads_always.runner.platform.find_tagged(CHANNEL, "paperbot-outbox-1") == ids
+    assert await find_tagged(threads_always.runner.platform, CHANNEL, "paperbot-outbox-1") == ids
 
 
 async def test_mentions_in_the_thread_are_answered_from_the_abstract(answering: Running) -> None:
@@ -219,7 +221,7 @@ async def test_an_always_thread_a_member_started_first_is_reused(threads_always:
         return await original(channel_id, message_id, body)
 
     fake._start_thread = member_was_first  # type: ignore[method-assign]
-    [message_id] = await platform.send_digest(CHANNEL, digest)
+    [message_id] = await publish_scheduled(bot, platform, CHANNEL, digest)
     [opening] = fake.in_channel(message_id)
     assert digest.items[0].paper.arxiv_id in opening["content"]
     assert await bot.store.threads_for(CHANNEL, message_id)
@@ -235,15 +237,15 @@ async def test_dm_digest_reactions_count_in_the_guild_and_thread_url(threads_alw
     assert len(fake.find("POST", "/users/@me/channels")) == 1
 
     digest = await bot.scheduled_digest(dm, 1)
-    [message_id] = await platform.send_digest_tagged(dm, digest, "paperbot-outbox-5")
+    [message_id] = await send_digest(platform, dm, digest, "paperbot-outbox-5")
     assert fake.messages[message_id]["channel_id"] == dm.channel
     assert thread_creations(fake) == []  # a DM has no threads
-    await bot.record_posted(dm, digest, [message_id])
+    await record_digest(bot.store, dm, digest, [message_id])
     await fake.react(message_id, "👍", channel_id=dm.channel, dm=True, author_id=BOT_ID)
     [reaction] = await eventually_list(lambda: bot.store.reactions_for_message(dm, message_id))
     assert reaction.user_id == OTHER_USER and reaction.channel == dm
 
-    note = await platform.send_text(dm, "Your papers @everyone")
+    note = await send_text(platform, dm, "Your papers @everyone")
     assert "@everyone" not in fake.messages[note]["content"]
     assert await platform.thread_url(CHANNEL, "123456789012345678") == \
         f"https://discord.com/channels/{GUILD_ID}/123456789012345678"
@@ -258,15 +260,15 @@ async def test_a_dm_reaction_after_a_restart_counts_in_the_guild_its_digest_was_
         platform, bot = first.runner.platform, first.bot
         dm = await platform.open_dm(GUILD_ID, OTHER_USER)
         digest = await bot.scheduled_digest(dm, 1)
-        [message_id] = await platform.send_digest_tagged(dm, digest, "paperbot-outbox-7")
-        await bot.record_posted(dm, digest, [message_id])
+        [message_id] = await send_digest(platform, dm, digest, "paperbot-outbox-7")
+        await record_digest(bot.store, dm, digest, [message_id])
         other_dm = await platform.open_dm(other_guild, OTHER_USER)  # same DM channel, another guild
         assert other_dm.channel == dm.channel and other_dm.workspace == other_guild
         await fake.react(message_id, "👍", channel_id=dm.channel, dm=True, author_id=BOT_ID)
         [reaction] = await eventually_list(lambda: bot.store.reactions_for_message(dm, message_id))
         assert reaction.channel == dm  # the digest's guild, not the one opened last
     async with start_running(fake, tmp_path, embedder=HashEmbedder(), sync_commands=False) as second:
-        assert second.runner.client.dm_workspaces == {}  # a new process remembers nothing
+        assert second.runner.platform.dm_workspaces == {}  # a new process remembers nothing
         await fake.react(message_id, "🔥", channel_id=dm.channel, dm=True, author_id=BOT_ID)
         reactions = await eventually_list(lambda: _two(second.bot.store.reactions_for_message(dm, message_id)))
         assert sorted(r.emoji for r in reactions) == sorted(["👍", "🔥"])
@@ -283,12 +285,12 @@ async def eventually_list(check):
 
 
 def test_long_answers_are_split_and_stay_harmless() -> None:
-    from adapters.discord.threads import rendered
+    from adapters.discord.platform import text_pieces
     from bot.replies import TextReply
 
     text = "\n".join(f"“Sentence {n} mentions @everyone and <@123>.” (abstract)" for n in range(120))
-    pieces = rendered(TextReply(text))
-    assert len(pieces) > 1 and all(len(p["content"]) <= 2000 for p in pieces)
+    pieces = text_pieces(TextReply(text))
+    assert len(pieces) > 1 and all(len(p) <= 2000 for p in pieces)
     joined = json.dumps(pieces, ensure_ascii=False)
     assert "@everyone" not in joined and "<@123>" not in joined
-    assert pieces[0]["content"].count("\n") > 5  # line breaks kept
+    assert pieces[0].count("\n") > 5  # line breaks kept

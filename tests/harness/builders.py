@@ -1,9 +1,11 @@
 """Small domain values for the store tests."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
 
-from bot.domain import ChannelRef, Paper, Post, PostKind, Reaction
+from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, digest_posts
+from storage.store import SqlStore
 
 CHANNEL = ChannelRef("slack", "T1", "C1")
 OTHER_CHANNEL = ChannelRef("discord", "G1", "42")
@@ -29,3 +31,12 @@ def papers(day: date, n: int = 6, prefix: str = "2511") -> list[Paper]:
     """``n`` papers announced on ``day``, in trending order (upvotes 100, 99, …)."""
     return [Paper(f"{prefix}.{day.day:02d}{i:03d}", f"P{i}", announced_on=day, upvotes=100 - i, sources=frozenset({"sample"}))
             for i in range(n)]
+
+
+async def record_digest(store: SqlStore, channel: ChannelRef, digest: Digest, message_ids: Sequence[str], *,
+                        kind: PostKind = PostKind.ON_DEMAND) -> list[Post]:
+    """Record a digest as posted in the given messages (state for a test; the bot's own publish
+    path is ``bot.usecases.publishing``). ``message_ids`` is aligned with the digest's items."""
+    posts = digest_posts(channel, digest, message_ids, kind)
+    await store.record_posts(posts)
+    return posts

@@ -134,7 +134,7 @@ async def test_crash_between_planned_and_sent(url: str) -> None:
     async with SqlStore.connect(url) as store:
         # a second crash: claimed ("sending") but killed before the platform saw anything
         s = scheduler(store, platform, clock)
-        s.delivery._send = _raising(Crash("before send"))
+        s.delivery._publish = _raising(Crash("before send"))  # type: ignore[method-assign]
         with pytest.raises(BaseException):
             await s.tick()
     assert platform.sent == []
@@ -180,7 +180,7 @@ async def test_crash_between_sent_and_recorded(url: str) -> None:
 
 async def test_without_a_lookup_an_interrupted_send_fails_visibly_instead_of_doubling(url: str) -> None:
     class NoLookup(FakePlatform):
-        find_tagged = None
+        finds_sent = False
 
     async with SqlStore.connect(url) as store:
         await store.upsert_papers(papers(FRI))
@@ -292,16 +292,16 @@ async def test_a_timeout_that_actually_posted_is_not_posted_again(store: SqlStor
     await store.upsert_papers(papers(FRI))
     await subscribe(store, A)
     platform, clock = FakePlatform(), Clock(datetime(2025, 11, 7, 8, 30, tzinfo=UTC))
-    real_send = platform.send_digest_tagged
+    real_send = platform.send
 
-    async def posts_then_times_out(channel, digest, tag):
-        await real_send(channel, digest, tag)
+    async def posts_then_times_out(channel, publication, *, tag=None):
+        await real_send(channel, publication, tag=tag)
         raise TransientDeliveryError("read timeout")
 
-    platform.send_digest_tagged = posts_then_times_out
+    platform.send = posts_then_times_out
     s = scheduler(store, platform, clock)
     await s.tick()
-    platform.send_digest_tagged = real_send
+    platform.send = real_send
     clock.now += timedelta(minutes=5)
     await s.tick()
     assert platform.count(A.key) == 1
@@ -311,7 +311,7 @@ async def test_a_timeout_that_actually_posted_is_not_posted_again(store: SqlStor
 
 async def test_transient_retry_without_a_lookup_resends(store: SqlStore) -> None:
     class NoLookup(FakePlatform):
-        find_tagged = None
+        finds_sent = False
 
     await store.upsert_papers(papers(FRI))
     await subscribe(store, A)

@@ -13,6 +13,7 @@ from adapters.slack.platform import SlackPlatform
 from bot.config import config_from_dict
 from bot.domain import ChannelRef, Digest, Paper, RankedPaper
 from tests.harness.slack_fake import FakeSlack
+from tests.harness.transport_calls import send_digest, send_text
 
 
 class FakeTime:
@@ -76,8 +77,8 @@ async def test_a_digest_goes_out_at_the_channels_pace_through_the_real_client(fa
     platform = SlackPlatform(build_client(config.slack))  # the default pace
     papers = [Paper(f"2511.0000{i}", f"Paper {i}", abstract="A result.") for i in (1, 2)]
     digest = Digest("Today", tuple(RankedPaper(p, 1.0, "why") for p in papers))
-    await asyncio.gather(platform.send_digest(ChannelRef("slack", "T1", "C1"), digest),
-                         platform.send_text(ChannelRef("slack", "T1", "C2"), "elsewhere"))
+    await asyncio.gather(send_digest(platform, ChannelRef("slack", "T1", "C1"), digest),
+                         send_text(platform, ChannelRef("slack", "T1", "C2"), "elsewhere"))
     posts = fake.calls_to("chat.postMessage")
     c1 = [c.at for c in posts if c.params["channel"] == "C1"]
     c2 = [c.at for c in posts if c.params["channel"] == "C2"]

@@ -16,6 +16,7 @@ from storage.store import SqlStore
 from tests.harness.databases import sqlite_url
 from tests.harness.embedders import HashEmbedder
 from tests.harness.sample import NOW, load_sample
+from tests.harness.builders import record_digest
 
 C1 = ChannelRef("console", "local", "C1")
 
@@ -59,7 +60,7 @@ async def test_settings_need_a_manager(bot: PaperBot) -> None:
 async def test_like_follow_search_similar_prefs_and_forget(bot: PaperBot) -> None:
     await bot.taste.backfill()
     first = (await bot.handle(MEMBER, "today 3")).digest
-    await bot.record_posted(C1, first, ["1", "2", "3"])
+    await record_digest(bot.store, C1, first, ["1", "2", "3"])
     await bot.on_reaction(ReactionEvent(C1, "1", MEMBER.user_id, "👍", True))
     seed = first.items[2].paper.arxiv_id
     await bot.handle(MEMBER, f"like https://arxiv.org/abs/{seed}")

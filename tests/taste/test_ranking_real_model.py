@@ -18,6 +18,7 @@ from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.databases import sqlite_url
 from tests.harness.sample import NOW, load_sample
+from tests.harness.builders import record_digest
 
 C1 = ChannelRef("slack", "T1", "C1")
 C2 = ChannelRef("slack", "T1", "C2")
@@ -68,7 +69,7 @@ async def post_and_react(bot: PaperBot, channel: ChannelRef, arxiv_id: str, user
     paper = await bot.store.get_paper(arxiv_id)
     from bot.domain import Digest, RankedPaper
 
-    await bot.record_posted(channel, Digest("t", (RankedPaper(paper, 0, ""),), day=paper.announced_on), [f"m-{arxiv_id}"])
+    await record_digest(bot.store, channel, Digest("t", (RankedPaper(paper, 0, ""),), day=paper.announced_on), [f"m-{arxiv_id}"])
     await bot.on_reaction(ReactionEvent(channel, f"m-{arxiv_id}", user, emoji, added))
 
 

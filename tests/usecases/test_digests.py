@@ -6,6 +6,7 @@ from bot.domain import PostKind
 from bot.errors import NotFoundError
 from bot.replies import DigestReply
 from tests.harness.sample import CHANNEL, OTHER_CHANNEL
+from tests.harness.builders import record_digest
 
 
 def by_trending(papers, day):
@@ -48,15 +49,15 @@ async def test_a_day_without_papers_names_the_latest_day(bot, member) -> None:
 
 async def test_scheduled_digest_never_repeats_a_posted_paper(bot, member) -> None:
     first = await bot.scheduled_digest(CHANNEL, count=5)
-    await bot.record_posted(CHANNEL, first, [f"m{i}" for i in range(5)], kind=PostKind.SCHEDULED)
+    await record_digest(bot.store, CHANNEL, first, [f"m{i}" for i in range(5)], kind=PostKind.SCHEDULED)
     second = await bot.scheduled_digest(CHANNEL, count=5)
     first_ids = {i.paper.arxiv_id for i in first.items}
     assert first_ids.isdisjoint(i.paper.arxiv_id for i in second.items)
     assert len(second.items) == 5  # 2025-11-07 has 15 papers
-    await bot.record_posted(CHANNEL, second, [f"n{i}" for i in range(5)], kind=PostKind.SCHEDULED)
+    await record_digest(bot.store, CHANNEL, second, [f"n{i}" for i in range(5)], kind=PostKind.SCHEDULED)
     third = await bot.scheduled_digest(CHANNEL, count=10)
     assert len(third.items) == 5
-    await bot.record_posted(CHANNEL, third, [f"o{i}" for i in range(5)], kind=PostKind.SCHEDULED)
+    await record_digest(bot.store, CHANNEL, third, [f"o{i}" for i in range(5)], kind=PostKind.SCHEDULED)
     exhausted = await bot.scheduled_digest(CHANNEL, count=5)
     assert exhausted.items == () and "No new papers" in exhausted.note
     # Another channel is unaffected, and an on-demand digest shows what was asked.

@@ -1,11 +1,12 @@
 from bot.domain import ReactionEvent
 from bot.usecases.reactions import ReactionOutcome
 from tests.harness.sample import CHANNEL, OTHER_CHANNEL
+from tests.harness.builders import record_digest
 
 
 async def posted(bot, member):
     digest = (await bot.handle(member, "today 3")).digest
-    await bot.record_posted(CHANNEL, digest, ["100", "101", "102"])
+    await record_digest(bot.store, CHANNEL, digest, ["100", "101", "102"])
     return digest
 
 
