@@ -16,21 +16,21 @@ import json
 import sys
 import time
 from collections import Counter, deque
-from datetime import date, datetime, time as dtime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.domain import ChannelRef, Digest, Paper, Subscription
+from bot.domain import ChannelRef, Digest
 from bot.errors import RateLimitedError
 from bot.scheduling.scheduler import Scheduler, SchedulerSettings
 from storage.migrate import upgrade
 from storage.store import SqlStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _db import scratch_database  # noqa: E402
-from bench_plan import fill  # noqa: E402
+from _db import scratch_database
+from bench_plan import fill
 
 DAY = date(2025, 11, 7)
-NOW = datetime(2025, 11, 7, 9, 5, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 7, 9, 5, tzinfo=UTC)
 LIMIT = 50
 
 

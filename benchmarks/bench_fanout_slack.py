@@ -25,7 +25,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -42,10 +42,10 @@ from storage.migrate import upgrade
 from storage.store import SqlStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _db import scratch_database  # noqa: E402
-from bench_plan import fill  # noqa: E402
+from _db import scratch_database
+from bench_plan import fill
 
-NOW = datetime(2025, 11, 7, 9, 5, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 7, 9, 5, tzinfo=UTC)
 PAPERS_PER_DIGEST = 5  # fill() subscribes with count=5
 LIMIT_PER_CHANNEL = 1.0
 

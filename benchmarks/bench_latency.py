@@ -19,7 +19,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -32,10 +32,10 @@ from storage.models import PaperRow, PostRow, ReactionRow
 from storage.store import SqlStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _db import scratch_database  # noqa: E402
+from _db import scratch_database
 
 LAST_DAY = date(2025, 11, 7)
-T0 = datetime(2025, 11, 7, 12, tzinfo=timezone.utc)
+T0 = datetime(2025, 11, 7, 12, tzinfo=UTC)
 BATCH = 10_000
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -22,8 +21,8 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from slack_sdk.signature import SignatureVerifier
@@ -40,7 +39,7 @@ def _free_port() -> int:
 class _SlackApi(BaseHTTPRequestHandler):
     """Every Web API method answers ok (auth.test with the ids bolt wants); everything else 200."""
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         body = json.dumps({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "ts": "1.0",
                            "channel": "C1", "message": {"ts": "1.0"}}).encode()
@@ -124,7 +123,7 @@ def main() -> int:
                         break
                 except OSError:
                     if child.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit(f"paperbot run did not start:\n{child.stderr.read() if child.stderr else ''}")
+                        raise SystemExit(f"paperbot run did not start:\n{child.stderr.read() if child.stderr else ''}") from None
                     time.sleep(0.2)
             started_kb = _status(child.pid, "VmRSS")
             statuses = [_slash(port, api, "search diffusion models for video"), _slash(port, api, "today")]

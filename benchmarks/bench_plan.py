@@ -23,8 +23,9 @@ import asyncio
 import json
 import sys
 import time
+from datetime import UTC, date, datetime
+from datetime import time as dtime
 from pathlib import Path
-from datetime import date, datetime, time as dtime, timezone
 
 from sqlalchemy import insert
 
@@ -39,10 +40,10 @@ from storage.models import PostRow, ReactionRow, SubscriptionRow
 from storage.store import SqlStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _db import scratch_database  # noqa: E402
+from _db import scratch_database
 
 DAY = date(2025, 11, 7)
-NOW = datetime(2025, 11, 7, 9, 5, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 7, 9, 5, tzinfo=UTC)
 
 
 async def fill(store: SqlStore, channels: int, papers: int, platform: str = "discord") -> None:
@@ -54,7 +55,7 @@ async def fill(store: SqlStore, channels: int, papers: int, platform: str = "dis
         [Paper(f"2511.{i:05d}", f"Paper {i}", abstract="x", announced_on=DAY, upvotes=i % 97, sources=frozenset({"sample"}))
          for i in range(papers)]
     )
-    created = datetime(2025, 11, 7, tzinfo=timezone.utc)  # subscribed today: no earlier day is due
+    created = datetime(2025, 11, 7, tzinfo=UTC)  # subscribed today: no earlier day is due
     subs = [subscription_values(Subscription(ref(i), dtime(9), "UTC", count=5,
                                              created_at=created), created_at=created) for i in range(channels)]
     posts = [post_values(Post(ref(i), f"old{i}", f"2511.{(i * 7 + k) % papers:05d}",
@@ -75,7 +76,7 @@ class SyntheticTaste:
         m = rng.standard_normal((papers, dim)).astype(np.float32)
         self.matrix = m / np.linalg.norm(m, axis=1, keepdims=True)
         self.rng = rng
-        self.at = datetime(2025, 11, 1, tzinfo=timezone.utc)
+        self.at = datetime(2025, 11, 1, tzinfo=UTC)
 
     async def vectors(self, papers):
         return {p.arxiv_id: self.matrix[int(p.arxiv_id.split(".")[1])] for p in papers}
@@ -108,7 +109,7 @@ async def store_profiles(store: SqlStore, channels: int, papers: int, seed: int 
     m = rng.standard_normal((papers, 384)).astype(np.float32)
     m /= np.linalg.norm(m, axis=1, keepdims=True)
     await store.save_embeddings(PrecomputedOnly.model_name, {f"2511.{i:05d}": m[i] for i in range(papers)})
-    created = datetime(2025, 11, 6, tzinfo=timezone.utc)
+    created = datetime(2025, 11, 6, tzinfo=UTC)
     rows = []
     for i in range(channels):
         key = ChannelRef("discord", f"G{i % 100}", f"{i}").key

@@ -13,11 +13,23 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 
 from tests.harness import payloads
 from tests.harness.discord_fake import (
-    APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID, OTHER_USER, interaction_frame, message_frame, reaction_frame,
+    APP_ID,
+    BOT_ID,
+    CHANNEL_ID,
+    GUILD_ID,
+    OTHER_USER,
+    interaction_frame,
+    message_frame,
+    reaction_frame,
 )
 from tests.harness.fixtures_paths import PAYLOADS
 from tests.harness.running_slack import (
-    CHANNEL, MEMBER, command_payload, message_event, reaction_event, retry_headers,
+    CHANNEL,
+    MEMBER,
+    command_payload,
+    message_event,
+    reaction_event,
+    retry_headers,
 )
 from tests.harness.slack_fake import BOT_USER, TEAM, socket_envelope
 

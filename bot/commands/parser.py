@@ -14,6 +14,7 @@ silently dropped.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from typing import Any
 
 from bot.commands.params import Param, shown
@@ -56,7 +57,7 @@ def parse_command(text: str) -> Any:
     return spec.from_values(parse_words(spec, tokens[1:]))
 
 
-def _key_value(word: str, keys: dict[str, Any]) -> tuple[str, str] | None:
+def _key_value(word: str, keys: Mapping[str, Any]) -> tuple[str, str] | None:
     """``name:value`` / ``name=value`` when ``name`` is one of this command's keys."""
     for separator in (":", "="):
         name, found, value = word.partition(separator)

@@ -115,6 +115,11 @@ class DeliveryReport:
     paused: int = 0
     rate_limited: int = 0
 
+    def __add__(self, other: DeliveryReport) -> DeliveryReport:
+        return DeliveryReport(self.sent + other.sent, self.confirmed + other.confirmed, self.retrying + other.retrying,
+                              self.failed + other.failed, self.paused + other.paused,
+                              self.rate_limited + other.rate_limited)
+
 
 class Delivery:
     def __init__(

@@ -89,9 +89,7 @@ class Scheduler:
             )
             if not items:
                 break
-            report = await self.delivery.deliver(items)
-            for name in vars(total):
-                setattr(total, name, getattr(total, name) + getattr(report, name))
+            total = total + await self.delivery.deliver(items)
         return TickReport(plan, total, await self._housekeeping())
 
     async def _housekeeping(self) -> int:

@@ -47,6 +47,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._device = device
         self._model: Any = None
+        self._dimension: int | None = None
         self._lock = threading.Lock()
 
     @property
@@ -64,9 +65,11 @@ class SentenceTransformerEmbedder:
 
     @property
     def dimension(self) -> int:
-        model = self.model
-        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        return int(getter())
+        """The vectors' length, measured once on the loaded model (the method that reports it was renamed
+        between sentence-transformers releases; a one-word encode works with all of them)."""
+        if self._dimension is None:
+            self._dimension = int(np.asarray(self.model.encode(["dimension"])).shape[-1])
+        return self._dimension
 
     def encode_sync(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         if not texts:

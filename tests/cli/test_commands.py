@@ -13,7 +13,6 @@ from tests.harness.fixtures_paths import RSS_4_ITEMS as RSS
 from tests.harness.paper_server import PaperServer, Reply
 
 
-
 async def paperbot(*args: str, env_extra: dict[str, str] | None = None, cwd: Path) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
     env["XDG_DATA_HOME"] = str(cwd / "data")

@@ -14,13 +14,20 @@ from bot.domain import ChannelRef, Digest, Paper, RankedPaper
 from bot.errors import ChannelUnavailableError
 from paperbot import platforms
 from paperbot.compose import build_bot, database_url, open_store
+from tests.harness.builders import record_digest
 from tests.harness.discord_fake import (
-    BOT_ID, CHANNEL_ID, GUILD_ID, MANAGE_CHANNELS, MEMBER_PERMISSIONS, OTHER_USER, FakeDiscord, Recorded,
+    BOT_ID,
+    CHANNEL_ID,
+    GUILD_ID,
+    MANAGE_CHANNELS,
+    MEMBER_PERMISSIONS,
+    OTHER_USER,
+    FakeDiscord,
+    Recorded,
 )
 from tests.harness.running_discord import Running, discord_config
-from tests.harness.waiting import eventually
-from tests.harness.builders import record_digest
 from tests.harness.transport_calls import send_digest, send_text
+from tests.harness.waiting import eventually
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
 NONE_ALLOWED = {"parse": []}

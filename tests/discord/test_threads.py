@@ -16,12 +16,12 @@ import pytest
 
 from bot.discussion.threads import ActivityKind, ThreadMode
 from bot.domain import ChannelRef, Paper
+from tests.harness.builders import record_digest
 from tests.harness.discord_fake import BOT_ID, CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_discord import Running, start_running
-from tests.harness.waiting import eventually
-from tests.harness.builders import record_digest
 from tests.harness.transport_calls import find_tagged, publish_scheduled, send_digest, send_text
+from tests.harness.waiting import eventually
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
 NONE_ALLOWED = {"parse": []}

@@ -126,10 +126,10 @@ def test_every_subcommand_fits_discords_rules() -> None:
 
     group = papers_group()
     assert 1 <= len(group.commands) <= 25
-    for command in group.commands:
-        assert re.fullmatch(r"[-_a-z0-9]{1,32}", command.name) and 1 <= len(command.description) <= 100
-        assert len(command.parameters) <= 25
-        for parameter in command.parameters:
+    for subcommand in group.commands:
+        assert re.fullmatch(r"[-_a-z0-9]{1,32}", subcommand.name) and 1 <= len(subcommand.description) <= 100
+        assert len(subcommand.parameters) <= 25
+        for parameter in subcommand.parameters:
             assert re.fullmatch(r"[-_a-z0-9]{1,32}", parameter.name) and 1 <= len(parameter.description) <= 100
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.discussion.engine import DiscussionEngine
-from bot.sentences import split_sentences
 from bot.discussion.summary import is_boilerplate, summarize_abstract
+from bot.sentences import split_sentences
 from tests.harness.fixtures_paths import hf_papers
 
 

@@ -7,8 +7,8 @@ from bot.app import PaperBot
 from bot.arxiv_ids import ArxivId
 from bot.commands import help_text, parse_command
 from bot.commands.discussion import AskCommand
-from bot.errors import NotFoundError, PermissionDeniedError, UsageError
 from bot.domain import Requester
+from bot.errors import NotFoundError, PermissionDeniedError, UsageError
 from tests.harness.answer_engines import RecordingEngine
 from tests.harness.sample import CHANNEL as CH
 from tests.harness.sample import VIDEO

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, digest_posts
 from storage.store import SqlStore
@@ -10,7 +10,7 @@ from storage.store import SqlStore
 CHANNEL = ChannelRef("slack", "T1", "C1")
 OTHER_CHANNEL = ChannelRef("discord", "G1", "42")
 DAY = date(2025, 11, 7)
-NOON = datetime(2025, 11, 7, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2025, 11, 7, 12, 0, tzinfo=UTC)
 
 
 def paper(arxiv_id: str, *, day: date | None = DAY, title: str | None = None, **fields: object) -> Paper:

@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.domain import ChannelRef
@@ -118,14 +118,14 @@ class FilePlatform:
         if self.send_delay:
             await asyncio.sleep(self.send_delay)
         items = publication.as_digest().items
-        mid = f"{os.getpid()}-{datetime.now(timezone.utc).timestamp()}"
+        mid = f"{os.getpid()}-{datetime.now(UTC).timestamp()}"
         ids = [mid] * len(items)
         self._append({"channel": channel.key, "tag": tag, "ids": ids, "papers": [i.paper.arxiv_id for i in items], "pid": os.getpid()})
         return Sent(mid, tuple(ids))
 
     async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
                    reply_to: str | None = None, tag: str | None = None) -> list[str]:
-        mid = f"{os.getpid()}-{datetime.now(timezone.utc).timestamp()}"
+        mid = f"{os.getpid()}-{datetime.now(UTC).timestamp()}"
         self._append({"channel": channel.key, "tag": tag, "ids": [mid], "papers": [], "text": reply.text, "pid": os.getpid()})
         return [mid]
 

@@ -74,7 +74,7 @@ async def start_running(fake: FakeDiscord, tmp_path: Path, *, threads: str = "ne
             await runner.close()
             try:
                 await asyncio.wait_for(task, 5)
-            except (asyncio.CancelledError, asyncio.TimeoutError):
+            except (TimeoutError, asyncio.CancelledError):
                 task.cancel()
             assert task.cancelled() or not task.done() or task.exception() is None, task.exception()
             await bot.close()

@@ -4,14 +4,14 @@
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.domain import ChannelRef, Paper
 from bot.sources.sample import SampleSource
 from bot.usecases.ingest import store_papers
 from paperbot.compose import bundled_sample
 
-NOW = datetime(2025, 11, 9, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 9, 12, 0, tzinfo=UTC)
 CHANNEL = ChannelRef("slack", "T1", "C1")
 OTHER_CHANNEL = ChannelRef("slack", "T1", "C2")
 

@@ -1,7 +1,7 @@
 """`/papers subscribe` schedule options and `/papers schedule` (pause reason shown)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ async def test_subscribe_with_days_threshold_weekly_and_schedule_shows_pause(sto
     reply = await bot.handle(MANAGER, "subscribe 08:00 Europe/Berlin weekly")
     assert "weekly on Mon" in reply.text and (await store.get_schedule(CH)).threshold == 0.5  # others kept
 
-    await store.pause_subscription(CH, "missing permission: Send Messages", datetime(2025, 11, 7, 8, tzinfo=timezone.utc))
+    await store.pause_subscription(CH, "missing permission: Send Messages", datetime(2025, 11, 7, 8, tzinfo=UTC))
     text = (await bot.handle(MANAGER, "schedule")).text
     assert "Paused since 2025-11-07 08:00 UTC: missing permission: Send Messages." in text
     await bot.handle(MANAGER, "subscribe 08:00 Europe/Berlin")  # subscribing again resumes

@@ -5,7 +5,7 @@ then building a new scheduler on a new store connection: a "restart".
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from bot.scheduling.delivery import DeliverySettings
 from bot.scheduling.planner import PlanSettings
 from bot.scheduling.ports import EMPTY, FAILED, SENT, SKIPPED
 from bot.scheduling.schedule import ScheduleOptions
-from bot.scheduling.scheduler import Scheduler, SchedulerSettings
+from bot.scheduling.scheduler import Scheduler
 from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.builders import papers
@@ -23,7 +23,7 @@ from tests.harness.clocks import Clock
 from tests.harness.faults import Crash
 from tests.harness.platforms import FakePlatform
 
-UTC = timezone.utc
+UTC = UTC
 A = ChannelRef("slack", "T1", "CA")
 B = ChannelRef("slack", "T1", "CB")
 FRI = date(2025, 11, 7)  # a Friday

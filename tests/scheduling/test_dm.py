@@ -3,7 +3,7 @@ sent and recorded), ranked by the member's own profile, never a paper twice, and
 cannot open DMs fails visibly. Real store (SQLite and PostgreSQL), injectable clock, fake platform."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -18,11 +18,11 @@ from bot.scheduling.scheduler import Scheduler
 from storage.store import SqlStore
 from tests.harness.builders import papers
 from tests.harness.clocks import Clock
+from tests.harness.embedders import HashEmbedder
 from tests.harness.faults import Crash
 from tests.harness.platforms import FakePlatform
-from tests.harness.embedders import HashEmbedder
 
-UTC = timezone.utc
+UTC = UTC
 U1, U2 = Member("slack", "T1", "U1"), Member("slack", "T1", "U2")
 FRI, MON = date(2025, 10, 24), date(2025, 10, 27)  # Europe/Paris leaves summer time on Sunday 26 Oct
 

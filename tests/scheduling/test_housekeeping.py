@@ -2,14 +2,14 @@
 (real store: SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bot.scheduling.scheduler import Scheduler
 from storage.store import SqlStore
 from tests.harness.clocks import Clock
 from tests.harness.platforms import FakePlatform
 
-T0 = datetime(2025, 11, 7, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 11, 7, 12, 0, tzinfo=UTC)
 
 
 async def test_event_ids_are_forgotten_after_a_week_at_most_once_an_hour(store: SqlStore) -> None:

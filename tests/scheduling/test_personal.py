@@ -1,7 +1,7 @@
 """Scheduled digests are personalised per channel: the planner ranks with the channel's profile."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from bot.app import PaperBot
 from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription
@@ -9,10 +9,10 @@ from bot.scheduling.personal import PersonalRanker
 from bot.scheduling.scheduler import Scheduler
 from storage.store import SqlStore
 from tests.harness.clocks import Clock
-from tests.harness.platforms import FakePlatform
 from tests.harness.embedders import HashEmbedder
+from tests.harness.platforms import FakePlatform
 
-UTC = timezone.utc
+UTC = UTC
 FAN = ChannelRef("slack", "T1", "CFAN")
 NEW = ChannelRef("slack", "T1", "CNEW")
 THU, FRI = date(2025, 11, 6), date(2025, 11, 7)

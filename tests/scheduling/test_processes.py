@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.platforms import read_records
 
-UTC = timezone.utc
+UTC = UTC
 DAY = date(2025, 11, 7)
 NOW = datetime(2025, 11, 7, 9, 30, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]

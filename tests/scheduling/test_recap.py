@@ -3,7 +3,7 @@ links, planned and sent exactly once at its time; off → nothing. Real store (S
 PostgreSQL), injectable clock, recording fake platform."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -11,8 +11,8 @@ from bot.app import PaperBot
 from bot.discussion.threads import ActivityKind, ThreadActivity, ThreadRecord
 from bot.domain import ChannelRef, Paper, Post, Reaction, Requester, Subscription
 from bot.errors import ChannelUnavailableError, PermissionDeniedError, UsageError
-from bot.scheduling.planner import PlanSettings
 from bot.scheduling.personal_ports import recap_key
+from bot.scheduling.planner import PlanSettings
 from bot.scheduling.ports import EMPTY, FAILED, SENT, SKIPPED
 from bot.scheduling.scheduler import Scheduler
 from storage.store import SqlStore
@@ -20,7 +20,7 @@ from tests.harness.clocks import Clock
 from tests.harness.faults import Crash
 from tests.harness.platforms import FakePlatform
 
-UTC = timezone.utc
+UTC = UTC
 CH = ChannelRef("slack", "T1", "CR")
 MANAGER = Requester(CH, "UM", can_manage_channel=True)
 MEMBER = Requester(CH, "UX")

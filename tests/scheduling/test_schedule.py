@@ -1,7 +1,7 @@
 """Due computation with an injectable clock: IANA zones, DST, weekdays, weekly, grace window."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from bot.errors import UsageError
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, due_instant, occurrences, parse_weekdays
 
 CH = ChannelRef("slack", "T", "C")
-UTC = timezone.utc
+UTC = UTC
 
 
 def sub(post: time = time(9), tz: str = "Europe/Berlin", **opts) -> ScheduledSubscription:

@@ -13,8 +13,8 @@ from bot.errors import ChannelUnavailableError, RateLimitedError, TransientDeliv
 from paperbot import platforms
 from tests.harness.running_slack import CHANNEL, SlackHarness, free_port
 from tests.harness.slack_fake import TEAM
-from tests.harness.waiting import eventually
 from tests.harness.transport_calls import find_tagged, send_digest, send_text
+from tests.harness.waiting import eventually
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 

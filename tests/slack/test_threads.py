@@ -21,11 +21,11 @@ from bot.domain import ChannelRef, Paper
 from paperbot.compose import build_bot
 from paperbot.slack_runner import SlackRunner
 from tests.harness.embedders import HashEmbedder
-from tests.harness.sample import NOW
 from tests.harness.running_slack import CHANNEL, MEMBER, SlackHarness, message_event, running_slack, send_event
+from tests.harness.sample import NOW
 from tests.harness.slack_fake import BOT_USER, TEAM
-from tests.harness.waiting import eventually
 from tests.harness.transport_calls import find_tagged, publish_scheduled, send_digest, send_text
+from tests.harness.waiting import eventually
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 OTHER = "U0OTHER"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -47,7 +47,7 @@ async def test_single_id(server: PaperServer) -> None:
     assert len(paper.authors) == 34
     assert paper.authors[0] == "Kees A. Schouhamer Immink" and "Dirk Wübben" in paper.authors  # UTF-8 intact
     assert paper.categories == ("cs.IT",)
-    assert paper.published_at == datetime(2017, 7, 27, 8, 18, 33, tzinfo=timezone.utc)
+    assert paper.published_at == datetime(2017, 7, 27, 8, 18, 33, tzinfo=UTC)
     assert paper.updated_at == paper.published_at
     assert paper.announced_on is None and paper.sources == {"arxiv"}
     (request,) = server.requests
@@ -98,8 +98,8 @@ def test_2016_format() -> None:
     assert paper.abstract.endswith("adding a single extra dimension to the theory describing a single node.")
     assert paper.categories == ("cond-mat.str-el", "cond-mat.stat-mech")  # primary first
     assert paper.authors == ("James M. Murray", "Adrian Del Maestro", "Zlatko Tesanovic")
-    assert paper.published_at == datetime(2011, 11, 8, 18, 48, 36, tzinfo=timezone.utc)
-    assert paper.updated_at == datetime(2012, 4, 2, 12, 38, 54, tzinfo=timezone.utc)
+    assert paper.published_at == datetime(2011, 11, 8, 18, 48, 36, tzinfo=UTC)
+    assert paper.updated_at == datetime(2012, 4, 2, 12, 38, 54, tzinfo=UTC)
 
 
 async def test_ids_are_looked_up_in_batches_of_at_most_100(server: PaperServer) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import aiohttp
@@ -26,7 +26,7 @@ async def test_429_with_retry_after_seconds_waits_that_long_then_succeeds(server
 
 
 async def test_retry_after_as_http_date_and_the_cap(server: PaperServer, sleep: RecordingSleep) -> None:
-    in_30s = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    in_30s = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     server.route("/x", Reply.json({}))
     server.fail("/x", 503, retry_after=in_30s)
     server.fail("/x", 429, retry_after="3600")
@@ -109,7 +109,7 @@ async def test_a_given_session_is_used_and_left_open(server: PaperServer) -> Non
 
 
 def test_parse_retry_after() -> None:
-    now = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
     assert parse_retry_after("120", now=now) == 120.0
     assert parse_retry_after("Thu, 01 Jan 2026 12:00:45 GMT", now=now) == 45.0
     assert parse_retry_after("Thu, 01 Jan 2026 11:00:00 GMT", now=now) == 0.0  # in the past

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -34,7 +34,7 @@ def test_real_item_is_parsed_with_every_field_from_the_right_place() -> None:
     assert top.thumbnail_url == "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2511.04570.png"
     assert len(top.authors) == 14 and top.authors[0] == "Jingqi Tong" and top.authors[-1] == "Xipeng Qiu"
     # paper.publishedAt (17:25Z), not the item's publishedAt (12:25Z).
-    assert top.published_at == datetime(2025, 11, 6, 17, 25, 23, tzinfo=timezone.utc)
+    assert top.published_at == datetime(2025, 11, 6, 17, 25, 23, tzinfo=UTC)
     assert top.announced_on == date(2025, 11, 7)
     assert top.ai_summary and top.ai_summary.startswith('The "Thinking with Video" paradigm')
     assert top.ai_keywords[:2] == ("Thinking with Text", "Thinking with Images")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import event, select
 
@@ -20,7 +20,7 @@ HF = Paper(
 AX2 = Paper(
     "2511.04570", "Thinking with Video: revised", "v2 abstract", version=2, authors=("Jingqi Tong", "Yurong Mou"),
     categories=("cs.CV", "cs.AI"), announced_on=date(2025, 11, 10), sources=frozenset({"arxiv"}),
-    published_at=datetime(2025, 11, 6, 18, 0, tzinfo=timezone.utc),
+    published_at=datetime(2025, 11, 6, 18, 0, tzinfo=UTC),
 )
 AX1 = Paper(
     "2511.04570", "Thinking with Video (v1)", "v1 abstract", version=1, categories=("cs.LG",),
@@ -52,7 +52,7 @@ async def test_hf_then_arxiv_sighting_merges(store: SqlStore) -> None:
     assert merged.authors == ("Jingqi Tong", "Yurong Mou")
     assert merged.sources == {"huggingface", "arxiv"}  # union
     assert merged.announced_on == date(2025, 11, 7)  # earliest day
-    assert merged.published_at == datetime(2025, 11, 6, 18, 0, tzinfo=timezone.utc)
+    assert merged.published_at == datetime(2025, 11, 6, 18, 0, tzinfo=UTC)
     assert await store.count_papers() == 1
 
 
@@ -84,7 +84,7 @@ async def test_a_batch_with_duplicates_is_merged_and_counted_once(store: SqlStor
 async def test_upsert_keeps_first_seen_and_moves_last_seen(db_url: str) -> None:
     from storage.migrate import upgrade
 
-    clock = iter([datetime(2025, 11, 7, 8, tzinfo=timezone.utc), datetime(2025, 11, 8, 8, tzinfo=timezone.utc)])
+    clock = iter([datetime(2025, 11, 7, 8, tzinfo=UTC), datetime(2025, 11, 8, 8, tzinfo=UTC)])
     await upgrade(db_url)
     async with SqlStore.connect(db_url, clock=lambda: next(clock)) as store:
         await store.upsert_papers([HF])
@@ -92,15 +92,15 @@ async def test_upsert_keeps_first_seen_and_moves_last_seen(db_url: str) -> None:
         assert store.engine is not None
         async with store.engine.connect() as connection:
             first, last = (await connection.execute(select(PaperRow.first_seen_at, PaperRow.last_seen_at))).one()
-    assert first == datetime(2025, 11, 7, 8, tzinfo=timezone.utc)
-    assert last == datetime(2025, 11, 8, 8, tzinfo=timezone.utc)
+    assert first == datetime(2025, 11, 7, 8, tzinfo=UTC)
+    assert last == datetime(2025, 11, 8, 8, tzinfo=UTC)
 
 
 async def test_thousands_of_papers_take_a_handful_of_statements(store: SqlStore) -> None:
     assert store.engine is not None
     statements: list[str] = []
 
-    def count(_conn, _cursor, statement, _params, _context, _executemany) -> None:  # noqa: ANN001
+    def count(_conn, _cursor, statement, _params, _context, _executemany) -> None:
         statements.append(statement)
 
     batch = [paper(f"2511.{n:05d}", upvotes=n) for n in range(3000)]

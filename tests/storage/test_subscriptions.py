@@ -1,7 +1,7 @@
 """Store contract: subscriptions — create, read, replace, list, delete."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
 from bot.domain import Subscription
 from storage.store import SqlStore
@@ -39,4 +39,4 @@ async def test_created_at_is_filled_in_when_missing(store: SqlStore) -> None:
     got = await store.get_subscription(CHANNEL)
     assert got is not None and got.created_by is None
     assert got.created_at is not None and got.created_at.tzinfo is not None
-    assert abs(datetime.now(timezone.utc) - got.created_at) < timedelta(minutes=5)
+    assert abs(datetime.now(UTC) - got.created_at) < timedelta(minutes=5)

@@ -2,7 +2,7 @@
 one-channel reads give (SQLite and PostgreSQL), and so do the profiles built from them."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from tests.harness.builders import paper
 from tests.harness.embedders import HashEmbedder
 
 C1, C2, QUIET = (ChannelRef("slack", "T1", c) for c in ("C1", "C2", "C3"))
-AT = datetime(2025, 11, 7, 12, tzinfo=timezone.utc)
+AT = datetime(2025, 11, 7, 12, tzinfo=UTC)
 IDS = [f"2511.0000{i}" for i in range(1, 6)]
 
 

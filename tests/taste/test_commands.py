@@ -13,10 +13,10 @@ from bot.domain import ChannelRef, ReactionEvent, Requester
 from bot.errors import PermissionDeniedError, UsageError
 from storage.migrate import upgrade
 from storage.store import SqlStore
+from tests.harness.builders import record_digest
 from tests.harness.databases import sqlite_url
 from tests.harness.embedders import HashEmbedder
 from tests.harness.sample import NOW, load_sample
-from tests.harness.builders import record_digest
 
 C1 = ChannelRef("console", "local", "C1")
 

@@ -16,9 +16,9 @@ from bot.domain import ChannelRef, ReactionEvent, Requester
 from bot.taste.embedder import SentenceTransformerEmbedder
 from storage.migrate import upgrade
 from storage.store import SqlStore
+from tests.harness.builders import record_digest
 from tests.harness.databases import sqlite_url
 from tests.harness.sample import NOW, load_sample
-from tests.harness.builders import record_digest
 
 C1 = ChannelRef("slack", "T1", "C1")
 C2 = ChannelRef("slack", "T1", "C2")

@@ -5,8 +5,8 @@ import pytest
 from bot.domain import PostKind
 from bot.errors import NotFoundError
 from bot.replies import DigestReply
-from tests.harness.sample import CHANNEL, OTHER_CHANNEL
 from tests.harness.builders import record_digest
+from tests.harness.sample import CHANNEL, OTHER_CHANNEL
 
 
 def by_trending(papers, day):

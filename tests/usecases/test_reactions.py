@@ -1,7 +1,9 @@
+import pytest
+
 from bot.domain import ReactionEvent
 from bot.usecases.reactions import ReactionOutcome
-from tests.harness.sample import CHANNEL, OTHER_CHANNEL
 from tests.harness.builders import record_digest
+from tests.harness.sample import CHANNEL, OTHER_CHANNEL
 
 
 async def posted(bot, member):
@@ -52,3 +54,28 @@ async def test_emoji_variants_are_one_reaction_and_members_are_distinct(bot, mem
     # Removing U1's 👍 (any skin tone) leaves the others.
     await bot.on_reaction(ReactionEvent(CHANNEL, "100", "U1", "👍🏿", False))
     assert sorted((r.user_id, r.emoji) for r in await store.reactions_for_channel(CHANNEL)) == [("U1", "❤"), ("U2", "👍")]
+
+
+async def test_a_reaction_whose_insert_fails_is_applied_when_the_platform_retries_it(bot, member, store, monkeypatch) -> None:
+    """Dedupe, lookup and insert are one unit of work: a failed insert leaves the event id unseen,
+    so the platform's retry of the same event is applied instead of dropped as a duplicate."""
+    from storage.store import SqlStore
+
+    await posted(bot, member)
+    real_add = SqlStore.add_reaction
+    calls = []
+
+    async def fails_once(self, reaction):
+        calls.append(reaction)
+        if len(calls) == 1:
+            raise ConnectionResetError("the database went away")
+        return await real_add(self, reaction)
+
+    monkeypatch.setattr(SqlStore, "add_reaction", fails_once)
+    event = ReactionEvent(CHANNEL, "100", "U1", "👍", added=True, event_id="Ev-blip")
+    with pytest.raises(ConnectionResetError):
+        await bot.on_reaction(event)
+    assert await store.reactions_for_channel(CHANNEL) == []
+    assert (await bot.on_reaction(event)).outcome is ReactionOutcome.STORED  # the retry
+    assert [r.emoji for r in await store.reactions_for_channel(CHANNEL)] == ["👍"]
+    assert (await bot.on_reaction(event)).outcome is ReactionOutcome.DUPLICATE  # and only once
