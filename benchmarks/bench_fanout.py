@@ -19,8 +19,10 @@ from collections import Counter, deque
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.domain import ChannelRef, Digest
+from bot.domain import ChannelRef
 from bot.errors import RateLimitedError
+from bot.ports import Sent, ThreadStyle
+from bot.replies import Publication, TextReply
 from bot.scheduling.scheduler import Scheduler, SchedulerSettings
 from storage.migrate import upgrade
 from storage.store import SqlStore
@@ -55,22 +57,37 @@ class FakeDiscord:
         self.window.append(now)
         self.accepted.append(now)
 
-    async def send_digest_tagged(self, channel: ChannelRef, digest: Digest, tag: str) -> list[str]:
+    finds_sent = True
+
+    def thread_style(self, channel: ChannelRef) -> ThreadStyle:
+        return ThreadStyle.NONE  # the fan-out measures digests, not thread openings
+
+    async def send(self, channel: ChannelRef, publication: Publication, *, tag: str | None = None) -> Sent:
+        if tag is None:
+            raise AssertionError("the scheduler uses the tagged send")
         self._admit()
         await asyncio.sleep(self.latency)
         mid = f"m{len(self.accepted)}"
-        self.by_tag[tag] = [mid] * len(digest.items)
+        self.by_tag[tag] = [mid] * len(publication.as_digest().items)
         self.posts[channel.key] += 1
-        return self.by_tag[tag]
+        return Sent(mid, tuple(self.by_tag[tag]))
 
-    async def send_digest(self, channel: ChannelRef, digest: Digest) -> list[str]:
-        raise AssertionError("the scheduler uses the tagged send")
-
-    async def send_text(self, channel: ChannelRef, text: str) -> str:
+    async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
+                   reply_to: str | None = None, tag: str | None = None) -> list[str]:
         raise AssertionError("no empty days in this benchmark")
 
-    async def find_tagged(self, channel: ChannelRef, tag: str) -> list[str] | None:
-        return self.by_tag.get(tag)
+    async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:
+        raise AssertionError("no threads in this benchmark")
+
+    async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
+        return None
+
+    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
+        ids = self.by_tag.get(tag)
+        return Sent(ids[0], tuple(ids)) if ids else None
+
+    async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
+        raise AssertionError("no DMs in this benchmark")
 
 
 async def main() -> None:

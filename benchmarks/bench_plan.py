@@ -90,6 +90,12 @@ class SyntheticTaste:
     async def settings(self, channel):
         return TasteSettings(trending=0.3)
 
+    async def channel_profiles(self, channels):
+        return {c.key: await self.channel_profile(c) for c in channels}
+
+    async def settings_for(self, channels):
+        return {c.key: await self.settings(c) for c in channels}
+
 
 class PrecomputedOnly:
     """The embedder of the stored-profiles run: every vector is already stored, so planning must not encode."""

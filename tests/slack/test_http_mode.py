@@ -86,3 +86,19 @@ async def test_the_ack_does_not_wait_for_slow_work(http_slack: SlackHarness) -> 
     assert status == 200 and elapsed < 1.0
     await fake.wait_for(lambda: fake.responses)
     assert fake.responses[0]["text"].startswith("Subscribed")
+
+
+async def test_an_admin_or_the_creator_may_forget_the_channel_and_a_member_may_not(http_slack: SlackHarness) -> None:
+    """The declaration says `forget channel` manages the channel, so Slack looks the permission up."""
+    fake = http_slack.fake
+    await http_slack.command("forget channel confirm", user=MEMBER, key="member")
+    await fake.wait_for(lambda: len(fake.responses) == 1)
+    assert "Only people who manage this channel" in fake.responses[0]["text"]
+    for n, user in enumerate((ADMIN, CREATOR), start=2):
+        await http_slack.command("forget channel confirm", user=user, key=f"manager-{n}")
+        await fake.wait_for(lambda: len(fake.responses) == n)
+        assert fake.responses[-1]["text"].startswith("Done: erased everything this channel taught the bot")
+    calls = len(fake.calls_to("users.info"))
+    await http_slack.command("forget me", user=MEMBER, key="me")  # your own data: no lookup
+    await fake.wait_for(lambda: len(fake.responses) == 4)
+    assert len(fake.calls_to("users.info")) == calls and "This erases everything you taught" in fake.responses[-1]["text"]
