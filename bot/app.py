@@ -8,7 +8,7 @@ in. An adapter turns platform events into these calls and renders what the trans
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from bot.usecases.papers import PaperLookup
 from bot.usecases.personal_digests import PersonalDigestUseCases
 from bot.usecases.publishing import Publisher
 from bot.usecases.reactions import ReactionResult, ReactionUseCases
+from bot.usecases.retrying import EventRetry
 from bot.usecases.subscriptions import SubscriptionUseCases
 from bot.usecases.taste import TasteUseCases
 
@@ -75,6 +76,8 @@ class PaperBot:
         self.discussions = DiscussionUseCases(store, self.papers, engine=discussion, taste=self.taste, clock=clock,
                                               default_mode=thread_mode)
         self.publisher = Publisher(store, self.discussions, clock=clock)
+        # events of platforms that never redeliver (Discord's gateway): kept and retried, not lost
+        self.retry = EventRetry()
         # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)
         self._services: dict[str, object] = {
             "digests": self.digests, "papers": self.papers, "subscriptions": self.subscriptions,
@@ -118,6 +121,11 @@ class PaperBot:
         answer — the core posts them through ``transport``."""
         return await self.discussions.on_thread_message(message, transport)
 
+    async def keep_for_retry(self, what: str, work: Callable[[], Awaitable[object]]) -> bool:
+        """Run an event's work; if the database (or anything passing) fails it, keep retrying it in
+        the background (for platforms that never deliver an event again). True: applied now."""
+        return await self.retry.run(what, work)
+
     async def workspace_of_message(self, platform: str, channel: str, message_id: str) -> str | None:
         """Which workspace a posted message belongs to, for events that do not say (Discord DMs)."""
         return await self.store.workspace_of_message(platform, channel, message_id)
@@ -143,7 +151,8 @@ class PaperBot:
         return out
 
     async def close(self) -> None:
-        """Release what the answer engine holds open (its HTTP sessions)."""
+        """Stop retrying kept events; release what the answer engine holds open (its HTTP sessions)."""
+        await self.retry.close()
         if self._engine is not None:
             await self._engine.close()
 

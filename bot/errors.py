@@ -25,6 +25,12 @@ class ConfigError(PaperbotError):
     """The configuration file or environment holds a wrong key, type or value."""
 
 
+class StoreUnavailableError(PaperbotError):
+    """The database cannot be used right now (unreachable, locked, read-only, full, its file gone).
+
+    Nothing was stored: the event that needed it must stay unacknowledged or be kept for retry."""
+
+
 class SourceError(PaperbotError):
     """A paper source could not be reached or answered with something unusable."""
 
@@ -47,6 +53,12 @@ class ChannelUnavailableError(DeliveryError):
 
 class TransientDeliveryError(DeliveryError):
     """A passing failure (5xx, timeout, connection): retry with backoff."""
+
+
+class RejectedMessageError(DeliveryError):
+    """The platform refused the message itself, not the channel (Slack ``invalid_blocks``, Discord's
+    invalid form body): a bug in what we rendered. Neither retried as is nor a reason to pause the
+    channel; logged loudly so it is fixed."""
 
 
 class PartiallySentError(DeliveryError):

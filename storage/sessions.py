@@ -1,19 +1,43 @@
-"""One place that decides which database transaction a store method runs in.
+"""One place that decides which database transaction a store method runs in, and what a broken
+database looks like to the core.
 
 A store method opens its own transaction (``async with self._begin() as session``), unless the
 store is bound to a unit of work (:meth:`storage.store.SqlStore.transaction`): then every method
 runs in that one transaction, which commits when the unit of work ends and rolls back, all of
 it, when it raises. So a use case that reads and writes several times (a reaction: dedupe,
 lookup, insert) is atomic without the store knowing which use case calls it.
+
+A database that cannot be used right now — unreachable, restarting, locked past the busy timeout,
+read-only, full, its file deleted — raises :class:`bot.errors.StoreUnavailableError` with the
+cause in one line, never a driver exception: nothing was stored, and the caller keeps the event
+for retry (or leaves it unacknowledged) instead of losing it.
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.errors import StoreUnavailableError
+
+_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, OSError, asyncio.TimeoutError)
+
+
+def unavailable(exc: BaseException) -> StoreUnavailableError:
+    """The one-line reason a database failure gives people and logs (no URL, no password)."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    text = " ".join(str(cause).split())[:200] or type(cause).__name__
+    return StoreUnavailableError(f"the database is unavailable right now ({type(cause).__name__}: {text})")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, _UNAVAILABLE)
 
 
 class SessionScope:
@@ -29,5 +53,10 @@ class SessionScope:
         if self._bound is not None:
             yield self._bound
             return
-        async with self._sessions.begin() as session:
-            yield session
+        try:
+            async with self._sessions.begin() as session:
+                yield session
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise unavailable(exc) from exc
+            raise

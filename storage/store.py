@@ -36,6 +36,7 @@ from storage.mapping import (
 )
 from storage.models import PaperRow, PostRow, ProcessedEventRow, ReactionRow, SubscriptionRow, table_of
 from storage.personal_store import PersonalStoreMixin
+from storage.sessions import is_unavailable, unavailable
 from storage.taste_store import TasteStoreMixin
 
 _log = logging.getLogger(__name__)
@@ -86,10 +87,15 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         if self._bound is not None:
             yield self
             return
-        async with self._sessions.begin() as session:
-            bound = SqlStore(self._sessions, clock=self._clock)
-            bound._bound = session
-            yield bound
+        try:
+            async with self._sessions.begin() as session:
+                bound = SqlStore(self._sessions, clock=self._clock)
+                bound._bound = session
+                yield bound
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise unavailable(exc) from exc
+            raise
 
     @property
     def engine(self) -> AsyncEngine | None:

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Post, PostKind
-from bot.errors import ChannelUnavailableError, RateLimitedError
+from bot.errors import ChannelUnavailableError, RateLimitedError, RejectedMessageError
 from bot.ports import ChatPlatform, Sent, Store
 from bot.replies import DigestReply, Publication, TextReply
 from bot.scheduling.personal_ports import DM, RECAP, Member
@@ -209,6 +209,11 @@ class Delivery:
                 await self._sleep(exc.retry_after)
             except ChannelUnavailableError as exc:
                 return await self._unavailable(item, str(exc) or type(exc).__name__, report)
+            except RejectedMessageError as exc:  # our rendering's fault: the channel is fine, do not pause it
+                _log.error("the platform refused the %s digest of %s as rendered: %s", item.local_day, item.channel, exc)
+                await self._store.fail(item.id, self.worker, f"refused as rendered: {exc}", self._clock())
+                report.failed += 1
+                return
             except Exception as exc:  # noqa: BLE001 - TransientDeliveryError and anything unexpected from an adapter
                 return await self._retry_or_fail(item, f"{type(exc).__name__}: {exc}", report)
         report.sent += 1
