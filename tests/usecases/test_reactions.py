@@ -1,6 +1,7 @@
 import pytest
 
 from bot.domain import ReactionEvent
+from bot.errors import StoreUnavailableError
 from bot.usecases.reactions import ReactionOutcome
 from tests.harness.builders import record_digest
 from tests.harness.sample import CHANNEL, OTHER_CHANNEL
@@ -73,7 +74,7 @@ async def test_a_reaction_whose_insert_fails_is_applied_when_the_platform_retrie
 
     monkeypatch.setattr(SqlStore, "add_reaction", fails_once)
     event = ReactionEvent(CHANNEL, "100", "U1", "👍", added=True, event_id="Ev-blip")
-    with pytest.raises(ConnectionResetError):
+    with pytest.raises(StoreUnavailableError, match="the database went away"):  # said in one line
         await bot.on_reaction(event)
     assert await store.reactions_for_channel(CHANNEL) == []
     assert (await bot.on_reaction(event)).outcome is ReactionOutcome.STORED  # the retry
