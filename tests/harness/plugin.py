@@ -23,6 +23,7 @@ from storage.store import SqlStore
 from tests.harness.databases import PostgresDatabase, fresh_schema, session_database, sqlite_url
 from tests.harness.embedders import load_real_embedder, real_model_missing
 from tests.harness.fixtures_paths import FIXTURES
+from tests.harness.tally import FAULTS, HOSTILE
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -32,6 +33,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="fail (instead of skip) the PostgreSQL runs when no server answers",
     )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The hostile-input and fault suites' tallies (tests.harness.tally), when they ran."""
+    lines = [HOSTILE.line()] * bool(HOSTILE.inputs) + \
+            [FAULTS.line()] * bool(FAULTS.faults or FAULTS.posts_expected or FAULTS.reactions_sent)
+    if lines:
+        terminalreporter.section("hostile inputs and faults")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
