@@ -16,12 +16,13 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from bot.app import PaperBot
 from bot.clock import Clock, utc_now
 from bot.config import Config
+from bot.errors import ConfigError
 from bot.discussion.engine import DiscussionEngine
 from bot.ports import Embedder, PaperResolver, PaperSource
 from bot.sources.arxiv import ArxivClient
 from bot.sources.huggingface import HuggingFaceClient
 from bot.taste.signals import EmojiTable
-from storage.database import default_database_url
+from storage.database import default_database_url, normalise_url
 from storage.migrate import upgrade
 from storage.store import SqlStore
 
@@ -29,11 +30,18 @@ _log = logging.getLogger(__name__)
 
 
 def database_url(config: Config, override: str | None = None) -> str:
-    """The configured URL (default: SQLite in the user data dir), with the password from env/secret."""
+    """The configured URL (default: SQLite in the user data dir), with the password from env/secret.
+
+    A URL that does not parse raises ConfigError naming database.url (without repeating it: it may
+    hold a password)."""
     url = override or config.database.url or default_database_url()
+    normalise_url(url)  # ConfigError for an unsupported scheme or a malformed URL
     password = config.database.password.get_secret_value() if config.database.password else None
     if password:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            raise ConfigError("database.url is malformed: use e.g. postgresql://user@host:5432/db") from None
         if parts.username and "@" in parts.netloc and ":" not in parts.netloc.split("@")[0]:
             userinfo, host = parts.netloc.split("@", 1)
             url = urlunsplit(parts._replace(netloc=f"{userinfo}:{quote(password, safe='')}@{host}"))
@@ -41,10 +49,11 @@ def database_url(config: Config, override: str | None = None) -> str:
 
 
 def redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
-    return url
+    """The URL as logs may show it: no password; a URL that does not parse shows its scheme only."""
+    try:
+        return normalise_url(url).render_as_string(hide_password=True)
+    except ConfigError:
+        return url.split("://", 1)[0][:20] + "://…"
 
 
 @asynccontextmanager

@@ -1,4 +1,4 @@
-"""Start paperbot on Discord from configuration and a PaperBot (used by ``platforms.start_all``).
+"""Start paperbot on Discord from configuration and a PaperBot (used by ``platforms.starters``).
 
 The runner owns the discord.py client and the :class:`DiscordPlatform` send path that the
 scheduler posts through. Tests build it exactly like ``paperbot run`` does, with the REST

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from bot.app import PaperBot
 from bot.config import Config
 from bot.ports import ChatPlatform
 
-# The send paths of the platforms start_all started, by platform name (for the scheduler).
+# The send paths of the platforms ``starters`` made, by platform name (for the scheduler).
 STARTED: dict[str, ChatPlatform] = {}
 
 
@@ -16,19 +18,26 @@ def chat_platforms() -> dict[str, ChatPlatform]:
     return dict(STARTED)
 
 
-def start_all(config: Config, bot: PaperBot) -> list[asyncio.Task[None]]:
+def starters(config: Config, bot: PaperBot) -> dict[str, Callable[[], Coroutine[Any, Any, None]]]:
+    """Each configured platform's "connect and serve until cancelled", by name; their send paths are
+    in ``chat_platforms()`` from now on."""
     STARTED.clear()
-    tasks: list[asyncio.Task[None]] = []
+    out: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {}
     if config.discord_enabled:
-        from paperbot.discord_runner import start_discord  # imported only when Discord is configured
+        from paperbot.discord_runner import DiscordRunner  # imported only when Discord is configured
 
-        discord_runner, task = start_discord(config, bot)
-        tasks.append(task)
+        discord_runner = DiscordRunner(config, bot)
         STARTED["discord"] = discord_runner.platform
+        out["discord"] = discord_runner.run
     if config.slack_enabled:
-        from paperbot.slack_runner import start_slack  # imported only when Slack is configured
+        from paperbot.slack_runner import SlackRunner  # imported only when Slack is configured
 
-        slack_runner, task = start_slack(config.slack, bot)
-        tasks.append(task)
+        slack_runner = SlackRunner(config.slack, bot)
         STARTED["slack"] = slack_runner.platform
-    return tasks
+        out["slack"] = slack_runner.serve_forever
+    return out
+
+
+def start_all(config: Config, bot: PaperBot) -> list[asyncio.Task[None]]:
+    """Every configured platform started as a task (``paperbot run`` supervises them instead)."""
+    return [asyncio.create_task(start(), name=name) for name, start in starters(config, bot).items()]

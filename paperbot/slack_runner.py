@@ -1,6 +1,6 @@
 """Start Slack from config and a PaperBot: Socket Mode (default) or HTTP mode.
 
-``SlackRunner`` is what `paperbot run` starts (through ``platforms.start_all``) and what
+``SlackRunner`` is what `paperbot run` starts (through ``platforms.starters``) and what
 the tests drive against a local fake Slack, so both run the same wiring.
 """
 from __future__ import annotations

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.errors import ConfigError
+from storage.startup_errors import CONNECT_TIMEOUT_SECONDS
 
 _log = logging.getLogger(__name__)
 
@@ -50,8 +51,8 @@ def normalise_url(url: str | URL) -> URL:
         raise ConfigError(f"database URL {what}; accepted: {ACCEPTED}")
     try:
         parsed = make_url(driver + text[len(scheme):])
-    except ArgumentError as exc:
-        raise ConfigError(f"database URL is malformed ({exc}); accepted: {ACCEPTED}") from exc
+    except (ArgumentError, ValueError):  # the URL is not repeated: it may hold a password
+        raise ConfigError(f"database.url is malformed; accepted: {ACCEPTED}") from None
     if parsed.get_backend_name() == "postgresql" and "sslmode" in parsed.query:
         # libpq spelling (Heroku, Render, …) → asyncpg's
         parsed = parsed.difference_update_query(["sslmode"]).update_query_dict({"ssl": parsed.query["sslmode"]})
@@ -67,6 +68,8 @@ def create_engine(url: str | URL, *, sqlite_foreign_keys: bool = True, **kwargs:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "postgresql":
         kwargs.setdefault("pool_pre_ping", True)
+        # a server that accepts TCP but never answers must not hang start-up (or a request) for a minute
+        kwargs.setdefault("connect_args", {"timeout": CONNECT_TIMEOUT_SECONDS})
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys)

@@ -25,9 +25,11 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
+from bot.errors import ConfigError
 from storage.database import create_engine, normalise_url
 from storage.dialect import LOCK_KEYS
 from storage.models import Base
+from storage.startup_errors import startup_error
 
 _log = logging.getLogger(__name__)
 
@@ -65,13 +67,18 @@ async def upgrade(url: str, revision: str = "head") -> None:
     ``foreign_key_check`` before commit instead.
     """
     shown = normalise_url(url).render_as_string(hide_password=True)
-    if normalise_url(url).get_backend_name() == "sqlite":
-        # Upgrades racing in one process (one event loop) would wait on each other's SQLite
-        # locks with the loop blocked; take turns instead. Other processes wait on the file lock.
-        async with _SQLITE_UPGRADES.setdefault(shown, asyncio.Lock()):
+    try:
+        if normalise_url(url).get_backend_name() == "sqlite":
+            # Upgrades racing in one process (one event loop) would wait on each other's SQLite
+            # locks with the loop blocked; take turns instead. Other processes wait on the file lock.
+            async with _SQLITE_UPGRADES.setdefault(shown, asyncio.Lock()):
+                await _upgrade(url, revision, shown)
+        else:
             await _upgrade(url, revision, shown)
-    else:
-        await _upgrade(url, revision, shown)
+    except (ConfigError, asyncio.CancelledError):
+        raise
+    except Exception as exc:  # one line naming database.url and what to do, not the driver's traceback
+        raise startup_error(url, exc) from exc
 
 
 _SQLITE_UPGRADES: dict[str, asyncio.Lock] = {}

@@ -1,0 +1,84 @@
+"""What a database that cannot be used at start-up looks like to a person: one line naming
+``database.url`` (password hidden), the cause, and what to do — never a 50-frame traceback.
+
+Covers what an install meets: a SQLite path whose folder is missing, a file that is locked,
+read-only, not a database or on a full disk; a PostgreSQL server that refuses, an unknown host,
+a bad port, an unknown role or database, a wrong password, and a server that accepts TCP but
+never answers (bounded by the connect timeout set in :mod:`storage.database`).
+"""
+from __future__ import annotations
+
+import socket
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from bot.errors import ConfigError
+
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The driver's own exception under SQLAlchemy's wrapper (and under chained ones)."""
+    seen = exc
+    for _ in range(5):
+        if isinstance(seen, DBAPIError) and seen.orig is not None:
+            seen = seen.orig
+        elif seen.__cause__ is not None and not isinstance(seen, (OSError, TimeoutError)):
+            seen = seen.__cause__
+        else:
+            break
+    return seen
+
+
+def startup_error(url: str, exc: BaseException) -> ConfigError:
+    """A ConfigError saying, in one line, why the database at ``url`` cannot be used and what to do."""
+    try:
+        parsed = make_url(url)
+        shown = parsed.render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL that does not parse is shown by its scheme only
+        parsed, shown = None, url.split("://", 1)[0] + "://…"
+    cause = _cause(exc)
+    name, text = type(cause).__name__, " ".join(str(cause).split())[:160]
+    where = f"database.url ({shown})"
+    if parsed is not None and parsed.get_backend_name() == "sqlite":
+        path = parsed.database or "(memory)"
+        lowered = text.lower()
+        if "locked" in lowered:
+            hint = f"another program holds the SQLite file {path} locked (another paperbot? a backup?); stop it or use another file"
+        elif "readonly" in lowered or "read-only" in lowered:
+            hint = f"the SQLite file {path} is read-only: give this user write access to it and its folder"
+        elif "full" in lowered or "disk i/o" in lowered:
+            hint = f"the disk holding {path} is full or failing: free space there"
+        elif "not a database" in lowered:
+            hint = f"{path} is not a SQLite database: point database.url at a new file or a paperbot database"
+        elif "unable to open" in lowered or isinstance(cause, (FileNotFoundError, NotADirectoryError, PermissionError)):
+            hint = f"SQLite cannot open {path}: check that its folder exists and this user may write there"
+        else:
+            hint = f"SQLite cannot use {path} ({name}: {text})"
+        return ConfigError(f"{where} cannot be used: {_sentence(hint)}")
+    host = f"{parsed.host or 'localhost'}:{parsed.port or 5432}" if parsed is not None else "the server"
+    if isinstance(cause, ConnectionRefusedError):
+        hint = f"nothing answers at {host}: is PostgreSQL running there?"
+    elif isinstance(cause, socket.gaierror):
+        hint = f"the host in {host} is unknown: check its name"
+    elif isinstance(cause, TimeoutError) or name in ("TimeoutError", "CancelledError"):
+        hint = f"{host} accepts connections but did not answer as PostgreSQL within {CONNECT_TIMEOUT_SECONDS} s: check the host and port"
+    elif name in ("InvalidPasswordError", "InvalidAuthorizationSpecificationError"):
+        user = parsed.username if parsed is not None else "?"
+        hint = (f"PostgreSQL refused the role '{user}' (unknown role or wrong password): check the user in database.url "
+                "and database.password / PAPERBOT_DATABASE_PASSWORD")
+    elif name == "InvalidCatalogNameError":
+        database = parsed.database if parsed is not None else "?"
+        hint = f"the database '{database}' does not exist on {host}: create it (createdb {database}) or fix the name"
+    elif isinstance(cause, (ValueError, OverflowError)) and "port" in text.lower():
+        hint = "the port is not a number from 1 to 65535"
+    elif isinstance(cause, OSError):
+        hint = f"{host} could not be reached ({name}: {text})"
+    else:
+        hint = f"{name}: {text}"
+    return ConfigError(f"{where} cannot be used: {_sentence(hint)}")
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."

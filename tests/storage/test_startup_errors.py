@@ -1,0 +1,87 @@
+"""A database that cannot be used at start-up is one line naming database.url, the cause and what
+to do — never a traceback, never a password, never a hang on a server that accepts TCP and is silent."""
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from storage import database
+from storage.migrate import upgrade
+from tests.harness.databases import POSTGRES_URL, sqlite_url
+from tests.harness.running_slack import free_port
+from tests.harness.tally import FAULTS
+
+pytestmark = pytest.mark.faults
+
+
+async def refused(url: str) -> str:
+    with pytest.raises(ConfigError) as err:
+        await upgrade(url)
+    FAULTS.injected()
+    text = str(err.value)
+    assert text.startswith("database.url (") and "\n" not in text
+    return text
+
+
+async def test_sqlite_faults_name_the_file_and_the_fix(tmp_path: Path, monkeypatch) -> None:
+    assert "check that its folder exists" in await refused(sqlite_url(tmp_path / "missing" / "bot.sqlite3"))
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"this is not a database, just bytes " * 200)
+    assert "is not a SQLite database" in await refused(sqlite_url(garbage))
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    locked = tmp_path / "locked.sqlite3"
+    holder = sqlite3.connect(locked, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert "locked" in await refused(sqlite_url(locked))
+    finally:
+        holder.close()
+
+
+@pytest.mark.postgres
+async def test_postgresql_faults_name_the_server_the_role_and_the_database() -> None:
+    assert "nothing answers at 127.0.0.1:" in await refused(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/test")
+    assert "the port is not a number" in await refused("postgresql+asyncpg://postgres@127.0.0.1:99999/test")
+    try:
+        role = await refused(POSTGRES_URL.replace("postgres@", "nosuchrole@", 1))
+    except AssertionError:
+        pytest.skip("this server lets any role in")
+    assert "refused the role 'nosuchrole'" in role
+    missing = POSTGRES_URL.rsplit("/", 1)[0] + "/paperbot_no_such_database"
+    assert "does not exist" in await refused(missing) and "createdb paperbot_no_such_database" in await refused(missing)
+    secret = await refused("postgresql+asyncpg://postgres:s3cret-pw@nohost.invalid:5432/test")
+    assert "s3cret-pw" not in secret and "***" in secret and "unknown" in secret
+
+
+async def test_a_server_that_accepts_and_never_answers_fails_within_the_connect_timeout(monkeypatch) -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(3600)
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setattr(database, "CONNECT_TIMEOUT_SECONDS", 0.5)
+    try:
+        text = await asyncio.wait_for(refused(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/test"), timeout=20)
+    finally:
+        server.close()
+    assert "did not answer as PostgreSQL" in text
+
+
+def test_the_cli_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")},
+           "PAPERBOT_DATABASE_URL": "postgresql://postgres:hunter2@127.0.0.1:1/test", "XDG_DATA_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "paperbot", "digest"], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, timeout=60)
+    FAULTS.injected()
+    assert result.returncode != 0 and "Traceback" not in result.stderr and "hunter2" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("paperbot:")]
+    assert "database.url" in line and "is PostgreSQL running there?" in line
