@@ -174,13 +174,24 @@ class Config(_Section):
         return self.slack.bot_token is not None and bool(self.slack.bot_token.get_secret_value())
 
 
+_SECRET_WORDS = ("token", "secret", "password", "key", "url")  # a value here may be (or hold) a credential
+
+
 def _describe(error: dict[str, Any]) -> str:
+    """One problem as a person reads it: the key, what is wrong — and what was given, except where the
+    value may be a secret (tokens, passwords, keys, URLs that can carry credentials): never echoed."""
     key = ".".join(str(part) for part in error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"{key}: unknown key (check the spelling; config.example.toml lists every key)"
     got = error.get("input")
-    got_text = f" (got {got!r})" if got is not None and not isinstance(got, dict) else ""
+    secret = any(word in key.lower() for word in _SECRET_WORDS)
+    shown = repr(got) if got is not None and not isinstance(got, (dict, list)) else ""
+    if secret and got is not None:
+        shown = f"a value of type {type(got).__name__}, not shown"
+    elif len(shown) > 60:
+        shown = shown[:57] + "…"
+    got_text = f" (got {shown})" if shown else ""
     return f"{key}: {error['msg']}{got_text}"
 
 

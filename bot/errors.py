@@ -28,7 +28,14 @@ class ConfigError(PaperbotError):
 class StoreUnavailableError(PaperbotError):
     """The database cannot be used right now (unreachable, locked, read-only, full, its file gone).
 
-    Nothing was stored: the event that needed it must stay unacknowledged or be kept for retry."""
+    Nothing was stored: the event that needed it must stay unacknowledged or be kept for retry.
+    ``str()`` is for people; ``detail`` (the cause, for logs and operators) is never shown in chat."""
+
+    PEOPLE = "The bot's database is unavailable right now; please try again in a minute."
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(self.PEOPLE)
+        self.detail = detail
 
 
 class SourceError(PaperbotError):

@@ -16,8 +16,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from bot.app import PaperBot
 from bot.clock import Clock, utc_now
 from bot.config import Config
-from bot.errors import ConfigError
 from bot.discussion.engine import DiscussionEngine
+from bot.errors import ConfigError
 from bot.ports import Embedder, PaperResolver, PaperSource
 from bot.sources.arxiv import ArxivClient
 from bot.sources.huggingface import HuggingFaceClient

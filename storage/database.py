@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,7 @@ def create_engine(url: str | URL, *, sqlite_foreign_keys: bool = True, **kwargs:
         kwargs.setdefault("connect_args", {"timeout": CONNECT_TIMEOUT_SECONDS})
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
-        _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys)
+        _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys, path=parsed.database)
     return engine
 
 
@@ -99,17 +100,36 @@ def _use_wal(cursor: Any) -> None:
             time.sleep(0.05)
 
 
-def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
+class DatabaseFileGone(OSError):
+    """The SQLite file was deleted or replaced under a running paperbot: writes would go to a file
+    nobody can open again, so they are refused (StoreUnavailableError) instead of silently lost."""
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool, path: str | None = None) -> None:
     """WAL (readers don't block the writer), enforced foreign keys, waiting instead of "database is locked".
 
     SQLAlchemy also takes over BEGIN from the sqlite3 driver, which otherwise would not
     start a transaction before SELECT or DDL; ``BEGIN IMMEDIATE`` takes the write lock up
     front, so a read-then-write transaction waits for another writer (busy_timeout)
-    rather than failing half-way with SQLITE_BUSY.
+    rather than failing half-way with SQLITE_BUSY. Each transaction first checks that the file is
+    still the one the connections opened (one ``stat``): deleting it under a running bot is said,
+    not silently swallowed.
     """
+    watched = path if path and path != ":memory:" and not path.startswith("file:") else None
+    opened: dict[str, tuple[int, int] | None] = {}
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if watched is not None and "identity" not in opened:
+            opened["identity"] = _identity(watched)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
@@ -122,4 +142,8 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        if watched is not None and opened.get("identity") is not None and _identity(watched) != opened["identity"]:
+            _log.critical("the database file %s was deleted or replaced while paperbot runs; restart paperbot", watched)
+            raise DatabaseFileGone(f"the database file {watched} was deleted or replaced while paperbot runs: "
+                                   "restart paperbot (a new file is created) or restore the file from a backup")
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -15,6 +15,7 @@ for retry (or leaves it unacknowledged) instead of losing it.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,14 +25,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.errors import StoreUnavailableError
 
+_log = logging.getLogger(__name__)
+
 _UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, OSError, asyncio.TimeoutError)
 
 
 def unavailable(exc: BaseException) -> StoreUnavailableError:
-    """The one-line reason a database failure gives people and logs (no URL, no password)."""
+    """The error a database failure becomes: words for people, and the cause in one line (no URL, no
+    password) as its ``detail``, logged here once."""
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     text = " ".join(str(cause).split())[:200] or type(cause).__name__
-    return StoreUnavailableError(f"the database is unavailable right now ({type(cause).__name__}: {text})")
+    detail = f"the database is unavailable ({type(cause).__name__}: {text})"
+    _log.warning("%s", detail)
+    return StoreUnavailableError(detail)
 
 
 def is_unavailable(exc: BaseException) -> bool:

@@ -60,3 +60,20 @@ def test_secrets_from_environment_win() -> None:
     assert config.slack.bot_token.get_secret_value() == "xoxb-env"
     assert config.discord_enabled and config.database.url == "sqlite:///x.db"
     assert "xoxb-env" not in repr(config)
+
+
+@pytest.mark.hostile
+def test_a_config_error_never_echoes_a_secret() -> None:
+    """A token given as a list or a number, a password or a URL with credentials: the error names
+    the key and the problem, never the value."""
+    from tests.harness.tally import HOSTILE
+
+    for data in ({"discord": {"token": ["tok-SECRET-1"]}}, {"slack": {"bot_token": 987654321}},
+                 {"slack": {"signing_secret": ["SECRET-2"]}}, {"database": {"url": 12345, "password": ["SECRET-3"]}},
+                 {"sources": {"arxiv": {"rss_base_url": ["https://u:SECRET-4@proxy"]}}},
+                 {"answers": {"llm_api_key": {"k": "SECRET-5"}}}):
+        with pytest.raises(ConfigError) as err:
+            config_from_dict(data, environ={})
+        text = str(err.value)
+        assert "SECRET" not in text and "987654321" not in text and "12345" not in text, text
+        HOSTILE.tried()

@@ -85,3 +85,19 @@ def test_the_cli_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
     assert result.returncode != 0 and "Traceback" not in result.stderr and "hunter2" not in result.stderr
     [line] = [line for line in result.stderr.splitlines() if line.startswith("paperbot:")]
     assert "database.url" in line and "is PostgreSQL running there?" in line
+
+
+async def test_deleting_the_sqlite_file_under_a_running_store_is_said_not_swallowed(tmp_path: Path) -> None:
+    from bot.domain import Paper
+    from bot.errors import StoreUnavailableError
+    from storage.store import SqlStore
+
+    path = tmp_path / "bot.sqlite3"
+    await upgrade(sqlite_url(path))
+    async with SqlStore.connect(sqlite_url(path)) as store:
+        await store.upsert_papers([Paper("2511.00001", "kept", sources=frozenset({"sample"}))])
+        path.unlink()
+        with pytest.raises(StoreUnavailableError) as err:  # not "Subscribed" with nothing kept
+            await store.upsert_papers([Paper("2511.00002", "would be lost", sources=frozenset({"sample"}))])
+        assert "was deleted or replaced" in err.value.detail and "try again" in str(err.value)
+    FAULTS.injected()
