@@ -6,15 +6,17 @@ Implements ``bot.discussion.threads.DiscussionStore``. Thread activity is a tast
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from bot.discussion.threads import ActivityKind, ThreadActivity, ThreadMode, ThreadRecord
-from bot.domain import ChannelRef
+from bot.domain import ChannelRef, Post
 from bot.errors import NotFoundError
 from storage.chunked import chunks, rows_by_key
 from storage.dialect import upsert_insert
-from storage.models import ChannelThreadModeRow, DiscussionThreadRow, PaperRow, ThreadActivityRow, table_of
+from storage.mapping import to_post
+from storage.models import ChannelThreadModeRow, DiscussionThreadRow, PaperRow, PostRow, ThreadActivityRow, table_of
 from storage.sessions import SessionScope
 
 _THREADS = table_of(DiscussionThreadRow)
@@ -85,6 +87,20 @@ class DiscussionStoreMixin(SessionScope):
                 for row in await session.scalars(query):
                     found.setdefault(row.arxiv_id, _record(row, channel))
         return found
+
+    async def posts_without_threads(self, since: datetime, until: datetime, platforms: Iterable[str],
+                                    limit: int = 500) -> list[Post]:
+        """Posts of ``platforms`` posted in [since, until) whose paper has no thread in their channel."""
+        threaded = exists().where(DiscussionThreadRow.channel_key == PostRow.channel_key,
+                                  DiscussionThreadRow.arxiv_id == PostRow.arxiv_id)
+        query = (
+            select(PostRow)
+            .where(PostRow.posted_at >= since, PostRow.posted_at < until, PostRow.platform.in_(list(platforms)), ~threaded)
+            .order_by(PostRow.posted_at, PostRow.id)
+            .limit(limit)
+        )
+        async with self._begin() as session:
+            return [to_post(row) for row in await session.scalars(query)]
 
     # activity
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 WAIT_STEP = timedelta(minutes=10)
-_DURATION = re.compile(r"^(\d+)(m|min|h|d)$")
+_DURATION = re.compile(r"^([0-9]{1,5})(m|min|h|d)$")  # ASCII digits, few of them: never an overflow
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -185,6 +185,7 @@ class ConsoleAdapter:
             ReactionOutcome.DUPLICATE: f"{self._user} had already reacted {result.emoji} to post {args[0]}.",
             ReactionOutcome.NOTHING_TO_REMOVE: f"{self._user} had no {result.emoji} on post {args[0]}.",
             ReactionOutcome.NOT_OUR_POST: f"There is no post {args[0]} in this channel; `posts` lists them.",
+            ReactionOutcome.NOT_AN_EMOJI: f"'{shorten(clean_text(args[1]), 20)}' is not an emoji: react with one, e.g. 👍 or +1.",
         }
         self.say(messages[result.outcome])
 

@@ -5,9 +5,11 @@ here and neutralised again by the adapter for its platform.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.domain import Paper
+from bot.sentences import first_sentences
 from bot.text import clean_text, shorten
 
 THREAD_NAME_LIMIT = 100  # Discord's limit for a thread name
@@ -30,24 +32,38 @@ def _count(value: int, one: str) -> str:
     return f"{value} {one}{'' if value == 1 else 's'}"
 
 
+TITLE_CHARS = 300
+SUMMARY_CHARS = 600  # an opening is one message on every platform, whatever a source sent
+URL_CHARS = 300  # a longer link is left out, never cut (a cut URL is a wrong link)
+_URL_RE = re.compile(r"^https?://[^\s<>\"'`|]+$", re.IGNORECASE)
+_GITHUB_RE = re.compile(r"^https://github\.com/([\w.-]{1,100}/[\w.-]{1,100})/?$", re.IGNORECASE)
+
+
+def shown_url(url: str | None) -> str | None:
+    """An http(s) link fit to show: no spaces or quotes, at most URL_CHARS; else None (left out)."""
+    text = clean_text(url).strip()
+    return text if text and len(text) <= URL_CHARS and _URL_RE.match(text) else None
+
+
 def opening_text(paper: Paper, summary: str, number: int | None = None) -> str:
-    """Summary, links, repo and stars, HF upvotes and comments, and how to ask."""
+    """Summary, links, repo and stars, HF upvotes and comments, and how to ask — bounded to one message."""
     label = f"[{number}] " if number is not None else ""
-    lines = [f"{label}{clean_text(paper.title)} ({paper.arxiv_id})"]
+    lines = [f"{label}{shorten(clean_text(paper.title), TITLE_CHARS)} ({paper.arxiv_id})"]
     if summary:
-        lines.append(f"Summary: {summary}")
+        lines.append(f"Summary: {first_sentences(summary, SUMMARY_CHARS)}")
     links = [f"arXiv {paper.abs_url}", f"PDF {paper.pdf_url}"]
     if paper.hf_url and "huggingface" in paper.sources:
         links.append(f"Hugging Face {paper.hf_url}")
-    if paper.github_repo:
-        links.append(f"code {clean_text(paper.github_repo)}")
-    if paper.project_page:
-        links.append(f"project {clean_text(paper.project_page)}")
+    code, project = shown_url(paper.github_repo), shown_url(paper.project_page)
+    if code:
+        links.append(f"code {code}")
+    if project:
+        links.append(f"project {project}")
     lines.append("Links: " + " · ".join(links))
     facts = []
-    if paper.github_repo:
-        repo = clean_text(paper.github_repo).removeprefix("https://github.com/").strip("/")
-        facts.append(f"GitHub {repo}" + (f" ★ {paper.github_stars}" if paper.github_stars is not None else ""))
+    github = _GITHUB_RE.match(code or "")
+    if github:
+        facts.append(f"GitHub {github.group(1)}" + (f" ★ {paper.github_stars}" if paper.github_stars is not None else ""))
     if paper.upvotes is not None:
         facts.append(f"▲ {_count(paper.upvotes, 'upvote')}")
     if paper.num_comments is not None:

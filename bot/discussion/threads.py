@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
-from bot.domain import ChannelRef
+from bot.domain import ChannelRef, Post
 from bot.errors import UsageError
 from bot.replies import TextReply
 
@@ -129,6 +129,11 @@ class DiscussionStore(Protocol):
 
     async def threads_of_papers(self, channel: ChannelRef, arxiv_ids: Iterable[str]) -> dict[str, ThreadRecord]:
         """Each of ``arxiv_ids`` that has a discussion thread in ``channel``: its first thread."""
+        ...
+
+    async def posts_without_threads(self, since: datetime, until: datetime, platforms: Iterable[str],
+                                    limit: int = 500) -> list[Post]:
+        """Posts of ``platforms`` posted in [since, until) whose paper has no thread in their channel."""
         ...
 
     async def add_thread_activity(self, activities: Sequence[ThreadActivity]) -> bool:

@@ -32,6 +32,7 @@ class SchedulerSettings:
     # processed platform event ids (retry protection) are kept this long; platforms retry within an hour
     event_memory: timedelta = timedelta(days=7)
     housekeeping_every: timedelta = timedelta(hours=1)
+    thread_repair_every: timedelta = timedelta(minutes=10)
 
 
 @dataclass
@@ -39,6 +40,7 @@ class TickReport:
     plan: PlanReport
     delivery: DeliveryReport
     forgotten_events: int = 0
+    threads_repaired: int = 0
 
 
 class Scheduler:
@@ -74,7 +76,9 @@ class Scheduler:
         delivery_settings = delivery_settings or DeliverySettings(grace=plan_settings.grace)
         self.delivery = Delivery(store, platforms, publisher, clock=clock, settings=delivery_settings, worker=worker,
                                  fault=fault)
+        self._publisher = publisher
         self._last_housekeeping: datetime | None = None
+        self._last_repair: datetime | None = None
 
     async def tick(self) -> TickReport:
         plan = await self.planner.plan_due(platforms=self._platforms)
@@ -90,7 +94,16 @@ class Scheduler:
             if not items:
                 break
             total = total + await self.delivery.deliver(items)
-        return TickReport(plan, total, await self._housekeeping())
+        return TickReport(plan, total, await self._housekeeping(), await self._repair_threads())
+
+    async def _repair_threads(self) -> int:
+        """At most once per ``thread_repair_every``: open the threads recent posts missed (a crash or a
+        database restart between recording a digest and opening its threads)."""
+        now = self._clock()
+        if not self._platforms or (self._last_repair is not None and now - self._last_repair < self.settings.thread_repair_every):
+            return 0
+        self._last_repair = now
+        return await self._publisher.repair_threads(self._platforms, now)
 
     async def _housekeeping(self) -> int:
         """At most once per ``housekeeping_every``: forget platform event ids older than ``event_memory``

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -162,6 +163,27 @@ class DiscussionUseCases:
                     opened += await self._open(transport, channel, root, carried, style)
                 except Exception as exc:  # noqa: BLE001 - one thread's problem must not stop the others
                     _log.warning("could not open the thread on %s in %s: %s", root, channel, exc)
+        return opened
+
+    async def repair_threads(self, transports: Mapping[str, ChatTransport], since: datetime, until: datetime) -> int:
+        """Open the threads that recent posts should have and do not — their publication's thread
+        opening was cut short (a crash, the database restarting between recording and opening).
+
+        Posts of one publication are opened together (by their root message), exactly as right after
+        publishing, so the rules are the same: mode "always" only, never a second thread for a paper.
+        Posts recorded before roots were (no root) are left alone. Returns the threads opened."""
+        posts = await self._store.posts_without_threads(since, until, transports.keys())
+        groups: dict[tuple[str, str], list[Post]] = {}
+        for post in posts:
+            if post.root_message_id:
+                groups.setdefault((post.channel.key, post.root_message_id), []).append(post)
+        opened = 0
+        for (_, root), carried in groups.items():
+            channel = carried[0].channel
+            sent = Sent(root, tuple(p.message_id for p in carried))
+            opened += await self.open_threads(transports[channel.platform], channel, carried, sent)
+        if opened:
+            _log.warning("opened %d discussion threads that had been missed", opened)
         return opened
 
     async def _open(self, transport: ChatTransport, channel: ChannelRef, root: str, posts: Sequence[Post],

@@ -14,8 +14,9 @@ the console. The order is fixed here, once:
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Post, PostKind, digest_posts
@@ -27,6 +28,8 @@ from bot.usecases.discussion import DiscussionUseCases
 _log = logging.getLogger(__name__)
 
 RecordSent = Callable[[Sequence[Post], Sent], Awaitable[None]]
+REPAIR_WINDOW = timedelta(days=2)  # how far back a missed thread opening is still made good
+REPAIR_SETTLE = timedelta(minutes=2)  # a publication this recent may still be opening its threads
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,9 @@ class Publisher:
                          len(digest.items), partial.cause)
             raise partial.cause
         return Posted(publication, sent.message_ids)
+
+    async def repair_threads(self, transports: Mapping[str, ChatTransport], now: datetime) -> int:
+        """The threads recent publications should have opened and did not (see
+        ``DiscussionUseCases.repair_threads``): posts from ``REPAIR_WINDOW`` ago up to ``REPAIR_SETTLE``
+        ago (newer ones may still be opening theirs)."""
+        return await self._discussions.repair_threads(transports, now - REPAIR_WINDOW, now - REPAIR_SETTLE)

@@ -26,6 +26,11 @@ class ReactionOutcome(str, Enum):
     DUPLICATE = "duplicate"
     NOT_OUR_POST = "not_our_post"
     NOTHING_TO_REMOVE = "nothing_to_remove"
+    NOT_AN_EMOJI = "not_an_emoji"  # longer than any emoji or custom emoji name: nothing is stored
+
+
+MAX_EMOJI = 64  # characters: a Unicode emoji sequence, or a platform's custom emoji name (Slack ≤ 100 bytes)
+MAX_ID = 255  # the store's bound for platform ids: a longer message or user id is not one of ours
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,10 @@ class ReactionUseCases:
 
     async def record(self, event: ReactionEvent) -> ReactionResult:
         emoji = normalise_emoji(event.emoji)
+        if not emoji or len(emoji) > MAX_EMOJI:
+            return ReactionResult(ReactionOutcome.NOT_AN_EMOJI, emoji=emoji[:MAX_EMOJI])
+        if len(event.message_id) > MAX_ID or len(event.user_id) > MAX_ID or len(event.event_id or "") > MAX_ID:
+            return ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
         at = event.at or self._clock()
         async with self._store.transaction() as tx:
             if event.event_id and await tx.seen_event(event.event_id, at):

@@ -8,6 +8,7 @@ reaction removes its signal.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -25,6 +26,8 @@ from bot.taste.ranking import Profile, Signal, TasteSettings, rank_personal
 from bot.taste.signals import DEFAULT_ACTIVITY_WEIGHT, DEFAULT_EMOJI, EmojiTable, activity_signals
 
 _log = logging.getLogger(__name__)
+
+TEXT_CACHE_SIZE = 4096  # query and topic vectors kept (≈ 6 MB at 384 floats): beyond, the least recently used go
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ class TasteUseCases:
         self._default_trending = default_trending
         self._half_life = half_life_days
         self._activity_weight = activity_weight
-        self._text_cache: dict[str, np.ndarray] = {}
+        # the vectors of search queries and topic phrases, most recently used last (bounded: LRU)
+        self._text_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
     def model(self) -> str:
@@ -68,9 +72,15 @@ class TasteUseCases:
         return found
 
     async def embed_text(self, text: str) -> np.ndarray:
-        if text not in self._text_cache:
-            self._text_cache[text] = np.asarray((await self._embedder.encode([text]))[0], dtype=np.float32)
-        return self._text_cache[text]
+        vector = self._text_cache.get(text)
+        if vector is None:
+            vector = np.asarray((await self._embedder.encode([text]))[0], dtype=np.float32)
+            self._text_cache[text] = vector
+            while len(self._text_cache) > TEXT_CACHE_SIZE:
+                self._text_cache.popitem(last=False)
+        else:
+            self._text_cache.move_to_end(text)
+        return vector
 
     # profiles ------------------------------------------------------------------------------
 

@@ -20,6 +20,8 @@ class PostRow(Base):
         Index("ix_posts_platform_channel_message", "platform", "channel", "message_id"),
         # a member replies under a Slack digest message: its papers are found by that root (0007)
         Index("ix_posts_channel_key_root", "channel_key", "root_message_id"),
+        # recent posts whose thread was never opened are found by time (0008)
+        Index("ix_posts_posted_at", "posted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

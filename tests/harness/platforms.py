@@ -147,9 +147,19 @@ class FilePlatform:
 
 
 class ThreadedPlatform(FakePlatform):
-    """The fake with threads: one per paper message (``style``), each linkable."""
+    """The fake with threads: one message per paper (as Discord), a thread on each (``style``), linkable."""
 
     style = ThreadStyle.PER_MESSAGE
+
+    async def send(self, channel: ChannelRef, publication: Publication, *, tag: str | None = None) -> Sent:
+        self._raise_planned(channel)
+        items = publication.as_digest().items
+        ids = tuple(f"m{next(self._ids)}" for _ in items)
+        self.sent.append((channel.key, tag, [i.paper.arxiv_id for i in items]))
+        sent = Sent(ids[0] if ids else f"m{next(self._ids)}", ids)
+        if tag:
+            self.by_tag[tag], self._found[tag] = list(ids), sent
+        return sent
 
     async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
         return f"https://chat.example/{channel.channel}/{thread_id}"
