@@ -40,9 +40,24 @@ def unavailable(exc: BaseException) -> StoreUnavailableError:
     return StoreUnavailableError(detail)
 
 
+# PostgreSQL SQLSTATE classes of a server that cannot serve now: connection exceptions, operator
+# intervention (shutting down, starting up), insufficient resources (disk full, too many clients),
+# system errors (I/O).
+_UNAVAILABLE_SQLSTATES = ("08", "57P", "53", "58")
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    for candidate in (exc.orig, getattr(exc.orig, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return ""
+
+
 def is_unavailable(exc: BaseException) -> bool:
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or _sqlstate(exc).startswith(_UNAVAILABLE_SQLSTATES):
+            return True
     return isinstance(exc, _UNAVAILABLE)
 
 
