@@ -11,5 +11,7 @@ def setup_logging(level: str = "INFO") -> None:
         datefmt="%H:%M:%S",
     )
     # Library chatter that drowns our own lines at INFO.
-    for noisy in ("aiosqlite", "sqlalchemy.engine", "alembic.runtime.migration", "discord.gateway", "httpx"):
+    # (alembic's plugin lines, discord.py's heartbeats and reconnects, HTTP clients): WARNING unless debug.
+    for noisy in ("aiosqlite", "sqlalchemy.engine", "alembic", "discord.gateway", "discord.http", "httpx",
+                  "slack_bolt", "slack_sdk", "asyncio"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
