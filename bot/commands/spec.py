@@ -14,7 +14,7 @@ A subcommand is a frozen dataclass (what the person asked) decorated with :func:
         async def execute(self, requester: Requester, digests: DigestUseCases) -> Reply: ...
 
 From that one declaration come the text parser (Slack, the console: :mod:`bot.commands.parser`),
-the help (:mod:`bot.commands.help`), the Discord options (``adapters.discord.commands``: typed,
+the help (:mod:`bot.commands.helptext`), the Discord options (``adapters.discord.commands``: typed,
 with choices and autocomplete) and the error messages. ``execute`` receives the requester and,
 by parameter name, the use cases it needs (:data:`SERVICES`) — never the whole bot.
 """
