@@ -17,6 +17,7 @@ from bot.arxiv_ids import try_parse_arxiv_id
 from bot.domain import Paper, Source
 from bot.errors import SourceError
 from bot.paper_bounds import MAX_PROBLEM_LINES, check_paper, parse_timestamp, shown
+from bot.sources.feed_safety import defuse_author_fields
 from bot.sources.guard import unexpected
 from bot.sources.http import HttpError, HttpFetcher
 from bot.text import clean_text
@@ -33,7 +34,7 @@ def parse_atom(payload: bytes, *, origin: str = "arXiv API") -> list[Paper]:
     A malformed entry is logged and skipped; no exception but SourceError leaves this function.
     """
     try:
-        feed = feedparser.parse(payload, sanitize_html=False, resolve_relative_uris=False)
+        feed = feedparser.parse(defuse_author_fields(payload), sanitize_html=False, resolve_relative_uris=False)
         if not feed.get("version") and not feed.entries:
             raise SourceError(f"{origin} did not answer an Atom feed; it began with {payload[:80]!r}")
         error = atom_error(feed)
@@ -69,7 +70,8 @@ def _entry_id(entry: Any) -> str:
 def atom_error(feed: Any) -> str | None:
     """arXiv's error text if the feed (parsed, or raw bytes) is an error answer, else None."""
     if isinstance(feed, (bytes, str)):
-        feed = feedparser.parse(feed, sanitize_html=False, resolve_relative_uris=False)
+        raw = defuse_author_fields(feed) if isinstance(feed, bytes) else feed
+        feed = feedparser.parse(raw, sanitize_html=False, resolve_relative_uris=False)
     for entry in feed.entries:
         if _text(entry.get("title")).strip() == "Error" and "/api/errors" in _text(entry.get("id")):
             return clean_text(_text(entry.get("summary"))) or _text(entry.get("id"))

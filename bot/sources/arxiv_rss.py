@@ -22,6 +22,7 @@ from bot.arxiv_ids import try_parse_arxiv_id
 from bot.domain import Paper, Source
 from bot.errors import SourceError, UsageError
 from bot.paper_bounds import MAX_PROBLEM_LINES, check_paper, plausible_day, shown
+from bot.sources.feed_safety import defuse_author_fields
 from bot.sources.guard import unexpected
 from bot.sources.http import HttpFetcher, redact_url
 from bot.text import clean_text
@@ -68,7 +69,7 @@ def parse_rss(payload: bytes, *, origin: str = "arXiv RSS") -> RssListing:
     No exception but SourceError leaves this function.
     """
     try:
-        feed = feedparser.parse(payload, sanitize_html=False, resolve_relative_uris=False)
+        feed = feedparser.parse(defuse_author_fields(payload), sanitize_html=False, resolve_relative_uris=False)
         if not feed.get("version") and not feed.entries:
             problem = feed.get("bozo_exception")
             detail = f" ({' '.join(str(problem).split())[:200]})" if problem else ""
