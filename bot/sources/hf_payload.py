@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from bot.arxiv_ids import ArxivId, try_parse_arxiv_id
 from bot.domain import Paper, Source
@@ -55,10 +55,10 @@ class _PaperFields(BaseModel):
     authors: list[_Author] | None = None
     publishedAt: datetime | None = None
     submittedOnDailyAt: datetime | None = None
-    upvotes: int | None = Field(None, ge=0)
-    numComments: int | None = Field(None, ge=0)  # used only for flat /api/papers objects
+    upvotes: int | None = None  # ranges are paper_bounds' (a negative count costs the field, not the item)
+    numComments: int | None = None  # used only for flat /api/papers objects
     githubRepo: str | None = None
-    githubStars: int | None = Field(None, ge=0)
+    githubStars: int | None = None
     projectPage: str | None = None
     ai_summary: str | None = None
     ai_keywords: list[str] | None = None
@@ -79,7 +79,7 @@ class _DailyItem(BaseModel):
 
     paper: _PaperFields
     thumbnail: str | None = None
-    numComments: int | None = Field(None, ge=0)
+    numComments: int | None = None
     title: str | None = None
     summary: str | None = None
 
