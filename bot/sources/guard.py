@@ -13,7 +13,7 @@ from collections.abc import Awaitable
 from typing import TypeVar
 
 from bot.errors import PaperbotError, SourceError
-from bot.sources.http import redact_text
+from bot.sources.redact import redact_text
 
 T = TypeVar("T")
 

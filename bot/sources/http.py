@@ -14,19 +14,21 @@ import asyncio
 import contextlib
 import json
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.errors import SourceError
+from bot.sources.redact import redact_text, redact_url
+
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_WAIT", "HttpError", "HttpFetcher", "HttpResponse", "parse_retry_after",
+           "redact_text", "redact_url"]
 
 _log = logging.getLogger(__name__)
 
@@ -101,38 +103,6 @@ def _snippet(body: bytes, limit: int = 200) -> str:
 
 def _retryable(status: int) -> bool:
     return status == 429 or status >= 500
-
-
-_SECRET_PARAM_RE = re.compile(
-    r"^(?:api[_-]?key|apikey|key|token|access[_-]?token|auth|authorization|secret|client[_-]?secret|password|passwd|pwd|sig|signature)$",
-    re.IGNORECASE,
-)
-_URL_IN_TEXT_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
-
-
-def redact_url(url: str) -> str:
-    """``url`` fit for a message or a log: a password as ``user:***@``, key/token query values as ``***``."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return re.sub(r"//[^/@\s]*@", "//***@", url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
-        user, has_password, _ = userinfo.partition(":")
-        netloc = f"{user}:***@{host}" if has_password else f"***@{host}"
-    query = "&".join(_redact_param(piece) for piece in parts.query.split("&")) if parts.query else ""
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def redact_text(text: str) -> str:
-    """Every URL in ``text`` passed through :func:`redact_url`."""
-    return _URL_IN_TEXT_RE.sub(lambda match: redact_url(match.group(0)), text)
-
-
-def _redact_param(piece: str) -> str:
-    name, equals, _ = piece.partition("=")
-    return f"{name}=***" if equals and _SECRET_PARAM_RE.match(name) else piece
 
 
 def _describe_exception(exc: BaseException, timeout: float) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.domain import Paper, dedupe_papers
 from bot.errors import SourceError
 from bot.paper_bounds import plausible_day
+from bot.sources.guard import unexpected
 from bot.sources.hf_payload import ACCEPTED_FORMAT, parse_daily_papers
 
 _log = logging.getLogger(__name__)
@@ -52,7 +53,12 @@ class SampleSource:
         return list(self._papers)
 
     async def fetch_day(self, day: date) -> list[Paper]:
-        return [p for p in self.all_papers() if p.announced_on == day]
+        try:
+            return [p for p in self.all_papers() if p.announced_on == day]
+        except SourceError:
+            raise
+        except Exception as exc:  # callers catch SourceError; a surprise in a file is one too
+            raise unexpected("sample", f"reading {self.path}", exc) from exc
 
     def days(self) -> list[date]:
         """The days that have papers, oldest first."""

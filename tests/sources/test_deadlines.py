@@ -40,11 +40,11 @@ async def test_the_deadline_covers_retries_and_their_waits(server: PaperServer) 
 async def test_arxiv_has_a_deadline_too_and_keeps_its_throttle(server: PaperServer, sleep: RecordingSleep) -> None:
     server.route("/rss/cs.LG", Reply(b"<rss/>", content_type="application/rss+xml", delay=30))
     async with ArxivClient(rss_base_url=server.base_url, api_base_url=server.base_url, categories=["cs.LG"],
-                           deadline=0.4, sleep=sleep) as arxiv:
+                           deadline=0.25, sleep=sleep) as arxiv:
         assert arxiv.fetcher.min_interval == 3.0
-        with pytest.raises(SourceError, match=r"^arXiv RSS: the listing of 2025-11-07 took longer than 0.4 s"):
+        with pytest.raises(SourceError, match=r"^arXiv RSS: the listing of 2025-11-07 took longer than 0.25 s"):
             await arxiv.fetch_day(DAY)
-        with pytest.raises(SourceError, match=r"^arXiv API: the look-up of 2511.04570 took longer than 0.4 s"):
+        with pytest.raises(SourceError, match=r"^arXiv API: the look-up of 2511.04570 took longer than 0.25 s"):
             server.route("/api/query", Reply(b"", delay=30))
             await arxiv.resolve("2511.04570")
 

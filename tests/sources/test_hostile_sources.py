@@ -218,7 +218,7 @@ async def test_generated_payloads_over_http_end_in_papers_or_a_source_error(serv
     """The same kind of payloads served by the fake Hugging Face, through HttpFetcher and the client."""
     served: list[Any] = []
 
-    @settings(EXAMPLES, max_examples=60)
+    @settings(EXAMPLES, max_examples=40)
     @given(PAYLOADS | JUNK)
     def collect(payload: Any) -> None:
         served.append(payload)

@@ -57,7 +57,7 @@ def faults(kind: str) -> list[Fault]:
     ctype = {"json": "application/json", "rss": "application/rss+xml", "atom": "application/atom+xml"}[kind]
     unusable = {"json": "did not answer JSON", "rss": "is not an RSS feed", "atom": "did not answer an Atom feed"}[kind]
     return [
-        Fault("timeout: a silent server", route=Reply(b"[]", content_type=ctype, delay=10), expect="no answer within 0.2 s"),
+        Fault("timeout: a silent server", route=Reply(b"[]", content_type=ctype, delay=10), expect="no answer within 0.1 s"),
         Fault("refused connection", gone=True, expect="cannot connect"),
         Fault("429 with Retry-After: 86400", route=Reply(b"", 429, "text/plain", {"Retry-After": "86400"}), expect="asked to wait 86400 s"),
         Fault("500, again and again", route=Reply(b"oops", 500, "text/plain"), expect="failed after 2 attempts: HTTP 500"),
@@ -66,13 +66,13 @@ def faults(kind: str) -> list[Fault]:
         Fault("oversized body (endless)", route=Reply.endless(content_type=ctype), expect="more than the 2 MB (max_body_bytes)"),
         Fault("oversized body (announced)", route=Reply(b" " * (LIMIT + 1), content_type=ctype), expect="it announced 2097153 bytes"),
         Fault("gzip bomb", route=Reply.gzipped(gzip_bomb(), ctype), expect="more than the 2 MB"),
-        Fault("a body that drips", route=Reply.endless(b" ", drip=0.05, content_type=ctype), expect="no answer within 0.2 s"),
+        Fault("a body that drips", route=Reply.endless(b" ", drip=0.05, content_type=ctype), expect="no answer within 0.1 s"),
         Fault("200 with an HTML error page", route=Reply(b"<html><body>Service maintenance</body></html>", content_type="text/html"),
               expect=unusable),
         Fault("empty body", route=Reply(b"", content_type=ctype), expect=unusable),
         Fault("invalid UTF-8", route=Reply(b"\xff\xfe\xfa" * 100, content_type=ctype), expect=unusable),
         Fault("a transient 502 then the same silence", replies=(Reply(b"", 502, "text/plain"),),
-              route=Reply(b"[]", content_type=ctype, delay=10), expect="no answer within 0.2 s"),
+              route=Reply(b"[]", content_type=ctype, delay=10), expect="no answer within 0.1 s"),
     ]
 
 
@@ -109,7 +109,7 @@ async def _inject(fault: Fault, path: str, call: Callable[[str], tuple[Any, Call
 
 def _hf(sleep: RecordingSleep) -> Callable[[str], tuple[Any, Call]]:
     def call(base: str) -> tuple[Any, Call]:
-        hf = HuggingFaceClient(base, timeout=0.2, max_retries=1, max_body_bytes=LIMIT, sleep=sleep)
+        hf = HuggingFaceClient(base, timeout=0.1, max_retries=1, max_body_bytes=LIMIT, sleep=sleep)
         return hf, lambda: hf.fetch_day(DAY)
 
     return call
@@ -117,7 +117,7 @@ def _hf(sleep: RecordingSleep) -> Callable[[str], tuple[Any, Call]]:
 
 def _arxiv(sleep: RecordingSleep, which: str) -> Callable[[str], tuple[Any, Call]]:
     def call(base: str) -> tuple[Any, Call]:
-        arxiv = ArxivClient(rss_base_url=base, api_base_url=base, categories=["cs.LG"], min_interval=0.0, timeout=0.2,
+        arxiv = ArxivClient(rss_base_url=base, api_base_url=base, categories=["cs.LG"], min_interval=0.0, timeout=0.1,
                             max_retries=1, max_body_bytes=LIMIT, sleep=sleep)
         return arxiv, (lambda: arxiv.fetch_day(DAY)) if which == "rss" else (lambda: arxiv.lookup(["1707.08567"]))
 
