@@ -146,8 +146,11 @@ class HuggingFaceClient:
             if exc.status == 404:
                 return None
             raise
+        def changed(problems: str) -> None:
+            _log.warning("%s: %s", redact_url(url), problems)
+
         try:
-            return parse_item(payload)
+            return parse_item(payload, on_problems=changed)
         except MalformedItem as exc:
             raise SourceError(f"{redact_url(url)} answered with an unusable paper: {exc}") from None
 
