@@ -125,8 +125,7 @@ def _plausible(paper: Paper) -> Paper:
     changes: dict[str, Any] = {}
     if paper.version is not None and not plausible_version(paper.version):
         changes["version"] = None
-    for name in ("announced_on", "published_at", "updated_at"):
-        value = getattr(paper, name)
+    for name, value in (("announced_on", paper.announced_on), ("published_at", paper.published_at), ("updated_at", paper.updated_at)):
         if value is not None and not plausible_day(value):
             changes[name] = None
     return replace(paper, **changes) if changes else paper

@@ -188,7 +188,7 @@ def bound_papers(papers: Iterable[Paper], *, origin: str = "a source", today: da
         if checked.problems:
             changed += 1
             if changed <= MAX_PROBLEM_LINES:
-                _log.warning("%s: paper %s %s", origin, shown(getattr(paper, "arxiv_id", None)), checked.describe())
+                _log.warning("%s: paper %s %s", origin, shown(paper.arxiv_id), checked.describe())
         if checked.paper is None:
             refused += 1
         else:

@@ -63,7 +63,7 @@ def parse_atom(payload: bytes, *, origin: str = "arXiv API") -> list[Paper]:
 
 
 def _entry_id(entry: Any) -> str:
-    value = entry.get("id") if hasattr(entry, "get") else None
+    value = entry.get("id") if isinstance(entry, dict) else None
     return clean_text(value[:200])[:80] if isinstance(value, str) and value.strip() else "no id"
 
 

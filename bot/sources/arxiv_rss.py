@@ -144,7 +144,7 @@ def _day(value: object) -> date | None:
 
 
 def _item_id(item: Any) -> str:
-    value = (_text(item.get("id")) or _text(item.get("link"))) if hasattr(item, "get") else ""
+    value = (_text(item.get("id")) or _text(item.get("link"))) if isinstance(item, dict) else ""
     return clean_text(value[:200])[:80] or "no id"
 
 

@@ -37,7 +37,7 @@ async def ingest_day(store: Store, sources: Sequence[PaperSource], day: date) ->
     papers: list[Paper] = []
     failed: list[str] = []
     for source in sources:
-        name = getattr(source, "name", type(source).__name__)
+        name = source.name
         try:
             found = await source.fetch_day(day)
         except SourceError as exc:
