@@ -40,7 +40,22 @@ class DatabaseConfig(_Section):
     password: SecretStr | None = None
 
 
-class HuggingFaceConfig(_Section):
+class _SourceLimits(_Section):
+    """What one source may cost (bot.sources): the longest wait, one fetch's deadline, one answer's size."""
+
+    # a Retry-After or backoff longer than this is not waited for: the fetch gives up at once
+    max_wait_seconds: float = Field(60.0, gt=0, le=3600)
+    # one fetch of a day (or week, month, look-up), pages, retries and waits included
+    deadline_seconds: float = Field(120.0, gt=0, le=3600)
+    # one answer's body, decoded (gzip counts as what it expands to)
+    max_response_mb: float = Field(32.0, gt=0, le=1024)
+
+    @property
+    def max_response_bytes(self) -> int:
+        return int(self.max_response_mb * 2**20)
+
+
+class HuggingFaceConfig(_SourceLimits):
     enabled: bool = True
     base_url: str = "https://huggingface.co"
     timeout_seconds: float = Field(30.0, gt=0)
@@ -48,7 +63,7 @@ class HuggingFaceConfig(_Section):
     sort: Literal["trending", "publishedAt"] = "trending"
 
 
-class ArxivConfig(_Section):
+class ArxivConfig(_SourceLimits):
     enabled: bool = True
     categories: list[str] = Field(default_factory=lambda: ["cs.AI", "cs.CL", "cs.CV", "cs.LG"])
     rss_base_url: str = "https://rss.arxiv.org"

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from bot.errors import UsageError
+from bot.paper_bounds import plausible_day, plausible_version
 
 MAX_COUNT = 25  # papers in one digest, at most (Slack's block limit keeps a digest readable well under 50)
 
@@ -76,9 +77,13 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
     Rules: HF owns popularity (upvotes, comments, GitHub, AI summary); arXiv owns
     categories; the newest version's title/abstract win; everything else keeps the
     first non-empty value; ``sources`` is the union; ``announced_on`` the earliest day.
+    Implausible versions (past ``paper_bounds.MAX_VERSION``) and days or times outside
+    1991..today+2 count as absent, so one bad sighting (version 99, year 1) can neither
+    win "newest" nor move the paper out of its day, and a stored one is healed by the next.
     """
     if old.arxiv_id != new.arxiv_id:
         raise ValueError(f"cannot merge {old.arxiv_id} with {new.arxiv_id}")
+    old, new = _plausible(old), _plausible(new)
     newer = new if (new.version or 0) >= (old.version or 0) else old
     other = old if newer is new else new
     hf = new if Source.HUGGINGFACE.value in new.sources else old
@@ -113,6 +118,17 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
         ai_keywords=first(hf.ai_keywords, not_hf.ai_keywords),
         sources=old.sources | new.sources,
     )
+
+
+def _plausible(paper: Paper) -> Paper:
+    """``paper`` with an implausible version, day or time set to None (see :mod:`bot.paper_bounds`)."""
+    changes: dict[str, Any] = {}
+    if paper.version is not None and not plausible_version(paper.version):
+        changes["version"] = None
+    for name, value in (("announced_on", paper.announced_on), ("published_at", paper.published_at), ("updated_at", paper.updated_at)):
+        if value is not None and not plausible_day(value):
+            changes[name] = None
+    return replace(paper, **changes) if changes else paper
 
 
 def dedupe_papers(papers: list[Paper]) -> list[Paper]:

@@ -3,20 +3,23 @@
 arXiv asks for at most one request every 3 seconds over a single connection, counting
 the API and the RSS feed together, so both halves here use the same :class:`HttpFetcher`
 (made by :func:`arxiv_fetcher`, or passed in to share it with other arXiv code).
+Every public call ends in papers or a SourceError, within ``deadline`` seconds.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from datetime import date
+from typing import TypeVar
 
 import aiohttp
 
 from bot.domain import Paper
 from bot.sources.arxiv_api import DEFAULT_API_BASE_URL, MAX_BATCH, ArxivApiClient, parse_atom
 from bot.sources.arxiv_rss import DEFAULT_RSS_BASE_URL, ArxivRssSource, RssEntry, RssListing, parse_rss
-from bot.sources.http import HttpFetcher, Sleep
+from bot.sources.guard import DEFAULT_DEADLINE, guarded
+from bot.sources.http import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_WAIT, HttpFetcher, Sleep
 
 __all__ = [
     "ArxivClient",
@@ -32,6 +35,7 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_MIN_INTERVAL = 3.0
 DEFAULT_CATEGORIES = ("cs.AI", "cs.CL", "cs.CV", "cs.LG")
@@ -42,15 +46,24 @@ def arxiv_fetcher(
     min_interval: float = DEFAULT_MIN_INTERVAL,
     timeout: float = 30.0,
     max_retries: int = 4,
+    max_wait: float = DEFAULT_MAX_WAIT,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     session: aiohttp.ClientSession | None = None,
     sleep: Sleep = asyncio.sleep,
 ) -> HttpFetcher:
-    """A fetcher with arXiv's manners: one connection, ``min_interval`` seconds between requests."""
+    """A fetcher with arXiv's manners: one connection, ``min_interval`` seconds between requests.
+
+    A Retry-After above ``max_wait`` is given up on at once; backoff waits are at most ``max_wait``.
+    """
     return HttpFetcher(
         session=session,
         timeout=timeout,
         max_retries=max_retries,
-        backoff_base=max(1.0, min_interval),
+        backoff_base=min(max(1.0, min_interval), max_wait),
+        backoff_max=min(30.0, max_wait),
+        max_retry_after=max_wait,
+        retry_after_limit=max_wait,
+        max_body_bytes=max_body_bytes,
         min_interval=min_interval,
         max_connections=1,
         sleep=sleep,
@@ -61,7 +74,9 @@ class ArxivClient:
     """New submissions by category (RSS) and lookups by id (API), sharing one throttle.
 
     Implements ``PaperSource`` (``fetch_day``: the current listing, see
-    :meth:`ArxivRssSource.fetch_day`) and ``PaperResolver`` (``resolve``).
+    :meth:`ArxivRssSource.fetch_day`) and ``PaperResolver`` (``resolve``). ``max_wait``,
+    ``deadline`` and ``max_body_bytes`` are as for :class:`bot.sources.huggingface.HuggingFaceClient`
+    (they apply to a fetcher made here; a fetcher passed in keeps its own waits and limits).
     """
 
     name = "arxiv"
@@ -76,13 +91,20 @@ class ArxivClient:
         timeout: float = 30.0,
         max_retries: int = 4,
         batch_size: int = MAX_BATCH,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         fetcher: HttpFetcher | None = None,
         session: aiohttp.ClientSession | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
+        if deadline is not None and deadline <= 0:
+            raise ValueError("deadline must be > 0 (or None)")
+        self.deadline = deadline
         self._owns_fetcher = fetcher is None
         self.fetcher = fetcher or arxiv_fetcher(
-            min_interval=min_interval, timeout=timeout, max_retries=max_retries, session=session, sleep=sleep
+            min_interval=min_interval, timeout=timeout, max_retries=max_retries, max_wait=max_wait,
+            max_body_bytes=max_body_bytes, session=session, sleep=sleep,
         )
         self.rss = ArxivRssSource(self.fetcher, base_url=rss_base_url, categories=categories)
         self.api = ArxivApiClient(self.fetcher, base_url=api_base_url, batch_size=batch_size)
@@ -98,16 +120,19 @@ class ArxivClient:
             await self.fetcher.close()
 
     async def fetch_listing(self, categories: Sequence[str] | None = None) -> RssListing:
-        return await self.rss.fetch_listing(categories)
+        return await self._guarded("arXiv RSS", "the listing", self.rss.fetch_listing(categories))
 
     async def fetch_new(self, categories: Sequence[str] | None = None, *, include_replacements: bool = False) -> list[Paper]:
-        return await self.rss.fetch_new(categories, include_replacements=include_replacements)
+        return await self._guarded("arXiv RSS", "the listing", self.rss.fetch_new(categories, include_replacements=include_replacements))
 
     async def fetch_day(self, day: date) -> list[Paper]:
-        return await self.rss.fetch_day(day)
+        return await self._guarded("arXiv RSS", f"the listing of {day}", self.rss.fetch_day(day))
 
     async def lookup(self, ids: Iterable[str]) -> list[Paper]:
-        return await self.api.lookup(ids)
+        return await self._guarded("arXiv API", "the look-up", self.api.lookup(ids))
 
     async def resolve(self, arxiv_id: str) -> Paper | None:
-        return await self.api.resolve(arxiv_id)
+        return await self._guarded("arXiv API", f"the look-up of {arxiv_id.strip()[:80]}", self.api.resolve(arxiv_id))
+
+    async def _guarded(self, source: str, what: str, work: Awaitable[T]) -> T:
+        return await guarded(source, what, work, deadline=self.deadline)

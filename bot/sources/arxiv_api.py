@@ -8,8 +8,7 @@ namespace placement, which feedparser absorbs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import feedparser
@@ -17,6 +16,9 @@ import feedparser
 from bot.arxiv_ids import try_parse_arxiv_id
 from bot.domain import Paper, Source
 from bot.errors import SourceError
+from bot.paper_bounds import MAX_PROBLEM_LINES, check_paper, parse_timestamp, shown
+from bot.sources.feed_safety import defuse_author_fields
+from bot.sources.guard import unexpected
 from bot.sources.http import HttpError, HttpFetcher
 from bot.text import clean_text
 
@@ -27,67 +29,110 @@ MAX_BATCH = 100
 
 
 def parse_atom(payload: bytes, *, origin: str = "arXiv API") -> list[Paper]:
-    """The entries of an API answer as Papers; an error entry raises SourceError with arXiv's words."""
-    feed = feedparser.parse(payload, sanitize_html=False, resolve_relative_uris=False)
-    if not feed.get("version") and not feed.entries:
-        raise SourceError(f"{origin} did not answer an Atom feed; it began with {payload[:80]!r}")
-    error = atom_error(feed)
+    """The entries of an API answer as bounded Papers; an error entry raises SourceError with arXiv's words.
+
+    A malformed entry is logged and skipped; no exception but SourceError leaves this function.
+    """
+    try:
+        feed = feedparser.parse(defuse_author_fields(payload), sanitize_html=False, resolve_relative_uris=False)
+        if not feed.get("version") and not feed.entries:
+            raise SourceError(f"{origin} did not answer an Atom feed; it began with {payload[:80]!r}")
+        error = atom_error(feed)
+    except SourceError:
+        raise
+    except Exception as exc:
+        raise unexpected("arXiv API", f"reading {origin}", exc) from exc
     if error is not None:
-        raise SourceError(f"arXiv API error: {error} ({origin})")
+        raise SourceError(f"arXiv API error: {error[:300]} ({origin})")
     papers: list[Paper] = []
+    skipped = 0
     for index, entry in enumerate(feed.entries):
         try:
-            papers.append(_paper(entry))
+            papers.append(_paper(entry, _reporter(f"{origin}: entry {index} ({_entry_id(entry)})")))
+            continue
         except ValueError as exc:
-            _log.warning("%s: skipping entry %d (%s): %s", origin, index, entry.get("id", "no id"), exc)
+            reason = str(exc)
+        except Exception as exc:  # noqa: BLE001 - one entry's surprise costs that entry only
+            reason = str(unexpected("arXiv API", "reading the entry", exc))
+        skipped += 1
+        if skipped <= MAX_PROBLEM_LINES:
+            _log.warning("%s: skipping entry %d (%s): %s", origin, index, _entry_id(entry), reason[:400])
+    if skipped:
+        _log.warning("%s: skipped %d of %d entries (the reasons are logged above); kept the rest", origin, skipped, len(feed.entries))
     return papers
+
+
+def _entry_id(entry: Any) -> str:
+    value = entry.get("id") if isinstance(entry, dict) else None
+    return clean_text(value[:200])[:80] if isinstance(value, str) and value.strip() else "no id"
 
 
 def atom_error(feed: Any) -> str | None:
     """arXiv's error text if the feed (parsed, or raw bytes) is an error answer, else None."""
     if isinstance(feed, (bytes, str)):
-        feed = feedparser.parse(feed, sanitize_html=False, resolve_relative_uris=False)
+        raw = defuse_author_fields(feed) if isinstance(feed, bytes) else feed
+        feed = feedparser.parse(raw, sanitize_html=False, resolve_relative_uris=False)
     for entry in feed.entries:
-        if entry.get("title", "").strip() == "Error" and "/api/errors" in entry.get("id", ""):
-            return clean_text(entry.get("summary")) or entry.get("id")
+        if _text(entry.get("title")).strip() == "Error" and "/api/errors" in _text(entry.get("id")):
+            return clean_text(_text(entry.get("summary"))) or _text(entry.get("id"))
     return None
 
 
-def _paper(entry: Any) -> Paper:
-    parsed = try_parse_arxiv_id(entry.get("id", ""))
+def _paper(entry: Any, on_problems: Callable[[str], None]) -> Paper:
+    """One entry as a bounded Paper; ValueError (the field and why) for one that cannot be stored."""
+    raw_id = _text(entry.get("id"))
+    parsed = try_parse_arxiv_id(raw_id) if len(raw_id) <= 300 else None
     if parsed is None:
-        raise ValueError(f"id {entry.get('id')!r} is not an arXiv abstract URL")
-    title = clean_text(entry.get("title"))
+        raise ValueError(f"id {shown(raw_id)} is not an arXiv abstract URL")
+    title = clean_text(_text(entry.get("title")))
     if not title:
         raise ValueError("title: missing or empty")
-    primary = (entry.get("arxiv_primary_category") or {}).get("term", "").strip()
-    terms = [t.get("term", "").strip() for t in entry.get("tags", [])]
-    categories = tuple(dict.fromkeys(c for c in [primary, *terms] if c))
-    return Paper(
+    primary = entry.get("arxiv_primary_category")
+    primary_term = _text(primary.get("term")).strip() if isinstance(primary, dict) else ""
+    terms = [_text(t.get("term")).strip() for t in _list(entry.get("tags")) if isinstance(t, dict)]
+    categories = tuple(dict.fromkeys(c for c in [primary_term, *terms] if c))
+    names = (clean_text(_text(a.get("name"))) for a in _list(entry.get("authors")) if isinstance(a, dict))
+    checked = check_paper(Paper(
         arxiv_id=parsed.id,
         version=parsed.version,
         title=title,
-        abstract=clean_text(entry.get("summary")),
-        authors=tuple(name for name in (clean_text(a.get("name")) for a in entry.get("authors", [])) if name),
+        abstract=clean_text(_text(entry.get("summary"))),
+        authors=tuple(name for name in names if name),
         categories=categories,
-        published_at=_timestamp(entry.get("published")),
-        updated_at=_timestamp(entry.get("updated")),
+        published_at=parse_timestamp(entry.get("published")),
+        updated_at=parse_timestamp(entry.get("updated")),
         sources=frozenset({Source.ARXIV.value}),
-    )
+    ))
+    if checked.paper is None:
+        raise ValueError(checked.describe())
+    if checked.problems:
+        on_problems(checked.describe())
+    return checked.paper
 
 
-def _timestamp(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        stamp = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+def _reporter(where: str) -> Callable[[str], None]:
+    """Logs what bounding changed in a kept paper, naming the item."""
+
+    def report(problems: str) -> None:
+        _log.warning("%s: %s", where, problems)
+
+    return report
+
+
+def _text(value: object) -> str:
+    """feedparser's value if it is text, else "" (a malformed feed can hold anything)."""
+    return value if isinstance(value, str) else ""
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 class ArxivApiClient:
-    """Looks papers up by id, at most :data:`MAX_BATCH` per request. Share the fetcher with RSS."""
+    """Looks papers up by id, at most :data:`MAX_BATCH` per request. Share the fetcher with RSS.
+
+    Deadlines and the SourceError-only promise are :class:`bot.sources.arxiv.ArxivClient`'s.
+    """
 
     name = "arxiv"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from email.utils import parsedate_to_datetime
@@ -21,7 +21,10 @@ import feedparser
 from bot.arxiv_ids import try_parse_arxiv_id
 from bot.domain import Paper, Source
 from bot.errors import SourceError, UsageError
-from bot.sources.http import HttpFetcher
+from bot.paper_bounds import MAX_PROBLEM_LINES, check_paper, plausible_day, shown
+from bot.sources.feed_safety import defuse_author_fields
+from bot.sources.guard import unexpected
+from bot.sources.http import HttpFetcher, redact_url
 from bot.text import clean_text
 
 _log = logging.getLogger(__name__)
@@ -61,63 +64,113 @@ class RssListing:
 
 
 def parse_rss(payload: bytes, *, origin: str = "arXiv RSS") -> RssListing:
-    """The feed's items as Papers with their announce types; malformed items are logged and skipped."""
-    feed = feedparser.parse(payload, sanitize_html=False, resolve_relative_uris=False)
-    if not feed.get("version") and not feed.entries:
-        problem = feed.get("bozo_exception")
-        raise SourceError(f"{origin} is not an RSS feed" + (f" ({problem})" if problem else "") + f"; it began with {payload[:80]!r}")
-    feed_day = _day(feed.feed.get("published") or feed.feed.get("updated"))
+    """The feed's items as bounded Papers with their announce types; malformed items are logged and skipped.
+
+    No exception but SourceError leaves this function.
+    """
+    try:
+        feed = feedparser.parse(defuse_author_fields(payload), sanitize_html=False, resolve_relative_uris=False)
+        if not feed.get("version") and not feed.entries:
+            problem = feed.get("bozo_exception")
+            detail = f" ({' '.join(str(problem).split())[:200]})" if problem else ""
+            raise SourceError(f"{origin} is not an RSS feed{detail}; it began with {payload[:80]!r}")
+        channel = feed.get("feed")
+        feed_day = _day(channel.get("published") or channel.get("updated")) if isinstance(channel, dict) else None
+    except SourceError:
+        raise
+    except Exception as exc:
+        raise unexpected("arXiv RSS", f"reading {origin}", exc) from exc
     entries: list[RssEntry] = []
+    skipped = 0
     for index, item in enumerate(feed.entries):
         try:
-            entries.append(_entry(item, feed_day))
+            entries.append(_entry(item, feed_day, _reporter(f"{origin}: item {index} ({_item_id(item)})")))
+            continue
         except ValueError as exc:
-            _log.warning("%s: skipping item %d (%s): %s", origin, index, item.get("id") or item.get("link") or "no id", exc)
+            reason = str(exc)
+        except Exception as exc:  # noqa: BLE001 - one item's surprise costs that item only
+            reason = str(unexpected("arXiv RSS", "reading the item", exc))
+        skipped += 1
+        if skipped <= MAX_PROBLEM_LINES:
+            _log.warning("%s: skipping item %d (%s): %s", origin, index, _item_id(item), reason[:400])
+    if skipped:
+        _log.warning("%s: skipped %d of %d items (the reasons are logged above); kept the rest", origin, skipped, len(feed.entries))
     day = feed_day or next((e.paper.announced_on for e in entries if e.paper.announced_on), None)
     return RssListing(day=day, entries=tuple(entries))
 
 
-def _entry(item: Any, feed_day: date | None) -> RssEntry:
-    description = item.get("summary") or ""
-    described = _DESCRIPTION_RE.match(description)
-    guid = item.get("id") or ""
-    raw_id = guid[len(_GUID_PREFIX):] if guid.startswith(_GUID_PREFIX) else (described["id"] if described else item.get("link", ""))
-    parsed = try_parse_arxiv_id(raw_id)
+def _entry(item: Any, feed_day: date | None, on_problems: Callable[[str], None]) -> RssEntry:
+    description = _text(item.get("summary"))
+    described = _DESCRIPTION_RE.match(description) if len(description) <= 200_000 else None
+    guid = _text(item.get("id"))
+    raw_id = guid[len(_GUID_PREFIX):] if guid.startswith(_GUID_PREFIX) else (described["id"] if described else _text(item.get("link")))
+    parsed = try_parse_arxiv_id(raw_id) if len(raw_id) <= 300 else None
     if parsed is None:
-        raise ValueError(f"no arXiv id in guid {guid!r} or description")
-    title = clean_text(item.get("title"))
+        raise ValueError(f"no arXiv id in guid {shown(guid)} or description")
+    title = clean_text(_text(item.get("title")))
     if not title:
         raise ValueError("title: missing or empty")
-    announce_type = (item.get("arxiv_announce_type") or (described["type"] if described else "new")).strip().lower()
+    announce_type = clean_text(_text(item.get("arxiv_announce_type")) or (described["type"] if described else "new")).lower()[:40]
     if announce_type not in ANNOUNCE_TYPES:
-        _log.info("arXiv item %s has an unknown announce type %r", parsed.id, announce_type)
-    creators = ",".join(a.get("name", "") for a in item.get("authors", [])) or item.get("author", "")
-    categories = tuple(dict.fromkeys(t["term"].strip() for t in item.get("tags", []) if t.get("term", "").strip()))
-    paper = Paper(
+        _log.info("arXiv item %s has an unknown announce type %s", parsed.id, shown(announce_type))
+    creators = ",".join(_text(a.get("name")) for a in _list(item.get("authors")) if isinstance(a, dict)) or _text(item.get("author"))
+    terms = (_text(t.get("term")).strip() for t in _list(item.get("tags")) if isinstance(t, dict))
+    checked = check_paper(Paper(
         arxiv_id=parsed.id,
         version=parsed.version,
         title=title,
         abstract=clean_text(described["abstract"] if described else description),
         authors=tuple(name for name in (clean_text(n) for n in creators.split(",")) if name),
-        categories=categories,
+        categories=tuple(dict.fromkeys(term for term in terms if term)),
         announced_on=_day(item.get("published")) or feed_day,
         sources=frozenset({Source.ARXIV.value}),
-    )
-    return RssEntry(paper=paper, announce_type=announce_type)
+    ))
+    if checked.paper is None:
+        raise ValueError(checked.describe())
+    if checked.problems:
+        on_problems(checked.describe())
+    return RssEntry(paper=checked.paper, announce_type=announce_type)
 
 
-def _day(value: str | None) -> date | None:
-    """The calendar day of an RFC 822 date in its own zone (arXiv's announce day is US Eastern)."""
-    if not value:
+def _day(value: object) -> date | None:
+    """The calendar day of an RFC 822 date in its own zone (arXiv's announce day is US Eastern); None if implausible."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 100:
         return None
     try:
-        return parsedate_to_datetime(value).date()
-    except (TypeError, ValueError, IndexError):
+        day = parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    return day if plausible_day(day) else None
+
+
+def _item_id(item: Any) -> str:
+    value = (_text(item.get("id")) or _text(item.get("link"))) if isinstance(item, dict) else ""
+    return clean_text(value[:200])[:80] or "no id"
+
+
+def _reporter(where: str) -> Callable[[str], None]:
+    """Logs what bounding changed in a kept paper, naming the item."""
+
+    def report(problems: str) -> None:
+        _log.warning("%s: %s", where, problems)
+
+    return report
+
+
+def _text(value: object) -> str:
+    """feedparser's value if it is text, else "" (a malformed feed can hold anything)."""
+    return value if isinstance(value, str) else ""
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 class ArxivRssSource:
-    """Today's announcement for the configured categories. Share the fetcher with the API client."""
+    """Today's announcement for the configured categories. Share the fetcher with the API client.
+
+    Deadlines and the SourceError-only promise are :class:`bot.sources.arxiv.ArxivClient`'s.
+    """
 
     name = "arxiv"
 
@@ -132,9 +185,9 @@ class ArxivRssSource:
             raise UsageError(f"arXiv categories must be names like cs.LG or stat.ML, got {list(cats)!r}")
         url = f"{self.base_url}/rss/{'+'.join(c.strip() for c in cats)}"
         response = await self._fetcher.get(url, headers={"Accept": "application/rss+xml, application/xml;q=0.9"})
-        listing = parse_rss(response.body, origin=url)
+        listing = parse_rss(response.body, origin=redact_url(url))
         if not listing.entries:
-            _log.info("%s is empty (arXiv announces nothing on Saturdays and Sundays)", url)
+            _log.info("%s is empty (arXiv announces nothing on Saturdays and Sundays)", redact_url(url))
         return listing
 
     async def fetch_new(self, categories: Sequence[str] | None = None, *, include_replacements: bool = False) -> list[Paper]:

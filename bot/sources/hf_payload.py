@@ -1,8 +1,10 @@
 """Hugging Face daily-papers JSON → :class:`bot.domain.Paper`, one item at a time.
 
 The payload is someone else's data: one odd item must not cost us the day. Each item is
-validated on its own (pydantic gives the field and the reason); a bad one is logged with
-its index and id and skipped. The format's traps, kept straight here:
+validated on its own (pydantic gives the field and the reason), then bounded
+(:func:`bot.paper_bounds.check_paper`); a bad one is logged with its index and id and
+skipped, and no exception but SourceError leaves :func:`parse_daily_papers`. The format's
+traps, kept straight here:
 
 - ``upvotes`` exists only under ``paper``; ``numComments`` only at the item's top level.
 - The item's ``publishedAt`` and ``paper.publishedAt`` differ (by hours); the paper's is used.
@@ -13,14 +15,18 @@ its index and id and skipped. The format's traps, kept straight here:
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from bot.arxiv_ids import ArxivId, try_parse_arxiv_id
 from bot.domain import Paper, Source
 from bot.errors import SourceError
+from bot.paper_bounds import MAX_PROBLEM_LINES, check_paper, shown, to_utc
+from bot.sources.guard import unexpected
 from bot.text import clean_text
 
 _log = logging.getLogger(__name__)
@@ -34,8 +40,8 @@ ACCEPTED_FORMAT = (
 class _Author(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: str = ""
-    hidden: bool = False
+    name: str | None = None
+    hidden: bool | None = None
 
 
 class _PaperFields(BaseModel):
@@ -44,25 +50,25 @@ class _PaperFields(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     id: ArxivId
-    title: str = ""
+    title: str | None = None
     summary: str | None = None
-    authors: list[_Author] = Field(default_factory=list)
+    authors: list[_Author] | None = None
     publishedAt: datetime | None = None
     submittedOnDailyAt: datetime | None = None
-    upvotes: int | None = Field(None, ge=0)
-    numComments: int | None = Field(None, ge=0)  # used only for flat /api/papers objects
+    upvotes: int | None = None  # ranges are paper_bounds' (a negative count costs the field, not the item)
+    numComments: int | None = None  # used only for flat /api/papers objects
     githubRepo: str | None = None
-    githubStars: int | None = Field(None, ge=0)
+    githubStars: int | None = None
     projectPage: str | None = None
     ai_summary: str | None = None
-    ai_keywords: list[str] = Field(default_factory=list)
+    ai_keywords: list[str] | None = None
 
     @field_validator("id", mode="before")
     @classmethod
     def _arxiv_id(cls, value: Any) -> ArxivId:
-        parsed = try_parse_arxiv_id(value) if isinstance(value, str) else None
+        parsed = try_parse_arxiv_id(value) if isinstance(value, str) and len(value) <= 200 else None
         if parsed is None:
-            raise ValueError(f"not an arXiv id: {value!r}"[:120])
+            raise ValueError(f"not an arXiv id: {shown(value)}")
         return parsed
 
 
@@ -73,7 +79,7 @@ class _DailyItem(BaseModel):
 
     paper: _PaperFields
     thumbnail: str | None = None
-    numComments: int | None = Field(None, ge=0)
+    numComments: int | None = None
     title: str | None = None
     summary: str | None = None
 
@@ -93,18 +99,42 @@ def parse_daily_papers(payload: Any, *, fallback_day: date | None = None, origin
     if not isinstance(payload, list):
         raise SourceError(f"{origin}: expected {ACCEPTED_FORMAT}; got a JSON {_json_type(payload)}")
     papers: list[Paper] = []
+    lines = 0
     for index, item in enumerate(payload):
         try:
-            papers.append(parse_item(item, fallback_day=fallback_day))
+            papers.append(parse_item(item, fallback_day=fallback_day, on_problems=_logger(origin, index, item)))
+            continue
         except MalformedItem as exc:
-            _log.warning("%s: skipping item %d (id %s): %s", origin, index, _item_id(item), exc)
+            reason = str(exc)
+        except Exception as exc:  # noqa: BLE001 - one item's surprise costs that item, not the listing
+            reason = str(unexpected("Hugging Face", "parsing the item", exc))
+        lines += 1
+        if lines <= MAX_PROBLEM_LINES:
+            _log.warning("%s: skipping item %d (id %s): %s", origin, index, _item_id(item), reason[:400])
+    if lines > MAX_PROBLEM_LINES:
+        _log.warning("%s: skipped %d more items (not listed)", origin, lines - MAX_PROBLEM_LINES)
     return papers
 
 
-def parse_item(item: Any, *, fallback_day: date | None = None) -> Paper:
-    """One daily-papers item (or flat paper object) → Paper, or :class:`MalformedItem`."""
+def parse_item(item: Any, *, fallback_day: date | None = None, on_problems: Callable[[str], None] | None = None) -> Paper:
+    """One daily-papers item (or flat paper object) → a bounded Paper, or :class:`MalformedItem`.
+
+    ``on_problems(text)`` is told what bounding changed in a kept paper (a field cleared or cut).
+    """
     if not isinstance(item, dict):
         raise MalformedItem(f"item is a JSON {_json_type(item)}, not an object")
+    paper = _unbounded(item)
+    checked = check_paper(paper)
+    if checked.paper is None:
+        raise MalformedItem(checked.describe())
+    if checked.problems and on_problems is not None:
+        on_problems(checked.describe())
+    if checked.paper.announced_on is None and fallback_day is not None:
+        return replace(checked.paper, announced_on=fallback_day)  # the listing's own day, not the payload's
+    return checked.paper
+
+
+def _unbounded(item: dict[str, Any]) -> Paper:
     if "paper" in item:
         daily = _validate(_DailyItem, item)
         return _to_paper(
@@ -113,10 +143,9 @@ def parse_item(item: Any, *, fallback_day: date | None = None) -> Paper:
             num_comments=daily.numComments,
             fallback_title=daily.title,
             fallback_summary=daily.summary,
-            fallback_day=fallback_day,
         )
     flat = _validate(_PaperFields, item, prefix="")
-    return _to_paper(flat, thumbnail=None, num_comments=flat.numComments, fallback_day=fallback_day)
+    return _to_paper(flat, thumbnail=None, num_comments=flat.numComments)
 
 
 def _validate(model: type[BaseModel], item: dict[str, Any], prefix: str = "") -> Any:
@@ -133,20 +162,21 @@ def _to_paper(
     num_comments: int | None,
     fallback_title: str | None = None,
     fallback_summary: str | None = None,
-    fallback_day: date | None = None,
 ) -> Paper:
+    """The item's values as they are; :func:`parse_item` bounds them (overflowing or year-1 dates too)."""
     title = clean_text(fields.title) or clean_text(fallback_title)
     if not title:
         raise MalformedItem("paper.title: missing or empty")
-    announced = _utc(fields.submittedOnDailyAt).date() if fields.submittedOnDailyAt else fallback_day
+    listed = fields.submittedOnDailyAt
+    utc = to_utc(listed)
     return Paper(
         arxiv_id=fields.id.id,
         version=fields.id.version,
         title=title,
         abstract=clean_text(fields.summary if fields.summary is not None else fallback_summary),
-        authors=tuple(name for name in (clean_text(a.name) for a in fields.authors) if name),
-        published_at=_utc(fields.publishedAt) if fields.publishedAt else None,
-        announced_on=announced,
+        authors=tuple(name for name in (clean_text(a.name) for a in fields.authors or ()) if name),
+        published_at=fields.publishedAt,
+        announced_on=utc.date() if utc is not None else listed.date() if listed is not None else None,
         thumbnail_url=_optional(thumbnail),
         upvotes=fields.upvotes,
         num_comments=num_comments,
@@ -154,7 +184,7 @@ def _to_paper(
         github_stars=fields.githubStars,
         project_page=_optional(fields.projectPage),
         ai_summary=_optional(clean_text(fields.ai_summary)),
-        ai_keywords=tuple(k for k in (clean_text(k) for k in fields.ai_keywords) if k),
+        ai_keywords=tuple(k for k in (clean_text(k) for k in fields.ai_keywords or ()) if k),
         sources=frozenset({Source.HUGGINGFACE.value}),
     )
 
@@ -163,7 +193,7 @@ def _describe(exc: ValidationError, prefix: str) -> str:
     parts = []
     for error in exc.errors()[:4]:
         where = ".".join(str(p) for p in error["loc"]) or "item"
-        got = "" if error["type"] == "missing" else f" (got {error.get('input')!r:.60})"
+        got = "" if error["type"] == "missing" else f" (got {shown(error.get('input'))})"
         parts.append(f"{prefix}{where}: {error['msg']}{got}")
     more = exc.error_count() - len(parts)
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
@@ -176,15 +206,18 @@ def _item_id(item: Any) -> str:
         inner: dict[str, Any] = paper if isinstance(paper, dict) else item
         identifier = inner.get("id")
         if isinstance(identifier, str):
-            return identifier[:40]
+            return clean_text(identifier[:200])[:40]
         title = inner.get("title") or item.get("title")
         if isinstance(title, str) and title.strip():
             return f"unknown, title {clean_text(title)[:60]!r}"
     return "unknown"
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+def _logger(origin: str, index: int, item: Any) -> Callable[[str], None]:
+    def log(problems: str) -> None:
+        _log.warning("%s: item %d (id %s): %s", origin, index, _item_id(item), problems)
+
+    return log
 
 
 def _optional(value: str | None) -> str | None:

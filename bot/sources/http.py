@@ -1,9 +1,12 @@
-"""One careful HTTP GET for every paper source: timeouts, retries, Retry-After, throttling.
+"""One careful HTTP GET for every paper source: timeouts, retries, Retry-After, throttling, size limits.
 
 Public APIs ask to be treated gently (arXiv: one request per 3 s over one connection,
 for the API and the RSS feed together), and they fail transiently (429, 5xx, resets).
 Sources share an :class:`HttpFetcher` so one throttle covers all their requests, and
 they all report failures the same way: a :class:`HttpError` naming the URL and the cause.
+A server is also someone else's: its body is read in chunks up to a limit (an endless or
+decompression-bomb body must not fill memory), each attempt has one time limit for
+connecting and reading, and every URL in a message or log line has its secrets redacted.
 """
 from __future__ import annotations
 
@@ -22,10 +25,17 @@ import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.errors import SourceError
+from bot.sources.redact import redact_text, redact_url
+
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_WAIT", "HttpError", "HttpFetcher", "HttpResponse", "parse_retry_after",
+           "redact_text", "redact_url"]
 
 _log = logging.getLogger(__name__)
 
 USER_AGENT = "paperbot/0.1 (self-hosted research-paper bot; aiohttp)"
+DEFAULT_MAX_BODY_BYTES = 32 * 2**20  # decoded bytes; the largest real answer (100 HF items) is ~1 MB
+DEFAULT_MAX_WAIT = 60.0  # seconds: the longest Retry-After or backoff a source waits for
+_CHUNK = 64 * 1024
 Sleep = Callable[[float], Awaitable[Any]]
 Clock = Callable[[], float]
 
@@ -34,8 +44,8 @@ class HttpError(SourceError):
     """A request that did not give a usable answer; ``status`` is None when no response came."""
 
     def __init__(self, message: str, *, url: str, status: int | None = None, body: bytes = b"", attempts: int = 1) -> None:
-        super().__init__(message)
-        self.url = url
+        super().__init__(redact_text(message))
+        self.url = redact_url(url)
         self.status = status
         self.body = body
         self.attempts = attempts
@@ -58,9 +68,10 @@ class HttpResponse:
         """The body as JSON, or a SourceError naming the URL (an HTML error page is common)."""
         try:
             return json.loads(self.body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, ints past 4,300 digits, nesting too deep
+            reason = str(exc)[:120] if not isinstance(exc, RecursionError) else "nested too deep"
             raise HttpError(
-                f"{self.url} did not answer JSON ({exc}); it began with {_snippet(self.body)!r}",
+                f"{self.url} did not answer JSON ({reason}); it began with {_snippet(self.body)!r}",
                 url=self.url,
                 status=self.status,
                 body=self.body,
@@ -110,6 +121,14 @@ class HttpFetcher:
     - Waits ``backoff_base * 2**n`` (at most ``backoff_max``) between attempts, or what the
       server's ``Retry-After`` says (at most ``max_retry_after``). A Retry-After holds back
       every request of this fetcher, not just the one that got it.
+    - ``retry_after_limit``: a server asking to wait longer than this is not waited for: the
+      request ends at once in an :class:`HttpError` saying how long it asked (None: the wait
+      is cut to ``max_retry_after`` and the request retried). Sources set it to their
+      ``max_wait``, so ``Retry-After: 3600`` costs a fetch nothing but one request.
+    - ``timeout``: seconds for one attempt as a whole (connecting, the headers, the body).
+    - ``max_body_bytes``: decoded bytes read from one body at most (aiohttp decompresses
+      gzip/deflate as it reads, so this bounds what a compression bomb becomes); past it the
+      request ends in an :class:`HttpError` naming the URL and the limit, and is not retried.
     - ``min_interval``: seconds from the end of one request to the start of the next.
       With ``max_connections=1`` requests never overlap, which is what arXiv asks for.
     - ``session``: an aiohttp session to use (not closed by :meth:`close`); otherwise one is
@@ -125,7 +144,9 @@ class HttpFetcher:
         max_retries: int = 4,
         backoff_base: float = 1.0,
         backoff_max: float = 30.0,
-        max_retry_after: float = 120.0,
+        max_retry_after: float = DEFAULT_MAX_WAIT,
+        retry_after_limit: float | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         min_interval: float = 0.0,
         max_connections: int | None = None,
         user_agent: str = USER_AGENT,
@@ -134,6 +155,8 @@ class HttpFetcher:
     ) -> None:
         if timeout <= 0 or max_retries < 0 or min_interval < 0 or (max_connections is not None and max_connections < 1):
             raise ValueError("timeout must be > 0, max_retries and min_interval >= 0, max_connections >= 1")
+        if max_body_bytes < 1 or max_retry_after < 0 or (retry_after_limit is not None and retry_after_limit < 0):
+            raise ValueError("max_body_bytes must be >= 1, max_retry_after and retry_after_limit >= 0")
         self._session = session
         self._owns_session = session is None
         self._timeout = timeout
@@ -141,6 +164,8 @@ class HttpFetcher:
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
         self._max_retry_after = max_retry_after
+        self._retry_after_limit = retry_after_limit
+        self._max_body_bytes = max_body_bytes
         self._min_interval = min_interval
         self._max_connections = max_connections
         self._user_agent = user_agent
@@ -154,6 +179,10 @@ class HttpFetcher:
     @property
     def min_interval(self) -> float:
         return self._min_interval
+
+    @property
+    def max_body_bytes(self) -> int:
+        return self._max_body_bytes
 
     async def __aenter__(self) -> HttpFetcher:
         return self
@@ -180,9 +209,9 @@ class HttpFetcher:
         for attempt in range(attempts):
             retry_after: float | None = None
             try:
-                response = await self._attempt(url, params, headers)
+                response = await self._attempt(url, params, headers, shown)
             except (TimeoutError, aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
-                problem, status, body = _describe_exception(exc, self._timeout), None, b""
+                problem, status, body = redact_text(_describe_exception(exc, self._timeout)), None, b""
             except aiohttp.ClientError as exc:  # e.g. an invalid URL: retrying cannot help
                 raise HttpError(f"GET {shown} failed: {_describe_exception(exc, self._timeout)}", url=shown) from None
             else:
@@ -200,6 +229,15 @@ class HttpFetcher:
                     )
                 problem = f"HTTP {response.status} {response.reason}".rstrip()
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if retry_after is not None and self._retry_after_limit is not None and retry_after > self._retry_after_limit:
+                    raise HttpError(
+                        f"GET {shown} answered {problem} and the server asked to wait {retry_after:.0f} s "
+                        f"(Retry-After), more than the {self._retry_after_limit:g} s this source waits; giving up for now",
+                        url=shown,
+                        status=response.status,
+                        body=response.body,
+                        attempts=attempt + 1,
+                    )
             if attempt + 1 == attempts:
                 break
             if retry_after is not None:
@@ -221,7 +259,9 @@ class HttpFetcher:
     async def get_json(self, url: str, *, params: Mapping[str, str] | None = None) -> Any:
         return (await self.get(url, params=params, headers={"Accept": "application/json"})).json()
 
-    async def _attempt(self, url: str, params: Mapping[str, str] | None, headers: Mapping[str, str] | None) -> HttpResponse:
+    async def _attempt(
+        self, url: str, params: Mapping[str, str] | None, headers: Mapping[str, str] | None, shown: str
+    ) -> HttpResponse:
         slot = self._slots if self._slots is not None else contextlib.nullcontext()
         async with slot:
             await self._wait_turn()
@@ -229,12 +269,37 @@ class HttpFetcher:
                 session = self._ensure_session()
                 sent = {"User-Agent": self._user_agent, **(headers or {})}
                 timeout = aiohttp.ClientTimeout(total=self._timeout)
-                _log.debug("GET %s", _show(url, params))
-                async with session.get(url, params=params, headers=sent, timeout=timeout) as resp:
-                    body = await resp.read()
-                    return HttpResponse(str(resp.url), resp.status, resp.reason or "", body, CIMultiDictProxy(CIMultiDict(resp.headers)))
+                _log.debug("GET %s", shown)
+                async with asyncio.timeout(self._timeout):  # the whole attempt, body included, whatever aiohttp counts
+                    async with session.get(url, params=params, headers=sent, timeout=timeout) as resp:
+                        body = await self._read_body(resp, shown)
+                        return HttpResponse(
+                            redact_url(str(resp.url)), resp.status, resp.reason or "", body, CIMultiDictProxy(CIMultiDict(resp.headers))
+                        )
             finally:
                 self._last_done = self._clock()
+
+    async def _read_body(self, resp: aiohttp.ClientResponse, shown: str) -> bytes:
+        """The decoded body, read in chunks; an HttpError once it passes ``max_body_bytes``."""
+        limit = self._max_body_bytes
+        declared = resp.content_length
+        if declared is not None and declared > limit and not resp.headers.get("Content-Encoding"):
+            raise self._too_large(shown, resp.status, f"it announced {declared} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.content.iter_chunked(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise self._too_large(shown, resp.status, "it was still going")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, shown: str, status: int, detail: str) -> HttpError:
+        return HttpError(
+            f"GET {shown} answered more than the {_size(self._max_body_bytes)} (max_body_bytes) a source reads ({detail}); stopped reading",
+            url=shown,
+            status=status,
+        )
 
     async def _wait_turn(self) -> None:
         """Sleep until ``min_interval`` after the last request and past any Retry-After."""
@@ -256,7 +321,11 @@ class HttpFetcher:
 
 
 def _show(url: str, params: Mapping[str, str] | None) -> str:
-    """The URL as a person would type it, for messages and logs."""
-    if not params:
-        return url
-    return url + ("&" if "?" in url else "?") + "&".join(f"{k}={v}" for k, v in params.items())
+    """The URL as a person would type it, secrets redacted, for messages and logs."""
+    if params:
+        url = url + ("&" if "?" in url else "?") + "&".join(f"{k}={v}" for k, v in params.items())
+    return redact_url(url)
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:g} MB" if count >= 2**20 else f"{count} bytes"

@@ -10,20 +10,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import aiohttp
 
 from bot.arxiv_ids import try_parse_arxiv_id
 from bot.domain import Paper, dedupe_papers
 from bot.errors import SourceError, UsageError
+from bot.sources.guard import DEFAULT_DEADLINE, guarded
 from bot.sources.hf_payload import ACCEPTED_FORMAT, MalformedItem, parse_daily_papers, parse_item
-from bot.sources.http import HttpError, HttpFetcher, Sleep
+from bot.sources.http import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_WAIT, HttpError, HttpFetcher, Sleep, redact_url
 
 __all__ = ["ACCEPTED_FORMAT", "DEFAULT_BASE_URL", "HuggingFaceClient", "parse_daily_papers"]
 
 _log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://huggingface.co"
 Sort = Literal["trending", "publishedAt"]
@@ -36,6 +40,10 @@ class HuggingFaceClient:
 
     Implements the ``PaperSource`` (``fetch_day``) and ``PaperResolver`` (``resolve``)
     protocols. ``max_pages`` is a safety stop in case the server ignores ``p``.
+    ``max_wait``: the longest Retry-After or backoff waited for (a server asking more is
+    given up on at once); ``deadline``: seconds for one whole listing or look-up, after
+    which it is a SourceError; ``max_body_bytes``: the most one answer may decode to.
+    Every call ends in papers or a SourceError (never a parser's KeyError).
     """
 
     name = "huggingface"
@@ -49,6 +57,9 @@ class HuggingFaceClient:
         sort: Sort = "trending",
         limit: int = 100,
         max_pages: int = 50,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         fetcher: HttpFetcher | None = None,
         session: aiohttp.ClientSession | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -57,12 +68,25 @@ class HuggingFaceClient:
             raise ValueError(f"sort must be 'trending' or 'publishedAt', not {sort!r}")
         if limit < 1 or max_pages < 1:
             raise ValueError("limit and max_pages must be at least 1")
+        if deadline is not None and deadline <= 0:
+            raise ValueError("deadline must be > 0 (or None)")
         self.base_url = base_url.rstrip("/")
         self.sort = sort
         self.limit = limit
         self.max_pages = max_pages
+        self.deadline = deadline
+        self._shown_base = redact_url(self.base_url)
         self._owns_fetcher = fetcher is None
-        self._fetcher = fetcher or HttpFetcher(session=session, timeout=timeout, max_retries=max_retries, sleep=sleep)
+        self._fetcher = fetcher or HttpFetcher(
+            session=session,
+            timeout=timeout,
+            max_retries=max_retries,
+            backoff_max=min(30.0, max_wait),
+            max_retry_after=max_wait,
+            retry_after_limit=max_wait,
+            max_body_bytes=max_body_bytes,
+            sleep=sleep,
+        )
 
     async def __aenter__(self) -> HuggingFaceClient:
         return self
@@ -76,7 +100,7 @@ class HuggingFaceClient:
 
     async def fetch_day(self, day: date) -> list[Paper]:
         """The papers listed for ``day`` (``submittedOnDailyAt``); ``[]`` for days without any."""
-        papers = await self._listing({"date": day.isoformat()}, fallback_day=day)
+        papers = await self._guarded(f"the listing of {day}", self._listing({"date": day.isoformat()}, fallback_day=day))
         elsewhere = [p for p in papers if p.announced_on != day]
         if elsewhere:
             # Reported: sort=trending may ignore `date`. Such papers keep their own day.
@@ -91,13 +115,13 @@ class HuggingFaceClient:
         """The papers of ISO week ``YYYY-Www`` (e.g. ``2025-W45``)."""
         if not _is_iso_week(week.strip()):
             raise UsageError(f"'{week}' is not an ISO week; use YYYY-Www, e.g. 2025-W45.")
-        return await self._listing({"week": week.strip()})
+        return await self._guarded(f"the listing of week {week.strip()}", self._listing({"week": week.strip()}))
 
     async def fetch_month(self, month: str) -> list[Paper]:
         """The papers of month ``YYYY-MM`` (e.g. ``2025-11``)."""
         if not _MONTH_RE.match(month.strip()):
             raise UsageError(f"'{month}' is not a month; use YYYY-MM, e.g. 2025-11.")
-        return await self._listing({"month": month.strip()})
+        return await self._guarded(f"the listing of month {month.strip()}", self._listing({"month": month.strip()}))
 
     async def fetch_paper(self, arxiv_id: str) -> Paper | None:
         """One paper from ``/api/papers/{id}``; None when Hugging Face does not know it."""
@@ -106,20 +130,29 @@ class HuggingFaceClient:
             raise UsageError(f"'{arxiv_id}' is not an arXiv id.")
         if "/" in parsed.id:  # old-style ids have no Hugging Face page
             return None
-        url = f"{self.base_url}/api/papers/{parsed.id}"
+        return await self._guarded(f"the look-up of {parsed.id}", self._paper(parsed.id))
+
+    async def resolve(self, arxiv_id: str) -> Paper | None:
+        return await self.fetch_paper(arxiv_id)
+
+    async def _guarded(self, what: str, work: Awaitable[T]) -> T:
+        return await guarded("Hugging Face", what, work, deadline=self.deadline)
+
+    async def _paper(self, arxiv_id: str) -> Paper | None:
+        url = f"{self.base_url}/api/papers/{arxiv_id}"
         try:
             payload = await self._fetcher.get_json(url)
         except HttpError as exc:
             if exc.status == 404:
                 return None
             raise
-        try:
-            return parse_item(payload)
-        except MalformedItem as exc:
-            raise SourceError(f"{url} answered with an unusable paper: {exc}") from None
+        def changed(problems: str) -> None:
+            _log.warning("%s: %s", redact_url(url), problems)
 
-    async def resolve(self, arxiv_id: str) -> Paper | None:
-        return await self.fetch_paper(arxiv_id)
+        try:
+            return parse_item(payload, on_problems=changed)
+        except MalformedItem as exc:
+            raise SourceError(f"{redact_url(url)} answered with an unusable paper: {exc}") from None
 
     async def _listing(self, query: dict[str, str], *, fallback_day: date | None = None) -> list[Paper]:
         """Every page of one listing, until an empty or short page; sightings merged by id."""
@@ -127,10 +160,13 @@ class HuggingFaceClient:
         what = ", ".join(f"{k}={v}" for k, v in query.items())
         papers: list[Paper] = []
         seen: set[str] = set()
+        items = skipped = 0
         for page in range(self.max_pages):
             params = {**query, "sort": self.sort, "limit": str(self.limit), "p": str(page)}
             payload = await self._get_page(url, params, what)
-            found = parse_daily_papers(payload, fallback_day=fallback_day, origin=f"{url} ({what}, p={page})")
+            found = parse_daily_papers(payload, fallback_day=fallback_day, origin=f"{self._shown_base}/api/daily_papers ({what}, p={page})")
+            items += len(payload)
+            skipped += len(payload) - len(found)
             if not payload:
                 break
             new_ids = {p.arxiv_id for p in found} - seen
@@ -143,6 +179,8 @@ class HuggingFaceClient:
                 break
         else:
             _log.warning("Hugging Face listing %s still had items after %d pages; stopped", what, self.max_pages)
+        if skipped:
+            _log.warning("Hugging Face listing %s: skipped %d of %d items (the reasons are logged above); kept the rest", what, skipped, items)
         return dedupe_papers(papers)
 
     async def _get_page(self, url: str, params: dict[str, str], what: str) -> Any:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from bot.domain import Paper, dedupe_papers
 from bot.errors import SourceError
+from bot.paper_bounds import plausible_day
+from bot.sources.guard import unexpected
 from bot.sources.hf_payload import ACCEPTED_FORMAT, parse_daily_papers
 
 _log = logging.getLogger(__name__)
@@ -51,7 +53,12 @@ class SampleSource:
         return list(self._papers)
 
     async def fetch_day(self, day: date) -> list[Paper]:
-        return [p for p in self.all_papers() if p.announced_on == day]
+        try:
+            return [p for p in self.all_papers() if p.announced_on == day]
+        except SourceError:
+            raise
+        except Exception as exc:  # callers catch SourceError; a surprise in a file is one too
+            raise unexpected("sample", f"reading {self.path}", exc) from exc
 
     def days(self) -> list[date]:
         """The days that have papers, oldest first."""
@@ -67,13 +74,20 @@ def _read_file(file: Path) -> list[Paper]:
         raise SourceError(f"{file} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); expected {ACCEPTED_FORMAT}") from None
     except OSError as exc:
         raise SourceError(f"{file} cannot be read ({exc.strerror or exc}).") from None
+    except (ValueError, RecursionError) as exc:  # an integer past 4,300 digits, nesting too deep
+        reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)[:120]
+        raise SourceError(f"{file} is not usable JSON ({reason}); expected {ACCEPTED_FORMAT}") from None
     named = _DAY_IN_NAME.search(file.name)
     try:
         fallback = date.fromisoformat(named.group(1)) if named else None
     except ValueError:
         fallback = None
+    if fallback is not None and not plausible_day(fallback):
+        fallback = None
     papers = parse_daily_papers(payload, fallback_day=fallback, origin=str(file))
     if payload and not papers:
         raise SourceError(f"{file}: none of its {len(payload)} items is a daily-papers item (see the log); expected {ACCEPTED_FORMAT}")
+    if len(payload) > len(papers):
+        _log.warning("%s: skipped %d of %d items (the reasons are logged above); kept the rest", file, len(payload) - len(papers), len(payload))
     _log.debug("%s: %d papers", file, len(papers))
     return papers

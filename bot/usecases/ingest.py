@@ -1,4 +1,8 @@
-"""Fetch papers from sources into the store, merging sightings of the same paper."""
+"""Fetch papers from sources into the store, merging sightings of the same paper.
+
+Every paper is bounded (:func:`bot.paper_bounds.bound_papers`) before it reaches the store,
+whatever source made it, so one bad item is refused alone and never fails the batch.
+"""
 from __future__ import annotations
 
 import logging
@@ -8,6 +12,7 @@ from datetime import date
 
 from bot.domain import Paper, dedupe_papers
 from bot.errors import SourceError
+from bot.paper_bounds import bound_papers
 from bot.ports import PaperSource, Store
 
 _log = logging.getLogger(__name__)
@@ -21,23 +26,29 @@ class IngestReport:
 
 
 async def store_papers(store: Store, papers: Sequence[Paper]) -> IngestReport:
-    unique = dedupe_papers(list(papers))
+    """Bound, merge and store ``papers``; ``fetched`` counts the distinct papers that were fit to store."""
+    unique = dedupe_papers(bound_papers(papers, origin="storing papers"))
     new = await store.upsert_papers(unique)
     return IngestReport(fetched=len(unique), new=new)
 
 
 async def ingest_day(store: Store, sources: Sequence[PaperSource], day: date) -> IngestReport:
-    """Fetch ``day`` from every source; one failing source is logged and the rest still land."""
+    """Fetch ``day`` from every source; one failing source (whatever it raises) is logged and the rest still land."""
     papers: list[Paper] = []
     failed: list[str] = []
     for source in sources:
+        name = source.name
         try:
             found = await source.fetch_day(day)
         except SourceError as exc:
-            _log.error("fetching %s from %s failed: %s", day, source.name, exc)
-            failed.append(source.name)
+            _log.error("fetching %s from %s failed: %s", day, name, exc)
+            failed.append(name)
             continue
-        _log.info("%s: %d papers for %s", source.name, len(found), day)
+        except Exception as exc:  # noqa: BLE001 - a source's bug must not cost the other sources their day
+            _log.error("fetching %s from %s failed unexpectedly: %s: %s", day, name, type(exc).__name__, str(exc)[:300])
+            failed.append(name)
+            continue
+        _log.info("%s: %d papers for %s", name, len(found), day)
         papers.extend(found)
     report = await store_papers(store, papers)
     return IngestReport(report.fetched, report.new, tuple(failed))

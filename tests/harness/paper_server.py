@@ -2,7 +2,9 @@
 
 A real aiohttp server on 127.0.0.1 (random port) so the sources' real aiohttp client
 code runs in tests. Routes replay recorded payloads; a route can be told to fail
-(429 with Retry-After, 500, 400…) a number of times, or to answer slowly. Every
+(429 with Retry-After, 500, 400…) a number of times, or to answer slowly, or to
+misbehave the way real servers do (:meth:`Reply.endless`, :meth:`Reply.truncated`,
+:meth:`Reply.gzipped`, a body that drips). Every
 request is recorded with its start/end times (monotonic) so tests can check paging,
 throttling and that requests never overlap.
 """
@@ -29,6 +31,27 @@ class Reply:
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    repeat: int = 1  # the body sent this many times in a row (chunked); -1: until the client leaves (or the safety cap)
+    drip: float = 0.0  # seconds between two sendings of the body
+    truncate_at: int | None = None  # announce the whole body's length, send only this many bytes, drop the connection
+
+    @classmethod
+    def endless(cls, chunk: bytes = b"[" * 65536, *, drip: float = 0.0, content_type: str = "application/json") -> Reply:
+        """A body that never ends: ``chunk`` again and again (stopped by the client, or after ENDLESS_CAP)."""
+        return cls(chunk, 200, content_type, repeat=-1, drip=drip)
+
+    @classmethod
+    def truncated(cls, body: bytes, at: int, content_type: str = "application/json") -> Reply:
+        return cls(body, 200, content_type, truncate_at=at)
+
+    @classmethod
+    def gzipped(cls, compressed: bytes, content_type: str = "application/json") -> Reply:
+        """A body sent as it is with ``Content-Encoding: gzip`` (aiohttp's client decompresses it)."""
+        return cls(compressed, 200, content_type, headers={"Content-Encoding": "gzip"})
+
+    @property
+    def streams(self) -> bool:
+        return self.repeat != 1 or self.drip > 0 or self.truncate_at is not None
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, **kwargs: Any) -> Reply:
@@ -56,6 +79,8 @@ class RecordedRequest:
 
 
 Handler = Callable[[RecordedRequest], "Reply | Awaitable[Reply]"]
+ENDLESS_CAP = 2 * 2**30  # bytes an endless reply sends at most, so a test against a client that never stops ends
+ENDLESS_SECONDS = 30.0  # ... and seconds
 
 
 class PaperServer:
@@ -95,7 +120,8 @@ class PaperServer:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
+        # handlers still sleeping (a silent server) are cancelled on close, not waited for
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -128,10 +154,39 @@ class PaperServer:
                 reply = await reply
             if reply.delay:
                 await asyncio.sleep(reply.delay)
+            if reply.streams:
+                return await self._stream(request, reply)
             return web.Response(body=reply.body, status=reply.status, content_type=reply.content_type, headers=reply.headers)
         finally:
             self.in_flight -= 1
             record.finished = time.monotonic()
+
+    async def _stream(self, request: web.Request, reply: Reply) -> web.StreamResponse:
+        response = web.StreamResponse(status=reply.status, headers=reply.headers)
+        response.content_type = reply.content_type
+        if reply.truncate_at is not None:
+            response.content_length = len(reply.body)
+            await response.prepare(request)
+            await response.write(reply.body[: reply.truncate_at])
+            if request.transport is not None:
+                request.transport.close()  # the rest never comes
+            return response
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        sent, started = 0, time.monotonic()
+        count = 0
+        try:
+            while reply.repeat < 0 or count < reply.repeat:
+                await response.write(reply.body)
+                sent, count = sent + len(reply.body), count + 1
+                if sent >= ENDLESS_CAP or time.monotonic() - started > ENDLESS_SECONDS:
+                    break
+                if reply.drip:
+                    await asyncio.sleep(reply.drip)
+            await response.write_eof()
+        except (ConnectionResetError, ConnectionError, RuntimeError):
+            pass  # the client stopped reading: what a client with a size limit does
+        return response
 
     def _reply_for(self, record: RecordedRequest) -> Reply | Awaitable[Reply]:
         queued = self._queued.get(record.path)
