@@ -90,6 +90,9 @@ async def open_sources(config: Config) -> AsyncIterator[Sources]:
                     timeout=hf_cfg.timeout_seconds,
                     max_retries=hf_cfg.max_retries,
                     sort=hf_cfg.sort,
+                    max_wait=hf_cfg.max_wait_seconds,
+                    deadline=hf_cfg.deadline_seconds,
+                    max_body_bytes=hf_cfg.max_response_bytes,
                 )
             )
             sources.day_sources.append(sources.huggingface)
@@ -103,6 +106,9 @@ async def open_sources(config: Config) -> AsyncIterator[Sources]:
                     min_interval=ax_cfg.min_interval_seconds,
                     timeout=ax_cfg.timeout_seconds,
                     max_retries=ax_cfg.max_retries,
+                    max_wait=ax_cfg.max_wait_seconds,
+                    deadline=ax_cfg.deadline_seconds,
+                    max_body_bytes=ax_cfg.max_response_bytes,
                 )
             )
             sources.day_sources.append(sources.arxiv)
