@@ -14,6 +14,7 @@ retried after a later removal is dropped, not applied over it.
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ import discord
 import yarl
 from discord import app_commands
 
-from adapters.discord.commands import papers_group
+from adapters.discord.commands import PapersTree, papers_group
 from adapters.discord.platform import DiscordPlatform
+from adapters.discord.sync import CommandSync
 from adapters.discord.threads import DiscordThreads
 from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent
@@ -84,28 +86,30 @@ class _PaperbotMixin:
     tree: app_commands.CommandTree[Any]
     platform: DiscordPlatform
     discussion: DiscordThreads
+    command_sync: CommandSync
+    token_rejected: bool
 
     def _attach(self, paperbot: PaperBot, settings: DiscordSettings) -> None:
         self._generation = itertools.count(1)
         self._latest: dict[tuple[int, int, int, str], int] = {}  # reaction → its latest event's number
         self.paperbot = paperbot
         self.settings = settings
-        self.tree = app_commands.CommandTree(self)
+        self.tree = PapersTree(self)  # type: ignore[arg-type]  # the mixin is always a Client
         self.tree.add_command(papers_group())
-        self.platform = DiscordPlatform(self)  # type: ignore[arg-type]  # the mixin is always a Client
+        self.platform = DiscordPlatform(self)  # type: ignore[arg-type]
         self.discussion = DiscordThreads(self, paperbot, self.platform)  # type: ignore[arg-type]
+        self.token_rejected = False
+        self.command_sync = CommandSync(self.tree, guild_id=settings.dev_guild_id, enabled=settings.sync_commands,
+                                        on_unauthorized=self._token_rejected)
 
     async def setup_hook(self) -> None:
-        if not self.settings.sync_commands:
-            return
-        if self.settings.dev_guild_id:
-            guild = discord.Object(self.settings.dev_guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            _log.info("synced %d commands to guild %s", len(synced), self.settings.dev_guild_id)
-        else:
-            synced = await self.tree.sync()
-            _log.info("synced %d global commands (may take a while to appear)", len(synced))
+        """Start the command sync in the background: serving never waits for it, nor ends with it."""
+        self.command_sync.start()
+
+    def _token_rejected(self) -> None:
+        """Discord refused the token after login (a 401 on the sync): stop; the runner says what to do."""
+        self.token_rejected = True
+        asyncio.get_running_loop().create_task(self.close(), name="discord close")  # type: ignore[attr-defined]
 
     async def on_ready(self) -> None:
         user = self.user  # type: ignore[attr-defined]
@@ -173,7 +177,7 @@ class ShardedPaperbotClient(_PaperbotMixin, discord.AutoShardedClient):
     pass
 
 
-def create_client(paperbot: PaperBot, settings: DiscordSettings) -> discord.Client:
+def create_client(paperbot: PaperBot, settings: DiscordSettings) -> PaperbotClient | ShardedPaperbotClient:
     """A plain client, or an AutoShardedClient when shard_count/shard_ids are configured."""
     point_library_at(settings.api_base_url, settings.gateway_url)
     client: PaperbotClient | ShardedPaperbotClient
