@@ -32,11 +32,11 @@ MAX_URL = 512  # longer URLs are dropped from text, never cut (a cut URL leads s
 # a URL Discord autolinks, up to the first character that could be markup or end a link
 _URL_RE = re.compile(r"https?://[^\s<>\[\]()`\"'\\|*~{}]+")
 _URL_TAIL = ".,:;"  # trailing punctuation belongs to the sentence (Discord ends its links before it too)
-_SPECIALS = re.compile(r"([\\*_~|`\[<>#])")
+_ESCAPES = {ord(c): "\\" + c for c in "\\*_~|`[<>#"}
 _LIST_MARKER = re.compile(r"^(?:[-+]|\d+\.)$")
 _MENTION_RE = re.compile(r"@(everyone|here)|<(?=[@#/:]|a:|t:)", re.IGNORECASE)
 _MASKED_RE = re.compile(r"\](?=\()")
-_ANY_URL_RE = re.compile(r"\S*https?://\S+", re.IGNORECASE)
+_HAS_URL = re.compile(r"https?://", re.IGNORECASE)
 
 
 def _break_mentions(text: str) -> str:
@@ -44,7 +44,7 @@ def _break_mentions(text: str) -> str:
 
 
 def _escape(segment: str) -> str:
-    return _SPECIALS.sub(r"\\\1", segment)
+    return segment.translate(_ESCAPES)
 
 
 def neutral_token(token: str) -> str:
@@ -82,12 +82,13 @@ def _bounded(text: str, limit: int, render: Callable[[str], str]) -> str:
 
     The cut is between words when it can be; a URL is never cut (a cut URL leads somewhere else), it
     is left out instead."""
-    whole = render(text)
-    if len(whole) <= limit:
-        return whole
+    if len(text) <= limit:  # rendering never shortens text: a longer text cannot fit whole
+        whole = render(text)
+        if len(whole) <= limit:
+            return whole
     if limit <= len(ELLIPSIS):
         return ELLIPSIS[:limit]
-    low, high = 0, len(text)
+    low, high = 0, min(len(text), limit)  # rendering never shortens text: no more than ``limit`` raw characters fit
     while low < high:  # binary search on the raw length: rendering a longer prefix is never shorter
         mid = (low + high + 1) // 2
         if len(render(text[:mid])) + len(ELLIPSIS) <= limit:
@@ -124,28 +125,32 @@ def _drop_long_urls(line: str) -> str:
     """Remove every word holding a URL longer than :data:`MAX_URL`: a cut URL would be a wrong link."""
     if len(line) <= MAX_URL:
         return line
-    kept = _ANY_URL_RE.sub(lambda m: "" if len(m.group(0)) > MAX_URL else m.group(0), line)
-    return re.sub(r" {2,}", " ", kept).strip()
+    return " ".join(w for w in line.split(" ") if len(w) <= MAX_URL or not _HAS_URL.search(w))
 
 
-def _parts(word: str, room: int) -> list[str]:
-    """A word as neutralised parts of at most ``room`` characters each: one part, unless the word is
-    longer than a message (then it is cut between raw characters, each part neutralised whole, so no
-    escape or mention break is split)."""
+MIN_FILL = 40  # a word longer than a message starts in the current one only if this much room is left
+
+
+def _parts(word: str, room: int, first_room: int) -> list[str]:
+    """A word as neutralised parts: one, unless it is longer than a message (text without spaces:
+    a URL never is, see :data:`MAX_URL`); then it is cut between raw characters, the first part
+    filling ``first_room`` and the others ``room`` each, every part neutralised whole, so no escape
+    or mention break is split."""
     whole = neutral_token(word)
     if len(whole) <= room:
         return [whole]
     out: list[str] = []
+    budget = first_room if first_room >= MIN_FILL else room
     while word:
-        low, high = 1, len(word)
+        low, high = 1, max(1, min(len(word), budget))
         while low < high:
             mid = (low + high + 1) // 2
-            if len(neutral_token(word[:mid])) <= room:
+            if len(neutral_token(word[:mid])) <= budget:
                 low = mid
             else:
                 high = mid - 1
         out.append(neutral_token(word[:low]))
-        word = word[low:]
+        word, budget = word[low:], room
     return out
 
 
@@ -169,10 +174,9 @@ def pieces(text: str | None, limit: int, max_messages: int, *, first_limit: int 
             continue
         first = True
         for word in line.split(" "):
-            for part in _parts(word, smallest):
-                sep = ("\n\n" if blank else "\n") if first else " "
-                if not current:
-                    sep = ""
+            sep = (("\n\n" if blank else "\n") if first else " ") if current else ""
+            for part in _parts(word, smallest, rooms[len(messages)] - len(current) - len(sep)):
+                sep = (("\n\n" if blank else "\n") if first else " ") if current else ""
                 if len(current) + len(sep) + len(part) <= rooms[len(messages)]:
                     current += sep + part
                 elif len(messages) + 1 < max_messages:

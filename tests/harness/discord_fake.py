@@ -213,6 +213,29 @@ def live_markup(text: str) -> list[str]:
     return found
 
 
+_RANK = re.compile(r"^\d+\. ")  # the bot's own "1. " before a paper's title
+
+
+def text_problems(body: dict[str, Any]) -> list[str]:
+    """Live mentions in any text of a message body, and live markup in what Discord renders as markdown
+    (content, embed titles, descriptions, field names and values); footers and author names are plain."""
+    problems: list[str] = []
+    rendered: list[tuple[str, str]] = [("content", body.get("content") or "")]
+    plain: list[tuple[str, str]] = []
+    for e in body.get("embeds") or []:
+        rendered.append(("title", _RANK.sub("", e.get("title") or "")))
+        rendered.append(("description", e.get("description") or ""))
+        rendered += [(f"field {f.get('name')}", f"{f.get('name') or ''}\n{f.get('value') or ''}")
+                     for f in e.get("fields") or []]
+        plain.append(("footer", (e.get("footer") or {}).get("text") or ""))
+        plain.append(("author", (e.get("author") or {}).get("name") or ""))
+    for what, text in rendered:
+        problems += [f"{what}: markup {m}" for m in live_markup(text)]
+    for what, text in rendered + plain:
+        problems += [f"{what}: mention {m!r}" for m in live_mentions(text)]
+    return problems
+
+
 def _escaped(text: str, at: int) -> bool:
     backslashes = 0
     while at - backslashes - 1 >= 0 and text[at - backslashes - 1] == "\\":
@@ -477,6 +500,41 @@ class FakeDiscord:
         }
         self.messages[msg["id"]] = {**msg, "allowed_mentions": body.get("allowed_mentions")}
         return msg
+
+    def rendering_problems(self) -> list[str]:
+        """Everything the bot sent that Discord would refuse (its limits) or render live (a mention, a
+        masked link or markdown it did not write), and every message sent with mentions allowed: over
+        channel messages, interaction answers, edits, followups, autocomplete choices and thread names."""
+        problems = list(self.violations)
+        for r in self.requests:
+            if not isinstance(r.body, dict):
+                continue
+            where = f"{r.method} {r.path}"
+            body: dict[str, Any] | None = None
+            if r.path.endswith("/callback"):
+                data = r.body.get("data") or {}
+                if r.body.get("type") == 8:
+                    problems += [f"{where}: {p}" for p in choices_limits_broken(data.get("choices") or [])]
+                    problems += [f"{where}: choice {c['name']!r} {m}" for c in data.get("choices") or []
+                                 for m in live_mentions(str(c.get("name")))]
+                elif r.body.get("type") in (4, 7):
+                    body = data
+            elif r.method == "POST" and r.path.endswith("/threads"):
+                name = str(r.body.get("name") or "")
+                if not 1 <= len(name) <= LIMITS["thread_name"]:
+                    problems.append(f"{where}: thread name has {len(name)} characters")
+                problems += [f"{where}: thread name {m}" for m in live_mentions(name)]
+            elif r.method in ("POST", "PATCH") and ("/webhooks/" in r.path or r.path.endswith("/messages")):
+                body = r.body
+            if body is None:
+                continue
+            problems += [f"{where}: {p}" for p in message_limits_broken(body)]
+            allowed = body.get("allowed_mentions")
+            if not allowed or allowed.get("parse") or allowed.get("users") or allowed.get("roles") \
+                    or allowed.get("replied_user"):
+                problems.append(f"{where}: mentions allowed ({allowed})")
+            problems += [f"{where}: {p}" for p in text_problems(body)]
+        return problems
 
     def find(self, method: str, fragment: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and fragment in r.path]
