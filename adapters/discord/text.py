@@ -11,8 +11,9 @@ Two surfaces, one rule — nothing from a paper or a person is live markup:
 - :func:`plain` for what Discord shows as plain text (thread names, embed footers and author names,
   autocomplete choices): no backslashes, which would show.
 
-On both, mentions are broken with a zero-width space (``@\u200beveryone``, ``<\u200b@123>``,
-``<\u200b#123>``, ``<\u200b/cmd:1>``), so text can neither ping nor show as a mention.
+On both, mentions are broken with a zero-width space (``@\u200beveryone``, and after every ``<``:
+``<\u200b@123>``, ``<\u200b#123>``, ``<\u200b/cmd:1>``, ``<\u200bhttps://…>``), so text can neither
+ping nor show as a mention, an emoji, a timestamp or a hidden link.
 ``AllowedMentions.none()`` is still sent with every message: this is the second lock, not the only
 one. Every function works token by token (whitespace-separated), so splitting text between tokens
 never revives what was neutralised, and the bounded forms (:func:`fit`, :func:`fit_plain`,
@@ -34,7 +35,9 @@ _URL_RE = re.compile(r"https?://[^\s<>\[\]()`\"'\\|*~{}]+")
 _URL_TAIL = ".,:;"  # trailing punctuation belongs to the sentence (Discord ends its links before it too)
 _ESCAPES = {ord(c): "\\" + c for c in "\\*_~|`[<>#"}
 _LIST_MARKER = re.compile(r"^(?:[-+]|\d+\.)$")
-_MENTION_RE = re.compile(r"@(everyone|here)|<(?=[@#/:]|a:|t:)", re.IGNORECASE)
+# every "<" is broken, not only those of mentions: a URL just before a "\\<" takes the backslash into
+# itself (Discord's links end only at whitespace or "<"), and "<" + ZWSP can start no markup at all
+_MENTION_RE = re.compile(r"@(everyone|here)|<", re.IGNORECASE)
 _MASKED_RE = re.compile(r"\](?=\()")
 _HAS_URL = re.compile(r"https?://", re.IGNORECASE)
 

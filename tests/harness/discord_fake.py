@@ -206,7 +206,9 @@ def live_markup(text: str) -> list[str]:
         if url:
             i, line_start = url.end(), False
             continue
-        if char in "*_~|`[<":
+        if char == "<" and text[i + 1:i + 2] == "\u200b":
+            pass  # a broken "<" starts no mention, emoji, timestamp or <link>
+        elif char in "*_~|`[<":
             found.append(f"{char!r} at {i}: {text[max(0, i - 20):i + 20]!r}")
         line_start = char == "\n" or (line_start and char in " \t")
         i += 1
@@ -501,12 +503,13 @@ class FakeDiscord:
         self.messages[msg["id"]] = {**msg, "allowed_mentions": body.get("allowed_mentions")}
         return msg
 
-    def rendering_problems(self) -> list[str]:
+    def rendering_problems(self, since: int = 0) -> list[str]:
         """Everything the bot sent that Discord would refuse (its limits) or render live (a mention, a
         masked link or markdown it did not write), and every message sent with mentions allowed: over
-        channel messages, interaction answers, edits, followups, autocomplete choices and thread names."""
-        problems = list(self.violations)
-        for r in self.requests:
+        channel messages, interaction answers, edits, followups, autocomplete choices and thread names
+        (``since``: from that request on; refused bodies are counted whenever they came)."""
+        problems = list(self.violations) if not since else []
+        for r in self.requests[since:]:
             if not isinstance(r.body, dict):
                 continue
             where = f"{r.method} {r.path}"
