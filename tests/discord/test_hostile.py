@@ -178,7 +178,7 @@ async def test_hostile_option_values_are_answered_bounded_and_neutralised(
             return f"{case!r} logged a traceback: {traces[0]}"
         return f"{case!r}: {problems[0]}" if problems else None
 
-    @settings(max_examples=70, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=50, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(case=cases())
     def dispatch(case: Case) -> None:
@@ -243,7 +243,7 @@ def rendered_problems(paper: Paper, why: str, note: str) -> list[str]:
     return problems
 
 
-@settings(max_examples=80, deadline=None, database=None, derandomize=True,
+@settings(max_examples=60, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(paper=hostile_papers(), why=any_text, note=any_text)
 def test_hostile_papers_render_within_discords_limits_with_nothing_live(paper: Paper, why: str, note: str) -> None:
