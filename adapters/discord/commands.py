@@ -9,7 +9,12 @@ through the text parser. Nothing here lists subcommands: a new declaration appea
 Flow for every subcommand: build the command (a UsageError is answered ephemerally at once),
 defer, run it through ``PaperBot.handle`` with the interaction as the transport (a digest is then
 posted, recorded and threaded by the core), and show a text reply. Errors after the defer delete
-the public placeholder and answer with an ephemeral followup.
+the public placeholder and answer with an ephemeral followup, in words that show no internals.
+
+An interaction that does not fit these commands — Discord's copy is older or newer than the bot's:
+an unknown subcommand, an option the command lacks or of another type, a required one missing — is
+answered at once (ephemerally; an autocomplete with no choices) with a pointer to /papers help, and
+the commands are synced again in the background (:class:`PapersTree`).
 """
 from __future__ import annotations
 
