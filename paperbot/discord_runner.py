@@ -19,6 +19,9 @@ from bot.errors import ConfigError
 
 _log = logging.getLogger(__name__)
 
+TOKEN_REJECTED = ("Discord rejected discord.token (or PAPERBOT_DISCORD_TOKEN): copy the bot token again from the "
+                  "developer portal's Bot page (Reset Token).")
+
 
 def settings_from(config: DiscordConfig) -> DiscordSettings:
     if config.shard_ids and not config.shard_count:
@@ -44,18 +47,24 @@ class DiscordRunner:
             raise ConfigError("discord.token (or PAPERBOT_DISCORD_TOKEN) is not set.")
         self._token = config.discord.token.get_secret_value()
         self.client = create_client(bot, settings_from(config.discord))
-        self.platform: DiscordPlatform = self.client.platform  # type: ignore[attr-defined]
+        self.platform: DiscordPlatform = self.client.platform
 
     async def run(self) -> None:
-        """Log in, connect, and serve until cancelled; the client is closed on the way out."""
+        """Log in, connect, and serve until cancelled; the client is closed on the way out. A token
+        Discord refuses (at login, or later on the command sync) stops it with a ConfigError."""
         try:
             async with self.client:
                 await self.client.start(self._token)
         except discord.LoginFailure:
-            raise ConfigError(
-                "Discord rejected discord.token (or PAPERBOT_DISCORD_TOKEN): copy the bot token again from the "
-                "developer portal's Bot page (Reset Token)."
-            ) from None
+            raise ConfigError(TOKEN_REJECTED) from None
+        except Exception:
+            if self.client.token_rejected:  # closed mid-connect: that is why
+                raise ConfigError(TOKEN_REJECTED) from None
+            raise
+        finally:
+            await self.client.command_sync.close()
+        if self.client.token_rejected:
+            raise ConfigError(TOKEN_REJECTED)
 
     async def wait_ready(self) -> None:
         await self.client.wait_until_ready()

@@ -6,9 +6,16 @@ PaperBot. Reactions come from the raw events, so posts that are no longer cached
 messages, restarts) still count; the bot's own reactions and reactions on messages someone
 else wrote are ignored (the core also ignores any message it did not record). Members'
 messages in paper threads go to :class:`adapters.discord.threads.DiscordThreads`.
+
+Discord never delivers a gateway event again, so one that fails for a passing reason (the
+database away, anything unexpected) is kept and retried by the core (``PaperBot.keep_for_retry``).
+For one reaction (message, member, emoji) the latest add or remove wins: a kept add that is
+retried after a later removal is dropped, not applied over it.
 """
 from __future__ import annotations
 
+import asyncio
+import itertools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -17,15 +24,18 @@ import discord
 import yarl
 from discord import app_commands
 
-from adapters.discord.commands import papers_group
+from adapters.discord.commands import PapersTree, papers_group
 from adapters.discord.platform import DiscordPlatform
+from adapters.discord.sync import CommandSync
 from adapters.discord.threads import DiscordThreads
 from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent
+from bot.errors import StoreUnavailableError
 
 _log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+LATEST_KEPT = 20_000  # reactions whose latest event is remembered (far more than arrive while one is retried)
 
 
 @dataclass(frozen=True)
@@ -76,26 +86,30 @@ class _PaperbotMixin:
     tree: app_commands.CommandTree[Any]
     platform: DiscordPlatform
     discussion: DiscordThreads
+    command_sync: CommandSync
+    token_rejected: bool
 
     def _attach(self, paperbot: PaperBot, settings: DiscordSettings) -> None:
+        self._generation = itertools.count(1)
+        self._latest: dict[tuple[int, int, int, str], int] = {}  # reaction → its latest event's number
         self.paperbot = paperbot
         self.settings = settings
-        self.tree = app_commands.CommandTree(self)
+        self.tree = PapersTree(self)  # type: ignore[arg-type]  # the mixin is always a Client
         self.tree.add_command(papers_group())
-        self.platform = DiscordPlatform(self)  # type: ignore[arg-type]  # the mixin is always a Client
+        self.platform = DiscordPlatform(self)  # type: ignore[arg-type]
         self.discussion = DiscordThreads(self, paperbot, self.platform)  # type: ignore[arg-type]
+        self.token_rejected = False
+        self.command_sync = CommandSync(self.tree, guild_id=settings.dev_guild_id, enabled=settings.sync_commands,
+                                        on_unauthorized=self._token_rejected)
 
     async def setup_hook(self) -> None:
-        if not self.settings.sync_commands:
-            return
-        if self.settings.dev_guild_id:
-            guild = discord.Object(self.settings.dev_guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            _log.info("synced %d commands to guild %s", len(synced), self.settings.dev_guild_id)
-        else:
-            synced = await self.tree.sync()
-            _log.info("synced %d global commands (may take a while to appear)", len(synced))
+        """Start the command sync in the background: serving never waits for it, nor ends with it."""
+        self.command_sync.start()
+
+    def _token_rejected(self) -> None:
+        """Discord refused the token after login (a 401 on the sync): stop; the runner says what to do."""
+        self.token_rejected = True
+        asyncio.get_running_loop().create_task(self.close(), name="discord close")  # type: ignore[attr-defined]
 
     async def on_ready(self) -> None:
         user = self.user  # type: ignore[attr-defined]
@@ -116,18 +130,25 @@ class _PaperbotMixin:
             return  # the bot's own reactions
         if me is not None and payload.message_author_id is not None and payload.message_author_id != me.id:
             return  # someone else's message (only known on add)
-        event = ReactionEvent(
-            channel=ChannelRef("discord", await self._workspace(payload), str(payload.channel_id)),
-            message_id=str(payload.message_id),
-            user_id=str(payload.user_id),
-            emoji=emoji_key(payload.emoji),
-            added=added,
-        )
-        try:
-            await self.paperbot.on_reaction(event)
-        except Exception:  # noqa: BLE001 - one bad event must not stop the gateway loop
-            _log.exception("reaction on %s/%s could not be recorded", event.channel, event.message_id)
+        emoji = emoji_key(payload.emoji)
+        key = (payload.channel_id, payload.message_id, payload.user_id, emoji)
+        number = next(self._generation)
+        self._latest.pop(key, None)
+        self._latest[key] = number  # newest last: the oldest is forgotten first
+        if len(self._latest) > LATEST_KEPT:
+            del self._latest[next(iter(self._latest))]  # a kept event of it then simply applies
 
+        async def record() -> None:
+            if self._latest.get(key, number) > number:
+                return  # a later add or remove of this reaction came meanwhile: it decides
+            event = ReactionEvent(
+                channel=ChannelRef("discord", await self._workspace(payload), str(payload.channel_id)),
+                message_id=str(payload.message_id), user_id=str(payload.user_id), emoji=emoji, added=added,
+            )
+            await self.paperbot.on_reaction(event)
+
+        what = f"reaction {'+' if added else '-'}{emoji} by {payload.user_id} on {payload.channel_id}/{payload.message_id}"
+        await self.paperbot.keep_for_retry(what, record)  # never raises: one bad event must not stop the gateway loop
 
     async def _workspace(self, payload: discord.RawReactionActionEvent) -> str:
         """The guild id; in a DM, the guild the reacted digest was sent for.
@@ -140,6 +161,8 @@ class _PaperbotMixin:
             return str(payload.guild_id)
         try:
             found = await self.paperbot.workspace_of_message("discord", str(payload.channel_id), str(payload.message_id))
+        except StoreUnavailableError:
+            raise  # the event is kept and retried: then the stored post names the guild
         except Exception:  # noqa: BLE001 - fall back to what open_dm remembered; the lookup failure is logged
             _log.exception("could not look up the guild of DM message %s", payload.message_id)
             found = None
@@ -154,7 +177,7 @@ class ShardedPaperbotClient(_PaperbotMixin, discord.AutoShardedClient):
     pass
 
 
-def create_client(paperbot: PaperBot, settings: DiscordSettings) -> discord.Client:
+def create_client(paperbot: PaperBot, settings: DiscordSettings) -> PaperbotClient | ShardedPaperbotClient:
     """A plain client, or an AutoShardedClient when shard_count/shard_ids are configured."""
     point_library_at(settings.api_base_url, settings.gateway_url)
     client: PaperbotClient | ShardedPaperbotClient

@@ -5,7 +5,9 @@ headline as content), so a reaction on a message maps to exactly one paper. Ever
 kept within Discord's limits (title 256, description 4096, field 1024, footer 2048, 6000
 characters per message across its embeds, at most 10 embeds per message); ``pack_embeds``
 groups embeds into messages for any caller that carries several per message.
-All untrusted text goes through :func:`adapters.discord.text.fit`.
+All untrusted text goes through :func:`adapters.discord.text.fit` (markdown surfaces) or
+:func:`adapters.discord.text.fit_plain` (the footer, shown as plain text); only URLs that pass
+:func:`safe_url` become links, each whole or not at all.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from adapters.discord.text import fit
+from adapters.discord.text import fit, fit_plain
 from bot.discussion.openings import continues_in
 from bot.domain import Digest, Paper, RankedPaper
 from bot.replies import Discussion
@@ -27,42 +29,52 @@ MAX_TOTAL = 6000
 MAX_TITLE = 256
 MAX_DESCRIPTION = 4096
 MAX_FIELD = 1024
+MAX_FOOTER = 2048
 MAX_CONTENT = 2000
+MAX_URL = 512
+WHY_CHARS = 300
 SUMMARY_CHARS = 600
 COLOUR = discord.Colour(0xFFB000)
 
-_SAFE_URL_RE = re.compile(r"^https?://[^\s<>()\[\]`\"']+$")
+_SAFE_URL_RE = re.compile(r"^https?://[^\s<>()\[\]`\"'\\]+$")
+_MENTION_IN_URL = re.compile(r"@(?:everyone|here)", re.IGNORECASE)
 
 
 def safe_url(url: str | None) -> str | None:
-    """An http(s) URL that cannot break out of a markdown link, else None."""
-    if url and _SAFE_URL_RE.match(url.strip()) and len(url) <= 512:
-        return url.strip()
+    """An http(s) URL of at most 512 characters that cannot break out of a markdown link, else None."""
+    url = (url or "").strip()
+    if url and len(url) <= MAX_URL and _SAFE_URL_RE.match(url) and not _MENTION_IN_URL.search(url):
+        return url
     return None
 
 
 def _links(paper: Paper) -> str:
-    links = [f"[arXiv]({paper.abs_url})", f"[PDF]({paper.pdf_url})"]
-    if paper.hf_url:
-        links.append(f"[Hugging Face]({paper.hf_url})")
-    github = safe_url(paper.github_repo)
-    if github:
-        links.append(f"[code]({github})")
-    project = safe_url(paper.project_page)
-    if project:
-        links.append(f"[project]({project})")
-    return " · ".join(links)
+    """The paper's links as masked links, each whole: one that would not fit the field is left out."""
+    candidates = [("arXiv", paper.abs_url), ("PDF", paper.pdf_url), ("Hugging Face", paper.hf_url),
+                  ("code", paper.github_repo), ("project", paper.project_page)]
+    links: list[str] = []
+    for label, url in candidates:
+        safe = safe_url(url)
+        link = f"[{label}]({safe})" if safe else ""
+        if link and len(" · ".join([*links, link])) <= MAX_FIELD:
+            links.append(link)
+    return " · ".join(links) or "—"
+
+
+def _number(value: int) -> str:
+    """A count as shown: beyond what any store holds, just "10¹⁸+" (a huge int is no reason to fail)."""
+    return str(value) if abs(value) < 10**18 else "10¹⁸+"
 
 
 def _popularity(paper: Paper) -> str:
     parts = []
     if paper.upvotes is not None:
-        parts.append(f"▲ {paper.upvotes} upvotes")
+        parts.append(f"▲ {_number(paper.upvotes)} upvotes")
     if paper.github_stars is not None:
-        parts.append(f"★ {paper.github_stars} stars")
+        parts.append(f"★ {_number(paper.github_stars)} stars")
     if paper.num_comments:
-        parts.append(f"💬 {paper.num_comments}")
-    return " · ".join(parts)
+        parts.append(f"💬 {_number(paper.num_comments)}")
+    return fit(" · ".join(parts), MAX_FIELD)
 
 
 def paper_embed(paper: Paper, why: str | None = None, *, rank: int | None = None,
@@ -74,7 +86,7 @@ def paper_embed(paper: Paper, why: str | None = None, *, rank: int | None = None
     summary = paper.ai_summary or first_sentences(paper.abstract, SUMMARY_CHARS)
     embed = discord.Embed(
         title=title,
-        url=paper.abs_url,
+        url=safe_url(paper.abs_url),
         description=fit(summary, SUMMARY_CHARS) or None,
         colour=COLOUR,
     )
@@ -83,8 +95,8 @@ def paper_embed(paper: Paper, why: str | None = None, *, rank: int | None = None
     if popularity:
         embed.add_field(name="Popularity", value=popularity, inline=True)
     if why:
-        embed.add_field(name="Why", value=fit(why, 300), inline=True)
-    embed.add_field(name="Links", value=_links(paper)[:MAX_FIELD], inline=False)
+        embed.add_field(name="Why", value=fit(why, WHY_CHARS) or "—", inline=True)
+    embed.add_field(name="Links", value=_links(paper), inline=False)
     if discussion is not None:
         url = safe_url(discussion.url)
         embed.add_field(name="Discussion", value=fit(continues_in(None), 200) if url is None else f"continues in {url}",
@@ -93,7 +105,7 @@ def paper_embed(paper: Paper, why: str | None = None, *, rank: int | None = None
     if thumbnail:
         embed.set_thumbnail(url=thumbnail)
     footer = paper.arxiv_id + (f" · {paper.primary_category}" if paper.primary_category else "")
-    embed.set_footer(text=footer[:200])
+    embed.set_footer(text=fit_plain(footer, 200) or None)
     return embed
 
 

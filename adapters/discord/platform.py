@@ -5,8 +5,15 @@ message per paper (see :mod:`adapters.discord.embeds`) and returns the message c
 threads hang from each paper's message (``ThreadStyle.PER_MESSAGE``; DMs have none). Failures
 become DeliveryError subclasses: Forbidden / NotFound (channel gone, bot removed, missing
 permission) → ChannelUnavailableError; a rate limit longer than the library waits →
-RateLimitedError; 5xx, timeouts and connection errors → TransientDeliveryError; a digest cut short
-→ PartiallySentError with what went out. Every message is sent with ``AllowedMentions.none()``.
+RateLimitedError (also a 429 discord.py does not wait out: one without ``Via``); 5xx, timeouts and
+connection errors → TransientDeliveryError; Discord refusing the body as rendered (400 50035 Invalid
+Form Body) → RejectedMessageError; a digest cut short → PartiallySentError with what went out.
+Every message is sent with ``AllowedMentions.none()``.
+
+Text posts are bounded where they are rendered (the core's text is what it is): a post into a thread
+that answers no message — a paper's opening — is at most :data:`OPENING_MESSAGES` messages, any
+other (answers, recaps, notes) at most :data:`TEXT_MESSAGES`; messages break between words and
+never inside a URL (see :func:`adapters.discord.text.pieces`).
 """
 from __future__ import annotations
 
@@ -19,26 +26,41 @@ import aiohttp
 import discord
 
 from adapters.discord.embeds import OutMessage, digest_messages, paper_embed
-from adapters.discord.text import fit, fit_lines
+from adapters.discord.text import fit_plain, pieces
 from bot.domain import ChannelRef
 from bot.errors import (
     ChannelUnavailableError,
     DeliveryError,
     PartiallySentError,
     RateLimitedError,
+    RejectedMessageError,
     TransientDeliveryError,
 )
 from bot.ports import Sent, ThreadStyle
 from bot.replies import PaperReply, Publication, TextReply
-from bot.text import split_text
 
 _log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 MAX_CONTENT = 2000
-CHUNK = 1800  # raw characters per message; escaping may add some, fit_lines keeps the result ≤ 2000
+MAX_THREAD_NAME = 100
+OPENING_MESSAGES = 2  # a paper's opening in its thread
+TEXT_MESSAGES = 4  # an answer, a recap, a note
+INVALID_FORM_BODY = 50035
 ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: a paper's discussion outlives a day
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
+
+
+def retry_after(exc: discord.HTTPException, default: float = 1.0) -> float:
+    """How long a 429 asks us to wait: ``Retry-After`` (Cloudflare's and Discord's), else Discord's
+    ``X-RateLimit-Reset-After``; ``default`` when neither says."""
+    headers = getattr(exc.response, "headers", None) or {}
+    for name in ("Retry-After", "X-RateLimit-Reset-After"):
+        try:
+            return max(0.0, float(str(headers[name])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return default
 
 
 def delivery_error(exc: BaseException, what: str) -> DeliveryError:
@@ -52,17 +74,23 @@ def delivery_error(exc: BaseException, what: str) -> DeliveryError:
     if isinstance(exc, discord.DiscordServerError):
         return TransientDeliveryError(f"Discord failed {what} ({exc.status}).")
     if isinstance(exc, discord.HTTPException):
-        if exc.status == 429:
-            return RateLimitedError(f"Discord rate-limited {what}.", 1.0)
+        if exc.status == 429:  # without Via (Cloudflare): discord.py raises at once instead of waiting
+            wait = retry_after(exc)
+            return RateLimitedError(f"Discord rate-limited {what}; retry in {wait:g} s.", wait)
+        if exc.status >= 500:
+            return TransientDeliveryError(f"Discord failed {what} ({exc.status}).")
+        if exc.status == 400 and exc.code == INVALID_FORM_BODY:
+            return RejectedMessageError(f"Discord refused what we rendered for {what}: {exc.text or exc.code}.")
         return ChannelUnavailableError(f"Discord refused {what}: {exc.status} {exc.text or ''}".strip() + ".")
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ClientError, OSError, discord.ConnectionClosed)):
         return TransientDeliveryError(f"Discord could not be reached for {what}: {type(exc).__name__}.")
     return TransientDeliveryError(f"Discord failed {what}: {exc}.")
 
 
-def text_pieces(reply: TextReply) -> list[str]:
-    """A core text reply as neutralised message contents of at most 2000 characters, line breaks kept."""
-    return [fit_lines(chunk, MAX_CONTENT) for chunk in split_text(reply.text, CHUNK)] or [""]
+def text_pieces(reply: TextReply, max_messages: int = TEXT_MESSAGES, *, reserve: int = 0) -> list[str]:
+    """A core text reply as at most ``max_messages`` neutralised message contents of at most 2000
+    characters (the first ``reserve`` fewer), line breaks kept, never cut inside a URL."""
+    return pieces(reply.text, MAX_CONTENT, max_messages, first_limit=MAX_CONTENT - reserve)
 
 
 def publication_messages(publication: Publication) -> list[OutMessage]:
@@ -142,14 +170,17 @@ class DiscordPlatform:
 
     async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
                    reply_to: str | None = None, tag: str | None = None) -> list[str]:
+        """Text in the channel or its thread, in as few messages as the bound allows: an opening (in a
+        thread, answering no message) at most OPENING_MESSAGES, anything else TEXT_MESSAGES."""
         target = self.messageable(thread_id, channel.workspace) if thread_id else self._channel(channel)
         await self._wait_ready()
-        pieces = text_pieces(reply)
+        bound = OPENING_MESSAGES if thread_id and not reply_to else TEXT_MESSAGES
+        contents = text_pieces(reply, bound, reserve=len(_marker(tag, 1, 0)) + 1 if tag else 0)
         if tag:
-            pieces[0] = _tagged(fit(reply.text, MAX_CONTENT - len(_marker(tag, 1, 0)) - 1), tag, 1, 0) or ""
+            contents[0] = _tagged(contents[0], tag, 1, 0) or ""
         ids = []
         try:
-            for n, content in enumerate(pieces):
+            for n, content in enumerate(contents):
                 reference = (discord.MessageReference(message_id=int(reply_to), channel_id=target.id, fail_if_not_exists=False)
                              if reply_to and reply_to.isdigit() and n == 0 else None)
                 kwargs: dict[str, Any] = {"reference": reference, "mention_author": False} if reference else {}
@@ -164,7 +195,7 @@ class DiscordPlatform:
         parent = self._channel(channel)
         await self._wait_ready()
         message = parent.get_partial_message(int(root_message_id))
-        title = (name or "Discussion").strip()[:100] or "Discussion"
+        title = fit_plain(name, MAX_THREAD_NAME) or "Discussion"
         try:
             thread = await message.create_thread(name=title, auto_archive_duration=ARCHIVE_MINUTES)
         except discord.HTTPException as exc:

@@ -6,6 +6,10 @@ of first_reply mode: the core then opens the thread on that message). The bot is
 by ``<@id>`` in the text: without the privileged message content intent Discord still delivers the
 text of messages that mention the bot, so the minimal intents suffice (other messages count as
 activity, text unseen). Openings and answers are posted by the core through ``DiscordPlatform``.
+
+Discord never delivers a message event again: one the core could not take (the database away) is
+kept and retried (``PaperBot.keep_for_retry``); the core records each message once by its id, so a
+retried question is answered once.
 """
 from __future__ import annotations
 
@@ -40,13 +44,21 @@ class DiscordThreads:
         self._parents: dict[int, int | None] = {}  # thread id → parent channel id (None: not a thread)
 
     async def on_message(self, message: discord.Message) -> None:
-        """A gateway message: hand it to the core when it is a person's message in a thread. Never raises."""
+        """A gateway message: hand it to the core when it is a person's message in a thread (kept and
+        retried when that fails for a passing reason). Never raises."""
         try:
             found = await self.thread_message(message)
-            if found is not None:
-                await self._bot.on_thread_message(found, self._platform)
         except Exception:  # noqa: BLE001 - one bad message must not stop the gateway loop
-            _log.exception("message %s in %s could not be handled", message.id, message.channel.id)
+            _log.exception("message %s in %s could not be read", message.id, message.channel.id)
+            return
+        if found is None:
+            return
+        thread_message = found
+
+        async def handle() -> None:
+            await self._bot.on_thread_message(thread_message, self._platform)
+
+        await self._bot.keep_for_retry(f"thread message {message.id} in {message.channel.id}", handle)
 
     async def thread_message(self, message: discord.Message) -> ThreadMessage | None:
         """A person's message in a thread, or a Discord reply to one of the bot's messages; else None."""

@@ -8,7 +8,9 @@ and followups, channel messages, threads started from a message (a type-11 chann
 announced with THREAD_CREATE; a second thread on one message → 400 160004), DM channels,
 members' messages (MESSAGE_CREATE, with the content blanked as Discord does when the bot
 lacks the message content intent and is not mentioned), and scripted failures (429 with
-Via + retry_after, 403). Every request is recorded with its JSON body for the tests to inspect.
+Via + retry_after, 403, and any status for the next requests matching a method and path:
+``fail_next``, e.g. a 503 on the command sync or a Cloudflare-style 429 without ``Via``).
+Every request is recorded with its JSON body for the tests to inspect.
 
 The gateway dispatches a member causes (INTERACTION_CREATE, MESSAGE_REACTION_ADD/REMOVE,
 MESSAGE_CREATE) are the recorded-shape frames of ``tests/fixtures/payloads/discord/``, filled in
@@ -19,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,7 +69,7 @@ def interaction_frame(interaction_id: str, token: str, subcommand: str, options:
                       command_id: str = COMMAND_ID, guild_command: bool = False) -> dict[str, Any]:
     """INTERACTION_CREATE for `/papers <subcommand>` in the guild's channel; ``guild_command``: the
     command was synced to the guild (Discord then names the guild in ``data``)."""
-    frame = payloads.load(
+    frame: dict[str, Any] = payloads.load(
         "discord/interaction_create_papers", seq=None, interaction_id=interaction_id, application_id=APP_ID,
         token=token, command_id=command_id, command_guild_id=GUILD_ID, subcommand=subcommand, options=options,
         guild_id=GUILD_ID, channel_id=CHANNEL_ID, channel_name="papers", user=user(user_id, "reader"),
@@ -81,6 +84,7 @@ def reaction_frame(message_id: str, emoji: str, *, user_id: str = OTHER_USER, ad
                    author_id: str | None = None, channel_id: str = CHANNEL_ID, dm: bool = False) -> dict[str, Any]:
     """MESSAGE_REACTION_ADD / _REMOVE; ``dm``: in a direct message (Discord then sends no guild and no member)."""
     ids = {"user_id": user_id, "message_id": message_id, "emoji": emoji, "channel_id": channel_id, "guild_id": GUILD_ID}
+    frame: dict[str, Any]
     if added:
         frame = payloads.load("discord/message_reaction_add", seq=None, **ids, message_author_id=author_id,
                               user=user(user_id, "reader"))
@@ -100,13 +104,165 @@ def message_frame(channel_id: str, content: str, *, message_id: str, user_id: st
     author = user(user_id, "reader" if not bot else "otherbot", bot=bot)
     mentioned = [{**user(m, "paperbot" if m == BOT_ID else "someone", bot=m == BOT_ID), "member": partial_member()}
                  for m in mentions]
-    frame = payloads.load("discord/message_create_thread_mention", seq=None, message_id=message_id,
+    frame: dict[str, Any] = payloads.load("discord/message_create_thread_mention", seq=None, message_id=message_id,
                           channel_id=channel_id, guild_id=GUILD_ID, author=author, content=content, mentions=mentioned,
                           timestamp="2025-11-09T12:00:00.000000+00:00", nonce=snowflake())
     frame["d"]["type"] = message_type
     if webhook_id:
         frame["d"]["webhook_id"] = webhook_id
         del frame["d"]["nonce"]
+    return frame
+
+
+# ------------------------------------------------------------------ Discord's limits and rendering
+
+LIMITS = {"content": 2000, "embeds": 10, "embeds_total": 6000, "title": 256, "description": 4096, "fields": 25,
+          "field_name": 256, "field_value": 1024, "footer": 2048, "author": 256, "thread_name": 100,
+          "choices": 25, "choice_name": 100, "choice_value": 100}
+
+
+def embed_chars(embed: dict[str, Any]) -> int:
+    """Discord's count across an embed: title, description, field names and values, footer text, author name."""
+    return (len(embed.get("title") or "") + len(embed.get("description") or "")
+            + sum(len(f.get("name") or "") + len(f.get("value") or "") for f in embed.get("fields") or [])
+            + len((embed.get("footer") or {}).get("text") or "") + len((embed.get("author") or {}).get("name") or ""))
+
+
+def message_limits_broken(body: dict[str, Any]) -> list[str]:
+    """What in a message body Discord would refuse with 400 50035 Invalid Form Body."""
+    broken = []
+    content = body.get("content") or ""
+    if len(content) > LIMITS["content"]:
+        broken.append(f"content has {len(content)} characters")
+    embeds = body.get("embeds") or []
+    if len(embeds) > LIMITS["embeds"]:
+        broken.append(f"{len(embeds)} embeds")
+    if sum(embed_chars(e) for e in embeds) > LIMITS["embeds_total"]:
+        broken.append(f"{sum(embed_chars(e) for e in embeds)} characters across the embeds")
+    for e in embeds:
+        for key, limit in (("title", "title"), ("description", "description")):
+            if len(e.get(key) or "") > LIMITS[limit]:
+                broken.append(f"embed {key} has {len(e[key])} characters")
+        fields = e.get("fields") or []
+        if len(fields) > LIMITS["fields"]:
+            broken.append(f"{len(fields)} fields")
+        for f in fields:
+            if not 1 <= len(f.get("name") or "") <= LIMITS["field_name"]:
+                broken.append(f"field name has {len(f.get('name') or '')} characters")
+            if not 1 <= len(f.get("value") or "") <= LIMITS["field_value"]:
+                broken.append(f"field value has {len(f.get('value') or '')} characters")
+        if len((e.get("footer") or {}).get("text") or "") > LIMITS["footer"]:
+            broken.append("footer too long")
+        if len((e.get("author") or {}).get("name") or "") > LIMITS["author"]:
+            broken.append("author name too long")
+    return broken
+
+
+def choices_limits_broken(choices: list[dict[str, Any]]) -> list[str]:
+    """What in an autocomplete answer (type 8) Discord would refuse."""
+    broken = [f"{len(choices)} choices"] if len(choices) > LIMITS["choices"] else []
+    for c in choices:
+        if not 1 <= len(str(c.get("name") or "")) <= LIMITS["choice_name"]:
+            broken.append(f"choice name has {len(str(c.get('name') or ''))} characters")
+        if isinstance(c.get("value"), str) and len(c["value"]) > LIMITS["choice_value"]:
+            broken.append(f"choice value has {len(c['value'])} characters")
+    return broken
+
+
+_MENTION_FORMS = re.compile(r"@(?:everyone|here)|<(?:@[!&]?\d+|#\d+|/[^<>\s:]+:\d+|a?:\w+:\d+|t:-?\d+(?::\w)?)>",
+                            re.IGNORECASE)
+# Discord's autolink (simple-markdown's url rule): consumed whole, so nothing inside it is markup
+_AUTOLINK = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
+# the bot's own markup around untrusted text: its link labels, a bold headline, the outbox tag line
+_TRUSTED = re.compile(r"\[(?:arXiv|PDF|Hugging Face|code|project)\]\(https?://[^\s()<>\[\]]+\)"
+                      r"|^\*\*(?=\S)|(?<=\S)\*\*$|^-# ref \S+ \d+/\d+$", re.MULTILINE)
+_LINE_START = re.compile(r"^(?:>|#|-(?=[\s#])|\d+\.(?=\s)|[*+](?=\s))")
+
+
+def live_mentions(text: str) -> list[str]:
+    """Mention forms a Discord client would render (and, allowed, ping) in ``text``: unescaped and
+    unbroken ``@everyone``/``@here``, ``<@id>``, ``<@&id>``, ``<#id>``, ``</cmd:id>``, emoji, timestamps."""
+    return [m.group(0) for m in _MENTION_FORMS.finditer(text) if not _escaped(text, m.start())]
+
+
+def live_markup(text: str) -> list[str]:
+    """Markdown a Discord client would render in ``text`` (content, embed title/description/fields)
+    that the bot did not write: an unescaped ``*``, ``_``, ``~``, ``|``, backtick, ``[`` (a masked
+    link) or ``<`` outside an autolinked URL, or a line-start ``>``, ``#``, ``-``, ``1.`` (quotes,
+    headings, subtext, lists). Read left to right as Discord's parser does: escapes, then URLs."""
+    text = _TRUSTED.sub(" ", text)
+    found: list[str] = []
+    i, line_start = 0, True
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text) and not text[i + 1].isalnum() and not text[i + 1].isspace():
+            i, line_start = i + 2, False
+            continue
+        if line_start:
+            start = _LINE_START.match(text, i)
+            if start:
+                found.append(f"line-start {start.group(0)!r} at {i}")
+        url = _AUTOLINK.match(text, i)
+        if url:
+            i, line_start = url.end(), False
+            continue
+        if char == "<" and text[i + 1:i + 2] == "\u200b":
+            pass  # a broken "<" starts no mention, emoji, timestamp or <link>
+        elif char in "*_~|`[<":
+            found.append(f"{char!r} at {i}: {text[max(0, i - 20):i + 20]!r}")
+        line_start = char == "\n" or (line_start and char in " \t")
+        i += 1
+    return found
+
+
+_RANK = re.compile(r"^\d+\. ")  # the bot's own "1. " before a paper's title
+
+
+def text_problems(body: dict[str, Any]) -> list[str]:
+    """Live mentions in any text of a message body, and live markup in what Discord renders as markdown
+    (content, embed titles, descriptions, field names and values); footers and author names are plain."""
+    problems: list[str] = []
+    rendered: list[tuple[str, str]] = [("content", body.get("content") or "")]
+    plain: list[tuple[str, str]] = []
+    for e in body.get("embeds") or []:
+        rendered.append(("title", _RANK.sub("", e.get("title") or "")))
+        rendered.append(("description", e.get("description") or ""))
+        rendered += [(f"field {f.get('name')}", f"{f.get('name') or ''}\n{f.get('value') or ''}")
+                     for f in e.get("fields") or []]
+        plain.append(("footer", (e.get("footer") or {}).get("text") or ""))
+        plain.append(("author", (e.get("author") or {}).get("name") or ""))
+    for what, text in rendered:
+        problems += [f"{what}: markup {m}" for m in live_markup(text)]
+    for what, text in rendered + plain:
+        problems += [f"{what}: mention {m!r}" for m in live_mentions(text)]
+    return problems
+
+
+def _escaped(text: str, at: int) -> bool:
+    backslashes = 0
+    while at - backslashes - 1 >= 0 and text[at - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+@dataclass
+class Scripted:
+    """A failure to answer instead of the real response, for the next ``times`` matching requests."""
+
+    method: str
+    path: str  # a regular expression the whole path must match
+    status: int
+    body: Any
+    headers: dict[str, str]
+    times: int
+
+
+def autocomplete_frame(frame: dict[str, Any], focused: str) -> dict[str, Any]:
+    """An INTERACTION_CREATE frame turned into an autocomplete (type 4) with ``focused`` being typed."""
+    frame["d"]["type"] = 4
+    for option in frame["d"]["data"]["options"][0]["options"]:
+        if option["name"] == focused:
+            option["focused"] = True
     return frame
 
 
@@ -137,6 +293,8 @@ class FakeDiscord:
         self.token = "fake-token"
         self.rate_limit_next: dict[str, float] = {}  # path → retry_after for the next request
         self.forbidden_channels: set[str] = set()
+        self.scripted: list[Scripted] = []
+        self.violations: list[str] = []  # bodies refused as Discord would (400 50035), with why
         self.identified = asyncio.Event()
         self.identifies: list[dict[str, Any]] = []
         self.commands: dict[tuple[str | None, str], str] = {}  # (guild id or None, name) → id, as synced
@@ -223,18 +381,57 @@ class FakeDiscord:
                           "permission_overwrites": [], "guild_id": GUILD_ID}],
         }
 
+    def fail_next(self, method: str, path: str, status: int, *, body: Any = None,
+                  headers: dict[str, str] | None = None, times: int = 1) -> None:
+        """Answer the next ``times`` requests ``method`` ``path`` (a regex matching the whole path) with
+        ``status``; the default body is Discord's JSON error for that status."""
+        default = {"message": f"{status}: scripted failure", "code": 0}
+        self.scripted.append(Scripted(method, path, status, default if body is None else body, headers or {}, times))
+
+    def _refused(self, method: str, path: str, body: Any) -> web.Response | None:
+        """Discord's 400 50035 Invalid Form Body for a message, autocomplete answer or thread over its limits."""
+        if not isinstance(body, dict):
+            return None
+        broken: list[str] = []
+        if (method, path.rsplit("/", 1)[-1]) == ("POST", "callback"):
+            data = body.get("data") or {}
+            broken = choices_limits_broken(data.get("choices") or []) if body.get("type") == 8 else message_limits_broken(data)
+        elif method in ("POST", "PATCH") and ("/webhooks/" in path or path.endswith("/messages")):
+            broken = message_limits_broken(body)
+        elif method == "POST" and path.endswith("/threads") and len(str(body.get("name") or "")) > LIMITS["thread_name"]:
+            broken = [f"thread name has {len(str(body.get('name')))} characters"]
+        if not broken:
+            return None
+        self.violations += [f"{method} {path}: {b}" for b in broken]
+        return json_response({"message": "Invalid Form Body", "code": 50035,
+                              "errors": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "; ".join(broken)}]}},
+                             status=400)
+
+    def _scripted(self, method: str, path: str) -> web.Response | None:
+        for script in self.scripted:
+            if script.method == method and script.times > 0 and re.fullmatch(script.path, path):
+                script.times -= 1
+                if isinstance(script.body, str):
+                    return web.Response(text=script.body, status=script.status, headers=script.headers,
+                                        content_type="text/html")
+                return json_response(script.body, status=script.status, headers=script.headers)
+        return None
+
     # ------------------------------------------------------------------ scripted gateway events
 
     async def slash(self, subcommand: str, options: list[dict[str, Any]] | None = None, *,
-                    permissions: int = MEMBER_PERMISSIONS, user_id: str = OTHER_USER, age: float = 0.0) -> Interaction:
-        """Dispatch `/papers <subcommand>`; ``age`` pretends Discord created it that many seconds ago."""
+                    permissions: int = MEMBER_PERMISSIONS, user_id: str = OTHER_USER, age: float = 0.0,
+                    focused: str | None = None) -> Interaction:
+        """Dispatch `/papers <subcommand>`; ``age`` pretends Discord created it that many seconds ago;
+        ``focused``: an autocomplete of that option instead (answered with choices, type 8)."""
         interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic() - age)
         self.interactions[interaction.id] = interaction
         synced = self.commands.get((GUILD_ID, "papers"))  # a guild command carries its guild in data
-        await self.send_frame(interaction_frame(
+        frame = interaction_frame(
             interaction.id, interaction.token, subcommand, options or [], user_id=user_id, permissions=permissions,
             command_id=synced or self.commands.get((None, "papers"), COMMAND_ID), guild_command=synced is not None,
-        ))
+        )
+        await self.send_frame(autocomplete_frame(frame, focused) if focused else frame)
         return interaction
 
     async def react(self, message_id: str, emoji: str, *, user_id: str = OTHER_USER, added: bool = True,
@@ -257,7 +454,7 @@ class FakeDiscord:
         """
         frame = message_frame(channel_id, content, message_id=message_id or snowflake(), user_id=user_id, bot=bot,
                               mentions=mentions, message_type=message_type, webhook_id=webhook_id)
-        data = frame["d"]
+        data: dict[str, Any] = frame["d"]
         if reply_to:
             data["type"] = 19
             data["message_reference"] = {"type": 0, "message_id": reply_to, "channel_id": channel_id, "guild_id": GUILD_ID}
@@ -296,7 +493,7 @@ class FakeDiscord:
     # ------------------------------------------------------------------ REST
 
     def message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        msg = {
+        msg: dict[str, Any] = {
             "id": snowflake(), "channel_id": channel_id, "type": 0, "author": user(BOT_ID, "paperbot", bot=True),
             "content": body.get("content") or "", "embeds": body.get("embeds") or [], "attachments": [],
             "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
@@ -305,6 +502,42 @@ class FakeDiscord:
         }
         self.messages[msg["id"]] = {**msg, "allowed_mentions": body.get("allowed_mentions")}
         return msg
+
+    def rendering_problems(self, since: int = 0) -> list[str]:
+        """Everything the bot sent that Discord would refuse (its limits) or render live (a mention, a
+        masked link or markdown it did not write), and every message sent with mentions allowed: over
+        channel messages, interaction answers, edits, followups, autocomplete choices and thread names
+        (``since``: from that request on; refused bodies are counted whenever they came)."""
+        problems = list(self.violations) if not since else []
+        for r in self.requests[since:]:
+            if not isinstance(r.body, dict):
+                continue
+            where = f"{r.method} {r.path}"
+            body: dict[str, Any] | None = None
+            if r.path.endswith("/callback"):
+                data = r.body.get("data") or {}
+                if r.body.get("type") == 8:
+                    problems += [f"{where}: {p}" for p in choices_limits_broken(data.get("choices") or [])]
+                    problems += [f"{where}: choice {c['name']!r} {m}" for c in data.get("choices") or []
+                                 for m in live_mentions(str(c.get("name")))]
+                elif r.body.get("type") in (4, 7):
+                    body = data
+            elif r.method == "POST" and r.path.endswith("/threads"):
+                name = str(r.body.get("name") or "")
+                if not 1 <= len(name) <= LIMITS["thread_name"]:
+                    problems.append(f"{where}: thread name has {len(name)} characters")
+                problems += [f"{where}: thread name {m}" for m in live_mentions(name)]
+            elif r.method in ("POST", "PATCH") and ("/webhooks/" in r.path or r.path.endswith("/messages")):
+                body = r.body
+            if body is None:
+                continue
+            problems += [f"{where}: {p}" for p in message_limits_broken(body)]
+            allowed = body.get("allowed_mentions")
+            if not allowed or allowed.get("parse") or allowed.get("users") or allowed.get("roles") \
+                    or allowed.get("replied_user"):
+                problems.append(f"{where}: mentions allowed ({allowed})")
+            problems += [f"{where}: {p}" for p in text_problems(body)]
+        return problems
 
     def find(self, method: str, fragment: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and fragment in r.path]
@@ -320,6 +553,12 @@ class FakeDiscord:
                 body = {"multipart": raw.decode("utf-8", "replace")}
         record = Recorded(request.method, path, body, time.monotonic())
         self.requests.append(record)
+        scripted = self._scripted(request.method, path)
+        if scripted is not None:
+            return scripted
+        refused = self._refused(request.method, path, body)
+        if refused is not None:
+            return refused
         if path in self.rate_limit_next:
             retry_after = self.rate_limit_next.pop(path)
             return json_response({"message": "You are being rate limited.", "retry_after": retry_after, "global": False},

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import discord
 
@@ -41,7 +42,7 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
         await server.stop()
 
 
-def discord_config(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never", **discord_keys) -> Config:
+def discord_config(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never", **discord_keys: Any) -> Config:
     """``threads``: the default thread mode (the issue-5 tests count messages: no threads there)."""
     return config_from_dict(
         {
@@ -57,7 +58,7 @@ def discord_config(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never",
 
 @asynccontextmanager
 async def start_running(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never", embedder: object = True,
-                        **discord_keys) -> AsyncIterator[Running]:
+                        **discord_keys: Any) -> AsyncIterator[Running]:
     """The Discord runner as `paperbot run` starts it, on a tmp SQLite store loaded with the sample.
 
     ``embedder``: True → the configured model (loaded lazily), or an Embedder instance.

@@ -1,0 +1,75 @@
+"""Untrusted text cannot forge a link, ping, or format anything on any Discord surface.
+
+``discord.utils.escape_markdown`` escapes only the first ``[label](url)`` of a string (its pattern is
+greedy), so the adapter's neutraliser does its own escaping: every ``[`` (no masked link can start),
+``<`` (no mention, channel, command, emoji or timestamp markup), the backslash and every markdown
+special; ``@everyone``/``@here`` and ``<@…>`` forms are broken with a zero-width space. The checks
+below (``live_markup``, ``live_mentions`` in the fake) are what the hostile suite applies to every
+rendered string.
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from adapters.discord.text import fit, fit_plain, neutralise, plain
+from bot.domain import ChannelRef, Paper
+from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID, FakeDiscord, live_markup, live_mentions
+from tests.harness.embedders import HashEmbedder
+from tests.harness.running_discord import Running, start_running
+from tests.harness.waiting import eventually
+
+CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
+FORGED = "[a](x) [Free Nitro](https://evil.example)"
+
+
+@pytest.fixture
+async def searching(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]:
+    async with start_running(fake, tmp_path, embedder=HashEmbedder(), sync_commands=False) as started:
+        yield started
+
+
+def test_every_masked_link_in_a_string_is_escaped_not_only_the_first() -> None:
+    out = neutralise(FORGED + " and [third](https://evil.example/3)")
+    assert out.count("\\[") == 3 and live_markup(out) == []
+    assert "https://evil.example" in out  # shown as what it is: a plain address, not a label
+
+
+@pytest.mark.parametrize("text", [
+    "[a](x) [b](https://evil.example)", "![img](https://evil.example/i.png)", "[x](<https://evil.example>)",
+    "<https://evil.example>", "<@123> <@!4> <@&5> <#6> </papers today:7> <:e:8> <a:e:9> <t:1700000000:R>",
+    "@everyone @here", "**b** __u__ *i* _i_ ~~s~~ ||x|| `c` ```block```", "> quote", ">>> quote", "# h1",
+    "### h3", "-# subtext", "- item", "* item", "1. item", "\\[escaped?](https://evil.example)",
+    "\\\\[double](https://evil.example)", "a\u200b@everyone", "@\u200beveryone", "[[nested](x)](y)",
+])
+def test_no_markup_or_mention_survives_in_markdown_surfaces(text: str) -> None:
+    for rendered in (neutralise(text), fit(text, 60), neutralise(f"prefix {text} suffix")):
+        assert live_markup(rendered) == [], rendered
+        assert live_mentions(rendered) == [], rendered
+
+
+def test_plain_surfaces_break_mentions_without_visible_backslashes() -> None:
+    out = plain("@everyone [Free Nitro](https://evil.example) <@123> **bold**")
+    assert live_mentions(out) == [] and "\\" not in out and "**bold**" in out
+    assert "](" not in out  # not a link even where markdown would be rendered
+    assert len(fit_plain("x" * 500, 100)) <= 100
+
+
+def test_urls_stay_clickable_and_are_never_escaped() -> None:
+    out = neutralise("code https://github.com/some_org/my_repo_name and https://x.example/a*b")
+    assert "https://github.com/some_org/my_repo_name" in out
+    assert live_markup(out) == []
+
+
+async def test_a_search_for_forged_links_shows_them_as_text_in_the_public_digest(searching: Running) -> None:
+    fake, store = searching.fake, searching.bot.store
+    await store.upsert_papers([Paper(arxiv_id="2511.99998", title="Nitro for researchers", abstract="free nitro",
+                                     authors=("A",), announced_on=date(2025, 11, 8), sources=frozenset({"sample"}))])
+    it = await fake.slash("search", [{"name": "query", "type": 3, "value": FORGED}])
+    await eventually(lambda: fake.find("PATCH", it.token))
+    [edit] = fake.find("PATCH", it.token)
+    header = edit.body["content"]
+    assert "\\[Free Nitro](https://evil.example)" in header and live_markup(header) == [], header
