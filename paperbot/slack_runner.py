@@ -1,7 +1,8 @@
 """Start Slack from config and a PaperBot: Socket Mode (default) or HTTP mode.
 
 ``SlackRunner`` is what `paperbot run` starts (through ``platforms.start_all``) and what
-the tests drive against a local fake Slack, so both run the same wiring.
+the tests drive against a local fake Slack, so both run the same wiring. HTTP mode serves
+bolt behind :mod:`adapters.slack.http_guard`.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aiohttp import ClientSession, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack.app import SlackApp, build_app, keep_alive
+from adapters.slack.http_guard import guarded_web_app
 from adapters.slack.platform import SlackPlatform
 from bot.app import PaperBot
 from bot.config import SlackConfig
@@ -41,7 +43,9 @@ class SlackRunner:
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             _log.info("slack: connected in Socket Mode")
         else:
-            self._web = web.AppRunner(self.slack.app.web_app(path=self.config.http_path))
+            secret = self.config.signing_secret.get_secret_value() if self.config.signing_secret else ""
+            app = guarded_web_app(self.slack.app, path=self.config.http_path, signing_secret=secret)
+            self._web = web.AppRunner(app, access_log=None)  # a refused request is one line, the guard's
             await self._web.setup()
             await web.TCPSite(self._web, self.config.http_host, self.config.http_port).start()
             _log.info("slack: listening on http://%s:%d%s", self.config.http_host, self.config.http_port, self.config.http_path)

@@ -1,7 +1,8 @@
 """The AsyncApp factory: one AsyncWebClient (base_url from config, 429s retried) and the listeners.
 
 Socket Mode (default) needs the bot token and the app-level token; HTTP mode needs the
-bot token and the signing secret (bolt then refuses bad or stale signatures with 401).
+bot token and the signing secret (:mod:`adapters.slack.http_guard` refuses bad or stale
+signatures with 401 before bolt parses anything).
 Listeners: ``/papers``, reactions, and ``message`` / ``app_mention`` for paper threads.
 """
 from __future__ import annotations
@@ -79,7 +80,8 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
     app = AsyncApp(
         client=client,
         signing_secret=secret or None,
-        request_verification_enabled=http,
+        # HTTP requests are verified by adapters.slack.http_guard, in front of bolt, before anything is parsed
+        request_verification_enabled=False,
         process_before_response=False,
     )
     platform = SlackPlatform(client, pacer=ChannelPacer(config.channel_messages_per_second))
