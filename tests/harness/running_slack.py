@@ -12,7 +12,7 @@ import json
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,9 +159,16 @@ def slack_config(fake: FakeSlack, db_url: str, mode: str, threads: str = "never"
 
 @asynccontextmanager
 async def running_slack(tmp_path: Path, mode: str, *, threads: str = "never",
-                        embedder: object = True, answers: dict | None = None) -> AsyncIterator[SlackHarness]:
+                        embedder: object = True, answers: dict | None = None,
+                        before_start: Callable[[FakeSlack], None] | None = None,
+                        slack: dict[str, Any] | None = None, runner_options: dict[str, Any] | None = None,
+                        ) -> AsyncIterator[SlackHarness]:
     """``embedder``: True → the configured model (loaded lazily), or an Embedder instance.
-    ``answers``: `[answers]` keys over the defaults (e.g. the LLM engine against a fake endpoint)."""
+    ``answers``: `[answers]` keys over the defaults (e.g. the LLM engine against a fake endpoint).
+    ``before_start``: prepares the fake before the runner starts (failures for its start-up checks);
+    ``slack``: `[slack]` keys over the defaults (another token); ``runner_options``: SlackRunner's
+    keyword arguments (short start-up delays). A runner that fails to start raises out of this,
+    with everything it opened closed."""
     fake = FakeSlack(
         users={
             ADMIN: {"id": ADMIN, "is_admin": True, "is_owner": False},
@@ -171,17 +178,26 @@ async def running_slack(tmp_path: Path, mode: str, *, threads: str = "never",
         channels={CHANNEL: {"id": CHANNEL, "name": "general", "creator": CREATOR}},
     )
     await fake.start()
-    config = slack_config(fake, sqlite_url(tmp_path / "paperbot.sqlite3"), mode, threads)
-    if answers:
-        config = config.model_copy(update={"answers": config.answers.model_copy(update=answers)})
-    async with open_store(database_url(config)) as store:
-        await load_sample(store)
-        bot = build_bot(config, store, clock=lambda: NOW, embedder=embedder)  # type: ignore[arg-type]
-        runner = SlackRunner(config.slack, bot)
-        await runner.start()
-        try:
-            yield SlackHarness(fake, bot, runner, config)
-        finally:
-            await runner.stop()
-            await bot.close()
-            await fake.stop()
+    try:
+        config = slack_config(fake, sqlite_url(tmp_path / "paperbot.sqlite3"), mode, threads)
+        if answers:
+            config = config.model_copy(update={"answers": config.answers.model_copy(update=answers)})
+        if slack:
+            config = config.model_copy(update={"slack": config.slack.model_copy(update=slack)})
+        async with open_store(database_url(config)) as store:
+            await load_sample(store)
+            bot = build_bot(config, store, clock=lambda: NOW, embedder=embedder)  # type: ignore[arg-type]
+            try:
+                if before_start is not None:
+                    before_start(fake)
+                runner = SlackRunner(config.slack, bot, **(runner_options or {}))
+                await runner.start()
+                harness = SlackHarness(fake, bot, runner, config)
+                try:
+                    yield harness
+                finally:
+                    await harness.runner.stop()  # the one a test may have replaced (a restart)
+            finally:
+                await bot.close()
+    finally:
+        await fake.stop()
