@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from adapters.slack.limits import MESSAGE_TEXT, split
-from adapters.slack.mrkdwn import neutralise, neutralise_text
+from adapters.slack.mrkdwn import neutralise, neutralise_lines, neutralise_text
 from adapters.slack.permissions import can_manage_channel
 from adapters.slack.platform import SlackPlatform
 from bot.app import PaperBot
@@ -45,10 +45,11 @@ BROKEN = "Something went wrong on my side; the error is logged. Try again later.
 WHO_MANAGES = "In Slack that means a workspace admin or owner, or the person who created this channel."
 
 
-def bounded(text: str) -> str:
+def bounded(text: str, *, links: bool = True) -> str:
     """A reply as one neutralised message of at most MESSAGE_TEXT characters (Slack's
-    response_url takes one message; cut at a line or a word, never inside a link)."""
-    pieces = split(neutralise_text(text), MESSAGE_TEXT, 1)
+    response_url takes one message; cut at a line or a word, never inside a link). ``links=False``
+    for text that repeats what a person typed: no URL in it becomes a link."""
+    pieces = split(neutralise_text(text) if links else neutralise_lines(text), MESSAGE_TEXT, 1)
     return pieces[0] if pieces else "…"
 
 
@@ -67,7 +68,7 @@ def failure_text(exc: PaperbotError) -> str:
         return STORE_DOWN
     if isinstance(exc, PermissionDeniedError):
         return f"{neutralise(str(exc))} {WHO_MANAGES}"
-    return bounded(str(exc))  # usage, not found: the core's message for people, already bounded
+    return bounded(str(exc), links=False)  # usage, not found: the core's words, quoting the command
 
 
 class PapersCommand:

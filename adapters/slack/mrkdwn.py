@@ -113,3 +113,10 @@ def neutralise_text(text: str | None) -> str:
     """
     lines = [neutralise_line(line) for line in (text or "").splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def neutralise_lines(text: str | None) -> str:
+    """Like :func:`neutralise_text` but nothing becomes a link: for messages that repeat what a
+    person typed (error messages quote the command), where a URL is shown, never linked."""
+    lines = [neutralise(line) for line in (text or "").splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
