@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.slack.limits import ALT_TEXT, CONTEXT_TEXT, HEADER_TEXT, IMAGE_URL, MAX_BLOCKS, MESSAGE_TEXT, SECTION_TEXT, fit
+from adapters.slack.limits import ALT_TEXT, CONTEXT_TEXT, HEADER_TEXT, IMAGE_URL, MESSAGE_TEXT, SECTION_TEXT, fit
+from adapters.slack.limits import MAX_BLOCKS as MAX_BLOCKS  # read from here by callers too
 from adapters.slack.mrkdwn import github_repo, link, neutralise, neutralise_plain, safe_url
 from bot.discussion.openings import continues_in
 from bot.domain import Digest, Paper, RankedPaper

@@ -17,6 +17,7 @@ import asyncio
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -108,7 +109,8 @@ def socket_envelope(kind: str, payload: dict[str, Any], envelope_id: str, *, ret
                              retry_reason=retry_reason)
     if kind != "events_api":
         del envelope["retry_attempt"], envelope["retry_reason"]
-    return envelope
+    shaped: dict[str, Any] = envelope
+    return shaped
 
 
 @dataclass
@@ -148,7 +150,9 @@ class FakeSlack:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        server = site._server
+        assert server is not None and hasattr(server, "sockets")
+        self.port = server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
         if self._socket is not None:
@@ -167,7 +171,7 @@ class FakeSlack:
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
         return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
 
-    async def wait_for(self, predicate, timeout: float = 5.0) -> None:
+    async def wait_for(self, predicate: Callable[[], object], timeout: float = 5.0) -> None:
         async def loop() -> None:
             while not predicate():
                 self._changed.clear()
@@ -238,7 +242,7 @@ class FakeSlack:
             messages = [m for m in self.messages.get(params.get("channel", ""), []) if "thread_ts" not in m]
             return {"ok": True, "messages": list(reversed(messages))[: int(params.get("limit", 100))], "has_more": False}
         if method == "conversations.replies":
-            ts = params.get("ts")
+            ts = str(params.get("ts") or "")
             thread = [m for m in self.messages.get(params.get("channel", ""), []) if m["ts"] == ts or m.get("thread_ts") == ts]
             return {"ok": True, "messages": thread, "has_more": False}
         if method == "users.info":

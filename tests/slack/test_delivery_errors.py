@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from adapters.slack.commands import NOT_IN_CHANNEL, REJECTED, SLACK_DOWN
+from bot.clock import ManualClock as Clock
 from bot.domain import ChannelRef, Subscription
 from bot.errors import ChannelUnavailableError, RejectedMessageError, TransientDeliveryError
 from paperbot.scheduling import build_scheduler
-from tests.harness.clocks import Clock
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_slack import ADMIN, CHANNEL, MEMBER, SlackHarness, running_slack
 from tests.harness.slack_fake import TEAM
@@ -94,7 +94,7 @@ async def test_on_demand_other_failures_are_worded_for_people(slack: SlackHarnes
 async def test_a_scheduled_digest_refused_as_rendered_fails_without_pausing_the_channel(slack: SlackHarness) -> None:
     store = slack.bot.store
     await store.save_subscription(Subscription(CH, time(9), "UTC", count=2, created_at=DUE - timedelta(days=1)))
-    scheduler = build_scheduler(slack.config, store, {"slack": slack.runner.platform}, clock=Clock(DUE),
+    scheduler = build_scheduler(slack.config, store, {"slack": slack.runner.platform}, clock=Clock(DUE),  # type: ignore[arg-type]
                                 taste=slack.bot.taste, publisher=slack.bot.publisher)
     assert (await scheduler.planner.plan_due()).planned == 1
     refuse(slack, "invalid_blocks")
@@ -106,7 +106,8 @@ async def test_a_scheduled_digest_refused_as_rendered_fails_without_pausing_the_
 
 # ---- issue 8: the permission lookup ---------------------------------------------------------------------
 
-BROKEN_ANSWERS = [
+Answer = tuple[int, dict[str, str], dict[str, object] | str]
+BROKEN_ANSWERS: list[Answer] = [
     (405, {}, "<html><body>405 Method Not Allowed</body></html>"),  # a proxy's page, text/plain
     (502, {"Content-Type": "application/json"}, "<html>502 Bad Gateway"),  # claims JSON, is not
     (502, {"Content-Type": "text/html"}, "<html>502 Bad Gateway</html>"),
@@ -117,7 +118,7 @@ BROKEN_ANSWERS = [
 @pytest.mark.parametrize("answer", BROKEN_ANSWERS)
 @pytest.mark.parametrize("user", [MEMBER, ADMIN])
 async def test_a_broken_permission_answer_denies_in_one_log_line(slack: SlackHarness, caplog: pytest.LogCaptureFixture,
-                                                                 answer: tuple, user: str) -> None:
+                                                                 answer: Answer, user: str) -> None:
     slack.fake.failures["users.info"] = [answer]
     slack.fake.failures["conversations.info"] = [answer]
     with caplog.at_level(logging.INFO):

@@ -71,7 +71,8 @@ async def post_one(h: SlackHarness, *, over_socket: bool = False) -> str:
         await h.fake.send_envelope("slash_commands", h.command_payload("today 1"), "env-cmd")
     else:
         assert (await h.command("today 1"))[0] == 200
-    return (await eventually(lambda: h.bot.history(CH)))[0].post.message_id
+    message_id: str = (await eventually(lambda: h.bot.history(CH)))[0].post.message_id
+    return message_id
 
 
 async def stored(h: SlackHarness, ts: str) -> list[str]:

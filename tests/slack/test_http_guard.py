@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -110,7 +111,7 @@ async def test_an_oversized_body_is_413(http_slack: SlackHarness, caplog: pytest
         assert await post_raw(http_slack, body.encode(), http_slack.signed(body, content_type=FORM)) == 413
         assert problems_in(caplog) == []
 
-        async def chunks():  # no Content-Length: refused once reading passes the limit
+        async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: refused once reading passes the limit
             for _ in range(30):
                 yield b"x" * 65536
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,7 +144,7 @@ async def slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
         yield harness
 
 
-def posted(h: SlackHarness) -> list[dict]:
+def posted(h: SlackHarness) -> list[dict[str, Any]]:
     return [c.params for c in h.fake.calls_to("chat.postMessage")]
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -21,11 +23,12 @@ from tests.harness.slack_fake import FakeSlack
 from tests.harness.tally import FAULTS
 
 FAST = {"start_delays": (0.01, 0.02, 0.04)}
-REFUSED = (200, {}, {"ok": False, "error": "invalid_auth"})
-DOWN = (503, {}, {"ok": False, "error": "service_unavailable"})
+Answer = tuple[int, dict[str, str], dict[str, Any] | str]
+REFUSED: Answer = (200, {}, {"ok": False, "error": "invalid_auth"})
+DOWN: Answer = (503, {}, {"ok": False, "error": "service_unavailable"})
 
 
-def failing(method: str, *answers: tuple) -> object:
+def failing(method: str, *answers: Answer) -> Callable[[FakeSlack], None]:
     def prepare(fake: FakeSlack) -> None:
         fake.failures[method] = list(answers)
     return prepare
