@@ -2,27 +2,66 @@
 
 ``SlackRunner`` is what `paperbot run` starts (through ``platforms.starters``) and what
 the tests drive against a local fake Slack, so both run the same wiring.
+
+At start the tokens are checked (:mod:`adapters.slack.startup`): a token Slack refuses stops the
+bot with a ConfigError naming the key, Slack not answering stops it after a few tries, each in
+one line. Socket Mode then connects within :data:`CONNECT_TIMEOUT`; slack_sdk's Socket Mode
+client logs through a logger that keeps its messages to one line (it would log a traceback for
+every reconnection attempt). HTTP mode serves bolt behind :mod:`adapters.slack.http_guard`.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from aiohttp import ClientSession, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack.app import SlackApp, build_app, keep_alive
+from adapters.slack.http_guard import guarded_web_app
 from adapters.slack.platform import SlackPlatform
+from adapters.slack.startup import START_DELAYS, SlackUnreachableError, check_app_token, check_bot_token
 from bot.app import PaperBot
 from bot.config import SlackConfig
 
 _log = logging.getLogger(__name__)
 
+CONNECT_TIMEOUT = 30.0  # seconds for the Socket Mode WebSocket to open once Slack gave its URL
+SOCKET_LOGGER = "paperbot.slack.socket_mode"
+
+
+class OneLine(logging.Filter):
+    """Keep a library's log records to one short line: no traceback, no multi-line message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(error).__name__})" if error is not None else record.getMessage()
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        message = record.getMessage()
+        if "\n" in message or len(message) > 300:
+            record.msg, record.args = " ".join(message.split())[:300], None
+        return True
+
+
+def socket_mode_logger() -> logging.Logger:
+    logger = logging.getLogger(SOCKET_LOGGER)
+    if not any(isinstance(f, OneLine) for f in logger.filters):
+        logger.addFilter(OneLine())
+    return logger
+
 
 class SlackRunner:
-    def __init__(self, config: SlackConfig, bot: PaperBot) -> None:
+    def __init__(self, config: SlackConfig, bot: PaperBot, *, start_delays: Sequence[float] = START_DELAYS,
+                 connect_timeout: float = CONNECT_TIMEOUT) -> None:
+        """``start_delays``: the waits between tries when Slack does not answer at start."""
         self.config = config
         self.slack: SlackApp = build_app(config, bot)
+        self._start_delays = tuple(start_delays)
+        self._connect_timeout = connect_timeout
         self._socket: AsyncSocketModeHandler | None = None
         self._web: web.AppRunner | None = None
         self._http: ClientSession | None = None
@@ -33,15 +72,35 @@ class SlackRunner:
         return self.slack.platform
 
     async def start(self) -> None:
-        """Connect (Socket Mode) or start listening (HTTP mode), then return."""
+        """Check the tokens, then connect (Socket Mode) or start listening (HTTP mode), then return.
+        Raises ConfigError (a token Slack refuses) or SlackUnreachableError, with nothing left open."""
         self._http = keep_alive(self.slack.client)
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        client = self.slack.client
+        await check_bot_token(client, delays=self._start_delays)
         if self.config.mode == "socket":
             token = self.config.app_token.get_secret_value() if self.config.app_token else ""
-            self._socket = AsyncSocketModeHandler(self.slack.app, app_token=token)
-            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            url = await check_app_token(client, token, delays=self._start_delays)
+            self._socket = AsyncSocketModeHandler(self.slack.app, app_token=token, logger=socket_mode_logger())
+            self._socket.client.wss_uri = url  # the URL the check was given: connect with it
+            try:
+                await asyncio.wait_for(self._socket.connect_async(), self._connect_timeout)  # type: ignore[no-untyped-call]
+            except TimeoutError:
+                raise SlackUnreachableError(
+                    f"slack: the Socket Mode connection did not open within {self._connect_timeout:g} s: "
+                    "check that WebSocket connections to Slack are allowed (proxy, firewall), then start again."
+                ) from None
             _log.info("slack: connected in Socket Mode")
         else:
-            self._web = web.AppRunner(self.slack.app.web_app(path=self.config.http_path))
+            secret = self.config.signing_secret.get_secret_value() if self.config.signing_secret else ""
+            app = guarded_web_app(self.slack.app, path=self.config.http_path, signing_secret=secret)
+            self._web = web.AppRunner(app, access_log=None)  # a refused request is one line, the guard's
             await self._web.setup()
             await web.TCPSite(self._web, self.config.http_host, self.config.http_port).start()
             _log.info("slack: listening on http://%s:%d%s", self.config.http_host, self.config.http_port, self.config.http_path)

@@ -1,17 +1,26 @@
 """The AsyncApp factory: one AsyncWebClient (base_url from config, 429s retried) and the listeners.
 
 Socket Mode (default) needs the bot token and the app-level token; HTTP mode needs the
-bot token and the signing secret (bolt then refuses bad or stale signatures with 401).
+bot token and the signing secret (:mod:`adapters.slack.http_guard` refuses bad or stale
+signatures with 401 before bolt parses anything).
 Listeners: ``/papers``, reactions, and ``message`` / ``app_mention`` for paper threads.
+
+Acknowledgements (bolt's documented ``process_before_response=True`` with lazy listeners):
+``/papers`` is acknowledged by its ``ack`` listener at once and its work runs afterwards as a
+lazy listener, so a slow command never makes Slack show an error; an event is acknowledged only
+after its listener stored it (:mod:`adapters.slack.events`), so one the database failed is
+delivered again instead of lost.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -19,6 +28,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.commands import PapersCommand
+from adapters.slack.events import EventGate
 from adapters.slack.pacing import ChannelPacer
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.reactions import ReactionListener
@@ -28,6 +38,8 @@ from bot.config import SlackConfig
 from bot.errors import ConfigError
 
 COMMAND = "/papers"
+
+_log = logging.getLogger(__name__)
 
 
 def _secret(value: SecretStr | None) -> str:
@@ -61,6 +73,10 @@ def keep_alive(client: AsyncWebClient) -> aiohttp.ClientSession:
 
 @dataclass
 class SlackApp:
+    """``client`` is ours (every post; one keep-alive session, :func:`keep_alive`). bolt gets a client
+    of its own without that session: it deep-copies each request, its client included, for lazy
+    listeners, and a live aiohttp session cannot be copied."""
+
     app: AsyncApp
     client: AsyncWebClient
     platform: SlackPlatform
@@ -77,27 +93,38 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
         raise ConfigError("slack.mode = \"socket\" needs slack.app_token (xapp-…, scope connections:write) "
                           "or PAPERBOT_SLACK_APP_TOKEN; or set mode = \"http\" with a signing_secret.")
     app = AsyncApp(
-        client=client,
+        client=build_client(config),  # bolt's own: auth.test, apps.connections.open, per-request copies
         signing_secret=secret or None,
-        request_verification_enabled=http,
-        process_before_response=False,
+        # HTTP requests are verified by adapters.slack.http_guard, in front of bolt, before anything is parsed
+        request_verification_enabled=False,
+        process_before_response=True,
     )
     platform = SlackPlatform(client, pacer=ChannelPacer(config.channel_messages_per_second))
     papers = PapersCommand(bot, platform)
-    reactions = ReactionListener(bot)
-    threads = SlackThreads(bot, platform)
+    gate = EventGate(bot)
+    reactions = ReactionListener(bot, gate)
+    threads = SlackThreads(bot, platform, gate)
 
     # bolt wants real coroutine functions and injects arguments by parameter name.
-    async def papers_command(ack: Any, command: dict[str, Any], respond: Any) -> None:
-        await papers(ack, command, respond)
+    async def papers_ack(ack: Any) -> None:
+        await papers.ack(ack)
 
-    async def reaction(body: dict[str, Any], event: dict[str, Any]) -> None:
-        await reactions(body, event)
+    async def papers_work(command: dict[str, Any], respond: Any) -> None:
+        await papers.work(command, respond)
 
-    async def thread_event(body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
-        await threads(body, event, context)
+    async def reaction(body: dict[str, Any], event: dict[str, Any], request: Any) -> BoltResponse | None:
+        return await reactions(body, event, request)
 
-    app.command(COMMAND)(papers_command)
+    async def thread_event(body: dict[str, Any], event: dict[str, Any], context: Any, request: Any) -> BoltResponse | None:
+        return await threads(body, event, context, request)
+
+    async def unexpected(error: Exception) -> BoltResponse:
+        """bolt's own failures (its listeners never raise) in one line, not bolt's default traceback."""
+        _log.error("slack: bolt could not handle a request: %s: %s", type(error).__name__, str(error)[:200])
+        return BoltResponse(status=500, body="")
+
+    app.error(unexpected)
+    app.command(COMMAND)(ack=papers_ack, lazy=[papers_work])
     app.event("reaction_added")(reaction)
     app.event("reaction_removed")(reaction)
     # every message event (any subtype) is acked; the listener keeps people's thread replies

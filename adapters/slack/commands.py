@@ -5,56 +5,118 @@ Every subcommand the core declares works, because the raw text goes to the core'
 declaration's to say (``PaperBot.needs_manager``): only then does it cost the two API calls.
 A digest or a paper is posted, recorded and threaded by the core through ``SlackPlatform``;
 a text reply goes to ``respond`` (ephemeral when the reply says so, else in channel); a
-PaperbotError becomes a short ephemeral message in the error's own words.
+failure becomes a short ephemeral message that says what happened in people's words — never
+Slack's error codes, the database's complaint or the command echoed back. Whatever goes to the
+``response_url`` is one message of at most :data:`adapters.slack.limits.MESSAGE_TEXT` characters.
 """
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from adapters.slack.mrkdwn import neutralise, neutralise_text
+from adapters.slack.limits import MESSAGE_TEXT, split
+from adapters.slack.mrkdwn import neutralise, neutralise_lines, neutralise_text
 from adapters.slack.permissions import can_manage_channel
 from adapters.slack.platform import SlackPlatform
 from bot.app import PaperBot
 from bot.domain import ChannelRef, Requester
-from bot.errors import ChannelUnavailableError, PaperbotError, PermissionDeniedError
+from bot.errors import (
+    ChannelUnavailableError,
+    DeliveryError,
+    PaperbotError,
+    PermissionDeniedError,
+    RateLimitedError,
+    RejectedMessageError,
+    StoreUnavailableError,
+)
 from bot.replies import TextReply
 
 _log = logging.getLogger(__name__)
 
 NOT_IN_CHANNEL = ("I can't post in this channel yet: invite me with `/invite @paperbot`, "
                   "then try again. (Replies only you can see still work here.)")
+REJECTED = ("Slack would not show the message I put together for this, so nothing was posted. "
+            "That is a bug on my side and it has been logged; other commands still work.")
+RATE_LIMITED = "Slack asked me to slow down. Try again in a minute."
+SLACK_DOWN = "I could not reach Slack just now, so this may not have been posted. Try again in a minute."
+STORE_DOWN = "My database is unavailable for a moment, so I could not do this. Try again in a minute."
+BROKEN = "Something went wrong on my side; the error is logged. Try again later."
 
 WHO_MANAGES = "In Slack that means a workspace admin or owner, or the person who created this channel."
 
 
+def bounded(text: str, *, links: bool = True) -> str:
+    """A reply as one neutralised message of at most MESSAGE_TEXT characters (Slack's
+    response_url takes one message; cut at a line or a word, never inside a link). ``links=False``
+    for text that repeats what a person typed: no URL in it becomes a link."""
+    pieces = split(neutralise_text(text) if links else neutralise_lines(text), MESSAGE_TEXT, 1)
+    return pieces[0] if pieces else "…"
+
+
+def failure_text(exc: PaperbotError) -> str:
+    """What a person reads when a command failed: the core's own words for their mistakes, ours for
+    the platform's and the database's (no codes, no internals)."""
+    if isinstance(exc, ChannelUnavailableError):
+        return NOT_IN_CHANNEL
+    if isinstance(exc, RejectedMessageError):
+        return REJECTED
+    if isinstance(exc, RateLimitedError):
+        return RATE_LIMITED
+    if isinstance(exc, DeliveryError):
+        return SLACK_DOWN
+    if isinstance(exc, StoreUnavailableError):
+        return STORE_DOWN
+    if isinstance(exc, PermissionDeniedError):
+        return f"{neutralise(str(exc))} {WHO_MANAGES}"
+    return bounded(str(exc), links=False)  # usage, not found: the core's words, quoting the command
+
+
 class PapersCommand:
-    """The bolt listener for ``/papers`` (registered by :func:`adapters.slack.app.build_app`)."""
+    """The bolt listeners for ``/papers`` (registered by :func:`adapters.slack.app.build_app`):
+    :meth:`ack` answers Slack within its 3 s, :meth:`work` does the command afterwards."""
 
     def __init__(self, bot: PaperBot, platform: SlackPlatform) -> None:
         self.bot = bot
         self.platform = platform
 
+    async def ack(self, ack: Any) -> None:
+        """Acknowledge at once, before any work (Slack shows an error after 3 s)."""
+        await ack()
+
     async def __call__(self, ack: Any, command: dict[str, Any], respond: Any) -> None:
-        await ack()  # within Slack's 3 s, before any work
-        text = command.get("text") or ""
-        channel = ChannelRef("slack", command.get("team_id") or "", command.get("channel_id") or "")
-        user = command.get("user_id") or ""
+        """Ack, then work (for callers that run both in one go)."""
+        await self.ack(ack)
+        await self.work(command, respond)
+
+    async def work(self, command: dict[str, Any], respond: Any) -> None:
+        """Run the command and answer through ``respond``. Never raises."""
+        text = str(command.get("text") or "")
+        channel = ChannelRef("slack", str(command.get("team_id") or ""), str(command.get("channel_id") or ""))
+        user = str(command.get("user_id") or "")
         try:
-            parsed = self.bot.parse(text)
-            manager = await can_manage_channel(self.platform.client, user, channel.channel) if self.bot.needs_manager(parsed) else False
-            requester = Requester(channel, user, can_manage_channel=manager, display_name=command.get("user_name"))
-            reply = await self.bot.handle(requester, parsed, self.platform)
+            try:
+                parsed = self.bot.parse(text)
+                manager = await can_manage_channel(self.platform.client, user, channel.channel) if self.bot.needs_manager(parsed) else False
+                requester = Requester(channel, user, can_manage_channel=manager, display_name=command.get("user_name"))
+                reply = await self.bot.handle(requester, parsed, self.platform)
+            except PaperbotError as exc:
+                self._log_failure(exc, channel)
+                await respond(text=failure_text(exc), response_type="ephemeral")
+                return
+            except Exception:  # noqa: BLE001 - answered in words, logged with the trace
+                _log.exception("/papers in %s failed (%d characters of text)", channel, len(text))
+                await respond(text=BROKEN, response_type="ephemeral")
+                return
             if isinstance(reply, TextReply):  # line breaks and links kept (answers quote sentences line by line)
-                await respond(text=neutralise_text(reply.text), response_type="ephemeral" if reply.ephemeral else "in_channel")
-        except ChannelUnavailableError as exc:
+                await respond(text=bounded(reply.text), response_type="ephemeral" if reply.ephemeral else "in_channel")
+        except Exception as exc:  # noqa: BLE001 - the response_url itself failed: nobody to tell but the log
+            _log.warning("could not answer /papers in %s: %s", channel, type(exc).__name__)
+
+    @staticmethod
+    def _log_failure(exc: PaperbotError, channel: ChannelRef) -> None:
+        if isinstance(exc, ChannelUnavailableError):
             _log.info("cannot post in %s: %s", channel, exc)
-            await respond(text=NOT_IN_CHANNEL, response_type="ephemeral")
-        except PermissionDeniedError as exc:
-            await respond(text=f"{neutralise(str(exc))} {WHO_MANAGES}", response_type="ephemeral")
-        except PaperbotError as exc:  # usage, not found, delivery: the message is for people
-            await respond(text=neutralise_text(str(exc)), response_type="ephemeral")
-        except Exception:  # noqa: BLE001 - answered in words, logged with the trace
-            _log.exception("/papers %r failed", text[:200])
-            await respond(text="Something went wrong on my side; the error is logged. Try again later.",
-                          response_type="ephemeral")
+        elif isinstance(exc, RejectedMessageError):
+            _log.error("Slack refused what /papers rendered in %s: %s", channel, exc)
+        elif isinstance(exc, (DeliveryError, StoreUnavailableError)):
+            _log.warning("/papers in %s failed: %s", channel, exc)

@@ -4,71 +4,33 @@ Transport only: what to post, record and thread is decided by the core. ``send``
 as one Block Kit message, then one short reply per paper in its thread; the returned message ids
 (Slack ``ts``) are those replies, aligned with the digest items, and the digest message is the
 root its papers' discussion hangs from (``ThreadStyle.PER_DIGEST``). Failures become
-DeliveryError subclasses: channel gone / bot removed / missing scope → ChannelUnavailableError,
-``ratelimited`` (after the client's own 429 retry) → RateLimitedError, 5xx / timeouts /
-connection → TransientDeliveryError; a digest cut short → PartiallySentError.
+DeliveryError subclasses (:mod:`adapters.slack.errors`): channel gone / bot removed / missing scope
+→ ChannelUnavailableError, the message refused as rendered → RejectedMessageError, ``ratelimited``
+(after the client's own 429 retry) → RateLimitedError, anything else → TransientDeliveryError; a
+digest cut short → PartiallySentError. Text is posted in at most a few pieces
+(:mod:`adapters.slack.limits`): an opening in a thread in at most two messages, anything else in four.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import digest_blocks, digest_fallback, item_reply_text, paper_blocks, paper_fallback
+from adapters.slack.errors import CALL_FAILURES, delivery_error, describe
+from adapters.slack.limits import MESSAGE_TEXT, OPENING_MESSAGES, REPLY_MESSAGES, split
 from adapters.slack.mrkdwn import neutralise_text
 from adapters.slack.pacing import ChannelPacer
 from bot.domain import ChannelRef
-from bot.errors import (
-    ChannelUnavailableError,
-    DeliveryError,
-    PartiallySentError,
-    RateLimitedError,
-    TransientDeliveryError,
-)
+from bot.errors import DeliveryError, PartiallySentError
 from bot.ports import Sent, ThreadStyle
 from bot.replies import PaperReply, Publication, TextReply
-from bot.text import split_text
 
 _log = logging.getLogger(__name__)
 
-UNAVAILABLE = {
-    "channel_not_found", "not_in_channel", "is_archived", "account_inactive", "missing_scope",
-    "invalid_auth", "not_authed", "token_revoked", "team_access_not_granted", "restricted_action",
-    "ekm_access_denied", "channel_is_archived",
-}
-
-
-def delivery_error(exc: BaseException, what: str) -> DeliveryError:
-    """Turn a slack_sdk / aiohttp failure into the DeliveryError that says what to do next."""
-    if isinstance(exc, SlackApiError):
-        response = exc.response
-        code = (response.get("error") if response is not None and isinstance(response.data, dict) else None) or ""
-        status = getattr(response, "status_code", 0) or 0
-        if status == 429 or code == "ratelimited":
-            headers = getattr(response, "headers", {}) or {}
-            raw = next((v for k, v in headers.items() if k.lower() == "retry-after"), "1")
-            raw = raw[0] if isinstance(raw, list) else raw
-            try:
-                retry_after = float(raw)
-            except (TypeError, ValueError):
-                retry_after = 1.0
-            return RateLimitedError(f"Slack rate-limited {what}; retry in {retry_after:g} s.", retry_after)
-        if code in UNAVAILABLE:
-            return ChannelUnavailableError(f"Slack refused {what}: {code}.")
-        if status >= 500 or code in ("internal_error", "fatal_error", "service_unavailable", "request_timeout"):
-            return TransientDeliveryError(f"Slack failed {what} ({status} {code}).")
-        return ChannelUnavailableError(f"Slack refused {what}: {code or status}.")
-    if isinstance(exc, (asyncio.TimeoutError, aiohttp.ClientError, OSError)):
-        return TransientDeliveryError(f"Slack could not be reached for {what}: {type(exc).__name__}.")
-    return TransientDeliveryError(f"Slack failed {what}: {exc}.")
-
-
 OUTBOX_EVENT = "paperbot_outbox"
-CHUNK = 3000  # characters per message: Slack truncates text past 40k and shows long messages poorly
+CHUNK = MESSAGE_TEXT  # characters per message: Slack truncates text past 40k and shows long messages poorly
 
 
 def _metadata(tag: str | None, **payload: int) -> dict[str, Any]:
@@ -90,9 +52,11 @@ def _index_of(message: dict[str, Any]) -> int:
         return 0
 
 
-def text_pieces(reply: TextReply) -> list[str]:
-    """A core text reply as neutralised mrkdwn messages Slack shows well: line breaks and links kept."""
-    return [neutralise_text(piece) for piece in split_text(reply.text, CHUNK)] or [""]
+def text_pieces(reply: TextReply, max_pieces: int = REPLY_MESSAGES) -> list[str]:
+    """A core text reply as neutralised mrkdwn messages Slack shows well: line breaks and links kept,
+    at most ``max_pieces`` of at most ``CHUNK`` characters, never cut inside a link (neutralised
+    first, then cut by :func:`adapters.slack.limits.split`)."""
+    return split(neutralise_text(reply.text), CHUNK, max_pieces) or ["…"]
 
 
 class SlackPlatform:
@@ -112,7 +76,7 @@ class SlackPlatform:
         try:
             async with self.pacer.turn(str(kwargs.get("channel", ""))):
                 response = await self.client.chat_postMessage(unfurl_links=False, unfurl_media=False, **kwargs)
-        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
+        except CALL_FAILURES as exc:
             raise delivery_error(exc, what) from exc
         return str(response["ts"])
 
@@ -154,11 +118,13 @@ class SlackPlatform:
     async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
                    reply_to: str | None = None, tag: str | None = None) -> list[str]:
         """Text, in pieces Slack shows well; in ``thread_id``'s thread when given (``reply_to`` needs no
-        reference on Slack: a thread reply is already an answer)."""
+        reference on Slack: a thread reply is already an answer). Text in a thread that answers no one
+        is an opening (one paper's): at most two messages; anything else at most four."""
         where = f"replying in a thread of {channel.channel}" if thread_id else f"posting to {channel.channel}"
         extra: dict[str, Any] = {"thread_ts": thread_id} if thread_id else {}
         ids = []
-        for n, piece in enumerate(text_pieces(reply)):
+        opening = thread_id is not None and reply_to is None
+        for n, piece in enumerate(text_pieces(reply, OPENING_MESSAGES if opening else REPLY_MESSAGES)):
             meta = _metadata(tag, count=0) if n == 0 else {}
             ids.append(await self._post(where, channel=channel.channel, text=piece, **extra, **meta))
         return ids
@@ -171,8 +137,8 @@ class SlackPlatform:
         """A link to the thread's parent message (``chat.getPermalink``); None when Slack will not say."""
         try:
             response = await self.client.chat_getPermalink(channel=channel.channel, message_ts=thread_id)
-        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
-            _log.info("no permalink for %s in %s: %s", thread_id, channel, exc)
+        except CALL_FAILURES as exc:
+            _log.info("no permalink for %s in %s: %s", thread_id, channel, describe(exc))
             return None
         link = response.get("permalink")
         return str(link) if link else None
@@ -199,7 +165,7 @@ class SlackPlatform:
                 return Sent(str(parent["ts"]), (str(parent["ts"]),))
             replies = await self.client.conversations_replies(channel=channel.channel, ts=parent["ts"], limit=200,
                                                               include_all_metadata=True)
-        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
+        except CALL_FAILURES as exc:
             raise delivery_error(exc, what) from exc
         by_index = {_index_of(m): str(m["ts"]) for m in replies.get("messages") or [] if _tag_of(m) == tag and _index_of(m)}
         root = str(parent["ts"])
@@ -209,6 +175,6 @@ class SlackPlatform:
         """The member's direct-message channel with the bot (``conversations.open``; scope ``im:write``)."""
         try:
             response = await self.client.conversations_open(users=user_id)
-        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
+        except CALL_FAILURES as exc:
             raise delivery_error(exc, f"opening a DM with {user_id}") from exc
         return ChannelRef(self.platform, workspace, str((response.get("channel") or {})["id"]))

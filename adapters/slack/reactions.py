@@ -1,9 +1,11 @@
-"""``reaction_added`` / ``reaction_removed`` → ``PaperBot.on_reaction``.
+"""``reaction_added`` / ``reaction_removed`` → ``PaperBot.on_reaction``, acknowledged once stored.
 
 Slack names the emoji ("+1", "heart::skin-tone-2"); it is mapped to Unicode so the
 signal matches other platforms. The envelope's ``event_id`` travels with the event: the
 core drops an id it has seen (Slack re-delivers on slow acks and retries), so a retry
 never counts twice. Reactions on anything but the bot's recorded posts are ignored by the core.
+The event is acknowledged only once the core stored it (:class:`adapters.slack.events.EventGate`):
+a database failure leaves it unacknowledged, and Slack delivers it again.
 """
 from __future__ import annotations
 
@@ -11,43 +13,58 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from slack_bolt.response import BoltResponse
+
 from adapters.slack.emoji import emoji_from_slack
+from adapters.slack.events import EventGate, retry_number
 from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent
 
 _log = logging.getLogger(__name__)
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def reaction_event(body: dict[str, Any], event: dict[str, Any]) -> ReactionEvent | None:
-    item = event.get("item") or {}
-    if item.get("type") != "message" or not item.get("channel") or not item.get("ts") or not event.get("user"):
+    raw_item = event.get("item")
+    item: dict[str, Any] = raw_item if isinstance(raw_item, dict) else {}
+    channel, ts, user = _text(item.get("channel")), _text(item.get("ts")), _text(event.get("user"))
+    if item.get("type") != "message" or not channel or not ts or not user:
         return None
-    team = body.get("team_id") or event.get("team") or ""
+    team = _text(body.get("team_id")) or _text(event.get("team"))
     at = None
     if event.get("event_ts"):
         try:
             at = datetime.fromtimestamp(float(event["event_ts"]), tz=UTC)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError, OSError):
             at = None
     return ReactionEvent(
-        channel=ChannelRef("slack", team, item["channel"]),
-        message_id=str(item["ts"]),
-        user_id=event["user"],
-        emoji=emoji_from_slack(event.get("reaction") or ""),
+        channel=ChannelRef("slack", team, channel),
+        message_id=ts,
+        user_id=user,
+        emoji=emoji_from_slack(_text(event.get("reaction"))),
         added=event.get("type") == "reaction_added",
         at=at,
-        event_id=body.get("event_id"),
+        event_id=_text(body.get("event_id")) or None,
     )
 
 
 class ReactionListener:
-    """The bolt listener for both reaction events (bolt acks events before calling it)."""
+    """The bolt listener for both reaction events (run before bolt acknowledges them)."""
 
-    def __init__(self, bot: PaperBot) -> None:
+    def __init__(self, bot: PaperBot, gate: EventGate | None = None) -> None:
         self.bot = bot
+        self.gate = gate or EventGate(bot)
 
-    async def __call__(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def __call__(self, body: dict[str, Any], event: dict[str, Any], request: Any = None) -> BoltResponse | None:
         reaction = reaction_event(body, event)
         if reaction is None:
-            return
-        await self.bot.on_reaction(reaction)
+            return None
+        key = reaction.event_id or f"{reaction.channel.key}/{reaction.message_id}/{reaction.user_id}/{reaction.emoji}/{reaction.added}"
+
+        async def store() -> object:
+            return await self.bot.on_reaction(reaction)
+
+        return await self.gate.handle(key, f"reaction event {key}", store, retry=retry_number(request))

@@ -12,7 +12,7 @@ import json
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +41,8 @@ EVENT_TIME = 1762689600  # 2025-11-09 12:00 UTC
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def signed_headers(body: str, *, content_type: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -50,28 +51,30 @@ def signed_headers(body: str, *, content_type: str, secret: str = SECRET, timest
     return {
         "Content-Type": content_type,
         "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body),
+        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body) or "",
     }
 
 
 def command_payload(text: str, *, response_url: str, user: str = MEMBER, team: str = TEAM, channel: str = CHANNEL,
                     command: str = "/papers") -> dict[str, str]:
     """A slash command's fields (form-encoded over HTTP, the payload of a Socket Mode envelope)."""
-    return payloads.load(
+    fields: dict[str, str] = payloads.load(
         "slack/slash_command", team_id=team, team_domain="lab", channel_id=channel, channel_name="general",
         user_id=user, user_name=user.lower(), command=command, text=text, api_app_id=APP_ID,
         response_url=response_url, trigger_id=f"13345224609.738474920.{uuid.uuid4().hex[:21]}",
     )
+    return fields
 
 
 def reaction_event(event_id: str, ts: str, reaction: str, *, added: bool = True, user: str = MEMBER,
                    item_user: str = BOT_USER, event_ts: str = "1762689600.000100") -> dict[str, Any]:
     """An Events API ``reaction_added`` / ``reaction_removed`` envelope for a reaction on message ``ts``."""
-    return payloads.load(
+    envelope: dict[str, Any] = payloads.load(
         "slack/event_reaction_added" if added else "slack/event_reaction_removed",
         team_id=TEAM, api_app_id=APP_ID, bot_user=BOT_USER, event_id=event_id, event_time=EVENT_TIME,
         user=user, reaction=reaction, channel=CHANNEL, item_ts=ts, item_user=item_user, event_ts=event_ts,
     )
+    return envelope
 
 
 def message_event(event_id: str, *, text: str, ts: str, thread_ts: str | None, user: str | None = MEMBER,
@@ -79,7 +82,7 @@ def message_event(event_id: str, *, text: str, ts: str, thread_ts: str | None, u
     """An Events API envelope for a message in a thread (``kind="message"``) or one that mentions the
     bot (``kind="app_mention"``). ``thread_ts=None`` is a top-level message, ``user=None`` one without
     a user (a bot's); ``extra`` adds event fields (``subtype``, ``bot_id``, ``message``…)."""
-    body = payloads.load(
+    body: dict[str, Any] = payloads.load(
         "slack/event_app_mention" if kind == "app_mention" else "slack/event_message_thread_reply",
         team_id=TEAM, api_app_id=APP_ID, bot_user=BOT_USER, event_id=event_id, event_time=EVENT_TIME,
         user=user, ts=ts, text=text, thread_ts=thread_ts, parent_user_id=parent_user, channel=CHANNEL,
@@ -99,7 +102,8 @@ def message_event(event_id: str, *, text: str, ts: str, thread_ts: str | None, u
 
 def retry_headers(retry_num: int, reason: str = "http_timeout") -> dict[str, str]:
     """The headers of an Events API redelivery over HTTP."""
-    return payloads.load("slack/retry_headers", retry_num=str(retry_num), retry_reason=reason)
+    headers: dict[str, str] = payloads.load("slack/retry_headers", retry_num=str(retry_num), retry_reason=reason)
+    return headers
 
 
 @dataclass
@@ -134,7 +138,7 @@ class SlackHarness:
         return status, elapsed
 
 
-async def send_event(h: SlackHarness, body: dict, *, retry: int | None = None) -> int:
+async def send_event(h: SlackHarness, body: dict[str, Any], *, retry: int | None = None) -> int:
     """POST one Events API envelope, signed; ``retry``: as Slack's n-th redelivery of it."""
     raw = json.dumps(body)
     headers = h.signed(raw, content_type="application/json")
@@ -159,9 +163,16 @@ def slack_config(fake: FakeSlack, db_url: str, mode: str, threads: str = "never"
 
 @asynccontextmanager
 async def running_slack(tmp_path: Path, mode: str, *, threads: str = "never",
-                        embedder: object = True, answers: dict | None = None) -> AsyncIterator[SlackHarness]:
+                        embedder: object = True, answers: dict[str, Any] | None = None,
+                        before_start: Callable[[FakeSlack], None] | None = None,
+                        slack: dict[str, Any] | None = None, runner_options: dict[str, Any] | None = None,
+                        ) -> AsyncIterator[SlackHarness]:
     """``embedder``: True → the configured model (loaded lazily), or an Embedder instance.
-    ``answers``: `[answers]` keys over the defaults (e.g. the LLM engine against a fake endpoint)."""
+    ``answers``: `[answers]` keys over the defaults (e.g. the LLM engine against a fake endpoint).
+    ``before_start``: prepares the fake before the runner starts (failures for its start-up checks);
+    ``slack``: `[slack]` keys over the defaults (another token); ``runner_options``: SlackRunner's
+    keyword arguments (short start-up delays). A runner that fails to start raises out of this,
+    with everything it opened closed."""
     fake = FakeSlack(
         users={
             ADMIN: {"id": ADMIN, "is_admin": True, "is_owner": False},
@@ -171,17 +182,26 @@ async def running_slack(tmp_path: Path, mode: str, *, threads: str = "never",
         channels={CHANNEL: {"id": CHANNEL, "name": "general", "creator": CREATOR}},
     )
     await fake.start()
-    config = slack_config(fake, sqlite_url(tmp_path / "paperbot.sqlite3"), mode, threads)
-    if answers:
-        config = config.model_copy(update={"answers": config.answers.model_copy(update=answers)})
-    async with open_store(database_url(config)) as store:
-        await load_sample(store)
-        bot = build_bot(config, store, clock=lambda: NOW, embedder=embedder)  # type: ignore[arg-type]
-        runner = SlackRunner(config.slack, bot)
-        await runner.start()
-        try:
-            yield SlackHarness(fake, bot, runner, config)
-        finally:
-            await runner.stop()
-            await bot.close()
-            await fake.stop()
+    try:
+        config = slack_config(fake, sqlite_url(tmp_path / "paperbot.sqlite3"), mode, threads)
+        if answers:
+            config = config.model_copy(update={"answers": config.answers.model_copy(update=answers)})
+        if slack:
+            config = config.model_copy(update={"slack": config.slack.model_copy(update=slack)})
+        async with open_store(database_url(config)) as store:
+            await load_sample(store)
+            bot = build_bot(config, store, clock=lambda: NOW, embedder=embedder)  # type: ignore[arg-type]
+            try:
+                if before_start is not None:
+                    before_start(fake)
+                runner = SlackRunner(config.slack, bot, **(runner_options or {}))
+                await runner.start()
+                harness = SlackHarness(fake, bot, runner, config)
+                try:
+                    yield harness
+                finally:
+                    await harness.runner.stop()  # the one a test may have replaced (a restart)
+            finally:
+                await bot.close()
+    finally:
+        await fake.stop()

@@ -5,6 +5,11 @@ It records every call so tests can assert what the real slack-bolt sent. Methods
 ``conversations.open`` opens a DM (``D…``), ``chat.getPermalink`` links a posted message, and
 ``thread(channel, ts)`` lists a thread's replies as posted. Socket Mode envelopes have the
 recorded shape of ``tests/fixtures/payloads/slack/socket_mode_envelope.json``.
+
+Like Slack, ``chat.postMessage`` refuses a message that breaks Block Kit's documented limits
+(``invalid_blocks``, ``msg_too_long``, ``msg_blocks_too_long``; :func:`block_kit_problems` says
+which, and the rendering tests call it too). A queued failure's body may be a string: it is sent
+as is (``text/plain`` unless its headers say otherwise), like a proxy's error page.
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import asyncio
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -23,6 +29,77 @@ from tests.harness import payloads
 TEAM = "T0TEAM"
 BOT_USER = "U0BOT"
 
+# Slack's limits (adapters.slack.limits documents where each comes from); context lines are held to 2,000
+LIMITS = {"blocks": 50, "header": 150, "section": 3000, "field": 2000, "context_text": 2000, "context_elements": 10,
+          "image_url": 3000, "alt_text": 2000, "text": 40_000, "blocks_text": 12_000}
+
+
+def _parsed(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _texts(node: Any) -> list[str]:
+    """Every "text" string in a block tree (what counts towards msg_blocks_too_long)."""
+    if isinstance(node, dict):
+        found = [node["text"]] if isinstance(node.get("text"), str) else []
+        return found + [t for v in node.values() if isinstance(v, (dict, list)) for t in _texts(v)]
+    if isinstance(node, list):
+        return [t for item in node for t in _texts(item)]
+    return []
+
+
+def _image_problems(where: str, image: dict[str, Any]) -> list[str]:
+    url, alt = image.get("image_url"), image.get("alt_text")
+    problems = []
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")) or len(url) > LIMITS["image_url"]:
+        problems.append(f"{where}: image_url missing, not http(s) or over {LIMITS['image_url']}")
+    if not isinstance(alt, str) or not 1 <= len(alt) <= LIMITS["alt_text"]:
+        problems.append(f"{where}: alt_text missing or over {LIMITS['alt_text']}")
+    return problems
+
+
+def block_kit_problems(blocks: Any, text: Any = None) -> list[str]:
+    """What Slack would refuse in a message (empty: nothing), as "json-pointer: what" strings."""
+    problems: list[str] = []
+    if text is not None and (not isinstance(text, str) or len(text) > LIMITS["text"]):
+        problems.append(f"text: over {LIMITS['text']} characters")
+    if blocks is None:
+        return problems
+    blocks = _parsed(blocks)
+    if not isinstance(blocks, list) or len(blocks) > LIMITS["blocks"]:
+        return problems + [f"blocks: not a list of at most {LIMITS['blocks']}"]
+    for n, block in enumerate(blocks):
+        where, kind = f"/blocks/{n}", block.get("type") if isinstance(block, dict) else None
+        body = (block.get("text") or {}) if isinstance(block, dict) else {}
+        if kind == "header":
+            if body.get("type") != "plain_text" or not 1 <= len(body.get("text") or "") <= LIMITS["header"]:
+                problems.append(f"{where}/text: a header is plain_text of 1..{LIMITS['header']} characters")
+        elif kind == "section":
+            if not 1 <= len(body.get("text") or "") <= LIMITS["section"]:
+                problems.append(f"{where}/text: a section's text is 1..{LIMITS['section']} characters")
+            for f, item in enumerate(block.get("fields") or []):
+                if not 1 <= len(item.get("text") or "") <= LIMITS["field"]:
+                    problems.append(f"{where}/fields/{f}: over {LIMITS['field']}")
+            accessory = block.get("accessory")
+            if isinstance(accessory, dict) and accessory.get("type") == "image":
+                problems += _image_problems(f"{where}/accessory", accessory)
+        elif kind == "context":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= LIMITS["context_elements"]:
+                problems.append(f"{where}/elements: 1..{LIMITS['context_elements']} elements")
+            for e, element in enumerate(elements):
+                if element.get("type") == "image":
+                    problems += _image_problems(f"{where}/elements/{e}", element)
+                elif not 1 <= len(element.get("text") or "") <= LIMITS["context_text"]:
+                    problems.append(f"{where}/elements/{e}/text: 1..{LIMITS['context_text']} characters")
+        elif kind == "image":
+            problems += _image_problems(where, block)
+        elif kind != "divider":
+            problems.append(f"{where}/type: unexpected {kind!r}")
+    if sum(len(t) for t in _texts(blocks)) > LIMITS["blocks_text"]:
+        problems.append(f"blocks: their texts add up past {LIMITS['blocks_text']} characters")
+    return problems
+
 
 def socket_envelope(kind: str, payload: dict[str, Any], envelope_id: str, *, retry_attempt: int = 0,
                     retry_reason: str = "") -> dict[str, Any]:
@@ -32,7 +109,8 @@ def socket_envelope(kind: str, payload: dict[str, Any], envelope_id: str, *, ret
                              retry_reason=retry_reason)
     if kind != "events_api":
         del envelope["retry_attempt"], envelope["retry_reason"]
-    return envelope
+    shaped: dict[str, Any] = envelope
+    return shaped
 
 
 @dataclass
@@ -50,7 +128,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_url
     acks: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode acks
-    failures: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = field(default_factory=dict)
+    failures: dict[str, list[tuple[int, dict[str, str], dict[str, Any] | str]]] = field(default_factory=dict)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → posted messages
     delays: dict[str, float] = field(default_factory=dict)  # method → seconds before answering
 
@@ -72,7 +150,9 @@ class FakeSlack:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
+        server = site._server
+        assert server is not None and hasattr(server, "sockets")
+        self.port = server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
         if self._socket is not None:
@@ -91,7 +171,7 @@ class FakeSlack:
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
         return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
 
-    async def wait_for(self, predicate, timeout: float = 5.0) -> None:
+    async def wait_for(self, predicate: Callable[[], object], timeout: float = 5.0) -> None:
         async def loop() -> None:
             while not predicate():
                 self._changed.clear()
@@ -122,10 +202,28 @@ class FakeSlack:
             status, headers, body = queued.pop(0)
             self.calls.append(Call(method, params, status))
             self._touch()
+            if isinstance(body, str):  # not the Web API's JSON: a proxy's page, a broken answer
+                headers = dict(headers)
+                kind = headers.pop("Content-Type", "text/plain")
+                return web.Response(text=body, status=status, headers=headers, content_type=kind)
             return web.json_response(body, status=status, headers=headers)
-        self.calls.append(Call(method, params, 200))
+        refused = self._refusal(method, params)
+        self.calls.append(Call(method, params, 200 if refused is None else 400))
         self._touch()
+        if refused is not None:
+            return web.json_response(refused)
         return web.json_response(self._answer(method, params))
+
+    def _refusal(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """What Slack answers a message that breaks its limits (None: it would post it)."""
+        if method != "chat.postMessage":
+            return None
+        problems = block_kit_problems(params.get("blocks"), params.get("text"))
+        if not problems:
+            return None
+        code = "msg_too_long" if problems[0].startswith("text:") else (
+            "msg_blocks_too_long" if "add up" in problems[0] else "invalid_blocks")
+        return {"ok": False, "error": code, "errors": problems}
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -144,7 +242,7 @@ class FakeSlack:
             messages = [m for m in self.messages.get(params.get("channel", ""), []) if "thread_ts" not in m]
             return {"ok": True, "messages": list(reversed(messages))[: int(params.get("limit", 100))], "has_more": False}
         if method == "conversations.replies":
-            ts = params.get("ts")
+            ts = str(params.get("ts") or "")
             thread = [m for m in self.messages.get(params.get("channel", ""), []) if m["ts"] == ts or m.get("thread_ts") == ts]
             return {"ok": True, "messages": thread, "has_more": False}
         if method == "users.info":
