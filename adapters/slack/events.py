@@ -63,6 +63,7 @@ class _Handling:
     what: str
     work: Work
     acknowledged: bool = False  # Slack was answered while it still ran: its failure is ours to keep
+    kept: bool = False  # handed to the core's retry (once)
 
 
 @dataclass
@@ -122,7 +123,10 @@ class EventGate:
                 _failed(handling.what, error)
 
     def _keep(self, handling: _Handling) -> None:
-        """Hand an acknowledged event the database failed to the core's retry (it is not lost)."""
+        """Hand an acknowledged event the database failed to the core's retry (it is not lost), once."""
+        if handling.kept:
+            return
+        handling.kept = True
         task = asyncio.create_task(self.bot.keep_for_retry(handling.what, handling.work), name=f"keep: {handling.what}")
         self._kept.add(task)
         task.add_done_callback(self._kept.discard)
