@@ -18,6 +18,7 @@ from bot.domain import Paper, Source
 from bot.errors import SourceError
 from bot.paper_bounds import MAX_PROBLEM_LINES, check_paper, parse_timestamp, shown
 from bot.sources.feed_safety import defuse_author_fields
+from bot.sources.feed_values import items, reporter, text
 from bot.sources.guard import unexpected
 from bot.sources.http import HttpError, HttpFetcher
 from bot.text import clean_text
@@ -48,7 +49,7 @@ def parse_atom(payload: bytes, *, origin: str = "arXiv API") -> list[Paper]:
     skipped = 0
     for index, entry in enumerate(feed.entries):
         try:
-            papers.append(_paper(entry, _reporter(f"{origin}: entry {index} ({_entry_id(entry)})")))
+            papers.append(_paper(entry, reporter(_log, f"{origin}: entry {index} ({_entry_id(entry)})")))
             continue
         except ValueError as exc:
             reason = str(exc)
@@ -73,30 +74,30 @@ def atom_error(feed: Any) -> str | None:
         raw = defuse_author_fields(feed) if isinstance(feed, bytes) else feed
         feed = feedparser.parse(raw, sanitize_html=False, resolve_relative_uris=False)
     for entry in feed.entries:
-        if _text(entry.get("title")).strip() == "Error" and "/api/errors" in _text(entry.get("id")):
-            return clean_text(_text(entry.get("summary"))) or _text(entry.get("id"))
+        if text(entry.get("title")).strip() == "Error" and "/api/errors" in text(entry.get("id")):
+            return clean_text(text(entry.get("summary"))) or text(entry.get("id"))
     return None
 
 
 def _paper(entry: Any, on_problems: Callable[[str], None]) -> Paper:
     """One entry as a bounded Paper; ValueError (the field and why) for one that cannot be stored."""
-    raw_id = _text(entry.get("id"))
+    raw_id = text(entry.get("id"))
     parsed = try_parse_arxiv_id(raw_id) if len(raw_id) <= 300 else None
     if parsed is None:
         raise ValueError(f"id {shown(raw_id)} is not an arXiv abstract URL")
-    title = clean_text(_text(entry.get("title")))
+    title = clean_text(text(entry.get("title")))
     if not title:
         raise ValueError("title: missing or empty")
     primary = entry.get("arxiv_primary_category")
-    primary_term = _text(primary.get("term")).strip() if isinstance(primary, dict) else ""
-    terms = [_text(t.get("term")).strip() for t in _list(entry.get("tags")) if isinstance(t, dict)]
+    primary_term = text(primary.get("term")).strip() if isinstance(primary, dict) else ""
+    terms = [text(t.get("term")).strip() for t in items(entry.get("tags")) if isinstance(t, dict)]
     categories = tuple(dict.fromkeys(c for c in [primary_term, *terms] if c))
-    names = (clean_text(_text(a.get("name"))) for a in _list(entry.get("authors")) if isinstance(a, dict))
+    names = (clean_text(text(a.get("name"))) for a in items(entry.get("authors")) if isinstance(a, dict))
     checked = check_paper(Paper(
         arxiv_id=parsed.id,
         version=parsed.version,
         title=title,
-        abstract=clean_text(_text(entry.get("summary"))),
+        abstract=clean_text(text(entry.get("summary"))),
         authors=tuple(name for name in names if name),
         categories=categories,
         published_at=parse_timestamp(entry.get("published")),
@@ -110,22 +111,6 @@ def _paper(entry: Any, on_problems: Callable[[str], None]) -> Paper:
     return checked.paper
 
 
-def _reporter(where: str) -> Callable[[str], None]:
-    """Logs what bounding changed in a kept paper, naming the item."""
-
-    def report(problems: str) -> None:
-        _log.warning("%s: %s", where, problems)
-
-    return report
-
-
-def _text(value: object) -> str:
-    """feedparser's value if it is text, else "" (a malformed feed can hold anything)."""
-    return value if isinstance(value, str) else ""
-
-
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 class ArxivApiClient:

@@ -23,6 +23,7 @@ from bot.domain import Paper, Source
 from bot.errors import SourceError, UsageError
 from bot.paper_bounds import MAX_PROBLEM_LINES, check_paper, plausible_day, shown
 from bot.sources.feed_safety import defuse_author_fields
+from bot.sources.feed_values import items, reporter, text
 from bot.sources.guard import unexpected
 from bot.sources.http import HttpFetcher, redact_url
 from bot.text import clean_text
@@ -84,7 +85,7 @@ def parse_rss(payload: bytes, *, origin: str = "arXiv RSS") -> RssListing:
     skipped = 0
     for index, item in enumerate(feed.entries):
         try:
-            entries.append(_entry(item, feed_day, _reporter(f"{origin}: item {index} ({_item_id(item)})")))
+            entries.append(_entry(item, feed_day, reporter(_log, f"{origin}: item {index} ({_item_id(item)})")))
             continue
         except ValueError as exc:
             reason = str(exc)
@@ -100,21 +101,21 @@ def parse_rss(payload: bytes, *, origin: str = "arXiv RSS") -> RssListing:
 
 
 def _entry(item: Any, feed_day: date | None, on_problems: Callable[[str], None]) -> RssEntry:
-    description = _text(item.get("summary"))
+    description = text(item.get("summary"))
     described = _DESCRIPTION_RE.match(description) if len(description) <= 200_000 else None
-    guid = _text(item.get("id"))
-    raw_id = guid[len(_GUID_PREFIX):] if guid.startswith(_GUID_PREFIX) else (described["id"] if described else _text(item.get("link")))
+    guid = text(item.get("id"))
+    raw_id = guid[len(_GUID_PREFIX):] if guid.startswith(_GUID_PREFIX) else (described["id"] if described else text(item.get("link")))
     parsed = try_parse_arxiv_id(raw_id) if len(raw_id) <= 300 else None
     if parsed is None:
         raise ValueError(f"no arXiv id in guid {shown(guid)} or description")
-    title = clean_text(_text(item.get("title")))
+    title = clean_text(text(item.get("title")))
     if not title:
         raise ValueError("title: missing or empty")
-    announce_type = clean_text(_text(item.get("arxiv_announce_type")) or (described["type"] if described else "new")).lower()[:40]
+    announce_type = clean_text(text(item.get("arxiv_announce_type")) or (described["type"] if described else "new")).lower()[:40]
     if announce_type not in ANNOUNCE_TYPES:
         _log.info("arXiv item %s has an unknown announce type %s", parsed.id, shown(announce_type))
-    creators = ",".join(_text(a.get("name")) for a in _list(item.get("authors")) if isinstance(a, dict)) or _text(item.get("author"))
-    terms = (_text(t.get("term")).strip() for t in _list(item.get("tags")) if isinstance(t, dict))
+    creators = ",".join(text(a.get("name")) for a in items(item.get("authors")) if isinstance(a, dict)) or text(item.get("author"))
+    terms = (text(t.get("term")).strip() for t in items(item.get("tags")) if isinstance(t, dict))
     checked = check_paper(Paper(
         arxiv_id=parsed.id,
         version=parsed.version,
@@ -144,26 +145,10 @@ def _day(value: object) -> date | None:
 
 
 def _item_id(item: Any) -> str:
-    value = (_text(item.get("id")) or _text(item.get("link"))) if isinstance(item, dict) else ""
+    value = (text(item.get("id")) or text(item.get("link"))) if isinstance(item, dict) else ""
     return clean_text(value[:200])[:80] or "no id"
 
 
-def _reporter(where: str) -> Callable[[str], None]:
-    """Logs what bounding changed in a kept paper, naming the item."""
-
-    def report(problems: str) -> None:
-        _log.warning("%s: %s", where, problems)
-
-    return report
-
-
-def _text(value: object) -> str:
-    """feedparser's value if it is text, else "" (a malformed feed can hold anything)."""
-    return value if isinstance(value, str) else ""
-
-
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 class ArxivRssSource:
