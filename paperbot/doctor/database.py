@@ -61,6 +61,9 @@ async def check_database(config: Config) -> tuple[Check, Reached | None]:
                     Reached(url, None, not_created=True))
     try:
         revision = await asyncio.wait_for(current_revision(url), CONNECT_TIMEOUT_SECONDS + 5)
+    except ImportError as exc:
+        return Check.fail(NAME, f"database.url ({shown}) needs a driver that is not installed (no module '{exc.name}')",
+                          fix="install the PostgreSQL extra: pip install -e '.[postgres]' (or pip install 'paperbot[postgres]')"), None
     except Exception as exc:  # noqa: BLE001 - every failure is told in words below
         summary, cause, fix = _connect_failure(url, parsed, exc)
         return Check.fail(NAME, f"database.url ({shown}) {summary}", cause=cause, fix=fix), None

@@ -16,6 +16,11 @@ RESET_FIX = ("reset it in the Developer Portal (https://discord.com/developers/a
 
 
 async def check_discord(config: Config) -> Check:
+    try:
+        import discord  # noqa: F401 - `paperbot run` needs it for Discord; the check itself does not
+    except ImportError as exc:
+        return Check.fail(NAME, f"discord.token is set but discord.py is not installed (no module '{exc.name}')",
+                          fix="install the Discord extra: pip install -e '.[discord]' (or pip install 'paperbot[discord]')")
     token = config.discord.token.get_secret_value() if config.discord.token else ""
     base = config.discord.api_base_url.rstrip("/")
     shown = redact_url(base)

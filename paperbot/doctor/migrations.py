@@ -28,8 +28,9 @@ def check_migrations(reached: Reached | None) -> Check:
     if current == head:
         return Check.ok(NAME, f"current (revision {head}, the newest this paperbot has)")
     if current is None:
-        where = "the file is created and" if reached.not_created else "the database is empty:"
-        return Check.ok(NAME, f"{where} the schema (revision {head}) is created at the first start")
+        what = "a new database: the first start creates the file and" if reached.not_created else \
+            "the database is empty: the first start creates"
+        return Check.ok(NAME, f"{what} its schema (revision {head})")
     if current in known:
         behind = known.index(current)
         return Check.fail(

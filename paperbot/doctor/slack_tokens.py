@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import Config
+from bot.sources.http import redact_url
 from paperbot.doctor.network import DOCTOR_TIMEOUT, fix_for, from_exception
 from paperbot.doctor.report import Check
 
@@ -28,6 +29,7 @@ async def check_slack(config: Config) -> list[Check]:
     cfg = config.slack
     client = build_client(cfg.model_copy(update={"timeout_seconds": DOCTOR_TIMEOUT, "rate_limit_retries": 0}))
     bot_token = cfg.bot_token.get_secret_value() if cfg.bot_token else ""
+    base = redact_url(cfg.base_url)
 
     async def call(what: str, key: str, prefix: str, token: str, fix: str, method: Any) -> tuple[Any, Check | None]:
         """``method()`` once: its data, or the failure naming ``key`` (Slack refused it) or slack.base_url."""
@@ -38,12 +40,12 @@ async def check_slack(config: Config) -> list[Check]:
             if code in REFUSED:
                 wrong = "" if token.startswith(prefix) else f"the configured value does not start with {prefix}"
                 return None, Check.fail(NAME, f"{key} is not valid: Slack answered {code} to {what}",
-                                        cause=wrong, fix=_sentence(fix))
+                                        cause=wrong, fix=fix)
             failure = from_exception(exc) if not (code or http_status(exc)) else None
             words = failure.words if failure else (code or f"HTTP {http_status(exc)}")
             return None, Check.fail(
-                NAME, f"slack.base_url ({cfg.base_url}) could not be used for {what}: {words}",
-                fix=fix_for(failure, key="slack.base_url", url=cfg.base_url, what="Slack's Web API") if failure
+                NAME, f"slack.base_url ({base}) could not be used for {what}: {words}",
+                fix=fix_for(failure, key="slack.base_url", url=base, what="Slack's Web API") if failure
                 else f"Slack answered {what} with {words}: try again in a few minutes; if it lasts, check slack.base_url "
                      "(the default is https://slack.com/api/)",
             )
@@ -63,7 +65,7 @@ async def check_slack(config: Config) -> list[Check]:
         app_token = cfg.app_token.get_secret_value() if cfg.app_token else ""
         if not app_token:
             checks.append(Check.fail(NAME, "slack.app_token is not set: Socket Mode (slack.mode = \"socket\", the default) "
-                                           "needs it", fix=_sentence(APP_TOKEN_FIX)))
+                                           "needs it", fix=APP_TOKEN_FIX))
         else:
             _, failed = await call("apps.connections.open", "slack.app_token", "xapp-", app_token, APP_TOKEN_FIX,
                                    lambda: client.apps_connections_open(app_token=app_token))

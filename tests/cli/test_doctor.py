@@ -162,7 +162,7 @@ async def test_a_new_install_with_no_database_yet_and_no_chat_passes_and_says_wh
     assert code == 0, out
     assert "the first start creates it" in line(out, "✓ database:")
     assert not (tmp_path / "bot.sqlite3").exists()  # the doctor creates nothing
-    assert "created at the first start" in line(out, "✓ migrations:")
+    assert "a new database: the first start creates the file and its schema" in line(out, "✓ migrations:")
     assert "none configured" in line(out, "– chat platforms:")
     assert "PAPERBOT_DISCORD_TOKEN" in out and 'bot_token = "xoxb-…"' in out and "paperbot demo" in out
 
@@ -189,6 +189,19 @@ async def test_a_wrong_slack_app_token_in_socket_mode_is_named(tmp_path: Path, f
     failed = line(out, "✗ slack: slack.app_token")
     assert "Slack answered invalid_auth to apps.connections.open" in failed
     assert "connections:write" in failed and "App-Level Tokens" in failed
+
+
+async def test_slack_http_mode_needs_the_signing_secret_not_the_app_token(tmp_path: Path, fakes: Fakes,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path, fakes, slack={"mode": "http", "app_token": ""})
+    code, out = await doctor(capsys, config)
+    assert code == 1
+    assert "slack.signing_secret is not set" in line(out, "✗ slack:") and "Basic Information" in out
+    assert not fakes.slack.calls_to("apps.connections.open")
+
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, slack={"mode": "http", "signing_secret": "s3cr3t-SECRET"}))
+    assert code == 0, out
+    assert "HTTP mode: slack.signing_secret is set" in out and "s3cr3t-SECRET" not in out
 
 
 async def test_a_wrong_discord_token_is_rejected_with_the_fix(tmp_path: Path, fakes: Fakes,
