@@ -6,6 +6,7 @@ shown), once, with a short timeout.
 from __future__ import annotations
 
 from bot.config import Config
+from bot.errors import ConfigError
 from bot.sources.http import HttpError, HttpFetcher, redact_url
 from paperbot.doctor.network import DOCTOR_TIMEOUT, fix_for, from_http_error
 from paperbot.doctor.report import Check
@@ -17,10 +18,15 @@ RESET_FIX = ("reset it in the Developer Portal (https://discord.com/developers/a
 
 async def check_discord(config: Config) -> Check:
     try:
-        import discord  # noqa: F401 - `paperbot run` needs it for Discord; the check itself does not
+        from paperbot.discord_runner import settings_from  # discord.py: `paperbot run` needs it for Discord
     except ImportError as exc:
         return Check.fail(NAME, f"discord.token is set but discord.py is not installed (no module '{exc.name}')",
                           fix="install the Discord extra: pip install -e '.[discord]' (or pip install 'paperbot[discord]')")
+    try:
+        settings_from(config.discord)  # the shard settings, checked as the start checks them
+    except ConfigError as exc:
+        return Check.fail(NAME, "the [discord] settings cannot be used", cause=str(exc),
+                          fix="correct the keys named, or remove them to use the defaults")
     token = config.discord.token.get_secret_value() if config.discord.token else ""
     base = config.discord.api_base_url.rstrip("/")
     shown = redact_url(base)

@@ -60,7 +60,9 @@ async def check_slack(config: Config) -> list[Check]:
         checks.append(Check.ok(NAME, f"slack.bot_token accepted: the bot is {data.get('user', '?')} in the workspace "
                                      f"{data.get('team', '?')}"))
     if failed is not None and failed.summary.startswith("slack.base_url"):
-        return checks  # the app-level token goes to the same address: it would only say the same
+        # the app-level token goes to the same address: it would only say the same
+        return [*checks, Check.skip(NAME, "slack.app_token not checked: Slack could not be reached")] if cfg.mode == "socket" \
+            else checks
     if cfg.mode == "socket":
         app_token = cfg.app_token.get_secret_value() if cfg.app_token else ""
         if not app_token:

@@ -212,8 +212,25 @@ async def test_a_wrong_discord_token_is_rejected_with_the_fix(tmp_path: Path, fa
     failed = line(out, "✗ discord:")
     assert "discord.token is rejected: Discord answered 401" in failed
     assert "Developer Portal" in failed and "Bot → Reset Token" in failed
-    (request,) = fakes.discord.find("GET", "/users/@me")
-    assert request is not None
+    assert len(fakes.discord.find("GET", "/users/@me")) == 1
+
+
+async def test_discord_settings_the_start_would_refuse_are_named(tmp_path: Path, fakes: Fakes,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, discord={"shard_ids": [0]}))
+    assert code == 1
+    assert "discord.shard_ids needs discord.shard_count" in line(out, "✗ discord:")
+
+
+async def test_slack_not_answering_names_slack_base_url_once(tmp_path: Path, fakes: Fakes,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/api/"
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, slack={"base_url": closed}))
+    assert code == 1
+    failed = line(out, "✗ slack:")
+    assert f"slack.base_url ({closed}) could not be used for auth.test: connection refused" in failed
+    assert "firewall or proxy" in failed
+    assert "slack.app_token not checked: Slack could not be reached" in line(out, "– slack:")
 
 
 # ---- the database ---------------------------------------------------------------------------------
@@ -401,7 +418,8 @@ async def test_run_check_gives_the_doctors_result_and_starts_nothing(tmp_path: P
     _, doctored = await doctor(capsys, config, "doctor")
     assert checked == doctored
     assert fakes.discord.identifies == [] and not fakes.discord.find("GET", "/gateway")  # no gateway session
-    assert fakes.slack.acks == [] and not [c for c in fakes.slack.calls if c.method == "chat.postMessage"]
+    assert not fakes.slack._socket_ready.is_set()  # the Socket Mode URL was asked for, never connected to
+    assert not [c for c in fakes.slack.calls if c.method == "chat.postMessage"]
     assert fakes.papers.requests_to("/rss/cs.LG") and all(r.query.get("limit") == "1"
                                                            for r in fakes.papers.requests_to("/api/daily_papers"))
 
