@@ -22,10 +22,6 @@ from paperbot.doctor.network import DOCTOR_TIMEOUT, Failure, fix_for, from_http_
 from paperbot.doctor.report import Check
 
 
-async def check_sources(config: Config) -> list[Check]:
-    return [await check_huggingface(config), *await check_arxiv(config)]
-
-
 async def check_huggingface(config: Config) -> Check:
     cfg = config.sources.huggingface
     name = "source huggingface"

@@ -274,6 +274,15 @@ async def test_a_postgresql_database_that_does_not_exist_is_said_so(tmp_path: Pa
     assert "createdb" in failed
 
 
+async def test_a_database_url_of_an_unsupported_kind_says_what_is_accepted(tmp_path: Path, fakes: Fakes,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path, fakes, database={"url": f"mysql://paperbot:{DB_PASSWORD}@db/paperbot"})
+    code, out = await doctor(capsys, config)
+    assert code == 1
+    failed = line(out, "✗ database:")
+    assert "scheme 'mysql' is not supported" in failed and "postgresql://" in failed and "sqlite:///" in failed
+
+
 async def test_sqlite_in_a_folder_that_does_not_exist(tmp_path: Path, fakes: Fakes,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "no" / "such" / "folder"
