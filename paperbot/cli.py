@@ -1,4 +1,4 @@
-"""`paperbot …`: demo, fetch, digest, db upgrade, run.
+"""`paperbot …`: demo, fetch, digest, db upgrade, run, doctor.
 
 Every command reads the same configuration (``--config`` or ``$PAPERBOT_CONFIG``) and
 turns any PaperbotError into one readable line and a non-zero exit code.
@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply the schema migrations (also done on every start)")
 
-    commands.add_parser("run", help="run the bot on every platform that has credentials in the config")
+    run = commands.add_parser("run", help="run the bot on every platform that has credentials in the config")
+    run.add_argument("--check", action="store_true", help="run the checks of `paperbot doctor`, then exit without starting")
+    commands.add_parser("doctor", help="check the config, database, model, sources and chat tokens; say what to fix")
 
     discord_cmd = commands.add_parser("discord", help="Discord set-up helpers")
     discord_actions = discord_cmd.add_subparsers(dest="discord_command", required=True, metavar="ACTION")
@@ -95,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "doctor" or (args.command == "run" and args.check):
+        from paperbot.doctor import doctor  # before load_config: a config error is the doctor's first finding
+
+        return doctor(args.config, log_level=args.log_level)
     try:
         config = load_config(args.config)
     except PaperbotError as exc:

@@ -1,0 +1,149 @@
+"""The database: reachable with the configured URL, and at which schema revision — read only, never
+upgraded (``paperbot db upgrade`` and every start do that).
+
+A SQLite file that does not exist yet is not created (its folder is checked instead: the first
+start creates the file there). A failure names ``database.url`` (password hidden), the cause in
+words — connection refused on host:port, unknown host, authentication failed, the database does
+not exist, the SQLite folder missing or not writable — and the fix.
+"""
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import socket
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import URL
+
+from bot.config import Config
+from bot.errors import ConfigError
+from paperbot.compose import database_url, redact
+from paperbot.doctor.report import Check
+from storage.database import normalise_url
+from storage.migrate import current_revision
+from storage.startup_errors import CONNECT_TIMEOUT_SECONDS, startup_error
+from storage.startup_errors import _cause as driver_error  # the driver's exception under SQLAlchemy's
+
+NAME = "database"
+KEY_FIX = "database.url (or PAPERBOT_DATABASE_URL)"
+
+
+@dataclass(frozen=True)
+class Reached:
+    """A database the doctor could read: its URL, its revision (None: empty), and whether it is a
+    SQLite file the first start will create."""
+
+    url: str
+    revision: str | None
+    not_created: bool = False
+
+
+async def check_database(config: Config) -> tuple[Check, Reached | None]:
+    try:
+        url = database_url(config)
+        parsed = normalise_url(url)
+    except ConfigError as exc:
+        return Check.fail(NAME, "database.url cannot be used", cause=str(exc),
+                          fix=f"set {KEY_FIX} to an accepted URL, e.g. sqlite:///path/paperbot.sqlite3 "
+                              "or postgresql://user@host:5432/paperbot"), None
+    shown = redact(url)
+    if parsed.get_backend_name() == "sqlite":
+        problem = _sqlite_problem(parsed)
+        if problem is not None:
+            summary, cause, fix = problem
+            return Check.fail(NAME, f"database.url ({shown}) {summary}", cause=cause, fix=fix), None
+        path = parsed.database or ""
+        if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+            return (Check.ok(NAME, f"{shown}: the file does not exist yet; the first start creates it (its folder is writable)"),
+                    Reached(url, None, not_created=True))
+    try:
+        revision = await asyncio.wait_for(current_revision(url), CONNECT_TIMEOUT_SECONDS + 5)
+    except ImportError as exc:
+        return Check.fail(NAME, f"database.url ({shown}) needs a driver that is not installed (no module '{exc.name}')",
+                          fix="install the PostgreSQL extra: pip install -e '.[postgres]' (or pip install 'paperbot[postgres]')"), None
+    except Exception as exc:  # noqa: BLE001 - every failure is told in words below
+        summary, cause, fix = _connect_failure(url, parsed, exc)
+        return Check.fail(NAME, f"database.url ({shown}) {summary}", cause=cause, fix=fix), None
+    return Check.ok(NAME, f"{shown} answered"), Reached(url, revision)
+
+
+def _sqlite_problem(parsed: URL) -> tuple[str, str, str] | None:
+    """Why a SQLite file cannot be used, from the file system alone (summary, cause, fix); None if it can."""
+    path = parsed.database or ""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    file = Path(path)
+    folder = file.parent if str(file.parent) else Path(".")
+    if not folder.exists():
+        return ("cannot be used: its folder does not exist", f"the folder {folder} does not exist",
+                f"create it (mkdir -p {folder}) or point {KEY_FIX} at a file in an existing folder")
+    if not folder.is_dir():
+        return ("cannot be used: its folder is not a folder", f"{folder} is a file, not a folder",
+                f"point {KEY_FIX} at a file in a folder")
+    if file.is_dir():
+        return ("cannot be used: it names a folder", f"{file} is a folder, not a file",
+                f"point {KEY_FIX} at a file, e.g. {file / 'paperbot.sqlite3'}")
+    if not _can_write_in(folder):
+        return ("cannot be used: its folder is not writable", f"this user may not create files in {folder} "
+                "(SQLite also writes its journal beside the file)",
+                f"give this user write access to {folder}, or point {KEY_FIX} at a file in a folder it may write")
+    if file.exists() and not _can_open_for_writing(file):
+        return ("cannot be used: the file is not writable", f"this user may not write to {file}",
+                f"give this user write access to {file}, or point {KEY_FIX} at another file")
+    return None
+
+
+def _can_write_in(folder: Path) -> bool:
+    """Try it: ``os.access`` says yes to root on a read-only file system or a kernel one (/sys)."""
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=".paperbot-doctor-")
+    except OSError:
+        return False
+    os.close(handle)
+    os.unlink(name)
+    return True
+
+
+def _can_open_for_writing(file: Path) -> bool:
+    try:
+        with file.open("ab"):
+            return True
+    except OSError:
+        return False
+
+
+def _connect_failure(url: str, parsed: URL, exc: BaseException) -> tuple[str, str, str]:
+    """(summary, cause, fix) for a database that did not answer; ``startup_error``'s words otherwise."""
+    cause = driver_error(exc)
+    name, text = type(cause).__name__, " ".join(str(cause).split()).lower()
+    host = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ""
+        if "not a database" in text:
+            return ("cannot be used: the file is not a SQLite database", f"{path} is not a SQLite database",
+                    f"point {KEY_FIX} at a new file or at a paperbot database")
+        if "locked" in text:
+            return ("cannot be used: the file is locked", f"another program holds {path} locked (another paperbot? a backup?)",
+                    "stop that program, or use another file")
+    elif isinstance(cause, ConnectionRefusedError) or "connect call failed" in text or f"errno {errno.ECONNREFUSED}" in text:
+        return ("cannot be reached: connection refused", f"connection refused on {host}: nothing listens there",
+                f"start PostgreSQL on {host}, or correct the host and port in {KEY_FIX}")
+    elif isinstance(cause, socket.gaierror):
+        return ("cannot be reached: unknown host", f"the host '{parsed.host}' is unknown (its name does not resolve)",
+                f"correct the host name in {KEY_FIX}")
+    elif isinstance(cause, TimeoutError) or name in ("TimeoutError", "CancelledError"):
+        return ("cannot be reached: no answer", f"{host} did not answer as PostgreSQL within {CONNECT_TIMEOUT_SECONDS} s",
+                f"check the host and port in {KEY_FIX} (is it PostgreSQL's port?) and any firewall in between")
+    elif name in ("InvalidPasswordError", "InvalidAuthorizationSpecificationError"):
+        return ("cannot be used: authentication failed",
+                f"PostgreSQL on {host} refused the role '{parsed.username}' (unknown role or wrong password)",
+                "check the user in database.url and the password in database.password or PAPERBOT_DATABASE_PASSWORD")
+    elif name == "InvalidCatalogNameError":
+        return ("cannot be used: the database does not exist", f"there is no database '{parsed.database}' on {host}",
+                f"create it (createdb -h {parsed.host or 'localhost'} -p {parsed.port or 5432} "
+                f"-U {parsed.username or 'postgres'} {parsed.database}) or correct its name in {KEY_FIX}")
+    words = str(startup_error(url, exc)).split(" cannot be used: ", 1)[-1]
+    return "cannot be used", words, f"check {KEY_FIX}"

@@ -1,0 +1,49 @@
+"""The embedding model (only with ``[embedding] enabled``): the configured backend loads and embeds
+one sentence. It is built by :func:`paperbot.compose.build_embedder`, as ``paperbot run`` builds it,
+so the check follows whichever backend the config selects.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from bot.config import Config
+from paperbot.compose import build_embedder
+from paperbot.doctor.report import Check
+
+NAME = "embedding"
+SENTENCE = "Attention is all you need: a network architecture based solely on attention mechanisms."
+EXTRA_FIX = ("install the embeddings extra: pip install -e '.[embeddings]' (from a checkout) or "
+             "pip install 'paperbot[embeddings]'; or set [embedding] enabled = false to rank by trending only")
+
+
+async def check_embedding(config: Config) -> Check:
+    if not config.embedding.enabled:
+        return Check.skip(NAME, "[embedding] enabled = false: digests rank by trending only")
+    _quiet_progress_bars()
+    started = time.perf_counter()
+    try:
+        embedder = build_embedder(config)
+        if embedder is None:
+            return Check.skip(NAME, "no embedder is configured")
+        vectors = await embedder.encode([SENTENCE])
+    except ImportError as exc:
+        missing = exc.name or str(exc)
+        return Check.fail(NAME, f"the packages of the embedding model are not installed (no module '{missing}')",
+                          fix=EXTRA_FIX)
+    except Exception as exc:  # noqa: BLE001 - a model that does not load is told in one line
+        return Check.fail(NAME, f"the model in embedding.model ({config.embedding.model}) could not be loaded or run",
+                          cause=f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}",
+                          fix="check embedding.model (a model name, or the folder of a downloaded model); the first "
+                              "load downloads it unless it is bundled, so this machine may need to reach huggingface.co")
+    seconds = time.perf_counter() - started
+    return Check.ok(NAME, f"{embedder.model_name} embedded a sentence ({vectors.shape[-1]} dimensions, {seconds:.1f} s)")
+
+
+def _quiet_progress_bars() -> None:
+    """Loading a Hugging Face model draws progress bars on stderr; the report is the doctor's output."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read when transformers is first imported
+    transformers = sys.modules.get("transformers")
+    if transformers is not None:  # already imported (e.g. by an earlier command in this process)
+        transformers.utils.logging.disable_progress_bar()
