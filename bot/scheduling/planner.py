@@ -58,9 +58,12 @@ class PlanReport:
     @classmethod
     def of(cls, plans: Sequence[DigestPlan]) -> PlanReport:
         """How many of ``plans`` are to be sent, empty, and skipped (every planner's one summary, so
-        the planned-digests metric is counted here)."""
+        the metrics count them here: planned, and skipped as failed — missed during downtime)."""
         for platform in {p.channel.platform for p in plans}:
             metrics().digests_planned(platform, sum(p.status == PLANNED and p.channel.platform == platform for p in plans))
+        for plan in plans:
+            if plan.status == SKIPPED:
+                metrics().digest_failed(plan.channel.platform)
         return cls(sum(p.status == PLANNED for p in plans), sum(p.status == EMPTY for p in plans),
                    sum(p.status == SKIPPED for p in plans))
 
