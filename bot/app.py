@@ -115,7 +115,9 @@ class PaperBot:
                     return await self.publisher.publish(transport, requester.channel, reply, kind=PostKind.ON_DEMAND)
                 return reply
             finally:
-                metrics().command_handled(spec.name, time.monotonic() - started)
+                elapsed = time.monotonic() - started
+                metrics().command_handled(spec.name, elapsed)
+                _log.debug("/papers %s by %s handled in %.0f ms", spec.name, requester.user_id, elapsed * 1000)
 
     # events ------------------------------------------------------------------------------------
 
