@@ -11,11 +11,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
 from bot.app import PaperBot
+from bot.config import config_from_dict
 from bot.domain import ChannelRef, Requester
+from bot.errors import ConfigError
 from paperbot.compose import open_store
 from tests.harness.databases import sqlite_url
 from tests.harness.fixtures_paths import HF_DAY_07
@@ -162,6 +165,16 @@ async def test_health_readiness_and_metrics_of_a_running_bot(tmp_path: Path) -> 
                                        "reaction recorded")
             assert set(METRICS) <= set(families), sorted(families)
 
+            # Slack refusing the token mid-run: a platform error of kind "auth", and the command still timed
+            slack.failures["chat.postMessage"] = [(200, {}, {"ok": False, "error": "invalid_auth"})]
+            body = urlencode(command_payload("today", response_url=slack.response_url("r2"), user=MEMBER, team=TEAM,
+                                             channel=CHANNEL))
+            assert await post_slack(slack_port, body, "application/x-www-form-urlencoded") == 200
+            families = await bot.until(lambda: _with(bot, "paperbot_platform_errors_total", platform="slack", kind="auth"),
+                                       "the platform error counted")
+            assert value(families, "paperbot_platform_errors_total") == 1
+            assert value(families, "paperbot_command_latency_seconds_count", command="today") == 1
+
             # the database file removed under the running bot: not ready, and /readyz says why
             for suffix in ("", "-wal", "-shm"):
                 (tmp_path / f"bot.sqlite3{suffix}").unlink(missing_ok=True)
@@ -227,3 +240,15 @@ async def _ready(bot: PaperbotProcess) -> tuple[int, object] | None:
 async def _with(bot: PaperbotProcess, sample_name: str, **labels: str) -> dict[str, list[Sample]] | None:
     families = await metrics_of(bot)
     return families if value(families, sample_name, **labels) > 0 else None
+
+
+def test_monitoring_and_log_format_keys_are_validated_like_the_others() -> None:
+    defaults = config_from_dict({}, environ={})
+    assert (defaults.monitoring.enabled, defaults.monitoring.host, defaults.monitoring.port) == (True, "127.0.0.1", 9464)
+    assert defaults.logging.format == "text"
+    with pytest.raises(ConfigError) as bad:
+        config_from_dict({"monitoring": {"port": 70000, "enable": False}, "logging": {"format": "xml"}}, environ={})
+    message = str(bad.value)
+    assert "monitoring.port: Input should be less than or equal to 65535 (got 70000)" in message
+    assert "monitoring.enable: unknown key" in message
+    assert "logging.format: Input should be 'text' or 'json' (got 'xml')" in message
