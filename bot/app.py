@@ -8,6 +8,7 @@ in. An adapter turns platform events into these calls and renders what the trans
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,8 @@ from bot.clock import Clock, utc_now
 from bot.commands import Command, parse_command, spec_of
 from bot.discussion.threads import ThreadMessage, ThreadMode, ThreadResponse
 from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester
+from bot.log_context import log_context
+from bot.metrics import metrics
 from bot.ports import ChatTransport, Embedder, PaperResolver, Store
 from bot.replies import DigestReply, PaperReply, Posted, Reply
 from bot.scheduling.usecases import ScheduleUseCases
@@ -103,10 +106,18 @@ class PaperBot:
         if isinstance(command, str):
             command = self.parse(command)
         spec = spec_of(command)
-        reply: Reply = await command.execute(requester, **{name: self._services[name] for name in spec.services})
-        if transport is not None and isinstance(reply, (DigestReply, PaperReply)):
-            return await self.publisher.publish(transport, requester.channel, reply, kind=PostKind.ON_DEMAND)
-        return reply
+        started = time.monotonic()
+        where = requester.channel
+        with log_context(platform=where.platform, channel=where.channel, command=spec.name):
+            try:
+                reply: Reply = await command.execute(requester, **{name: self._services[name] for name in spec.services})
+                if transport is not None and isinstance(reply, (DigestReply, PaperReply)):
+                    return await self.publisher.publish(transport, requester.channel, reply, kind=PostKind.ON_DEMAND)
+                return reply
+            finally:
+                elapsed = time.monotonic() - started
+                metrics().command_handled(spec.name, elapsed)
+                _log.debug("/papers %s by %s handled in %.0f ms", spec.name, requester.user_id, elapsed * 1000)
 
     # events ------------------------------------------------------------------------------------
 

@@ -165,6 +165,15 @@ class AnswersConfig(_Section):
 
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"  # json: one JSON object per line (paperbot.logs)
+
+
+class MonitoringConfig(_Section):
+    """`paperbot run`'s HTTP server for /healthz, /readyz and /metrics (paperbot.monitoring)."""
+
+    enabled: bool = True
+    host: str = Field("127.0.0.1", min_length=1)  # local by default: put a reverse proxy in front to expose it
+    port: int = Field(9464, ge=1, le=65535)
 
 
 class Config(_Section):
@@ -179,6 +188,7 @@ class Config(_Section):
     discussion: DiscussionConfig = DiscussionConfig()
     answers: AnswersConfig = AnswersConfig()
     logging: LoggingConfig = LoggingConfig()
+    monitoring: MonitoringConfig = MonitoringConfig()
 
     @property
     def discord_enabled(self) -> bool:

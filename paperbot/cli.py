@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="paperbot", description="The research-paper bot for Discord and Slack.")
     parser.add_argument("--config", help="TOML config file (default: $PAPERBOT_CONFIG, else built-in defaults)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="overrides logging.level")
+    parser.add_argument("--log-format", choices=["text", "json"], help="one line per event as text or JSON (overrides logging.format)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="try the bot in this terminal: no tokens, no network")
@@ -106,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PaperbotError as exc:
         print(f"paperbot: {exc}", file=sys.stderr)
         return 2
-    setup_logging(args.log_level or config.logging.level if args.command != "demo" else (args.log_level or "WARNING"))
+    setup_logging(args.log_level or config.logging.level if args.command != "demo" else (args.log_level or "WARNING"),
+                  args.log_format or config.logging.format)
     try:
         return asyncio.run(_dispatch(args, config))
     except PaperbotError as exc:

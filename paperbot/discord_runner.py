@@ -66,6 +66,16 @@ class DiscordRunner:
         if self.client.token_rejected:
             raise ConfigError(TOKEN_REJECTED)
 
+    async def connected(self) -> bool:
+        """Ready on the gateway with every gateway connection open (``/readyz``). discord.py keeps
+        "ready" set through a reconnect, so the WebSocket (each shard's) is looked at too."""
+        client = self.client
+        if client.is_closed() or not client.is_ready():
+            return False
+        if isinstance(client, discord.AutoShardedClient):
+            return bool(client.shards) and all(not shard.is_closed() for shard in client.shards.values())
+        return client.ws is not None and client.ws.open
+
     async def wait_ready(self) -> None:
         await self.client.wait_until_ready()
 

@@ -8,9 +8,17 @@ from typing import Any
 from bot.app import PaperBot
 from bot.config import Config
 from bot.ports import ChatPlatform
+from paperbot.monitoring.readiness import Connection
 
 # The send paths of the platforms ``starters`` made, by platform name (for the scheduler).
 STARTED: dict[str, ChatPlatform] = {}
+# Their runners, which say whether they are connected (for /readyz).
+CONNECTIONS: dict[str, Connection] = {}
+
+
+def connections() -> dict[str, Connection]:
+    """The runners of the started platforms, by name (``paperbot.monitoring.Readiness``)."""
+    return dict(CONNECTIONS)
 
 
 def chat_platforms() -> dict[str, ChatPlatform]:
@@ -22,18 +30,21 @@ def starters(config: Config, bot: PaperBot) -> dict[str, Callable[[], Coroutine[
     """Each configured platform's "connect and serve until cancelled", by name; their send paths are
     in ``chat_platforms()`` from now on."""
     STARTED.clear()
+    CONNECTIONS.clear()
     out: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {}
     if config.discord_enabled:
         from paperbot.discord_runner import DiscordRunner  # imported only when Discord is configured
 
         discord_runner = DiscordRunner(config, bot)
         STARTED["discord"] = discord_runner.platform
+        CONNECTIONS["discord"] = discord_runner
         out["discord"] = discord_runner.run
     if config.slack_enabled:
         from paperbot.slack_runner import SlackRunner  # imported only when Slack is configured
 
         slack_runner = SlackRunner(config.slack, bot)
         STARTED["slack"] = slack_runner.platform
+        CONNECTIONS["slack"] = slack_runner
         out["slack"] = slack_runner.serve_forever
     return out
 

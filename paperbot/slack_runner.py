@@ -105,6 +105,12 @@ class SlackRunner:
             await web.TCPSite(self._web, self.config.http_host, self.config.http_port).start()
             _log.info("slack: listening on http://%s:%d%s", self.config.http_host, self.config.http_port, self.config.http_path)
 
+    async def connected(self) -> bool:
+        """Socket Mode: the WebSocket is open and answering pings; HTTP mode: listening (``/readyz``)."""
+        if self.config.mode == "socket":
+            return self._socket is not None and await self._socket.client.is_connected()
+        return self._web is not None
+
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]

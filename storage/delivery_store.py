@@ -247,6 +247,14 @@ class DeliveryStoreMixin(SessionScope):
         async with self._begin() as session:
             return {status: n for status, n in (await session.execute(query)).all()}
 
+    async def oldest_due_undelivered(self, now: datetime) -> datetime | None:
+        """The due time of the oldest outbox row not yet delivered (planned, or being sent) whose due
+        time has passed; None when there is none (the monitoring's outbox-age gauge)."""
+        query = select(func.min(_OUTBOX.c.due_at)).where(_OUTBOX.c.status.in_((PLANNED, SENDING)), _OUTBOX.c.due_at <= now)
+        async with self._begin() as session:
+            oldest: datetime | None = (await session.execute(query)).scalar_one_or_none()
+        return oldest
+
     async def outbox_rows(self, channel: ChannelRef | None = None) -> list[dict[str, Any]]:
         """Every outbox row as a dict, oldest day first (for status replies, tests and benchmarks)."""
         query = select(_OUTBOX).order_by(_OUTBOX.c.local_day, _OUTBOX.c.id)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, utc_now
@@ -96,6 +96,12 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
             if is_unavailable(exc):
                 raise unavailable(exc) from exc
             raise
+
+    async def ping(self) -> None:
+        """One cheap round trip (``SELECT 1``) in a transaction of its own, for readiness checks.
+        Raises StoreUnavailableError when the database cannot be used (down, full, its file gone)."""
+        async with self._begin() as session:
+            await session.execute(text("SELECT 1"))
 
     @property
     def engine(self) -> AsyncEngine | None:

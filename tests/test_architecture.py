@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FORBIDDEN_IN_CORE = {"discord", "slack_bolt", "slack_sdk", "sqlalchemy", "alembic", "asyncpg", "aiosqlite", "adapters", "storage", "paperbot"}
+FORBIDDEN_IN_CORE = {"discord", "slack_bolt", "slack_sdk", "sqlalchemy", "alembic", "asyncpg", "aiosqlite", "prometheus_client", "adapters", "storage", "paperbot"}
 
 
 def test_import_linter_contracts_hold() -> None:

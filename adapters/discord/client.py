@@ -31,6 +31,7 @@ from adapters.discord.threads import DiscordThreads
 from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent
 from bot.errors import StoreUnavailableError
+from bot.log_context import log_context
 
 _log = logging.getLogger(__name__)
 
@@ -116,13 +117,16 @@ class _PaperbotMixin:
         _log.info("Discord: logged in as %s (%s) in %d guilds", user, getattr(user, "id", "?"), len(self.guilds))  # type: ignore[attr-defined]
 
     async def on_message(self, message: discord.Message) -> None:
-        await self.discussion.on_message(message)
+        with log_context(platform="discord", channel=str(message.channel.id)):
+            await self.discussion.on_message(message)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        await self._reaction(payload, added=True)
+        with log_context(platform="discord", channel=str(payload.channel_id)):
+            await self._reaction(payload, added=True)
 
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        await self._reaction(payload, added=False)
+        with log_context(platform="discord", channel=str(payload.channel_id)):
+            await self._reaction(payload, added=False)
 
     async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
         me = self.user  # type: ignore[attr-defined]

@@ -40,6 +40,7 @@ from bot.errors import (
     RejectedMessageError,
     StoreUnavailableError,
 )
+from bot.log_context import log_context
 from bot.replies import Reply, TextReply
 
 _log = logging.getLogger(__name__)
@@ -118,6 +119,13 @@ async def show(interaction: discord.Interaction, reply: Reply, responder: Respon
 
 
 async def run_command(interaction: discord.Interaction, build: Callable[[], Command]) -> None:
+    """:func:`_run_command` with the interaction's channel and command on every log line within."""
+    name = interaction.command.name if interaction.command else None
+    with log_context(platform="discord", channel=str(interaction.channel_id or ""), command=name):
+        await _run_command(interaction, build)
+
+
+async def _run_command(interaction: discord.Interaction, build: Callable[[], Command]) -> None:
     """Build → defer → handle → answer; every failure is answered (ephemerally) or logged, never raised.
 
     Every answer goes through one :class:`Responder`, so a 429 or 5xx on any of them is tried again

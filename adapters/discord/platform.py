@@ -36,6 +36,7 @@ from bot.errors import (
     RejectedMessageError,
     TransientDeliveryError,
 )
+from bot.metrics import metrics, platform_error_kind
 from bot.ports import Sent, ThreadStyle
 from bot.replies import PaperReply, Publication, TextReply
 
@@ -64,9 +65,17 @@ def retry_after(exc: discord.HTTPException, default: float = 1.0) -> float:
 
 
 def delivery_error(exc: BaseException, what: str) -> DeliveryError:
-    """Turn a discord.py / aiohttp failure into the DeliveryError that says what to do next."""
+    """Turn a discord.py / aiohttp failure into the DeliveryError that says what to do next (and count
+    it in the platform-errors metric, once: an error classified already is passed on as it is)."""
     if isinstance(exc, DeliveryError):
         return exc
+    error = _classify(exc, what)
+    auth = isinstance(exc, discord.HTTPException) and exc.status == 401
+    metrics().platform_error("discord", platform_error_kind(error, auth=auth))
+    return error
+
+
+def _classify(exc: BaseException, what: str) -> DeliveryError:
     if isinstance(exc, discord.RateLimited):
         return RateLimitedError(f"Discord rate-limited {what}; retry in {exc.retry_after:g} s.", exc.retry_after)
     if isinstance(exc, (discord.Forbidden, discord.NotFound)):

@@ -36,6 +36,7 @@ from adapters.slack.threads import SlackThreads
 from bot.app import PaperBot
 from bot.config import SlackConfig
 from bot.errors import ConfigError
+from bot.log_context import log_context
 
 COMMAND = "/papers"
 
@@ -110,13 +111,16 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
         await papers.ack(ack)
 
     async def papers_work(command: dict[str, Any], respond: Any) -> None:
-        await papers.work(command, respond)
+        with log_context(platform="slack", channel=str(command.get("channel_id") or "")):
+            await papers.work(command, respond)
 
     async def reaction(body: dict[str, Any], event: dict[str, Any], request: Any) -> BoltResponse | None:
-        return await reactions(body, event, request)
+        with log_context(platform="slack", channel=str((event.get("item") or {}).get("channel") or "")):
+            return await reactions(body, event, request)
 
     async def thread_event(body: dict[str, Any], event: dict[str, Any], context: Any, request: Any) -> BoltResponse | None:
-        return await threads(body, event, context, request)
+        with log_context(platform="slack", channel=str(event.get("channel") or "")):
+            return await threads(body, event, context, request)
 
     async def unexpected(error: Exception) -> BoltResponse:
         """bolt's own failures (its listeners never raise) in one line, not bolt's default traceback."""

@@ -34,6 +34,7 @@ from bot.errors import (
     RejectedMessageError,
     TransientDeliveryError,
 )
+from bot.metrics import metrics, platform_error_kind
 
 # what a Web API call can raise when Slack (or something in between) did not do it
 CALL_FAILURES: tuple[type[BaseException], ...] = (
@@ -58,6 +59,9 @@ REJECTED = frozenset({
 })
 
 RATE_LIMITED = frozenset({"ratelimited", "rate_limited"})
+
+# the token itself refused (counted as "auth" in the platform-errors metric; still UNAVAILABLE above)
+AUTH = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})
 
 
 def _response(exc: BaseException) -> Any:
@@ -104,7 +108,14 @@ def describe(exc: BaseException) -> str:
 
 
 def delivery_error(exc: BaseException, what: str) -> DeliveryError:
-    """Turn a failed Web API call into the DeliveryError that says what to do next."""
+    """Turn a failed Web API call into the DeliveryError that says what to do next (counted in the
+    platform-errors metric by kind)."""
+    error = _classify(exc, what)
+    metrics().platform_error("slack", platform_error_kind(error, auth=error_code(exc) in AUTH))
+    return error
+
+
+def _classify(exc: BaseException, what: str) -> DeliveryError:
     code, status = error_code(exc), http_status(exc)
     if status == 429 or code in RATE_LIMITED:
         retry_after = _retry_after(exc)

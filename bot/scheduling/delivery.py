@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Post, PostKind
 from bot.errors import ChannelUnavailableError, RateLimitedError, RejectedMessageError
+from bot.metrics import metrics
 from bot.ports import ChatPlatform, Sent, Store
 from bot.replies import DigestReply, Publication, TextReply
 from bot.scheduling.personal_ports import DM, RECAP, Member
@@ -176,7 +177,7 @@ class Delivery:
             late = self._clock() - item.due_at
             _log.warning("skipping the %s digest of %s: %s after its due time, more than the grace period", item.local_day, item.channel, late)
             await self._store.fail(item.id, self.worker, f"not sent within the grace period (due {late} ago)", self._clock(), status=SKIPPED)
-            report.failed += 1
+            self._count_failed(item, report)
             return
         target = await self._target(platform, item, report)
         if target is None:
@@ -186,12 +187,13 @@ class Delivery:
                 await self._store.fail(item.id, self.worker,
                                        "may have been sent before a restart; not resent (this platform cannot check)",
                                        self._clock())
-                report.failed += 1
+                self._count_failed(item, report)
                 return
             found = await platform.find_sent(target, item.tag)
             if found is not None:
                 await self._publish(platform, item, target, found)
                 report.confirmed += 1
+                metrics().digest_sent(item.channel.platform)
                 return
         limiter = self._limiters[item.channel.platform]
         waits = 0
@@ -212,11 +214,18 @@ class Delivery:
             except RejectedMessageError as exc:  # our rendering's fault: the channel is fine, do not pause it
                 _log.error("the platform refused the %s digest of %s as rendered: %s", item.local_day, item.channel, exc)
                 await self._store.fail(item.id, self.worker, f"refused as rendered: {exc}", self._clock())
-                report.failed += 1
+                self._count_failed(item, report)
                 return
             except Exception as exc:  # noqa: BLE001 - TransientDeliveryError and anything unexpected from an adapter
                 return await self._retry_or_fail(item, f"{type(exc).__name__}: {exc}", report)
         report.sent += 1
+        metrics().digest_sent(item.channel.platform)
+
+    @staticmethod
+    def _count_failed(item: OutboxItem, report: DeliveryReport) -> None:
+        """An item given up on (failed or skipped): in the report and the failed-digests metric."""
+        report.failed += 1
+        metrics().digest_failed(item.channel.platform)
 
     async def _target(self, platform: ChatPlatform, item: OutboxItem, report: DeliveryReport) -> ChannelRef | None:
         """Where the item goes: its channel, or for a DM the member's DM channel (None: handled, stop)."""
@@ -242,7 +251,7 @@ class Delivery:
             await self._store.pause_recap(item.channel, reason, now)
         else:
             await self._store.pause_subscription(item.channel, reason, now)
-        report.failed += 1
+        self._count_failed(item, report)
         report.paused += 1
 
     async def _publish(self, platform: ChatPlatform, item: OutboxItem, target: ChannelRef, found: Sent | None) -> None:
@@ -269,7 +278,7 @@ class Delivery:
         if item.attempts >= self.settings.max_attempts:
             _log.error("giving up on the %s digest of %s after %d attempts: %s", item.local_day, item.channel, item.attempts, error)
             await self._store.fail(item.id, self.worker, f"gave up after {item.attempts} attempts: {error}", self._clock())
-            report.failed += 1
+            self._count_failed(item, report)
         else:
             _log.warning("the %s digest of %s failed (attempt %d), retrying later: %s", item.local_day, item.channel, item.attempts, error)
             # a failed send may still have gone through (a timeout): look before resending when the platform can

@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 from bot.calendar import describe_day, iso_week
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, RankedPaper
+from bot.metrics import metrics
 from bot.ports import Store
 from bot.ranking.trending import rank_trending
 from bot.scheduling.ports import EMPTY, PLANNED, SKIPPED, DeliveryStore, DigestPlan, PlannedItem
@@ -56,7 +57,13 @@ class PlanReport:
 
     @classmethod
     def of(cls, plans: Sequence[DigestPlan]) -> PlanReport:
-        """How many of ``plans`` are to be sent, empty, and skipped."""
+        """How many of ``plans`` are to be sent, empty, and skipped (every planner's one summary, so
+        the metrics count them here: planned, and skipped as failed — missed during downtime)."""
+        for platform in {p.channel.platform for p in plans}:
+            metrics().digests_planned(platform, sum(p.status == PLANNED and p.channel.platform == platform for p in plans))
+        for plan in plans:
+            if plan.status == SKIPPED:
+                metrics().digest_failed(plan.channel.platform)
         return cls(sum(p.status == PLANNED for p in plans), sum(p.status == EMPTY for p in plans),
                    sum(p.status == SKIPPED for p in plans))
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from bot.domain import Paper, dedupe_papers
 from bot.errors import SourceError
+from bot.metrics import metrics, source_error_kind
 from bot.paper_bounds import bound_papers
 from bot.ports import PaperSource, Store
 
@@ -42,12 +43,15 @@ async def ingest_day(store: Store, sources: Sequence[PaperSource], day: date) ->
             found = await source.fetch_day(day)
         except SourceError as exc:
             _log.error("fetching %s from %s failed: %s", day, name, exc)
+            metrics().source_error(name, source_error_kind(exc))
             failed.append(name)
             continue
         except Exception as exc:  # noqa: BLE001 - a source's bug must not cost the other sources their day
             _log.error("fetching %s from %s failed unexpectedly: %s: %s", day, name, type(exc).__name__, str(exc)[:300])
+            metrics().source_error(name, source_error_kind(exc))
             failed.append(name)
             continue
+        metrics().papers_fetched(name, len(found))
         _log.info("%s: %d papers for %s", name, len(found), day)
         papers.extend(found)
     report = await store_papers(store, papers)

@@ -15,6 +15,7 @@ from enum import Enum
 from bot.clock import Clock, utc_now
 from bot.domain import Post, Reaction, ReactionEvent
 from bot.emoji import normalise_emoji
+from bot.metrics import metrics
 from bot.ports import Store
 
 _log = logging.getLogger(__name__)
@@ -67,4 +68,6 @@ class ReactionUseCases:
             for post in posts:
                 reaction = Reaction(event.channel, event.message_id, post.arxiv_id, event.user_id, emoji, at)
                 stored = await tx.add_reaction(reaction) or stored
+        if stored:
+            metrics().reaction_recorded(event.channel.platform)
         return ReactionResult(ReactionOutcome.STORED if stored else ReactionOutcome.DUPLICATE, tuple(posts), emoji)

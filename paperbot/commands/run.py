@@ -19,10 +19,12 @@ import signal
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+from bot.app import PaperBot
 from bot.config import Config
 from bot.errors import ConfigError
 from bot.usecases.ingest import IngestReport, ingest_day
 from paperbot.compose import Sources, build_bot, database_url, open_sources, open_store
+from paperbot.monitoring import start_monitoring
 from paperbot.scheduling import build_scheduler, resume_after_restart
 from storage.delivery_store import single_process_lock
 from storage.store import SqlStore
@@ -131,11 +133,24 @@ def _stop_on_sigterm() -> asyncio.Event:
     return asked
 
 
+def embedding_model_ready_placeholder(config: Config, bot: PaperBot) -> Callable[[], bool]:
+    """PLACEHOLDER (for the lead to connect): whether the embedding model is loaded, for /readyz.
+    True when embeddings are disabled; until connected to the embedder's readiness flag, True too."""
+    return lambda: True
+
+
 async def _run(config: Config, url: str) -> int:
     async with open_store(url) as store, open_sources(config) as sources:
         bot = build_bot(config, store, resolvers=sources.resolvers)
         from paperbot import platforms
 
+        try:  # before anything connects: a monitoring port in use ends the run with its words
+            monitor = await start_monitoring(config.monitoring, store, platforms.connections,
+                                             model_ready=embedding_model_ready_placeholder(config, bot),
+                                             embeddings=bot.taste is not None)
+        except BaseException:
+            await bot.close()
+            raise
         tasks = [asyncio.create_task(fetch_forever(store, sources), name="fetch")]
         for name, start in platforms.starters(config, bot).items():
             tasks.append(asyncio.create_task(supervise(name, start), name=name))
@@ -150,6 +165,7 @@ async def _run(config: Config, url: str) -> int:
         finally:
             await _stop(tasks)
             await bot.close()  # kept events, the answer engine's HTTP sessions (arXiv full text, LLM)
+            await monitor.stop()
     return 0
 
 

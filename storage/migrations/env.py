@@ -4,6 +4,11 @@ Normally :mod:`storage.migrate` hands over an open connection (``config.attribut
 otherwise (offline SQL, or the ``alembic`` command line) the URL from the attributes,
 ``sqlalchemy.url`` or ``$PAPERBOT_DATABASE_URL`` is opened on an async engine. SQLite
 migrations run in batch mode, since SQLite's ALTER TABLE can do little.
+
+Logging is never configured here (no ``logging.config.fileConfig`` as in Alembic's template):
+paperbot configures it once per process (:mod:`paperbot.logs`), and migrations run on every start,
+so a reconfiguration here would reset every logger's level and print Alembic's INFO lines on every
+CLI command.
 """
 from __future__ import annotations
 
