@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "doctor" or (args.command == "run" and args.check):
         from paperbot.doctor import doctor  # before load_config: a config error is the doctor's first finding
 
-        return doctor(args.config, log_level=args.log_level)
+        return doctor(args.config, log_level=args.log_level, log_format=args.log_format)
     try:
         config = load_config(args.config)
     except PaperbotError as exc:

@@ -69,11 +69,11 @@ async def run_doctor(config_path: str | None, stream: TextIO | None = None) -> i
     return 1 if failures else 0
 
 
-def doctor(config_path: str | None, *, log_level: str | None = None) -> int:
+def doctor(config_path: str | None, *, log_level: str | None = None, log_format: str | None = None) -> int:
     """The command: quiet logs (the report says everything), then :func:`run_doctor`."""
     from paperbot.logs import setup_logging
 
-    setup_logging(log_level or "ERROR")
+    setup_logging(log_level or "ERROR", "json" if log_format == "json" else "text")
     try:
         return asyncio.run(run_doctor(config_path))
     except KeyboardInterrupt:
