@@ -188,7 +188,8 @@ class Delivery:
                                        self._clock())
                 report.failed += 1
                 return
-            found = await platform.find_sent(target, item.tag)
+            expected = await self._publication(platform, item, target)
+            found = await platform.find_sent(target, item.tag, expected=expected, since=item.due_at)
             if found is not None:
                 await self._publish(platform, item, target, found)
                 report.confirmed += 1
@@ -247,14 +248,7 @@ class Delivery:
 
     async def _publish(self, platform: ChatPlatform, item: OutboxItem, target: ChannelRef, found: Sent | None) -> None:
         """Through the one publish path: send (or take what was found), record with the row, thread."""
-        digest = item.digest
-        publication: Publication | TextReply
-        if item.kind == RECAP and digest.items:
-            publication = TextReply(await render_recap(item, platform, target))
-        elif not digest.items:
-            publication = TextReply(digest.note or digest.title)
-        else:
-            publication = DigestReply(digest)
+        publication = await self._publication(platform, item, target)
 
         async def record(posts: Sequence[Post], sent: Sent) -> None:
             if self._fault and found is None:
@@ -264,6 +258,15 @@ class Delivery:
 
         await self._publisher.publish(platform, target, publication, kind=PostKind.SCHEDULED,
                                       outbox=OutboxSend(item.tag, record, found), threads=item.kind != DM)
+
+    async def _publication(self, platform: ChatPlatform, item: OutboxItem, target: ChannelRef) -> Publication | TextReply:
+        """What the item posts: its digest, its recap's text, or its note."""
+        digest = item.digest
+        if item.kind == RECAP and digest.items:
+            return TextReply(await render_recap(item, platform, target))
+        if not digest.items:
+            return TextReply(digest.note or digest.title)
+        return DigestReply(digest)
 
     async def _retry_or_fail(self, item: OutboxItem, error: str, report: DeliveryReport) -> None:
         if item.attempts >= self.settings.max_attempts:
