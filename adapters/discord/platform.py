@@ -8,6 +8,7 @@ permission) → ChannelUnavailableError; a rate limit longer than the library wa
 RateLimitedError (also a 429 discord.py does not wait out: one without ``Via``); 5xx, timeouts and
 connection errors → TransientDeliveryError; Discord refusing the body as rendered (400 50035 Invalid
 Form Body) → RejectedMessageError; a digest cut short → PartiallySentError with what went out.
+A refusal's reason is worded for people by kind (:data:`KINDS`); Discord's code goes to the log.
 Every message is sent with ``AllowedMentions.none()``, and carries nothing people would not read:
 an outbox send is found again by what it shows (:meth:`DiscordPlatform.find_sent`).
 
@@ -39,6 +40,7 @@ from bot.errors import (
 )
 from bot.ports import Sent, ThreadStyle
 from bot.replies import PaperReply, Publication, TextReply
+from bot.scheduling.unreachable import Unreachable, unreachable
 
 _log = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ def delivery_error(exc: BaseException, what: str) -> DeliveryError:
     if isinstance(exc, discord.RateLimited):
         return RateLimitedError(f"Discord rate-limited {what}; retry in {exc.retry_after:g} s.", exc.retry_after)
     if isinstance(exc, (discord.Forbidden, discord.NotFound)):
-        return ChannelUnavailableError(f"Discord refused {what}: {exc.status} {exc.text or ''}".strip() + ".")
+        return refused(exc, what)
     if isinstance(exc, discord.DiscordServerError):
         return TransientDeliveryError(f"Discord failed {what} ({exc.status}).")
     if isinstance(exc, discord.HTTPException):
@@ -82,10 +84,28 @@ def delivery_error(exc: BaseException, what: str) -> DeliveryError:
             return TransientDeliveryError(f"Discord failed {what} ({exc.status}).")
         if exc.status == 400 and exc.code == INVALID_FORM_BODY:
             return RejectedMessageError(f"Discord refused what we rendered for {what}: {exc.text or exc.code}.")
-        return ChannelUnavailableError(f"Discord refused {what}: {exc.status} {exc.text or ''}".strip() + ".")
+        return refused(exc, what)
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ClientError, OSError, discord.ConnectionClosed)):
         return TransientDeliveryError(f"Discord could not be reached for {what}: {type(exc).__name__}.")
     return TransientDeliveryError(f"Discord failed {what}: {exc}.")
+
+
+# what Discord's JSON error codes mean for the people who read the pause reason (the code is logged)
+KINDS: dict[int, Unreachable] = {
+    50001: Unreachable.NO_PERMISSION,  # Missing Access: cannot see the channel
+    50013: Unreachable.NO_PERMISSION,  # Missing Permissions: e.g. Send Messages, Embed Links
+    10003: Unreachable.CHANNEL_GONE,  # Unknown Channel
+    50083: Unreachable.CHANNEL_GONE,  # an archived thread
+    10004: Unreachable.APP_REMOVED,  # Unknown Guild: the bot is no longer in the server
+    50007: Unreachable.DMS_CLOSED,  # Cannot send messages to this user
+    10013: Unreachable.DMS_CLOSED,  # Unknown User
+}
+
+
+def refused(exc: discord.HTTPException, what: str) -> ChannelUnavailableError:
+    """A refusal that will not pass: people's words by kind, Discord's status and code for the log."""
+    kind = Unreachable.APP_REMOVED if exc.status == 401 else KINDS.get(exc.code, Unreachable.OTHER)
+    return unreachable(kind, f"Discord refused {what}: {exc.status} (code {exc.code}) {exc.text or ''}".strip())
 
 
 def text_pieces(reply: TextReply, max_messages: int = TEXT_MESSAGES, *, reserve: int = 0) -> list[str]:
@@ -129,13 +149,13 @@ class DiscordPlatform:
         try:
             number = int(channel_id)
         except ValueError:
-            raise ChannelUnavailableError(f"'{channel_id}' does not name a Discord channel id.") from None
+            raise unreachable(Unreachable.OTHER, f"'{channel_id}' does not name a Discord channel id") from None
         guild_id = int(workspace) if workspace.isdigit() else None
         return self._client.get_partial_messageable(number, guild_id=guild_id)
 
     def _channel(self, channel: ChannelRef) -> discord.PartialMessageable:
         if channel.platform != self.platform:
-            raise ChannelUnavailableError(f"{channel} is not a Discord channel.")
+            raise unreachable(Unreachable.OTHER, f"{channel} is not a Discord channel")
         return self.messageable(channel.channel, channel.workspace)
 
     def is_dm(self, channel: ChannelRef) -> bool:
@@ -220,7 +240,7 @@ class DiscordPlatform:
         arrives before the digest's posts are recorded.
         """
         if not user_id.isdigit():
-            raise ChannelUnavailableError(f"'{user_id}' is not a Discord user id.")
+            raise unreachable(Unreachable.DMS_CLOSED, f"'{user_id}' is not a Discord user id")
         await self._wait_ready()
         try:
             dm = await self._client.create_dm(discord.Object(int(user_id)))

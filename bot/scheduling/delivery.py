@@ -37,6 +37,7 @@ from bot.scheduling.personal_ports import DM, RECAP, Member
 from bot.scheduling.ports import SKIPPED, OutboxItem
 from bot.scheduling.recap import render_recap
 from bot.scheduling.schedule import DEFAULT_GRACE
+from bot.scheduling.unreachable import WORDS, Unreachable
 from bot.usecases.publishing import OutboxSend, Publisher
 
 _log = logging.getLogger(__name__)
@@ -209,7 +210,7 @@ class Delivery:
                     return await self._retry_or_fail(item, f"rate limited {waits} times: {exc}", report)
                 await self._sleep(exc.retry_after)
             except ChannelUnavailableError as exc:
-                return await self._unavailable(item, str(exc) or type(exc).__name__, report)
+                return await self._unavailable(item, exc, report)
             except RejectedMessageError as exc:  # our rendering's fault: the channel is fine, do not pause it
                 _log.error("the platform refused the %s digest of %s as rendered: %s", item.local_day, item.channel, exc)
                 await self._store.fail(item.id, self.worker, f"refused as rendered: {exc}", self._clock())
@@ -226,17 +227,19 @@ class Delivery:
         try:
             return await platform.open_dm(item.channel.workspace, item.channel.channel)
         except ChannelUnavailableError as exc:
-            await self._unavailable(item, str(exc) or type(exc).__name__, report)
+            await self._unavailable(item, exc, report)
         except Exception as exc:  # noqa: BLE001 — rate limits and transient errors: retried like a send
             await self._retry_or_fail(item, f"opening the DM: {type(exc).__name__}: {exc}", report)
         return None
 
-    async def _unavailable(self, item: OutboxItem, reason: str, report: DeliveryReport) -> None:
-        """Failed with the reason, and what made it (channel subscription, DM, recap) paused with it."""
+    async def _unavailable(self, item: OutboxItem, exc: ChannelUnavailableError, report: DeliveryReport) -> None:
+        """Failed, and what made it (channel subscription, DM, recap) paused: the reason people read is the
+        error's words (:mod:`bot.scheduling.unreachable`); the platform's detail goes to the log and the row."""
         now = self._clock()
         what = {DM: "direct message", RECAP: "recap channel"}.get(item.kind, "channel")
-        _log.warning("%s %s unavailable, pausing it: %s", what, item.channel, reason)
-        await self._store.fail(item.id, self.worker, f"{what} unavailable: {reason}", now)
+        reason = str(exc).strip() or WORDS[Unreachable.OTHER]
+        _log.warning("%s %s unavailable, pausing it: %s", what, item.channel, exc.detail)
+        await self._store.fail(item.id, self.worker, f"{what} unavailable: {exc.detail}", now)
         if item.kind == DM:
             await self._store.pause_dm(Member(item.channel.platform, item.channel.workspace, item.channel.channel), reason, now)
         elif item.kind == RECAP:
