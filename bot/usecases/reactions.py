@@ -16,8 +16,18 @@ from bot.clock import Clock, utc_now
 from bot.domain import Post, Reaction, ReactionEvent
 from bot.emoji import normalise_emoji
 from bot.ports import Store
+from bot.taste.signals import DEFAULT_EMOJI, EmojiTable
 
 _log = logging.getLogger(__name__)
+
+
+class ReactionMeaning(str, Enum):
+    """What a reaction teaches the channel's ranking (``[taste] positive`` / ``negative``): a neutral
+    one is stored but changes nothing people see, and is answered so where the platform answers."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
 
 
 class ReactionOutcome(str, Enum):
@@ -38,12 +48,18 @@ class ReactionResult:
     outcome: ReactionOutcome
     posts: tuple[Post, ...] = ()
     emoji: str = ""
+    meaning: ReactionMeaning = ReactionMeaning.NEUTRAL
 
 
 class ReactionUseCases:
-    def __init__(self, store: Store, *, clock: Clock = utc_now) -> None:
+    def __init__(self, store: Store, *, clock: Clock = utc_now, emoji: EmojiTable = DEFAULT_EMOJI) -> None:
         self._store = store
         self._clock = clock
+        self.emoji = emoji  # which reactions are signals (``[taste]``), for saying what one meant
+
+    def meaning(self, emoji: str) -> ReactionMeaning:
+        weight = self.emoji.weight(emoji)
+        return ReactionMeaning.POSITIVE if weight > 0 else ReactionMeaning.NEGATIVE if weight < 0 else ReactionMeaning.NEUTRAL
 
     async def record(self, event: ReactionEvent) -> ReactionResult:
         emoji = normalise_emoji(event.emoji)
@@ -67,4 +83,5 @@ class ReactionUseCases:
             for post in posts:
                 reaction = Reaction(event.channel, event.message_id, post.arxiv_id, event.user_id, emoji, at)
                 stored = await tx.add_reaction(reaction) or stored
-        return ReactionResult(ReactionOutcome.STORED if stored else ReactionOutcome.DUPLICATE, tuple(posts), emoji)
+        return ReactionResult(ReactionOutcome.STORED if stored else ReactionOutcome.DUPLICATE, tuple(posts), emoji,
+                              self.meaning(emoji))
