@@ -31,3 +31,4 @@ async def test_a_channel_the_bot_cannot_see_any_more_is_paused_with_peoples_word
     text = answers[-1]["content"]
     assert WORDS[Unreachable.NO_PERMISSION] in text and "Run /papers subscribe again to resume." in text
     assert "50001" not in text and "403" not in text and "Missing Access" not in text and ".." not in text
+
