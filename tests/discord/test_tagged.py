@@ -88,7 +88,9 @@ async def test_a_send_resumed_hours_later_in_a_busy_channel_finds_its_messages_i
     for n in range(60):
         await send_text(platform, CHANNEL, f"something else {n}")
     clock.now += timedelta(hours=3)
+    reads = len(fake.find("GET", f"/channels/{CHANNEL_ID}/messages"))
     report = await scheduler().tick()
+    assert len(fake.find("GET", f"/channels/{CHANNEL_ID}/messages")) - reads == 1  # one history page read forward
     assert report.delivery.confirmed == 1 and report.delivery.sent == 0
     assert len(fake.in_channel(CHANNEL_ID)) == 63  # nothing posted again
     [row] = [r for r in await store.outbox_rows() if r["kind"] == "daily"]
