@@ -82,7 +82,8 @@ class FakeDiscord:
     async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
         return None
 
-    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
+    async def find_sent(self, channel: ChannelRef, tag: str, *, expected: Publication | TextReply | None = None,
+                        since: datetime | None = None) -> Sent | None:
         ids = self.by_tag.get(tag)
         return Sent(ids[0], tuple(ids)) if ids else None
 

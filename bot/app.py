@@ -23,6 +23,7 @@ from bot.metrics import metrics
 from bot.ports import ChatTransport, Embedder, PaperResolver, Store
 from bot.replies import DigestReply, PaperReply, Posted, Reply
 from bot.scheduling.usecases import ScheduleUseCases
+from bot.taste.signals import DEFAULT_EMOJI
 from bot.usecases.digests import DigestUseCases
 from bot.usecases.discussion import DiscussionUseCases
 from bot.usecases.papers import PaperLookup
@@ -75,7 +76,7 @@ class PaperBot:
         self.subscriptions = SubscriptionUseCases(store, clock=clock, default_count=default_count)
         self.schedules = ScheduleUseCases(store)
         self.personal = PersonalDigestUseCases(store, clock=clock)
-        self.reactions = ReactionUseCases(store, clock=clock)
+        self.reactions = ReactionUseCases(store, clock=clock, emoji=(taste_options or {}).get("emoji", DEFAULT_EMOJI))
         self.discussions = DiscussionUseCases(store, self.papers, engine=discussion, taste=self.taste, clock=clock,
                                               default_mode=thread_mode)
         self.publisher = Publisher(store, self.discussions, clock=clock)

@@ -55,7 +55,14 @@ class RateLimitedError(DeliveryError):
 
 
 class ChannelUnavailableError(DeliveryError):
-    """Permanent for this channel (gone, bot removed, missing permission): pause its subscription."""
+    """Permanent for this channel (gone, bot removed, missing permission): pause its subscription.
+
+    ``str()`` is for people (it becomes the pause reason ``/papers schedule`` shows: see
+    :mod:`bot.scheduling.unreachable`); ``detail`` (the platform's code, for logs) is never shown in chat."""
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail or message
 
 
 class TransientDeliveryError(DeliveryError):

@@ -275,8 +275,11 @@ class ChatPlatform(ChatTransport, Protocol):
 
     finds_sent: bool
 
-    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
-        """The earlier send tagged ``tag`` in ``channel`` (recent history), or None when there is none."""
+    async def find_sent(self, channel: ChannelRef, tag: str, *, expected: Publication | TextReply | None = None,
+                        since: datetime | None = None) -> Sent | None:
+        """The earlier send tagged ``tag`` in ``channel``, or None when there is none. ``expected`` is what
+        that send was and ``since`` the earliest it can have happened: a platform that keeps no hidden tag
+        on a message (Discord) knows its send by what it shows, from then on."""
         ...
 
     async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:

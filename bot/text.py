@@ -33,6 +33,15 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
+def sentence(text: str) -> str:
+    """``text`` ending in exactly one full stop: none added after '?', '!' or '…', and a reason that
+    already ends with one does not get a second ('… not found..')."""
+    text = text.strip()
+    if not text or text.endswith(("?", "!", "…")):
+        return text
+    return text.rstrip(". ") + "."
+
+
 def format_authors(authors: tuple[str, ...] | list[str], limit: int = 3) -> str:
     """'A, B, C et al. (+12)' — short enough for a digest line."""
     names = [clean_text(a) for a in authors if clean_text(a)]

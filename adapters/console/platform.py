@@ -10,6 +10,7 @@ Tags (the outbox's crash check) are kept in memory: the demo is one process.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from adapters.console.render import render_digest_header, render_item, render_paper, render_thread_lines
 from bot.discussion.openings import continues_in
@@ -108,7 +109,8 @@ class ConsolePlatform:
 
     # ChatPlatform ----------------------------------------------------------------------------
 
-    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
+    async def find_sent(self, channel: ChannelRef, tag: str, *, expected: Publication | TextReply | None = None,
+                        since: datetime | None = None) -> Sent | None:
         return self._tags.get(tag)
 
     async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:

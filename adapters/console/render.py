@@ -5,7 +5,9 @@ import textwrap
 
 from bot.domain import Digest, Paper, RankedPaper
 from bot.sentences import first_sentences
+from bot.taste.signals import DEFAULT_NEGATIVE, DEFAULT_POSITIVE, EmojiTable
 from bot.text import clean_text, format_authors
+from bot.usecases.reactions import ReactionMeaning, ReactionResult
 
 WIDTH = 100
 
@@ -67,3 +69,20 @@ def render_thread_lines(who: str, text: str) -> list[str]:
             lines.append(textwrap.fill(cleaned, width=WIDTH, initial_indent="   │   ", subsequent_indent="   │   ",
                                        break_long_words=False, break_on_hyphens=False))
     return lines
+
+
+def _some(emoji: frozenset[str], usual: tuple[str, ...], shown: int) -> str:
+    """A few of a set of emoji, the usual ones first (a table is a set: no order of its own)."""
+    order = {key: n for n, e in enumerate(usual) for key in EmojiTable.of((e,), ()).positive}
+    ordered = sorted(emoji, key=lambda e: (order.get(e, len(order)), e))
+    return " ".join(ordered[:shown]) + (" …" if len(ordered) > shown else "")
+
+
+def render_stored_reaction(result: ReactionResult, who: str, post: str, emoji: EmojiTable) -> str:
+    """A stored reaction and what it does: more like this, fewer, or — not in ``[taste]`` — nothing."""
+    if result.meaning is ReactionMeaning.NEUTRAL:
+        return (f"{result.emoji} noted — it doesn't change what you see. "
+                f"{_some(emoji.positive, DEFAULT_POSITIVE, 3)} bring more like this, "
+                f"{_some(emoji.negative, DEFAULT_NEGATIVE, 3)} fewer.")
+    effect = "more papers like this one" if result.meaning is ReactionMeaning.POSITIVE else "fewer papers like this one"
+    return f"{result.emoji} from {clean_text(who)} recorded on post {post}: {effect}."

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from adapters.console.emoji_names import emoji_from_text
 from adapters.console.platform import ConsolePlatform
-from adapters.console.render import render_thread_lines
+from adapters.console.render import render_stored_reaction, render_thread_lines
 from bot.app import PaperBot
 from bot.clock import ManualClock
 from bot.discussion.threads import ThreadMessage, ThreadMode
@@ -180,7 +180,7 @@ class ConsoleAdapter:
         result = await self._bot.on_reaction(event)
         titles = ", ".join(f"“{shorten(clean_text(p.arxiv_id), 20)}”" for p in result.posts)
         messages = {
-            ReactionOutcome.STORED: f"{result.emoji} from {self._user} recorded on post {args[0]} ({titles}).",
+            ReactionOutcome.STORED: render_stored_reaction(result, self._user, args[0], self._bot.reactions.emoji),
             ReactionOutcome.REMOVED: f"{result.emoji} from {self._user} removed from post {args[0]} ({titles}).",
             ReactionOutcome.DUPLICATE: f"{self._user} had already reacted {result.emoji} to post {args[0]}.",
             ReactionOutcome.NOTHING_TO_REMOVE: f"{self._user} had no {result.emoji} on post {args[0]}.",

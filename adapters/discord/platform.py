@@ -8,7 +8,9 @@ permission) → ChannelUnavailableError; a rate limit longer than the library wa
 RateLimitedError (also a 429 discord.py does not wait out: one without ``Via``); 5xx, timeouts and
 connection errors → TransientDeliveryError; Discord refusing the body as rendered (400 50035 Invalid
 Form Body) → RejectedMessageError; a digest cut short → PartiallySentError with what went out.
-Every message is sent with ``AllowedMentions.none()``.
+A refusal's reason is worded for people by kind (:data:`KINDS`); Discord's code goes to the log.
+Every message is sent with ``AllowedMentions.none()``, and carries nothing people would not read:
+an outbox send is found again by what it shows (:meth:`DiscordPlatform.find_sent`).
 
 Text posts are bounded where they are rendered (the core's text is what it is): a post into a thread
 that answers no message — a paper's opening — is at most :data:`OPENING_MESSAGES` messages, any
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import aiohttp
@@ -39,6 +41,7 @@ from bot.errors import (
 from bot.metrics import metrics, platform_error_kind
 from bot.ports import Sent, ThreadStyle
 from bot.replies import PaperReply, Publication, TextReply
+from bot.scheduling.unreachable import Unreachable, unreachable
 
 _log = logging.getLogger(__name__)
 
@@ -79,7 +82,7 @@ def _classify(exc: BaseException, what: str) -> DeliveryError:
     if isinstance(exc, discord.RateLimited):
         return RateLimitedError(f"Discord rate-limited {what}; retry in {exc.retry_after:g} s.", exc.retry_after)
     if isinstance(exc, (discord.Forbidden, discord.NotFound)):
-        return ChannelUnavailableError(f"Discord refused {what}: {exc.status} {exc.text or ''}".strip() + ".")
+        return refused(exc, what)
     if isinstance(exc, discord.DiscordServerError):
         return TransientDeliveryError(f"Discord failed {what} ({exc.status}).")
     if isinstance(exc, discord.HTTPException):
@@ -90,10 +93,28 @@ def _classify(exc: BaseException, what: str) -> DeliveryError:
             return TransientDeliveryError(f"Discord failed {what} ({exc.status}).")
         if exc.status == 400 and exc.code == INVALID_FORM_BODY:
             return RejectedMessageError(f"Discord refused what we rendered for {what}: {exc.text or exc.code}.")
-        return ChannelUnavailableError(f"Discord refused {what}: {exc.status} {exc.text or ''}".strip() + ".")
+        return refused(exc, what)
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ClientError, OSError, discord.ConnectionClosed)):
         return TransientDeliveryError(f"Discord could not be reached for {what}: {type(exc).__name__}.")
     return TransientDeliveryError(f"Discord failed {what}: {exc}.")
+
+
+# what Discord's JSON error codes mean for the people who read the pause reason (the code is logged)
+KINDS: dict[int, Unreachable] = {
+    50001: Unreachable.NO_PERMISSION,  # Missing Access: cannot see the channel
+    50013: Unreachable.NO_PERMISSION,  # Missing Permissions: e.g. Send Messages, Embed Links
+    10003: Unreachable.CHANNEL_GONE,  # Unknown Channel
+    50083: Unreachable.CHANNEL_GONE,  # an archived thread
+    10004: Unreachable.APP_REMOVED,  # Unknown Guild: the bot is no longer in the server
+    50007: Unreachable.DMS_CLOSED,  # Cannot send messages to this user
+    10013: Unreachable.DMS_CLOSED,  # Unknown User
+}
+
+
+def refused(exc: discord.HTTPException, what: str) -> ChannelUnavailableError:
+    """A refusal that will not pass: people's words by kind, Discord's status and code for the log."""
+    kind = Unreachable.APP_REMOVED if exc.status == 401 else KINDS.get(exc.code, Unreachable.OTHER)
+    return unreachable(kind, f"Discord refused {what}: {exc.status} (code {exc.code}) {exc.text or ''}".strip())
 
 
 def text_pieces(reply: TextReply, max_messages: int = TEXT_MESSAGES, *, reserve: int = 0) -> list[str]:
@@ -137,13 +158,13 @@ class DiscordPlatform:
         try:
             number = int(channel_id)
         except ValueError:
-            raise ChannelUnavailableError(f"'{channel_id}' does not name a Discord channel id.") from None
+            raise unreachable(Unreachable.OTHER, f"'{channel_id}' does not name a Discord channel id") from None
         guild_id = int(workspace) if workspace.isdigit() else None
         return self._client.get_partial_messageable(number, guild_id=guild_id)
 
     def _channel(self, channel: ChannelRef) -> discord.PartialMessageable:
         if channel.platform != self.platform:
-            raise ChannelUnavailableError(f"{channel} is not a Discord channel.")
+            raise unreachable(Unreachable.OTHER, f"{channel} is not a Discord channel")
         return self.messageable(channel.channel, channel.workspace)
 
     def is_dm(self, channel: ChannelRef) -> bool:
@@ -155,8 +176,8 @@ class DiscordPlatform:
         return ThreadStyle.NONE if self.is_dm(channel) or not channel.workspace.isdigit() else ThreadStyle.PER_MESSAGE
 
     async def send(self, channel: ChannelRef, publication: Publication, *, tag: str | None = None) -> Sent:
-        """One message per paper; with ``tag``, each message ends with a small ``-# ref <tag> k/n`` line
-        (Discord keeps no bot-readable metadata on messages, and a nonce is not returned in history)."""
+        """One message per paper. ``tag`` adds nothing people see: :meth:`find_sent` knows a send by what
+        it shows (see there), since Discord keeps no hidden field on a message."""
         target = self._channel(channel)
         await self._wait_ready()
         messages = publication_messages(publication)
@@ -164,9 +185,8 @@ class DiscordPlatform:
         ids: list[str] = [""] * count
         sent_any = ""
         try:
-            for number, message in enumerate(messages, 1):
-                content = _tagged(message.content, tag, number, count)
-                sent = await target.send(content=content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
+            for message in messages:
+                sent = await target.send(content=message.content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
                 sent_any = sent_any or str(sent.id)
                 for index in message.items:
                     ids[index] = str(sent.id)
@@ -180,13 +200,12 @@ class DiscordPlatform:
     async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
                    reply_to: str | None = None, tag: str | None = None) -> list[str]:
         """Text in the channel or its thread, in as few messages as the bound allows: an opening (in a
-        thread, answering no message) at most OPENING_MESSAGES, anything else TEXT_MESSAGES."""
+        thread, answering no message) at most OPENING_MESSAGES, anything else TEXT_MESSAGES. ``tag``
+        adds nothing people see (see :meth:`find_sent`)."""
         target = self.messageable(thread_id, channel.workspace) if thread_id else self._channel(channel)
         await self._wait_ready()
         bound = OPENING_MESSAGES if thread_id and not reply_to else TEXT_MESSAGES
-        contents = text_pieces(reply, bound, reserve=len(_marker(tag, 1, 0)) + 1 if tag else 0)
-        if tag:
-            contents[0] = _tagged(contents[0], tag, 1, 0) or ""
+        contents = text_pieces(reply, bound)
         ids = []
         try:
             for n, content in enumerate(contents):
@@ -230,7 +249,7 @@ class DiscordPlatform:
         arrives before the digest's posts are recorded.
         """
         if not user_id.isdigit():
-            raise ChannelUnavailableError(f"'{user_id}' is not a Discord user id.")
+            raise unreachable(Unreachable.DMS_CLOSED, f"'{user_id}' is not a Discord user id")
         await self._wait_ready()
         try:
             dm = await self._client.create_dm(discord.Object(int(user_id)))
@@ -239,39 +258,70 @@ class DiscordPlatform:
         self.dm_workspaces[dm.id] = workspace
         return ChannelRef(self.platform, workspace, str(dm.id))
 
-    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
-        """An earlier tagged send among the channel's last 50 messages, or None.
+    async def find_sent(self, channel: ChannelRef, tag: str, *, expected: Publication | TextReply | None = None,
+                        since: datetime | None = None) -> Sent | None:
+        """The earlier send of ``expected`` in the channel, or None: the bot's own messages (not
+        interaction answers) from ``since`` on, oldest first, that show what ``expected`` renders to.
+
+        Why by what it shows: Discord keeps nothing hidden on a message a bot could read back (a
+        ``nonce`` is not stored: history never returns it, and ``enforce_nonce`` only dedupes for a
+        few minutes), and any marker in the content or a footer is seen by everyone. What a scheduled
+        send shows is fixed when it is planned: the headline, and each paper's ranked title and link
+        (the "Discussion" field may change between a send and its resume, so it is not compared);
+        an outbox row is one (channel, day, kind), so ``since`` (its due time) bounds the search, and
+        reading forward from it finds the send however busy the channel was in the hours after.
 
         A digest cut short by a crash is still "sent": a missing paper message is mapped to the
         first message (as the Slack adapter maps a missing thread reply to the parent).
         """
+        if expected is None:  # nothing to compare with: a send cannot be told from any other
+            return None
         target = self._channel(channel)
         await self._wait_ready()
-        found: dict[int, str] = {}
-        count = None
+        me = self._client.user.id if self._client.user else None
         try:
-            async for message in target.history(limit=50):
-                hit = _MARKER.search(message.content or "")
-                if hit and hit.group(1) == tag:
-                    found[int(hit.group(2))] = str(message.id)
-                    count = int(hit.group(3))
+            if since is not None:
+                after = discord.Object(discord.utils.time_snowflake(since - CLOCK_MARGIN))
+                history = [m async for m in target.history(limit=HISTORY_AFTER, after=after, oldest_first=True)]
+            else:
+                history = [m async for m in target.history(limit=HISTORY_RECENT)][::-1]
         except Exception as exc:
             raise delivery_error(exc, f"reading {channel}'s history") from exc
-        if 1 not in found:
+        ours = [m for m in history if m.author.id == me and m.webhook_id is None and m.interaction_metadata is None]
+        return _match(ours, expected)
+
+
+CLOCK_MARGIN = timedelta(minutes=10)  # Discord's clock and ours may differ a little
+HISTORY_AFTER = 200  # messages read forward from a send's due time
+HISTORY_RECENT = 50  # without a due time: the channel's latest
+
+Shown = tuple[str, tuple[tuple[str, str], ...]]  # a message's content and its embeds' (title, link)
+
+
+def _shown(content: str | None, embeds: list[discord.Embed]) -> Shown:
+    return (content or "").strip(), tuple(((e.title or "").strip(), e.url or "") for e in embeds)
+
+
+def _match(history: list[discord.Message], expected: Publication | TextReply) -> Sent | None:
+    """``expected``'s messages among ``history`` (oldest first), each after the one before it."""
+    wanted: list[tuple[Shown, list[int]]]
+    if isinstance(expected, TextReply):
+        wanted = [(_shown(text_pieces(expected)[0], []), [])]
+        count = 0
+    else:
+        wanted = [(_shown(m.content, m.embeds), m.items) for m in publication_messages(expected)]
+        count = len(expected.as_digest().items)
+    at = 0
+    found: list[str | None] = []
+    for shown, _ in wanted:
+        hit = next((i for i in range(at, len(history)) if _shown(history[i].content, history[i].embeds) == shown), None)
+        if not found and hit is None:
             return None
-        if not count:
-            return Sent(found[1], ())
-        return Sent(found[1], tuple(found.get(i, found[1]) for i in range(1, count + 1)))
-
-
-_MARKER = re.compile(r"(?:^|\n)-# ref (\S+) (\d+)/(\d+)$")
-
-
-def _marker(tag: str, number: int, count: int) -> str:
-    return f"-# ref {tag} {number}/{count}"
-
-
-def _tagged(content: str | None, tag: str | None, number: int, count: int) -> str | None:
-    if not tag:
-        return content
-    return f"{content}\n{_marker(tag, number, count)}" if content else _marker(tag, number, count)
+        found.append(str(history[hit].id) if hit is not None else None)
+        at = hit + 1 if hit is not None else at
+    root = found[0] or ""
+    ids = [root] * count
+    for message_id, (_, items) in zip(found, wanted, strict=True):
+        for index in items:
+            ids[index] = message_id or root
+    return Sent(root, tuple(ids))

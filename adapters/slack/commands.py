@@ -12,10 +12,11 @@ Slack's error codes, the database's complaint or the command echoed back. Whatev
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from adapters.slack.limits import MESSAGE_TEXT, split
-from adapters.slack.mrkdwn import neutralise, neutralise_lines, neutralise_text
+from adapters.slack.mrkdwn import ZWSP, neutralise, neutralise_lines, neutralise_text
 from adapters.slack.permissions import can_manage_channel
 from adapters.slack.platform import SlackPlatform
 from bot.app import PaperBot
@@ -45,11 +46,18 @@ BROKEN = "Something went wrong on my side; the error is logged. Try again later.
 WHO_MANAGES = "In Slack that means a workspace admin or owner, or the person who created this channel."
 
 
+# a zero-width space the neutraliser put before an underscore inside a word: Slack formats ``_x_`` only
+# at word edges, so ``America/New_York`` or ``include_authors`` are shown as written, and copied as written
+_INSIDE_A_WORD = re.compile(rf"(?<=[^\W_]){ZWSP}(?=_[^\W_])")
+
+
 def bounded(text: str, *, links: bool = True) -> str:
     """A reply as one neutralised message of at most MESSAGE_TEXT characters (Slack's
     response_url takes one message; cut at a line or a word, never inside a link). ``links=False``
-    for text that repeats what a person typed: no URL in it becomes a link."""
-    pieces = split(neutralise_text(text) if links else neutralise_lines(text), MESSAGE_TEXT, 1)
+    for text that repeats what a person typed: no URL in it becomes a link. Words a person may copy
+    back (a time zone, an option name) keep their underscores free of zero-width spaces."""
+    neutral = neutralise_text(text) if links else neutralise_lines(text)
+    pieces = split(_INSIDE_A_WORD.sub("", neutral), MESSAGE_TEXT, 1)
     return pieces[0] if pieces else "…"
 
 

@@ -4,7 +4,8 @@ Slack refuses a call with ``{"ok": false, "error": "<code>"}``. The code says wh
 
 - the channel, or the bot's access to it (:data:`UNAVAILABLE`: ``channel_not_found``,
   ``not_in_channel``, ``is_archived``, a revoked token …) → ChannelUnavailableError: the
-  subscription is paused until someone fixes it;
+  subscription is paused until someone fixes it, its reason in people's words by kind
+  (:data:`KINDS`, :mod:`bot.scheduling.unreachable`), the code in the log only;
 - the message as we rendered it (:data:`REJECTED`: ``invalid_blocks``, ``msg_too_long``,
   ``invalid_arguments``, ``too_many_attachments`` …) → RejectedMessageError: that delivery fails,
   the channel is fine and is not paused;
@@ -28,13 +29,13 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import (
-    ChannelUnavailableError,
     DeliveryError,
     RateLimitedError,
     RejectedMessageError,
     TransientDeliveryError,
 )
 from bot.metrics import metrics, platform_error_kind
+from bot.scheduling.unreachable import Unreachable, unreachable
 
 # what a Web API call can raise when Slack (or something in between) did not do it
 CALL_FAILURES: tuple[type[BaseException], ...] = (
@@ -62,6 +63,18 @@ RATE_LIMITED = frozenset({"ratelimited", "rate_limited"})
 
 # the token itself refused (counted as "auth" in the platform-errors metric; still UNAVAILABLE above)
 AUTH = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})
+
+# what each unavailable code means for the people who read the pause reason (the code itself is logged)
+KINDS: dict[str, Unreachable] = {
+    "not_in_channel": Unreachable.NOT_IN_CHANNEL,
+    **dict.fromkeys(("channel_not_found", "is_archived", "channel_is_archived", "is_inactive"), Unreachable.CHANNEL_GONE),
+    **dict.fromkeys(("missing_scope", "no_permission", "access_denied", "ekm_access_denied", "restricted_action",
+                     "restricted_action_read_only_channel", "restricted_action_thread_only_channel",
+                     "restricted_action_non_threadable_channel", "not_allowed_token_type"), Unreachable.NO_PERMISSION),
+    **dict.fromkeys(("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",
+                     "team_access_not_granted", "team_not_found"), Unreachable.APP_REMOVED),
+    **dict.fromkeys(("user_not_found", "user_disabled", "cannot_dm_bot"), Unreachable.DMS_CLOSED),
+}
 
 
 def _response(exc: BaseException) -> Any:
@@ -121,7 +134,7 @@ def _classify(exc: BaseException, what: str) -> DeliveryError:
         retry_after = _retry_after(exc)
         return RateLimitedError(f"Slack rate-limited {what}; retry in {retry_after:g} s.", retry_after)
     if code in UNAVAILABLE:
-        return ChannelUnavailableError(f"Slack refused {what}: {code}.")
+        return unreachable(KINDS.get(code, Unreachable.OTHER), f"Slack refused {what}: {code}")
     if code in REJECTED:
         return RejectedMessageError(f"Slack refused the message {what}: {code}.")
     if isinstance(exc, SlackApiError) or status:

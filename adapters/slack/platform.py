@@ -13,6 +13,7 @@ digest cut short → PartiallySentError. Text is posted in at most a few pieces
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -145,7 +146,8 @@ class SlackPlatform:
 
     # ChatPlatform ----------------------------------------------------------------------------
 
-    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
+    async def find_sent(self, channel: ChannelRef, tag: str, *, expected: Publication | TextReply | None = None,
+                        since: datetime | None = None) -> Sent | None:
         """An earlier tagged send among the channel's last 50 messages, or None.
 
         A digest whose thread replies were cut short by a crash is still "sent": a missing

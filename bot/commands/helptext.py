@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.commands.params import Param, Text, shown
+from bot.commands.params import Param, Text
 from bot.commands.spec import REGISTRY, command, specs
+from bot.commands.usage import unknown_command
 from bot.domain import Requester
-from bot.errors import UsageError
 from bot.replies import TextReply
 
 
@@ -17,9 +17,10 @@ def help_text() -> str:
 
 def command_help(name: str) -> str:
     """One subcommand: its usage, then each parameter with what it accepts."""
-    spec = REGISTRY.get(name.strip().lower().removeprefix("/papers").strip())
+    wanted = name.strip().lower().removeprefix("/papers").strip()
+    spec = REGISTRY.get(wanted)
     if spec is None:
-        raise UsageError(f"there is no command '{shown(name)}': {', '.join(s.name for s in specs())}.")
+        raise unknown_command(wanted)
     lines = [spec.usage]
     for param in spec.params:
         how = f"{param.name}:{param.type.placeholder.strip('<>')}" if not param.positional else param.usage()

@@ -9,6 +9,7 @@ typed and what is accepted; nothing is silently dropped or let through unbounded
 """
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Sequence
@@ -36,6 +37,11 @@ _NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,6}(?:\.\d{0,6})?|\.\d{1,6})$")
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
 _CLEAR = ("", "none", "off")
+
+
+def either(words: Sequence[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def shown(text: object) -> str:
@@ -92,6 +98,10 @@ class ParamType(Generic[T]):
     def suggest(self, typed: str) -> list[str]:
         """Completions for what someone has typed so far (autocomplete); none by default."""
         return [c for c in self.choices if c.startswith(typed.strip().lower())][:MAX_SUGGESTIONS]
+
+    def near(self, word: str) -> str | None:
+        """A value close to a word no parameter took (a misspelt city → its zone), for a "did you mean"."""
+        return None
 
 
 class Count(ParamType[int]):
@@ -189,7 +199,6 @@ COMMON_TIMEZONES = (
 )
 _ALL_TIMEZONES = sorted(available_timezones())
 _ZONES_BY_LOWER = {zone.lower(): zone for zone in _ALL_TIMEZONES}
-_CITIES = {zone.rsplit("/", 1)[-1].lower() for zone in _ALL_TIMEZONES if "/" in zone}
 
 
 class Timezone(ParamType[str]):
@@ -201,22 +210,56 @@ class Timezone(ParamType[str]):
 
     def matches(self, word: str) -> bool:
         """'Europe/Berlin', 'UTC' — and a bare city ('Berlin'), so the error can suggest its zone."""
-        return "/" in word or word.upper() in ("UTC", "GMT", "Z") or word.lower() in _CITIES
+        return "/" in word or word.upper() in ("UTC", "GMT", "Z") or _city_key(word) in _ZONES_BY_CITY
 
     def parse(self, text: str, name: str) -> str:
         return parse_timezone(text)
 
     def suggest(self, typed: str) -> list[str]:
+        """Zones starting with, then containing, what was typed ("new york" finds America/New_York)."""
         needle = typed.strip().lower()
         if not needle:
             return list(COMMON_TIMEZONES)
-        starts = [z for z in _ALL_TIMEZONES if z.lower().startswith(needle)]
-        inside = [z for z in _ALL_TIMEZONES if needle in z.lower() and z not in starts]
+        keys = {needle, needle.replace(" ", "_")}
+        starts = [z for z in _ALL_TIMEZONES if any(z.lower().startswith(k) or _city_key(z).startswith(k) for k in keys)]
+        inside = [z for z in _ALL_TIMEZONES if any(k in z.lower() for k in keys) and z not in starts]
         return (starts + inside)[:MAX_SUGGESTIONS]
+
+    def near(self, word: str) -> str | None:
+        close = timezone_guesses(word, cutoff=0.8)
+        return close[0] if close else None
+
+
+def _city_key(text: str) -> str:
+    """The city part of a zone or of what was typed, compared as zoneinfo spells it: 'new york' → 'new_york'."""
+    return "_".join(text.strip().rsplit("/", 1)[-1].lower().split())
+
+
+_ZONES_BY_CITY: dict[str, list[str]] = {}
+for _zone in _ALL_TIMEZONES:
+    if "/" in _zone and not _zone.startswith(("Etc/", "SystemV/")):
+        _ZONES_BY_CITY.setdefault(_city_key(_zone), []).append(_zone)
+
+
+def timezone_guesses(typed: str, *, cutoff: float = 0.6) -> list[str]:
+    """Zones someone may have meant: the city part matched exactly (case and spaces aside), else by
+    spelling (difflib), best first, at most three."""
+    key = _city_key(typed)
+    if not key:
+        return []
+    exact = _ZONES_BY_CITY.get(key, [])
+    if exact:
+        return sorted(exact, key=lambda z: (z not in COMMON_TIMEZONES, len(z)))[:3]
+    by_name = difflib.get_close_matches(typed.strip().lower(), list(_ZONES_BY_LOWER), n=2, cutoff=cutoff)
+    if by_name:
+        return [_ZONES_BY_LOWER[z] for z in by_name]
+    cities = difflib.get_close_matches(key, list(_ZONES_BY_CITY), n=2, cutoff=cutoff)
+    return [_ZONES_BY_CITY[c][0] for c in cities]
 
 
 def parse_timezone(text: str) -> str:
-    """An IANA timezone name, case-insensitively matched (e.g. 'europe/berlin' → 'Europe/Berlin')."""
+    """An IANA timezone name, case-insensitively matched (e.g. 'europe/berlin' → 'Europe/Berlin');
+    anything else is refused with the zones it may have meant."""
     name = text.strip()
     if name.upper() in ("UTC", "Z", "GMT"):
         return "UTC"
@@ -228,10 +271,10 @@ def parse_timezone(text: str) -> str:
             return name
     except (ZoneInfoNotFoundError, ValueError):
         pass
-    cities = [z for z in _ALL_TIMEZONES if z.rsplit("/", 1)[-1].lower() == name.lower().replace(" ", "_")]
-    hint = f" Did you mean {' or '.join(cities[:3])}?" if cities else ""
-    raise UsageError(f"'{shown(name)}' is not an IANA timezone: use a name like Europe/Berlin, America/New_York, "
-                     f"Asia/Tokyo or UTC.{hint}")
+    guesses = timezone_guesses(name)
+    hint = f" Did you mean {either(guesses)}?" if guesses else ""
+    raise UsageError(f"'{shown(name)}' is not a time zone.{hint} Use an IANA name such as Europe/Paris, "
+                     "America/New_York or UTC.")
 
 
 class Flag(ParamType[bool]):

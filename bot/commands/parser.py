@@ -17,8 +17,9 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from bot.commands.params import Param, shown
-from bot.commands.spec import REGISTRY, CommandSpec, specs
+from bot.commands.params import Param, either, shown
+from bot.commands.spec import REGISTRY, CommandSpec
+from bot.commands.usage import has_usage, unknown_command, usage_error
 from bot.errors import UsageError
 
 MAX_COMMAND = 4000  # characters of a command line that are read at all
@@ -27,12 +28,6 @@ _PREFIXES = ("/papers", "papers")
 
 def _strip_prefix(words: list[str]) -> list[str]:
     return words[1:] if words and words[0].lower() in _PREFIXES else words
-
-
-def unknown_command(name: str) -> UsageError:
-    names = ", ".join(s.name for s in specs())
-    return UsageError(f"unknown command '{shown(name)}'. Try /papers today, or /papers help for what each does "
-                      f"({names}).")
 
 
 def parse_command(text: str) -> Any:
@@ -69,7 +64,7 @@ def _key_value(word: str, keys: Mapping[str, Any]) -> tuple[str, str] | None:
 def parse_words(spec: CommandSpec, words: list[str]) -> dict[str, Any]:
     """The parameter values in ``words`` (by param name, in the order given)."""
     if not spec.params and words:
-        raise UsageError(f"{spec.name} takes no arguments (not '{shown(words[0])}'): {spec.usage}")
+        raise usage_error(spec, f"/papers {spec.name} takes no arguments (not '{shown(words[0])}')")
     keys = {key: p for p in spec.params for key in (p.name, *p.keys)}
     values: dict[str, Any] = {}
     leftover: list[str] = []
@@ -88,7 +83,7 @@ def parse_words(spec: CommandSpec, words: list[str]) -> dict[str, Any]:
         for word in words:
             refused = _key_value(word, spec.refused)
             if refused is not None:
-                raise UsageError(f"{spec.refused[refused[0]]}: {spec.usage}")
+                raise usage_error(spec, spec.refused[refused[0]])
             keyed = _key_value(word, keys)
             if keyed is not None:
                 param = keys[keyed[0]]
@@ -106,17 +101,15 @@ def parse_words(spec: CommandSpec, words: list[str]) -> dict[str, Any]:
                 values[greedy.name] = _checked(spec, greedy, leftover)
                 leftover = []
     if leftover:
-        open_params = [p.type.noun for p in spec.params if p.positional and p.name not in values]
-        hint = f"it is not {_either(open_params)}. " if open_params else ""
-        raise UsageError(f"'{shown(leftover[0])}' is not accepted here: {hint}Usage: {spec.usage}")
+        open_params = [p for p in spec.params if p.positional and p.name not in values]
+        near = next((v for v in (p.type.near(leftover[0]) for p in open_params) if v), None)
+        hint = (f". Did you mean {near}?" if near
+                else f": it is not {either([p.type.noun for p in open_params])}" if open_params else "")
+        raise usage_error(spec, f"'{shown(leftover[0])}' is not accepted here{hint}")
     for param in spec.params:
         if param.required and param.name not in values:
-            raise UsageError(param.missing or f"{param.name} is missing: {spec.usage}")
+            raise usage_error(spec, param.missing or f"{param.name} is missing")
     return values
-
-
-def _either(nouns: list[str]) -> str:
-    return nouns[0] if len(nouns) == 1 else f"{', '.join(nouns[:-1])} or {nouns[-1]}"
 
 
 def _checked(spec: CommandSpec, param: Param, given: str | list[str]) -> Any:
@@ -127,7 +120,6 @@ def _checked(spec: CommandSpec, param: Param, given: str | list[str]) -> Any:
             return param.type.parse_words(given, param.name)
         return param.type.parse(given, param.name)
     except UsageError as exc:
-        message = str(exc).rstrip()
-        if spec.usage in message:
+        if has_usage(str(exc)):
             raise
-        raise UsageError(f"{message}{'' if message.endswith(('.', '?', '!')) else '.'} Usage: {spec.usage}") from None
+        raise usage_error(spec, str(exc)) from None

@@ -6,13 +6,15 @@ from datetime import time
 
 from bot.commands.params import Count, Flag, Items, Number, Param, TimeOfDay, Timezone, Weekdays
 from bot.commands.spec import command
-from bot.domain import Requester
+from bot.domain import Requester, Subscription
 from bot.replies import TextReply
+from bot.scheduling.schedule import ScheduleOptions
 from bot.scheduling.usecases import extras, when
 from bot.usecases.subscriptions import SubscriptionUseCases
 
 DEFAULT_POST_TIME = time(9, 0)
 DEFAULT_TIMEZONE = "UTC"
+EVERY_DAY = frozenset(range(1, 8))
 
 
 @command("subscribe", "daily digest here (default 09:00 UTC, 5 papers, Mon–Fri)", order=40, manages_channel=True,
@@ -43,7 +45,18 @@ class SubscribeCommand:
         )
         verb = "Subscribed:" if created else "Updated the subscription:"
         text = f"{verb} this channel gets the top {sub.count} papers {when(options)} at {sub.post_time:%H:%M} {sub.timezone}."
-        return TextReply(f"{text} {extras(options)}".strip())
+        return TextReply(" ".join(part for part in (text, extras(options), days_hint(sub, options)) if part))
+
+
+def days_hint(sub: Subscription, options: ScheduleOptions) -> str:
+    """How to post on other days — the whole command, since a subscribe without a time, zone or count
+    resets them to 09:00 UTC and 5 (the default is Mon–Fri, which a "daily digest" does not say)."""
+    if options.weekly:
+        return ""
+    again = f"/papers subscribe {sub.post_time:%H:%M} {sub.timezone} {sub.count}"
+    if options.weekdays == EVERY_DAY:
+        return f"Weekdays only: {again} days=mon-fri."
+    return f"Every day: {again} days=daily (or pick days, e.g. days=mon,wed,fri)."
 
 
 @command("unsubscribe", "stop the daily digest here", order=50, manages_channel=True)

@@ -38,6 +38,7 @@ from bot.scheduling.personal_ports import DM, RECAP, Member
 from bot.scheduling.ports import SKIPPED, OutboxItem
 from bot.scheduling.recap import render_recap
 from bot.scheduling.schedule import DEFAULT_GRACE
+from bot.scheduling.unreachable import WORDS, Unreachable
 from bot.usecases.publishing import OutboxSend, Publisher
 
 _log = logging.getLogger(__name__)
@@ -189,7 +190,8 @@ class Delivery:
                                        self._clock())
                 self._count_failed(item, report)
                 return
-            found = await platform.find_sent(target, item.tag)
+            expected = await self._publication(platform, item, target)
+            found = await platform.find_sent(target, item.tag, expected=expected, since=item.due_at)
             if found is not None:
                 await self._publish(platform, item, target, found)
                 report.confirmed += 1
@@ -210,7 +212,7 @@ class Delivery:
                     return await self._retry_or_fail(item, f"rate limited {waits} times: {exc}", report)
                 await self._sleep(exc.retry_after)
             except ChannelUnavailableError as exc:
-                return await self._unavailable(item, str(exc) or type(exc).__name__, report)
+                return await self._unavailable(item, exc, report)
             except RejectedMessageError as exc:  # our rendering's fault: the channel is fine, do not pause it
                 _log.error("the platform refused the %s digest of %s as rendered: %s", item.local_day, item.channel, exc)
                 await self._store.fail(item.id, self.worker, f"refused as rendered: {exc}", self._clock())
@@ -234,17 +236,19 @@ class Delivery:
         try:
             return await platform.open_dm(item.channel.workspace, item.channel.channel)
         except ChannelUnavailableError as exc:
-            await self._unavailable(item, str(exc) or type(exc).__name__, report)
+            await self._unavailable(item, exc, report)
         except Exception as exc:  # noqa: BLE001 — rate limits and transient errors: retried like a send
             await self._retry_or_fail(item, f"opening the DM: {type(exc).__name__}: {exc}", report)
         return None
 
-    async def _unavailable(self, item: OutboxItem, reason: str, report: DeliveryReport) -> None:
-        """Failed with the reason, and what made it (channel subscription, DM, recap) paused with it."""
+    async def _unavailable(self, item: OutboxItem, exc: ChannelUnavailableError, report: DeliveryReport) -> None:
+        """Failed, and what made it (channel subscription, DM, recap) paused: the reason people read is the
+        error's words (:mod:`bot.scheduling.unreachable`); the platform's detail goes to the log and the row."""
         now = self._clock()
         what = {DM: "direct message", RECAP: "recap channel"}.get(item.kind, "channel")
-        _log.warning("%s %s unavailable, pausing it: %s", what, item.channel, reason)
-        await self._store.fail(item.id, self.worker, f"{what} unavailable: {reason}", now)
+        reason = str(exc).strip() or WORDS[Unreachable.OTHER]
+        _log.warning("%s %s unavailable, pausing it: %s", what, item.channel, exc.detail)
+        await self._store.fail(item.id, self.worker, f"{what} unavailable: {exc.detail}", now)
         if item.kind == DM:
             await self._store.pause_dm(Member(item.channel.platform, item.channel.workspace, item.channel.channel), reason, now)
         elif item.kind == RECAP:
@@ -256,14 +260,7 @@ class Delivery:
 
     async def _publish(self, platform: ChatPlatform, item: OutboxItem, target: ChannelRef, found: Sent | None) -> None:
         """Through the one publish path: send (or take what was found), record with the row, thread."""
-        digest = item.digest
-        publication: Publication | TextReply
-        if item.kind == RECAP and digest.items:
-            publication = TextReply(await render_recap(item, platform, target))
-        elif not digest.items:
-            publication = TextReply(digest.note or digest.title)
-        else:
-            publication = DigestReply(digest)
+        publication = await self._publication(platform, item, target)
 
         async def record(posts: Sequence[Post], sent: Sent) -> None:
             if self._fault and found is None:
@@ -273,6 +270,15 @@ class Delivery:
 
         await self._publisher.publish(platform, target, publication, kind=PostKind.SCHEDULED,
                                       outbox=OutboxSend(item.tag, record, found), threads=item.kind != DM)
+
+    async def _publication(self, platform: ChatPlatform, item: OutboxItem, target: ChannelRef) -> Publication | TextReply:
+        """What the item posts: its digest, its recap's text, or its note."""
+        digest = item.digest
+        if item.kind == RECAP and digest.items:
+            return TextReply(await render_recap(item, platform, target))
+        if not digest.items:
+            return TextReply(digest.note or digest.title)
+        return DigestReply(digest)
 
     async def _retry_or_fail(self, item: OutboxItem, error: str, report: DeliveryReport) -> None:
         if item.attempts >= self.settings.max_attempts:

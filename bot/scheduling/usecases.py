@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.domain import ChannelRef
 from bot.ports import Store
 from bot.scheduling.schedule import ScheduleOptions, weekdays_text
+from bot.text import sentence
 
 NOT_SUBSCRIBED = "This channel is not subscribed: /papers subscribe starts a daily digest."
 
@@ -39,7 +40,7 @@ def extras(options: ScheduleOptions) -> str:
     if options.threshold is not None:
         text += f" Only papers scoring at least {options.threshold:g}."
     if options.paused and options.paused_at is not None:
-        text += (f" Paused since {options.paused_at:%Y-%m-%d %H:%M} UTC: {options.paused_reason}."
+        text += (f" Paused since {options.paused_at:%Y-%m-%d %H:%M} UTC: {sentence(options.paused_reason or '')}"
                  " Run /papers subscribe again to resume.")
     return text.strip()
 

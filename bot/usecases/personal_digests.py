@@ -21,6 +21,7 @@ from bot.scheduling.personal_ports import (
     RecapSubscription,
 )
 from bot.scheduling.schedule import DAY_NAMES, WEEKDAYS_DEFAULT, weekdays_text
+from bot.text import sentence
 
 
 def member_of(requester: Requester) -> Member:
@@ -86,7 +87,7 @@ def describe_dm(sub: DmSubscription) -> str:
     text = (f"Your personal digest: the top {sub.count} papers for you, by direct message, "
             f"{_days(sub.weekdays)} at {sub.post_time:%H:%M} {sub.timezone}.")
     if sub.paused:
-        text += (f" Paused since {sub.paused_at:%Y-%m-%d %H:%M} UTC: {sub.paused_reason}."
+        text += (f" Paused since {sub.paused_at:%Y-%m-%d %H:%M} UTC: {sentence(sub.paused_reason or '')}"
                  " Run /papers dm on again to resume.")
     return text
 
@@ -96,7 +97,7 @@ def describe_recap(sub: RecapSubscription) -> str:
     text = (f"Weekly recap: every {day} at {sub.post_time:%H:%M} {sub.timezone}, the papers posted here "
             "in the past 7 days with the most reactions and thread replies.")
     if sub.paused:
-        text += (f" Paused since {sub.paused_at:%Y-%m-%d %H:%M} UTC: {sub.paused_reason}."
+        text += (f" Paused since {sub.paused_at:%Y-%m-%d %H:%M} UTC: {sentence(sub.paused_reason or '')}"
                  " Run /papers recap on again to resume.")
     return text
 

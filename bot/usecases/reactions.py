@@ -17,8 +17,18 @@ from bot.domain import Post, Reaction, ReactionEvent
 from bot.emoji import normalise_emoji
 from bot.metrics import metrics
 from bot.ports import Store
+from bot.taste.signals import DEFAULT_EMOJI, EmojiTable
 
 _log = logging.getLogger(__name__)
+
+
+class ReactionMeaning(str, Enum):
+    """What a reaction teaches the channel's ranking (``[taste] positive`` / ``negative``): a neutral
+    one is stored but changes nothing people see, and is answered so where the platform answers."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
 
 
 class ReactionOutcome(str, Enum):
@@ -39,12 +49,18 @@ class ReactionResult:
     outcome: ReactionOutcome
     posts: tuple[Post, ...] = ()
     emoji: str = ""
+    meaning: ReactionMeaning = ReactionMeaning.NEUTRAL
 
 
 class ReactionUseCases:
-    def __init__(self, store: Store, *, clock: Clock = utc_now) -> None:
+    def __init__(self, store: Store, *, clock: Clock = utc_now, emoji: EmojiTable = DEFAULT_EMOJI) -> None:
         self._store = store
         self._clock = clock
+        self.emoji = emoji  # which reactions are signals (``[taste]``), for saying what one meant
+
+    def meaning(self, emoji: str) -> ReactionMeaning:
+        weight = self.emoji.weight(emoji)
+        return ReactionMeaning.POSITIVE if weight > 0 else ReactionMeaning.NEGATIVE if weight < 0 else ReactionMeaning.NEUTRAL
 
     async def record(self, event: ReactionEvent) -> ReactionResult:
         emoji = normalise_emoji(event.emoji)
@@ -70,4 +86,5 @@ class ReactionUseCases:
                 stored = await tx.add_reaction(reaction) or stored
         if stored:
             metrics().reaction_recorded(event.channel.platform)
-        return ReactionResult(ReactionOutcome.STORED if stored else ReactionOutcome.DUPLICATE, tuple(posts), emoji)
+        return ReactionResult(ReactionOutcome.STORED if stored else ReactionOutcome.DUPLICATE, tuple(posts), emoji,
+                              self.meaning(emoji))

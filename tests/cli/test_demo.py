@@ -59,7 +59,7 @@ def test_demo_commands_and_errors(tmp_path: Path) -> None:
     assert "Sora-2" in out  # the full abstract of 2511.04570
     assert "── Top 2 papers of Mon 3 Nov 2025 ──" in out
     assert "Subscribed: this channel gets the top 5 papers on Mon–Fri at 09:00 Europe/Berlin." in out
-    assert "⚠ 'Mars/Base' is not an IANA timezone" in out
+    assert "⚠ 'Mars/Base' is not a time zone" in out
     assert "⚠ count '99' is not accepted: give a whole number from 1 to 25." in out
     assert "There is no post 42 in this channel" in out
     assert "you had no 👍 on post 1." in out

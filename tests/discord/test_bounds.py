@@ -146,8 +146,10 @@ async def test_digests_papers_recaps_and_errors_of_hostile_papers_stay_within_di
                       attempts=0, resumed=False, kind="recap",
                       extra=tuple({"id": p.arxiv_id, "up": 2**62, "down": 1, "replies": 3, "thread": i}
                                   for p, i in zip(papers, ids, strict=True)))
-    recap = await platform.post(CHANNEL, TextReply(await render_recap(item, platform, CHANNEL)), tag=item.tag)
-    assert 1 <= len(recap) <= 4 and await platform.find_sent(CHANNEL, item.tag) is not None
+    text = TextReply(await render_recap(item, platform, CHANNEL))
+    recap = await platform.post(CHANNEL, text, tag=item.tag)
+    found = await platform.find_sent(CHANNEL, item.tag, expected=text)
+    assert 1 <= len(recap) <= 4 and found is not None and found.root_id == recap[0]
     counted(fake.rendering_problems(), "recap of hostile papers")
 
     it = await fake.slash("paper", [{"name": "paper", "type": 3, "value": EVIL * 30}])  # refused: echoed in the error

@@ -122,7 +122,7 @@ async def test_a_bad_option_is_answered_ephemerally_with_what_is_accepted(runnin
     await eventually(lambda: it.responses)
     [callback] = it.responses
     assert callback.body["type"] == 4 and callback.body["data"]["flags"] & 64
-    assert "IANA timezone" in callback.body["data"]["content"]
+    assert "is not a time zone" in callback.body["data"]["content"]
     assert callback.body["data"]["allowed_mentions"] == NONE_ALLOWED
 
 

@@ -108,7 +108,7 @@ async def test_a_scheduled_digest_opens_its_threads_too(threads_always: Running)
         [opening] = fake.in_channel(message_id)
         assert item.paper.arxiv_id in opening["content"] and opening["allowed_mentions"] == NONE_ALLOWED
     # the outbox can still find the digest after a restart: thread messages are not in the channel
-    assert await find_tagged(threads_always.runner.platform, CHANNEL, "paperbot-outbox-1") == ids
+    assert await find_tagged(threads_always.runner.platform, CHANNEL, "paperbot-outbox-1", digest) == ids
 
 
 async def test_mentions_in_the_thread_are_answered_from_the_abstract(answering: Running) -> None:

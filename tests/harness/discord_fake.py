@@ -19,7 +19,6 @@ by ``tests.harness.payloads``.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import re
 import time
@@ -40,11 +39,16 @@ MANAGE_CHANNELS = 1 << 4
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 6)  # view, send, add reactions
 MESSAGE_CONTENT_INTENT = 1 << 15
 
-_ids = itertools.count(910000000000000000)
+DISCORD_EPOCH_MS = 1420070400000
+_last_id = 0
 
 
 def snowflake() -> str:
-    return str(next(_ids))
+    """A new id, as Discord's: the current time in its top bits (so ``after=<a time>`` reads work),
+    always larger than the last."""
+    global _last_id
+    _last_id = max(_last_id + 1, (time.time_ns() // 1_000_000 - DISCORD_EPOCH_MS) << 22)
+    return str(_last_id)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -173,9 +177,9 @@ _MENTION_FORMS = re.compile(r"@(?:everyone|here)|<(?:@[!&]?\d+|#\d+|/[^<>\s:]+:\
                             re.IGNORECASE)
 # Discord's autolink (simple-markdown's url rule): consumed whole, so nothing inside it is markup
 _AUTOLINK = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
-# the bot's own markup around untrusted text: its link labels, a bold headline, the outbox tag line
+# the bot's own markup around untrusted text: its link labels, a bold headline
 _TRUSTED = re.compile(r"\[(?:arXiv|PDF|Hugging Face|code|project)\]\(https?://[^\s()<>\[\]]+\)"
-                      r"|^\*\*(?=\S)|(?<=\S)\*\*$|^-# ref \S+ \d+/\d+$", re.MULTILINE)
+                      r"|^\*\*(?=\S)|(?<=\S)\*\*$", re.MULTILINE)
 _LINE_START = re.compile(r"^(?:>|#|-(?=[\s#])|\d+\.(?=\s)|[*+](?=\s))")
 
 
@@ -599,6 +603,11 @@ class FakeDiscord:
                 limit = int(request.query.get("limit", "50"))
                 mine = [{k: v for k, v in m.items() if k != "allowed_mentions"}
                         for m in self.messages.values() if m["channel_id"] == channel_id]
+                if "after" in request.query:  # the oldest ``limit`` after it, newest first (as Discord answers)
+                    later = sorted((m for m in mine if int(m["id"]) > int(request.query["after"])), key=lambda m: int(m["id"]))
+                    return json_response(list(reversed(later[:limit])))
+                if "before" in request.query:
+                    mine = [m for m in mine if int(m["id"]) < int(request.query["before"])]
                 return json_response(sorted(mine, key=lambda m: int(m["id"]), reverse=True)[:limit])
             case "POST", ["channels", channel_id, "messages"]:
                 if channel_id in self.forbidden_channels:

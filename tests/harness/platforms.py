@@ -83,7 +83,8 @@ class FakePlatform:
         """The texts posted in one thread, in order."""
         return [text for _, thread, text in self.thread_posts if thread == thread_id]
 
-    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
+    async def find_sent(self, channel: ChannelRef, tag: str, *, expected: Publication | TextReply | None = None,
+                        since: datetime | None = None) -> Sent | None:
         return self._found.get(tag)
 
     async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
@@ -135,7 +136,8 @@ class FilePlatform:
     async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
         return None
 
-    async def find_sent(self, channel: ChannelRef, tag: str) -> Sent | None:
+    async def find_sent(self, channel: ChannelRef, tag: str, *, expected: Publication | TextReply | None = None,
+                        since: datetime | None = None) -> Sent | None:
         for record in read_records(self.path):
             if record["tag"] == tag and record["channel"] == channel.key:
                 ids = record["ids"]

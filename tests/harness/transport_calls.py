@@ -4,6 +4,7 @@ core's one publish path, as the outbox makes it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.app import PaperBot
 from bot.domain import ChannelRef, Digest, Post, PostKind
@@ -21,9 +22,12 @@ async def send_text(platform: ChatPlatform, channel: ChannelRef, text: str, tag:
     return (await platform.post(channel, TextReply(text), tag=tag))[0]
 
 
-async def find_tagged(platform: ChatPlatform, channel: ChannelRef, tag: str) -> list[str] | None:
-    """What ``find_sent`` found: the digest's message ids, or a text's one id; None when nothing was."""
-    found = await platform.find_sent(channel, tag)
+async def find_tagged(platform: ChatPlatform, channel: ChannelRef, tag: str, expected: Digest | str | None = None,
+                      since: datetime | None = None) -> list[str] | None:
+    """What ``find_sent`` found: the digest's message ids, or a text's one id; None when nothing was.
+    ``expected``: the digest or text that was sent (what a platform without hidden tags compares)."""
+    shown = DigestReply(expected) if isinstance(expected, Digest) else TextReply(expected) if expected else None
+    found = await platform.find_sent(channel, tag, expected=shown, since=since)
     if found is None:
         return None
     return list(found.message_ids) or [found.root_id]

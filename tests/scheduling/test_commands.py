@@ -20,7 +20,8 @@ async def test_subscribe_with_days_threshold_weekly_and_schedule_shows_pause(sto
     bot = PaperBot(store)
     reply = await bot.handle(MANAGER, "subscribe 08:00 Europe/Berlin days=mon,wed threshold=0.5")
     assert reply.text == ("Subscribed: this channel gets the top 5 papers on Mon,Wed at 08:00 Europe/Berlin."
-                          " Only papers scoring at least 0.5.")
+                          " Only papers scoring at least 0.5. Every day: /papers subscribe 08:00 Europe/Berlin 5"
+                          " days=daily (or pick days, e.g. days=mon,wed,fri).")
     options = await store.get_schedule(CH)
     assert options.weekdays == frozenset({1, 3}) and options.threshold == 0.5 and not options.weekly
     reply = await bot.handle(MANAGER, "subscribe 08:00 Europe/Berlin weekly")

@@ -204,7 +204,7 @@ async def test_dm_commands(store: SqlStore) -> None:
     assert await store.get_dm(U1) is None
     with pytest.raises(UsageError, match="needs a time and an IANA timezone"):
         await bot.handle(me, "dm on 08:30")
-    with pytest.raises(UsageError, match="not an IANA timezone"):
+    with pytest.raises(UsageError, match="is not a time zone"):
         await bot.handle(me, "dm on 08:30 Mars/Olympus")
     with pytest.raises(UsageError, match="weekdays"):
         await bot.handle(me, "dm on 08:30 UTC someday")
