@@ -1,18 +1,31 @@
-"""`paperbot demo`: the whole bot in a terminal, on a bundled sample, with no tokens and no network."""
+"""`paperbot demo`: the whole bot in a terminal, on a bundled sample, with no tokens and no network.
+
+First start: the banner and the first digest (trending order: nothing is learned yet, so no model is
+needed) come at once; then the ranking model loads and the sample is embedded, with progress on
+stderr (paperbot.commands.demo_progress), and the prompt opens. Later starts find the vectors stored.
+"""
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 
 from platformdirs import user_data_dir
 
+from adapters.console.line_input import line_input
 from adapters.console.platform import ConsolePlatform
-from adapters.console.repl import ConsoleAdapter
+from adapters.console.repl import INTERRUPTED, ConsoleAdapter
 from bot.clock import ManualClock
 from bot.config import Config
 from bot.sources.sample import SampleSource
 from bot.usecases.ingest import store_papers
+from paperbot.commands.demo_progress import prepare_ranking
 from paperbot.compose import build_bot, bundled_sample, open_store
 from paperbot.scheduling import build_scheduler
 
@@ -20,12 +33,45 @@ BANNER = """\
 paperbot demo — a local channel in your terminal ({papers} papers from {source}).
 Stored in {db}. Type `help` for commands, `quit` to leave.
 """
+HISTORY_FILE = "demo_history"  # the prompt's ↑/↓ history, next to demo.sqlite3
+
+
+def demo_folder() -> Path:
+    folder = Path(user_data_dir("paperbot"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def demo_database_url() -> str:
-    folder = Path(user_data_dir("paperbot"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite+aiosqlite:///{folder / 'demo.sqlite3'}"
+    return f"sqlite+aiosqlite:///{demo_folder() / 'demo.sqlite3'}"
+
+
+def _leave_now(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C while the demo works (loading the model, embedding, running a command): leave at once.
+
+    A clean asyncio exit would wait for the worker thread doing the work (an embedding batch cannot
+    be cancelled), so the process ends here, code 130, after flushing what was printed. Every store
+    write is a committed or a rolled-back transaction, so nothing is half-stored.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            if stream.isatty():
+                stream.write("\n")
+            stream.flush()
+    os._exit(INTERRUPTED)
+
+
+@contextlib.contextmanager
+def _ctrl_c_leaves() -> Iterator[None]:
+    """``_leave_now`` on SIGINT for the demo's lifetime (main thread only; the previous handler after)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _leave_now)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 async def demo(
@@ -35,29 +81,40 @@ async def demo(
     db_url: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
 ) -> int:
+    """Returns the exit code: 0 after `quit`, Ctrl-D or the end of input; 130 after Ctrl-C."""
     source = SampleSource(Path(sample) if sample else bundled_sample())
     papers = source.all_papers()
     url = db_url or demo_database_url()
-    async with open_store(url) as store:
-        await store_papers(store, papers)
-        # No network in the demo: questions are answered from the abstracts (no arXiv full text).
-        offline = config.model_copy(update={"answers": config.answers.model_copy(update={"fulltext": False})})
-        # The demo's clock starts now and moves only with `wait`, which runs the scheduler as `paperbot run` does.
-        clock = ManualClock()
-        bot = build_bot(offline, store, clock=clock)
-        if bot.taste is not None:  # load the model and embed the sample once (stored: later runs skip it)
-            await bot.taste.backfill()
-        out = stdout or sys.stdout
-        platform = ConsolePlatform(lambda text: print(text, file=out, flush=True), store.next_message_number)
-        scheduler = build_scheduler(config, store, {platform.platform: platform}, clock=clock, taste=bot.taste,
-                                    publisher=bot.publisher)
-        console = ConsoleAdapter(bot, stdin=stdin or sys.stdin, stdout=out, scheduler=scheduler, clock=clock,
-                                 platform=platform)
-        console.say(BANNER.format(papers=len(papers), source=sample or "the bundled sample", db=url.split("///", 1)[-1]))
-        try:
-            await console.handle_line("/papers today")
-            await console.run()
-        finally:
-            await bot.close()
-    return 0
+    # the model's own loading bars (Hugging Face) would interleave with the demo's progress
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    with _ctrl_c_leaves():
+        async with open_store(url) as store:
+            await store_papers(store, papers)
+            # No network in the demo: questions are answered from the abstracts (no arXiv full text).
+            offline = config.model_copy(update={"answers": config.answers.model_copy(update={"fulltext": False})})
+            # The demo's clock starts now and moves only with `wait`, which runs the scheduler as `paperbot run` does.
+            clock = ManualClock()
+            bot = build_bot(offline, store, clock=clock)
+            terminal_in = stdin or sys.stdin
+
+            def say(text: str) -> None:  # sys.stdout looked up at each call: the line editor swaps it
+                print(text, file=stdout or sys.stdout, flush=True)
+
+            platform = ConsolePlatform(say, store.next_message_number)
+            scheduler = build_scheduler(config, store, {platform.platform: platform}, clock=clock, taste=bot.taste,
+                                        publisher=bot.publisher)
+            lines = line_input(terminal_in, stdout or sys.stdout, demo_folder() / HISTORY_FILE)
+            console = ConsoleAdapter(bot, stdin=terminal_in, stdout=stdout, scheduler=scheduler, clock=clock,
+                                     platform=platform, line_input=lines)
+            console.say(BANNER.format(papers=len(papers), source=sample or "the bundled sample",
+                                      db=url.split("///", 1)[-1]))
+            try:
+                # Nothing is learned on a first start, so this digest is in trending order and needs no model.
+                await console.handle_line("/papers today")
+                if bot.taste is not None:  # load the model and embed the sample once (stored: later runs skip it)
+                    await prepare_ranking(bot.taste, store, stderr or sys.stderr)
+                return await console.run()
+            finally:
+                await bot.close()
