@@ -58,6 +58,9 @@ def plain(text: str) -> str:
     return _ANSI.sub("", text)
 
 
+PROMPT_ON, PROMPT_OFF = "\x1b[?2004h", "\x1b[?2004l"  # bracketed paste: on while prompt_toolkit prompts
+
+
 class DemoTerminal:
     """`paperbot demo` on a pseudo-terminal: ``send`` types, ``expect`` waits for output."""
 
@@ -71,6 +74,7 @@ class DemoTerminal:
                                         cwd=tmp_path, env=env, start_new_session=True)
         os.close(slave)
         self.output = ""
+        self.ready_at = 0  # where plain(output) stood when the last prompt came up
 
     def _pump(self, timeout: float) -> None:
         ready, _, _ = select.select([self.master], [], [], timeout)
@@ -91,6 +95,17 @@ class DemoTerminal:
             if time.monotonic() > deadline or self.process.poll() is not None and not select.select([self.master], [], [], 0)[0]:
                 raise AssertionError(f"{text!r} not shown within {timeout} s; the terminal showed:\n{shown[-3000:]}")
             self._pump(0.1)
+
+    def expect_prompt(self, timeout: float = 60.0) -> None:
+        """Wait until the line editor's prompt is up (it turns bracketed paste on while prompting, off
+        after). Right after sending a line, expect that line's answer first: until the demo reads the
+        line, the old prompt is still up."""
+        deadline = time.monotonic() + timeout
+        while self.output.rfind(PROMPT_ON) <= self.output.rfind(PROMPT_OFF):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise AssertionError(f"no prompt within {timeout} s; the terminal showed:\n{plain(self.output)[-3000:]}")
+            self._pump(0.1)
+        self.ready_at = len(plain(self.output))
 
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())

@@ -1,0 +1,114 @@
+"""`paperbot demo` at a terminal (a pty): Ctrl-C, Ctrl-D, line editing and history.
+
+The demo process is real (`paperbot demo`, its SQLite file, prompt_toolkit on a real pseudo-
+terminal); the hash embedder stands in for the model, which is not the point here — except in the
+one test that interrupts the real model's loading.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.harness.demo import DemoTerminal, plain
+
+
+def _db(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[DemoTerminal]:
+    term = DemoTerminal(tmp_path, "--db", _db(tmp_path))
+    yield term
+    term.close()
+
+
+def _left_within(term: DemoTerminal, seconds: float) -> tuple[int, float]:
+    started = time.monotonic()
+    code = term.wait(seconds)
+    return code, time.monotonic() - started
+
+
+def test_ctrl_c_at_the_prompt_leaves_at_once_with_130(terminal: DemoTerminal) -> None:
+    terminal.expect("Personal ranking ready")
+    terminal.expect_prompt()
+    terminal.send("\x03")
+    code, took = _left_within(terminal, 5)
+    assert code == 130 and took < 2
+    assert "Traceback" not in terminal.output and "KeyboardInterrupt" not in terminal.output
+
+
+def test_a_sigint_at_the_prompt_also_leaves_with_130(terminal: DemoTerminal) -> None:
+    terminal.expect_prompt()
+    terminal.interrupt()
+    code, took = _left_within(terminal, 5)
+    assert code == 130 and took < 2
+    assert "Traceback" not in terminal.output
+
+
+def test_ctrl_d_leaves_with_0(terminal: DemoTerminal) -> None:
+    terminal.expect_prompt()
+    terminal.send("\x04")
+    assert terminal.wait(5) == 0
+    assert "Traceback" not in terminal.output
+
+
+def test_first_start_shows_the_digest_before_the_model_work_then_the_prompt(terminal: DemoTerminal) -> None:
+    terminal.expect_prompt()
+    shown = plain(terminal.output)
+    order = [shown.find(text) for text in ("paperbot demo — a local channel", "── Top 5 papers of Fri 7 Nov 2025 ──",
+                                           "Loading the ranking model… loaded in", "Embedding 106 papers: 100%",
+                                           "Personal ranking ready")]
+    assert -1 not in order and order == sorted(order), shown[:3000]
+    terminal.send("quit\r")
+    assert terminal.wait(5) == 0
+
+
+def test_up_arrow_recalls_the_previous_line_and_history_outlives_the_session(tmp_path: Path) -> None:
+    first = DemoTerminal(tmp_path, "--db", _db(tmp_path))
+    try:
+        first.expect_prompt()
+        first.send("time\r")
+        after = first.expect("Demo time:")
+        first.expect_prompt()
+        first.send("\x1b[A")  # ↑: the line editor recalls `time`
+        first.expect("time", since=first.ready_at)
+        first.send("\r")
+        first.expect("Demo time:", since=after)  # ran again
+        first.expect_prompt()
+        first.send("quit\r")
+        assert first.wait(5) == 0
+        assert "^[[A" not in plain(first.output)  # the key was taken as a key, not echoed
+    finally:
+        first.close()
+    history = (tmp_path / "data" / "paperbot" / "demo_history").read_text()
+    assert "+time" in history and "+quit" in history
+
+    second = DemoTerminal(tmp_path, "--db", _db(tmp_path))  # a new process: ↑ reads the history file
+    try:
+        second.expect_prompt()
+        second.send("\x1b[A\x1b[A")  # quit, then time
+        second.expect("time", since=second.ready_at)
+        second.send("\r")
+        second.expect("Demo time:", since=second.ready_at)
+        second.expect_prompt()
+        second.send("\x03")
+        assert second.wait(5) == 130
+    finally:
+        second.close()
+
+
+@pytest.mark.real_model  # the real model: its loading and the embedding run in a worker thread
+def test_ctrl_c_while_the_model_loads_leaves_at_once(tmp_path: Path) -> None:
+    term = DemoTerminal(tmp_path, "--db", _db(tmp_path), embedder="real")
+    try:
+        term.expect("Loading the ranking model…", 120)
+        term.interrupt()  # Ctrl-C outside the line editor: the terminal sends SIGINT
+        code, took = _left_within(term, 5)
+        assert code == 130 and took < 2, plain(term.output)[-2000:]
+        assert "Traceback" not in term.output
+    finally:
+        term.close()
