@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol, TextIO
 
@@ -67,20 +67,33 @@ class PipedInput:
 
 
 class PromptInput:
-    """prompt_toolkit's line editor with a persistent history file."""
+    """prompt_toolkit's line editor with a persistent history file.
 
-    def __init__(self, history_file: Path) -> None:
+    ``status``: a line about work going on behind the prompt (None when there is none), shown as the
+    prompt's bottom toolbar and refreshed twice a second while there is one.
+    """
+
+    def __init__(self, history_file: Path, *, status: Callable[[], str | None] | None = None) -> None:
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import FileHistory
 
         history_file.parent.mkdir(parents=True, exist_ok=True)
         self._session: PromptSession[str] = PromptSession(history=FileHistory(str(history_file)))
+        self._status = status
+
+    def _toolbar(self) -> str:
+        text = self._status() if self._status else None
+        if text is None:
+            self._session.bottom_toolbar = None  # hidden from the next redraw on
+        return text or ""
 
     async def read(self) -> str | None:
+        busy = self._status is not None and self._status() is not None
+        self._session.bottom_toolbar = self._toolbar if busy else None
         try:
             # handle_sigint=False: the terminal is raw while prompting, so Ctrl-C arrives as a key
             # (KeyboardInterrupt from here); a SIGINT from elsewhere goes to the demo's own handler.
-            return await self._session.prompt_async(PROMPT, handle_sigint=False)
+            return await self._session.prompt_async(PROMPT, handle_sigint=False, refresh_interval=0.5 if busy else 0)
         except EOFError:  # Ctrl-D
             return None
 
@@ -95,8 +108,14 @@ def _settle(future: asyncio.Future[str], line: str) -> None:
         future.set_result(line)
 
 
-def line_input(stdin: TextIO, stdout: TextIO, history_file: Path | None) -> LineInput:
+def line_input(stdin: TextIO, stdout: TextIO, history_file: Path | None, *,
+               status: Callable[[], str | None] | None = None) -> LineInput:
     """The line editor when both ends are terminals (and a history file is given), plain lines otherwise."""
-    if history_file is not None and stdin.isatty() and stdout.isatty():
-        return PromptInput(history_file)
+    if history_file is not None and editable(stdin, stdout):
+        return PromptInput(history_file, status=status)
     return PipedInput(stdin, prompt=stdout if stdin.isatty() else None)
+
+
+def editable(stdin: TextIO, stdout: TextIO) -> bool:
+    """Whether a person types at a terminal that shows the output: the line editor's case."""
+    return stdin.isatty() and stdout.isatty()

@@ -7,6 +7,7 @@ replies, so the demo can be scripted and tested. Ctrl-C at the prompt leaves wit
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sys
@@ -105,6 +106,19 @@ class ConsoleAdapter:
         self._input = line_input or PipedInput(self._in, prompt=(stdout or sys.stdout) if self._interactive else None)
         self._thread_log: dict[str, list[tuple[str, str]]] = {}  # this session's thread messages, by post number
         self._platform = platform or ConsolePlatform(self.say, bot.next_post_number)
+        self._getting_ready: asyncio.Task[object] | None = None
+
+    def runs_after(self, work: asyncio.Task[object]) -> None:
+        """``/papers`` commands wait for ``work`` (the ranking model getting ready behind the prompt);
+        the console's own words (react, posts, thread, time, help …) do not."""
+        self._getting_ready = work
+
+    async def _until_ready(self) -> None:
+        work = self._getting_ready
+        if work is None or work.done():
+            return
+        self.say("(The ranking model is still getting ready; this command runs as soon as it is.)")
+        await asyncio.wait([work])  # its failure is reported where it runs; the command goes on without it
 
     def say(self, text: str = "") -> None:
         print(text, file=self._out or sys.stdout, flush=True)
@@ -263,6 +277,7 @@ class ConsoleAdapter:
                     self._user = args[0]
                     self.say(f"You are now {self._user}.")
             elif head in ("/papers", "papers"):
+                await self._until_ready()
                 await self.show(await self._bot.handle(self.requester, line, self._platform))
             else:
                 self.say(f"Unknown input '{shorten(head, 30)}'. Commands start with /papers; `help` lists everything.")

@@ -1,31 +1,35 @@
 """`paperbot demo`: the whole bot in a terminal, on a bundled sample, with no tokens and no network.
 
 First start: the banner and the first digest (trending order: nothing is learned yet, so no model is
-needed) come at once; then the ranking model loads and the sample is embedded, with progress on
-stderr (paperbot.commands.demo_progress), and the prompt opens. Later starts find the vectors stored.
+needed) come at once; then the ranking model loads and the sample is embedded
+(paperbot.commands.demo_progress) — at a terminal behind the prompt, which opens at once (its
+bottom line shows the progress; `/papers` commands wait for the model, reactions do not); with
+piped input before the first command, progress on stderr. Later starts find the vectors stored.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
 from platformdirs import user_data_dir
 
-from adapters.console.line_input import line_input
+from adapters.console.line_input import PipedInput, PromptInput, editable
 from adapters.console.platform import ConsolePlatform
 from adapters.console.repl import INTERRUPTED, ConsoleAdapter
 from bot.clock import ManualClock
 from bot.config import Config
 from bot.sources.sample import SampleSource
 from bot.usecases.ingest import store_papers
-from paperbot.commands.demo_progress import prepare_ranking
+from paperbot.commands.demo_progress import StatusProgress, StreamProgress, papers_to_embed, prepare_ranking
 from paperbot.compose import build_bot, bundled_sample, open_store
 from paperbot.scheduling import build_scheduler
 
@@ -33,6 +37,7 @@ BANNER = """\
 paperbot demo — a local channel in your terminal ({papers} papers from {source}).
 Stored in {db}. Type `help` for commands, `quit` to leave.
 """
+_log = logging.getLogger(__name__)
 HISTORY_FILE = "demo_history"  # the prompt's ↑/↓ history, next to demo.sqlite3
 
 
@@ -46,19 +51,24 @@ def demo_database_url() -> str:
     return f"sqlite+aiosqlite:///{demo_folder() / 'demo.sqlite3'}"
 
 
-def _leave_now(signum: int, frame: FrameType | None) -> None:
-    """Ctrl-C while the demo works (loading the model, embedding, running a command): leave at once.
+def _exit_now(code: int, *, newline: bool = False) -> None:
+    """End the process without waiting for worker threads, after flushing what was printed.
 
-    A clean asyncio exit would wait for the worker thread doing the work (an embedding batch cannot
-    be cancelled), so the process ends here, code 130, after flushing what was printed. Every store
-    write is a committed or a rolled-back transaction, so nothing is half-stored.
+    A clean asyncio exit waits for the default executor's threads, and a thread in the middle of
+    loading the model or embedding a batch cannot be cancelled (it would hold the exit for seconds).
+    Every store write is a committed or a rolled-back transaction, so nothing is half-stored.
     """
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
-            if stream.isatty():
+            if newline and stream.isatty():
                 stream.write("\n")
             stream.flush()
-    os._exit(INTERRUPTED)
+    os._exit(code)
+
+
+def _leave_now(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C while the demo works (loading the model, embedding, running a command): leave at once, 130."""
+    _exit_now(INTERRUPTED, newline=True)
 
 
 @contextlib.contextmanager
@@ -98,6 +108,7 @@ async def demo(
             clock = ManualClock()
             bot = build_bot(offline, store, clock=clock)
             terminal_in = stdin or sys.stdin
+            at_terminal = editable(terminal_in, stdout or sys.stdout)
 
             def say(text: str) -> None:  # sys.stdout looked up at each call: the line editor swaps it
                 print(text, file=stdout or sys.stdout, flush=True)
@@ -105,16 +116,45 @@ async def demo(
             platform = ConsolePlatform(say, store.next_message_number)
             scheduler = build_scheduler(config, store, {platform.platform: platform}, clock=clock, taste=bot.taste,
                                         publisher=bot.publisher)
-            lines = line_input(terminal_in, stdout or sys.stdout, demo_folder() / HISTORY_FILE)
+            status = StatusProgress()
+            lines = (PromptInput(demo_folder() / HISTORY_FILE, status=status.status) if at_terminal
+                     else PipedInput(terminal_in, prompt=stdout or sys.stdout if terminal_in.isatty() else None))
             console = ConsoleAdapter(bot, stdin=terminal_in, stdout=stdout, scheduler=scheduler, clock=clock,
                                      platform=platform, line_input=lines)
             console.say(BANNER.format(papers=len(papers), source=sample or "the bundled sample",
                                       db=url.split("///", 1)[-1]))
+            behind: asyncio.Task[object] | None = None
             try:
                 # Nothing is learned on a first start, so this digest is in trending order and needs no model.
                 await console.handle_line("/papers today")
-                if bot.taste is not None:  # load the model and embed the sample once (stored: later runs skip it)
-                    await prepare_ranking(bot.taste, store, stderr or sys.stderr)
-                return await console.run()
+                missing = await papers_to_embed(bot.taste, store) if bot.taste is not None else 0
+                if bot.taste is not None and missing:  # the model loads and the sample is embedded once (stored)
+                    if at_terminal:
+                        status.loading()  # shown from the first prompt on, before the task's first step
+                        behind = asyncio.create_task(_behind_the_prompt(prepare_ranking(bot.taste, status, missing),
+                                                                        status))
+                        console.runs_after(behind)
+                    else:
+                        await prepare_ranking(bot.taste, StreamProgress(stderr or sys.stderr), missing)
+                code = await console.run()
             finally:
+                if behind is not None and not behind.done():
+                    behind.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await behind
                 await bot.close()
+    if behind is not None and behind.cancelled():
+        _exit_now(code)  # left while the model was loading or embedding: don't wait for that thread
+    return code
+
+
+async def _behind_the_prompt(work: Awaitable[int], status: StatusProgress) -> int:
+    """``work`` as a background task: a failure becomes one plain line above the prompt, not a traceback."""
+    try:
+        return await work
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — a background task: the demo goes on in trending order; logged in full
+        _log.warning("preparing the ranking model failed", exc_info=True)
+        status.failed(str(exc) or type(exc).__name__)
+        return 0

@@ -2,7 +2,8 @@
 
 The demo process is real (`paperbot demo`, its SQLite file, prompt_toolkit on a real pseudo-
 terminal); the hash embedder stands in for the model, which is not the point here — except in the
-one test that interrupts the real model's loading.
+one test that interrupts the real model's loading; the "slow" one (0.5 s a batch, in a worker
+thread) where the ranking getting ready behind the prompt is watched.
 """
 from __future__ import annotations
 
@@ -56,15 +57,46 @@ def test_ctrl_d_leaves_with_0(terminal: DemoTerminal) -> None:
     assert "Traceback" not in terminal.output
 
 
-def test_first_start_shows_the_digest_before_the_model_work_then_the_prompt(terminal: DemoTerminal) -> None:
-    terminal.expect_prompt()
-    shown = plain(terminal.output)
-    order = [shown.find(text) for text in ("paperbot demo — a local channel", "── Top 5 papers of Fri 7 Nov 2025 ──",
-                                           "Loading the ranking model… loaded in", "Embedding 106 papers: 100%",
-                                           "Personal ranking ready")]
-    assert -1 not in order and order == sorted(order), shown[:3000]
-    terminal.send("quit\r")
-    assert terminal.wait(5) == 0
+def test_first_start_opens_the_prompt_at_once_and_gets_the_ranking_ready_behind_it(tmp_path: Path) -> None:
+    term = DemoTerminal(tmp_path, "--db", _db(tmp_path), embedder="slow")
+    try:
+        term.expect_prompt()
+        shown = plain(term.output)
+        banner, digest = shown.find("paperbot demo — a local channel"), shown.find("── Top 5 papers of Fri 7 Nov 2025 ──")
+        assert -1 < banner < digest
+        assert "Personal ranking ready" not in shown  # the prompt is up before the model work is done
+        term.expect("Loading the ranking model…")  # the prompt's bottom line meanwhile
+        term.expect("Embedding 106 papers:")
+        # the console's own words answer at once meanwhile
+        started = time.monotonic()
+        term.send("react 2 👍\r")
+        term.expect("👍 from you recorded on post 2")
+        assert time.monotonic() - started < 1.5
+        assert "Personal ranking ready" not in plain(term.output)
+        # a /papers command waits for the model, says so, then runs on the personal ranking
+        term.expect_prompt()
+        term.send("/papers today 2\r")
+        waiting = term.expect("(The ranking model is still getting ready; this command runs as soon as it is.)")
+        ready = term.expect("Personal ranking ready: reactions now shape the next digests. (model loaded in", since=waiting)
+        term.expect("── Top 2 papers of Fri 7 Nov 2025 ──", since=ready)
+        term.expect("why: liked here before", since=ready)  # post 2's paper, ranked by the 👍
+        term.expect_prompt()
+        term.send("quit\r")
+        assert term.wait(5) == 0
+    finally:
+        term.close()
+
+
+def test_ctrl_c_while_the_ranking_gets_ready_behind_the_prompt_leaves_at_once(tmp_path: Path) -> None:
+    term = DemoTerminal(tmp_path, "--db", _db(tmp_path), embedder="slow")
+    try:
+        term.expect("Embedding 106 papers:")
+        term.send("\x03")
+        code, took = _left_within(term, 5)
+        assert code == 130 and took < 2
+        assert "Traceback" not in term.output
+    finally:
+        term.close()
 
 
 def test_up_arrow_recalls_the_previous_line_and_history_outlives_the_session(tmp_path: Path) -> None:
@@ -101,14 +133,15 @@ def test_up_arrow_recalls_the_previous_line_and_history_outlives_the_session(tmp
         second.close()
 
 
-@pytest.mark.real_model  # the real model: its loading and the embedding run in a worker thread
+@pytest.mark.real_model  # the real model: it loads in a worker thread for seconds, which Ctrl-C must not wait for
 def test_ctrl_c_while_the_model_loads_leaves_at_once(tmp_path: Path) -> None:
     term = DemoTerminal(tmp_path, "--db", _db(tmp_path), embedder="real")
     try:
         term.expect("Loading the ranking model…", 120)
-        term.interrupt()  # Ctrl-C outside the line editor: the terminal sends SIGINT
+        term.send("\x03")
         code, took = _left_within(term, 5)
         assert code == 130 and took < 2, plain(term.output)[-2000:]
         assert "Traceback" not in term.output
+        assert "Personal ranking ready" not in plain(term.output)  # it was still loading
     finally:
         term.close()

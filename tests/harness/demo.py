@@ -3,10 +3,13 @@
 ``run_demo`` pipes commands in; ``DemoTerminal`` runs it on a pseudo-terminal (``pty``), as a person
 at a terminal does: line editing, history, Ctrl-C. ``embedder="hash"`` runs the real `paperbot demo`
 with the small deterministic test embedder (tests.harness.embedders.HashEmbedder) in place of the
-model, for tests where the model is not the point: ``python -m tests.harness.demo`` is that process.
+model, for tests where the model is not the point; ``"slow"`` is the same embedder taking
+``SLOW_SECONDS`` per batch in a worker thread, as the model does, so the work can be watched and
+interrupted. ``python -m tests.harness.demo hash|slow demo …`` is that process.
 """
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
 import pty
@@ -18,11 +21,17 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
+from tests.harness.embedders import HashEmbedder
+
 ROOT = Path(__file__).resolve().parents[2]
-Embedder = Literal["real", "hash"]
+Embedder = Literal["real", "hash", "slow"]
+SLOW_SECONDS = 0.5  # each encode of the "slow" hash embedder: the sample's 106 papers take 4 batches, 2 s
 
 
 def demo_env(tmp_path: Path) -> dict[str, str]:
@@ -34,8 +43,9 @@ def demo_env(tmp_path: Path) -> dict[str, str]:
 
 
 def demo_command(embedder: Embedder, *extra: str) -> list[str]:
-    module = "paperbot" if embedder == "real" else "tests.harness.demo"
-    return [sys.executable, "-m", module, "demo", *extra]
+    if embedder == "real":
+        return [sys.executable, "-m", "paperbot", "demo", *extra]
+    return [sys.executable, "-m", "tests.harness.demo", embedder, "demo", *extra]
 
 
 def run_demo(tmp_path: Path, commands: str, *extra: str, embedder: Embedder = "real") -> subprocess.CompletedProcess[str]:
@@ -58,6 +68,7 @@ def plain(text: str) -> str:
     return _ANSI.sub("", text)
 
 
+CURSOR_QUERY = "\x1b[6n"  # the line editor asks where the cursor is (to know the room below for its toolbar)
 PROMPT_ON, PROMPT_OFF = "\x1b[?2004h", "\x1b[?2004l"  # bracketed paste: on while prompt_toolkit prompts
 
 
@@ -68,8 +79,7 @@ class DemoTerminal:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # a 120×40 window, as a terminal has
         os.set_blocking(self.master, False)
-        # PROMPT_TOOLKIT_NO_CPR: this terminal does not answer cursor-position requests (a real one does)
-        env = {**demo_env(tmp_path), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+        env = {**demo_env(tmp_path), "TERM": "xterm"}
         self.process = subprocess.Popen(demo_command(embedder, *extra), stdin=slave, stdout=slave, stderr=slave,
                                         cwd=tmp_path, env=env, start_new_session=True)
         os.close(slave)
@@ -80,9 +90,13 @@ class DemoTerminal:
         ready, _, _ = select.select([self.master], [], [], timeout)
         if ready:
             try:
-                self.output += os.read(self.master, 65536).decode("utf-8", "replace")
+                data = os.read(self.master, 65536).decode("utf-8", "replace")
             except OSError:  # the child closed the terminal
                 time.sleep(timeout)
+                return
+            self.output += data
+            for _ in range(data.count(CURSOR_QUERY)):  # answer as a terminal does: row 1, column 1
+                os.write(self.master, b"\x1b[1;1R")
 
     def expect(self, text: str, timeout: float = 60.0, *, since: int = 0) -> int:
         """Wait until ``text`` shows (escape sequences removed) after ``since``; its end offset in ``plain(output)``."""
@@ -131,17 +145,31 @@ class DemoTerminal:
         os.close(self.master)
 
 
+class SlowHashEmbedder(HashEmbedder):
+    """The hash embedder, ``SLOW_SECONDS`` per batch in a worker thread (like the model: uncancellable)."""
+
+    async def encode(self, texts: Sequence[str]) -> np.ndarray:
+        def slow() -> np.ndarray:
+            time.sleep(SLOW_SECONDS)
+            return self.encode_sync(texts)
+
+        return await asyncio.to_thread(slow)
+
+
 def _main() -> int:
-    """`paperbot …` with the hash embedder in place of the configured model (the ``embedder="hash"`` process)."""
+    """`paperbot …` with a test embedder in place of the configured model: ``python -m tests.harness.demo
+    hash|slow demo …`` (the ``embedder="hash"|"slow"`` process)."""
     import paperbot.compose
     from paperbot.cli import main
-    from tests.harness.embedders import HashEmbedder
 
-    def hash_embedder(config: object) -> HashEmbedder:
-        return HashEmbedder()
+    kind, *argv = sys.argv[1:]
+    embedder = SlowHashEmbedder() if kind == "slow" else HashEmbedder()
 
-    paperbot.compose.build_embedder = hash_embedder  # type: ignore[assignment]
-    return main(sys.argv[1:])
+    def test_embedder(config: object) -> HashEmbedder:
+        return embedder
+
+    paperbot.compose.build_embedder = test_embedder  # type: ignore[assignment]
+    return main(argv)
 
 
 if __name__ == "__main__":
