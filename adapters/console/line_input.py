@@ -108,14 +108,6 @@ def _settle(future: asyncio.Future[str], line: str) -> None:
         future.set_result(line)
 
 
-def line_input(stdin: TextIO, stdout: TextIO, history_file: Path | None, *,
-               status: Callable[[], str | None] | None = None) -> LineInput:
-    """The line editor when both ends are terminals (and a history file is given), plain lines otherwise."""
-    if history_file is not None and editable(stdin, stdout):
-        return PromptInput(history_file, status=status)
-    return PipedInput(stdin, prompt=stdout if stdin.isatty() else None)
-
-
 def editable(stdin: TextIO, stdout: TextIO) -> bool:
     """Whether a person types at a terminal that shows the output: the line editor's case."""
     return stdin.isatty() and stdout.isatty()

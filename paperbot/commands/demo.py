@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
@@ -37,7 +36,6 @@ BANNER = """\
 paperbot demo — a local channel in your terminal ({papers} papers from {source}).
 Stored in {db}. Type `help` for commands, `quit` to leave.
 """
-_log = logging.getLogger(__name__)
 HISTORY_FILE = "demo_history"  # the prompt's ↑/↓ history, next to demo.sqlite3
 
 
@@ -131,8 +129,7 @@ async def demo(
                 if bot.taste is not None and missing:  # the model loads and the sample is embedded once (stored)
                     if at_terminal:
                         status.loading()  # shown from the first prompt on, before the task's first step
-                        behind = asyncio.create_task(_behind_the_prompt(prepare_ranking(bot.taste, status, missing),
-                                                                        status))
+                        behind = asyncio.create_task(prepare_ranking(bot.taste, status, missing))
                         console.runs_after(behind)
                     else:
                         await prepare_ranking(bot.taste, StreamProgress(stderr or sys.stderr), missing)
@@ -146,15 +143,3 @@ async def demo(
     if behind is not None and behind.cancelled():
         _exit_now(code)  # left while the model was loading or embedding: don't wait for that thread
     return code
-
-
-async def _behind_the_prompt(work: Awaitable[int], status: StatusProgress) -> int:
-    """``work`` as a background task: a failure becomes one plain line above the prompt, not a traceback."""
-    try:
-        return await work
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:  # noqa: BLE001 — a background task: the demo goes on in trending order; logged in full
-        _log.warning("preparing the ranking model failed", exc_info=True)
-        status.failed(str(exc) or type(exc).__name__)
-        return 0

@@ -9,6 +9,8 @@ is a terminal. stdout stays the conversation.
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -18,6 +20,8 @@ from tqdm import tqdm
 
 from bot.ports import Store
 from bot.usecases.taste import TasteUseCases
+
+_log = logging.getLogger(__name__)
 
 BATCH = 32  # papers per progress step (the embedder batches them again internally)
 LOADING = "Loading the ranking model…"
@@ -32,6 +36,12 @@ class RankingProgress(Protocol):
         """``count`` more papers embedded (the ``TasteUseCases.backfill(progress=...)`` hook)."""
         ...
     def ready(self, seconds: float) -> None: ...
+    def failed(self, reason: str) -> None: ...
+
+
+def failure_line(reason: str) -> str:
+    return (f"⚠ The ranking model could not be prepared: {reason}. Digests of channels with no reactions "
+            "still work (trending order); `--log-level DEBUG` shows the details.")
 
 
 class StreamProgress:
@@ -75,6 +85,11 @@ class StreamProgress:
             self._write(f"{self._label}: done in {seconds:.1f} s\n")
         self._write(READY + "\n")
 
+    def failed(self, reason: str) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        self._write(failure_line(reason) + "\n")
+
 
 class StatusProgress:
     """Progress as a one-line status (the prompt's bottom toolbar reads :meth:`status`), then one line
@@ -117,7 +132,7 @@ class StatusProgress:
 
     def failed(self, reason: str) -> None:
         self._active = False
-        self._say(f"⚠ The ranking model could not be prepared ({reason}); digests stay in trending order.")
+        self._say(failure_line(reason))
 
 
 async def papers_to_embed(taste: TasteUseCases, store: Store) -> int:
@@ -126,13 +141,21 @@ async def papers_to_embed(taste: TasteUseCases, store: Store) -> int:
 
 
 async def prepare_ranking(taste: TasteUseCases, progress: RankingProgress, missing: int) -> int:
-    """Load the model and embed the ``missing`` papers, reporting each step; returns how many were embedded."""
-    started = time.perf_counter()
-    progress.loading()
-    await taste.embed_text("paperbot")  # the first encode loads the model
-    progress.loaded(time.perf_counter() - started)
-    started = time.perf_counter()
-    progress.embedding(missing)
-    done = await taste.backfill(batch=BATCH, progress=progress.update)
+    """Load the model and embed the ``missing`` papers, reporting each step; returns how many were
+    embedded. A failure is reported as one plain line (``progress.failed``), not raised: the demo goes on."""
+    try:
+        started = time.perf_counter()
+        progress.loading()
+        await taste.embed_text("paperbot")  # the first encode loads the model
+        progress.loaded(time.perf_counter() - started)
+        started = time.perf_counter()
+        progress.embedding(missing)
+        done = await taste.backfill(batch=BATCH, progress=progress.update)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — said in one line; the details with --log-level DEBUG
+        _log.debug("preparing the ranking model failed", exc_info=True)
+        progress.failed(str(exc) or type(exc).__name__)
+        return 0
     progress.ready(time.perf_counter() - started)
     return done

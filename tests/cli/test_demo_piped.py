@@ -70,3 +70,15 @@ def test_every_posted_paper_gets_a_number_that_react_works_on(tmp_path: Path) ->
     posts = out.split("> posts\n", 1)[1]
     assert re.search(r"^\[6\] Thinking with Video.* — 👍1$", posts, re.M)
     assert re.search(r"^\[8\] .* — 🔥1$", posts, re.M) and re.search(r"^\[9\] .* — 👎1$", posts, re.M)
+
+
+def test_a_model_that_cannot_load_is_one_plain_line_on_stderr_and_the_script_goes_on(tmp_path: Path) -> None:
+    result = run_demo(tmp_path, "react 1 👍\nquit\n", embedder="broken")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "Loading the ranking model…",
+        "⚠ The ranking model could not be prepared: the model's files are missing. Digests of channels with no "
+        "reactions still work (trending order); `--log-level DEBUG` shows the details.",
+    ]
+    assert "── Top 5 papers of Fri 7 Nov 2025 ──" in result.stdout
+    assert "👍 from you recorded on post 1" in result.stdout

@@ -133,6 +133,22 @@ def test_up_arrow_recalls_the_previous_line_and_history_outlives_the_session(tmp
         second.close()
 
 
+def test_a_model_that_cannot_load_is_one_plain_line_and_the_demo_goes_on(tmp_path: Path) -> None:
+    term = DemoTerminal(tmp_path, "--db", _db(tmp_path), embedder="broken")
+    try:
+        term.expect("⚠ The ranking model could not be prepared: the model's files are missing. Digests of channels "
+                    "with no reactions still work (trending order)")
+        term.expect_prompt()
+        term.send("react 1 👍\r")
+        term.expect("👍 from you recorded on post 1")
+        term.expect_prompt()
+        term.send("quit\r")
+        assert term.wait(5) == 0
+        assert "Traceback" not in term.output and "OSError" not in term.output
+    finally:
+        term.close()
+
+
 @pytest.mark.real_model  # the real model: it loads in a worker thread for seconds, which Ctrl-C must not wait for
 def test_ctrl_c_while_the_model_loads_leaves_at_once(tmp_path: Path) -> None:
     term = DemoTerminal(tmp_path, "--db", _db(tmp_path), embedder="real")

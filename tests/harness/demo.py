@@ -5,7 +5,8 @@ at a terminal does: line editing, history, Ctrl-C. ``embedder="hash"`` runs the 
 with the small deterministic test embedder (tests.harness.embedders.HashEmbedder) in place of the
 model, for tests where the model is not the point; ``"slow"`` is the same embedder taking
 ``SLOW_SECONDS`` per batch in a worker thread, as the model does, so the work can be watched and
-interrupted. ``python -m tests.harness.demo hash|slow demo …`` is that process.
+interrupted; ``"broken"`` fails every encode, as a model whose files are missing does.
+``python -m tests.harness.demo hash|slow|broken demo …`` is that process.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ import numpy as np
 from tests.harness.embedders import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
-Embedder = Literal["real", "hash", "slow"]
+Embedder = Literal["real", "hash", "slow", "broken"]
 SLOW_SECONDS = 0.5  # each encode of the "slow" hash embedder: the sample's 106 papers take 4 batches, 2 s
 
 
@@ -156,14 +157,21 @@ class SlowHashEmbedder(HashEmbedder):
         return await asyncio.to_thread(slow)
 
 
+class BrokenEmbedder(HashEmbedder):
+    """Every encode fails, as a model whose files are missing does."""
+
+    async def encode(self, texts: Sequence[str]) -> np.ndarray:
+        raise OSError("the model's files are missing")
+
+
 def _main() -> int:
     """`paperbot …` with a test embedder in place of the configured model: ``python -m tests.harness.demo
-    hash|slow demo …`` (the ``embedder="hash"|"slow"`` process)."""
+    hash|slow|broken demo …`` (the ``embedder=…`` process)."""
     import paperbot.compose
     from paperbot.cli import main
 
     kind, *argv = sys.argv[1:]
-    embedder = SlowHashEmbedder() if kind == "slow" else HashEmbedder()
+    embedder = {"slow": SlowHashEmbedder, "broken": BrokenEmbedder}.get(kind, HashEmbedder)()
 
     def test_embedder(config: object) -> HashEmbedder:
         return embedder
