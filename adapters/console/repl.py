@@ -1,7 +1,9 @@
 """The console adapter: a local "channel" in the terminal that speaks the same commands as chat.
 
-Interactive on a terminal (a prompt); when stdin is a pipe or file it reads commands
-line by line and prints the replies, so the demo can be scripted and tested.
+Interactive on a terminal (a prompt with line editing and history, adapters.console.line_input);
+when stdin is a pipe or file it reads commands line by line, echoes each one and prints the
+replies, so the demo can be scripted and tested. Ctrl-C at the prompt leaves with exit code 130
+(the shell's convention for "ended by SIGINT"); Ctrl-D, `quit` or the end of input leave with 0.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
 from adapters.console.emoji_names import emoji_from_text
+from adapters.console.line_input import LineInput, PipedInput
 from adapters.console.platform import ConsolePlatform
 from adapters.console.render import render_stored_reaction, render_thread_lines
 from bot.app import PaperBot
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 WAIT_STEP = timedelta(minutes=10)
+INTERRUPTED = 130  # the exit code of a program ended by Ctrl-C (128 + SIGINT), as shells report it
 _DURATION = re.compile(r"^([0-9]{1,5})(m|min|h|d)$")  # ASCII digits, few of them: never an overflow
 
 
@@ -84,22 +88,40 @@ class ConsoleAdapter:
         scheduler: Scheduler | None = None,
         clock: ManualClock | None = None,
         platform: ConsolePlatform | None = None,
+        line_input: LineInput | None = None,
     ) -> None:
         """``platform``: the transport the core posts through (the scheduler's too, so its posts show
-        here); by default one printing to ``stdout``."""
+        here); by default one printing to ``stdout``. ``line_input``: where lines come from (by
+        default plain lines from ``stdin``, with a "> " prompt when it is a terminal). Without
+        ``stdout``, output goes to whatever ``sys.stdout`` is at the time (the line editor swaps it
+        so that output does not garble the line being typed)."""
         self._bot = bot
         self._scheduler = scheduler
         self._clock = clock
         self._channel = channel
         self._user = user_id
         self._in = stdin or sys.stdin
-        self._out = stdout or sys.stdout
+        self._out = stdout
         self._interactive = self._in.isatty() if interactive is None else interactive
+        self._input = line_input or PipedInput(self._in, prompt=(stdout or sys.stdout) if self._interactive else None)
         self._thread_log: dict[str, list[tuple[str, str]]] = {}  # this session's thread messages, by post number
         self._platform = platform or ConsolePlatform(self.say, bot.next_post_number)
+        self._getting_ready: asyncio.Task[object] | None = None
+
+    def runs_after(self, work: asyncio.Task[object]) -> None:
+        """``/papers`` commands wait for ``work`` (the ranking model getting ready behind the prompt);
+        the console's own words (react, posts, thread, time, help …) do not."""
+        self._getting_ready = work
+
+    async def _until_ready(self) -> None:
+        work = self._getting_ready
+        if work is None or work.done():
+            return
+        self.say("(The ranking model is still getting ready; this command runs as soon as it is.)")
+        await asyncio.wait([work])  # its failure is reported where it runs; the command goes on without it
 
     def say(self, text: str = "") -> None:
-        print(text, file=self._out, flush=True)
+        print(text, file=self._out or sys.stdout, flush=True)
 
     @property
     def requester(self) -> Requester:
@@ -255,6 +277,7 @@ class ConsoleAdapter:
                     self._user = args[0]
                     self.say(f"You are now {self._user}.")
             elif head in ("/papers", "papers"):
+                await self._until_ready()
                 await self.show(await self._bot.handle(self.requester, line, self._platform))
             else:
                 self.say(f"Unknown input '{shorten(head, 30)}'. Commands start with /papers; `help` lists everything.")
@@ -263,23 +286,20 @@ class ConsoleAdapter:
             self.say(f"⚠ {exc}")
         return True
 
-    async def _read_line(self) -> str | None:
-        if self._interactive:
-            self._out.write("> ")
-            self._out.flush()
-        line = await asyncio.to_thread(self._in.readline)
-        return line if line else None
-
-    async def run(self) -> None:
-        """Read commands until `quit` or end of input."""
-        while True:
-            line = await self._read_line()
-            if line is None:
-                if self._interactive:
-                    self.say()
-                return
-            if not self._interactive:
-                self.say(f"> {line.rstrip()}")
-            if not await self.handle_line(line):
-                self.say("Bye.")
-                return
+    async def run(self) -> int:
+        """Read commands until `quit`, Ctrl-D or the end of input (0), or Ctrl-C at the prompt (130)."""
+        with self._input.output_guard():
+            while True:
+                try:
+                    line = await self._input.read()
+                except KeyboardInterrupt:
+                    return INTERRUPTED
+                if line is None:
+                    if self._interactive:
+                        self.say()
+                    return 0
+                if not self._interactive:
+                    self.say(f"> {line.rstrip()}")
+                if not await self.handle_line(line):
+                    self.say("Bye.")
+                    return 0

@@ -24,9 +24,15 @@ def test_demo_posts_a_digest_and_a_reaction_survives_a_restart(tmp_path: Path) -
     assert "👎 from you recorded on post 1" in out
     # The store is a real file in the user data directory.
     assert (tmp_path / "data" / "paperbot" / "demo.sqlite3").exists()
+    # First start: the model's loading and the embedding, as plain lines on stderr (piped), and no
+    # loading bars of the model's own libraries among them.
+    assert "Loading the ranking model…\nRanking model loaded in " in first.stderr
+    assert "Embedding 106 papers: done in " in first.stderr and "Personal ranking ready" in first.stderr
+    assert "Loading weights" not in first.stderr and "\r" not in first.stderr
 
     second = run_demo(tmp_path, "posts\n")
     assert second.returncode == 0, second.stderr
+    assert "Embedding" not in second.stderr  # the vectors were stored
     assert "[2] " in second.stdout and "👍1" in second.stdout
     assert "[1] Thinking with Video" in second.stdout and "👎1" in second.stdout
     # The restart posted today's digest again as posts 6–10, numbered after the first five, now
