@@ -30,6 +30,9 @@ from bot.taste.lazy_model import LazyModel
 _log = logging.getLogger(__name__)
 
 MAX_THREADS = 4  # beyond a few threads a 6-layer MiniLM gains little; a 2-core box gets 2
+# at most this many tokens per run: attention holds batch × 12 heads × tokens² scores at once
+# (64 texts of 256 tokens: 200 MB); 4096 tokens (16 of the longest) keep it near 50 MB, as fast
+TOKEN_BUDGET = 4096
 
 
 MODEL_FILES = ("config.json", "sentence_bert_config.json", "tokenizer.json", "model.safetensors")
@@ -54,6 +57,7 @@ class _Loaded:
     session: Any  # onnxruntime.InferenceSession
     tokenizer: Any  # tokenizers.Tokenizer
     dimension: int
+    weights: list[Any]  # the OrtValues the session reads its weight matrices from (kept alive with it)
 
 
 def _load(model_dir: Path) -> _Loaded:
@@ -72,10 +76,13 @@ def _load(model_dir: Path) -> _Loaded:
     options.intra_op_num_threads = intra_op_threads()
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # errors only: keep the logs quiet
-    session = ort.InferenceSession(build_model(model_dir).SerializeToString(), options, providers=["CPUExecutionProvider"])
+    graph = build_model(model_dir)
+    weights = [ort.OrtValue.ortvalue_from_numpy(array) for array in graph.external.values()]
+    options.add_external_initializers(list(graph.external), weights)
+    session = ort.InferenceSession(graph.model.SerializeToString(), options, providers=["CPUExecutionProvider"])
     _log.info("embedding model all-MiniLM-L6-v2 (onnxruntime, %d threads) ready in %.1f s",
               options.intra_op_num_threads, time.perf_counter() - started)
-    return _Loaded(session, tokenizer, BertShape.of(model_dir).hidden)
+    return _Loaded(session, tokenizer, BertShape.of(model_dir).hidden, weights)
 
 
 class OnnxEmbedder:
@@ -123,9 +130,11 @@ class OnnxEmbedder:
         lengths = np.array([len(e.ids) for e in encodings])
         out = np.empty((len(texts), model.dimension), dtype=np.float32)
         order = np.argsort(-lengths, kind="stable")  # longest first, as sentence-transformers batches
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            width = int(lengths[rows].max())
+        start = 0
+        while start < len(order):
+            width = int(lengths[order[start]])  # the longest left: this batch's padded width
+            rows = order[start : start + max(1, min(self.batch_size, TOKEN_BUDGET // width))]
+            start += len(rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
             for i, row in enumerate(rows):
