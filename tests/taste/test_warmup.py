@@ -88,7 +88,8 @@ async def test_commands_that_need_the_model_say_warming_up_until_it_is_warm(setu
     await asyncio.wait_for(slow.warm_started.wait(), 5)
     assert bot.taste.warming_up and not bot.taste.model_ready
 
-    for line in ("/papers today mine 3", f"/papers similar {seed} 3", "/papers search video reasoning",
+    # the channel's own digest too: its taste (that reaction) needs the model to rank by
+    for line in ("/papers today mine 3", "/papers today 3", f"/papers similar {seed} 3", "/papers search video reasoning",
                  f"/papers like {seed}", f"/papers ask {seed} what dataset do they use?"):
         text, seconds = await typed(adapter, out, line)
         assert text.strip() == f"⚠ {WARMING}", (line, text)
@@ -178,3 +179,23 @@ async def test_the_lazy_model_loads_once_for_concurrent_callers() -> None:
     assert not lazy.ready
     results = await asyncio.gather(lazy.warm(), asyncio.to_thread(lazy.get), asyncio.to_thread(lazy.get))
     assert results[1:] == ["model", "model"] and loads == [1] and lazy.ready
+
+
+async def test_slack_answers_warming_up_at_once_through_the_real_adapter(tmp_path: Path) -> None:
+    from tests.harness.running_slack import running_slack
+
+    slow = SlowEmbedder()
+    async with running_slack(tmp_path, "http", embedder=slow) as slack:
+        assert slack.bot.taste is not None
+        warming = asyncio.create_task(slack.bot.taste.warm())
+        await asyncio.wait_for(slow.warm_started.wait(), 5)
+        started = time.perf_counter()
+        assert (await slack.command("search video reasoning"))[0] == 200
+        await slack.fake.wait_for(lambda: slack.fake.responses)
+        assert slack.fake.responses[0] == {"text": WARMING, "response_type": "ephemeral"}
+        assert time.perf_counter() - started < 3.0
+        slow.release.set()
+        await warming
+        assert (await slack.command("search video reasoning", key="r2"))[0] == 200
+        await slack.fake.wait_for(lambda: any(slack.fake.messages.values()))  # the results, posted in the channel
+        assert "Search: video reasoning" in str(slack.fake.messages) and len(slack.fake.responses) == 1
