@@ -39,7 +39,6 @@ _log = logging.getLogger(__name__)
 _ANSWERING_NOW: ContextVar[bool] = ContextVar("answering_now", default=False)
 
 
-
 @contextmanager
 def answering_now() -> Iterator[None]:
     """A command's scope: inside, embedding while the model is not ready raises ModelWarmingUpError
