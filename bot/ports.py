@@ -47,9 +47,21 @@ class PaperResolver(Protocol):
 
 
 class Embedder(Protocol):
-    """Turns texts into unit vectors (rows), off the event loop. See ``bot.taste.embedder``."""
+    """Turns texts into unit vectors (rows), off the event loop. See ``bot.taste.backends``.
+
+    The model loads on the first ``encode`` or on ``warm()``, whichever comes first (seconds);
+    ``ready`` says it has, so interactive commands can answer "warming up" instead of waiting."""
 
     model_name: str
+
+    @property
+    def ready(self) -> bool:
+        """The model is loaded: ``encode`` does not wait for it."""
+        ...
+
+    async def warm(self) -> None:
+        """Load the model now (off the event loop); returns once ``ready``. Safe to call again."""
+        ...
 
     async def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 

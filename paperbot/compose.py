@@ -117,12 +117,14 @@ async def open_sources(config: Config) -> AsyncIterator[Sources]:
 
 
 def build_embedder(config: Config) -> Embedder | None:
-    """The configured sentence-transformers embedder (the model loads on first use), or None when disabled."""
+    """The configured backend's embedder (``[embedding] backend``; the model loads on first use or on
+    ``warm()``, which ``paperbot run`` calls at start), or None when disabled."""
     if not config.embedding.enabled:
         return None
-    from bot.taste.embedder import SentenceTransformerEmbedder
+    from bot.taste.backends import make_embedder
 
-    return SentenceTransformerEmbedder(config.embedding.model, batch_size=config.embedding.batch_size)
+    emb = config.embedding
+    return make_embedder(emb.backend, emb.model, batch_size=emb.batch_size, model_dir=emb.model_dir)
 
 
 def build_bot(

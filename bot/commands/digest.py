@@ -9,6 +9,7 @@ from bot.commands.spec import command
 from bot.domain import Requester
 from bot.replies import DigestReply
 from bot.usecases.digests import DigestUseCases
+from bot.usecases.taste import answering_now
 
 
 @command("today", "top papers of the latest day (or that day); mine: ranked for you", order=10, aliases=("day",),
@@ -27,7 +28,8 @@ class TodayCommand:
 
     async def execute(self, requester: Requester, digests: DigestUseCases) -> DigestReply:
         member = requester if self.mine else None
-        return DigestReply(await digests.today(requester.channel, count=self.count, day=self.day, member=member))
+        with answering_now():  # a ranking that needs the model while it warms up: "warming up", not a wait
+            return DigestReply(await digests.today(requester.channel, count=self.count, day=self.day, member=member))
 
 
 @command("week", "top papers of this week (or that ISO week)", order=20, params=(

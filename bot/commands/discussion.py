@@ -13,6 +13,7 @@ from bot.commands.spec import command
 from bot.domain import Requester
 from bot.replies import TextReply
 from bot.usecases.discussion import DiscussionUseCases
+from bot.usecases.taste import TasteUseCases
 
 ASK_USAGE = "/papers ask <arXiv id or URL> <question> — a question about one paper, answered from its text"
 
@@ -29,5 +30,7 @@ class AskCommand:
     paper: ArxivId
     question: str
 
-    async def execute(self, requester: Requester, discussions: DiscussionUseCases) -> TextReply:
+    async def execute(self, requester: Requester, discussions: DiscussionUseCases, taste: TasteUseCases | None) -> TextReply:
+        if taste is not None:
+            taste.require_model()  # the answer engine embeds the question: "warming up" now, not after a wait
         return await discussions.ask(requester, self.paper, self.question)

@@ -19,7 +19,7 @@ from bot.replies import DigestReply, TextReply
 from bot.taste.ranking import TasteSettings
 from bot.usecases.discussion import DiscussionUseCases
 from bot.usecases.papers import PaperLookup
-from bot.usecases.taste import TasteUseCases
+from bot.usecases.taste import TasteUseCases, answering_now
 
 MODE_WORDS = {
     ThreadMode.ALWAYS: "a thread is opened under every posted paper",
@@ -82,7 +82,8 @@ class LikeCommand:
 
     async def execute(self, requester: Requester, taste: TasteUseCases | None, papers: PaperLookup) -> TextReply:
         paper = await papers.get(self.paper)
-        await require(taste).like(requester, paper)
+        with answering_now():
+            await require(taste).like(requester, paper)
         return TextReply(f"Noted: more papers like \"{paper.title}\" ({paper.arxiv_id}).", ephemeral=True)
 
 
@@ -185,7 +186,8 @@ class SimilarCommand:
 
     async def execute(self, requester: Requester, taste: TasteUseCases | None, papers: PaperLookup) -> DigestReply:
         paper = await papers.get(self.paper)
-        return _digest(f"Papers similar to {paper.arxiv_id}", await require(taste).similar(paper, self.count))
+        with answering_now():
+            return _digest(f"Papers similar to {paper.arxiv_id}", await require(taste).similar(paper, self.count))
 
 
 @command("search", "semantic search over stored papers", order=120, params=(
@@ -200,4 +202,5 @@ class SearchCommand:
     count: int = 5
 
     async def execute(self, requester: Requester, taste: TasteUseCases | None) -> DigestReply:
-        return _digest(f"Search: {self.query}", await require(taste).search(self.query, self.count))
+        with answering_now():
+            return _digest(f"Search: {self.query}", await require(taste).search(self.query, self.count))

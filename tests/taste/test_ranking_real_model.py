@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent, Requester
-from bot.taste.embedder import SentenceTransformerEmbedder
+from bot.taste.onnx_embedder import OnnxEmbedder
 from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.builders import record_digest
@@ -28,13 +28,13 @@ U2 = "U2"
 
 
 @pytest.fixture(scope="module")
-def embedder(real_embedder: SentenceTransformerEmbedder) -> SentenceTransformerEmbedder:
+def embedder(real_embedder: OnnxEmbedder) -> OnnxEmbedder:
     assert real_embedder.dimension == 384
     return real_embedder
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> AsyncIterator[PaperBot]:
+async def bot(tmp_path: Path, embedder: OnnxEmbedder) -> AsyncIterator[PaperBot]:
     url = sqlite_url(tmp_path / "taste.sqlite3")
     await upgrade(url)
     store = SqlStore.connect(url)

