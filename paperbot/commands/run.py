@@ -134,10 +134,12 @@ def _stop_on_sigterm() -> asyncio.Event:
     return asked
 
 
-def embedding_model_ready_placeholder(config: Config, bot: PaperBot) -> Callable[[], bool]:
-    """PLACEHOLDER (for the lead to connect): whether the embedding model is loaded, for /readyz.
-    True when embeddings are disabled; until connected to the embedder's readiness flag, True too."""
-    return lambda: True
+def model_ready(bot: PaperBot) -> Callable[[], bool]:
+    """Whether the embedding model is loaded, for /readyz (True when embeddings are disabled)."""
+    taste = bot.taste
+    if taste is None:
+        return lambda: True
+    return lambda: taste.model_ready
 
 
 async def _run(config: Config, url: str) -> int:
@@ -147,7 +149,7 @@ async def _run(config: Config, url: str) -> int:
 
         try:  # before anything connects: a monitoring port in use ends the run with its words
             monitor = await start_monitoring(config.monitoring, store, platforms.connections,
-                                             model_ready=embedding_model_ready_placeholder(config, bot),
+                                             model_ready=model_ready(bot),
                                              embeddings=bot.taste is not None)
         except BaseException:
             await bot.close()
