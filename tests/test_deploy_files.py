@@ -10,12 +10,14 @@ are tested at the end.
 """
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -377,3 +379,49 @@ def test_dockerignore_exceptions_and_order(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert {p.as_posix() for p in ignore.files(tmp_path)} == {"docs/keep.md", "a.py"}
+
+
+# ------------------------------------------------------------------------------ .ci/dockerfile-steps' own parts
+
+
+@pytest.fixture(scope="module")
+def steps():  # -> the .ci/dockerfile-steps module (a script without .py)
+    loader = importlib.machinery.SourceFileLoader("dockerfile_steps", str(ROOT / ".ci" / "dockerfile-steps"))
+    spec = importlib.util.spec_from_loader("dockerfile_steps", loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def test_the_ci_stand_in_moves_the_image_s_folders_into_its_scratch_root(steps, dockerfile: Dockerfile, tmp_path: Path) -> None:
+    image = steps.Image(dockerfile, ROOT, tmp_path)
+    assert image.tops == ["app", "config", "data"]
+    root = tmp_path / "root"
+    assert image.path("sqlite+aiosqlite:////data/paperbot.sqlite3") == f"sqlite+aiosqlite:///{root}/data/paperbot.sqlite3"
+    assert image.path("/config/paperbot.toml") == f"{root}/config/paperbot.toml"
+    assert image.path("mkdir -p /data /config") == f"mkdir -p {root}/data {root}/config"
+    for untouched in ("/database", "/usr/bin/python", "x/data/y", "/tmp/app"):
+        assert image.path(untouched) == untouched
+
+
+def test_the_ci_stand_in_skips_only_the_root_steps_and_keeps_shell_syntax(steps, tmp_path: Path) -> None:
+    parsed = parse("FROM python:3.11-slim\nWORKDIR /app\nRUN useradd --system bot && mkdir -p /data/x && echo ok > /data/x/f \\\n"
+                   " && chown bot /data\n")
+    image = steps.Image(parsed, tmp_path, tmp_path / "scratch")
+    image.workdir(parsed.of("WORKDIR")[0])
+    image.run(parsed.of("RUN")[0])
+    assert (tmp_path / "scratch/root/data/x/f").read_text() == "ok\n"
+
+
+def test_the_ci_stand_in_writes_the_mounted_config_as_toml_paperbot_loads(steps, dockerfile: Dockerfile, tmp_path: Path) -> None:
+    image = steps.Image(dockerfile, ROOT, tmp_path)
+    image.env.update(dockerfile.env())
+    target = Path(image.path(dockerfile.env()["PAPERBOT_CONFIG"]))
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(DEPLOY / "paperbot.toml", target)
+    assert steps.mount_config(image, "http://127.0.0.1:1/api/", 12345) == target
+    written = tomllib.loads(target.read_text(encoding="utf-8"))
+    assert written["slack"] == {"mode": "socket", "base_url": "http://127.0.0.1:1/api/"}
+    assert written["sources"]["arxiv"]["categories"] == ["cs.AI", "cs.CL", "cs.CV", "cs.LG"]
+    assert written["monitoring"] == {"port": 12345}
