@@ -2,7 +2,8 @@
 
 Each block the doc marks ``<!-- tested: NAME -->`` is run by bash with only these changes, so the
 commands a team copies are the commands proven here:
-  - the folders ``/var/lib/paperbot`` and ``/var/backups/paperbot`` move into the test's tmp dir;
+  - the folders ``/var/lib/paperbot``, ``/var/backups/paperbot`` and ``/etc/paperbot`` move into the
+    test's tmp dir, and ``/opt/paperbot/.venv/bin/paperbot`` is this checkout's ``python -m paperbot``;
   - ``sudo -u paperbot`` is dropped (the test's user plays the service's user);
   - ``systemctl …`` and ``chown …`` lines are left out (service control and ownership need root);
   - the example backup date 2026-12-01 becomes today's date (what ``$(date +%F)`` wrote).
@@ -17,6 +18,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -26,13 +28,15 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from paperbot.compose import open_store
+from storage.migrate import current_revision, head_revision
 from storage.store import SqlStore
 from tests.harness.builders import paper
 from tests.harness.databases import PostgresDatabase, admin, fresh_schema, sqlite_url
 from tests.harness.sample import sample_papers
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
-BLOCK = re.compile(r"<!-- tested: ([\w-]+) -->\s*```sh\n(.*?)\n```", re.DOTALL)
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "operations.md"
+BLOCK = re.compile(r"<!-- tested: ([\w-]+) -->\s*```sh\n(.*?)\n\s*```", re.DOTALL)
 EXAMPLE_DAY = "2026-12-01"
 
 
@@ -42,19 +46,22 @@ def documented() -> dict[str, str]:
 
 def run_documented(name: str, root: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the doc's block ``name`` with the changes the module docstring lists; fail with its output."""
-    lines = [line for line in documented()[name].splitlines() if not line.startswith(("systemctl ", "chown "))]
+    lines = [line.strip() for line in documented()[name].splitlines() if not line.strip().startswith(("systemctl ", "chown "))]
     script = "\n".join(lines)
     script = script.replace("sudo -u paperbot ", "").replace(EXAMPLE_DAY, date.today().isoformat())
+    script = script.replace("/opt/paperbot/.venv/bin/paperbot", f"{sys.executable} -m paperbot")
+    script = script.replace("/etc/paperbot", str(root / "etc"))
     script = script.replace("/var/lib/paperbot", str(root / "data")).replace("/var/backups/paperbot", str(root / "backups"))
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
     done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
+                          env={**clean, "PYTHONPATH": str(ROOT), **(env or {})})
     assert done.returncode == 0, f"the documented {name} failed:\n{script}\n{done.stdout}\n{done.stderr}"
     return done
 
 
 def test_the_doc_marks_its_backup_and_restore_commands_for_these_tests() -> None:
     blocks = documented()
-    assert set(blocks) == {"sqlite-backup", "sqlite-backup-cli", "sqlite-restore", "pg-backup", "pg-restore"}
+    assert set(blocks) == {"db-upgrade", "sqlite-backup", "sqlite-backup-cli", "sqlite-restore", "pg-backup", "pg-restore"}
     assert "cp " not in blocks["sqlite-backup"] and ".backup(" in blocks["sqlite-backup"]
     assert "pg_dump --format=custom" in blocks["pg-backup"] and "pg_restore --clean" in blocks["pg-restore"]
 
@@ -173,3 +180,20 @@ async def test_the_documented_pg_restore_fills_a_new_empty_database(pg: str, fol
         assert await stored_ids(restored) == {p.arxiv_id for p in sample_papers()}
     finally:
         await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', pg)
+
+
+# ------------------------------------------------------------------------------------- upgrade
+
+
+async def test_the_documented_db_upgrade_migrates_the_first_config_s_database(folders: Path) -> None:
+    """`paperbot --config /etc/paperbot/paperbot.toml db upgrade` with deploy/paperbot.toml as installed."""
+    (folders / "etc").mkdir()
+    config = (ROOT / "deploy" / "paperbot.toml").read_text(encoding="utf-8")
+    assert "/var/lib/paperbot/paperbot.sqlite3" in config
+    (folders / "etc" / "paperbot.toml").write_text(config.replace("/var/lib/paperbot", str(folders / "data")))
+
+    done = run_documented("db-upgrade", folders)
+
+    assert "is at the latest schema" in done.stdout
+    database = folders / "data" / "paperbot.sqlite3"
+    assert await current_revision(sqlite_url(database)) == head_revision()
