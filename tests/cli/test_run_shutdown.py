@@ -1,5 +1,6 @@
 """`paperbot run` as systemd or docker stop it: SIGTERM stops it cleanly — exit 0, "paperbot
-stopped" in the log, no unclosed HTTP session, no traceback. A real process, Slack in HTTP mode
+stopped" in the log, no unclosed HTTP session, no traceback; Ctrl-C (SIGINT) the same, with the
+shell's 130. A real process, Slack in HTTP mode
 against the fake Slack, paper sources at a closed port, no embedding model."""
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
+import pytest
 
 from tests.harness.running_slack import SECRET, command_payload, free_port, signed_headers
 from tests.harness.slack_fake import FakeSlack
@@ -30,7 +32,8 @@ async def wait_for_port(port: int, process: asyncio.subprocess.Process, timeout:
             await asyncio.sleep(0.2)
 
 
-async def test_sigterm_stops_paperbot_run_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("stop", "code"), [(signal.SIGTERM, 0), (signal.SIGINT, 130)], ids=["SIGTERM", "Ctrl-C"])
+async def test_a_signal_stops_paperbot_run_cleanly(tmp_path: Path, stop: signal.Signals, code: int) -> None:
     fake = FakeSlack()
     await fake.start()
     port, dead = free_port(), f"http://127.0.0.1:{free_port()}"
@@ -47,6 +50,8 @@ http_port = {port}
 base_url = "{fake.base_url}"
 [embedding]
 enabled = false
+[monitoring]
+port = {free_port()}
 [sources.huggingface]
 base_url = "{dead}"
 max_retries = 0
@@ -68,7 +73,7 @@ min_interval_seconds = 0
             async with session.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as response:
                 assert response.status == 200
         await fake.wait_for(lambda: fake.responses)  # the bot answered through its HTTP session
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         _, err = await asyncio.wait_for(process.communicate(), timeout=30)
     finally:
         if process.returncode is None:
@@ -76,6 +81,7 @@ min_interval_seconds = 0
             await process.wait()
         await fake.stop()
     log = err.decode()
-    assert process.returncode == 0, log[-3000:]
-    assert "SIGTERM: stopping" in log and "paperbot stopped" in log
+    assert process.returncode == code, log[-3000:]
+    assert "paperbot stopped" in log and "Traceback" not in log
+    assert stop != signal.SIGTERM or "SIGTERM: stopping" in log
     assert "Unclosed" not in log and "Traceback" not in log, log[-3000:]
