@@ -90,9 +90,9 @@ class OnnxEmbedder:
 
     def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE,
                  model_dir: Path | None = None) -> None:
-        absent = [name for name in RUNTIME if importlib.util.find_spec(name) is None]
+        absent = [name for name in RUNTIME if not _installed(name)]
         if absent:
-            raise ConfigError(f"embedding.backend = \"onnx\" needs {', '.join(absent)}: pip install 'paperbot[embeddings]' "
+            raise ConfigError(f"embedding.backend = \"onnx\" needs {', '.join(absent)}: pip install -e '.[embeddings]' in the paperbot checkout "
                               "(or embedding.enabled = false for trending-only digests).")
         if model_dir is None:
             found = bundled_path(model_name)
@@ -147,3 +147,11 @@ class OnnxEmbedder:
     async def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` off the event loop; rows are unit vectors."""
         return await asyncio.to_thread(self.encode_sync, list(texts))
+
+
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be imported (a module set to None in sys.modules, as tests block one, cannot)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False

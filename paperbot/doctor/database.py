@@ -63,7 +63,7 @@ async def check_database(config: Config) -> tuple[Check, Reached | None]:
         revision = await asyncio.wait_for(current_revision(url), CONNECT_TIMEOUT_SECONDS + 5)
     except ImportError as exc:
         return Check.fail(NAME, f"database.url ({shown}) needs a driver that is not installed (no module '{exc.name}')",
-                          fix="install the PostgreSQL extra: pip install -e '.[postgres]' (or pip install 'paperbot[postgres]')"), None
+                          fix="install the PostgreSQL extra: pip install -e '.[postgres]' in the paperbot checkout"), None
     except Exception as exc:  # noqa: BLE001 - every failure is told in words below
         summary, cause, fix = _connect_failure(url, parsed, exc)
         return Check.fail(NAME, f"database.url ({shown}) {summary}", cause=cause, fix=fix), None

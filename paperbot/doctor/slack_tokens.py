@@ -18,7 +18,7 @@ from paperbot.doctor.report import Check
 
 NAME = "slack"
 DEFAULT_BASE_URL = "https://slack.com/api/"
-SLACK_EXTRA = "install the Slack extra: pip install -e '.[slack]' (or pip install 'paperbot[slack]')"
+SLACK_EXTRA = "install the Slack extra: pip install -e '.[slack]' in the paperbot checkout"
 
 
 @dataclass(frozen=True)
