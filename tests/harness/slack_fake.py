@@ -66,6 +66,8 @@ def _button_problems(where: str, button: Any, *, action_id: bool = True) -> list
     text = button.get("text") or {}
     if text.get("type") != "plain_text" or not 1 <= len(text.get("text") or "") <= LIMITS["button_text"]:
         problems.append(f"{where}/text: plain_text of 1..{LIMITS['button_text']} characters")
+    if len(str(button.get("accessibility_label") or "")) > LIMITS["button_text"]:
+        problems.append(f"{where}/accessibility_label: over {LIMITS['button_text']} characters")
     if len(str(button.get("value") or "")) > LIMITS["value"]:
         problems.append(f"{where}/value: over {LIMITS['value']} characters")
     if action_id and not 1 <= len(str(button.get("action_id") or "")) <= LIMITS["action_id"]:
