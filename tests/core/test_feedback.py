@@ -5,8 +5,6 @@ click whose write failed leaves its id unseen so that the retry applies it.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.domain import ChannelRef, Post, PostKind, ReactionEvent
@@ -15,6 +13,7 @@ from bot.usecases.feedback import ALREADY, NO_TASTE, NOT_OURS, Click, Control, F
 from bot.usecases.reactions import ReactionUseCases
 from storage.store import SqlStore
 from tests.harness.builders import paper
+from tests.harness.store_faults import fail_first
 
 CH = ChannelRef("slack", "T1", "C1")
 
@@ -44,18 +43,10 @@ async def test_a_click_toggles_the_members_own_reaction_row(feedback: FeedbackUs
     assert await emoji_of(store, "U1") == ["🔖"]
 
 
+@pytest.mark.faults
 async def test_a_click_whose_write_failed_is_applied_by_its_retry(
         feedback: FeedbackUseCases, store: SqlStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = SqlStore.add_reaction
-    failures = [1]
-
-    async def flaky(self: SqlStore, *args: Any, **kwargs: Any) -> Any:
-        if failures:
-            failures.pop()
-            raise StoreUnavailableError("the database is unavailable right now")
-        return await real(self, *args, **kwargs)
-
-    monkeypatch.setattr(SqlStore, "add_reaction", flaky)
+    fail_first(monkeypatch, "add_reaction")
     with pytest.raises(StoreUnavailableError):
         await feedback.click(Click(CH, "m1", "U1", Control.DOWN, click_id="k1"))
     assert await emoji_of(store, "U1") == []

@@ -19,10 +19,10 @@ from bot.domain import ChannelRef
 from bot.replies import PaperReply
 from bot.usecases.feedback import Control
 from bot.usecases.retrying import EventRetry
-from tests.discord.test_event_retry import failing_first
 from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord, Interaction
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_discord import Running, start_running
+from tests.harness.store_faults import fail_first
 from tests.harness.waiting import eventually
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
@@ -147,7 +147,7 @@ async def test_more_like_this_answers_only_the_clicker_with_similar_papers(bot: 
 async def test_a_click_the_database_failed_is_kept_and_applied_once_by_the_retry(
         bot: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     message_id = (await post_digest(bot))[0]
-    calls = failing_first(monkeypatch, "add_reaction", 2)
+    calls = fail_first(monkeypatch, "add_reaction", 2)
     interaction, answer = await click(bot.fake, message_id, Control.UP)
     assert "kept and will be recorded" in answer["content"] and "saved as yours" not in answer["content"]
     await eventually(lambda: _answered(bot.fake, interaction, "saved as yours"))

@@ -31,8 +31,8 @@ from tests.harness.running_slack import (
     send_event,
 )
 from tests.harness.slack_fake import TEAM, block_kit_problems
+from tests.harness.store_faults import fail_first
 from tests.harness.waiting import eventually
-from tests.slack.test_event_acks import FailingOnce
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 MANIFEST = Path(__file__).resolve().parents[2] / "slack" / "manifest.yml"
@@ -165,7 +165,7 @@ async def test_a_click_on_a_post_from_before_a_restart_still_works(http: SlackHa
 async def test_a_click_the_database_failed_is_not_acknowledged_and_says_so(
         http: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
     reply = await posted_reply(http)
-    FailingOnce(monkeypatch, "add_reaction")
+    fail_first(monkeypatch, "add_reaction")
     status, answer = await click(http, reply, FEEDBACK_ID, "positive_button")
     assert status == 503  # Slack shows the click did not go through
     assert answer["text"] == STORE_DOWN and "saved as yours" not in answer["text"]
@@ -182,10 +182,10 @@ async def test_over_socket_mode_a_click_is_acked_after_the_write_and_not_when_it
     await fake.send_envelope("slash_commands", socket.command_payload("today 1"), "env-cmd")
     post = (await eventually(lambda: socket.bot.history(CH)))[0].post
     reply = next(m for m in fake.messages[CHANNEL] if m["ts"] == post.message_id)
-    failing = FailingOnce(monkeypatch, "add_reaction")
+    calls = fail_first(monkeypatch, "add_reaction")
     body = block_actions(reply, control(reply, SAVE_ID), response_url=fake.response_url("s1"))
     await fake.send_envelope("interactive", body, "env-click-1")
-    await eventually(lambda: failing.calls == 1)
+    await eventually(lambda: len(calls) == 1)
     await fake.wait_for(lambda: any(r.get("text") == STORE_DOWN for r in fake.responses))
     await asyncio.sleep(0.2)
     assert "env-click-1" not in {a.get("envelope_id") for a in fake.acks}
