@@ -17,6 +17,7 @@ import yaml
 
 from adapters.slack.buttons import FEEDBACK_ID, SAVE_ID, SIMILAR_ID, STORE_DOWN, reply_blocks
 from bot.domain import ChannelRef, Post, PostKind
+from storage.store import SqlStore
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_slack import (
     ADMIN,
@@ -194,3 +195,23 @@ async def test_over_socket_mode_a_click_is_acked_after_the_write_and_not_when_it
     await fake.wait_for(lambda: any(a.get("envelope_id") == "env-click-2" for a in fake.acks))
     assert await mine(socket, reply["ts"]) == ["🔖"]
     await fake.wait_for(lambda: any("Saved" in str(r.get("text")) for r in fake.responses))
+
+
+async def test_a_slow_write_is_acknowledged_in_time_and_answered_when_done(
+        http: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database waiting on a lock past 2.5 s: Slack still gets its answer within 3 s, the member theirs later."""
+    reply = await posted_reply(http)
+    real = SqlStore.add_reaction
+
+    async def slow(self: SqlStore, *args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(2.8)
+        return await real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SqlStore, "add_reaction", slow)
+    answered = len(http.fake.responses)
+    body = block_actions(reply, control(reply, SAVE_ID), response_url=http.fake.response_url("slow"))
+    status, elapsed = await send_click(http, body)
+    assert status == 200 and 2.4 < elapsed < 3.0
+    await http.fake.wait_for(lambda: len(http.fake.responses) > answered)
+    assert "Saved" in http.fake.responses[-1]["text"]
+    assert await mine(http, reply["ts"]) == ["🔖"]
