@@ -26,6 +26,7 @@ from bot.scheduling.usecases import ScheduleUseCases
 from bot.taste.signals import DEFAULT_EMOJI
 from bot.usecases.digests import DigestUseCases
 from bot.usecases.discussion import DiscussionUseCases
+from bot.usecases.feedback import Click, ClickAnswer, FeedbackUseCases
 from bot.usecases.papers import PaperLookup
 from bot.usecases.personal_digests import PersonalDigestUseCases
 from bot.usecases.publishing import Publisher
@@ -80,6 +81,7 @@ class PaperBot:
         self.discussions = DiscussionUseCases(store, self.papers, engine=discussion, taste=self.taste, clock=clock,
                                               default_mode=thread_mode)
         self.publisher = Publisher(store, self.discussions, clock=clock)
+        self.feedback = FeedbackUseCases(store, self.reactions, self.taste)  # the controls on posted papers
         # events of platforms that never redeliver (Discord's gateway): kept and retried, not lost
         self.retry = EventRetry()
         # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)
@@ -127,6 +129,13 @@ class PaperBot:
         _log.info("reaction %s %s by %s on %s/%s: %s", "+" if event.added else "-", result.emoji,
                   event.user_id, event.channel, event.message_id, result.outcome.value)
         return result
+
+    async def on_click(self, click: Click) -> ClickAnswer:
+        """A click on a posted paper's controls (👍 👎 Save, More like this): the answer only the clicker sees."""
+        answer = await self.feedback.click(click)
+        _log.info("click %s by %s on %s/%s: %s", click.control.value, click.user_id, click.channel, click.message_id,
+                  "on" if answer.on else "off" if answer.on is False else "answered")
+        return answer
 
     async def on_thread_message(self, message: ThreadMessage, transport: ChatTransport) -> ThreadResponse:
         """A human message in a thread (or a reply under a post): activity signal, first_reply opening,

@@ -3,6 +3,7 @@ real libraries read them so: slack-bolt / slack-sdk for Slack, discord.py for Di
 tests replay them end to end; this checks each shape once, with no server.)"""
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import discord
@@ -18,6 +19,7 @@ from tests.harness.discord_fake import (
     CHANNEL_ID,
     GUILD_ID,
     OTHER_USER,
+    component_frame,
     interaction_frame,
     message_frame,
     reaction_frame,
@@ -26,12 +28,25 @@ from tests.harness.fixtures_paths import PAYLOADS
 from tests.harness.running_slack import (
     CHANNEL,
     MEMBER,
+    block_actions,
     command_payload,
     message_event,
     reaction_event,
     retry_headers,
 )
 from tests.harness.slack_fake import BOT_USER, TEAM, socket_envelope
+
+_MESSAGE = {"type": "message", "ts": "1700000000.000002", "text": "1. paper", "bot_id": "B0BOT", "user": BOT_USER,
+            "thread_ts": "1700000000.000001", "blocks": []}
+_ACTION = {"action_id": "paperbot_feedback", "block_id": "b1", "type": "feedback_buttons", "value": "up:2511.01234",
+           "action_ts": "1762689600.000300"}
+_DISCORD_MESSAGE = {"id": "940000000000000001", "channel_id": CHANNEL_ID, "type": 0, "content": "",
+                    "author": {"id": BOT_ID, "username": "paperbot", "discriminator": "0", "global_name": "paperbot",
+                               "avatar": None, "bot": True},
+                    "embeds": [], "attachments": [], "mentions": [], "mention_roles": [], "mention_everyone": False,
+                    "pinned": False, "tts": False, "timestamp": "2025-11-09T12:00:00+00:00", "edited_timestamp": None,
+                    "flags": 0, "components": [{"type": 1, "components": [
+                        {"type": 2, "style": 2, "custom_id": "paperbot:up:2511.01234", "emoji": {"name": "👍"}}]}]}
 
 
 def test_every_fixture_has_a_builder_and_every_placeholder_is_filled() -> None:
@@ -50,6 +65,8 @@ def test_every_fixture_has_a_builder_and_every_placeholder_is_filled() -> None:
         "discord/message_reaction_remove": reaction_frame("2", "👍", added=False),
         "discord/message_create_thread_mention": message_frame("3", f"<@{BOT_ID}> why?", message_id="4",
                                                                mentions=(BOT_ID,)),
+        "slack/block_actions": block_actions(_MESSAGE, _ACTION, response_url="http://127.0.0.1:1/respond/r1"),
+        "discord/interaction_create_component": component_frame("5", "tok", "paperbot:up:2511.01234", _DISCORD_MESSAGE),
     }
     on_disk = {str(p.relative_to(PAYLOADS).with_suffix("")) for p in PAYLOADS.rglob("*.json")}
     assert on_disk == set(built)
@@ -136,3 +153,22 @@ def test_discord_message_create_mentioning_the_bot() -> None:
     assert data["channel_id"] == "930000000000000001" and data["guild_id"] == GUILD_ID
     assert [m["id"] for m in data["mentions"]] == [BOT_ID] and "user" not in data["member"]
     assert data["author"]["id"] == OTHER_USER and data["type"] == 0
+
+
+def test_slack_block_actions_as_bolt_reads_it() -> None:
+    body = block_actions(_MESSAGE, _ACTION, response_url="http://127.0.0.1:1/respond/r1")
+    parsed = parse_body(urlencode({"payload": json.dumps(body)}), "application/x-www-form-urlencoded")
+    assert payload_utils.is_block_actions(parsed) and payload_utils.to_action(parsed) == _ACTION
+    assert (extract_team_id(parsed), extract_user_id(parsed), extract_channel_id(parsed)) == (TEAM, MEMBER, CHANNEL)
+    assert parsed["container"] == {"type": "message", "message_ts": "1700000000.000002", "channel_id": CHANNEL,
+                                   "is_ephemeral": False}
+    assert {"trigger_id", "response_url", "api_app_id", "message", "state", "actions"} <= set(parsed)
+
+
+def test_discord_component_interaction_create() -> None:
+    frame = component_frame("950000000000000001", "tok", "paperbot:up:2511.01234", _DISCORD_MESSAGE)
+    assert (frame["op"], frame["t"]) == (0, "INTERACTION_CREATE")
+    data = frame["d"]
+    assert data["type"] == 3 and data["data"] == {"custom_id": "paperbot:up:2511.01234", "component_type": 2}
+    assert data["message"]["id"] == "940000000000000001" and data["member"]["user"]["id"] == OTHER_USER
+    assert data["channel_id"] == CHANNEL_ID and data["guild_id"] == GUILD_ID

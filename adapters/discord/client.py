@@ -5,7 +5,8 @@ configured), points the library at the configured REST and gateway URLs, and att
 PaperBot. Reactions come from the raw events, so posts that are no longer cached (older
 messages, restarts) still count; the bot's own reactions and reactions on messages someone
 else wrote are ignored (the core also ignores any message it did not record). Members'
-messages in paper threads go to :class:`adapters.discord.threads.DiscordThreads`.
+messages in paper threads go to :class:`adapters.discord.threads.DiscordThreads`, clicks on posted
+papers' controls to :class:`adapters.discord.buttons.ButtonListener`.
 
 Discord never delivers a gateway event again, so one that fails for a passing reason (the
 database away, anything unexpected) is kept and retried by the core (``PaperBot.keep_for_retry``).
@@ -24,6 +25,7 @@ import discord
 import yarl
 from discord import app_commands
 
+from adapters.discord.buttons import ButtonListener
 from adapters.discord.commands import PapersTree, papers_group
 from adapters.discord.platform import DiscordPlatform
 from adapters.discord.sync import CommandSync
@@ -87,6 +89,7 @@ class _PaperbotMixin:
     tree: app_commands.CommandTree[Any]
     platform: DiscordPlatform
     discussion: DiscordThreads
+    buttons: ButtonListener
     command_sync: CommandSync
     token_rejected: bool
 
@@ -99,6 +102,7 @@ class _PaperbotMixin:
         self.tree.add_command(papers_group())
         self.platform = DiscordPlatform(self)  # type: ignore[arg-type]
         self.discussion = DiscordThreads(self, paperbot, self.platform)  # type: ignore[arg-type]
+        self.buttons = ButtonListener(paperbot, self.platform.dm_workspaces)  # clicks on posted papers' controls
         self.token_rejected = False
         self.command_sync = CommandSync(self.tree, guild_id=settings.dev_guild_id, enabled=settings.sync_commands,
                                         on_unauthorized=self._token_rejected)
@@ -119,6 +123,10 @@ class _PaperbotMixin:
     async def on_message(self, message: discord.Message) -> None:
         with log_context(platform="discord", channel=str(message.channel.id)):
             await self.discussion.on_message(message)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        with log_context(platform="discord", channel=str(interaction.channel_id)):
+            await self.buttons.on_interaction(interaction)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         with log_context(platform="discord", channel=str(payload.channel_id)):

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import discord
 
+from adapters.discord.buttons import views_for
 from adapters.discord.platform import NO_MENTIONS, DiscordPlatform, delivery_error, publication_messages, retry_after
 from adapters.discord.text import fit
 from bot.domain import ChannelRef
@@ -147,11 +148,12 @@ class InteractionTransport:
         try:
             for n, out in enumerate(publication_messages(publication)):
                 message: discord.Message
+                view = views_for(publication, out.items)  # the paper's controls (adapters.discord.buttons)
                 if n == 0:
-                    message = await self._responder.edit(content=out.content, embeds=out.embeds)
+                    message = await self._responder.edit(content=out.content, embeds=out.embeds, view=view)
                 else:
                     message = await self._responder.followup(content=out.content or discord.utils.MISSING,
-                                                             embeds=out.embeds)
+                                                             embeds=out.embeds, view=view)
                 first = first or str(message.id)
                 for index in out.items:
                     ids[index] = str(message.id)

@@ -27,6 +27,7 @@ from typing import Any, Literal
 import aiohttp
 import discord
 
+from adapters.discord.buttons import views_for
 from adapters.discord.embeds import OutMessage, digest_messages, paper_embed
 from adapters.discord.text import fit_plain, pieces
 from bot.domain import ChannelRef
@@ -186,7 +187,8 @@ class DiscordPlatform:
         sent_any = ""
         try:
             for message in messages:
-                sent = await target.send(content=message.content, embeds=message.embeds, allowed_mentions=NO_MENTIONS)
+                sent = await target.send(content=message.content, embeds=message.embeds, allowed_mentions=NO_MENTIONS,
+                                         view=views_for(publication, message.items))
                 sent_any = sent_any or str(sent.id)
                 for index in message.items:
                     ids[index] = str(sent.id)

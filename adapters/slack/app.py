@@ -3,7 +3,8 @@
 Socket Mode (default) needs the bot token and the app-level token; HTTP mode needs the
 bot token and the signing secret (:mod:`adapters.slack.http_guard` refuses bad or stale
 signatures with 401 before bolt parses anything).
-Listeners: ``/papers``, reactions, and ``message`` / ``app_mention`` for paper threads.
+Listeners: ``/papers``, reactions, ``message`` / ``app_mention`` for paper threads, and clicks on
+posted papers' controls (:mod:`adapters.slack.buttons`).
 
 Acknowledgements (bolt's documented ``process_before_response=True`` with lazy listeners):
 ``/papers`` is acknowledged by its ``ack`` listener at once and its work runs afterwards as a
@@ -27,6 +28,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.buttons import register as register_buttons
 from adapters.slack.commands import PapersCommand
 from adapters.slack.events import EventGate
 from adapters.slack.pacing import ChannelPacer
@@ -134,4 +136,5 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
     # every message event (any subtype) is acked; the listener keeps people's thread replies
     app.event("message")(thread_event)
     app.event("app_mention")(thread_event)
+    register_buttons(app, bot)  # 👍 👎 Save, More like this on every posted paper
     return SlackApp(app=app, client=client, platform=platform, threads=threads)

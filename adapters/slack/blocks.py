@@ -177,7 +177,7 @@ def digest_blocks(digest: Digest) -> list[Block]:
         blocks.append(paper_section(item.paper, number=number, why=item.why, budget=budget))
         if dividers and number < len(digest.items):
             blocks.append({"type": "divider"})
-    blocks.append(_context("React to a paper's reply in the thread to teach the bot (👍 👎 ❤️ 🔥)."))
+    blocks.append(_context("React to a paper's reply in the thread, or use its buttons, to teach the bot (👍 👎 ❤️ 🔥 🔖)."))
     return blocks
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import digest_blocks, digest_fallback, item_reply_text, paper_blocks, paper_fallback
+from adapters.slack.buttons import reply_blocks, with_controls
 from adapters.slack.errors import CALL_FAILURES, delivery_error, describe
 from adapters.slack.limits import MESSAGE_TEXT, OPENING_MESSAGES, REPLY_MESSAGES, split
 from adapters.slack.mrkdwn import neutralise_text
@@ -94,7 +95,8 @@ class SlackPlatform:
             paper = publication.paper
             ts = await self._post(f"posting a paper to {channel.channel}", channel=channel.channel,
                                   text=paper_fallback(paper),
-                                  blocks=paper_blocks(paper, publication.why, publication.discussions.get(paper.arxiv_id)),
+                                  blocks=with_controls(paper_blocks(paper, publication.why,
+                                                                    publication.discussions.get(paper.arxiv_id)), paper.arxiv_id),
                                   **_metadata(tag, count=1, index=0))
             return Sent(ts, (ts,))
         digest = publication.digest
@@ -106,9 +108,10 @@ class SlackPlatform:
         ids: list[str] = []
         try:
             for number, item in enumerate(digest.items, start=1):
+                reply = item_reply_text(number, item, publication.discussions.get(item.paper.arxiv_id))
                 ids.append(await self._post(
                     f"posting paper {number} to {channel.channel}", channel=channel.channel, thread_ts=parent,
-                    text=item_reply_text(number, item, publication.discussions.get(item.paper.arxiv_id)),
+                    text=reply, blocks=reply_blocks(reply, item.paper.arxiv_id),
                     **_metadata(tag, index=number),
                 ))
         except DeliveryError as exc:

@@ -5,6 +5,10 @@ A reaction on a message the bot did not post is ignored. The whole event — "se
 fails, the event id is not remembered either, so the platform's retry is applied instead of
 being dropped as a duplicate. A retry of an event that was applied is dropped, and the store is
 idempotent too, so a duplicate never counts twice.
+
+:meth:`ReactionUseCases.toggle` is the same signal from a button (👍, 👎, Save = 🔖): the member's
+row is added when absent and removed when present, in one unit of work keyed by the click's id, so a
+retried click is applied once and a second click undoes the first.
 """
 from __future__ import annotations
 
@@ -88,3 +92,32 @@ class ReactionUseCases:
             metrics().reaction_recorded(event.channel.platform)
         return ReactionResult(ReactionOutcome.STORED if stored else ReactionOutcome.DUPLICATE, tuple(posts), emoji,
                               self.meaning(emoji))
+
+    async def toggle(self, event: ReactionEvent, *, arxiv_id: str | None = None) -> ReactionResult:
+        """A button click: the member's ``event.emoji`` on that post, added if absent, removed if present
+        (``event.added`` is ignored). The same row a reaction stores, so the taste reads it alike.
+        ``arxiv_id`` narrows a message that carries several papers to the one the button was for."""
+        emoji = normalise_emoji(event.emoji)
+        if not emoji or len(emoji) > MAX_EMOJI:
+            return ReactionResult(ReactionOutcome.NOT_AN_EMOJI, emoji=emoji[:MAX_EMOJI])
+        if len(event.message_id) > MAX_ID or len(event.user_id) > MAX_ID or len(event.event_id or "") > MAX_ID:
+            return ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
+        at = event.at or self._clock()
+        async with self._store.transaction() as tx:
+            if event.event_id and await tx.seen_event(event.event_id, at):
+                return ReactionResult(ReactionOutcome.DUPLICATE, emoji=emoji)
+            posts = await tx.posts_for_message(event.channel, event.message_id)
+            if arxiv_id is not None:
+                posts = [p for p in posts if p.arxiv_id == arxiv_id] or posts
+            if not posts:
+                return ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
+            papers = {p.arxiv_id for p in posts}
+            mine = [r for r in await tx.reactions_for_message(event.channel, event.message_id)
+                    if r.user_id == event.user_id and r.emoji == emoji and r.arxiv_id in papers]
+            if mine:
+                await tx.remove_reaction(event.channel, event.message_id, event.user_id, emoji)
+                return ReactionResult(ReactionOutcome.REMOVED, tuple(posts), emoji, self.meaning(emoji))
+            for post in posts:
+                await tx.add_reaction(Reaction(event.channel, event.message_id, post.arxiv_id, event.user_id, emoji, at))
+        metrics().reaction_recorded(event.channel.platform)
+        return ReactionResult(ReactionOutcome.STORED, tuple(posts), emoji, self.meaning(emoji))

@@ -84,6 +84,18 @@ def interaction_frame(interaction_id: str, token: str, subcommand: str, options:
     return frame
 
 
+def component_frame(interaction_id: str, token: str, custom_id: str, message: dict[str, Any], *,
+                    user_id: str = OTHER_USER, permissions: int = MEMBER_PERMISSIONS) -> dict[str, Any]:
+    """INTERACTION_CREATE (type 3) for a click on a button (``custom_id``) of the bot's ``message``."""
+    frame: dict[str, Any] = payloads.load(
+        "discord/interaction_create_component", seq=None, interaction_id=interaction_id, application_id=APP_ID,
+        token=token, custom_id=custom_id, message=message, guild_id=GUILD_ID, channel_id=message["channel_id"],
+        channel_name="papers", user=user(user_id, "reader"), permissions=str(permissions),
+        app_permissions=str(MEMBER_PERMISSIONS | (1 << 14)),
+    )
+    return frame
+
+
 def reaction_frame(message_id: str, emoji: str, *, user_id: str = OTHER_USER, added: bool = True,
                    author_id: str | None = None, channel_id: str = CHANNEL_ID, dm: bool = False) -> dict[str, Any]:
     """MESSAGE_REACTION_ADD / _REMOVE; ``dm``: in a direct message (Discord then sends no guild and no member)."""
@@ -122,7 +134,8 @@ def message_frame(channel_id: str, content: str, *, message_id: str, user_id: st
 
 LIMITS = {"content": 2000, "embeds": 10, "embeds_total": 6000, "title": 256, "description": 4096, "fields": 25,
           "field_name": 256, "field_value": 1024, "footer": 2048, "author": 256, "thread_name": 100,
-          "choices": 25, "choice_name": 100, "choice_value": 100}
+          "choices": 25, "choice_name": 100, "choice_value": 100,
+          "rows": 5, "row_buttons": 5, "custom_id": 100, "button_label": 80}
 
 
 def embed_chars(embed: dict[str, Any]) -> int:
@@ -159,6 +172,27 @@ def message_limits_broken(body: dict[str, Any]) -> list[str]:
             broken.append("footer too long")
         if len((e.get("author") or {}).get("name") or "") > LIMITS["author"]:
             broken.append("author name too long")
+    return broken + components_broken(body.get("components") or [])
+
+
+def components_broken(rows: list[dict[str, Any]]) -> list[str]:
+    """Message components Discord refuses: over 5 action rows, over 5 buttons a row, a custom_id over
+    100 characters or repeated in the message, a label over 80, a button with neither label nor emoji."""
+    broken = [f"{len(rows)} action rows"] if len(rows) > LIMITS["rows"] else []
+    ids: list[str] = []
+    for row in rows:
+        buttons = row.get("components") or []
+        if row.get("type") != 1 or not 1 <= len(buttons) <= LIMITS["row_buttons"]:
+            broken.append(f"an action row with {len(buttons)} components")
+        for b in buttons:
+            cid = str(b.get("custom_id") or "")
+            ids.append(cid)
+            if b.get("type") != 2 or not 1 <= len(cid) <= LIMITS["custom_id"]:
+                broken.append(f"button custom_id has {len(cid)} characters")
+            if len(str(b.get("label") or "")) > LIMITS["button_label"] or not (b.get("label") or b.get("emoji")):
+                broken.append("button label missing or too long")
+    if len(ids) != len(set(ids)):
+        broken.append("a custom_id repeated in one message")
     return broken
 
 
@@ -438,6 +472,21 @@ class FakeDiscord:
         await self.send_frame(autocomplete_frame(frame, focused) if focused else frame)
         return interaction
 
+    async def click(self, message_id: str, custom_id: str, *, user_id: str = OTHER_USER,
+                    age: float = 0.0) -> Interaction:
+        """Dispatch a click on the button ``custom_id`` of the bot's message ``message_id`` (as posted);
+        ``age`` pretends Discord created the interaction that many seconds ago."""
+        interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic() - age)
+        self.interactions[interaction.id] = interaction
+        message = {k: v for k, v in self.messages[message_id].items() if k != "allowed_mentions"}
+        await self.send_frame(component_frame(interaction.id, interaction.token, custom_id, message, user_id=user_id))
+        return interaction
+
+    def answers(self, interaction: Interaction) -> list[dict[str, Any]]:
+        """The edits of an interaction's original (ephemeral) response, oldest first."""
+        return [r.body for r in self.requests if r.method == "PATCH" and isinstance(r.body, dict)
+                and r.path.endswith(f"/{interaction.token}/messages/@original")]
+
     async def react(self, message_id: str, emoji: str, *, user_id: str = OTHER_USER, added: bool = True,
                     author_id: str | None = None, channel_id: str = CHANNEL_ID, dm: bool = False) -> None:
         """A reaction; ``dm``: in a direct message (Discord then sends no guild and no member)."""
@@ -502,7 +551,7 @@ class FakeDiscord:
             "content": body.get("content") or "", "embeds": body.get("embeds") or [], "attachments": [],
             "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
             "timestamp": "2025-11-09T12:00:00+00:00", "edited_timestamp": None, "flags": body.get("flags") or 0,
-            "components": [], "webhook_id": None,
+            "components": body.get("components") or [], "webhook_id": None,
         }
         self.messages[msg["id"]] = {**msg, "allowed_mentions": body.get("allowed_mentions")}
         return msg

@@ -205,3 +205,37 @@ async def running_slack(tmp_path: Path, mode: str, *, threads: str = "never",
                 await bot.close()
     finally:
         await fake.stop()
+
+
+def control(message: dict[str, Any], action_id: str, side: str | None = None) -> dict[str, Any]:
+    """The element of a posted message's controls with ``action_id``, as the action Slack sends for a
+    click on it: a button's, or one side (``positive_button`` / ``negative_button``) of feedback_buttons."""
+    for n, block in enumerate(message.get("blocks") or []):
+        for element in block.get("elements") or []:
+            if element.get("action_id") != action_id:
+                continue
+            clicked = element[side] if side else element
+            action = {"action_id": action_id, "block_id": block.get("block_id") or f"b{n}", "type": element["type"],
+                      "value": clicked["value"], "action_ts": f"{time.time():.6f}"}
+            if element["type"] == "button":
+                action["text"] = element["text"]
+            return action
+    raise AssertionError(f"no control {action_id!r} on message {message.get('ts')}")
+
+
+def block_actions(message: dict[str, Any], action: dict[str, Any], *, response_url: str, user: str = MEMBER,
+                  channel: str = CHANNEL) -> dict[str, Any]:
+    """A ``block_actions`` payload: ``user`` clicked ``action`` on the bot's ``message``."""
+    body: dict[str, Any] = payloads.load(
+        "slack/block_actions", user=user, username=user.lower(), team_id=TEAM, api_app_id=APP_ID,
+        message_ts=message["ts"], channel=channel, trigger_id=f"13345224609.738474920.{uuid.uuid4().hex[:21]}",
+        message=message, response_url=response_url, action=action,
+    )
+    return body
+
+
+async def send_click(h: SlackHarness, body: dict[str, Any]) -> tuple[int, float]:
+    """POST one interaction payload as Slack does (form field ``payload``), signed: its status and time."""
+    form = urlencode({"payload": json.dumps(body)})
+    status, _, elapsed = await h.post(form, h.signed(form, content_type="application/x-www-form-urlencoded"))
+    return status, elapsed

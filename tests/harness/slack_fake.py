@@ -31,7 +31,8 @@ BOT_USER = "U0BOT"
 
 # Slack's limits (adapters.slack.limits documents where each comes from); context lines are held to 2,000
 LIMITS = {"blocks": 50, "header": 150, "section": 3000, "field": 2000, "context_text": 2000, "context_elements": 10,
-          "image_url": 3000, "alt_text": 2000, "text": 40_000, "blocks_text": 12_000}
+          "image_url": 3000, "alt_text": 2000, "text": 40_000, "blocks_text": 12_000,
+          "actions_elements": 25, "context_actions_elements": 5, "action_id": 255, "value": 2000, "button_text": 75}
 
 
 def _parsed(value: Any) -> Any:
@@ -55,6 +56,47 @@ def _image_problems(where: str, image: dict[str, Any]) -> list[str]:
         problems.append(f"{where}: image_url missing, not http(s) or over {LIMITS['image_url']}")
     if not isinstance(alt, str) or not 1 <= len(alt) <= LIMITS["alt_text"]:
         problems.append(f"{where}: alt_text missing or over {LIMITS['alt_text']}")
+    return problems
+
+
+def _button_problems(where: str, button: Any, *, action_id: bool = True) -> list[str]:
+    if not isinstance(button, dict):
+        return [f"{where}: not an object"]
+    problems = []
+    text = button.get("text") or {}
+    if text.get("type") != "plain_text" or not 1 <= len(text.get("text") or "") <= LIMITS["button_text"]:
+        problems.append(f"{where}/text: plain_text of 1..{LIMITS['button_text']} characters")
+    if len(str(button.get("accessibility_label") or "")) > LIMITS["button_text"]:
+        problems.append(f"{where}/accessibility_label: over {LIMITS['button_text']} characters")
+    if len(str(button.get("value") or "")) > LIMITS["value"]:
+        problems.append(f"{where}/value: over {LIMITS['value']} characters")
+    if action_id and not 1 <= len(str(button.get("action_id") or "")) <= LIMITS["action_id"]:
+        problems.append(f"{where}/action_id: 1..{LIMITS['action_id']} characters")
+    return problems
+
+
+def _actions_problems(where: str, kind: str, elements: Any) -> list[str]:
+    """An ``actions`` block (buttons, ≤ 25) or a ``context_actions`` block (feedback_buttons and
+    icon_button, ≤ 5), with unique action ids."""
+    most = LIMITS["actions_elements" if kind == "actions" else "context_actions_elements"]
+    if not isinstance(elements, list) or not 1 <= len(elements) <= most:
+        return [f"{where}/elements: 1..{most} elements"]
+    allowed = {"button"} if kind == "actions" else {"feedback_buttons", "icon_button"}
+    problems: list[str] = []
+    ids = [e.get("action_id") for e in elements if isinstance(e, dict)]
+    if len(ids) != len(set(ids)):
+        problems.append(f"{where}/elements: action_id repeated")
+    for e, element in enumerate(elements):
+        at = f"{where}/elements/{e}"
+        if not isinstance(element, dict) or element.get("type") not in allowed:
+            problems.append(f"{at}/type: not one of {sorted(allowed)}")
+        elif element["type"] == "feedback_buttons":
+            if not 1 <= len(str(element.get("action_id") or "")) <= LIMITS["action_id"]:
+                problems.append(f"{at}/action_id: 1..{LIMITS['action_id']} characters")
+            for side in ("positive_button", "negative_button"):
+                problems += _button_problems(f"{at}/{side}", element.get(side), action_id=False)
+        else:
+            problems += _button_problems(at, element)
     return problems
 
 
@@ -94,6 +136,8 @@ def block_kit_problems(blocks: Any, text: Any = None) -> list[str]:
                     problems.append(f"{where}/elements/{e}/text: 1..{LIMITS['context_text']} characters")
         elif kind == "image":
             problems += _image_problems(where, block)
+        elif kind in ("actions", "context_actions"):
+            problems += _actions_problems(where, kind, block.get("elements"))
         elif kind != "divider":
             problems.append(f"{where}/type: unexpected {kind!r}")
     if sum(len(t) for t in _texts(blocks)) > LIMITS["blocks_text"]:
@@ -236,6 +280,8 @@ class FakeSlack:
                 message["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
             if params.get("thread_ts"):
                 message["thread_ts"] = params["thread_ts"]
+            if params.get("blocks"):
+                message["blocks"] = _parsed(params["blocks"])
             self.messages.setdefault(params.get("channel", ""), []).append(message)
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
         if method == "conversations.history":
