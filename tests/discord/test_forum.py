@@ -16,7 +16,7 @@ import pytest
 from bot.discussion.threads import ActivityKind
 from bot.domain import ChannelRef, Paper, Subscription
 from bot.ports import ThreadStyle
-from bot.replies import DigestReply
+from bot.replies import DigestReply, TextReply
 from bot.scheduling.ports import SENT
 from bot.scheduling.schedule import ScheduleOptions
 from bot.scheduling.scheduler import Scheduler
@@ -71,9 +71,9 @@ async def forum_bot(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]
         yield started
 
 
-def post_of(fake: FakeDiscord, arxiv_id: str) -> dict:
+def post_of(fake: FakeDiscord, arxiv_id: str, forum_id: str = FORUM_ID) -> dict:
     title = next(p.title for p in PAPERS if p.arxiv_id == arxiv_id)
-    [post] = [p for p in fake.posts() if p["name"] == title]
+    [post] = [p for p in fake.posts(forum_id) if p["name"] == title]
     return post
 
 
@@ -224,3 +224,28 @@ async def test_subscribe_from_a_post_subscribes_its_forum(forum_bot: Running) ->
     subscription = await bot.store.get_subscription(FORUM)
     assert subscription is not None and subscription.post_time.strftime("%H:%M") == "08:30"
     assert await bot.store.get_subscription(ChannelRef("discord", GUILD_ID, post["id"])) is None
+
+
+async def test_a_media_channel_gets_posts_as_a_forum_does(forum_bot: Running) -> None:
+    fake, bot, platform = forum_bot.fake, forum_bot.bot, forum_bot.runner.platform
+    media = fake.add_forum(["Robotics"], forum_id="800000000000000030", channel_type=16)
+    channel = ChannelRef("discord", GUILD_ID, media["id"])
+    digest = await bot.scheduled_digest(channel, 5)
+    ids = await publish_scheduled(bot, platform, channel, digest)
+    assert [p["id"] for p in fake.posts(media["id"])] == ids
+    assert platform.thread_style(channel) is ThreadStyle.POST_IS_THREAD
+    robots = post_of(fake, "2511.98003", media["id"])
+    assert robots["parent_id"] == media["id"] and fake.tag_names(robots) == ["Robotics"]
+
+
+async def test_a_note_is_a_post_of_its_own_and_found_again(forum_bot: Running) -> None:
+    fake, platform = forum_bot.fake, forum_bot.runner.platform
+    since = datetime.now(UTC)
+    [note_id] = await platform.post(FORUM, TextReply("No new papers today.\nBack tomorrow."), tag="paperbot-outbox-4")
+    [post] = fake.posts()
+    assert (post["id"], post["name"]) == (note_id, "No new papers today.")
+    assert fake.in_channel(note_id)[0]["content"] == "No new papers today.\nBack tomorrow."
+    found = await platform.find_sent(FORUM, "paperbot-outbox-4", expected=TextReply("No new papers today.\nBack tomorrow."),
+                                     since=since)
+    assert found is not None and found.root_id == note_id
+    assert await platform.find_sent(FORUM, "paperbot-outbox-5", expected=TextReply("Another note."), since=since) is None
