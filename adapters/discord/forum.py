@@ -50,6 +50,7 @@ ARCHIVED_READ = 100  # archived posts read, newest first, when a send is looked 
 BUMP_READ = 50  # messages read in an existing post when its bump is looked for again
 CLOCK_MARGIN = timedelta(minutes=10)  # Discord's clock and ours may differ a little
 TEXT_MESSAGES = 4
+PARENTS_CACHED = 10_000  # forum posts whose forum is remembered (reactions on their starter messages)
 
 # arXiv categories by the names forums tend to give their tags
 CATEGORY_NAMES = {
@@ -155,6 +156,8 @@ class Forums:
                     thread = await self._client.fetch_channel(channel_id)
                 except discord.HTTPException:
                     return channel_id
+            if len(self._parents) > PARENTS_CACHED:
+                self._parents.clear()
             self._parents[channel_id] = thread.parent_id if isinstance(thread, discord.Thread) else None
         return self._parents[channel_id] or channel_id
 
@@ -172,15 +175,27 @@ class Forums:
             return
         for index, item in enumerate(digest.items):
             discussion = publication.discussions.get(item.paper.arxiv_id)
-            if discussion is not None and discussion.thread_id.isdigit():
-                thread = self._client.get_partial_messageable(int(discussion.thread_id), guild_id=forum.guild.id)
-                await thread.send(content=bump_text(digest), allowed_mentions=NO_MENTIONS)
+            if discussion is not None and await self._bump(forum, discussion.thread_id, digest):
                 ids[index] = discussion.thread_id
                 continue
             created = await forum.create_thread(
                 name=post_title(item.paper), embeds=[starter_embed(item)], applied_tags=tags_for(forum, item.paper),
                 allowed_mentions=NO_MENTIONS, auto_archive_duration=ARCHIVE_MINUTES)
             ids[index] = str(created.thread.id)  # the starter message has the post's id
+
+    async def _bump(self, forum: discord.ForumChannel, post_id: str, digest: Digest) -> bool:
+        """Bring an existing post up; False when it is gone or closed (deleted, locked): then the paper
+        gets a new post rather than the whole digest failing."""
+        if not post_id.isdigit():
+            return False
+        thread = self._client.get_partial_messageable(int(post_id), guild_id=forum.guild.id)
+        try:
+            await thread.send(content=bump_text(digest), allowed_mentions=NO_MENTIONS)
+        except (discord.NotFound, discord.Forbidden) as exc:
+            _log.info("post %s in forum %s cannot be bumped (%s %s); posting the paper again", post_id, forum.id,
+                      exc.status, exc.code)
+            return False
+        return True
 
     async def post_text(self, forum: discord.ForumChannel, reply: TextReply) -> list[str]:
         """Text (a recap, a note) as a post of its own: named by its first line, the text its messages."""

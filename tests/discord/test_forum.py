@@ -249,3 +249,26 @@ async def test_a_note_is_a_post_of_its_own_and_found_again(forum_bot: Running) -
                                      since=since)
     assert found is not None and found.root_id == note_id
     assert await platform.find_sent(FORUM, "paperbot-outbox-5", expected=TextReply("Another note."), since=since) is None
+
+
+async def test_a_paper_whose_post_was_deleted_gets_a_new_post(forum_bot: Running) -> None:
+    fake, bot, platform = forum_bot.fake, forum_bot.bot, forum_bot.runner.platform
+    full = await bot.scheduled_digest(FORUM, 5)
+    [old] = await publish_scheduled(bot, platform, FORUM, replace(full, items=full.items[:1]), "paperbot-outbox-1")
+    del fake.threads[old]  # a moderator deleted the post
+    fake.gone_channels.add(old)
+    ids = await publish_scheduled(bot, platform, FORUM, replace(full, items=full.items[:2]), "paperbot-outbox-2")
+    assert len(fake.posts()) == 2 and old not in ids and all(ids)  # the digest went out whole
+    assert fake.violations == []
+
+
+async def test_a_forum_announced_on_the_gateway_is_known_without_a_request(fake: FakeDiscord, tmp_path: Path) -> None:
+    fake.add_forum(TAGS)
+    fake.announce_forums = True
+    async with start_running(fake, tmp_path, embedder=HashEmbedder(), sync_commands=False) as running:
+        await running.bot.store.upsert_papers(PAPERS)
+        assert running.runner.platform.thread_style(FORUM) is ThreadStyle.POST_IS_THREAD
+        digest = await running.bot.scheduled_digest(FORUM, 5)
+        await publish_scheduled(running.bot, running.runner.platform, FORUM, digest)
+        assert len(fake.posts()) == 5 and fake.find("GET", f"/channels/{FORUM_ID}") == []
+        assert [fake.tag_names(p) for p in fake.posts()] == [EXPECTED_TAGS[i.paper.arxiv_id] for i in digest.items]

@@ -309,6 +309,7 @@ class FakeDiscord:
         self.token = "fake-token"
         self.rate_limit_next: dict[str, float] = {}  # path → retry_after for the next request
         self.forbidden_channels: set[str] = set()
+        self.gone_channels: set[str] = set()  # deleted channels and threads: 404 10003 on a message to them
         self.scripted: list[Scripted] = []
         self.violations: list[str] = []  # bodies refused as Discord would (400 50035), with why
         self.identified = asyncio.Event()
@@ -667,6 +668,8 @@ class FakeDiscord:
                 if found is None or found["channel_id"] != channel_id:
                     return json_response({"message": "Unknown Message", "code": 10008}, status=404)
                 return json_response({k: v for k, v in found.items() if k != "allowed_mentions"})
+            case "POST", ["channels", channel_id, "messages"] if channel_id in self.gone_channels:
+                return json_response({"message": "Unknown Channel", "code": 10003}, status=404)
             case "POST", ["channels", channel_id, "messages"]:
                 if channel_id in self.forbidden_channels:
                     return json_response({"message": "Missing Access", "code": 50001}, status=403)
