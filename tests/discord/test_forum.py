@@ -168,7 +168,10 @@ async def test_a_crash_after_two_of_five_posts_resumes_without_duplicates(forum_
     assert len(fake.posts()) == 2
     monkeypatch.setattr(discord.ForumChannel, "create_thread", real)
     clock.now += timedelta(hours=1)
+    before = len(fake.requests)
     report = await scheduler().tick()
+    reads = [f"{r.method} {r.path}" for r in fake.requests[before:] if r.method == "GET"]
+    assert len(reads) == 4  # the active posts, the archived ones, and the two starters found by name
     assert report.delivery.confirmed == 1 and report.delivery.sent == 0  # found (2 of 5), then completed
 
     posts = fake.posts()
