@@ -275,3 +275,21 @@ async def test_a_forum_announced_on_the_gateway_is_known_without_a_request(fake:
         await publish_scheduled(running.bot, running.runner.platform, FORUM, digest)
         assert len(fake.posts()) == 5 and fake.find("GET", f"/channels/{FORUM_ID}") == []
         assert [fake.tag_names(p) for p in fake.posts()] == [EXPECTED_TAGS[i.paper.arxiv_id] for i in digest.items]
+
+
+async def test_papers_today_in_a_post_answers_there_and_opens_no_thread_inside_it(fake: FakeDiscord,
+                                                                                   tmp_path: Path) -> None:
+    fake.add_forum(TAGS)
+    async with start_running(fake, tmp_path, threads="always", embedder=HashEmbedder(), sync_commands=False) as running:
+        await running.bot.store.upsert_papers(PAPERS)
+        await publish_scheduled(running.bot, running.runner.platform, FORUM, await running.bot.scheduled_digest(FORUM, 1))
+        [post] = fake.posts()
+        where = {k: post[k] for k in ("id", "type", "guild_id", "name", "parent_id", "thread_metadata", "owner_id")}
+        post_ref = ChannelRef("discord", GUILD_ID, post["id"])
+        assert running.runner.platform.thread_style(post_ref) is ThreadStyle.NONE  # a thread holds no threads
+        it = await fake.slash("today", [{"name": "count", "type": 4, "value": 2}], channel=where)
+        await eventually(lambda: [r for r in fake.requests if it.token in r.path and r.method == "PATCH"])
+        await eventually(lambda: running.bot.store.recent_posts(post_ref, 2))
+        assert [r.path for r in fake.requests if r.method == "POST" and "/messages/" in r.path
+                and r.path.endswith("/threads")] == []
+        assert len(fake.posts()) == 1  # the forum got no post from it
