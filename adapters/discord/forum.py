@@ -113,8 +113,9 @@ class Forums:
 
     async def forum(self, channel_id: int) -> discord.ForumChannel | None:
         """The forum with this id, or None when the channel is something else (``GET /channels/{id}``
-        once when the gateway did not announce it; a channel that cannot be read is taken for a
-        text channel, whose send then fails with its own reason)."""
+        once when the gateway did not announce it). A channel Discord refuses to show or does not
+        know is taken for a text channel, whose send then fails with its own reason; a passing failure
+        (5xx, a timeout) is raised, so the send is retried rather than tried on the wrong kind."""
         cached = self._client.get_channel(channel_id)
         if cached is not None:
             return cached if isinstance(cached, discord.ForumChannel) else None
@@ -125,7 +126,7 @@ class Forums:
             return hit[1]
         try:
             fetched = await self._client.fetch_channel(channel_id)
-        except (discord.HTTPException, discord.InvalidData) as exc:
+        except (discord.Forbidden, discord.NotFound, discord.InvalidData) as exc:
             _log.debug("could not read channel %s (%s); taken for a text channel", channel_id, exc)
             return None
         is_forum = isinstance(fetched, discord.ForumChannel)

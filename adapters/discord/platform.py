@@ -190,7 +190,10 @@ class DiscordPlatform:
         """The forum ``channel`` is, or None (DMs and every other kind of channel)."""
         if self.is_dm(channel) or not channel.channel.isdigit() or not channel.workspace.isdigit():
             return None
-        return await self.forums.forum(int(channel.channel))
+        try:
+            return await self.forums.forum(int(channel.channel))
+        except Exception as exc:
+            raise delivery_error(exc, f"reading what kind of channel {channel} is") from exc
 
     async def send(self, channel: ChannelRef, publication: Publication, *, tag: str | None = None) -> Sent:
         """One message per paper. ``tag`` adds nothing people see: :meth:`find_sent` knows a send by what

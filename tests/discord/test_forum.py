@@ -15,6 +15,7 @@ import pytest
 
 from bot.discussion.threads import ActivityKind
 from bot.domain import ChannelRef, Paper, Subscription
+from bot.errors import TransientDeliveryError
 from bot.ports import ThreadStyle
 from bot.replies import DigestReply, TextReply
 from bot.scheduling.ports import SENT
@@ -293,3 +294,16 @@ async def test_papers_today_in_a_post_answers_there_and_opens_no_thread_inside_i
         assert [r.path for r in fake.requests if r.method == "POST" and "/messages/" in r.path
                 and r.path.endswith("/threads")] == []
         assert len(fake.posts()) == 1  # the forum got no post from it
+
+
+async def test_a_passing_failure_reading_the_channel_kind_is_retried_not_taken_for_a_text_channel(
+        forum_bot: Running) -> None:
+    fake, bot, platform = forum_bot.fake, forum_bot.bot, forum_bot.runner.platform
+    digest = await bot.scheduled_digest(FORUM, 1)
+    fake.fail_next("GET", f"/channels/{FORUM_ID}", 503, times=10)  # beyond discord.py's own tries
+    with pytest.raises(TransientDeliveryError):
+        await platform.send(FORUM, DigestReply(digest))
+    assert fake.find("POST", f"/channels/{FORUM_ID}/messages") == []  # never sent as to a text channel
+    fake.scripted.clear()
+    sent = await platform.send(FORUM, DigestReply(digest))
+    assert [p["id"] for p in fake.posts()] == list(sent.message_ids)
