@@ -226,6 +226,7 @@ class ThreadStyle(str, Enum):
 
     PER_MESSAGE = "per_message"  # each paper's message gets its own thread (Discord, the console)
     PER_DIGEST = "per_digest"  # the publication's root message holds all its papers' discussion (Slack)
+    POST_IS_THREAD = "post_is_thread"  # each paper is posted as its own thread, its discussion (Discord forums)
     NONE = "none"  # no threads here (direct messages)
 
 
@@ -236,6 +237,7 @@ class Sent:
     ``message_ids`` is aligned with the publication's items (the message carrying each paper;
     one message may carry several; ``""`` = that item was not posted). ``root_id`` is the message
     a per-digest thread hangs from (Slack: the digest message; elsewhere the first message).
+    With ``ThreadStyle.POST_IS_THREAD`` each id is also the id of the paper's thread.
     """
 
     root_id: str
@@ -291,7 +293,8 @@ class ChatPlatform(ChatTransport, Protocol):
                         since: datetime | None = None) -> Sent | None:
         """The earlier send tagged ``tag`` in ``channel``, or None when there is none. ``expected`` is what
         that send was and ``since`` the earliest it can have happened: a platform that keeps no hidden tag
-        on a message (Discord) knows its send by what it shows, from then on."""
+        on a message (Discord) knows its send by what it shows, from then on. An item whose id is ``""``
+        was not found: the publisher sends those items (a send a crash cut short is completed)."""
         ...
 
     async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:

@@ -153,8 +153,9 @@ class _PaperbotMixin:
         async def record() -> None:
             if self._latest.get(key, number) > number:
                 return  # a later add or remove of this reaction came meanwhile: it decides
+            where = await self.platform.forums.post_parent(payload.channel_id, payload.message_id)  # a forum post's paper
             event = ReactionEvent(
-                channel=ChannelRef("discord", await self._workspace(payload), str(payload.channel_id)),
+                channel=ChannelRef("discord", await self._workspace(payload), str(where)),
                 message_id=str(payload.message_id), user_id=str(payload.user_id), emoji=emoji, added=added,
             )
             await self.paperbot.on_reaction(event)

@@ -2,7 +2,8 @@
 
 Transport only: what to post, record and thread is decided by the core. ``send`` posts one
 message per paper (see :mod:`adapters.discord.embeds`) and returns the message carrying each;
-threads hang from each paper's message (``ThreadStyle.PER_MESSAGE``; DMs have none). Failures
+threads hang from each paper's message (``ThreadStyle.PER_MESSAGE``; DMs have none; in a forum
+channel each paper is a post, its own thread: :mod:`adapters.discord.forum`). Failures
 become DeliveryError subclasses: Forbidden / NotFound (channel gone, bot removed, missing
 permission) → ChannelUnavailableError; a rate limit longer than the library waits →
 RateLimitedError (also a 429 discord.py does not wait out: one without ``Via``); 5xx, timeouts and
@@ -29,6 +30,7 @@ import discord
 
 from adapters.discord.buttons import views_for
 from adapters.discord.embeds import OutMessage, digest_messages, paper_embed
+from adapters.discord.forum import Forums
 from adapters.discord.text import fit_plain, pieces
 from bot.domain import ChannelRef
 from bot.errors import (
@@ -145,6 +147,7 @@ class DiscordPlatform:
         # DM channel id → the guild a DM digest was sent for (open_dm): Discord's DM events carry no
         # guild, and a reaction there must count for the member in that guild
         self.dm_workspaces: dict[int, str] = {}
+        self.forums = Forums(client)  # forum channels: a post per paper (adapters.discord.forum)
 
     async def _wait_ready(self) -> None:
         """A post due right after start-up waits for the login instead of failing as "unavailable"."""
@@ -174,16 +177,36 @@ class DiscordPlatform:
     # ChatTransport ---------------------------------------------------------------------------
 
     def thread_style(self, channel: ChannelRef) -> ThreadStyle:
-        return ThreadStyle.NONE if self.is_dm(channel) or not channel.workspace.isdigit() else ThreadStyle.PER_MESSAGE
+        """None in DMs and inside a thread (a thread cannot hold threads); a forum's posts are their
+        threads; elsewhere one thread per paper message."""
+        if self.is_dm(channel) or not channel.workspace.isdigit() or not channel.channel.isdigit():
+            return ThreadStyle.NONE
+        if self.forums.known(int(channel.channel)):
+            return ThreadStyle.POST_IS_THREAD
+        if isinstance(self._client.get_channel(int(channel.channel)), discord.Thread):
+            return ThreadStyle.NONE
+        return ThreadStyle.PER_MESSAGE
+
+    async def _forum(self, channel: ChannelRef) -> discord.ForumChannel | None:
+        """The forum ``channel`` is, or None (DMs and every other kind of channel)."""
+        if self.is_dm(channel) or not channel.channel.isdigit() or not channel.workspace.isdigit():
+            return None
+        try:
+            return await self.forums.forum(int(channel.channel))
+        except Exception as exc:
+            raise delivery_error(exc, f"reading what kind of channel {channel} is") from exc
 
     async def send(self, channel: ChannelRef, publication: Publication, *, tag: str | None = None) -> Sent:
         """One message per paper. ``tag`` adds nothing people see: :meth:`find_sent` knows a send by what
         it shows (see there), since Discord keeps no hidden field on a message."""
         target = self._channel(channel)
         await self._wait_ready()
-        messages = publication_messages(publication)
         count = len(publication.as_digest().items)
         ids: list[str] = [""] * count
+        forum = await self._forum(channel)
+        if forum is not None:
+            return await self._send_to_forum(forum, channel, publication, ids)
+        messages = publication_messages(publication)
         sent_any = ""
         try:
             for message in messages:
@@ -199,6 +222,19 @@ class DiscordPlatform:
             raise error from exc
         return Sent(ids[0] if ids else sent_any, tuple(ids))
 
+    async def _send_to_forum(self, forum: discord.ForumChannel, channel: ChannelRef, publication: Publication,
+                             ids: list[str]) -> Sent:
+        """A post per paper (:mod:`adapters.discord.forum`), failures as for a text channel."""
+        try:
+            await self.forums.send(forum, publication, ids)
+        except Exception as exc:
+            error = delivery_error(exc, f"posting a digest to {channel}")
+            first = next((i for i in ids if i), "")
+            if first:
+                raise PartiallySentError(error, first, tuple(ids)) from exc
+            raise error from exc
+        return Sent(next((i for i in ids if i), ""), tuple(ids[:len(publication.as_digest().items)]))
+
     async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
                    reply_to: str | None = None, tag: str | None = None) -> list[str]:
         """Text in the channel or its thread, in as few messages as the bound allows: an opening (in a
@@ -206,6 +242,12 @@ class DiscordPlatform:
         adds nothing people see (see :meth:`find_sent`)."""
         target = self.messageable(thread_id, channel.workspace) if thread_id else self._channel(channel)
         await self._wait_ready()
+        forum = None if thread_id else await self._forum(channel)
+        if forum is not None:  # a forum holds no messages: the text is a post of its own
+            try:
+                return await self.forums.post_text(forum, reply)
+            except Exception as exc:
+                raise delivery_error(exc, f"posting to {channel}") from exc
         bound = OPENING_MESSAGES if thread_id and not reply_to else TEXT_MESSAGES
         contents = text_pieces(reply, bound)
         ids = []
@@ -224,6 +266,8 @@ class DiscordPlatform:
         """A public thread from the paper's message (its id is the message's id); one a member started is reused."""
         parent = self._channel(channel)
         await self._wait_ready()
+        if await self._forum(channel) is not None:
+            return root_message_id  # a forum post is its own thread
         message = parent.get_partial_message(int(root_message_id))
         title = fit_plain(name, MAX_THREAD_NAME) or "Discussion"
         try:
@@ -280,6 +324,12 @@ class DiscordPlatform:
             return None
         target = self._channel(channel)
         await self._wait_ready()
+        forum = await self._forum(channel)
+        if forum is not None:  # its posts, one by one (see adapters.discord.forum)
+            try:
+                return await self.forums.find_sent(forum, expected, since)
+            except Exception as exc:
+                raise delivery_error(exc, f"reading {channel}'s posts") from exc
         me = self._client.user.id if self._client.user else None
         try:
             if since is not None:

@@ -4,7 +4,8 @@ Threads are opened here, through the platform's transport, never by an adapter:
 
 - after a publication is recorded (:meth:`DiscussionUseCases.open_threads`, mode "always"): one thread
   per paper message (``ThreadStyle.PER_MESSAGE``) or one per publication holding every paper
-  (``PER_DIGEST``), each opened with the paper's summary, links and figures;
+  (``PER_DIGEST``), each opened with the paper's summary, links and figures; where each paper's post
+  is its thread (``POST_IS_THREAD``, a forum) the posts are mapped as threads, in every mode;
 - when a member first replies under a post that has no thread yet (:meth:`on_thread_message`, mode
   "first_reply", or "always" when the opening was lost).
 
@@ -140,6 +141,8 @@ class DiscussionUseCases:
         style = transport.thread_style(channel)
         if not posts or style is ThreadStyle.NONE:
             return 0
+        if style is ThreadStyle.POST_IS_THREAD:
+            return await self._adopt_posts(channel, posts)
         try:
             if await self.thread_mode(channel) is not ThreadMode.ALWAYS:
                 return 0
@@ -164,6 +167,21 @@ class DiscussionUseCases:
                 except Exception as exc:  # noqa: BLE001 - one thread's problem must not stop the others
                     _log.warning("could not open the thread on %s in %s: %s", root, channel, exc)
         return opened
+
+    async def _adopt_posts(self, channel: ChannelRef, posts: Sequence[Post]) -> int:
+        """Each post is its paper's thread already (a forum post): map it, whatever the mode (the thread
+        exists; "never" cannot undo it), with no opening (the post shows the paper). Never raises."""
+        try:
+            discussed = await self._store.threads_of_papers(channel, [p.arxiv_id for p in posts])
+            now = self._clock()
+            fresh = [ThreadRecord(channel, p.message_id, p.message_id, p.arxiv_id, now)
+                     for p in posts if p.arxiv_id not in discussed]
+            if fresh:
+                await self._store.record_threads(fresh)
+        except Exception:  # noqa: BLE001 - the publication is out; mapping is repaired later
+            _log.exception("could not map the posts of %s as threads", channel)
+            return 0
+        return len(fresh)
 
     async def repair_threads(self, transports: Mapping[str, ChatTransport], since: datetime, until: datetime) -> int:
         """Open the threads that recent posts should have and do not — their publication's thread

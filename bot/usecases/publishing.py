@@ -6,7 +6,8 @@ the console. The order is fixed here, once:
 
 1. look up where the publication's papers are already discussed in the channel, so their posts
    link there ("discussion continues in …") instead of getting a second thread;
-2. send (or, for an outbox item resumed after a crash, take the send found on the platform);
+2. send (or, for an outbox item resumed after a crash, take the send found on the platform, and
+   send the papers it did not find: a forum's posts are found one by one);
 3. record the posts — and nothing is lost when a send is cut short: what did go out is recorded
    (on demand) or found again by its tag (outbox);
 4. open the threads the channel's mode asks for (never failing the publication).
@@ -22,7 +23,7 @@ from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Post, PostKind, digest_posts
 from bot.errors import PartiallySentError
 from bot.ports import ChatTransport, Sent, Store
-from bot.replies import Posted, Publication, TextReply
+from bot.replies import DigestReply, Posted, Publication, TextReply
 from bot.usecases.discussion import DiscussionUseCases
 
 _log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class Publisher:
             publication = replace(publication, discussions=discussions)
         partial: PartiallySentError | None = None
         if outbox is not None and outbox.found is not None:
-            sent = outbox.found
+            sent = await self._complete(transport, channel, publication, outbox.found, outbox.tag)
         else:
             try:
                 sent = await transport.send(channel, publication, tag=outbox.tag if outbox else None)
@@ -98,6 +99,22 @@ class Publisher:
                          len(digest.items), partial.cause)
             raise partial.cause
         return Posted(publication, sent.message_ids)
+
+    async def _complete(self, transport: ChatTransport, channel: ChannelRef, publication: Publication,
+                        found: Sent, tag: str) -> Sent:
+        """A resumed send as found, with the papers it did not find (id ``""``) sent now. Why: a platform
+        that finds each paper's message on its own (a Discord forum: one post per paper) can find
+        2 of 5; the other 3 never went out. A send cut short again raises; the retry finds more."""
+        missing = [i for i, message_id in enumerate(found.message_ids) if not message_id]
+        if not missing or not isinstance(publication, DigestReply):
+            return found
+        items = publication.digest.items
+        rest = replace(publication, digest=publication.digest.with_items(tuple(items[i] for i in missing)))
+        more = await transport.send(channel, rest, tag=tag)
+        ids = list(found.message_ids)
+        for index, message_id in zip(missing, more.message_ids, strict=True):
+            ids[index] = message_id
+        return Sent(found.root_id or more.root_id, tuple(ids))
 
     async def repair_threads(self, transports: Mapping[str, ChatTransport], now: datetime) -> int:
         """The threads recent publications should have opened and did not (see

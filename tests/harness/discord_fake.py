@@ -10,6 +10,11 @@ members' messages (MESSAGE_CREATE, with the content blanked as Discord does when
 lacks the message content intent and is not mentioned), and scripted failures (429 with
 Via + retry_after, 403, and any status for the next requests matching a method and path:
 ``fail_next``, e.g. a 503 on the command sync or a Cloudflare-style 429 without ``Via``).
+Forum channels (type 15; ``add_forum``): read with GET /channels/{id} (announced in GUILD_CREATE
+only with ``announce=True``), posts made with POST /channels/{forum}/threads (a thread whose starter
+message has the thread's id, its ``applied_tags`` checked against the forum's ``available_tags``),
+listed with GET /guilds/{id}/threads/active and /channels/{forum}/threads/archived/public; a message
+POSTed to the forum itself is refused (400 50008), as Discord does.
 Every request is recorded with its JSON body for the tests to inspect.
 
 The gateway dispatches a member causes (INTERACTION_CREATE, MESSAGE_REACTION_ADD/REMOVE,
@@ -34,6 +39,7 @@ APP_ID = "900000000000000002"
 COMMAND_ID = "900000000000000003"  # /papers, as registered before this run (when the bot does not sync)
 GUILD_ID = "800000000000000001"
 CHANNEL_ID = "800000000000000010"
+FORUM_ID = "800000000000000020"
 OTHER_USER = "700000000000000001"
 MANAGE_CHANNELS = 1 << 4
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 6)  # view, send, add reactions
@@ -70,7 +76,8 @@ def partial_member() -> dict[str, Any]:
 
 def interaction_frame(interaction_id: str, token: str, subcommand: str, options: list[dict[str, Any]], *,
                       user_id: str = OTHER_USER, permissions: int = MEMBER_PERMISSIONS,
-                      command_id: str = COMMAND_ID, guild_command: bool = False) -> dict[str, Any]:
+                      command_id: str = COMMAND_ID, guild_command: bool = False,
+                      channel: dict[str, Any] | None = None) -> dict[str, Any]:
     """INTERACTION_CREATE for `/papers <subcommand>` in the guild's channel; ``guild_command``: the
     command was synced to the guild (Discord then names the guild in ``data``)."""
     frame: dict[str, Any] = payloads.load(
@@ -79,6 +86,9 @@ def interaction_frame(interaction_id: str, token: str, subcommand: str, options:
         guild_id=GUILD_ID, channel_id=CHANNEL_ID, channel_name="papers", user=user(user_id, "reader"),
         permissions=str(permissions), app_permissions=str(MEMBER_PERMISSIONS | (1 << 14)),
     )
+    if channel is not None:  # run elsewhere, e.g. in a forum post (a thread)
+        frame["d"]["channel_id"] = channel["id"]
+        frame["d"]["channel"] = {**channel, "permissions": str(permissions)}
     if not guild_command:
         del frame["d"]["data"]["guild_id"]
     return frame
@@ -325,12 +335,15 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.threads: dict[str, dict[str, Any]] = {}  # thread id → channel payload
+        self.forums: dict[str, dict[str, Any]] = {}  # forum id → channel payload (add_forum)
+        self.announce_forums = False  # forums in GUILD_CREATE (else only GET /channels/{id} tells)
         self.dm_channels: dict[str, dict[str, Any]] = {}  # user id → DM channel payload
         self.interactions: dict[str, Interaction] = {}
         self.response_deadline = 3.0
         self.token = "fake-token"
         self.rate_limit_next: dict[str, float] = {}  # path → retry_after for the next request
         self.forbidden_channels: set[str] = set()
+        self.gone_channels: set[str] = set()  # deleted channels and threads: 404 10003 on a message to them
         self.scripted: list[Scripted] = []
         self.violations: list[str] = []  # bodies refused as Discord would (400 50035), with why
         self.identified = asyncio.Event()
@@ -416,8 +429,31 @@ class FakeDiscord:
             "roles": [{"id": GUILD_ID, "name": "@everyone", "permissions": str(MEMBER_PERMISSIONS), "position": 0,
                        "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
             "channels": [{"id": CHANNEL_ID, "type": 0, "name": "papers", "position": 0,
-                          "permission_overwrites": [], "guild_id": GUILD_ID}],
+                          "permission_overwrites": [], "guild_id": GUILD_ID},
+                         *(self.forums.values() if self.announce_forums else [])],
         }
+
+    def add_forum(self, tags: list[str], *, forum_id: str = FORUM_ID, channel_type: int = 15,
+                  moderated: tuple[str, ...] = ()) -> dict[str, Any]:
+        """A forum (15) or media channel (16) with these tags (``moderated``: only moderators may apply them)."""
+        forum = {"id": forum_id, "type": channel_type, "name": "paper-forum", "position": 1, "guild_id": GUILD_ID,
+                 "permission_overwrites": [], "parent_id": None, "topic": None, "nsfw": False, "flags": 0,
+                 "rate_limit_per_user": 0, "last_message_id": None, "default_auto_archive_duration": 1440,
+                 "default_thread_rate_limit_per_user": 0, "default_sort_order": None, "default_forum_layout": 0,
+                 "default_reaction_emoji": None,
+                 "available_tags": [{"id": snowflake(), "name": name, "moderated": name in moderated,
+                                     "emoji_id": None, "emoji_name": None} for name in tags]}
+        self.forums[forum_id] = forum
+        return forum
+
+    def posts(self, forum_id: str = FORUM_ID) -> list[dict[str, Any]]:
+        """The posts (threads) in a forum, oldest first."""
+        return sorted((t for t in self.threads.values() if t["parent_id"] == forum_id), key=lambda t: int(t["id"]))
+
+    def tag_names(self, post: dict[str, Any]) -> list[str]:
+        forum = self.forums[post["parent_id"]]
+        names = {t["id"]: t["name"] for t in forum["available_tags"]}
+        return [names[t] for t in post.get("applied_tags") or []]
 
     def fail_next(self, method: str, path: str, status: int, *, body: Any = None,
                   headers: dict[str, str] | None = None, times: int = 1) -> None:
@@ -436,8 +472,11 @@ class FakeDiscord:
             broken = choices_limits_broken(data.get("choices") or []) if body.get("type") == 8 else message_limits_broken(data)
         elif method in ("POST", "PATCH") and ("/webhooks/" in path or path.endswith("/messages")):
             broken = message_limits_broken(body)
-        elif method == "POST" and path.endswith("/threads") and len(str(body.get("name") or "")) > LIMITS["thread_name"]:
-            broken = [f"thread name has {len(str(body.get('name')))} characters"]
+        elif method == "POST" and path.endswith("/threads"):
+            if len(str(body.get("name") or "")) > LIMITS["thread_name"]:
+                broken = [f"thread name has {len(str(body.get('name')))} characters"]
+            if isinstance(body.get("message"), dict):
+                broken += message_limits_broken(body["message"])
         if not broken:
             return None
         self.violations += [f"{method} {path}: {b}" for b in broken]
@@ -459,7 +498,7 @@ class FakeDiscord:
 
     async def slash(self, subcommand: str, options: list[dict[str, Any]] | None = None, *,
                     permissions: int = MEMBER_PERMISSIONS, user_id: str = OTHER_USER, age: float = 0.0,
-                    focused: str | None = None) -> Interaction:
+                    focused: str | None = None, channel: dict[str, Any] | None = None) -> Interaction:
         """Dispatch `/papers <subcommand>`; ``age`` pretends Discord created it that many seconds ago;
         ``focused``: an autocomplete of that option instead (answered with choices, type 8)."""
         interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic() - age)
@@ -468,6 +507,7 @@ class FakeDiscord:
         frame = interaction_frame(
             interaction.id, interaction.token, subcommand, options or [], user_id=user_id, permissions=permissions,
             command_id=synced or self.commands.get((None, "papers"), COMMAND_ID), guild_command=synced is not None,
+            channel=channel,
         )
         await self.send_frame(autocomplete_frame(frame, focused) if focused else frame)
         return interaction
@@ -545,9 +585,9 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ REST
 
-    def message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def message(self, channel_id: str, body: dict[str, Any], *, message_id: str | None = None) -> dict[str, Any]:
         msg: dict[str, Any] = {
-            "id": snowflake(), "channel_id": channel_id, "type": 0, "author": user(BOT_ID, "paperbot", bot=True),
+            "id": message_id or snowflake(), "channel_id": channel_id, "type": 0, "author": user(BOT_ID, "paperbot", bot=True),
             "content": body.get("content") or "", "embeds": body.get("embeds") or [], "attachments": [],
             "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
             "timestamp": "2025-11-09T12:00:00+00:00", "edited_timestamp": None, "flags": body.get("flags") or 0,
@@ -580,6 +620,8 @@ class FakeDiscord:
                 if not 1 <= len(name) <= LIMITS["thread_name"]:
                     problems.append(f"{where}: thread name has {len(name)} characters")
                 problems += [f"{where}: thread name {m}" for m in live_mentions(name)]
+                if isinstance(r.body.get("message"), dict):  # a forum post's starter message
+                    body = r.body["message"]
             elif r.method in ("POST", "PATCH") and ("/webhooks/" in r.path or r.path.endswith("/messages")):
                 body = r.body
             if body is None:
@@ -658,6 +700,25 @@ class FakeDiscord:
                 if "before" in request.query:
                     mine = [m for m in mine if int(m["id"]) < int(request.query["before"])]
                 return json_response(sorted(mine, key=lambda m: int(m["id"]), reverse=True)[:limit])
+            case "POST", ["channels", channel_id, "messages"] if channel_id in self.forums:
+                return json_response({"message": "Cannot send messages in a non-text channel", "code": 50008},
+                                     status=400)
+            case "POST", ["channels", channel_id, "threads"] if channel_id in self.forums:
+                return await self._forum_post(channel_id, body or {})
+            case "GET", ["guilds", _, "threads", "active"]:
+                active = [t for t in self.threads.values() if not t["thread_metadata"]["archived"]]
+                return json_response({"threads": active, "members": []})
+            case "GET", ["channels", channel_id, "threads", "archived", "public"]:
+                archived = [t for t in self.threads.values()
+                            if t["parent_id"] == channel_id and t["thread_metadata"]["archived"]]
+                return json_response({"threads": archived, "members": [], "has_more": False})
+            case "GET", ["channels", channel_id, "messages", message_id]:
+                found = self.messages.get(message_id)
+                if found is None or found["channel_id"] != channel_id:
+                    return json_response({"message": "Unknown Message", "code": 10008}, status=404)
+                return json_response({k: v for k, v in found.items() if k != "allowed_mentions"})
+            case "POST", ["channels", channel_id, "messages"] if channel_id in self.gone_channels:
+                return json_response({"message": "Unknown Channel", "code": 10003}, status=404)
             case "POST", ["channels", channel_id, "messages"]:
                 if channel_id in self.forbidden_channels:
                     return json_response({"message": "Missing Access", "code": 50001}, status=403)
@@ -667,6 +728,8 @@ class FakeDiscord:
             case "POST", ["channels", channel_id, "messages", message_id, "threads"]:
                 return await self._start_thread(channel_id, message_id, body or {})
             case "GET", ["channels", channel_id]:
+                if channel_id in self.forums:
+                    return json_response(self.forums[channel_id])
                 if channel_id in self.threads:
                     return json_response(self.threads[channel_id])
                 if channel_id == CHANNEL_ID:
@@ -679,6 +742,27 @@ class FakeDiscord:
                     "recipients": [user(recipient, "reader")]})
                 return json_response(channel)
         return json_response({"message": f"fake Discord has no {request.method} {path}", "code": 0}, status=404)
+
+    async def _forum_post(self, forum_id: str, body: dict[str, Any]) -> web.Response:
+        """POST /channels/{forum}/threads: a post — a thread and its starter message, which has its id."""
+        if forum_id in self.forbidden_channels:
+            return json_response({"message": "Missing Permissions", "code": 50013}, status=403)
+        name = str(body.get("name") or "")
+        message = body.get("message")
+        tags = [str(t) for t in body.get("applied_tags") or []]
+        known = {t["id"]: t for t in self.forums[forum_id]["available_tags"]}
+        if not 1 <= len(name) <= 100 or not isinstance(message, dict) or not (message.get("content") or message.get("embeds")) \
+                or len(tags) > 5 or any(t not in known for t in tags):
+            self.violations.append(f"POST /channels/{forum_id}/threads: name {len(name)}, tags {tags}")
+            return json_response({"message": "Invalid Form Body", "code": 50035}, status=400)
+        thread_id = snowflake()
+        thread = self.thread(forum_id, thread_id, name, auto_archive_duration=int(body.get("auto_archive_duration") or 1440))
+        thread["applied_tags"] = tags
+        thread["message_count"] = 1
+        starter = self.message(thread_id, message, message_id=thread_id)
+        if self._ws is not None and not self._ws.closed:
+            await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        return json_response({**thread, "message": starter}, status=201)
 
     async def _start_thread(self, channel_id: str, message_id: str, body: dict[str, Any]) -> web.Response:
         if channel_id in self.forbidden_channels:
