@@ -26,11 +26,13 @@ from bot.scheduling.usecases import ScheduleUseCases
 from bot.taste.signals import DEFAULT_EMOJI
 from bot.usecases.digests import DigestUseCases
 from bot.usecases.discussion import DiscussionUseCases
+from bot.usecases.home import HomeUseCases
 from bot.usecases.papers import PaperLookup
 from bot.usecases.personal_digests import PersonalDigestUseCases
 from bot.usecases.publishing import Publisher
 from bot.usecases.reactions import ReactionResult, ReactionUseCases
 from bot.usecases.retrying import EventRetry
+from bot.usecases.settings_form import ChannelSettingsForm
 from bot.usecases.subscriptions import SubscriptionUseCases
 from bot.usecases.taste import TasteUseCases
 
@@ -80,6 +82,9 @@ class PaperBot:
         self.discussions = DiscussionUseCases(store, self.papers, engine=discussion, taste=self.taste, clock=clock,
                                               default_mode=thread_mode)
         self.publisher = Publisher(store, self.discussions, clock=clock)
+        # a member's own page (App Home) and a channel's settings as a form (Slack's modal)
+        self.home = HomeUseCases(store, self.personal, self.taste, emoji=self.reactions.emoji, clock=clock)
+        self.settings_form = ChannelSettingsForm(self.taste, self.discussions, self.subscriptions, self.schedules)
         # events of platforms that never redeliver (Discord's gateway): kept and retried, not lost
         self.retry = EventRetry()
         # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)
