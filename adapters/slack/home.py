@@ -135,7 +135,7 @@ class AppHome:
         user = str(event.get("user") or "")
         if event.get("tab") != "home" or not user:
             return
-        await self.publish(self._member(body, user))
+        await self.show(self._member(body, user))
 
     async def pressed(self, body: dict[str, Any]) -> None:
         """A button on the page: the core does it for whoever pressed it; the page is published again
@@ -157,9 +157,10 @@ class AppHome:
         except Exception:  # noqa: BLE001 - said in words on the page, logged with the trace
             _log.exception("App Home button %s by %s failed", action[:40], user)
             notice = BROKEN
-        await self.publish(member, notice)
+        await self.show(member, notice)
 
-    async def publish(self, member: Requester, notice: str = "") -> None:
+    async def show(self, member: Requester, notice: str = "") -> None:
+        """Publish the member's page (``views.publish``), with ``notice`` at its top."""
         try:
             view = await self.bot.home.view(member, notice)
         except Exception:  # noqa: BLE001 - nothing to show it on but the log
