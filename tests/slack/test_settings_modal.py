@@ -154,3 +154,17 @@ async def test_settings_with_values_is_still_the_text_command(slack: SlackHarnes
     await slack.fake.wait_for(lambda: slack.fake.responses)
     assert slack.fake.responses[0]["text"].startswith("Updated. Settings here: trending weight 0.40")
     assert not slack.fake.calls_to("views.open")
+
+
+async def test_over_socket_mode_the_errors_ride_in_the_ack(socket_slack: SlackHarness) -> None:
+    fake = socket_slack.fake
+    await fake.send_envelope("slash_commands", socket_slack.command_payload("settings", user=ADMIN), "env-m1")
+    await fake.wait_for(lambda: fake.calls_to("views.open"))
+    raw = fake.calls_to("views.open")[0].params["view"]
+    view = json.loads(raw) if isinstance(raw, str) else raw
+    await fake.send_envelope("interactive", submission(view, {**GOOD, "count": "0"}, user=ADMIN), "env-m2")
+    await fake.wait_for(lambda: any(a.get("envelope_id") == "env-m2" for a in fake.acks))
+    [ack] = [a for a in fake.acks if a.get("envelope_id") == "env-m2"]
+    assert ack["payload"] == {"response_action": "errors",
+                              "errors": {"count": "count '0' is not accepted: give a whole number from 1 to 25."}}
+    assert await socket_slack.bot.store.get_subscription(CH) is None
