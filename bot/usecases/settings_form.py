@@ -33,7 +33,7 @@ REFUSED = "Only people who manage this channel can change its settings."
 SCHEDULE = ("count", "at", "timezone", "days")
 
 # field → (the command that declares it, its label)
-_FIELDS: tuple[tuple[str, str, str], ...] = (
+FIELDS: tuple[tuple[str, str, str], ...] = (
     ("trending", "settings", "Trending weight"),
     ("threads", "settings", "Discussion threads"),
     ("count", "subscribe", "Papers per digest"),
@@ -68,8 +68,9 @@ class FormOutcome:
     summary: str = ""
 
 
-def _param(name: str) -> Param:
-    command = next(c for n, c, _ in _FIELDS if n == name)
+def field_param(name: str) -> Param:
+    """The declared parameter a field is (its type parses and bounds the value, and words the error)."""
+    command = next(c for n, c, _ in FIELDS if n == name)
     param = REGISTRY[command].param(name)
     if param is None:  # a declaration changed under the form: a bug, caught by its tests
         raise LookupError(f"/papers {command} declares no parameter {name}")
@@ -95,7 +96,7 @@ class ChannelSettingsForm:
 
     def _names(self) -> tuple[tuple[str, str, str], ...]:
         """The fields this bot offers (no trending weight without personal ranking)."""
-        return tuple(f for f in _FIELDS if f[0] != "trending" or self._taste is not None)
+        return tuple(f for f in FIELDS if f[0] != "trending" or self._taste is not None)
 
     async def _current(self, channel: ChannelRef) -> dict[str, str]:
         values = {"threads": (await self._discussions.thread_mode(channel)).value}
@@ -113,7 +114,7 @@ class ChannelSettingsForm:
         current = await self._current(channel)
         fields = []
         for name, _, label in self._names():
-            param = _param(name)
+            param = field_param(name)
             fields.append(FormField(name, label, param.type.accepts, current.get(name, ""), param.type.choices,
                                     param.type.max_length))
         subscribed = "at" in current
@@ -130,7 +131,7 @@ class ChannelSettingsForm:
             text = (values.get(name) or "").strip()
             if not text:
                 continue
-            param = _param(name)
+            param = field_param(name)
             try:
                 if len(text) > param.type.max_length:
                     raise UsageError(f"{name} is at most {param.type.max_length} characters: give {param.type.accepts}.")
@@ -140,7 +141,7 @@ class ChannelSettingsForm:
         for name, missing in (("trending", "give the trending weight"), ("threads", "choose one")):
             offered = any(f[0] == name for f in self._names())
             if offered and name not in parsed and name not in errors:
-                errors[name] = f"{missing}: {_param(name).type.accepts}."
+                errors[name] = f"{missing}: {field_param(name).type.accepts}."
         return parsed, errors
 
     async def submit(self, requester: Requester, values: Mapping[str, str]) -> FormOutcome:
