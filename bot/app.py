@@ -84,7 +84,8 @@ class PaperBot:
         self.publisher = Publisher(store, self.discussions, clock=clock)
         # a member's own page (App Home) and a channel's settings as a form (Slack's modal)
         self.home = HomeUseCases(store, self.personal, self.taste, emoji=self.reactions.emoji, clock=clock)
-        self.settings_form = ChannelSettingsForm(self.taste, self.discussions, self.subscriptions, self.schedules)
+        self.settings_form = ChannelSettingsForm(store, self.taste, self.discussions, self.schedules, clock=clock,
+                                                 default_count=default_count)
         # events of platforms that never redeliver (Discord's gateway): kept and retried, not lost
         self.retry = EventRetry()
         # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)

@@ -7,7 +7,8 @@ type's own words, nothing is changed until every field is right, and only channe
 submit. Which fields: the trending weight, the thread mode, and the daily digest's size, time,
 timezone and days. Leaving the digest's fields empty keeps the channel as it is (an unsubscribed
 channel stays unsubscribed: `/papers unsubscribe` stops one); changing any of them (re)subscribes
-it, which also resumes a paused digest — so they are applied only when they changed.
+it, which also resumes a paused digest — so they are applied only when they changed. What changed is
+written in one unit of work: a failure half-way leaves the channel as it was.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+from bot.clock import Clock, utc_now
 from bot.commands.params import Param
 from bot.commands.spec import REGISTRY
 from bot.commands.subscription import DEFAULT_POST_TIME, DEFAULT_TIMEZONE
@@ -23,10 +25,11 @@ from bot.commands.taste import describe_settings
 from bot.discussion.threads import ThreadMode
 from bot.domain import ChannelRef, Requester
 from bot.errors import PermissionDeniedError, UsageError
+from bot.ports import Store
 from bot.scheduling.schedule import DAY_NAMES, WEEKDAYS_DEFAULT
 from bot.scheduling.usecases import ScheduleUseCases
 from bot.usecases.discussion import DiscussionUseCases
-from bot.usecases.subscriptions import SubscriptionUseCases
+from bot.usecases.subscriptions import DEFAULT_COUNT, SubscriptionUseCases
 from bot.usecases.taste import TasteUseCases
 
 REFUSED = "Only people who manage this channel can change its settings."
@@ -87,12 +90,14 @@ def days_text(days: frozenset[int]) -> str:
 
 
 class ChannelSettingsForm:
-    def __init__(self, taste: TasteUseCases | None, discussions: DiscussionUseCases,
-                 subscriptions: SubscriptionUseCases, schedules: ScheduleUseCases) -> None:
+    def __init__(self, store: Store, taste: TasteUseCases | None, discussions: DiscussionUseCases,
+                 schedules: ScheduleUseCases, *, clock: Clock = utc_now, default_count: int = DEFAULT_COUNT) -> None:
+        self._store = store
         self._taste = taste
         self._discussions = discussions
-        self._subscriptions = subscriptions
         self._schedules = schedules
+        self._clock = clock
+        self._default_count = default_count
 
     def _names(self) -> tuple[tuple[str, str, str], ...]:
         """The fields this bot offers (no trending weight without personal ranking)."""
@@ -102,7 +107,7 @@ class ChannelSettingsForm:
         values = {"threads": (await self._discussions.thread_mode(channel)).value}
         if self._taste is not None:
             values["trending"] = f"{(await self._taste.settings(channel)).trending:g}"
-        sub = await self._subscriptions.get(Requester(channel, ""))  # reading needs no one in particular
+        sub = await self._store.get_subscription(channel)
         if sub is not None:
             options = await self._schedules.options(channel)
             values.update(count=str(sub.count), at=f"{sub.post_time:%H:%M}", timezone=sub.timezone,
@@ -153,20 +158,24 @@ class ChannelSettingsForm:
             return FormOutcome(errors)
         channel = requester.channel
         current = await self._current(channel)
-        if self._taste is not None and f"{parsed['trending']:g}" != current.get("trending"):
-            await self._taste.update_settings(channel, trending=parsed["trending"])
         mode = ThreadMode(parsed["threads"])
-        if mode.value != current.get("threads"):
-            await self._discussions.set_thread_mode(channel, mode)
         given = {k: parsed[k] for k in SCHEDULE if k in parsed}
-        if given and self._schedule_changed(given, current):
-            # a field left empty keeps its current value (a new subscription: the command's defaults)
-            kept = {k: v for k, v in self.check(current)[0].items() if k in SCHEDULE}
-            merged = {**kept, **given}
-            post_time: time = merged.get("at", DEFAULT_POST_TIME)
-            await self._subscriptions.subscribe(requester, post_time=post_time,
-                                                timezone=merged.get("timezone", DEFAULT_TIMEZONE),
-                                                count=merged.get("count"), weekdays=merged.get("days"))
+        async with self._store.transaction() as tx:  # all of it or none of it
+            if self._taste is not None and f"{parsed['trending']:g}" != current.get("trending"):
+                stored = await tx.get_channel_settings(channel)  # as TasteUseCases.update_settings merges
+                stored["trending"] = parsed["trending"]
+                await tx.save_channel_settings(channel, stored)
+            if mode.value != current.get("threads"):
+                await tx.save_thread_mode(channel, mode)
+            if given and self._schedule_changed(given, current):
+                # a field left empty keeps its current value (a new subscription: the command's defaults)
+                kept = {k: v for k, v in self.check(current)[0].items() if k in SCHEDULE}
+                merged = {**kept, **given}
+                post_time: time = merged.get("at", DEFAULT_POST_TIME)
+                # the subscribe use case on this unit of work (a nested transaction joins it)
+                await SubscriptionUseCases(tx, clock=self._clock, default_count=self._default_count).subscribe(
+                    requester, post_time=post_time, timezone=merged.get("timezone", DEFAULT_TIMEZONE),
+                    count=merged.get("count"), weekdays=merged.get("days"))
         return FormOutcome({}, await self.summary(channel))
 
     @staticmethod

@@ -12,9 +12,12 @@ from typing import Any
 
 import pytest
 
+from adapters.slack.commands import STORE_DOWN
 from bot.discussion.threads import ThreadMode
 from bot.domain import ChannelRef
+from bot.errors import StoreUnavailableError
 from bot.scheduling.schedule import ScheduleOptions
+from storage.store import SqlStore
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_slack import ADMIN, CHANNEL, CREATOR, MEMBER, SlackHarness, running_slack
 from tests.harness.sample import NOW
@@ -136,6 +139,19 @@ async def test_an_unchanged_schedule_is_not_resubscribed(slack: SlackHarness) ->
     assert (await slack.bot.taste.settings(CH)).trending == 0.1  # type: ignore[union-attr]
     paused = await slack.bot.store.get_schedule(CH)
     assert paused is not None and paused.paused
+
+
+async def test_a_failure_half_way_saves_nothing(slack: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trending weight and the thread mode are written before the subscription, in the same unit of work."""
+    async def down(self: SqlStore, subscription: object) -> None:
+        raise StoreUnavailableError("the database is unavailable")
+
+    view = await opened_modal(slack)
+    monkeypatch.setattr(SqlStore, "save_subscription", down)
+    answer = await submit(slack, view, GOOD)
+    assert answer == {"response_action": "errors", "errors": {"trending": STORE_DOWN}}
+    assert (await slack.bot.taste.settings(CH)).trending == 0.3  # type: ignore[union-attr]
+    assert await slack.bot.discussions.thread_mode(CH) is ThreadMode.NEVER
 
 
 async def test_a_submission_from_someone_who_is_not_a_manager_saves_nothing(slack: SlackHarness) -> None:
