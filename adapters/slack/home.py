@@ -163,6 +163,9 @@ class AppHome:
         """Publish the member's page (``views.publish``), with ``notice`` at its top."""
         try:
             view = await self.bot.home.view(member, notice)
+        except StoreUnavailableError as exc:  # the page is published again when they next open it
+            _log.warning("could not build the App Home of %s: %s", member.user_id, exc)
+            return
         except Exception:  # noqa: BLE001 - nothing to show it on but the log
             _log.exception("could not build the App Home of %s", member.user_id)
             return

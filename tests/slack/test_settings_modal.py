@@ -184,3 +184,14 @@ async def test_over_socket_mode_the_errors_ride_in_the_ack(socket_slack: SlackHa
     assert ack["payload"] == {"response_action": "errors",
                               "errors": {"count": "count '0' is not accepted: give a whole number from 1 to 25."}}
     assert await socket_slack.bot.store.get_subscription(CH) is None
+
+
+async def test_a_modal_slack_would_not_open_is_said_in_words(slack: SlackHarness) -> None:
+    slack.fake.failures["views.open"] = [(200, {}, {"ok": False, "error": "expired_trigger_id"})]
+    status, _ = await slack.command("settings", user=ADMIN)
+    assert status == 200
+    await slack.fake.wait_for(lambda: slack.fake.responses)
+    [response] = slack.fake.responses
+    assert response["response_type"] == "ephemeral"
+    assert response["text"].startswith("Slack did not open the settings window in time.")
+    assert "expired_trigger_id" not in response["text"]
