@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
+from adapters.slack.home import LEFT_OUT, home_view
 from adapters.slack.limits import SECTION_TEXT
 from bot.domain import ChannelRef, Paper, Post, PostKind, Reaction, Requester
-from bot.usecases.home import MAX_SAVED
+from bot.usecases.home import MAX_SAVED, Button, HomeAction, HomeView, Item, Section
 from bot.usecases.ingest import store_papers
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_slack import CHANNEL, MEMBER, SlackHarness, running_slack
@@ -195,3 +196,13 @@ async def test_over_socket_mode_the_home_tab_and_its_buttons_work_too(socket_sla
     assert "paperbot_home:dm_off" in buttons(view)
     dm = await socket_slack.bot.personal.dm(ME)
     assert dm is not None and dm.timezone == "UTC"  # Slack did not say the member's zone
+
+
+def test_a_page_longer_than_slack_allows_is_cut_to_100_blocks_and_says_so() -> None:
+    items = tuple(Item(f"{HOSTILE} {n}", "https://arxiv.org/abs/2511.00001", "2511.00001",
+                       Button(HomeAction.UNSAVE, "Unsave " * 40, "2511.00001" * 500)) for n in range(300))
+    view = home_view(HomeView("Your papers " * 40, (Section("Saved " * 100, ("line " * 2000,), items=items),),
+                              notice="<!channel> " * 1000))
+    assert len(view["blocks"]) == 100 and view_problems(view) == []
+    assert view["blocks"][-1]["elements"][0]["text"] == LEFT_OUT
+    assert "<!channel>" not in json.dumps(view)
