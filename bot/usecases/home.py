@@ -119,7 +119,9 @@ class HomeUseCases:
         """The member's saved papers (their 🔖 reactions in this workspace), most recently saved first,
         each paper once."""
         ch = requester.channel
-        reactions = await self._store.reactions_by_member(ch.platform, ch.workspace, requester.user_id)
+        return await self._saved(await self._store.reactions_by_member(ch.platform, ch.workspace, requester.user_id))
+
+    async def _saved(self, reactions: Sequence[Reaction]) -> list[SavedPaper]:
         ids = list(dict.fromkeys(r.arxiv_id for r in reversed(reactions) if _is(r, SAVE_EMOJI)))
         papers = await self._store.get_papers(ids)
         return [SavedPaper(arxiv_id, papers.get(arxiv_id)) for arxiv_id in ids]
@@ -128,7 +130,7 @@ class HomeUseCases:
         """The member's page, as the core words it."""
         ch = requester.channel
         reactions = await self._store.reactions_by_member(ch.platform, ch.workspace, requester.user_id)
-        saved = await self.saved_papers(requester)
+        saved = await self._saved(reactions)
         dm = await self._personal.dm(requester)
         sections = (await self._taste_section(requester, reactions, len(saved)), _saved_section(saved),
                     _dm_section(dm), self._forget_section())
