@@ -182,9 +182,10 @@ class HomeUseCases:
             action = HomeAction(action)
         except ValueError:
             raise UsageError("that button is not one of paperbot's; reopen the page and try again.") from None
-        if action is HomeAction.DM_ON:
-            zone = _zone(timezone)
-            sub, _ = await self._personal.dm_on(requester, DM_ON_TIME, zone)
+        if action is HomeAction.DM_ON:  # a paused digest resumes at its own time; a new one starts at 09:00
+            current = await self._personal.dm(requester)
+            at, zone = (current.post_time, current.timezone) if current else (DM_ON_TIME, _zone(timezone))
+            sub, _ = await self._personal.dm_on(requester, at, zone)
             return "On. " + describe_dm(sub)
         if action is HomeAction.DM_OFF:
             removed = await self._personal.dm_off(requester)
@@ -255,4 +256,7 @@ def _dm_section(dm: DmSubscription | None) -> Section:
     if dm is None:
         return Section("Your DM digest", ("Off: no personal digest by direct message.", change),
                        actions=(Button(HomeAction.DM_ON, f"Turn on ({DM_ON_TIME:%H:%M}, Mon–Fri)", style="primary"),))
-    return Section("Your DM digest", (describe_dm(dm), change), actions=(Button(HomeAction.DM_OFF, "Turn off"),))
+    off = Button(HomeAction.DM_OFF, "Turn off")
+    actions = (Button(HomeAction.DM_ON, "Resume", style="primary"), off) if dm.paused else (off,)
+    return Section("Your DM digest", (describe_dm(dm).replace("Run /papers dm on again", "Resume it here or run "
+                                                              "/papers dm on again"), change), actions=actions)

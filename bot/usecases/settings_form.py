@@ -123,7 +123,8 @@ class ChannelSettingsForm:
             fields.append(FormField(name, label, param.type.accepts, current.get(name, ""), param.type.choices,
                                     param.type.max_length))
         subscribed = "at" in current
-        intro = ("This channel's ranking, discussion threads and daily digest." if subscribed else
+        intro = ("This channel's ranking, discussion threads and daily digest. A digest field left empty keeps "
+                 "its value; /papers unsubscribe stops the digest." if subscribed else
                  "This channel's ranking and discussion threads. Fill in a time to start a daily digest here "
                  "(leave the digest's fields empty to keep it unsubscribed).")
         return SettingsForm(channel, intro, tuple(fields))

@@ -3,13 +3,14 @@ the member's own 🔖 reactions in their workspace; unsaving removes only those,
 page counts and lists without the adapter; the form's fields are the commands' own declarations."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from bot.app import PaperBot
 from bot.commands.spec import REGISTRY
 from bot.domain import ChannelRef, Paper, Post, PostKind, Reaction, Requester
 from bot.usecases.home import HomeAction
 from bot.usecases.ingest import store_papers
+from bot.usecases.personal_digests import member_of
 from bot.usecases.settings_form import FIELDS, field_param
 from storage.store import SqlStore
 from tests.harness.embedders import HashEmbedder
@@ -74,3 +75,17 @@ async def test_the_page_counts_likes_dislikes_and_saves_and_names_the_topics(sto
 def test_the_form_fields_are_the_commands_declared_parameters() -> None:
     for name, command, _ in FIELDS:
         assert field_param(name) is REGISTRY[command].param(name)
+
+
+async def test_a_paused_dm_digest_resumes_at_its_own_time(store: SqlStore) -> None:
+    bot = await _bot(store)
+    await bot.personal.dm_on(ME, time(7, 15), "Asia/Tokyo")
+    await store.pause_dm(member_of(ME), "the member left the workspace.", NOW)
+    dm = (await bot.home.view(ME)).sections[2]
+    assert [b.label for b in dm.actions] == ["Resume", "Turn off"]
+    assert "Resume it here or run /papers dm on again" in dm.lines[0]
+    said = await bot.home.act(ME, HomeAction.DM_ON, timezone="Europe/Paris")  # the member's zone now: not used
+    sub = await bot.personal.dm(ME)
+    assert sub is not None and not sub.paused and (sub.post_time, sub.timezone) == (time(7, 15), "Asia/Tokyo")
+    assert said.startswith("On. Your personal digest") and "07:15 Asia/Tokyo" in said
+    assert [b.label for b in (await bot.home.view(ME)).sections[2].actions] == ["Turn off"]
