@@ -27,11 +27,13 @@ from bot.taste.signals import DEFAULT_EMOJI
 from bot.usecases.digests import DigestUseCases
 from bot.usecases.discussion import DiscussionUseCases
 from bot.usecases.feedback import Click, ClickAnswer, FeedbackUseCases
+from bot.usecases.home import HomeUseCases
 from bot.usecases.papers import PaperLookup
 from bot.usecases.personal_digests import PersonalDigestUseCases
 from bot.usecases.publishing import Publisher
 from bot.usecases.reactions import ReactionResult, ReactionUseCases
 from bot.usecases.retrying import EventRetry
+from bot.usecases.settings_form import ChannelSettingsForm
 from bot.usecases.subscriptions import SubscriptionUseCases
 from bot.usecases.taste import TasteUseCases
 
@@ -82,6 +84,10 @@ class PaperBot:
                                               default_mode=thread_mode)
         self.publisher = Publisher(store, self.discussions, clock=clock)
         self.feedback = FeedbackUseCases(store, self.reactions, self.taste)  # the controls on posted papers
+        # a member's own page (App Home) and a channel's settings as a form (Slack's modal)
+        self.home = HomeUseCases(store, self.personal, self.taste, emoji=self.reactions.emoji, clock=clock)
+        self.settings_form = ChannelSettingsForm(store, self.taste, self.discussions, self.schedules, clock=clock,
+                                                 default_count=default_count)
         # events of platforms that never redeliver (Discord's gateway): kept and retried, not lost
         self.retry = EventRetry()
         # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)

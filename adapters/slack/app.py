@@ -3,8 +3,9 @@
 Socket Mode (default) needs the bot token and the app-level token; HTTP mode needs the
 bot token and the signing secret (:mod:`adapters.slack.http_guard` refuses bad or stale
 signatures with 401 before bolt parses anything).
-Listeners: ``/papers``, reactions, ``message`` / ``app_mention`` for paper threads, and clicks on
-posted papers' controls (:mod:`adapters.slack.buttons`).
+Listeners: ``/papers``, reactions, ``message`` / ``app_mention`` for paper threads, clicks on
+posted papers' controls (:mod:`adapters.slack.buttons`), and the App Home and the settings modal
+(:mod:`adapters.slack.views`; `/papers settings` alone opens the modal).
 
 Acknowledgements (bolt's documented ``process_before_response=True`` with lazy listeners):
 ``/papers`` is acknowledged by its ``ack`` listener at once and its work runs afterwards as a
@@ -31,10 +32,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.buttons import register as register_buttons
 from adapters.slack.commands import PapersCommand
 from adapters.slack.events import EventGate
+from adapters.slack.modal import wants_modal
 from adapters.slack.pacing import ChannelPacer
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.reactions import ReactionListener
 from adapters.slack.threads import SlackThreads
+from adapters.slack.views import register_views
 from bot.app import PaperBot
 from bot.config import SlackConfig
 from bot.errors import ConfigError
@@ -107,6 +110,7 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
     gate = EventGate(bot)
     reactions = ReactionListener(bot, gate)
     threads = SlackThreads(bot, platform, gate)
+    modal = register_views(app, bot, platform)
 
     # bolt wants real coroutine functions and injects arguments by parameter name.
     async def papers_ack(ack: Any) -> None:
@@ -114,7 +118,7 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
 
     async def papers_work(command: dict[str, Any], respond: Any) -> None:
         with log_context(platform="slack", channel=str(command.get("channel_id") or "")):
-            await papers.work(command, respond)
+            await (modal.open(command, respond) if wants_modal(command) else papers.work(command, respond))
 
     async def reaction(body: dict[str, Any], event: dict[str, Any], request: Any) -> BoltResponse | None:
         with log_context(platform="slack", channel=str((event.get("item") or {}).get("channel") or "")):

@@ -96,3 +96,20 @@ def split(text: str, limit: int = MESSAGE_TEXT, max_pieces: int = REPLY_MESSAGES
         last = pieces[-1]
         pieces[-1] = last + ELLIPSIS if len(last) + len(ELLIPSIS) <= limit else fit(last + " " + text[:limit], limit)
     return pieces
+
+# Views (App Home, modals; https://docs.slack.dev/reference/views and …/block-kit/block-elements):
+# at most 100 blocks a view; a button's text ≤ 75 characters and its value ≤ 2,000; a confirm dialog's
+# title ≤ 100, text ≤ 300, its buttons ≤ 30; a modal's title, submit and close ≤ 24; its
+# private_metadata ≤ 3,000; an input's label ≤ 2,000 and hint ≤ 2,000; an option's text ≤ 75.
+VIEW_BLOCKS = 100
+BUTTON_TEXT = 75
+BUTTON_VALUE = 2000
+CONFIRM_TITLE = 100
+CONFIRM_TEXT = 300
+CONFIRM_BUTTON = 30
+MODAL_TITLE = 24
+PRIVATE_METADATA = 3000
+INPUT_LABEL = 2000
+INPUT_HINT = 2000
+OPTION_TEXT = 75
+FIELD_ERROR = 300  # ours: a view_submission error under a field, one or two sentences

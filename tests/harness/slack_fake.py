@@ -145,6 +145,78 @@ def block_kit_problems(blocks: Any, text: Any = None) -> list[str]:
     return problems
 
 
+# views (App Home, modals): https://docs.slack.dev/reference/views, …/block-kit/block-elements
+VIEW_LIMITS = {"blocks": 100, "button_text": 75, "button_value": 2000, "confirm_title": 100, "confirm_text": 300,
+               "confirm_button": 30, "modal_title": 24, "private_metadata": 3000, "label": 2000, "hint": 2000,
+               "option_text": 75}
+
+
+def _element_problems(where: str, element: dict[str, Any]) -> list[str]:
+    problems = []
+    kind = element.get("type")
+    if kind == "button":
+        if not 1 <= len((element.get("text") or {}).get("text") or "") <= VIEW_LIMITS["button_text"]:
+            problems.append(f"{where}/text: a button's text is 1..{VIEW_LIMITS['button_text']} characters")
+        if len(element.get("value") or "") > VIEW_LIMITS["button_value"]:
+            problems.append(f"{where}/value: over {VIEW_LIMITS['button_value']}")
+        confirm = element.get("confirm")
+        if isinstance(confirm, dict):
+            for key, limit in (("title", "confirm_title"), ("text", "confirm_text"), ("confirm", "confirm_button"),
+                               ("deny", "confirm_button")):
+                if not 1 <= len((confirm.get(key) or {}).get("text") or "") <= VIEW_LIMITS[limit]:
+                    problems.append(f"{where}/confirm/{key}: 1..{VIEW_LIMITS[limit]} characters")
+    elif kind == "static_select":
+        for o, option in enumerate(element.get("options") or []):
+            if not 1 <= len((option.get("text") or {}).get("text") or "") <= VIEW_LIMITS["option_text"]:
+                problems.append(f"{where}/options/{o}: 1..{VIEW_LIMITS['option_text']} characters")
+    elif kind != "plain_text_input":
+        problems.append(f"{where}/type: unexpected element {kind!r}")
+    return problems
+
+
+def view_problems(view: Any) -> list[str]:
+    """What Slack would refuse in a view for ``views.publish``/``views.open`` (empty: nothing): at most
+    100 blocks, the message blocks' limits, and those of buttons, dialogs, inputs and modal titles."""
+    view = _parsed(view)
+    if not isinstance(view, dict) or view.get("type") not in ("home", "modal"):
+        return ["view/type: home or modal"]
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or not 1 <= len(blocks) <= VIEW_LIMITS["blocks"]:
+        return [f"view/blocks: a list of 1..{VIEW_LIMITS['blocks']}"]
+    problems: list[str] = []
+    plain: list[Any] = []  # the blocks the message checks know
+    for n, block in enumerate(blocks):
+        where = f"/blocks/{n}"
+        if block.get("type") == "actions":
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 25:
+                problems.append(f"{where}/elements: 1..25")
+            for e, element in enumerate(elements):
+                problems += _element_problems(f"{where}/elements/{e}", element)
+        elif block.get("type") == "input":
+            if view["type"] != "modal":
+                problems.append(f"{where}: input blocks are for modals")
+            for key, limit in (("label", "label"), ("hint", "hint")):
+                if len((block.get(key) or {}).get("text") or "") > VIEW_LIMITS[limit]:
+                    problems.append(f"{where}/{key}: over {VIEW_LIMITS[limit]}")
+            problems += _element_problems(f"{where}/element", block.get("element") or {})
+        else:
+            if isinstance(block.get("accessory"), dict) and block["accessory"].get("type") == "button":
+                problems += _element_problems(f"{where}/accessory", block["accessory"])
+                block = {k: v for k, v in block.items() if k != "accessory"}
+            plain.append(block)
+    # the message rules for the rest (its 50-block and 12,000-character limits are a message's, not a view's)
+    problems += [p for p in block_kit_problems(plain[:LIMITS["blocks"]]) if not p.startswith("blocks:")]
+    if view["type"] == "modal":
+        for key in ("title", "submit", "close"):
+            text = (view.get(key) or {}).get("text")
+            if key == "title" and not text or text is not None and len(text) > VIEW_LIMITS["modal_title"]:
+                problems.append(f"view/{key}: 1..{VIEW_LIMITS['modal_title']} characters")
+        if len(view.get("private_metadata") or "") > VIEW_LIMITS["private_metadata"]:
+            problems.append(f"view/private_metadata: over {VIEW_LIMITS['private_metadata']}")
+    return problems
+
+
 def socket_envelope(kind: str, payload: dict[str, Any], envelope_id: str, *, retry_attempt: int = 0,
                     retry_reason: str = "") -> dict[str, Any]:
     """A Socket Mode envelope; only Events API envelopes carry ``retry_attempt``/``retry_reason``."""
@@ -175,6 +247,8 @@ class FakeSlack:
     failures: dict[str, list[tuple[int, dict[str, str], dict[str, Any] | str]]] = field(default_factory=dict)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel → posted messages
     delays: dict[str, float] = field(default_factory=dict)  # method → seconds before answering
+    home_views: dict[str, dict[str, Any]] = field(default_factory=dict)  # user → the Home tab views.publish set
+    opened_views: list[dict[str, Any]] = field(default_factory=list)  # views.open's modals, in order
 
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
@@ -259,7 +333,12 @@ class FakeSlack:
         return web.json_response(self._answer(method, params))
 
     def _refusal(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
-        """What Slack answers a message that breaks its limits (None: it would post it)."""
+        """What Slack answers a message or a view that breaks its limits (None: it would post it)."""
+        if method in ("views.publish", "views.open"):
+            if method == "views.open" and not params.get("trigger_id"):
+                return {"ok": False, "error": "invalid_trigger_id"}
+            view_refused = view_problems(params.get("view"))
+            return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": view_refused}} if view_refused else None
         if method != "chat.postMessage":
             return None
         problems = block_kit_problems(params.get("blocks"), params.get("text"))
@@ -308,6 +387,14 @@ class FakeSlack:
                 return {"ok": False, "error": "message_not_found"}
             return {"ok": True, "channel": channel,
                     "permalink": f"https://lab.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
+        if method == "views.publish":
+            view = _parsed(params.get("view"))
+            self.home_views[str(params.get("user_id") or "")] = view
+            return {"ok": True, "view": {**view, "id": f"V{next(self._ts):08d}"}}
+        if method == "views.open":
+            view = _parsed(params.get("view"))
+            self.opened_views.append(view)
+            return {"ok": True, "view": {**view, "id": f"V{next(self._ts):08d}"}}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         return {"ok": True}

@@ -12,9 +12,13 @@ def test_manifest_matches_the_adapter() -> None:
     data = yaml.safe_load(MANIFEST.read_text())
     assert [c["command"] for c in data["features"]["slash_commands"]] == ["/papers"]
     assert set(data["settings"]["event_subscriptions"]["bot_events"]) == {
-        "reaction_added", "reaction_removed", "app_mention", "message.channels", "message.groups"}
+        "reaction_added", "reaction_removed", "app_mention", "message.channels", "message.groups",
+        "app_home_opened"}
     scopes = set(data["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "reactions:read", "users:read", "channels:read"} <= scopes
     # threads: questions, replies in public and private channels; DMs for personal digests
     assert {"app_mentions:read", "channels:history", "groups:history", "im:write"} <= scopes
     assert data["settings"]["socket_mode_enabled"] is True
+    # the App Home's page and buttons, the settings modal (adapters.slack.views)
+    assert data["features"]["app_home"]["home_tab_enabled"] is True
+    assert data["settings"]["interactivity"]["is_enabled"] is True
