@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.domain import Paper
 
@@ -56,12 +56,13 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     """A unique key per paper, by arXiv id; colliding keys get ``a``, ``b``… in arXiv-id order."""
     keys: dict[str, str] = {}
     taken: set[str] = set()
+    tried: dict[str, int] = {}  # suffixes already tried per base key: a thousand "smith2025deep" stay linear
     for paper in sorted(papers, key=lambda p: p.arxiv_id):
         key = base = base_key(paper)
-        n = 0
         while key in taken:
+            n = tried.get(base, 0)
+            tried[base] = n + 1
             key = base + _suffix(n)
-            n += 1
         taken.add(key)
         keys[paper.arxiv_id] = key
     return keys
@@ -98,7 +99,7 @@ def entry(paper: Paper, key: str, *, short: bool = False) -> str:
     return f"@misc{{{key},\n{body}\n}}"
 
 
-def entries(papers: Sequence[Paper], *, short: bool = False) -> list[str]:
-    """The papers' entries, in their order, with keys unique among them."""
-    keys = citation_keys(papers)
+def entries(papers: Sequence[Paper], *, short: bool = False, keys: Mapping[str, str] | None = None) -> list[str]:
+    """The papers' entries, in their order, with keys unique among them (``keys``: already made)."""
+    keys = citation_keys(papers) if keys is None else keys
     return [entry(p, keys[p.arxiv_id], short=short) for p in papers]

@@ -27,7 +27,8 @@ LABEL = {ExportFormat.BIBTEX: "BibTeX", ExportFormat.RIS: "RIS"}
 def export_file(papers: Sequence[Paper], fmt: ExportFormat, *, day: date, page: int = 1, note: str = "") -> FileReply:
     """The papers (newest saved first) as one file named ``paperbot-saved-<day>.<bib|ris>``."""
     if fmt is ExportFormat.BIBTEX:
-        full, short = bibtex.entries(papers), bibtex.entries(papers, short=True)
+        keys = bibtex.citation_keys(papers)
+        full, short = bibtex.entries(papers, keys=keys), bibtex.entries(papers, short=True, keys=keys)
     else:
         full, short = ris.records(papers), ris.records(papers, short=True)
     count = f"{len(papers)} saved paper{'s' if len(papers) != 1 else ''}"

@@ -65,6 +65,13 @@ def test_keys_are_readable_unique_and_stable() -> None:
     assert sorted(e.key for e in library.entries) == sorted(keys.values())
 
 
+def test_a_thousand_colliding_keys_stay_unique() -> None:
+    same = [paper(f"2511.{n:05d}", "Deep learning") for n in range(1000)]
+    keys = bibtex.citation_keys(same)
+    assert len(set(keys.values())) == 1000 and keys["2511.00000"] == "lovelace2025deep"
+    assert keys["2511.00001"] == "lovelace2025deepa" and keys["2511.00027"] == "lovelace2025deepaa"
+
+
 def test_ris_records_parse_with_rispy() -> None:
     papers = [paper("2511.04570", f"Title {NASTY}", abstract="line one\nline two"), paper("2511.00001", "Second", authors=())]
     records = rispy.loads("\n".join(ris.records(papers)) + "\n")
