@@ -21,6 +21,18 @@ def _same(text: str) -> str:
     return text
 
 
+def _cut(entry: str, room: int, safe: Callable[[str], str]) -> str:
+    """``entry`` shortened (at a word, with an ellipsis) until its escaped form fits ``room``: the cut
+    is made before escaping, so it never falls inside an escape or a link the platform made."""
+    budget = room
+    while budget > 1:
+        text = safe(shorten(entry, budget))
+        if len(text) <= room:
+            return text
+        budget = min(budget - 1, int(budget * 0.9))
+    return "…"
+
+
 def pages(reply: PagedReply, limit: int, *, escape: Callable[[str], str] = _same,
           escape_code: Callable[[str], str] = _same) -> list[list[str]]:
     """The escaped entries, packed into pages whose message stays within ``limit`` characters."""
@@ -36,8 +48,7 @@ def pages(reply: PagedReply, limit: int, *, escape: Callable[[str], str] = _same
         if len(text) > room and n < len(reply.short):
             text = safe(reply.short[n])
         if len(text) > room:
-            text = safe(shorten(entry, room)) if not reply.code else text[: room - 1] + "…"
-            text = text[:room]
+            text = _cut(reply.short[n] if n < len(reply.short) else entry, room, safe)
         needed = len(text) + (len(SEPARATOR) if out[-1] else 0)
         if out[-1] and used + needed > room:
             out.append([])

@@ -111,3 +111,19 @@ def test_the_file_is_named_and_summarised() -> None:
     reply = export_file([paper("2511.00001", "One")], ExportFormat.BIBTEX, day=datetime(2025, 11, 9).date())
     assert (reply.filename, reply.summary) == ("paperbot-saved-2025-11-09.bib", "BibTeX export of your 1 saved paper.")
     assert page_text(reply.inline, 2000).startswith("BibTeX export of your 1 saved paper. Copy it into a .bib file")
+
+
+def test_a_long_entry_is_cut_before_escaping_so_no_escape_is_broken() -> None:
+    import re
+
+    from adapters.discord import saved as discord_saved
+    from adapters.slack import saved as slack_saved
+    from bot.replies import PagedReply
+
+    huge = "x & y <!channel> `code` *bold* " * 400 + "https://arxiv.org/abs/2511.00001"
+    reply = PagedReply("Your saved papers (2):", (huge, "2. short & sweet"), next_page="/papers saved {page}")
+    slack = slack_saved.paged_text(reply)
+    assert len(slack) <= 3000 and "<!channel>" not in slack
+    assert not re.search(r"&(?!amp;|lt;|gt;)", slack)  # every & is a whole entity
+    discord = discord_saved.paged_text(reply)
+    assert len(discord) <= 2000 and "<!channel>" not in discord and discord.endswith("2\\. short & sweet")
