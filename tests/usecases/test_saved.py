@@ -1,7 +1,7 @@
 """Saved papers through the core: 🔖 saves, removing it unsaves, `/papers saved` lists, `/papers export` files.
 
 Real store on a SQLite file with the bundled sample; reactions go through ``PaperBot.on_reaction``
-exactly as the adapters send them; the ranking check uses the hash embedder.
+exactly as the adapters send them; the ranking check runs with the hash embedder and the real model.
 """
 from __future__ import annotations
 
@@ -164,11 +164,15 @@ async def test_a_link_reaction_is_mild_interest(bot: PaperBot) -> None:
     assert result.meaning is ReactionMeaning.POSITIVE
 
 
-async def test_a_bookmark_ranks_similar_papers_higher_than_a_thumbs_up(store, sample_papers) -> None:
+@pytest.mark.parametrize("model", ["hash", "real"])
+async def test_a_bookmark_ranks_similar_papers_higher_than_a_thumbs_up(store, sample_papers, model: str,
+                                                                       request: pytest.FixtureRequest) -> None:
     """One member 🔖 one paper and 👍 another: the papers most like the saved one score above those
-    most like the liked one; swap the two reactions and the order swaps (the weight decides, not the papers)."""
+    most like the liked one; swap the two reactions and the order swaps (the weight decides, not the papers).
+    With the hash embedder and with the real all-MiniLM-L6-v2 (skipped, saying why, where it is missing)."""
     await store_papers(store, sample_papers)
-    bot = PaperBot(store, clock=lambda: NOW, embedder=HashEmbedder())
+    embedder = HashEmbedder() if model == "hash" else request.getfixturevalue("real_embedder")
+    bot = PaperBot(store, clock=lambda: NOW, embedder=embedder)
     assert bot.taste is not None
     pool = [p for p in sample_papers if p.arxiv_id not in (VIDEO, AGENT)]
     vectors = await bot.taste.vectors([*pool, *(p for p in sample_papers if p.arxiv_id in (VIDEO, AGENT))])
