@@ -33,6 +33,7 @@ from bot.usecases.personal_digests import PersonalDigestUseCases
 from bot.usecases.publishing import Publisher
 from bot.usecases.reactions import ReactionResult, ReactionUseCases
 from bot.usecases.retrying import EventRetry
+from bot.usecases.saved import SavedUseCases
 from bot.usecases.settings_form import ChannelSettingsForm
 from bot.usecases.subscriptions import SubscriptionUseCases
 from bot.usecases.taste import TasteUseCases
@@ -88,13 +89,14 @@ class PaperBot:
         self.home = HomeUseCases(store, self.personal, self.taste, emoji=self.reactions.emoji, clock=clock)
         self.settings_form = ChannelSettingsForm(store, self.taste, self.discussions, self.schedules, clock=clock,
                                                  default_count=default_count)
+        self.saved = SavedUseCases(store, clock=clock)  # a member's 🔖 papers: `/papers saved`, `/papers export`
         # events of platforms that never redeliver (Discord's gateway): kept and retried, not lost
         self.retry = EventRetry()
         # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)
         self._services: dict[str, object] = {
             "digests": self.digests, "papers": self.papers, "subscriptions": self.subscriptions,
             "schedules": self.schedules, "personal": self.personal, "discussions": self.discussions,
-            "taste": self.taste,
+            "taste": self.taste, "saved": self.saved,
         }
 
     # commands ----------------------------------------------------------------------------------

@@ -12,7 +12,16 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.domain import MAX_COUNT
 from bot.errors import ConfigError
@@ -138,10 +147,26 @@ class EmbeddingConfig(_Section):
 
 
 class TasteConfig(_Section):
+    """Which reactions teach the ranking, and how much (bot.taste.signals: a 👍 weighs 1.0)."""
+
     positive: list[str] = Field(default_factory=lambda: ["👍", "❤️", "🔥", "⭐", "🎉", "🧠"])
     negative: list[str] = Field(default_factory=lambda: ["👎", "😴", "🙈"])
     half_life_days: float = Field(30.0, gt=0)
     trending: float = Field(0.3, ge=0, le=1)
+    save_weight: float = 2.0  # a 🔖 (a member saved the paper: `/papers saved`)
+    link_weight: float = 0.5  # a 🔗 (a member pasted the paper's link in the channel)
+
+    @field_validator("save_weight", "link_weight", mode="before")
+    @classmethod
+    def _weight(cls, value: Any, info: ValidationInfo) -> Any:
+        """0–10, said in words that name the emoji: 0 turns the signal off, a 👍 weighs 1."""
+        what = "🔖 (a saved paper)" if info.field_name == "save_weight" else "🔗 (a pasted link)"
+        accepted = f"a number from 0 to 10 (the weight of a {what} against a 👍, which weighs 1; 0 turns it off)"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"must be {accepted}")
+        if not 0 <= value <= 10:
+            raise ValueError(f"{value:g} is out of range: use {accepted}")
+        return float(value)
 
 
 class ScheduleConfig(_Section):

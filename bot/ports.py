@@ -158,6 +158,18 @@ class ReactionStore(Protocol):
         ...
 
 
+class SavedStore(Protocol):
+    """A member's saved papers: their 🔖 reactions with the papers (``storage.saved_store``)."""
+
+    async def papers_reacted_by(self, platform: str, workspace: str, user_id: str, emoji: str, *,
+                                limit: int | None = None, offset: int = 0) -> list[tuple[Paper, datetime]]:
+        """The papers a member put ``emoji`` on in any channel of one workspace, each once (dated by
+        the newest such reaction), newest first; ``offset``/``limit`` page through them."""
+        ...
+
+    async def count_papers_reacted_by(self, platform: str, workspace: str, user_id: str, emoji: str) -> int: ...
+
+
 class EventStore(Protocol):
     async def seen_event(self, event_id: str, at: datetime) -> bool:
         """Remember a platform event id; return True when it had been seen before (retry)."""
@@ -204,8 +216,8 @@ class TasteStore(Protocol):
         ...
 
 
-class Store(PaperStore, SubscriptionStore, PostStore, ReactionStore, EventStore, TasteStore, DiscussionStore,
-            DeliveryStore, PersonalStore, Protocol):
+class Store(PaperStore, SubscriptionStore, PostStore, ReactionStore, SavedStore, EventStore, TasteStore,
+            DiscussionStore, DeliveryStore, PersonalStore, Protocol):
     """All the persistence the core uses. Every method is its own transaction, unless called on the
     store a :meth:`transaction` yields: then all of them share that one (a unit of work).
 

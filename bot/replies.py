@@ -57,6 +57,40 @@ Publication = DigestReply | PaperReply
 
 
 @dataclass(frozen=True)
+class PagedReply:
+    """A private answer that may be longer than one message (`/papers saved`, an export shown inline):
+    entries shown a page at a time. The core says what is shown and how to ask for the next page;
+    the adapter says how much its message holds (``bot.paging.page_text``), so a page fits every platform.
+
+    ``short`` is each entry's form for a page that cannot hold the whole entry (empty: cut it);
+    ``code``: the entries are one code block, to be copied as they are; ``next_page`` is the command
+    that shows page N (``{page}``).
+    """
+
+    header: str
+    entries: tuple[str, ...]
+    page: int = 1
+    next_page: str = ""
+    short: tuple[str, ...] = ()
+    code: bool = False
+    empty: str = "Nothing to show."
+
+
+@dataclass(frozen=True)
+class FileReply:
+    """A file for the person who asked (an export): its name, its bytes, and a one-line summary.
+
+    A surface that uploads files sends ``data`` as ``filename``; one that cannot (yet) shows
+    ``inline``, the same content a page at a time; the console writes it to its data directory.
+    """
+
+    filename: str
+    data: bytes
+    summary: str
+    inline: PagedReply
+
+
+@dataclass(frozen=True)
 class Posted:
     """A publication the core has posted (and recorded, and threaded): nothing left for the adapter to send."""
 
@@ -64,4 +98,4 @@ class Posted:
     message_ids: tuple[str, ...]
 
 
-Reply = TextReply | PaperReply | DigestReply | Posted
+Reply = TextReply | PaperReply | DigestReply | Posted | PagedReply | FileReply

@@ -149,7 +149,8 @@ def build_bot(
     return PaperBot(
         store, resolvers=resolvers or [], clock=clock, default_count=config.digest.count,
         embedder=embedder or None,
-        taste_options={"emoji": EmojiTable.of(taste.positive, taste.negative), "default_trending": taste.trending,
+        taste_options={"emoji": EmojiTable.of(taste.positive, taste.negative, save=taste.save_weight,
+                                              link=taste.link_weight), "default_trending": taste.trending,
                        "half_life_days": taste.half_life_days, "activity_weight": config.discussion.activity_weight},
         discussion=discussion if isinstance(discussion, DiscussionEngine) else None, thread_mode=config.discussion.threads,
     )

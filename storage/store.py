@@ -36,6 +36,7 @@ from storage.mapping import (
 )
 from storage.models import PaperRow, PostRow, ProcessedEventRow, ReactionRow, SubscriptionRow, table_of
 from storage.personal_store import PersonalStoreMixin
+from storage.saved_store import SavedStoreMixin
 from storage.sessions import is_unavailable, unavailable
 from storage.taste_store import TasteStoreMixin
 
@@ -50,7 +51,7 @@ _REACTIONS = table_of(ReactionRow)
 _EVENTS = table_of(ProcessedEventRow)
 
 
-class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, PersonalStoreMixin):
+class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, PersonalStoreMixin, SavedStoreMixin):
     """Persistence for papers, subscriptions, posts and reactions (implements ``bot.ports.Store``)."""
 
     _bound: AsyncSession | None = None

@@ -6,6 +6,7 @@ NAMES: dict[str, str] = {
     "-1": "👎", "thumbsdown": "👎", "dislike": "👎", "down": "👎",
     "heart": "❤️", "fire": "🔥", "star": "⭐", "tada": "🎉", "brain": "🧠",
     "sleeping": "😴", "see_no_evil": "🙈",
+    "bookmark": "🔖", "save": "🔖",
 }
 
 

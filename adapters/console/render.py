@@ -5,7 +5,7 @@ import textwrap
 
 from bot.domain import Digest, Paper, RankedPaper
 from bot.sentences import first_sentences
-from bot.taste.signals import DEFAULT_NEGATIVE, DEFAULT_POSITIVE, EmojiTable
+from bot.taste.signals import DEFAULT_NEGATIVE, DEFAULT_POSITIVE, SAVE_EMOJI, EmojiTable
 from bot.text import clean_text, format_authors
 from bot.usecases.reactions import ReactionMeaning, ReactionResult
 
@@ -84,5 +84,8 @@ def render_stored_reaction(result: ReactionResult, who: str, post: str, emoji: E
         return (f"{result.emoji} noted — it doesn't change what you see. "
                 f"{_some(emoji.positive, DEFAULT_POSITIVE, 3)} bring more like this, "
                 f"{_some(emoji.negative, DEFAULT_NEGATIVE, 3)} fewer.")
+    if result.emoji == SAVE_EMOJI and result.meaning is ReactionMeaning.POSITIVE:
+        return (f"{result.emoji} {clean_text(who)} saved the paper of post {post}: /papers saved lists it "
+                f"(unreact {post} {result.emoji} unsaves it); more papers like this one.")
     effect = "more papers like this one" if result.meaning is ReactionMeaning.POSITIVE else "fewer papers like this one"
     return f"{result.emoji} from {clean_text(who)} recorded on post {post}: {effect}."

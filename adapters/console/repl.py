@@ -13,9 +13,11 @@ import re
 import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from adapters.console.emoji_names import emoji_from_text
+from adapters.console.export import export_text, paged
 from adapters.console.line_input import LineInput, PipedInput
 from adapters.console.platform import ConsolePlatform
 from adapters.console.render import render_stored_reaction, render_thread_lines
@@ -24,7 +26,7 @@ from bot.clock import ManualClock
 from bot.discussion.threads import ThreadMessage, ThreadMode
 from bot.domain import ChannelRef, Platform, ReactionEvent, Requester
 from bot.errors import PaperbotError
-from bot.replies import DigestReply, PaperReply, Posted, Reply, TextReply
+from bot.replies import DigestReply, FileReply, PagedReply, PaperReply, Posted, Reply, TextReply
 from bot.text import clean_text, shorten
 from bot.usecases.reactions import ReactionOutcome
 
@@ -65,6 +67,8 @@ Type a command as you would in chat:
   react <post number> <emoji>          e.g. react 2 👍   (names work too: +1, -1, heart, fire)
   unreact <post number> <emoji>        take a reaction back
   posts                                the channel's recent posts and their reactions
+  react <post number> 🔖               save a paper; /papers saved lists yours (unreact: unsave)
+  /papers export bibtex                your saved papers as a .bib file (or ris), written to the data folder
   /papers dm on 08:30 Europe/Paris     your own digest as a direct message (shown here as ✉)
   /papers recap on fri 16:00           a weekly "what we discussed" post in this channel
   wait <duration>                      let time pass (e.g. wait 90m, wait 1d): scheduled posts, DMs
@@ -89,13 +93,16 @@ class ConsoleAdapter:
         clock: ManualClock | None = None,
         platform: ConsolePlatform | None = None,
         line_input: LineInput | None = None,
+        exports: Path | None = None,
     ) -> None:
         """``platform``: the transport the core posts through (the scheduler's too, so its posts show
         here); by default one printing to ``stdout``. ``line_input``: where lines come from (by
-        default plain lines from ``stdin``, with a "> " prompt when it is a terminal). Without
+        default plain lines from ``stdin``, with a "> " prompt when it is a terminal). ``exports``: the
+        folder `/papers export` writes its file to (None: the export is printed). Without
         ``stdout``, output goes to whatever ``sys.stdout`` is at the time (the line editor swaps it
         so that output does not garble the line being typed)."""
         self._bot = bot
+        self._exports = exports
         self._scheduler = scheduler
         self._clock = clock
         self._channel = channel
@@ -132,6 +139,10 @@ class ConsoleAdapter:
         match reply:
             case TextReply(text=text):
                 self.say(text)
+            case PagedReply() as page:
+                self.say(paged(page))
+            case FileReply() as file:
+                self.say(export_text(file, self._exports))
             case Posted(publication=DigestReply() | PaperReply() as publication):
                 self._platform.flush()
                 if publication.as_digest().items:

@@ -28,6 +28,7 @@ from discord import app_commands
 
 from adapters.discord.interaction import InteractionTransport, Responder
 from adapters.discord.platform import DiscordPlatform
+from adapters.discord.saved import paged_text
 from adapters.discord.text import fit, fit_lines, fit_plain
 from bot.app import PaperBot
 from bot.commands import Command, CommandSpec, specs
@@ -41,7 +42,7 @@ from bot.errors import (
     StoreUnavailableError,
 )
 from bot.log_context import log_context
-from bot.replies import Reply, TextReply
+from bot.replies import FileReply, PagedReply, Reply, TextReply
 
 _log = logging.getLogger(__name__)
 
@@ -109,9 +110,12 @@ async def answer_privately(interaction: discord.Interaction, text: str, responde
 
 async def show(interaction: discord.Interaction, reply: Reply, responder: Responder | None = None) -> None:
     """A text reply as the interaction's answer (line breaks kept); a publication was already posted."""
+    responder = responder or Responder(interaction)
+    if isinstance(reply, PagedReply | FileReply):  # `/papers saved`, `/papers export`: private, one page
+        await responder.private(paged_text(reply))
+        return
     if not isinstance(reply, TextReply):
         return
-    responder = responder or Responder(interaction)
     if reply.ephemeral:
         await responder.private(fit_lines(reply.text, MAX_CONTENT))
     else:

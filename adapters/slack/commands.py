@@ -19,6 +19,7 @@ from adapters.slack.limits import MESSAGE_TEXT, split
 from adapters.slack.mrkdwn import ZWSP, neutralise, neutralise_lines, neutralise_text
 from adapters.slack.permissions import can_manage_channel
 from adapters.slack.platform import SlackPlatform
+from adapters.slack.saved import paged_text
 from bot.app import PaperBot
 from bot.domain import ChannelRef, Requester
 from bot.errors import (
@@ -30,7 +31,7 @@ from bot.errors import (
     RejectedMessageError,
     StoreUnavailableError,
 )
-from bot.replies import TextReply
+from bot.replies import FileReply, PagedReply, TextReply
 
 _log = logging.getLogger(__name__)
 
@@ -117,6 +118,8 @@ class PapersCommand:
                 return
             if isinstance(reply, TextReply):  # line breaks and links kept (answers quote sentences line by line)
                 await respond(text=bounded(reply.text), response_type="ephemeral" if reply.ephemeral else "in_channel")
+            elif isinstance(reply, PagedReply | FileReply):  # `/papers saved`, `/papers export`: private, one page
+                await respond(text=paged_text(reply), response_type="ephemeral")
         except Exception as exc:  # noqa: BLE001 - the response_url itself failed: nobody to tell but the log
             _log.warning("could not answer /papers in %s: %s", channel, type(exc).__name__)
 

@@ -1,7 +1,11 @@
-"""The emoji table: which reactions are signals, and with what sign.
+"""The emoji table: which reactions are signals, and with what weight.
 
 Emoji are compared after ``bot.emoji.normalise_emoji`` (❤️ is stored as ❤). Slack's shortcode
 names (``+1``, ``heart``…) are accepted too. Emoji not in the table are ignored.
+
+Two reactions are not moods but acts, and weigh what ``[taste]`` says: 🔖 is a member saving the
+paper (`/papers saved`), a strong positive signal (``save_weight``, 2.0 by default: twice a 👍);
+🔗 is a member pasting the paper's link in the channel, mild interest (``link_weight``, 0.5).
 """
 from __future__ import annotations
 
@@ -13,7 +17,12 @@ from bot.emoji import normalise_emoji
 
 DEFAULT_POSITIVE = ("👍", "❤️", "🔥", "⭐", "🎉", "🧠")
 DEFAULT_NEGATIVE = ("👎", "😴", "🙈")
+SAVE_EMOJI = "🔖"  # a saved paper is the member's 🔖 on its post (bot.usecases.saved)
+LINK_EMOJI = "🔗"  # a pasted link to the paper, recorded as the member's 🔗 on it
+DEFAULT_SAVE_WEIGHT = 2.0
+DEFAULT_LINK_WEIGHT = 0.5
 SHORTCODES = {
+    "bookmark": SAVE_EMOJI, "link": LINK_EMOJI,
     "+1": "👍", "thumbsup": "👍", "heart": "❤", "fire": "🔥", "star": "⭐", "tada": "🎉", "brain": "🧠",
     "-1": "👎", "thumbsdown": "👎", "sleeping": "😴", "see_no_evil": "🙈",
 }
@@ -28,14 +37,22 @@ def _key(emoji: str) -> str:
 class EmojiTable:
     positive: frozenset[str]
     negative: frozenset[str]
+    save: float = DEFAULT_SAVE_WEIGHT
+    link: float = DEFAULT_LINK_WEIGHT
 
     @classmethod
-    def of(cls, positive: Iterable[str] = DEFAULT_POSITIVE, negative: Iterable[str] = DEFAULT_NEGATIVE) -> EmojiTable:
-        return cls(frozenset(_key(e) for e in positive), frozenset(_key(e) for e in negative))
+    def of(cls, positive: Iterable[str] = DEFAULT_POSITIVE, negative: Iterable[str] = DEFAULT_NEGATIVE, *,
+           save: float = DEFAULT_SAVE_WEIGHT, link: float = DEFAULT_LINK_WEIGHT) -> EmojiTable:
+        return cls(frozenset(_key(e) for e in positive), frozenset(_key(e) for e in negative), save, link)
 
     def weight(self, emoji: str) -> float:
-        """+1 for a positive emoji, −1 for a negative one, 0 for any other."""
+        """``save`` for 🔖, ``link`` for 🔗 (whatever the lists say), +1 for a positive emoji, −1 for a
+        negative one, 0 for any other."""
         key = _key(emoji)
+        if key == SAVE_EMOJI:
+            return self.save
+        if key == LINK_EMOJI:
+            return self.link
         if key in self.positive:
             return 1.0
         if key in self.negative:

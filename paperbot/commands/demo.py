@@ -118,7 +118,7 @@ async def demo(
             lines = (PromptInput(demo_folder() / HISTORY_FILE, status=status.status) if at_terminal
                      else PipedInput(terminal_in, prompt=stdout or sys.stdout if terminal_in.isatty() else None))
             console = ConsoleAdapter(bot, stdin=terminal_in, stdout=stdout, scheduler=scheduler, clock=clock,
-                                     platform=platform, line_input=lines)
+                                     platform=platform, line_input=lines, exports=demo_folder())
             console.say(BANNER.format(papers=len(papers), source=sample or "the bundled sample",
                                       db=url.split("///", 1)[-1]))
             behind: asyncio.Task[object] | None = None

@@ -36,6 +36,7 @@ MATRIX = [
     ("subscribe 09:00 Europe/Berlin", False), ("unsubscribe", False), ("settings trending:0.5", False),
     ("settings threads:never", False), ("forget channel", False), ("forget channel confirm", False),
     ("recap on fri 16:00", False), ("recap off", False),
+    ("saved", True), ("saved 2", True), ("export bibtex", True), ("export ris 2", True),
 ]
 
 

@@ -23,7 +23,8 @@ from bot.app import PaperBot
 from bot.commands import specs
 from bot.domain import ChannelRef, Requester
 from bot.errors import PaperbotError
-from bot.replies import Posted, TextReply
+from bot.paging import page_text
+from bot.replies import FileReply, PagedReply, Posted, TextReply
 from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.databases import sqlite_url
@@ -82,9 +83,12 @@ async def _command(bot: PaperBot, requester: Requester, text: str) -> None:
     except PaperbotError as exc:
         assert len(str(exc)) <= REPLY_LIMIT, f"an error of {len(str(exc))} characters"
         return
-    assert isinstance(reply, TextReply | Posted)
+    assert isinstance(reply, TextReply | Posted | PagedReply | FileReply)
     if isinstance(reply, TextReply):
         assert len(reply.text) <= REPLY_LIMIT, f"a reply of {len(reply.text)} characters"
+    if isinstance(reply, PagedReply | FileReply):  # `/papers saved`, `/papers export`: a page fits the limit given
+        paged = reply.inline if isinstance(reply, FileReply) else reply
+        assert len(page_text(paged, REPLY_LIMIT)) <= REPLY_LIMIT
 
 
 def _check(loop: asyncio.AbstractEventLoop, what: str, work: object) -> None:
