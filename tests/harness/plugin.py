@@ -9,10 +9,14 @@ option, marker and fixtures.
   marked ``real_model`` (they run it in another process, e.g. `paperbot demo`; the marker is
   declared in pyproject.toml), are skipped with the reason when the ``[embeddings]`` extra is
   not installed;
-- ``fixtures_dir``: ``tests/fixtures``.
+- ``fixtures_dir``: ``tests/fixtures``;
+- every test leaves the logging levels as it found them: a test that runs a CLI command in process
+  (``paperbot.cli.main`` configures logging, e.g. the doctor at ERROR) must not hide the next
+  test's warnings from ``caplog``.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -52,6 +56,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("real_model") or "real_embedder" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+# ---- logging, as each test found it ------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _logging_levels_restored() -> Iterator[None]:
+    """Put back the root logger's level and every named logger's level after the test (the handler
+    paperbot.logs installs stays: it is the process's one, reconfigured by the next setup)."""
+    root = logging.getLogger()
+    level = root.level
+    named = {name: logger.level for name, logger in logging.Logger.manager.loggerDict.items()
+             if isinstance(logger, logging.Logger)}
+    yield
+    root.setLevel(level)
+    for name, logger in logging.Logger.manager.loggerDict.items():
+        if isinstance(logger, logging.Logger):
+            logger.setLevel(named.get(name, logging.NOTSET))
 
 
 # ---- recorded fixtures -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from bot.errors import ConfigError
 from bot.taste.embedder import SentenceTransformerEmbedder
 from bot.taste.onnx_embedder import OnnxEmbedder
 from paperbot.compose import build_embedder
-from tests.taste.test_onnx_backend import needs_light
+from tests.harness.embedders import needs_light
 
 
 def test_onnx_is_the_default() -> None:

