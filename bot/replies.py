@@ -57,11 +57,21 @@ Publication = DigestReply | PaperReply
 
 
 @dataclass(frozen=True)
+class FileReply:
+    """A file to post in the channel with a line of text (``/papers stats``' chart, a PNG).
+    The core sends it through the transport (``ChatTransport.send_file``), like a publication."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    text: str
+
+
+@dataclass(frozen=True)
 class Posted:
     """A publication the core has posted (and recorded, and threaded): nothing left for the adapter to send."""
 
-    publication: Publication | TextReply
+    publication: Publication | TextReply | FileReply
     message_ids: tuple[str, ...]
 
 
-Reply = TextReply | PaperReply | DigestReply | Posted
+Reply = TextReply | PaperReply | DigestReply | FileReply | Posted

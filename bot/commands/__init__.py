@@ -6,7 +6,7 @@ from the declarations. Importing this package registers every subcommand; help o
 declared ``order``, not import order.
 """
 from bot.calendar import parse_week
-from bot.commands import digest, discussion, helptext, paper, personal, schedule, subscription, taste  # noqa: F401
+from bot.commands import digest, discussion, feed, helptext, paper, personal, schedule, stats, subscription, taste  # noqa: F401  # noqa: F401
 from bot.commands.digest import TodayCommand, WeekCommand
 from bot.commands.helptext import HelpCommand, command_help, help_text
 from bot.commands.paper import PaperCommand
