@@ -17,4 +17,5 @@ def test_manifest_matches_the_adapter() -> None:
     assert {"commands", "chat:write", "reactions:read", "users:read", "channels:read"} <= scopes
     # threads: questions, replies in public and private channels; DMs for personal digests
     assert {"app_mentions:read", "channels:history", "groups:history", "im:write"} <= scopes
+    assert "files:write" in scopes  # /papers stats uploads its chart (files.upload v2)
     assert data["settings"]["socket_mode_enabled"] is True
