@@ -23,8 +23,8 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from email import policy as email_policy
 from email.parser import BytesParser
+from email.policy import default as email_policy
 from typing import Any
 
 from aiohttp import WSMsgType, web
