@@ -1,0 +1,188 @@
+"""Open feeds: `/papers feed` makes a token, the monitoring server serves the channel's posts as JSON Feed 1.1
+and Atom 1.0 at ``/feeds/<token>.json|.atom`` (parsed here by json + the spec's required fields and by
+feedparser), a wrong or rotated token is a 404 like any unknown path, a member's feed exists only once
+asked for. Real HTTP on 127.0.0.1, a real SQLite file and real PostgreSQL, `paperbot run`'s wiring."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiohttp
+import feedparser
+import pytest
+
+from bot.app import PaperBot
+from bot.config import config_from_dict
+from bot.domain import ChannelRef, Digest, Paper, PostKind, RankedPaper, Requester
+from bot.errors import PermissionDeniedError
+from bot.feeds import FeedScope
+from bot.replies import DigestReply, Posted, TextReply
+from paperbot.compose import build_bot
+from paperbot.monitoring import start_monitoring
+from storage.migrate import upgrade
+from storage.store import SqlStore
+from tests.harness.embedders import HashEmbedder
+from tests.harness.platforms import FakePlatform
+from tests.harness.running_slack import free_port
+from tests.harness.sample import NOW, load_sample
+
+CHANNEL = ChannelRef("slack", "T1", "C1")
+MANAGER = Requester(CHANNEL, "U0ADMIN", can_manage_channel=True)
+MEMBER = Requester(CHANNEL, "U0MEMBER")
+URL = re.compile(r"https?://\S+")
+PUBLIC = "https://papers.example.org/bot"
+
+
+@dataclass
+class Served:
+    bot: PaperBot
+    store: SqlStore
+    port: int
+    chat: FakePlatform
+
+    async def get(self, url: str) -> tuple[int, str, str]:
+        """GET ``url``'s path from the local server (the URL shown names the public host)."""
+        path = url.removeprefix(PUBLIC)
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{self.port}{path}") as response:
+                return response.status, response.headers.get("Content-Type", ""), await response.text()
+
+    async def links(self, requester: Requester, text: str) -> tuple[str, str]:
+        reply = await self.bot.handle(requester, text, self.chat)
+        assert isinstance(reply, TextReply) and reply.ephemeral
+        json_url, atom_url = URL.findall(reply.text)
+        return json_url, atom_url
+
+
+@pytest.fixture
+async def served(db_url: str) -> AsyncIterator[Served]:
+    await upgrade(db_url)
+    port = free_port()
+    config = config_from_dict({"database": {"url": db_url},
+                               "monitoring": {"port": port, "public_url": PUBLIC + "/"}}, environ={})
+    store = SqlStore.connect(db_url)
+    await load_sample(store)
+    bot = build_bot(config, store, clock=lambda: NOW, embedder=HashEmbedder())
+    monitor = await start_monitoring(config.monitoring, store, lambda: {}, model_ready=lambda: True, embeddings=True,
+                                     feeds=bot.feeds)
+    try:
+        yield Served(bot, store, port, FakePlatform("slack"))
+    finally:
+        await monitor.stop()
+        await bot.close()
+        await store.close()
+
+
+async def test_the_channel_feed_serves_what_was_posted_as_json_feed_and_atom(served: Served) -> None:
+    posted = await served.bot.handle(MANAGER, "today 4", served.chat)
+    assert isinstance(posted, Posted)
+    ranked = [item.paper for item in posted.publication.as_digest().items]  # type: ignore[union-attr]
+    json_url, atom_url = await served.links(MANAGER, "feed")
+    assert json_url.startswith(f"{PUBLIC}/feeds/") and json_url.endswith(".json") and atom_url.endswith(".atom")
+    token = json_url.removeprefix(f"{PUBLIC}/feeds/").removesuffix(".json")
+    assert len(token) >= 43 and atom_url == f"{PUBLIC}/feeds/{token}.atom"
+
+    status, kind, text = await served.get(json_url)
+    assert status == 200 and kind == "application/feed+json; charset=utf-8"
+    document = json.loads(text)
+    assert document["version"] == "https://jsonfeed.org/version/1.1"  # required: version, title, items
+    assert document["title"] and isinstance(document["items"], list)
+    assert document["feed_url"] == json_url
+    assert [i["id"] for i in document["items"]] == [p.abs_url for p in ranked]  # every item has its id, in ranked order
+    first, paper = document["items"][0], ranked[0]
+    assert first["title"] == paper.title and first["url"] == paper.abs_url
+    assert [a["name"] for a in first["authors"]] == list(paper.authors)
+    assert first["content_text"] and datetime.fromisoformat(first["date_published"]) == NOW
+    assert token not in json.dumps(document["items"])
+
+    status, kind, text = await served.get(atom_url)
+    assert status == 200 and kind == "application/atom+xml; charset=utf-8"
+    atom = feedparser.parse(text)
+    assert not atom.bozo, atom.get("bozo_exception")
+    assert atom.version == "atom10"
+    assert atom.feed.title == document["title"] and atom.feed.id.startswith("tag:paperbot")
+    assert [e.link for e in atom.entries] == [p.abs_url for p in ranked]
+    assert [e.title for e in atom.entries] == [p.title for p in ranked]
+    assert [a.name for a in atom.entries[0].authors] == list(paper.authors)
+    assert atom.entries[0].summary and atom.entries[0].published_parsed[:3] == (NOW.year, NOW.month, NOW.day)
+
+
+async def test_titles_with_markup_are_escaped_not_interpreted(served: Served) -> None:
+    hostile = Paper(arxiv_id="2511.99123", title='<script>alert("x")</script> & </title> ]]>',
+                    authors=("A <b>bold</b> & co",), abstract="x < y & z > w", announced_on=NOW.date())
+    await served.store.upsert_papers([hostile])
+    await served.bot.publisher.publish(served.chat, CHANNEL, DigestReply(Digest("d", (RankedPaper(hostile, 1.0, ""),))),
+                                       kind=PostKind.ON_DEMAND)
+    json_url, atom_url = await served.links(MANAGER, "feed")
+    _, _, text = await served.get(atom_url)
+    atom = feedparser.parse(text)
+    assert not atom.bozo
+    assert "<script>" not in text and "<b>" not in text  # escaped in the XML …
+    assert atom.entries[0].title == hostile.title  # … and read back as the same text
+    assert atom.entries[0].authors[0].name == "A <b>bold</b> & co"
+    _, _, text = await served.get(json_url)
+    item = json.loads(text)["items"][0]
+    assert item["title"] == hostile.title and item["summary"] == "x < y & z > w"
+
+
+async def test_a_wrong_absent_or_rotated_token_is_a_plain_404(served: Served) -> None:
+    await served.bot.handle(MANAGER, "today 2", served.chat)
+    json_url, atom_url = await served.links(MANAGER, "feed")
+    assert (await served.get(json_url))[0] == 200
+    base = f"{PUBLIC}/feeds/"
+    token = json_url.removeprefix(base).removesuffix(".json")
+    wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+    refused = [await served.get(base + name) for name in (
+        f"{wrong}.json", f"{wrong}.atom", f"{token}.rss", ".json", "short.json", f"{token}", "x" * 300 + ".atom")]
+    assert {status for status, _, _ in refused} == {404}
+    assert len({body for _, _, body in refused}) == 1  # the same answer whatever was wrong
+
+    again = await served.bot.handle(MANAGER, "feed", served.chat)  # shown once: no URL the second time
+    assert isinstance(again, TextReply) and "already exists" in again.text and not URL.search(again.text)
+
+    new_json, new_atom = await served.links(MANAGER, "feed reset")
+    assert new_json != json_url
+    assert (await served.get(json_url))[0] == 404 and (await served.get(atom_url))[0] == 404  # at once
+    assert (await served.get(new_json))[0] == 200 and (await served.get(new_atom))[0] == 200
+
+
+async def test_only_the_token_digest_is_stored(served: Served) -> None:
+    json_url, _ = await served.links(MANAGER, "feed")
+    token = json_url.rsplit("/", 1)[1].removesuffix(".json")
+    found = await served.store.feed_scope_by_hash(hashlib.sha256(token.encode()).hexdigest())
+    assert found is not None and found[0] == FeedScope(CHANNEL)
+    assert await served.store.feed_scope_by_hash(token) is None
+
+
+async def test_the_channel_feed_needs_a_manager_and_a_member_feed_is_opt_in(served: Served) -> None:
+    await served.bot.handle(MANAGER, "today 3", served.chat)
+    with pytest.raises(PermissionDeniedError, match="feed mine"):
+        await served.bot.handle(MEMBER, "feed", served.chat)
+    assert not await served.store.has_feed_token(FeedScope(CHANNEL, MEMBER.user_id))  # nothing until asked
+    assert not await served.store.has_feed_token(FeedScope(CHANNEL))
+
+    mine_json, mine_atom = await served.links(MEMBER, "feed mine")
+    assert await served.store.has_feed_token(FeedScope(CHANNEL, MEMBER.user_id))
+    assert not await served.store.has_feed_token(FeedScope(CHANNEL))  # the member's feed made no channel feed
+    status, _, text = await served.get(mine_json)
+    document = json.loads(text)
+    assert status == 200 and MEMBER.user_id in document["title"]
+    assert {i["id"] for i in document["items"]} == {i["id"] for i in json.loads((await served.get(
+        (await served.links(MANAGER, "feed"))[0]))[2])["items"]}  # the channel's posts (ranked for the member)
+
+    await served.links(MANAGER, "feed reset")  # the channel's reset leaves the member's feed alone
+    assert (await served.get(mine_atom))[0] == 200
+    await served.links(MEMBER, "feed mine reset")
+    assert (await served.get(mine_json))[0] == 404
+
+
+async def test_feed_urls_default_to_the_monitoring_address(db_url: str) -> None:
+    config = config_from_dict({"database": {"url": db_url}, "monitoring": {"host": "127.0.0.1", "port": 9999}}, environ={})
+    assert config.monitoring.base_url == "http://127.0.0.1:9999"
+    from bot.errors import ConfigError
+    with pytest.raises(ConfigError, match="public_url"):
+        config_from_dict({"monitoring": {"public_url": "papers.example.org"}}, environ={})
