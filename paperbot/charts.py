@@ -14,6 +14,13 @@ from bot.stats import ChannelStats, ChartUnavailableError
 from bot.usecases.stats import INSTALL_HINT
 
 WIDTH, HEIGHT, DPI = 10.0, 7.0, 100  # 1000 × 700 px
+LABEL_CHARS = 40
+
+
+def _label(text: str) -> str:
+    """A topic or channel name as plain text: shortened, and ``$`` escaped (matplotlib reads ``$…$`` as math)."""
+    short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+    return short.replace("$", r"\$")
 
 
 def _matplotlib() -> tuple[Any, Any]:
@@ -44,9 +51,9 @@ class MatplotlibCharts:
         weekly.yaxis.get_major_locator().set_params(integer=True)
         weekly.margins(y=0.3)  # headroom for the legend above the tallest bar
         weekly.legend(loc="upper center", ncols=3)
-        weekly.set_title(f"What {stats.channel_name} read, week by week")
+        weekly.set_title(f"What {_label(stats.channel_name)} read, week by week")
         if stats.topics:
-            names = [name for name, _ in reversed(stats.topics)]
+            names = [_label(name) for name, _ in reversed(stats.topics)]
             topics.barh(names, [count for _, count in reversed(stats.topics)], color="#8172b3")
             topics.xaxis.get_major_locator().set_params(integer=True)
             topics.set_title("Top topics of the papers posted")

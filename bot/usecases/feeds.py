@@ -62,13 +62,13 @@ class FeedUseCases:
         """Make the feed (or a new address for it) and show its URLs to the one who asked; an existing
         feed's address cannot be shown again (only its digest is kept), so the answer says how to renew it."""
         scope = FeedScope(requester.channel, requester.user_id if request.mine else None)
-        whose = "Your feed of this channel" if request.mine else "This channel's feed"
+        whose = "Your feed (this channel's papers, ranked for you)" if request.mine else "This channel's feed"
         if not request.mine and not requester.can_manage_channel:
             raise PermissionDeniedError("Only a channel manager can make or reset this channel's feed; "
                                         "/papers feed mine makes your own.")
         existed = await self._store.has_feed_token(scope)
+        again = "/papers feed mine reset" if request.mine else "/papers feed reset"
         if existed and not request.reset:
-            again = "/papers feed mine reset" if request.mine else "/papers feed reset"
             return TextReply(f"{whose} already exists. Its address was shown once, when it was made, and is not kept "
                              f"(only a fingerprint of it is). {again} makes a new address; the old one stops working "
                              "at once.", ephemeral=True)
@@ -76,11 +76,9 @@ class FeedUseCases:
         await self._store.save_feed_token(scope, token_hash(token), self._clock())
         links = feed_links(self._base_url, token)
         made = "has a new address (the old one no longer works)" if existed else "is ready"
-        ranked = " ranked for you" if request.mine else ""
-        return TextReply(f"{whose}{ranked} {made}. Keep these addresses private: whoever has one can read the feed.\n"
+        return TextReply(f"{whose} {made}. Keep these addresses private: whoever has one can read the feed.\n"
                          f"JSON Feed: {links.json_url}\nAtom: {links.atom_url}\n"
-                         "It is shown only now; a new one: /papers feed" + (" mine" if request.mine else "") + " reset",
-                         ephemeral=True)
+                         f"They are shown only now (served while paperbot runs); a new address: {again}", ephemeral=True)
 
     # HTTP -------------------------------------------------------------------------------------
 
