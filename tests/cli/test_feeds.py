@@ -10,6 +10,8 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
 
 import aiohttp
 import feedparser
@@ -21,14 +23,21 @@ from bot.domain import ChannelRef, Digest, Paper, PostKind, RankedPaper, Request
 from bot.errors import PermissionDeniedError
 from bot.feeds import FeedScope
 from bot.replies import DigestReply, Posted, TextReply
-from paperbot.compose import build_bot
+from paperbot.compose import build_bot, open_store
 from paperbot.monitoring import start_monitoring
 from storage.migrate import upgrade
 from storage.store import SqlStore
+from tests.cli.test_monitoring import config_text, fake_slack, post_slack
+from tests.harness.databases import sqlite_url
 from tests.harness.embedders import HashEmbedder
+from tests.harness.fixtures_paths import HF_DAY_07
+from tests.harness.paper_server import PaperServer, Reply
+from tests.harness.paperbot_process import PaperbotProcess, running_paperbot
 from tests.harness.platforms import FakePlatform
-from tests.harness.running_slack import free_port
+from tests.harness.running_slack import ADMIN, command_payload, free_port
+from tests.harness.running_slack import CHANNEL as SLACK_CHANNEL
 from tests.harness.sample import NOW, load_sample
+from tests.harness.slack_fake import TEAM
 
 CHANNEL = ChannelRef("slack", "T1", "C1")
 MANAGER = Requester(CHANNEL, "U0ADMIN", can_manage_channel=True)
@@ -186,3 +195,47 @@ async def test_feed_urls_default_to_the_monitoring_address(db_url: str) -> None:
     from bot.errors import ConfigError
     with pytest.raises(ConfigError, match="public_url"):
         config_from_dict({"monitoring": {"public_url": "papers.example.org"}}, environ={})
+
+
+async def test_paperbot_run_serves_the_feed_slack_showed_privately(tmp_path: Path) -> None:
+    """The whole path in `paperbot run`: `/papers feed` on Slack (an admin, answered ephemerally), the URL
+    it showed fetched from the monitoring port of the real process."""
+    slack, papers = fake_slack(), PaperServer()
+    await slack.start()
+    hf_url = await papers.start()
+    papers.route("/api/daily_papers", Reply.file(HF_DAY_07))
+    slack_port, monitoring_port = free_port(), free_port()
+    config = config_text(tmp_path, slack_url=slack.base_url, slack_port=slack_port, monitoring_port=monitoring_port,
+                         hf_url=hf_url)
+    channel = ChannelRef("slack", TEAM, SLACK_CHANNEL)
+    async with open_store(sqlite_url(tmp_path / "bot.sqlite3")) as store:  # what the channel was shown before
+        await load_sample(store)
+        posted = await PaperBot(store, clock=lambda: NOW).handle(
+            Requester(channel, ADMIN, can_manage_channel=True), "today 3", FakePlatform("slack"))
+        assert isinstance(posted, Posted)
+    try:
+        async with running_paperbot(tmp_path, config, monitoring_port=monitoring_port) as bot:
+            assert await bot.until(lambda: _ready(bot), "/readyz 200 (Slack connected)")
+            body = urlencode(command_payload("feed", response_url=slack.response_url("r1"), user=ADMIN, team=TEAM,
+                                             channel=SLACK_CHANNEL))
+            assert await post_slack(slack_port, body, "application/x-www-form-urlencoded") == 200
+            await slack.wait_for(lambda: slack.responses, timeout=30)
+            [answer] = slack.responses
+            assert answer["response_type"] == "ephemeral"
+            json_url, atom_url = URL.findall(answer["text"].replace("<", " ").replace(">", " ").replace("|", " "))[:2]
+            assert json_url.startswith(f"http://127.0.0.1:{monitoring_port}/feeds/")
+            status, text = await bot.get(json_url.removeprefix(f"http://127.0.0.1:{monitoring_port}"))
+            assert status == 200, text
+            items = json.loads(text)["items"]
+            assert [i["id"] for i in items] == [i.paper.abs_url for i in posted.publication.as_digest().items]  # type: ignore[union-attr]
+            status, text = await bot.get(atom_url.removeprefix(f"http://127.0.0.1:{monitoring_port}"))
+            assert status == 200 and not feedparser.parse(text).bozo
+            assert (await bot.get("/feeds/" + "A" * 43 + ".json"))[0] == 404
+            assert await bot.stop() == 0, bot.log[-3000:]
+    finally:
+        await papers.close()
+        await slack.stop()
+
+
+async def _ready(bot: PaperbotProcess) -> bool:
+    return (await bot.get("/readyz"))[0] == 200
