@@ -36,6 +36,7 @@ MATRIX = [
     ("subscribe 09:00 Europe/Berlin", False), ("unsubscribe", False), ("settings trending:0.5", False),
     ("settings threads:never", False), ("forget channel", False), ("forget channel confirm", False),
     ("recap on fri 16:00", False), ("recap off", False),
+    ("feed mine", True), ("feed mine reset", True), ("stats", True), ("stats 4", True), ("feed", False), ("feed reset", False),
 ]
 
 
