@@ -27,17 +27,16 @@ from paperbot.compose import build_bot, open_store
 from paperbot.monitoring import start_monitoring
 from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.cli.test_monitoring import config_text, fake_slack, post_slack
 from tests.harness.databases import sqlite_url
 from tests.harness.embedders import HashEmbedder
 from tests.harness.fixtures_paths import HF_DAY_07
 from tests.harness.paper_server import PaperServer, Reply
 from tests.harness.paperbot_process import PaperbotProcess, running_paperbot
 from tests.harness.platforms import FakePlatform
-from tests.harness.running_slack import ADMIN, command_payload, free_port
+from tests.harness.running_slack import ADMIN, CREATOR, SECRET, command_payload, free_port, signed_headers
 from tests.harness.running_slack import CHANNEL as SLACK_CHANNEL
 from tests.harness.sample import NOW, load_sample
-from tests.harness.slack_fake import TEAM
+from tests.harness.slack_fake import TEAM, FakeSlack
 
 CHANNEL = ChannelRef("slack", "T1", "C1")
 MANAGER = Requester(CHANNEL, "U0ADMIN", can_manage_channel=True)
@@ -200,13 +199,14 @@ async def test_feed_urls_default_to_the_monitoring_address(db_url: str) -> None:
 async def test_paperbot_run_serves_the_feed_slack_showed_privately(tmp_path: Path) -> None:
     """The whole path in `paperbot run`: `/papers feed` on Slack (an admin, answered ephemerally), the URL
     it showed fetched from the monitoring port of the real process."""
-    slack, papers = fake_slack(), PaperServer()
+    slack = FakeSlack(users={ADMIN: {"id": ADMIN, "is_admin": True, "is_owner": False}},
+                      channels={SLACK_CHANNEL: {"id": SLACK_CHANNEL, "name": "general", "creator": CREATOR}})
+    papers = PaperServer()
     await slack.start()
     hf_url = await papers.start()
     papers.route("/api/daily_papers", Reply.file(HF_DAY_07))
     slack_port, monitoring_port = free_port(), free_port()
-    config = config_text(tmp_path, slack_url=slack.base_url, slack_port=slack_port, monitoring_port=monitoring_port,
-                         hf_url=hf_url)
+    config = run_config(tmp_path, slack=slack, slack_port=slack_port, monitoring_port=monitoring_port, hf_url=hf_url)
     channel = ChannelRef("slack", TEAM, SLACK_CHANNEL)
     async with open_store(sqlite_url(tmp_path / "bot.sqlite3")) as store:  # what the channel was shown before
         await load_sample(store)
@@ -218,7 +218,7 @@ async def test_paperbot_run_serves_the_feed_slack_showed_privately(tmp_path: Pat
             assert await bot.until(lambda: _ready(bot), "/readyz 200 (Slack connected)")
             body = urlencode(command_payload("feed", response_url=slack.response_url("r1"), user=ADMIN, team=TEAM,
                                              channel=SLACK_CHANNEL))
-            assert await post_slack(slack_port, body, "application/x-www-form-urlencoded") == 200
+            assert await post_slack(slack_port, body) == 200
             await slack.wait_for(lambda: slack.responses, timeout=30)
             [answer] = slack.responses
             assert answer["response_type"] == "ephemeral"
@@ -235,6 +235,41 @@ async def test_paperbot_run_serves_the_feed_slack_showed_privately(tmp_path: Pat
     finally:
         await papers.close()
         await slack.stop()
+
+
+def run_config(tmp_path: Path, *, slack: FakeSlack, slack_port: int, monitoring_port: int, hf_url: str) -> str:
+    """`paperbot run` on Slack in HTTP mode, a SQLite file, no model, arXiv at a closed port."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    return f"""
+[database]
+url = "sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+[slack]
+bot_token = "xoxb-test"
+signing_secret = "{SECRET}"
+mode = "http"
+http_host = "127.0.0.1"
+http_port = {slack_port}
+base_url = "{slack.base_url}"
+[embedding]
+enabled = false
+[monitoring]
+port = {monitoring_port}
+[sources.huggingface]
+base_url = "{hf_url}"
+max_retries = 0
+[sources.arxiv]
+rss_base_url = "{dead}"
+api_base_url = "{dead}"
+max_retries = 0
+min_interval_seconds = 0
+"""
+
+
+async def post_slack(port: int, body: str) -> int:
+    headers = signed_headers(body, content_type="application/x-www-form-urlencoded")
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"http://127.0.0.1:{port}/slack/events", data=body.encode(), headers=headers) as response:
+            return response.status
 
 
 async def _ready(bot: PaperbotProcess) -> bool:
