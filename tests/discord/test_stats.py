@@ -60,3 +60,18 @@ async def test_the_platform_posts_a_file_as_a_channel_message(running: Running) 
     assert running.fake.files[message_id] == {"chart.png": png}
     [posted] = running.fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
     assert posted.body["allowed_mentions"]["parse"] == []
+
+
+async def test_feed_urls_are_answered_only_to_the_member(running: Running) -> None:
+    """`/papers feed mine` (a member, no Manage Channels): the URLs in an ephemeral followup, never in the channel."""
+    fake = running.fake
+    it = await fake.slash("feed", [{"name": "mine", "type": 5, "value": True}])
+    await eventually(lambda: answers(fake, it.token))
+    [answer] = answers(fake, it.token)
+    assert answer.method == "POST" and answer.body["flags"] & 64  # ephemeral
+    assert answer.body["content"].count("/feeds/") == 2
+    assert not fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
+    it = await fake.slash("feed")  # the channel's feed: managers only
+    await eventually(lambda: answers(fake, it.token))
+    [refused] = answers(fake, it.token)
+    assert refused.body["flags"] & 64 and "/feeds/" not in refused.body["content"]
