@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -16,12 +17,14 @@ from datetime import datetime
 
 from bot.clock import Clock, utc_now
 from bot.domain import Paper, Post, Requester
-from bot.errors import PermissionDeniedError
+from bot.errors import PermissionDeniedError, StoreUnavailableError
 from bot.feeds import Feed, FeedItem, FeedLinks, FeedScope
 from bot.ports import Store
 from bot.replies import TextReply
 from bot.text import clean_text
 from bot.usecases.taste import TasteUseCases
+
+_log = logging.getLogger(__name__)
 
 FEED_PATH = "/feeds"
 FEED_SIZE = 50  # posts a feed carries (newest publications first)
@@ -101,7 +104,13 @@ class FeedUseCases:
         papers = await self._store.get_papers(p.arxiv_id for p in posts)
         posted = [(post, papers[post.arxiv_id]) for post in posts if post.arxiv_id in papers]
         if scope.user_id is not None and self._taste is not None and posted:
-            posted = await self._ranked_for(scope, posted)
+            try:
+                posted = await self._ranked_for(scope, posted)
+            except StoreUnavailableError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the model not ready or broken: the channel's order still serves
+                _log.warning("feed of %s: not ranked for the member (%s); the channel's order is served",
+                             scope.channel, type(exc).__name__)
         now = self._clock()
         items = tuple(_item(post, paper, now) for post, paper in posted)
         updated = max((i.published for i in items), default=now)

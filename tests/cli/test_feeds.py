@@ -19,7 +19,7 @@ import pytest
 
 from bot.app import PaperBot
 from bot.config import config_from_dict
-from bot.domain import ChannelRef, Digest, Paper, PostKind, RankedPaper, Requester
+from bot.domain import ChannelRef, Digest, Paper, PostKind, RankedPaper, Reaction, Requester
 from bot.errors import PermissionDeniedError
 from bot.feeds import FeedScope
 from bot.replies import DigestReply, Posted, TextReply
@@ -274,3 +274,55 @@ async def post_slack(port: int, body: str) -> int:
 
 async def _ready(bot: PaperbotProcess) -> bool:
     return (await bot.get("/readyz"))[0] == 200
+
+
+async def test_a_member_feed_follows_the_members_taste(served: Served) -> None:
+    posted = await served.bot.handle(MANAGER, "today 5", served.chat)
+    assert isinstance(posted, Posted)
+    channel_order = [i.paper.arxiv_id for i in posted.publication.as_digest().items]  # type: ignore[union-attr]
+    liked = channel_order[-1]
+    [post] = [p for p in await served.store.recent_posts(CHANNEL) if p.arxiv_id == liked]
+    await served.store.add_reaction(Reaction(CHANNEL, post.message_id, liked, MEMBER.user_id, "👍", created_at=NOW))
+    mine_json, _ = await served.links(MEMBER, "feed mine")
+    channel_json, _ = await served.links(MANAGER, "feed")
+    mine = [i["id"] for i in json.loads((await served.get(mine_json))[2])["items"]]
+    channel = [i["id"] for i in json.loads((await served.get(channel_json))[2])["items"]]
+    assert channel == [f"https://arxiv.org/abs/{a}" for a in channel_order]
+    assert mine[0] == f"https://arxiv.org/abs/{liked}" and sorted(mine) == sorted(channel)
+
+
+class BrokenEmbedder:
+    model_name = "test/broken"
+
+    async def encode(self, texts: object) -> object:
+        raise RuntimeError("the model's files are missing")
+
+
+async def test_a_member_feed_still_serves_when_the_model_cannot_rank(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    await upgrade(db_url)
+    port = free_port()
+    config = config_from_dict({"database": {"url": db_url}, "monitoring": {"port": port}}, environ={})
+    async with SqlStore.connect(db_url) as store:
+        await load_sample(store)
+        bot = build_bot(config, store, clock=lambda: NOW, embedder=BrokenEmbedder())  # type: ignore[arg-type]
+        monitor = await start_monitoring(config.monitoring, store, lambda: {}, model_ready=lambda: True,
+                                         embeddings=True, feeds=bot.feeds)
+        try:
+            chat = FakePlatform("slack")
+            posted = await bot.handle(MANAGER, "today 3", chat)
+            assert isinstance(posted, Posted)
+            [post, *_] = await store.recent_posts(CHANNEL)
+            await store.add_reaction(Reaction(CHANNEL, post.message_id, post.arxiv_id, MEMBER.user_id, "👍",
+                                              created_at=NOW))
+            reply = await bot.handle(MEMBER, "feed mine", chat)
+            assert isinstance(reply, TextReply)
+            json_url = URL.findall(reply.text)[0]
+            async with aiohttp.ClientSession() as session:
+                async with session.get(json_url) as response:
+                    assert response.status == 200
+                    items = (await response.json(content_type=None))["items"]
+            assert [i["id"] for i in items] == [i.paper.abs_url for i in posted.publication.as_digest().items]  # type: ignore[union-attr]
+            assert "not ranked for the member (RuntimeError)" in caplog.text
+        finally:
+            await monitor.stop()
+            await bot.close()
