@@ -62,3 +62,18 @@ async def test_stats_weeks_out_of_range_is_refused_in_words(tmp_path: Path) -> N
         await h.fake.wait_for(lambda: h.fake.responses)
         [response] = h.fake.responses
         assert "1 to 52" in response["text"]
+
+
+async def test_an_upload_slack_refuses_is_answered_in_plain_words(tmp_path: Path) -> None:
+    async with running_slack(tmp_path, "http", embedder=HashEmbedder()) as h:
+        assert (await h.command("today 2"))[0] == 200
+        await h.fake.wait_for(lambda: len(h.fake.calls_to("chat.postMessage")) >= 3)
+        h.fake.failures["files.getUploadURLExternal"] = [(200, {}, {"ok": False, "error": "missing_scope",
+                                                                     "needed": "files:write"})]
+        assert (await h.command("stats"))[0] == 200
+        await h.fake.wait_for(lambda: h.fake.responses)
+        [response] = h.fake.responses
+        assert response["response_type"] == "ephemeral"
+        assert "files:write scope" in response["text"] and "reinstall" in response["text"]
+        assert "missing_scope" not in response["text"] and "Traceback" not in response["text"]
+        assert not h.fake.shared_files
