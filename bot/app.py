@@ -20,13 +20,14 @@ from bot.discussion.threads import ThreadMessage, ThreadMode, ThreadResponse
 from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester
 from bot.log_context import log_context
 from bot.metrics import metrics
-from bot.ports import ChatTransport, Embedder, PaperResolver, Store
-from bot.replies import DigestReply, PaperReply, Posted, Reply
+from bot.ports import ChartRenderer, ChatTransport, Embedder, PaperResolver, Store
+from bot.replies import DigestReply, FileReply, PaperReply, Posted, Reply
 from bot.scheduling.usecases import ScheduleUseCases
 from bot.taste.signals import DEFAULT_EMOJI
 from bot.usecases.digests import DigestUseCases
 from bot.usecases.discussion import DiscussionUseCases
 from bot.usecases.feedback import Click, ClickAnswer, FeedbackUseCases
+from bot.usecases.feeds import FeedUseCases
 from bot.usecases.home import HomeUseCases
 from bot.usecases.papers import PaperLookup
 from bot.usecases.personal_digests import PersonalDigestUseCases
@@ -35,6 +36,7 @@ from bot.usecases.reactions import ReactionResult, ReactionUseCases
 from bot.usecases.retrying import EventRetry
 from bot.usecases.saved import SavedUseCases
 from bot.usecases.settings_form import ChannelSettingsForm
+from bot.usecases.stats import StatsUseCases
 from bot.usecases.subscriptions import SubscriptionUseCases
 from bot.usecases.taste import TasteUseCases
 
@@ -65,10 +67,14 @@ class PaperBot:
         taste_options: dict[str, Any] | None = None,
         discussion: DiscussionEngine | None = None,
         thread_mode: ThreadMode | str = ThreadMode.ALWAYS,
+        public_url: str = "http://127.0.0.1:9464",
+        charts: ChartRenderer | None = None,
     ) -> None:
         """``discussion``: the answer engine for thread questions and `/papers ask` (None: summaries only).
 
         ``thread_mode``: when posted papers get a thread in channels that never chose (``[discussion] threads``).
+
+        ``public_url``: where feeds are read (``[monitoring] public_url``); ``charts``: draws `/papers stats`.
         """
         self.store = store
         self.clock = clock
@@ -90,13 +96,15 @@ class PaperBot:
         self.settings_form = ChannelSettingsForm(store, self.taste, self.discussions, self.schedules, clock=clock,
                                                  default_count=default_count)
         self.saved = SavedUseCases(store, clock=clock)  # a member's 🔖 papers: `/papers saved`, `/papers export`
+        self.feeds = FeedUseCases(store, base_url=public_url, taste=self.taste, clock=clock)
+        self.stats = StatsUseCases(store, charts, clock=clock)
         # events of platforms that never redeliver (Discord's gateway): kept and retried, not lost
         self.retry = EventRetry()
         # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)
         self._services: dict[str, object] = {
             "digests": self.digests, "papers": self.papers, "subscriptions": self.subscriptions,
             "schedules": self.schedules, "personal": self.personal, "discussions": self.discussions,
-            "taste": self.taste, "saved": self.saved,
+            "taste": self.taste, "saved": self.saved, "feeds": self.feeds, "stats": self.stats,
         }
 
     # commands ----------------------------------------------------------------------------------
@@ -122,7 +130,7 @@ class PaperBot:
         with log_context(platform=where.platform, channel=where.channel, command=spec.name):
             try:
                 reply: Reply = await command.execute(requester, **{name: self._services[name] for name in spec.services})
-                if transport is not None and isinstance(reply, (DigestReply, PaperReply)):
+                if transport is not None and isinstance(reply, (DigestReply, PaperReply, FileReply)):
                     return await self.publisher.publish(transport, requester.channel, reply, kind=PostKind.ON_DEMAND)
                 return reply
             finally:

@@ -213,6 +213,13 @@ class MonitoringConfig(_Section):
     enabled: bool = True
     host: str = Field("127.0.0.1", min_length=1)  # local by default: put a reverse proxy in front to expose it
     port: int = Field(9464, ge=1, le=65535)
+    # where people reach this port (a reverse proxy's https URL): the base of the feed URLs `/papers feed` shows
+    public_url: str | None = Field(None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+
+    @property
+    def base_url(self) -> str:
+        """The feeds' base: ``public_url``, else ``http://<host>:<port>``."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
 class Config(_Section):

@@ -20,9 +20,11 @@ import numpy as np
 
 from bot.discussion.threads import DiscussionStore
 from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription
+from bot.feeds import FeedScope
 from bot.replies import Publication, TextReply
 from bot.scheduling.personal_ports import PersonalStore
 from bot.scheduling.ports import DeliveryStore
+from bot.stats import ChannelStats
 from bot.taste.model import StoredSignal
 
 # ---------------------------------------------------------------------------------------- sources
@@ -216,8 +218,32 @@ class TasteStore(Protocol):
         ...
 
 
+class FeedStore(Protocol):
+    """Open feeds' tokens, kept only as their sha256 hex digest (``storage.feed_store``)."""
+
+    async def save_feed_token(self, scope: FeedScope, token_hash: str, at: datetime) -> None:
+        """Create or replace the scope's token (replacing it is the rotation: the old one stops at once)."""
+        ...
+
+    async def has_feed_token(self, scope: FeedScope) -> bool: ...
+
+    async def feed_scope_by_hash(self, token_hash: str) -> tuple[FeedScope, str] | None:
+        """The scope whose token hashes to ``token_hash``, with the stored hash (compared in constant time)."""
+        ...
+
+
+class ActivityStore(Protocol):
+    async def posts_since(self, channel: ChannelRef, since: datetime) -> list[Post]:
+        """The channel's posts at or after ``since``, oldest first (the stats)."""
+        ...
+
+    async def reactions_since(self, channel: ChannelRef, since: datetime) -> list[Reaction]:
+        """The channel's reactions at or after ``since``, oldest first (the stats)."""
+        ...
+
+
 class Store(PaperStore, SubscriptionStore, PostStore, ReactionStore, SavedStore, EventStore, TasteStore,
-            DiscussionStore, DeliveryStore, PersonalStore, Protocol):
+            DiscussionStore, DeliveryStore, PersonalStore, FeedStore, ActivityStore, Protocol):
     """All the persistence the core uses. Every method is its own transaction, unless called on the
     store a :meth:`transaction` yields: then all of them share that one (a unit of work).
 
@@ -290,6 +316,19 @@ class ChatTransport(Protocol):
     async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
         """A link people can follow to a thread of ``channel``; None when the platform gives none."""
         ...
+
+    async def send_file(self, channel: ChannelRef, filename: str, data: bytes, text: str) -> list[str]:
+        """Post a file (an image: ``/papers stats``' chart) with ``text`` beside it; the message ids.
+        A surface that cannot show files keeps it where people can open it and says where."""
+        ...
+
+
+class ChartRenderer(Protocol):
+    """Draws a channel's reading stats as a PNG (``paperbot.charts``: matplotlib, imported there only).
+
+    Raises :class:`bot.stats.ChartUnavailableError` when the drawing library is not installed."""
+
+    def render(self, stats: ChannelStats) -> bytes: ...
 
 
 class ChatPlatform(ChatTransport, Protocol):

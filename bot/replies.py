@@ -77,7 +77,7 @@ class PagedReply:
 
 
 @dataclass(frozen=True)
-class FileReply:
+class ExportReply:
     """A file for the person who asked (an export): its name, its bytes, and a one-line summary.
 
     A surface that uploads files sends ``data`` as ``filename``; one that cannot (yet) shows
@@ -91,11 +91,21 @@ class FileReply:
 
 
 @dataclass(frozen=True)
+class FileReply:
+    """A file to post in the channel with a line of text (``/papers stats``' chart, a PNG).
+    The core sends it through the transport (``ChatTransport.send_file``), like a publication."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    text: str
+
+
+@dataclass(frozen=True)
 class Posted:
     """A publication the core has posted (and recorded, and threaded): nothing left for the adapter to send."""
 
-    publication: Publication | TextReply
+    publication: Publication | TextReply | FileReply
     message_ids: tuple[str, ...]
 
 
-Reply = TextReply | PaperReply | DigestReply | Posted | PagedReply | FileReply
+Reply = TextReply | PaperReply | DigestReply | Posted | PagedReply | ExportReply | FileReply

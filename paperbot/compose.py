@@ -22,6 +22,7 @@ from bot.ports import Embedder, PaperResolver, PaperSource
 from bot.sources.arxiv import ArxivClient
 from bot.sources.huggingface import HuggingFaceClient
 from bot.taste.signals import EmojiTable
+from paperbot.charts import MatplotlibCharts
 from storage.database import default_database_url, normalise_url
 from storage.migrate import upgrade
 from storage.store import SqlStore
@@ -153,6 +154,7 @@ def build_bot(
                                               link=taste.link_weight), "default_trending": taste.trending,
                        "half_life_days": taste.half_life_days, "activity_weight": config.discussion.activity_weight},
         discussion=discussion if isinstance(discussion, DiscussionEngine) else None, thread_mode=config.discussion.threads,
+        public_url=config.monitoring.base_url, charts=MatplotlibCharts(),
     )
 
 

@@ -24,6 +24,7 @@ from storage.database import create_engine, create_sessionmaker
 from storage.delivery_store import DeliveryStoreMixin
 from storage.dialect import rows_affected, serialize, upsert_insert
 from storage.discussion_store import DiscussionStoreMixin
+from storage.feed_store import FeedStoreMixin
 from storage.mapping import (
     paper_values,
     post_values,
@@ -51,7 +52,8 @@ _REACTIONS = table_of(ReactionRow)
 _EVENTS = table_of(ProcessedEventRow)
 
 
-class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, PersonalStoreMixin, SavedStoreMixin):
+class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, PersonalStoreMixin, SavedStoreMixin,
+               FeedStoreMixin):
     """Persistence for papers, subscriptions, posts and reactions (implements ``bot.ports.Store``)."""
 
     _bound: AsyncSession | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.paging import page_text
-from bot.replies import FileReply, PagedReply
+from bot.replies import ExportReply, PagedReply
 
 NO_LIMIT = 10_000_000  # characters: one page holds every entry
 
@@ -18,7 +18,7 @@ def paged(reply: PagedReply) -> str:
     return page_text(reply, NO_LIMIT)
 
 
-def export_text(reply: FileReply, folder: Path | None) -> str:
+def export_text(reply: ExportReply, folder: Path | None) -> str:
     """Write ``reply`` into ``folder`` and say where; print it when there is no folder or no write."""
     if not reply.data or folder is None:
         return paged(reply.inline)

@@ -9,8 +9,10 @@ Tags (the outbox's crash check) are kept in memory: the demo is one process.
 """
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 
 from adapters.console.render import render_digest_header, render_item, render_paper, render_thread_lines
 from bot.discussion.openings import continues_in
@@ -26,8 +28,11 @@ class ConsolePlatform:
     platform = "console"
     finds_sent = True
 
-    def __init__(self, say: Callable[[str], None], next_number: Callable[[ChannelRef], Awaitable[int]]) -> None:
+    def __init__(self, say: Callable[[str], None], next_number: Callable[[ChannelRef], Awaitable[int]], *,
+                 files_dir: Path | None = None) -> None:
+        """``files_dir``: where a posted file (`/papers stats`' chart) is written (default: a temporary folder)."""
         self._say = say
+        self._files_dir = files_dir
         self._next_number = next_number  # the console channel's next post number
         self._tags: dict[str, Sent] = {}
         self._counter = 0
@@ -99,6 +104,16 @@ class ConsolePlatform:
             self._tags[tag] = Sent(message_id, ())
         return [message_id]
 
+    async def send_file(self, channel: ChannelRef, filename: str, data: bytes, text: str) -> list[str]:
+        """A terminal shows no image: the file is written to ``files_dir`` and its path printed."""
+        folder = self._files_dir or Path(tempfile.gettempdir()) / "paperbot"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = _free_path(folder / Path(filename).name)
+        path.write_bytes(data)
+        message_id = self._next_id("file")
+        self._emit(message_id, [clean_text(text), f"   ↳ file saved: {path}"])
+        return [message_id]
+
     async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:
         """A console thread is its post's number."""
         self._emit(root_message_id, [f"   ↳ thread: {clean_text(name)}"])
@@ -115,6 +130,16 @@ class ConsolePlatform:
 
     async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
         return ChannelRef(self.platform, workspace, f"{DM_PREFIX}{user_id}")
+
+
+def _free_path(path: Path) -> Path:
+    """``path``, or ``name-2.ext``, ``name-3.ext`` … when taken: a new chart never overwrites an older one."""
+    n = 1
+    candidate = path
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
 
 
 def _continued(discussion: Discussion | None) -> list[str]:

@@ -26,7 +26,7 @@ from bot.clock import ManualClock
 from bot.discussion.threads import ThreadMessage, ThreadMode
 from bot.domain import ChannelRef, Platform, ReactionEvent, Requester
 from bot.errors import PaperbotError
-from bot.replies import DigestReply, FileReply, PagedReply, PaperReply, Posted, Reply, TextReply
+from bot.replies import DigestReply, ExportReply, PagedReply, PaperReply, Posted, Reply, TextReply
 from bot.text import clean_text, shorten
 from bot.usecases.reactions import ReactionOutcome
 
@@ -141,7 +141,7 @@ class ConsoleAdapter:
                 self.say(text)
             case PagedReply() as page:
                 self.say(paged(page))
-            case FileReply() as file:
+            case ExportReply() as file:
                 self.say(export_text(file, self._exports))
             case Posted(publication=DigestReply() | PaperReply() as publication):
                 self._platform.flush()

@@ -42,7 +42,7 @@ from bot.errors import (
     StoreUnavailableError,
 )
 from bot.log_context import log_context
-from bot.replies import FileReply, PagedReply, Reply, TextReply
+from bot.replies import ExportReply, PagedReply, Reply, TextReply
 
 _log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ async def answer_privately(interaction: discord.Interaction, text: str, responde
 async def show(interaction: discord.Interaction, reply: Reply, responder: Responder | None = None) -> None:
     """A text reply as the interaction's answer (line breaks kept); a publication was already posted."""
     responder = responder or Responder(interaction)
-    if isinstance(reply, PagedReply | FileReply):  # `/papers saved`, `/papers export`: private, one page
+    if isinstance(reply, PagedReply | ExportReply):  # `/papers saved`, `/papers export`: private, one page
         await responder.private(paged_text(reply))
         return
     if not isinstance(reply, TextReply):

@@ -16,6 +16,7 @@ publishes through :class:`InteractionTransport` exactly as through the platform:
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -23,7 +24,16 @@ from typing import Any, TypeVar
 import discord
 
 from adapters.discord.buttons import views_for
-from adapters.discord.platform import NO_MENTIONS, DiscordPlatform, delivery_error, publication_messages, retry_after
+from adapters.discord.platform import (
+    MAX_CONTENT as MAX_MESSAGE,
+)
+from adapters.discord.platform import (
+    NO_MENTIONS,
+    DiscordPlatform,
+    delivery_error,
+    publication_messages,
+    retry_after,
+)
 from adapters.discord.text import fit
 from bot.domain import ChannelRef
 from bot.errors import PartiallySentError
@@ -101,6 +111,11 @@ class Responder:
         return await self._call("the answer", lambda: self.interaction.edit_original_response(
             allowed_mentions=NO_MENTIONS, **fields))
 
+    async def edit_with_file(self, content: str, filename: str, data: bytes) -> discord.Message:
+        """Replace the placeholder with ``content`` and one attached file (a fresh upload on each try)."""
+        return await self._call("the answer", lambda: self.interaction.edit_original_response(
+            content=content, attachments=[discord.File(io.BytesIO(data), filename=filename)], allowed_mentions=NO_MENTIONS))
+
     async def followup(self, **fields: Any) -> discord.Message:
         """One more message of the answer (mentions never allowed)."""
         return await self._call("a followup", lambda: self.interaction.followup.send(
@@ -167,6 +182,14 @@ class InteractionTransport:
     async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
                    reply_to: str | None = None, tag: str | None = None) -> list[str]:
         return await self._platform.post(channel, reply, thread_id=thread_id, reply_to=reply_to, tag=tag)
+
+    async def send_file(self, channel: ChannelRef, filename: str, data: bytes, text: str) -> list[str]:
+        """The file is the interaction's answer (it replaces "thinking…")."""
+        try:
+            message = await self._responder.edit_with_file(fit(text, MAX_MESSAGE), filename, data)
+        except Exception as exc:
+            raise delivery_error(exc, f"answering with {filename} in {channel}") from exc
+        return [str(message.id)]
 
     async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:
         return await self._platform.open_thread(channel, root_message_id, name)

@@ -21,6 +21,7 @@ never inside a URL (see :func:`adapters.discord.text.pieces`).
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -31,7 +32,7 @@ import discord
 from adapters.discord.buttons import views_for
 from adapters.discord.embeds import OutMessage, digest_messages, paper_embed
 from adapters.discord.forum import Forums
-from adapters.discord.text import fit_plain, pieces
+from adapters.discord.text import fit, fit_plain, pieces
 from bot.domain import ChannelRef
 from bot.errors import (
     ChannelUnavailableError,
@@ -261,6 +262,17 @@ class DiscordPlatform:
         except Exception as exc:
             raise delivery_error(exc, f"posting to {channel}") from exc
         return ids
+
+    async def send_file(self, channel: ChannelRef, filename: str, data: bytes, text: str) -> list[str]:
+        """One message with the file attached (an image shows inline) and ``text`` as its content."""
+        target = self._channel(channel)
+        await self._wait_ready()
+        try:
+            sent = await target.send(content=fit(text, MAX_CONTENT), file=discord.File(io.BytesIO(data), filename=filename),
+                                     allowed_mentions=NO_MENTIONS)
+        except Exception as exc:
+            raise delivery_error(exc, f"posting {filename} to {channel}") from exc
+        return [str(sent.id)]
 
     async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:
         """A public thread from the paper's message (its id is the message's id); one a member started is reused."""

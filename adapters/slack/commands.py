@@ -31,7 +31,7 @@ from bot.errors import (
     RejectedMessageError,
     StoreUnavailableError,
 )
-from bot.replies import FileReply, PagedReply, TextReply
+from bot.replies import ExportReply, PagedReply, TextReply
 
 _log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class PapersCommand:
                 return
             if isinstance(reply, TextReply):  # line breaks and links kept (answers quote sentences line by line)
                 await respond(text=bounded(reply.text), response_type="ephemeral" if reply.ephemeral else "in_channel")
-            elif isinstance(reply, PagedReply | FileReply):  # `/papers saved`, `/papers export`: private, one page
+            elif isinstance(reply, PagedReply | ExportReply):  # `/papers saved`, `/papers export`: private, one page
                 await respond(text=paged_text(reply), response_type="ephemeral")
         except Exception as exc:  # noqa: BLE001 - the response_url itself failed: nobody to tell but the log
             _log.warning("could not answer /papers in %s: %s", channel, type(exc).__name__)

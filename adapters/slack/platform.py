@@ -16,22 +16,25 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.errors import SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import digest_blocks, digest_fallback, item_reply_text, paper_blocks, paper_fallback
 from adapters.slack.buttons import reply_blocks, with_controls
-from adapters.slack.errors import CALL_FAILURES, delivery_error, describe
+from adapters.slack.errors import CALL_FAILURES, delivery_error, describe, error_code
 from adapters.slack.limits import MESSAGE_TEXT, OPENING_MESSAGES, REPLY_MESSAGES, split
 from adapters.slack.mrkdwn import neutralise_text
 from adapters.slack.pacing import ChannelPacer
 from bot.domain import ChannelRef
-from bot.errors import DeliveryError, PartiallySentError
+from bot.errors import ConfigError, DeliveryError, PartiallySentError, TransientDeliveryError
 from bot.ports import Sent, ThreadStyle
 from bot.replies import PaperReply, Publication, TextReply
 
 _log = logging.getLogger(__name__)
 
 OUTBOX_EVENT = "paperbot_outbox"
+FILES_SCOPE_MISSING = ("I may not upload files in this workspace yet: the Slack app needs the files:write scope. "
+                       "An admin can add it (slack/manifest.yml) and reinstall the app.")
 CHUNK = MESSAGE_TEXT  # characters per message: Slack truncates text past 40k and shows long messages poorly
 
 
@@ -132,6 +135,26 @@ class SlackPlatform:
             meta = _metadata(tag, count=0) if n == 0 else {}
             ids.append(await self._post(where, channel=channel.channel, text=piece, **extra, **meta))
         return ids
+
+    async def send_file(self, channel: ChannelRef, filename: str, data: bytes, text: str) -> list[str]:
+        """Upload with files.upload v2 (``files_upload_v2``: files.getUploadURLExternal, the upload, then
+        files.completeUploadExternal shares it in the channel with ``text``). Slack shares the file
+        asynchronously and answers with the file, not the message: the id returned is the file's."""
+        what = f"uploading {filename} to {channel.channel}"
+        try:
+            async with self.pacer.turn(channel.channel):
+                response = await self.client.files_upload_v2(channel=channel.channel, file=data, filename=filename,
+                                                             title=filename, alt_txt=text[:1000],
+                                                             initial_comment=neutralise_text(text))
+        except SlackRequestError as exc:  # the upload step itself failed (not a Web API answer)
+            raise TransientDeliveryError(f"Slack did not take the file while {what}; try again shortly.") from exc
+        except CALL_FAILURES as exc:
+            if error_code(exc) == "missing_scope":  # an app installed before /papers stats: say what to do
+                _log.warning("Slack refused the upload to %s: the app lacks the files:write scope", channel)
+                raise ConfigError(FILES_SCOPE_MISSING) from exc
+            raise delivery_error(exc, what) from exc
+        uploaded = response.get("file") or {}
+        return [str(uploaded["id"])] if uploaded.get("id") else []
 
     async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:
         """A Slack thread is the replies under one message: nothing to create, its id is that message's ``ts``."""

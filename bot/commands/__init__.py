@@ -6,7 +6,19 @@ from the declarations. Importing this package registers every subcommand; help o
 declared ``order``, not import order.
 """
 from bot.calendar import parse_week
-from bot.commands import digest, discussion, helptext, paper, personal, saved, schedule, subscription, taste  # noqa: F401
+from bot.commands import (  # noqa: F401
+    digest,
+    discussion,
+    feed,
+    helptext,
+    paper,
+    personal,
+    saved,
+    schedule,
+    stats,
+    subscription,
+    taste,
+)
 from bot.commands.digest import TodayCommand, WeekCommand
 from bot.commands.helptext import HelpCommand, command_help, help_text
 from bot.commands.paper import PaperCommand

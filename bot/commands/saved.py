@@ -14,7 +14,7 @@ from bot.commands.spec import command
 from bot.domain import Paper, Requester
 from bot.export.bibtex import year_of
 from bot.export.file import ExportFormat
-from bot.replies import FileReply, PagedReply
+from bot.replies import ExportReply, PagedReply
 from bot.text import shorten
 from bot.usecases.saved import SavedUseCases
 
@@ -77,5 +77,5 @@ class ExportCommand:
     fmt: str
     page: int = 1
 
-    async def execute(self, requester: Requester, saved: SavedUseCases) -> FileReply:
+    async def execute(self, requester: Requester, saved: SavedUseCases) -> ExportReply:
         return await saved.export(requester, ExportFormat(self.fmt), self.page)

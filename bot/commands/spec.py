@@ -30,7 +30,8 @@ from bot.commands.params import Param
 from bot.errors import UsageError
 
 # What a command's execute() may ask for, by parameter name (provided by bot.app.PaperBot).
-SERVICES = frozenset({"digests", "papers", "subscriptions", "schedules", "personal", "discussions", "taste", "saved"})
+SERVICES = frozenset({"digests", "papers", "subscriptions", "schedules", "personal", "discussions", "taste",
+                      "saved", "feeds", "stats"})
 
 DESCRIPTION_LIMIT = 100  # Discord's limit for a command's and an option's description
 

@@ -12,7 +12,7 @@ from enum import Enum
 
 from bot.domain import Paper
 from bot.export import bibtex, ris
-from bot.replies import FileReply, PagedReply
+from bot.replies import ExportReply, PagedReply
 
 
 class ExportFormat(str, Enum):
@@ -24,7 +24,7 @@ SUFFIX = {ExportFormat.BIBTEX: "bib", ExportFormat.RIS: "ris"}
 LABEL = {ExportFormat.BIBTEX: "BibTeX", ExportFormat.RIS: "RIS"}
 
 
-def export_file(papers: Sequence[Paper], fmt: ExportFormat, *, day: date, page: int = 1, note: str = "") -> FileReply:
+def export_file(papers: Sequence[Paper], fmt: ExportFormat, *, day: date, page: int = 1, note: str = "") -> ExportReply:
     """The papers (newest saved first) as one file named ``paperbot-saved-<day>.<bib|ris>``."""
     if fmt is ExportFormat.BIBTEX:
         keys = bibtex.citation_keys(papers)
@@ -40,4 +40,4 @@ def export_file(papers: Sequence[Paper], fmt: ExportFormat, *, day: date, page: 
         next_page=f"/papers export {fmt.value} {{page}}",
         empty="You have no saved papers to export yet: react with 🔖 to a paper the bot posted to save it.",
     )
-    return FileReply(f"paperbot-saved-{day.isoformat()}.{SUFFIX[fmt]}", data, summary, inline)
+    return ExportReply(f"paperbot-saved-{day.isoformat()}.{SUFFIX[fmt]}", data, summary, inline)

@@ -23,7 +23,7 @@ from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Post, PostKind, digest_posts
 from bot.errors import PartiallySentError
 from bot.ports import ChatTransport, Sent, Store
-from bot.replies import DigestReply, Posted, Publication, TextReply
+from bot.replies import DigestReply, FileReply, Posted, Publication, TextReply
 from bot.usecases.discussion import DiscussionUseCases
 
 _log = logging.getLogger(__name__)
@@ -56,13 +56,16 @@ class Publisher:
         self,
         transport: ChatTransport,
         channel: ChannelRef,
-        publication: Publication | TextReply,
+        publication: Publication | TextReply | FileReply,
         *,
         kind: PostKind = PostKind.ON_DEMAND,
         outbox: OutboxSend | None = None,
         threads: bool = True,
     ) -> Posted:
         """Send, record, thread. ``threads=False``: no threads and no links (a DM digest)."""
+        if isinstance(publication, FileReply):  # a chart: a file and its line, no posts, no threads
+            return Posted(publication, tuple(await transport.send_file(channel, publication.filename, publication.data,
+                                                                       publication.text)))
         if isinstance(publication, TextReply):  # a recap or a note: text, no posts, no threads
             if outbox is not None and outbox.found is not None:
                 ids = [outbox.found.root_id]

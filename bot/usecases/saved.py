@@ -15,7 +15,7 @@ from bot.clock import Clock, utc_now
 from bot.domain import Paper, Requester
 from bot.export.file import ExportFormat, export_file
 from bot.ports import Store
-from bot.replies import FileReply
+from bot.replies import ExportReply
 from bot.taste.signals import SAVE_EMOJI
 
 MAX_SAVED = 2_000  # papers one listing or export reads: far more than a reading list, bounded all the same
@@ -47,7 +47,7 @@ class SavedUseCases:
                                                 limit=MAX_SAVED) if total else []
         return SavedPapers(tuple(papers), total)
 
-    async def export(self, requester: Requester, fmt: ExportFormat, page: int = 1) -> FileReply:
+    async def export(self, requester: Requester, fmt: ExportFormat, page: int = 1) -> ExportReply:
         """The requester's saved papers as a reference-manager file (``bot.export``), newest saved first."""
         saved = await self.saved(requester)
         note = f" (the newest {len(saved.papers)} of {saved.total})" if saved.capped else ""

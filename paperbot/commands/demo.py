@@ -49,6 +49,16 @@ def demo_database_url() -> str:
     return f"sqlite+aiosqlite:///{demo_folder() / 'demo.sqlite3'}"
 
 
+def demo_files_folder(url: str) -> Path:
+    """Where the demo writes what it "posts" as a file (`/papers stats`' chart): beside its SQLite
+    database (the user data folder by default), else in the user data folder."""
+    if url.startswith("sqlite") and "///" in url:
+        database = Path(url.split("///", 1)[1])
+        if str(database) not in ("", ":memory:"):
+            return database.parent / "files"
+    return demo_folder() / "files"
+
+
 def _exit_now(code: int, *, newline: bool = False) -> None:
     """End the process without waiting for worker threads, after flushing what was printed.
 
@@ -111,7 +121,7 @@ async def demo(
             def say(text: str) -> None:  # sys.stdout looked up at each call: the line editor swaps it
                 print(text, file=stdout or sys.stdout, flush=True)
 
-            platform = ConsolePlatform(say, store.next_message_number)
+            platform = ConsolePlatform(say, store.next_message_number, files_dir=demo_files_folder(url))
             scheduler = build_scheduler(config, store, {platform.platform: platform}, clock=clock, taste=bot.taste,
                                         publisher=bot.publisher)
             status = StatusProgress()

@@ -150,7 +150,7 @@ async def _run(config: Config, url: str) -> int:
         try:  # before anything connects: a monitoring port in use ends the run with its words
             monitor = await start_monitoring(config.monitoring, store, platforms.connections,
                                              model_ready=model_ready(bot),
-                                             embeddings=bot.taste is not None)
+                                             embeddings=bot.taste is not None, feeds=bot.feeds)
         except BaseException:
             await bot.close()
             raise

@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.config import MonitoringConfig
 from bot.errors import ConfigError, StoreUnavailableError
 from bot.metrics import use_metrics
+from paperbot.monitoring.feeds import FeedReader, add_feed_routes
 from paperbot.monitoring.prometheus import OutboxAge, PrometheusMetrics
 from paperbot.monitoring.readiness import Connection, Pingable, Readiness
 
@@ -24,7 +25,8 @@ _log = logging.getLogger(__name__)
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-def monitoring_app(readiness: Readiness, metrics: PrometheusMetrics) -> web.Application:
+def monitoring_app(readiness: Readiness, metrics: PrometheusMetrics, feeds: FeedReader | None = None,
+                   public_url: str = "") -> web.Application:
     async def healthz(_request: web.Request) -> web.Response:
         """Answered by the event loop itself: if this answers, the loop runs."""
         return web.Response(text="ok\n")
@@ -44,13 +46,16 @@ def monitoring_app(readiness: Readiness, metrics: PrometheusMetrics) -> web.Appl
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", scrape)
+    if feeds is not None:  # /feeds/<token>.json and .atom (paperbot.monitoring.feeds)
+        add_feed_routes(app, feeds, public_url)
     return app
 
 
 class MonitoringServer:
-    def __init__(self, readiness: Readiness, metrics: PrometheusMetrics, *, host: str, port: int) -> None:
+    def __init__(self, readiness: Readiness, metrics: PrometheusMetrics, *, host: str, port: int,
+                 feeds: FeedReader | None = None, public_url: str | None = None) -> None:
         self.metrics = metrics
-        self._app = monitoring_app(readiness, metrics)
+        self._app = monitoring_app(readiness, metrics, feeds, public_url or f"http://{host}:{port}")
         self._host, self._port = host, port
         self._runner: web.AppRunner | None = None
 
@@ -99,14 +104,16 @@ class Monitoring:
 
 async def start_monitoring(config: MonitoringConfig, store: MonitoredStore,
                            connections: Callable[[], Mapping[str, Connection]], *,
-                           model_ready: Callable[[], bool], embeddings: bool) -> Monitoring:
+                           model_ready: Callable[[], bool], embeddings: bool,
+                           feeds: FeedReader | None = None) -> Monitoring:
     """Serve /healthz, /readyz and /metrics and count the core's events into them (``[monitoring]``);
-    nothing when disabled. ConfigError (naming the key) when the port cannot be listened on."""
+    and the open feeds (``feeds``); nothing when disabled. ConfigError (naming the key) when the port cannot be listened on."""
     if not config.enabled:
         return Monitoring(None)
     metrics = PrometheusMetrics(store)
     readiness = Readiness(store, connections, model_ready, embeddings=embeddings)
-    server = MonitoringServer(readiness, metrics, host=config.host, port=config.port)
+    server = MonitoringServer(readiness, metrics, host=config.host, port=config.port, feeds=feeds,
+                              public_url=config.base_url)
     await server.start()
     use_metrics(metrics)
     return Monitoring(server)

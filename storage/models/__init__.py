@@ -9,6 +9,7 @@ from __future__ import annotations
 from storage.models.base import ARXIV_ID, ID, NAMING_CONVENTION, Base, table_of
 from storage.models.channels import ChannelSettingsRow, SubscriptionRow
 from storage.models.discussion import ChannelThreadModeRow, DiscussionThreadRow, ThreadActivityRow
+from storage.models.feeds import FeedTokenRow
 from storage.models.outbox import OutboxRow
 from storage.models.papers import PaperEmbeddingRow, PaperRow
 from storage.models.personal import ChannelRecapRow, DmSubscriptionRow
@@ -17,6 +18,6 @@ from storage.models.taste import TasteSignalRow
 
 __all__ = [
     "ARXIV_ID", "ID", "NAMING_CONVENTION", "Base", "table_of", "ChannelRecapRow", "ChannelSettingsRow", "ChannelThreadModeRow",
-    "DiscussionThreadRow", "DmSubscriptionRow", "OutboxRow", "PaperEmbeddingRow", "PaperRow", "PostRow",
+    "DiscussionThreadRow", "DmSubscriptionRow", "FeedTokenRow", "OutboxRow", "PaperEmbeddingRow", "PaperRow", "PostRow",
     "ProcessedEventRow", "ReactionRow", "SubscriptionRow", "TasteSignalRow", "ThreadActivityRow",
 ]

@@ -37,6 +37,7 @@ MATRIX = [
     ("settings threads:never", False), ("forget channel", False), ("forget channel confirm", False),
     ("recap on fri 16:00", False), ("recap off", False),
     ("saved", True), ("saved 2", True), ("export bibtex", True), ("export ris 2", True),
+    ("feed mine", True), ("feed mine reset", True), ("stats", True), ("stats 4", True), ("feed", False), ("feed reset", False),
 ]
 
 

@@ -24,7 +24,7 @@ from bot.commands import specs
 from bot.domain import ChannelRef, Requester
 from bot.errors import PaperbotError
 from bot.paging import page_text
-from bot.replies import FileReply, PagedReply, Posted, TextReply
+from bot.replies import ExportReply, PagedReply, Posted, TextReply
 from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.databases import sqlite_url
@@ -83,11 +83,11 @@ async def _command(bot: PaperBot, requester: Requester, text: str) -> None:
     except PaperbotError as exc:
         assert len(str(exc)) <= REPLY_LIMIT, f"an error of {len(str(exc))} characters"
         return
-    assert isinstance(reply, TextReply | Posted | PagedReply | FileReply)
+    assert isinstance(reply, TextReply | Posted | PagedReply | ExportReply)
     if isinstance(reply, TextReply):
         assert len(reply.text) <= REPLY_LIMIT, f"a reply of {len(reply.text)} characters"
-    if isinstance(reply, PagedReply | FileReply):  # `/papers saved`, `/papers export`: a page fits the limit given
-        paged = reply.inline if isinstance(reply, FileReply) else reply
+    if isinstance(reply, PagedReply | ExportReply):  # `/papers saved`, `/papers export`: a page fits the limit given
+        paged = reply.inline if isinstance(reply, ExportReply) else reply
         assert len(page_text(paged, REPLY_LIMIT)) <= REPLY_LIMIT
 
 

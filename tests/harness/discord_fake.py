@@ -28,6 +28,8 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default as email_policy
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -305,6 +307,22 @@ class Scripted:
     times: int
 
 
+def multipart_fields(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A multipart message body as Discord reads it: ``payload_json``'s fields, and the attached
+    files by filename (``files``)."""
+    parsed = BytesParser(policy=email_policy).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    fields: dict[str, Any] = {}
+    files: dict[str, bytes] = {}
+    for part in parsed.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        if name == "payload_json":
+            fields.update(json.loads(data))
+        elif part.get_filename():
+            files[str(part.get_filename())] = bytes(data)
+    return {**fields, "files": files} if files else fields
+
+
 def autocomplete_frame(frame: dict[str, Any], focused: str) -> dict[str, Any]:
     """An INTERACTION_CREATE frame turned into an autocomplete (type 4) with ``focused`` being typed."""
     frame["d"]["type"] = 4
@@ -339,6 +357,7 @@ class FakeDiscord:
         self.announce_forums = False  # forums in GUILD_CREATE (else only GET /channels/{id} tells)
         self.dm_channels: dict[str, dict[str, Any]] = {}  # user id → DM channel payload
         self.interactions: dict[str, Interaction] = {}
+        self.files: dict[str, dict[str, bytes]] = {}  # message id → its attached files (multipart uploads), by name
         self.response_deadline = 3.0
         self.token = "fake-token"
         self.rate_limit_next: dict[str, float] = {}  # path → retry_after for the next request
@@ -586,9 +605,16 @@ class FakeDiscord:
     # ------------------------------------------------------------------ REST
 
     def message(self, channel_id: str, body: dict[str, Any], *, message_id: str | None = None) -> dict[str, Any]:
+        message_id = message_id or snowflake()
+        attachments = [{"id": snowflake(), "filename": name, "size": len(data), "content_type": "image/png",
+                        "url": f"{self.base_url}/attachments/{channel_id}/{message_id}/{name}",
+                        "proxy_url": f"{self.base_url}/attachments/{channel_id}/{message_id}/{name}"}
+                       for name, data in (body.get("files") or {}).items()]
+        if attachments:
+            self.files[message_id] = dict(body["files"])
         msg: dict[str, Any] = {
-            "id": message_id or snowflake(), "channel_id": channel_id, "type": 0, "author": user(BOT_ID, "paperbot", bot=True),
-            "content": body.get("content") or "", "embeds": body.get("embeds") or [], "attachments": [],
+            "id": message_id, "channel_id": channel_id, "type": 0, "author": user(BOT_ID, "paperbot", bot=True),
+            "content": body.get("content") or "", "embeds": body.get("embeds") or [], "attachments": attachments,
             "mentions": [], "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
             "timestamp": "2025-11-09T12:00:00+00:00", "edited_timestamp": None, "flags": body.get("flags") or 0,
             "components": body.get("components") or [], "webhook_id": None,
@@ -645,7 +671,8 @@ class FakeDiscord:
             if request.content_type == "application/json":
                 body = json.loads(raw or b"null")
             elif request.content_type.startswith("multipart/"):
-                body = {"multipart": raw.decode("utf-8", "replace")}
+                body = {"multipart": raw.decode("utf-8", "replace"),
+                        **multipart_fields(request.headers.get("Content-Type", ""), raw)}
         record = Recorded(request.method, path, body, time.monotonic())
         self.requests.append(record)
         scripted = self._scripted(request.method, path)

@@ -41,6 +41,7 @@ class FakePlatform:
         self.threads: list[tuple[str, str, str]] = []  # (channel key, root message, name)
         self.thread_posts: list[tuple[str, str, str]] = []  # (channel key, thread id, text)
         self.thread_ids: dict[str, str] = {}  # root message → the id its thread gets (default t-<root>)
+        self.files: list[tuple[str, str, bytes, str]] = []  # (channel key, filename, data, text) posted with send_file
         self._ids = itertools.count(1)
 
     def _raise_planned(self, channel: ChannelRef) -> None:
@@ -71,6 +72,11 @@ class FakePlatform:
         if tag:
             self.by_tag[tag], self._found[tag] = [mid], Sent(mid, ())
         return [mid]
+
+    async def send_file(self, channel: ChannelRef, filename: str, data: bytes, text: str) -> list[str]:
+        self._raise_planned(channel)
+        self.files.append((channel.key, filename, data, text))
+        return [f"m{next(self._ids)}"]
 
     async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:
         self.threads.append((channel.key, root_message_id, name))
@@ -128,6 +134,12 @@ class FilePlatform:
                    reply_to: str | None = None, tag: str | None = None) -> list[str]:
         mid = f"{os.getpid()}-{datetime.now(UTC).timestamp()}"
         self._append({"channel": channel.key, "tag": tag, "ids": [mid], "papers": [], "text": reply.text, "pid": os.getpid()})
+        return [mid]
+
+    async def send_file(self, channel: ChannelRef, filename: str, data: bytes, text: str) -> list[str]:
+        mid = f"{os.getpid()}-{datetime.now(UTC).timestamp()}"
+        self._append({"channel": channel.key, "tag": None, "ids": [mid], "papers": [], "text": text, "file": filename,
+                      "bytes": len(data), "pid": os.getpid()})
         return [mid]
 
     async def open_thread(self, channel: ChannelRef, root_message_id: str, name: str) -> str:

@@ -249,6 +249,8 @@ class FakeSlack:
     delays: dict[str, float] = field(default_factory=dict)  # method → seconds before answering
     home_views: dict[str, dict[str, Any]] = field(default_factory=dict)  # user → the Home tab views.publish set
     opened_views: list[dict[str, Any]] = field(default_factory=list)  # views.open's modals, in order
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id → the bytes posted to its upload URL
+    shared_files: list[dict[str, Any]] = field(default_factory=list)  # files.completeUploadExternal: file, channel, comment
 
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
@@ -264,6 +266,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_get("/link", self._link)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -395,9 +398,34 @@ class FakeSlack:
             view = _parsed(params.get("view"))
             self.opened_views.append(view)
             return {"ok": True, "view": {**view, "id": f"V{next(self._ts):08d}"}}
+        if method == "files.getUploadURLExternal":  # files.upload v2, step 1 (files_upload_v2)
+            if not params.get("filename") or not str(params.get("length") or "").isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{next(self._ts):08d}"
+            self.uploads[file_id] = b""
+            return {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":  # step 3: share what was uploaded
+            files = json.loads(params.get("files") or "[]") if isinstance(params.get("files"), str) else params.get("files") or []
+            if not files or any(f.get("id") not in self.uploads or not self.uploads[f["id"]] for f in files):
+                return {"ok": False, "error": "file_not_found"}
+            shared = [{"id": f["id"], "title": f.get("title"), "name": f.get("title"), "mimetype": "image/png",
+                       "size": len(self.uploads[f["id"]])} for f in files]
+            for f in shared:
+                self.shared_files.append({"file": f["id"], "data": self.uploads[f["id"]], "channel": params.get("channel_id"),
+                                          "initial_comment": params.get("initial_comment"), "title": f["title"]})
+            return {"ok": True, "files": shared}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         return {"ok": True}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """files.upload v2, step 2: the bytes, posted to the URL step 1 gave."""
+        file_id = request.match_info["file_id"]
+        if file_id not in self.uploads:
+            return web.Response(status=404, text="unknown upload")
+        self.uploads[file_id] = await request.read()
+        self._touch()
+        return web.Response(text="OK - " + str(len(self.uploads[file_id])))
 
     async def _respond(self, request: web.Request) -> web.Response:
         self.responses.append(await request.json())

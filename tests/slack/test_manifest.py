@@ -18,6 +18,7 @@ def test_manifest_matches_the_adapter() -> None:
     assert {"commands", "chat:write", "reactions:read", "users:read", "channels:read"} <= scopes
     # threads: questions, replies in public and private channels; DMs for personal digests
     assert {"app_mentions:read", "channels:history", "groups:history", "im:write"} <= scopes
+    assert "files:write" in scopes  # /papers stats uploads its chart (files.upload v2)
     assert data["settings"]["socket_mode_enabled"] is True
     # the App Home's page and buttons, the settings modal (adapters.slack.views)
     assert data["features"]["app_home"]["home_tab_enabled"] is True

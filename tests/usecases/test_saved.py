@@ -17,7 +17,7 @@ from bot.config import config_from_dict
 from bot.domain import ChannelRef, Digest, RankedPaper, ReactionEvent, Requester
 from bot.errors import ConfigError, UsageError
 from bot.paging import page_text
-from bot.replies import FileReply, PagedReply
+from bot.replies import ExportReply, PagedReply
 from bot.taste.ranking import relevance
 from bot.taste.signals import DEFAULT_EMOJI, EmojiTable
 from bot.usecases.ingest import store_papers
@@ -112,7 +112,7 @@ async def test_export_files_parse_and_carry_the_saved_papers(bot: PaperBot) -> N
     await react(bot, posted[VIDEO])
     await react(bot, posted[VTHINK])
     bib = await bot.handle(ME, "export bibtex")
-    assert isinstance(bib, FileReply) and bib.filename == "paperbot-saved-2025-11-09.bib"
+    assert isinstance(bib, ExportReply) and bib.filename == "paperbot-saved-2025-11-09.bib"
     assert bib.summary == "BibTeX export of your 2 saved papers."
     library = bibtexparser.parse_string(bib.data.decode())
     assert not library.failed_blocks
@@ -124,12 +124,12 @@ async def test_export_files_parse_and_carry_the_saved_papers(bot: PaperBot) -> N
     assert video["author"].startswith("Jingqi Tong and Yurong Mou and ")
     assert by_eprint[VTHINK].key == "qiao2025thinker"
     ris = await bot.handle(ME, "export ris")
-    assert isinstance(ris, FileReply) and ris.filename.endswith(".ris")
+    assert isinstance(ris, ExportReply) and ris.filename.endswith(".ris")
     records = rispy.loads(ris.data.decode())
     assert {r["urls"][0] for r in records} == {"https://arxiv.org/abs/2511.04570", "https://arxiv.org/abs/2511.04460"}
     assert all(r["type_of_reference"] == "GEN" and r["year"] == "2025" and r["abstract"] for r in records)
     empty = await bot.handle(Requester(CHANNEL, "U-nobody"), "export ris")
-    assert isinstance(empty, FileReply) and empty.data == b"" and "no saved papers" in page_text(empty.inline, 2000)
+    assert isinstance(empty, ExportReply) and empty.data == b"" and "no saved papers" in page_text(empty.inline, 2000)
 
 
 # ------------------------------------------------------------------------------ the weights of 🔖 and 🔗
