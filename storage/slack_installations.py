@@ -199,6 +199,12 @@ class SqlInstallationStore(SqlSlackStores, AsyncInstallationStore):
             gone = await rows_affected(session, delete(_INSTALLATIONS).where(where))
         _log.info("slack: deleted %d installation(s) of team %s", gone, team_id or enterprise_id)
 
+    async def bot_token(self, team_id: str) -> str | None:
+        """The workspace's current bot token, whichever org it is in (team ids are unique across Slack,
+        Enterprise Grid included): how the Slack adapter picks the token for a channel of that team."""
+        row = await self._latest(and_(_INSTALLATIONS.c.team_id == team_id, _INSTALLATIONS.c.bot_token.is_not(None)))
+        return row.bot_token if row is not None else None
+
     async def teams(self) -> list[str]:
         """The workspaces that have a bot token now (for logs and start-up: how many are served)."""
         async with self._begin() as session:
@@ -237,3 +243,11 @@ class SqlOAuthStateStore(SqlSlackStores, AsyncOAuthStateStore):
             _log.info("slack oauth: refused an expired state")
             return False
         return True
+
+
+def open_slack_stores(url: str, *, client_id: str, state_expiration_seconds: int = STATE_SECONDS,
+                      clock: Clock = utc_now) -> tuple[SqlInstallationStore, SqlOAuthStateStore]:
+    """Both stores on one engine for ``url``, owned by the installation store (close that one)."""
+    installations = SqlInstallationStore.connect(url, client_id=client_id, clock=clock)
+    states = SqlOAuthStateStore(installations._sessions, expiration_seconds=state_expiration_seconds, clock=clock)
+    return installations, states
