@@ -129,8 +129,9 @@ class SlackConfig(_Section):
 
     @property
     def oauth(self) -> bool:
-        """Several workspaces through OAuth (client_id and client_secret set), not one bot token."""
-        return bool(self.client_id) and self.client_secret is not None and bool(self.client_secret.get_secret_value())
+        """Several workspaces through OAuth, not one bot token: client_id or client_secret is set (both
+        are needed: adapters.slack.oauth names the missing one)."""
+        return bool(self.client_id) or (self.client_secret is not None and bool(self.client_secret.get_secret_value()))
 
 
 class EmbeddingConfig(_Section):

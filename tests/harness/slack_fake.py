@@ -21,6 +21,7 @@ as is (``text/plain`` unless its headers say otherwise), like a proxy's error pa
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import time
@@ -261,8 +262,6 @@ class FakeSlack:
 
     def _oauth_access(self, params: dict[str, Any], auth: str) -> dict[str, Any]:
         """``oauth.v2.access``: the app's credentials (Basic auth) and a one-use code → a team's bot token."""
-        import base64
-
         try:
             client_id, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
         except ValueError:
