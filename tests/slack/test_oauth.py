@@ -42,6 +42,7 @@ from tests.harness.running_slack import (
     send_event,
 )
 from tests.harness.slack_fake import TEAM, FakeSlack
+from tests.harness.waiting import eventually
 
 CLIENT_ID, CLIENT_SECRET = "111.222", "oauth-client-secret"
 TEAM2, CHANNEL2 = "T0SECOND", "C0SECOND"
@@ -166,11 +167,15 @@ async def test_two_workspaces_install_and_each_is_served_with_its_own_token(slac
     assert {token1, token2} <= {c.token for c in fake.calls_to("auth.test")}
     # a reaction in the second workspace is authorized from the store and recorded for that workspace's channel
     ts = next(m["ts"] for m in fake.messages[CHANNEL2] if m.get("thread_ts"))
+    await eventually(lambda: slack.bot.history(ChannelRef("slack", TEAM2, CHANNEL2)))  # recorded after the send
     assert await send_event(slack, in_team(reaction_event("Ev0SECOND1", ts, "fire"), TEAM2, CHANNEL2)) == 200
     reactions = await slack.bot.store.reactions_for_message(ChannelRef("slack", TEAM2, CHANNEL2), ts)
     assert [r.emoji for r in reactions] == ["🔥"]
-    # a workspace that never installed paperbot gets nothing posted
+    # a workspace that never installed paperbot is told so by bolt (through the response URL), and nothing is posted
+    answered = len(fake.responses)
     assert await command(slack, "today 2", "T0STRANGER", "C0STRANGER", "three") == 200
+    await fake.wait_for(lambda: len(fake.responses) > answered)
+    assert "install" in fake.responses[-1]["text"].lower()
     assert not fake.tokens_used("chat.postMessage", "C0STRANGER")
 
 
@@ -182,6 +187,7 @@ async def test_a_thread_reply_in_each_workspace_is_answered_there_with_its_token
             assert await command(slack, "today 1", team, channel, f"r{n}") == 200
             await fake.wait_for(lambda: len(fake.tokens_used("chat.postMessage", channel)) == 2)
             parent = fake.messages[channel][0]["ts"]
+            await eventually(lambda: slack.bot.history(ChannelRef("slack", team, channel)))  # recorded after the send
             reply = message_event(f"Ev0REPLY{n}", text="interesting", ts=f"1762689601.00010{n}", thread_ts=parent)
             assert await send_event(slack, in_team(reply, team, channel)) == 200
             # first_reply: the paper's opening is posted in that thread on the first reply, by the core
