@@ -23,6 +23,7 @@ from bot.clock import ManualClock
 from bot.config import config_from_dict
 from bot.domain import ChannelRef, Subscription
 from bot.errors import ConfigError
+from bot.replies import TextReply
 from bot.scheduling.unreachable import WORDS, Unreachable
 from paperbot.scheduling import build_scheduler
 from paperbot.slack_runner import SlackRunner
@@ -326,3 +327,18 @@ async def test_doctor_checks_the_oauth_settings_not_a_bot_token() -> None:
     assert missing[0].status == "fail" and "slack.client_secret" in missing[0].summary
     socket = await check_slack(config(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, mode="socket"))
     assert socket[0].status == "fail" and 'slack.mode = "http"' in socket[0].summary
+
+
+async def test_a_dm_and_a_thread_link_use_the_members_workspace_token(slack: SlackHarness) -> None:
+    fake, platform = slack.fake, slack.runner.platform
+    token1, token2 = await install(slack, TEAM), await install(slack, TEAM2)
+    dm = await platform.open_dm(TEAM2, MEMBER)
+    assert dm.workspace == TEAM2 and dm.channel.startswith("D")
+    [ts] = await platform.post(dm, TextReply("your papers"))
+    assert fake.calls_to("conversations.open")[-1].token == token2
+    assert fake.tokens_used("chat.postMessage", dm.channel) == [token2]
+    assert await platform.thread_url(dm, ts) is not None
+    assert fake.calls_to("chat.getPermalink")[-1].token == token2
+    assert token1 not in {c.token for c in fake.calls_to("conversations.open")}
+    # a workspace without an installation: no call at all, and no link
+    assert await platform.thread_url(ChannelRef("slack", "T0STRANGER", "C0X"), ts) is None
