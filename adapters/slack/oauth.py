@@ -218,12 +218,16 @@ def add_oauth_routes(web_app: web.Application, app: AsyncApp) -> None:
         return AsyncBoltRequest(body="", query=request.query_string, headers=headers)
 
     async def install(request: web.Request) -> web.StreamResponse:
-        return await to_aiohttp_response(await flow.handle_installation(bolt_request(request)))
+        try:
+            response = await flow.handle_installation(bolt_request(request))
+        except StoreUnavailableError:  # said in one line by storage; the person gets words, not a 500
+            response = _page(503, "paperbot cannot be installed right now", FAILURES["storage_error"])
+        return await to_aiohttp_response(response)
 
     async def redirect(request: web.Request) -> web.StreamResponse:
         try:
             response = await flow.handle_callback(bolt_request(request))
-        except StoreUnavailableError:  # said in one line by storage; the person gets words, not a 500
+        except StoreUnavailableError:
             response = _page(503, "paperbot was not installed", FAILURES["storage_error"])
         return await to_aiohttp_response(response)
 

@@ -342,3 +342,14 @@ async def test_a_dm_and_a_thread_link_use_the_members_workspace_token(slack: Sla
     assert token1 not in {c.token for c in fake.calls_to("conversations.open")}
     # a workspace without an installation: no call at all, and no link
     assert await platform.thread_url(ChannelRef("slack", "T0STRANGER", "C0X"), ts) is None
+
+
+async def test_a_database_that_cannot_be_used_gets_a_page_in_words_not_a_500(slack: SlackHarness, tmp_path: Path) -> None:
+    location, cookie = await start_install(slack)
+    state = parse_qs(urlsplit(location).query)["state"][0]
+    (tmp_path / "paperbot.sqlite3").unlink()  # the database file deleted under the running bot
+    async with aiohttp.ClientSession() as session:
+        async with session.get(base(slack) + "/slack/install", allow_redirects=False) as response:
+            assert response.status == 503 and "Try again in a minute" in await response.text()
+    status, page = await finish_install(slack, {"code": slack.fake.approve(TEAM2), "state": state}, cookie)
+    assert status == 503 and "could not be saved" in page and "Traceback" not in page
