@@ -30,10 +30,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.commands import PapersCommand
 from adapters.slack.events import EventGate
-from adapters.slack.oauth import OAuthStores, TeamClients, app_options, check_oauth_config, listen_for_uninstalls
+from adapters.slack.oauth import OAuthStores, app_options, check_oauth_config, listen_for_uninstalls
 from adapters.slack.pacing import ChannelPacer
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.reactions import ReactionListener
+from adapters.slack.team_clients import TeamClients
 from adapters.slack.threads import SlackThreads
 from bot.app import PaperBot
 from bot.config import SlackConfig

@@ -6,13 +6,13 @@ One paperbot serves every workspace that installed it. bolt runs the flow (``Asy
 ``GET {redirect_path}?code=…&state=…`` checks the state, trades the code for the workspace's bot
 token (``oauth.v2.access``) and saves the installation. Both stores are given by the composition
 root (paperbot's database: :mod:`storage.slack_installations`); this module only needs their
-slack_sdk interfaces and :class:`TeamTokens`.
+slack_sdk interfaces and :class:`adapters.slack.team_clients.TeamTokens`.
 
 Incoming requests are authorized by bolt from the installation store (each event's ``team_id``
 → that workspace's token, checked once with ``auth.test`` and cached per token). Outgoing calls
-(digests, thread replies, DMs, permission look-ups) go through :class:`TeamClients`: one
-``AsyncWebClient`` per team id, made from the stored token on first use and dropped when the app is
-uninstalled or re-installed. ``app_uninstalled`` and ``tokens_revoked`` delete the installation
+(digests, thread replies, DMs, permission look-ups) go through
+:class:`adapters.slack.team_clients.TeamClients`, dropped for a team when the app is uninstalled or
+re-installed there. ``app_uninstalled`` and ``tokens_revoked`` delete the installation
 (bolt's built-in listeners). Socket Mode cannot do this: Slack's redirect needs a public HTTP URL,
 and bolt serves the OAuth flow over HTTP only.
 
@@ -24,7 +24,7 @@ import html
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -38,9 +38,9 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.team_clients import TeamClients, TeamTokens
 from bot.config import SlackConfig
 from bot.errors import ConfigError, StoreUnavailableError
-from bot.scheduling.unreachable import Unreachable, unreachable
 
 _log = logging.getLogger(__name__)
 
@@ -65,44 +65,6 @@ FAILURES: dict[str, str] = {
                      "ask the person who runs paperbot to check its database.",
 }
 UNKNOWN_FAILURE = "The installation did not complete. Open the install link again."
-
-
-class TeamTokens(Protocol):
-    """Where a workspace's bot token is found (paperbot's database: SqlInstallationStore)."""
-
-    async def bot_token(self, team_id: str) -> str | None: ...
-
-
-class TeamClients:
-    """One Web API client per workspace, from its stored bot token; made on first use, then kept.
-
-    The clients share the template's base URL, timeout, retry handlers and keep-alive session
-    (:func:`adapters.slack.app.keep_alive`), so a workspace costs no new connection.
-    """
-
-    def __init__(self, template: AsyncWebClient, tokens: TeamTokens) -> None:
-        self._template = template
-        self._tokens = tokens
-        self._clients: dict[str, AsyncWebClient] = {}
-
-    async def client_for(self, team_id: str) -> AsyncWebClient:
-        """``team_id``'s client; ChannelUnavailableError (app removed) when paperbot is not installed there."""
-        client = self._clients.get(team_id)
-        if client is not None:
-            return client
-        token = await self._tokens.bot_token(team_id) if team_id else None
-        if not token:
-            raise unreachable(Unreachable.APP_REMOVED, f"paperbot is not installed in Slack team {team_id or '(none)'}")
-        t = self._template
-        client = AsyncWebClient(token=token, base_url=t.base_url, timeout=t.timeout, session=t.session,
-                                retry_handlers=list(t.retry_handlers), logger=t.logger)
-        self._clients[team_id] = client
-        return client
-
-    def forget(self, team_id: str | None) -> None:
-        """Drop a team's client (uninstalled, tokens revoked, or re-installed with a new token)."""
-        if team_id:
-            self._clients.pop(team_id, None)
 
 
 @dataclass(frozen=True)

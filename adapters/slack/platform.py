@@ -61,7 +61,7 @@ def text_pieces(reply: TextReply, max_pieces: int = REPLY_MESSAGES) -> list[str]
 
 
 class TeamClientSource(Protocol):
-    """Each workspace's client (several workspaces: :class:`adapters.slack.oauth.TeamClients`)."""
+    """Each workspace's client (several workspaces: :class:`adapters.slack.team_clients.TeamClients`)."""
 
     async def client_for(self, team_id: str) -> AsyncWebClient: ...
 
