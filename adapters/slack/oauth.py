@@ -65,6 +65,8 @@ FAILURES: dict[str, str] = {
                      "ask the person who runs paperbot to check its database.",
 }
 UNKNOWN_FAILURE = "The installation did not complete. Open the install link again."
+DATABASE_DOWN = ("paperbot's database cannot be used right now, so nothing can be installed. Try again in a minute; "
+                 "if it keeps failing, ask the person who runs paperbot to check its database.")
 
 
 @dataclass(frozen=True)
@@ -183,14 +185,14 @@ def add_oauth_routes(web_app: web.Application, app: AsyncApp) -> None:
         try:
             response = await flow.handle_installation(bolt_request(request))
         except StoreUnavailableError:  # said in one line by storage; the person gets words, not a 500
-            response = _page(503, "paperbot cannot be installed right now", FAILURES["storage_error"])
+            response = _page(503, "paperbot cannot be installed right now", DATABASE_DOWN)
         return await to_aiohttp_response(response)
 
     async def redirect(request: web.Request) -> web.StreamResponse:
         try:
             response = await flow.handle_callback(bolt_request(request))
         except StoreUnavailableError:
-            response = _page(503, "paperbot was not installed", FAILURES["storage_error"])
+            response = _page(503, "paperbot was not installed", DATABASE_DOWN)
         return await to_aiohttp_response(response)
 
     web_app.router.add_get(flow.install_path, install)

@@ -352,4 +352,4 @@ async def test_a_database_that_cannot_be_used_gets_a_page_in_words_not_a_500(sla
         async with session.get(base(slack) + "/slack/install", allow_redirects=False) as response:
             assert response.status == 503 and "Try again in a minute" in await response.text()
     status, page = await finish_install(slack, {"code": slack.fake.approve(TEAM2), "state": state}, cookie)
-    assert status == 503 and "could not be saved" in page and "Traceback" not in page
+    assert status == 503 and "database cannot be used right now" in page and "Traceback" not in page
