@@ -13,8 +13,9 @@ Incoming requests are authorized by bolt from the installation store (each event
 (digests, thread replies, DMs, permission look-ups) go through
 :class:`adapters.slack.team_clients.TeamClients`, dropped for a team when the app is uninstalled or
 re-installed there. ``app_uninstalled`` and ``tokens_revoked`` delete the installation
-(bolt's built-in listeners). Socket Mode cannot do this: Slack's redirect needs a public HTTP URL,
-and bolt serves the OAuth flow over HTTP only.
+(bolt's built-in listeners). HTTP mode only: Slack's redirect needs a public HTTP URL, and bolt
+serves the OAuth flow over HTTP only (with Socket Mode it needs an HTTP server beside the WebSocket);
+since that server is needed anyway, the events come over it too.
 
 People see plain pages: what happened, and what to do next. Tokens are never logged.
 """
@@ -87,7 +88,8 @@ def check_oauth_config(config: SlackConfig) -> None:
                           "Basic Information page, App Credentials.")
     if config.mode != "http":
         raise ConfigError("several Slack workspaces (slack.client_id and client_secret) need slack.mode = \"http\": "
-                          "Slack sends the installer back to a public URL, which Socket Mode has not.")
+                          "Slack sends the installer's browser back to a public HTTP URL (the install pages), and paperbot serves "
+                          "the events on that same server.")
     if config.bot_token is not None and config.bot_token.get_secret_value():
         raise ConfigError("set either slack.bot_token (one workspace) or slack.client_id and client_secret "
                           "(several workspaces, each installs at slack.install_path), not both.")
