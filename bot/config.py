@@ -36,6 +36,7 @@ SECRET_ENV: dict[tuple[str, str], str] = {
     ("slack", "bot_token"): "PAPERBOT_SLACK_BOT_TOKEN",
     ("slack", "app_token"): "PAPERBOT_SLACK_APP_TOKEN",
     ("slack", "signing_secret"): "PAPERBOT_SLACK_SIGNING_SECRET",
+    ("slack", "client_secret"): "PAPERBOT_SLACK_CLIENT_SECRET",
     ("answers", "llm_api_key"): "PAPERBOT_LLM_API_KEY",
 }
 
@@ -124,6 +125,22 @@ class SlackConfig(_Section):
     # Slack allows ~1 message per second per channel: a digest's messages go one at a time, each
     # 1/rate seconds after Slack answered the previous one (adapters/slack/pacing.py)
     channel_messages_per_second: float = Field(1.0, gt=0, le=100)
+    # Several workspaces (OAuth, HTTP mode only): the app's Client ID and Client Secret turn it on;
+    # each workspace installs at https://your.host{install_path} (docs/slack.md, "Several workspaces")
+    client_id: str = ""
+    client_secret: SecretStr | None = None
+    # the Redirect URL set in the app's OAuth settings (https://your.host{redirect_path}); empty: Slack's only one
+    redirect_uri: str = ""
+    install_path: str = Field("/slack/install", pattern=r"^/")
+    redirect_path: str = Field("/slack/oauth_redirect", pattern=r"^/")
+    # how long an install link stays valid (its OAuth state)
+    state_expiration_seconds: int = Field(600, ge=60, le=3600)
+
+    @property
+    def oauth(self) -> bool:
+        """Several workspaces through OAuth, not one bot token: client_id or client_secret is set (both
+        are needed: adapters.slack.oauth names the missing one)."""
+        return bool(self.client_id) or (self.client_secret is not None and bool(self.client_secret.get_secret_value()))
 
 
 class EmbeddingConfig(_Section):
@@ -242,7 +259,7 @@ class Config(_Section):
 
     @property
     def slack_enabled(self) -> bool:
-        return self.slack.bot_token is not None and bool(self.slack.bot_token.get_secret_value())
+        return self.slack.bot_token is not None and bool(self.slack.bot_token.get_secret_value()) or self.slack.oauth
 
 
 _SECRET_WORDS = ("token", "secret", "password", "key", "url")  # a value here may be (or hold) a credential

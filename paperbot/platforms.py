@@ -40,9 +40,11 @@ def starters(config: Config, bot: PaperBot) -> dict[str, Callable[[], Coroutine[
         CONNECTIONS["discord"] = discord_runner
         out["discord"] = discord_runner.run
     if config.slack_enabled:
+        from paperbot.compose import database_url
         from paperbot.slack_runner import SlackRunner  # imported only when Slack is configured
 
-        slack_runner = SlackRunner(config.slack, bot)
+        # several workspaces (OAuth): their installations live in paperbot's database
+        slack_runner = SlackRunner(config.slack, bot, database_url=database_url(config) if config.slack.oauth else None)
         STARTED["slack"] = slack_runner.platform
         CONNECTIONS["slack"] = slack_runner
         out["slack"] = slack_runner.serve_forever

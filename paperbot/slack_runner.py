@@ -8,6 +8,11 @@ bot with a ConfigError naming the key, Slack not answering stops it after a few 
 one line. Socket Mode then connects within :data:`CONNECT_TIMEOUT`; slack_sdk's Socket Mode
 client logs through a logger that keeps its messages to one line (it would log a traceback for
 every reconnection attempt). HTTP mode serves bolt behind :mod:`adapters.slack.http_guard`.
+
+Several workspaces (``slack.client_id`` + ``client_secret``, HTTP mode): the installations and OAuth
+states live in paperbot's own database (``database_url``; :mod:`storage.slack_installations`), the
+install and redirect paths are served beside the events path, and there is no single bot token to
+check at start (each workspace's is checked by bolt on its first event).
 """
 from __future__ import annotations
 
@@ -20,10 +25,13 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack.app import SlackApp, build_app, keep_alive
 from adapters.slack.http_guard import guarded_web_app
+from adapters.slack.oauth import OAuthStores, add_oauth_routes
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.startup import START_DELAYS, SlackUnreachableError, check_app_token, check_bot_token
 from bot.app import PaperBot
 from bot.config import SlackConfig
+from bot.errors import ConfigError
+from storage.slack_installations import SqlInstallationStore, open_slack_stores
 
 _log = logging.getLogger(__name__)
 
@@ -56,10 +64,19 @@ def socket_mode_logger() -> logging.Logger:
 
 class SlackRunner:
     def __init__(self, config: SlackConfig, bot: PaperBot, *, start_delays: Sequence[float] = START_DELAYS,
-                 connect_timeout: float = CONNECT_TIMEOUT) -> None:
-        """``start_delays``: the waits between tries when Slack does not answer at start."""
+                 connect_timeout: float = CONNECT_TIMEOUT, database_url: str | None = None) -> None:
+        """``start_delays``: the waits between tries when Slack does not answer at start;
+        ``database_url``: paperbot's (migrated) database, where several workspaces' installations live."""
         self.config = config
-        self.slack: SlackApp = build_app(config, bot)
+        self._installations: SqlInstallationStore | None = None
+        oauth = None
+        if config.oauth:
+            if not database_url:
+                raise ConfigError("several Slack workspaces need paperbot's database for their installations.")
+            self._installations, states = open_slack_stores(database_url, client_id=config.client_id,
+                                                            state_expiration_seconds=config.state_expiration_seconds)
+            oauth = OAuthStores(self._installations, self._installations, states)
+        self.slack: SlackApp = build_app(config, bot, oauth)
         self._start_delays = tuple(start_delays)
         self._connect_timeout = connect_timeout
         self._socket: AsyncSocketModeHandler | None = None
@@ -83,7 +100,8 @@ class SlackRunner:
 
     async def _start(self) -> None:
         client = self.slack.client
-        await check_bot_token(client, delays=self._start_delays)
+        if not self.config.oauth:
+            await check_bot_token(client, delays=self._start_delays)
         if self.config.mode == "socket":
             token = self.config.app_token.get_secret_value() if self.config.app_token else ""
             url = await check_app_token(client, token, delays=self._start_delays)
@@ -100,10 +118,14 @@ class SlackRunner:
         else:
             secret = self.config.signing_secret.get_secret_value() if self.config.signing_secret else ""
             app = guarded_web_app(self.slack.app, path=self.config.http_path, signing_secret=secret)
+            add_oauth_routes(app, self.slack.app)  # several workspaces: the install and redirect paths
             self._web = web.AppRunner(app, access_log=None)  # a refused request is one line, the guard's
             await self._web.setup()
             await web.TCPSite(self._web, self.config.http_host, self.config.http_port).start()
             _log.info("slack: listening on http://%s:%d%s", self.config.http_host, self.config.http_port, self.config.http_path)
+            if self._installations is not None:
+                teams = await self._installations.teams()
+                _log.info("slack: installed in %d workspace(s); new ones install at %s", len(teams), self.config.install_path)
 
     async def connected(self) -> bool:
         """Socket Mode: the WebSocket is open and answering pings; HTTP mode: listening (``/readyz``)."""
@@ -121,6 +143,8 @@ class SlackRunner:
         if self._http is not None:
             await self._http.close()
             self._http = None
+        if self._installations is not None:
+            await self._installations.close()
 
     async def serve_forever(self) -> None:
         await self.start()

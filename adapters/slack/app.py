@@ -1,7 +1,8 @@
 """The AsyncApp factory: one AsyncWebClient (base_url from config, 429s retried) and the listeners.
 
 Socket Mode (default) needs the bot token and the app-level token; HTTP mode needs the
-bot token and the signing secret (:mod:`adapters.slack.http_guard` refuses bad or stale
+bot token and the signing secret, or, for several workspaces, the app's client id and secret
+instead of a bot token (:mod:`adapters.slack.oauth`) (:mod:`adapters.slack.http_guard` refuses bad or stale
 signatures with 401 before bolt parses anything).
 Listeners: ``/papers``, reactions, ``message`` / ``app_mention`` for paper threads, clicks on
 posted papers' controls (:mod:`adapters.slack.buttons`), and the App Home and the settings modal
@@ -33,9 +34,11 @@ from adapters.slack.buttons import register as register_buttons
 from adapters.slack.commands import PapersCommand
 from adapters.slack.events import EventGate
 from adapters.slack.modal import wants_modal
+from adapters.slack.oauth import OAuthStores, app_options, check_oauth_config, listen_for_uninstalls
 from adapters.slack.pacing import ChannelPacer
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.reactions import ReactionListener
+from adapters.slack.team_clients import TeamClients
 from adapters.slack.threads import SlackThreads
 from adapters.slack.views import register_views
 from bot.app import PaperBot
@@ -53,12 +56,13 @@ def _secret(value: SecretStr | None) -> str:
 
 
 def build_client(config: SlackConfig) -> AsyncWebClient:
+    """The Web API client; without a token in OAuth mode (each workspace's comes from its installation)."""
     token = _secret(config.bot_token)
-    if not token:
+    if not token and not config.oauth:
         raise ConfigError("slack.bot_token is missing: set the bot token (xoxb-…) or PAPERBOT_SLACK_BOT_TOKEN.")
     base_url = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
     return AsyncWebClient(
-        token=token,
+        token=token or None,
         base_url=base_url,
         timeout=int(config.timeout_seconds),
         retry_handlers=[
@@ -87,10 +91,17 @@ class SlackApp:
     client: AsyncWebClient
     platform: SlackPlatform
     threads: SlackThreads
+    teams: TeamClients | None = None  # several workspaces: each one's client
 
 
-def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
+def build_app(config: SlackConfig, bot: PaperBot, oauth: OAuthStores | None = None) -> SlackApp:
+    """``oauth``: the installation and state stores, for several workspaces (``config.oauth``)."""
+    if config.oauth:
+        check_oauth_config(config)
+        if oauth is None:
+            raise ConfigError("several Slack workspaces need paperbot's database for their installations.")
     client = build_client(config)
+    teams = TeamClients(client, oauth.tokens) if config.oauth and oauth is not None else None
     http = config.mode == "http"
     secret = _secret(config.signing_secret)
     if http and not secret:
@@ -104,8 +115,9 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
         # HTTP requests are verified by adapters.slack.http_guard, in front of bolt, before anything is parsed
         request_verification_enabled=False,
         process_before_response=True,
+        **(app_options(config, oauth, client, teams) if oauth is not None and teams is not None else {}),
     )
-    platform = SlackPlatform(client, pacer=ChannelPacer(config.channel_messages_per_second))
+    platform = SlackPlatform(client, pacer=ChannelPacer(config.channel_messages_per_second), teams=teams)
     papers = PapersCommand(bot, platform)
     gate = EventGate(bot)
     reactions = ReactionListener(bot, gate)
@@ -141,4 +153,6 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
     app.event("message")(thread_event)
     app.event("app_mention")(thread_event)
     register_buttons(app, bot)  # 👍 👎 Save, More like this on every posted paper
-    return SlackApp(app=app, client=client, platform=platform, threads=threads)
+    if teams is not None:
+        listen_for_uninstalls(app, teams)
+    return SlackApp(app=app, client=client, platform=platform, threads=threads, teams=teams)

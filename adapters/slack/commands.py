@@ -105,7 +105,7 @@ class PapersCommand:
         try:
             try:
                 parsed = self.bot.parse(text)
-                manager = await can_manage_channel(self.platform.client, user, channel.channel) if self.bot.needs_manager(parsed) else False
+                manager = await can_manage_channel(await self.platform.client_for(channel.workspace), user, channel.channel) if self.bot.needs_manager(parsed) else False
                 requester = Requester(channel, user, can_manage_channel=manager, display_name=command.get("user_name"))
                 reply = await self.bot.handle(requester, parsed, self.platform)
             except PaperbotError as exc:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -64,23 +64,40 @@ def text_pieces(reply: TextReply, max_pieces: int = REPLY_MESSAGES) -> list[str]
     return split(neutralise_text(reply.text), CHUNK, max_pieces) or ["…"]
 
 
+class TeamClientSource(Protocol):
+    """Each workspace's client (several workspaces: :class:`adapters.slack.team_clients.TeamClients`)."""
+
+    async def client_for(self, team_id: str) -> AsyncWebClient: ...
+
+
 class SlackPlatform:
-    """One workspace's transport through the app's AsyncWebClient (``ThreadStyle.PER_DIGEST``)."""
+    """The transport through the Web API (``ThreadStyle.PER_DIGEST``): with one bot token, the app's
+    AsyncWebClient; with several workspaces, each channel's team's client (``ChannelRef.workspace``
+    is the team id), so every call uses the token of the workspace it goes to."""
 
     platform = "slack"
     finds_sent = True
 
-    def __init__(self, client: AsyncWebClient, *, pacer: ChannelPacer | None = None) -> None:
-        """``pacer``: the per-channel message spacing (default: Slack's ~1 message/s per channel)."""
+    def __init__(self, client: AsyncWebClient, *, pacer: ChannelPacer | None = None,
+                 teams: TeamClientSource | None = None) -> None:
+        """``pacer``: the per-channel message spacing (default: Slack's ~1 message/s per channel);
+        ``teams``: a client per workspace (OAuth installs) instead of ``client`` for every call."""
         self.client = client
         self.pacer = pacer or ChannelPacer()
+        self.teams = teams
 
-    async def _post(self, what: str, **kwargs: Any) -> str:
-        """``chat.postMessage`` (no unfurls) at the channel's pace; its ``ts``, or the DeliveryError
-        saying what went wrong."""
+    async def client_for(self, team_id: str) -> AsyncWebClient:
+        """The client whose token works in ``team_id``; ChannelUnavailableError when paperbot is not
+        installed there (several workspaces)."""
+        return await self.teams.client_for(team_id) if self.teams is not None else self.client
+
+    async def _post(self, where: ChannelRef, what: str, **kwargs: Any) -> str:
+        """``chat.postMessage`` (no unfurls) at the channel's pace with its workspace's token; its ``ts``,
+        or the DeliveryError saying what went wrong."""
+        client = await self.client_for(where.workspace)
         try:
             async with self.pacer.turn(str(kwargs.get("channel", ""))):
-                response = await self.client.chat_postMessage(unfurl_links=False, unfurl_media=False, **kwargs)
+                response = await client.chat_postMessage(unfurl_links=False, unfurl_media=False, **kwargs)
         except CALL_FAILURES as exc:
             raise delivery_error(exc, what) from exc
         return str(response["ts"])
@@ -96,7 +113,7 @@ class SlackPlatform:
         its thread, which reactions attach to. A paper: one message. ``tag`` rides in message metadata."""
         if isinstance(publication, PaperReply):
             paper = publication.paper
-            ts = await self._post(f"posting a paper to {channel.channel}", channel=channel.channel,
+            ts = await self._post(channel, f"posting a paper to {channel.channel}", channel=channel.channel,
                                   text=paper_fallback(paper),
                                   blocks=with_controls(paper_blocks(paper, publication.why,
                                                                     publication.discussions.get(paper.arxiv_id)), paper.arxiv_id),
@@ -104,7 +121,7 @@ class SlackPlatform:
             return Sent(ts, (ts,))
         digest = publication.digest
         parent = await self._post(
-            f"posting a digest to {channel.channel}", channel=channel.channel,
+            channel, f"posting a digest to {channel.channel}", channel=channel.channel,
             text=digest_fallback(digest), blocks=digest_blocks(digest),
             **_metadata(tag, count=len(digest.items)),
         )
@@ -113,7 +130,7 @@ class SlackPlatform:
             for number, item in enumerate(digest.items, start=1):
                 reply = item_reply_text(number, item, publication.discussions.get(item.paper.arxiv_id))
                 ids.append(await self._post(
-                    f"posting paper {number} to {channel.channel}", channel=channel.channel, thread_ts=parent,
+                    channel, f"posting paper {number} to {channel.channel}", channel=channel.channel, thread_ts=parent,
                     text=reply, blocks=reply_blocks(reply, item.paper.arxiv_id),
                     **_metadata(tag, index=number),
                 ))
@@ -133,7 +150,7 @@ class SlackPlatform:
         opening = thread_id is not None and reply_to is None
         for n, piece in enumerate(text_pieces(reply, OPENING_MESSAGES if opening else REPLY_MESSAGES)):
             meta = _metadata(tag, count=0) if n == 0 else {}
-            ids.append(await self._post(where, channel=channel.channel, text=piece, **extra, **meta))
+            ids.append(await self._post(channel, where, channel=channel.channel, text=piece, **extra, **meta))
         return ids
 
     async def send_file(self, channel: ChannelRef, filename: str, data: bytes, text: str) -> list[str]:
@@ -163,7 +180,11 @@ class SlackPlatform:
     async def thread_url(self, channel: ChannelRef, thread_id: str) -> str | None:
         """A link to the thread's parent message (``chat.getPermalink``); None when Slack will not say."""
         try:
-            response = await self.client.chat_getPermalink(channel=channel.channel, message_ts=thread_id)
+            client = await self.client_for(channel.workspace)
+        except DeliveryError:  # not installed there (any more): no link
+            return None
+        try:
+            response = await client.chat_getPermalink(channel=channel.channel, message_ts=thread_id)
         except CALL_FAILURES as exc:
             _log.info("no permalink for %s in %s: %s", thread_id, channel, describe(exc))
             return None
@@ -180,8 +201,9 @@ class SlackPlatform:
         reply's paper is mapped to the digest message itself (reactions there count for it).
         """
         what = f"reading {channel.channel}'s history"
+        client = await self.client_for(channel.workspace)
         try:
-            history = await self.client.conversations_history(channel=channel.channel, limit=50, include_all_metadata=True)
+            history = await client.conversations_history(channel=channel.channel, limit=50, include_all_metadata=True)
             parent = next((m for m in history.get("messages") or [] if _tag_of(m) == tag and not _index_of(m)), None)
             if parent is None:
                 return None
@@ -191,7 +213,7 @@ class SlackPlatform:
                 return Sent(str(parent["ts"]), ())
             if "index" in payload:  # a one-paper message: it carries the paper itself
                 return Sent(str(parent["ts"]), (str(parent["ts"]),))
-            replies = await self.client.conversations_replies(channel=channel.channel, ts=parent["ts"], limit=200,
+            replies = await client.conversations_replies(channel=channel.channel, ts=parent["ts"], limit=200,
                                                               include_all_metadata=True)
         except CALL_FAILURES as exc:
             raise delivery_error(exc, what) from exc
@@ -201,8 +223,9 @@ class SlackPlatform:
 
     async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
         """The member's direct-message channel with the bot (``conversations.open``; scope ``im:write``)."""
+        client = await self.client_for(workspace)
         try:
-            response = await self.client.conversations_open(users=user_id)
+            response = await client.conversations_open(users=user_id)
         except CALL_FAILURES as exc:
             raise delivery_error(exc, f"opening a DM with {user_id}") from exc
         return ChannelRef(self.platform, workspace, str((response.get("channel") or {})["id"]))

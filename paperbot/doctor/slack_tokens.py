@@ -38,6 +38,8 @@ async def check_slack(config: Config) -> list[Check]:
         return [Check.fail(NAME, f"slack.bot_token is set but slack-bolt is not installed (no module '{exc.name}')",
                            fix=SLACK_EXTRA)]
     cfg = config.slack
+    if cfg.oauth:
+        return [_oauth(config), _signing_secret(config)]
     client = build_client(cfg.model_copy(update={"timeout_seconds": DOCTOR_TIMEOUT, "rate_limit_retries": 0}))
     base = redact_url(cfg.base_url)
     bot_token = cfg.bot_token.get_secret_value() if cfg.bot_token else ""
@@ -83,6 +85,21 @@ async def _call(method: Callable[[], Awaitable[Any]], what: str, *, key: str, pr
             fix=fix_for(failure, key="slack.base_url", url=base, what="Slack's Web API")))
     data = getattr(response, "data", None)
     return _Answer(data=data if isinstance(data, dict) else {})
+
+
+def _oauth(config: Config) -> Check:
+    """Several workspaces: the app's credentials and HTTP mode (no single token to test: each workspace's
+    is checked by bolt on its first request)."""
+    from adapters.slack.oauth import check_oauth_config
+    from bot.errors import ConfigError
+
+    cfg = config.slack
+    try:
+        check_oauth_config(cfg)
+    except ConfigError as exc:
+        return Check.fail(NAME, str(exc))
+    return Check.ok(NAME, f"several workspaces (OAuth): slack.client_id and client_secret are set; each workspace "
+                          f"installs at {cfg.install_path} (Slack checks the client secret at the first install)")
 
 
 def _signing_secret(config: Config) -> Check:

@@ -14,10 +14,12 @@ from storage.models.outbox import OutboxRow
 from storage.models.papers import PaperEmbeddingRow, PaperRow
 from storage.models.personal import ChannelRecapRow, DmSubscriptionRow
 from storage.models.posts import PostRow, ProcessedEventRow, ReactionRow
+from storage.models.slack import SlackInstallationRow, SlackOAuthStateRow
 from storage.models.taste import TasteSignalRow
 
 __all__ = [
     "ARXIV_ID", "ID", "NAMING_CONVENTION", "Base", "table_of", "ChannelRecapRow", "ChannelSettingsRow", "ChannelThreadModeRow",
     "DiscussionThreadRow", "DmSubscriptionRow", "FeedTokenRow", "OutboxRow", "PaperEmbeddingRow", "PaperRow", "PostRow",
-    "ProcessedEventRow", "ReactionRow", "SubscriptionRow", "TasteSignalRow", "ThreadActivityRow",
+    "ProcessedEventRow", "ReactionRow", "SlackInstallationRow", "SlackOAuthStateRow", "SubscriptionRow", "TasteSignalRow",
+    "ThreadActivityRow",
 ]

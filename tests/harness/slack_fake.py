@@ -6,6 +6,13 @@ It records every call so tests can assert what the real slack-bolt sent. Methods
 ``thread(channel, ts)`` lists a thread's replies as posted. Socket Mode envelopes have the
 recorded shape of ``tests/fixtures/payloads/slack/socket_mode_envelope.json``.
 
+Several workspaces (OAuth): ``approve(team)`` is a person clicking "Allow" on Slack's authorize
+page (a one-use code); ``oauth.v2.access`` trades it, with the app's ``client_id``/``client_secret``
+(HTTP Basic, as slack_sdk sends them) from ``apps``, for a bot token of that team. Each call records
+the token it came with (``Call.token``); ``auth.test`` names the token's team, a call with another
+team's token to a channel of ``channel_teams`` is refused ``channel_not_found`` (as Slack does), and
+``revoke(team)`` makes that team's tokens ``token_revoked``.
+
 Like Slack, ``chat.postMessage`` refuses a message that breaks Block Kit's documented limits
 (``invalid_blocks``, ``msg_too_long``, ``msg_blocks_too_long``; :func:`block_kit_problems` says
 which, and the rendering tests call it too). A queued failure's body may be a string: it is sent
@@ -14,6 +21,7 @@ as is (``text/plain`` unless its headers say otherwise), like a proxy's error pa
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import time
@@ -235,6 +243,7 @@ class Call:
     params: dict[str, Any]
     status: int
     at: float = field(default_factory=time.monotonic)  # when it arrived (the pacing tests read it)
+    token: str = ""  # the bearer token it came with ("" without one)
 
 
 @dataclass
@@ -251,6 +260,11 @@ class FakeSlack:
     opened_views: list[dict[str, Any]] = field(default_factory=list)  # views.open's modals, in order
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id → the bytes posted to its upload URL
     shared_files: list[dict[str, Any]] = field(default_factory=list)  # files.completeUploadExternal: file, channel, comment
+    apps: dict[str, str] = field(default_factory=dict)  # OAuth: client_id → client_secret
+    team_tokens: dict[str, str] = field(default_factory=dict)  # bot token → its team (others: TEAM's)
+    channel_teams: dict[str, str] = field(default_factory=dict)  # channel → the team it belongs to
+    grants: dict[str, tuple[str, str]] = field(default_factory=dict)  # unused OAuth code → (team, installer)
+    revoked: set[str] = field(default_factory=set)  # tokens Slack no longer accepts
 
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
@@ -302,6 +316,20 @@ class FakeSlack:
     def _touch(self) -> None:
         self._changed.set()
 
+    def approve(self, team: str, *, user: str = "U0INSTALLER") -> str:
+        """A person allowed the app in ``team`` on Slack's authorize page: the code Slack redirects with."""
+        code = f"code-{team}-{len(self.grants) + len(self.team_tokens)}"
+        self.grants[code] = (team, user)
+        return code
+
+    def revoke(self, team: str) -> None:
+        """The app was uninstalled from ``team``: its tokens are refused from now on."""
+        self.revoked |= {token for token, owner in self.team_tokens.items() if owner == team}
+
+    def tokens_used(self, method: str, channel: str) -> list[str]:
+        """The token of each successful ``method`` call to ``channel``, in order."""
+        return [c.token for c in self.calls_to(method) if c.params.get("channel") == channel]
+
     def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
         """The bot's replies in one thread, oldest first."""
         return [m for m in self.messages.get(channel, []) if m.get("thread_ts") == thread_ts]
@@ -318,22 +346,58 @@ class FakeSlack:
                 params.update(parse_qsl(raw.decode()))
         if self.delays.get(method):
             await asyncio.sleep(self.delays[method])
+        auth = request.headers.get("Authorization", "")
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else str(params.get("token") or "")
         queued = self.failures.get(method)
         if queued:
             status, headers, body = queued.pop(0)
-            self.calls.append(Call(method, params, status))
+            self.calls.append(Call(method, params, status, token=token))
             self._touch()
             if isinstance(body, str):  # not the Web API's JSON: a proxy's page, a broken answer
                 headers = dict(headers)
                 kind = headers.pop("Content-Type", "text/plain")
                 return web.Response(text=body, status=status, headers=headers, content_type=kind)
             return web.json_response(body, status=status, headers=headers)
-        refused = self._refusal(method, params)
-        self.calls.append(Call(method, params, 200 if refused is None else 400))
+        refused = self._refusal(method, params) or self._wrong_token(method, params, token)
+        if method == "oauth.v2.access" and refused is None:
+            answer = self._oauth_access(params, auth)
+            refused = answer if not answer["ok"] else None
+        else:
+            answer = self._answer(method, params) if refused is None else refused
+        if method == "auth.test" and refused is None and token in self.team_tokens:
+            team = self.team_tokens[token]
+            answer = {**answer, "team_id": team, "user_id": f"U{team}BOT", "bot_id": f"B{team}"}
+        self.calls.append(Call(method, params, 200 if refused is None else 400, token=token))
         self._touch()
-        if refused is not None:
-            return web.json_response(refused)
-        return web.json_response(self._answer(method, params))
+        return web.json_response(answer)
+
+    def _wrong_token(self, method: str, params: dict[str, Any], token: str) -> dict[str, Any] | None:
+        """Slack's answer to a revoked token, or to a token of one team used on another team's channel."""
+        if token in self.revoked:
+            return {"ok": False, "error": "token_revoked"}
+        channel = str(params.get("channel") or "")
+        owner = self.team_tokens.get(token, TEAM)
+        if channel in self.channel_teams and self.channel_teams[channel] != owner:
+            return {"ok": False, "error": "channel_not_found"}
+        return None
+
+    def _oauth_access(self, params: dict[str, Any], auth: str) -> dict[str, Any]:
+        """``oauth.v2.access``: the app's credentials (Basic auth) and a one-use code → a team's bot token."""
+        try:
+            client_id, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+        except ValueError:
+            client_id, secret = "", ""
+        if not client_id or self.apps.get(client_id) != secret:
+            return {"ok": False, "error": "invalid_client_id" if client_id not in self.apps else "bad_client_secret"}
+        grant = self.grants.pop(str(params.get("code") or ""), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        team, user = grant
+        token = f"xoxb-{team}-{len(self.team_tokens) + 1}"
+        self.team_tokens[token] = team
+        return {"ok": True, "app_id": "A0APP", "authed_user": {"id": user}, "scope": "commands,chat:write",
+                "token_type": "bot", "access_token": token, "bot_user_id": f"U{team}BOT",
+                "team": {"id": team, "name": f"Lab {team}"}, "enterprise": None, "is_enterprise_install": False}
 
     def _refusal(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
         """What Slack answers a message or a view that breaks its limits (None: it would post it)."""

@@ -13,7 +13,7 @@ def test_manifest_matches_the_adapter() -> None:
     assert [c["command"] for c in data["features"]["slash_commands"]] == ["/papers"]
     assert set(data["settings"]["event_subscriptions"]["bot_events"]) == {
         "reaction_added", "reaction_removed", "app_mention", "message.channels", "message.groups",
-        "app_home_opened"}
+        "app_home_opened", "app_uninstalled", "tokens_revoked"}  # uninstall/revoke: several workspaces
     scopes = set(data["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "reactions:read", "users:read", "channels:read"} <= scopes
     # threads: questions, replies in public and private channels; DMs for personal digests

@@ -11,7 +11,7 @@ from storage.models import Base
 from storage.store import SqlStore
 from tests.harness.builders import paper
 
-TABLES = {"papers", "subscriptions", "posts", "reactions", "processed_events", "paper_embeddings", "taste_signals", "channel_settings", "outbox", "discussion_threads", "thread_activity", "channel_thread_modes", "dm_subscriptions", "channel_recaps", "feed_tokens"}
+TABLES = {"papers", "subscriptions", "posts", "reactions", "processed_events", "paper_embeddings", "taste_signals", "channel_settings", "outbox", "discussion_threads", "thread_activity", "channel_thread_modes", "dm_subscriptions", "channel_recaps", "feed_tokens", "slack_installations", "slack_oauth_states"}
 
 
 async def _table_names(url: str) -> set[str]:
@@ -24,7 +24,7 @@ async def _table_names(url: str) -> set[str]:
 async def test_upgrade_creates_the_tables_and_records_head(db_url: str) -> None:
     assert await current_revision(db_url) is None
     await upgrade(db_url)
-    assert await current_revision(db_url) == head_revision() == "0009"
+    assert await current_revision(db_url) == head_revision() == "0010"
     assert await _table_names(db_url) == TABLES | {"alembic_version"}
 
 
