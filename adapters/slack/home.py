@@ -17,8 +17,6 @@ import logging
 import re
 from typing import Any
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from adapters.slack.commands import STORE_DOWN, bounded
 from adapters.slack.errors import CALL_FAILURES, describe
 from adapters.slack.limits import (
@@ -34,9 +32,10 @@ from adapters.slack.limits import (
     fit,
 )
 from adapters.slack.mrkdwn import link, neutralise, neutralise_plain
+from adapters.slack.platform import SlackPlatform
 from bot.app import PaperBot
 from bot.domain import ChannelRef, Requester
-from bot.errors import PaperbotError, StoreUnavailableError
+from bot.errors import ChannelUnavailableError, PaperbotError, StoreUnavailableError
 from bot.text import shorten
 from bot.usecases.home import Button, Confirm, HomeAction, HomeView, Item, Section
 
@@ -122,9 +121,9 @@ def home_view(view: HomeView) -> dict[str, Any]:
 class AppHome:
     """The listeners of the Home tab (registered by :func:`adapters.slack.app.build_app`)."""
 
-    def __init__(self, bot: PaperBot, client: AsyncWebClient) -> None:
+    def __init__(self, bot: PaperBot, platform: SlackPlatform) -> None:
         self.bot = bot
-        self.client = client
+        self.platform = platform  # its client_for(team): the member's workspace's token (several workspaces)
 
     async def ack(self, ack: Any) -> None:
         await ack()
@@ -148,7 +147,7 @@ class AppHome:
         action = str(actions[0].get("action_id") or "").removeprefix(ACTION_PREFIX)
         value = str(actions[0].get("value") or "")
         try:
-            timezone = await self._timezone(user) if action == HomeAction.DM_ON.value else None
+            timezone = await self._timezone(member) if action == HomeAction.DM_ON.value else None
             notice = await self.bot.home.act(member, action, value, timezone=timezone)
         except StoreUnavailableError:
             notice = STORE_DOWN
@@ -170,14 +169,19 @@ class AppHome:
             _log.exception("could not build the App Home of %s", member.user_id)
             return
         try:
-            await self.client.views_publish(user_id=member.user_id, view=home_view(view))
+            client = await self.platform.client_for(member.channel.workspace)
+            await client.views_publish(user_id=member.user_id, view=home_view(view))
+        except ChannelUnavailableError as exc:  # not installed in that workspace (several workspaces)
+            _log.warning("no App Home for %s: %s", member.user_id, exc)
         except CALL_FAILURES as exc:
             _log.warning("views.publish for %s failed: %s", member.user_id, describe(exc))
 
-    async def _timezone(self, user: str) -> str | None:
+    async def _timezone(self, member: Requester) -> str | None:
         """The member's own timezone as Slack knows it (``users.info`` → ``tz``), or None."""
+        user = member.user_id
         try:
-            data = getattr(await self.client.users_info(user=user), "data", None)
+            client = await self.platform.client_for(member.channel.workspace)
+            data = getattr(await client.users_info(user=user), "data", None)
         except CALL_FAILURES as exc:
             _log.info("users.info for %s failed (%s): the DM digest starts in UTC", user, describe(exc))
             return None

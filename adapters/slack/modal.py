@@ -117,7 +117,7 @@ class SettingsModal:
         user = str(command.get("user_id") or "")
         try:
             try:
-                if not await can_manage_channel(self.platform.client, user, channel.channel):
+                if not await can_manage_channel(await self.platform.client_for(channel.workspace), user, channel.channel):
                     summary = await self.bot.settings_form.summary(channel)
                     text = f"{REFUSED} {WHO_MANAGES}\n{summary}"
                     await respond(text=bounded(text), response_type="ephemeral")
@@ -128,7 +128,7 @@ class SettingsModal:
                 await respond(text=STORE_DOWN, response_type="ephemeral")
                 return
             try:
-                await self.platform.client.views_open(trigger_id=str(command.get("trigger_id") or ""), view=modal_view(form))
+                await (await self.platform.client_for(channel.workspace)).views_open(trigger_id=str(command.get("trigger_id") or ""), view=modal_view(form))
             except CALL_FAILURES as exc:
                 _log.warning("views.open for /papers settings in %s failed: %s", channel, describe(exc))
                 await respond(text=NOT_OPENED, response_type="ephemeral")
@@ -145,7 +145,7 @@ class SettingsModal:
             user = str((body.get("user") or {}).get("id") or "")
             if not channel.channel or not user:
                 raise ValueError("a settings modal without its channel")
-            manager = await can_manage_channel(self.platform.client, user, channel.channel)
+            manager = await can_manage_channel(await self.platform.client_for(channel.workspace), user, channel.channel)
             outcome = await self.bot.settings_form.submit(Requester(channel, user, can_manage_channel=manager), values)
         except PermissionDeniedError:
             await ack(response_action="errors", errors={first: fit(f"{REFUSED} {WHO_MANAGES}", FIELD_ERROR)})

@@ -159,10 +159,11 @@ class SlackPlatform:
         asynchronously and answers with the file, not the message: the id returned is the file's."""
         what = f"uploading {filename} to {channel.channel}"
         try:
+            client = await self.client_for(channel.workspace)
             async with self.pacer.turn(channel.channel):
-                response = await self.client.files_upload_v2(channel=channel.channel, file=data, filename=filename,
-                                                             title=filename, alt_txt=text[:1000],
-                                                             initial_comment=neutralise_text(text))
+                response = await client.files_upload_v2(channel=channel.channel, file=data, filename=filename,
+                                                        title=filename, alt_txt=text[:1000],
+                                                        initial_comment=neutralise_text(text))
         except SlackRequestError as exc:  # the upload step itself failed (not a Web API answer)
             raise TransientDeliveryError(f"Slack did not take the file while {what}; try again shortly.") from exc
         except CALL_FAILURES as exc:

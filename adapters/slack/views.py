@@ -20,7 +20,7 @@ from bot.log_context import log_context
 def register_views(app: AsyncApp, bot: PaperBot, platform: SlackPlatform) -> SettingsModal:
     """Listen for ``app_home_opened``, the Home tab's buttons and the settings modal's submission;
     the modal itself is opened from `/papers settings` (the command's listener asks the one returned)."""
-    home = AppHome(bot, platform.client)
+    home = AppHome(bot, platform)
     modal = SettingsModal(bot, platform)
 
     # bolt wants real coroutine functions and injects arguments by parameter name.
