@@ -26,6 +26,7 @@ from bot.scheduling.usecases import ScheduleUseCases
 from bot.taste.signals import DEFAULT_EMOJI
 from bot.usecases.digests import DigestUseCases
 from bot.usecases.discussion import DiscussionUseCases
+from bot.usecases.links import LinkResult, LinkUseCases, PastedLinks
 from bot.usecases.papers import PaperLookup
 from bot.usecases.personal_digests import PersonalDigestUseCases
 from bot.usecases.publishing import Publisher
@@ -80,6 +81,7 @@ class PaperBot:
         self.discussions = DiscussionUseCases(store, self.papers, engine=discussion, taste=self.taste, clock=clock,
                                               default_mode=thread_mode)
         self.publisher = Publisher(store, self.discussions, clock=clock)
+        self.links = LinkUseCases(store, self.papers, self.discussions, clock=clock)
         # events of platforms that never redeliver (Discord's gateway): kept and retried, not lost
         self.retry = EventRetry()
         # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)
@@ -126,6 +128,13 @@ class PaperBot:
         result = await self.reactions.record(event)
         _log.info("reaction %s %s by %s on %s/%s: %s", "+" if event.added else "-", result.emoji,
                   event.user_id, event.channel, event.message_id, result.outcome.value)
+        return result
+
+    async def on_links(self, pasted: PastedLinks, transport: ChatTransport) -> LinkResult:
+        """Paper links a member pasted (``bot.usecases.links``): papers found and stored, the message
+        recorded as their post, the 🔗 interest, the thread ``links:thread`` asks for."""
+        result = await self.links.on_links(pasted, transport)
+        _log.debug("links in %s/%s by %s: %s", pasted.channel, pasted.message_id, pasted.user_id, result.outcome.value)
         return result
 
     async def on_thread_message(self, message: ThreadMessage, transport: ChatTransport) -> ThreadResponse:
