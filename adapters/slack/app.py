@@ -3,7 +3,8 @@
 Socket Mode (default) needs the bot token and the app-level token; HTTP mode needs the
 bot token and the signing secret (:mod:`adapters.slack.http_guard` refuses bad or stale
 signatures with 401 before bolt parses anything).
-Listeners: ``/papers``, reactions, and ``message`` / ``app_mention`` for paper threads.
+Listeners: ``/papers``, reactions, ``message`` / ``app_mention`` for paper threads, and
+``link_shared`` for pasted paper links.
 
 Acknowledgements (bolt's documented ``process_before_response=True`` with lazy listeners):
 ``/papers`` is acknowledged by its ``ack`` listener at once and its work runs afterwards as a
@@ -29,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.commands import PapersCommand
 from adapters.slack.events import EventGate
+from adapters.slack.links import LinkUnfurls
 from adapters.slack.pacing import ChannelPacer
 from adapters.slack.platform import SlackPlatform
 from adapters.slack.reactions import ReactionListener
@@ -105,6 +107,7 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
     gate = EventGate(bot)
     reactions = ReactionListener(bot, gate)
     threads = SlackThreads(bot, platform, gate)
+    links = LinkUnfurls(bot, platform, client, gate)
 
     # bolt wants real coroutine functions and injects arguments by parameter name.
     async def papers_ack(ack: Any) -> None:
@@ -122,6 +125,10 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
         with log_context(platform="slack", channel=str(event.get("channel") or "")):
             return await threads(body, event, context, request)
 
+    async def link_shared(body: dict[str, Any], event: dict[str, Any], context: Any, request: Any) -> BoltResponse | None:
+        with log_context(platform="slack", channel=str(event.get("channel") or "")):
+            return await links(body, event, context, request)
+
     async def unexpected(error: Exception) -> BoltResponse:
         """bolt's own failures (its listeners never raise) in one line, not bolt's default traceback."""
         _log.error("slack: bolt could not handle a request: %s: %s", type(error).__name__, str(error)[:200])
@@ -134,4 +141,5 @@ def build_app(config: SlackConfig, bot: PaperBot) -> SlackApp:
     # every message event (any subtype) is acked; the listener keeps people's thread replies
     app.event("message")(thread_event)
     app.event("app_mention")(thread_event)
+    app.event("link_shared")(link_shared)  # arXiv / HF paper links: unfurled, recorded (adapters.slack.links)
     return SlackApp(app=app, client=client, platform=platform, threads=threads)

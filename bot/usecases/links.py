@@ -59,7 +59,7 @@ class PastedLinks:
 
     ``explicit``: someone asked (a context-menu command, a Slack unfurl); False: seen in passing,
     counted only in subscribed channels. ``event_id``: the platform's id of this delivery (retries
-    share it)."""
+    share it). ``in_thread``: the message is itself in a thread (it cannot hold one of its own)."""
 
     channel: ChannelRef
     message_id: str
@@ -68,6 +68,7 @@ class PastedLinks:
     explicit: bool = True
     event_id: str | None = None
     at: datetime | None = None
+    in_thread: bool = False
 
 
 class LinkOutcome(str, Enum):
@@ -172,7 +173,7 @@ class LinkUseCases:
                 if await tx.add_reaction(Reaction(channel, pasted.message_id, paper.arxiv_id, pasted.user_id,
                                                   LINK_EMOJI, at)):
                     noted.append(paper.arxiv_id)
-        thread = await self._discussions.link_mode(channel) is LinkMode.THREAD
+        thread = not pasted.in_thread and await self._discussions.link_mode(channel) is LinkMode.THREAD
         if thread:
             discussions = await self._discussions.open_link_thread(transport, channel, posts)
         else:

@@ -12,9 +12,12 @@ def test_manifest_matches_the_adapter() -> None:
     data = yaml.safe_load(MANIFEST.read_text())
     assert [c["command"] for c in data["features"]["slash_commands"]] == ["/papers"]
     assert set(data["settings"]["event_subscriptions"]["bot_events"]) == {
-        "reaction_added", "reaction_removed", "app_mention", "message.channels", "message.groups"}
+        "reaction_added", "reaction_removed", "app_mention", "message.channels", "message.groups", "link_shared"}
     scopes = set(data["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "reactions:read", "users:read", "channels:read"} <= scopes
     # threads: questions, replies in public and private channels; DMs for personal digests
     assert {"app_mentions:read", "channels:history", "groups:history", "im:write"} <= scopes
     assert data["settings"]["socket_mode_enabled"] is True
+    # pasted paper links: link_shared for these domains, chat.unfurl
+    assert {"links:read", "links:write"} <= scopes
+    assert set(data["features"]["unfurl_domains"]) == {"arxiv.org", "huggingface.co"}
