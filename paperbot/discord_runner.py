@@ -36,6 +36,7 @@ def settings_from(config: DiscordConfig) -> DiscordSettings:
         shard_ids=tuple(config.shard_ids) if config.shard_ids else None,
         guild_ready_timeout=config.guild_ready_timeout,
         sync_commands=config.sync_commands,
+        message_content=config.message_content,
     )
 
 
