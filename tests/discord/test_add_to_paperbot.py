@@ -13,7 +13,10 @@ import pytest
 from adapters.discord.links import MENU_NAME
 from bot.discussion.threads import LinkMode
 from bot.domain import ChannelRef, PostKind, Requester
+from bot.errors import ConfigError
 from bot.usecases.links import LINK_EMOJI
+from paperbot.compose import build_bot, database_url, open_store
+from paperbot.discord_runner import DiscordRunner
 from tests.harness.discord_fake import (
     APP_ID,
     CHANNEL_ID,
@@ -24,7 +27,7 @@ from tests.harness.discord_fake import (
     Interaction,
     Recorded,
 )
-from tests.harness.running_discord import Running, start_running
+from tests.harness.running_discord import Running, discord_config, start_running
 from tests.harness.sample import AGENT, VIDEO, VTHINK
 from tests.harness.waiting import eventually
 
@@ -135,3 +138,16 @@ async def test_without_message_content_nothing_is_read(running: Running) -> None
     await asyncio.sleep(0.3)
     assert await links_of(running, OTHER_USER) == []
     assert await running.bot.store.recent_posts(CHANNEL) == []
+
+
+async def test_a_refused_message_content_intent_stops_the_bot_in_plain_words(fake: FakeDiscord, tmp_path: Path) -> None:
+    fake.privileged_allowed = False  # the intent is not switched on in the Developer Portal
+    config = discord_config(fake, tmp_path, message_content=True)
+    async with open_store(database_url(config)) as store:
+        bot = build_bot(config, store, embedder=None)
+        try:
+            with pytest.raises(ConfigError, match="Privileged Gateway Intents") as refused:
+                await asyncio.wait_for(DiscordRunner(config, bot).run(), 10)
+        finally:
+            await bot.close()
+    assert "discord.message_content = false" in str(refused.value) and "Traceback" not in str(refused.value)

@@ -318,6 +318,7 @@ class FakeDiscord:
         self.violations: list[str] = []  # bodies refused as Discord would (400 50035), with why
         self.identified = asyncio.Event()
         self.identifies: list[dict[str, Any]] = []
+        self.privileged_allowed = True  # False: an IDENTIFY asking for message content is closed with 4014
         self.commands: dict[tuple[str | None, str], str] = {}  # (guild id or None, name) → id, as synced
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
@@ -365,6 +366,9 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
             elif data["op"] == 2:
                 self.identifies.append(data["d"])
+                if not self.privileged_allowed and data["d"].get("intents", 0) & MESSAGE_CONTENT_INTENT:
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    break
                 shard = data["d"].get("shard")
                 ready = {
                     "v": 10,
