@@ -85,6 +85,7 @@ class LinkResult:
     outcome: LinkOutcome
     papers: tuple[Paper, ...] = ()
     missing: tuple[str, ...] = ()  # ids no store or source knew
+    why_missing: tuple[str, ...] = ()  # for each, the lookup's own words (where it looked, who could not be reached)
     noted: tuple[str, ...] = ()  # papers whose 🔗 was recorded now (not counted before)
     discussions: Mapping[str, Discussion] = field(default_factory=dict)  # papers discussed in a thread already
     thread: bool = False  # the message's own thread was asked for (links:thread)
@@ -106,8 +107,7 @@ class LinkResult:
                 lines.append("Its discussion is in the thread on that message.")
             for arxiv_id, discussion in self.discussions.items():
                 lines.append(f"{arxiv_id}: {continues_in(discussion.url)}")
-        if self.missing:
-            lines.append(f"Not found on arXiv or Hugging Face: {', '.join(self.missing)}.")
+        lines += self.why_missing or [f"Not found: {', '.join(self.missing)}."] * bool(self.missing)
         return TextReply("\n".join(lines), ephemeral=True)
 
 
@@ -119,22 +119,23 @@ class LinkUseCases:
         self._discussions = discussions
         self._clock = clock
 
-    async def lookup(self, ids: Sequence[ArxivId]) -> tuple[tuple[Paper, ...], tuple[str, ...]]:
-        """The papers behind ``ids`` (stored, else fetched and stored), and the ids none was found for."""
+    async def lookup(self, ids: Sequence[ArxivId]) -> tuple[tuple[Paper, ...], dict[str, str]]:
+        """The papers behind ``ids`` (stored, else fetched and stored), and why each other id has none."""
         found: list[Paper] = []
-        missing: list[str] = []
+        missing: dict[str, str] = {}
         for paper_id in list(dict.fromkeys(ids))[:MAX_LINKS]:
             try:
                 found.append(await self._papers.get(paper_id))
             except NotFoundError as exc:
                 _log.info("a linked paper was not found: %s", exc)
-                missing.append(paper_id.id)
-        return tuple(found), tuple(missing)
+                missing[paper_id.id] = str(exc)
+        return tuple(found), missing
 
     async def preview(self, ids: Sequence[ArxivId]) -> LinkResult:
         """A link still in someone's message box (Slack's composer): the papers to show, nothing recorded."""
         papers, missing = await self.lookup(ids)
-        return LinkResult(LinkOutcome.ADDED if papers else LinkOutcome.NOT_FOUND, papers, missing)
+        return LinkResult(LinkOutcome.ADDED if papers else LinkOutcome.NOT_FOUND, papers, tuple(missing),
+                          tuple(missing.values()))
 
     async def on_links(self, pasted: PastedLinks, transport: ChatTransport) -> LinkResult:
         """Look the papers up, record the member's message as their post and the 🔗 interest (one unit
@@ -150,9 +151,10 @@ class LinkUseCases:
         carried = await self._store.posts_for_message(channel, pasted.message_id)
         if any(p.kind is not PostKind.LINKED for p in carried):
             return LinkResult(LinkOutcome.OUR_POST)
-        papers, missing = await self.lookup(pasted.papers)
+        papers, not_found = await self.lookup(pasted.papers)
+        missing, why_missing = tuple(not_found), tuple(not_found.values())
         if not papers:
-            return LinkResult(LinkOutcome.NOT_FOUND, missing=missing)
+            return LinkResult(LinkOutcome.NOT_FOUND, missing=missing, why_missing=why_missing)
         at = pasted.at or self._clock()
         already = {p.arxiv_id: p for p in carried}
         posts = [already.get(p.arxiv_id) or Post(channel, pasted.message_id, p.arxiv_id, PostKind.LINKED,
@@ -161,7 +163,7 @@ class LinkUseCases:
         async with self._store.transaction() as tx:
             if pasted.event_id and await tx.seen_event(pasted.event_id, at):
                 _log.debug("duplicate link event %s dropped", pasted.event_id)
-                return LinkResult(LinkOutcome.DUPLICATE, papers, missing)
+                return LinkResult(LinkOutcome.DUPLICATE, papers, missing, why_missing)
             await tx.record_posts([p for p in posts if p.arxiv_id not in already])
             linked = {(r.channel.key, r.arxiv_id) for r in
                       await tx.reactions_by_member(channel.platform, channel.workspace, pasted.user_id)
@@ -180,4 +182,4 @@ class LinkUseCases:
             discussions = await self._discussions.discussions(transport, channel, [p.arxiv_id for p in papers])
         _log.info("links to %s by %s in %s/%s: %d newly noted", ", ".join(p.arxiv_id for p in papers),
                   pasted.user_id, channel, pasted.message_id, len(noted))
-        return LinkResult(LinkOutcome.ADDED, papers, missing, tuple(noted), discussions, thread)
+        return LinkResult(LinkOutcome.ADDED, papers, missing, why_missing, tuple(noted), discussions, thread)

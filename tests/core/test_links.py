@@ -159,7 +159,7 @@ async def test_hostile_links_and_ids_record_nothing(bot: PaperBot, store: SqlSto
     result = await bot.on_links(pasted(text), platform)
     # only the well-formed id is looked up; no source knows it
     assert result.outcome is LinkOutcome.NOT_FOUND and result.missing == ("9999.99999",)
-    assert "Not found" in result.reply().text
+    assert result.reply().text == "Paper 9999.99999 was not found in the store or at arxiv."
     assert (await bot.on_links(pasted("nothing here"), platform)).outcome is LinkOutcome.NO_LINKS
     forged = PastedLinks(CHANNEL, "m" * 300, "U1", (ArxivId(VIDEO),))
     assert (await bot.on_links(forged, platform)).outcome is LinkOutcome.IGNORED
