@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from bot.domain import ChannelRef, PostKind
+from bot.errors import StoreUnavailableError
 from bot.usecases.links import LINK_EMOJI
+from storage.store import SqlStore
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_slack import ADMIN, CHANNEL, MEMBER, SlackHarness, link_shared_event, running_slack, send_event
 from tests.harness.sample import VIDEO, VTHINK
@@ -114,3 +116,22 @@ async def test_links_thread_opens_the_discussion_under_the_members_message(slack
     reply = "1762689900.000100"
     assert await send_event(slack, link_shared_event("EvL8", reply, [HF], thread_ts=later)) == 200
     assert slack.fake.thread(CHANNEL, reply) == []
+
+
+async def test_a_failed_write_is_not_acknowledged_and_the_redelivery_records_it_once(
+        slack: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = SqlStore.add_reaction
+    failures = [StoreUnavailableError("the database is unavailable right now (OperationalError: database is locked)")]
+
+    async def add_reaction_once(store: SqlStore, *args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await original(store, *args, **kwargs)
+
+    monkeypatch.setattr(SqlStore, "add_reaction", add_reaction_once)
+    body = link_shared_event("EvL9", TS, [ARXIV])
+    assert await send_event(slack, body) == 503  # Slack will deliver it again
+    assert await slack.bot.store.posts_for_message(CH, TS) == [] and await links_of(slack) == []  # one unit of work
+    assert await send_event(slack, body, retry=1) == 200
+    assert await links_of(slack) == [(TS, VIDEO)]
+    assert [p.arxiv_id for p in await slack.bot.store.posts_for_message(CH, TS)] == [VIDEO]
