@@ -12,7 +12,7 @@ import pytest
 
 from adapters.discord.links import MENU_NAME
 from bot.discussion.threads import LinkMode
-from bot.domain import ChannelRef, PostKind, Requester
+from bot.domain import ChannelRef, Paper, PostKind, Requester
 from bot.errors import ConfigError
 from bot.usecases.links import LINK_EMOJI
 from paperbot.compose import build_bot, database_url, open_store
@@ -151,3 +151,12 @@ async def test_a_refused_message_content_intent_stops_the_bot_in_plain_words(fak
         finally:
             await bot.close()
     assert "discord.message_content = false" in str(refused.value) and "Traceback" not in str(refused.value)
+
+
+async def test_a_hostile_title_in_the_answer_neither_pings_nor_links(running: Running) -> None:
+    hostile = Paper("2511.99002", "@everyone [free](https://evil.example) <@&1> **bold**", sources=frozenset({"sample"}))
+    await running.bot.store.upsert_papers([hostile])
+    message = await running.fake.say(CHANNEL_ID, "https://arxiv.org/abs/2511.99002")
+    text = await add(running, message["id"])
+    assert "2511.99002" in text and "@everyone" not in text
+    assert running.fake.rendering_problems() == []

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain import ChannelRef, PostKind
+from bot.domain import ChannelRef, Paper, PostKind
 from bot.errors import StoreUnavailableError
 from bot.usecases.links import LINK_EMOJI
 from storage.store import SqlStore
@@ -135,3 +135,18 @@ async def test_a_failed_write_is_not_acknowledged_and_the_redelivery_records_it_
     assert await send_event(slack, body, retry=1) == 200
     assert await links_of(slack) == [(TS, VIDEO)]
     assert [p.arxiv_id for p in await slack.bot.store.posts_for_message(CH, TS)] == [VIDEO]
+
+
+async def test_a_hostile_paper_gets_a_neutralised_card_within_limits(slack: SlackHarness) -> None:
+    hostile = Paper("2511.99003", "<!channel> *Attention* <https://evil.example|click>" + " x" * 3000,
+                    abstract="<@U0ADMIN> " * 2000, authors=tuple(f"<!here> Author {i}" for i in range(400)),
+                    sources=frozenset({"sample"}))
+    await slack.bot.store.upsert_papers([hostile])
+    url = "https://arxiv.org/abs/2511.99003"
+    assert await send_event(slack, link_shared_event("EvL10", TS, [url])) == 200
+    (call,) = slack.fake.calls_to("chat.unfurl")
+    blocks = cards(call)[url]["blocks"]
+    assert block_kit_problems(blocks) == []
+    card = blocks[0]["text"]["text"]
+    assert "<!channel>" not in card and "<!here>" not in card and "<@U0ADMIN>" not in card
+    assert "<https://evil.example" not in card and len(card) <= 800
