@@ -180,6 +180,6 @@ class LinkUseCases:
             discussions = await self._discussions.open_link_thread(transport, channel, posts)
         else:
             discussions = await self._discussions.discussions(transport, channel, [p.arxiv_id for p in papers])
-        _log.info("links to %s by %s in %s/%s: %d newly noted", ", ".join(p.arxiv_id for p in papers),
+        _log.debug("links to %s by %s in %s/%s: %d newly noted", ", ".join(p.arxiv_id for p in papers),
                   pasted.user_id, channel, pasted.message_id, len(noted))
         return LinkResult(LinkOutcome.ADDED, papers, missing, why_missing, tuple(noted), discussions, thread)
