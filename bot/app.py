@@ -29,6 +29,7 @@ from bot.usecases.discussion import DiscussionUseCases
 from bot.usecases.feedback import Click, ClickAnswer, FeedbackUseCases
 from bot.usecases.feeds import FeedUseCases
 from bot.usecases.home import HomeUseCases
+from bot.usecases.links import LinkResult, LinkUseCases, PastedLinks
 from bot.usecases.papers import PaperLookup
 from bot.usecases.personal_digests import PersonalDigestUseCases
 from bot.usecases.publishing import Publisher
@@ -98,6 +99,7 @@ class PaperBot:
         self.saved = SavedUseCases(store, clock=clock)  # a member's 🔖 papers: `/papers saved`, `/papers export`
         self.feeds = FeedUseCases(store, base_url=public_url, taste=self.taste, clock=clock)
         self.stats = StatsUseCases(store, charts, clock=clock)
+        self.links = LinkUseCases(store, self.papers, self.discussions, clock=clock)
         # events of platforms that never redeliver (Discord's gateway): kept and retried, not lost
         self.retry = EventRetry()
         # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)
@@ -152,6 +154,13 @@ class PaperBot:
         _log.info("click %s by %s on %s/%s: %s", click.control.value, click.user_id, click.channel, click.message_id,
                   "on" if answer.on else "off" if answer.on is False else "answered")
         return answer
+
+    async def on_links(self, pasted: PastedLinks, transport: ChatTransport) -> LinkResult:
+        """Paper links a member pasted (``bot.usecases.links``): papers found and stored, the message
+        recorded as their post, the 🔗 interest, the thread ``links:thread`` asks for."""
+        result = await self.links.on_links(pasted, transport)
+        _log.debug("links in %s/%s by %s: %s", pasted.channel, pasted.message_id, pasted.user_id, result.outcome.value)
+        return result
 
     async def on_thread_message(self, message: ThreadMessage, transport: ChatTransport) -> ThreadResponse:
         """A human message in a thread (or a reply under a post): activity signal, first_reply opening,

@@ -109,6 +109,9 @@ class DiscordConfig(_Section):
     shard_ids: list[int] | None = None
     guild_ready_timeout: float = Field(2.0, ge=0)
     sync_commands: bool = True
+    # read paper links in members' messages of subscribed channels: needs the privileged Message
+    # Content intent, switched on for the application in the Developer Portal (docs/discord.md)
+    message_content: bool = False
 
 
 class SlackConfig(_Section):

@@ -187,6 +187,7 @@ class Subscription:
 class PostKind(str, Enum):
     SCHEDULED = "scheduled"
     ON_DEMAND = "on_demand"
+    LINKED = "linked"  # a member's message linking to a paper (bot.usecases.links): theirs, not the bot's
 
 
 @dataclass(frozen=True)

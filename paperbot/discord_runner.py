@@ -21,6 +21,9 @@ _log = logging.getLogger(__name__)
 
 TOKEN_REJECTED = ("Discord rejected discord.token (or PAPERBOT_DISCORD_TOKEN): copy the bot token again from the "
                   "developer portal's Bot page (Reset Token).")
+INTENT_REFUSED = ("Discord refused the Message Content intent that discord.message_content = true asks for: switch "
+                  "it on under Bot → Privileged Gateway Intents in the developer portal, or set "
+                  "discord.message_content = false (the \"Add to paperbot\" command works without it).")
 
 
 def settings_from(config: DiscordConfig) -> DiscordSettings:
@@ -36,6 +39,7 @@ def settings_from(config: DiscordConfig) -> DiscordSettings:
         shard_ids=tuple(config.shard_ids) if config.shard_ids else None,
         guild_ready_timeout=config.guild_ready_timeout,
         sync_commands=config.sync_commands,
+        message_content=config.message_content,
     )
 
 
@@ -57,6 +61,8 @@ class DiscordRunner:
                 await self.client.start(self._token)
         except discord.LoginFailure:
             raise ConfigError(TOKEN_REJECTED) from None
+        except discord.PrivilegedIntentsRequired:
+            raise ConfigError(INTENT_REFUSED) from None
         except Exception:
             if self.client.token_rejected:  # closed mid-connect: that is why
                 raise ConfigError(TOKEN_REJECTED) from None

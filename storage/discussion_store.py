@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 
-from bot.discussion.threads import ActivityKind, ThreadActivity, ThreadMode, ThreadRecord
+from bot.discussion.threads import ActivityKind, LinkMode, ThreadActivity, ThreadMode, ThreadRecord
 from bot.domain import ChannelRef, Post
 from bot.errors import NotFoundError
 from storage.chunked import chunks, rows_by_key
@@ -144,7 +144,7 @@ class DiscussionStoreMixin(SessionScope):
     async def get_thread_mode(self, channel: ChannelRef) -> ThreadMode | None:
         async with self._begin() as session:
             row = await session.get(ChannelThreadModeRow, channel.key)
-            return ThreadMode(row.mode) if row is not None else None
+            return ThreadMode(row.mode) if row is not None and row.mode else None
 
     async def save_thread_mode(self, channel: ChannelRef, mode: ThreadMode) -> None:
         values = {"channel_key": channel.key, "mode": ThreadMode(mode).value, "updated_at": self._clock()}
@@ -152,6 +152,21 @@ class DiscussionStoreMixin(SessionScope):
             insert = upsert_insert(session, _MODES).values(values)
             await session.execute(insert.on_conflict_do_update(
                 index_elements=[_MODES.c.channel_key], set_={"mode": insert.excluded.mode, "updated_at": insert.excluded.updated_at}
+            ))
+
+    # what pasted links do (a column of the same row: one row per channel that chose anything)
+
+    async def get_link_mode(self, channel: ChannelRef) -> LinkMode | None:
+        async with self._begin() as session:
+            row = await session.get(ChannelThreadModeRow, channel.key)
+            return LinkMode(row.links) if row is not None and row.links else None
+
+    async def save_link_mode(self, channel: ChannelRef, mode: LinkMode) -> None:
+        values = {"channel_key": channel.key, "links": LinkMode(mode).value, "updated_at": self._clock()}
+        async with self._begin() as session:
+            insert = upsert_insert(session, _MODES).values(values)
+            await session.execute(insert.on_conflict_do_update(
+                index_elements=[_MODES.c.channel_key], set_={"links": insert.excluded.links, "updated_at": insert.excluded.updated_at}
             ))
 
 

@@ -27,6 +27,7 @@ from discord import app_commands
 
 from adapters.discord.buttons import ButtonListener
 from adapters.discord.commands import PapersTree, papers_group
+from adapters.discord.links import DiscordLinks, add_to_paperbot_menu
 from adapters.discord.platform import DiscordPlatform
 from adapters.discord.sync import CommandSync
 from adapters.discord.threads import DiscordThreads
@@ -52,6 +53,7 @@ class DiscordSettings:
     shard_ids: tuple[int, ...] | None = None
     guild_ready_timeout: float = 2.0
     sync_commands: bool = True
+    message_content: bool = False  # the privileged intent: paper links in members' messages are read
 
 
 def point_library_at(api_base_url: str, gateway_url: str | None) -> None:
@@ -61,14 +63,17 @@ def point_library_at(api_base_url: str, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-def intents() -> discord.Intents:
-    """Guilds (channels, threads, interactions), guild/DM reactions and guild messages; no privileged intents.
+def intents(message_content: bool = False) -> discord.Intents:
+    """Guilds (channels, threads, interactions), guild/DM reactions and guild messages; no privileged
+    intents unless ``[discord] message_content`` asks for one.
 
     ``guild_messages`` delivers members' messages in paper threads. The privileged
-    ``message_content`` intent is not needed: Discord still sends the text of a message that
-    mentions the bot (the questions), and other thread replies only count as activity.
+    ``message_content`` intent is not needed for them: Discord still sends the text of a message that
+    mentions the bot (the questions), and other thread replies only count as activity. It is needed
+    to notice paper links pasted in subscribed channels (``adapters.discord.links``).
     """
     wanted = discord.Intents.none()
+    wanted.message_content = message_content
     wanted.guilds = True
     wanted.guild_reactions = True
     wanted.dm_reactions = True
@@ -90,6 +95,7 @@ class _PaperbotMixin:
     platform: DiscordPlatform
     discussion: DiscordThreads
     buttons: ButtonListener
+    links: DiscordLinks
     command_sync: CommandSync
     token_rejected: bool
 
@@ -100,9 +106,11 @@ class _PaperbotMixin:
         self.settings = settings
         self.tree = PapersTree(self)  # type: ignore[arg-type]  # the mixin is always a Client
         self.tree.add_command(papers_group())
+        self.tree.add_command(add_to_paperbot_menu())
         self.platform = DiscordPlatform(self)  # type: ignore[arg-type]
         self.discussion = DiscordThreads(self, paperbot, self.platform)  # type: ignore[arg-type]
         self.buttons = ButtonListener(paperbot, self.platform.dm_workspaces)  # clicks on posted papers' controls
+        self.links = DiscordLinks(self, paperbot, self.platform, detect=settings.message_content)  # type: ignore[arg-type]
         self.token_rejected = False
         self.command_sync = CommandSync(self.tree, guild_id=settings.dev_guild_id, enabled=settings.sync_commands,
                                         on_unauthorized=self._token_rejected)
@@ -123,6 +131,7 @@ class _PaperbotMixin:
     async def on_message(self, message: discord.Message) -> None:
         with log_context(platform="discord", channel=str(message.channel.id)):
             await self.discussion.on_message(message)
+            await self.links.on_message(message)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         with log_context(platform="discord", channel=str(interaction.channel_id)):
@@ -198,10 +207,11 @@ def create_client(paperbot: PaperBot, settings: DiscordSettings) -> PaperbotClie
         client = ShardedPaperbotClient(
             shard_count=settings.shard_count,
             shard_ids=list(settings.shard_ids) if settings.shard_ids else None,  # type: ignore[arg-type]
-            intents=intents(), allowed_mentions=NO_MENTIONS, guild_ready_timeout=settings.guild_ready_timeout,
+            intents=intents(settings.message_content), allowed_mentions=NO_MENTIONS,
+            guild_ready_timeout=settings.guild_ready_timeout,
         )
     else:
-        client = PaperbotClient(intents=intents(), allowed_mentions=NO_MENTIONS,
+        client = PaperbotClient(intents=intents(settings.message_content), allowed_mentions=NO_MENTIONS,
                                 guild_ready_timeout=settings.guild_ready_timeout)
     client._attach(paperbot, settings)
     return client

@@ -5,8 +5,9 @@ bot token and the signing secret, or, for several workspaces, the app's client i
 instead of a bot token (:mod:`adapters.slack.oauth`) (:mod:`adapters.slack.http_guard` refuses bad or stale
 signatures with 401 before bolt parses anything).
 Listeners: ``/papers``, reactions, ``message`` / ``app_mention`` for paper threads, clicks on
-posted papers' controls (:mod:`adapters.slack.buttons`), and the App Home and the settings modal
-(:mod:`adapters.slack.views`; `/papers settings` alone opens the modal).
+posted papers' controls (:mod:`adapters.slack.buttons`), the App Home and the settings modal
+(:mod:`adapters.slack.views`; `/papers settings` alone opens the modal), and ``link_shared`` for
+pasted paper links (:mod:`adapters.slack.links`).
 
 Acknowledgements (bolt's documented ``process_before_response=True`` with lazy listeners):
 ``/papers`` is acknowledged by its ``ack`` listener at once and its work runs afterwards as a
@@ -33,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.buttons import register as register_buttons
 from adapters.slack.commands import PapersCommand
 from adapters.slack.events import EventGate
+from adapters.slack.links import LinkUnfurls
 from adapters.slack.modal import wants_modal
 from adapters.slack.oauth import OAuthStores, app_options, check_oauth_config, listen_for_uninstalls
 from adapters.slack.pacing import ChannelPacer
@@ -123,6 +125,7 @@ def build_app(config: SlackConfig, bot: PaperBot, oauth: OAuthStores | None = No
     reactions = ReactionListener(bot, gate)
     threads = SlackThreads(bot, platform, gate)
     modal = register_views(app, bot, platform)
+    links = LinkUnfurls(bot, platform, client, gate)
 
     # bolt wants real coroutine functions and injects arguments by parameter name.
     async def papers_ack(ack: Any) -> None:
@@ -140,6 +143,10 @@ def build_app(config: SlackConfig, bot: PaperBot, oauth: OAuthStores | None = No
         with log_context(platform="slack", channel=str(event.get("channel") or "")):
             return await threads(body, event, context, request)
 
+    async def link_shared(body: dict[str, Any], event: dict[str, Any], context: Any, request: Any) -> BoltResponse | None:
+        with log_context(platform="slack", channel=str(event.get("channel") or "")):
+            return await links(body, event, context, request)
+
     async def unexpected(error: Exception) -> BoltResponse:
         """bolt's own failures (its listeners never raise) in one line, not bolt's default traceback."""
         _log.error("slack: bolt could not handle a request: %s: %s", type(error).__name__, str(error)[:200])
@@ -152,6 +159,7 @@ def build_app(config: SlackConfig, bot: PaperBot, oauth: OAuthStores | None = No
     # every message event (any subtype) is acked; the listener keeps people's thread replies
     app.event("message")(thread_event)
     app.event("app_mention")(thread_event)
+    app.event("link_shared")(link_shared)  # arXiv / HF paper links: unfurled, recorded (adapters.slack.links)
     register_buttons(app, bot)  # 👍 👎 Save, More like this on every posted paper
     if teams is not None:
         listen_for_uninstalls(app, teams)

@@ -49,7 +49,7 @@ _log = logging.getLogger(__name__)
 # checks that they agree).
 BOT_SCOPES: tuple[str, ...] = (
     "commands", "chat:write", "chat:write.public", "reactions:read", "users:read", "channels:read", "groups:read",
-    "channels:history", "groups:history", "app_mentions:read", "im:write", "files:write",
+    "channels:history", "groups:history", "app_mentions:read", "im:write", "files:write", "links:read", "links:write",
 )
 
 # what a failed install means for the person in the browser (bolt's reason → words)

@@ -12,7 +12,7 @@ from typing import Any
 from bot.arxiv_ids import ACCEPTED_FORMS, ArxivId
 from bot.commands.params import Choice, Clearable, Count, Flag, Items, Number, Paper, Param, Text
 from bot.commands.spec import command
-from bot.discussion.threads import ThreadMode
+from bot.discussion.threads import LinkMode, ThreadMode
 from bot.domain import Digest, RankedPaper, Requester
 from bot.errors import PermissionDeniedError, UsageError
 from bot.replies import DigestReply, TextReply
@@ -54,12 +54,19 @@ RANKING_SETTINGS = (
 )
 THREADS = Param("threads", Choice([m.value for m in ThreadMode]), "when posted papers get a discussion thread",
                 positional=False)
+LINKS = Param("links", Choice([m.value for m in LinkMode]), "a pasted paper link: thread opens its discussion, quiet only counts it",
+              positional=False)
+LINK_WORDS = {
+    LinkMode.THREAD: "a pasted paper link opens the paper's discussion thread",
+    LinkMode.QUIET: "a pasted paper link counts as interest, nothing is posted",
+}
 
 
 def setting_changes(values: dict[str, Any], params: tuple[Param, ...]) -> tuple[tuple[str, Any], ...]:
     """(setting field, value) in the order given: what `/papers settings` changes."""
     fields = {p.name: p.attribute for p in params}
-    return tuple((fields[name], ThreadMode(value) if name == "threads" else value) for name, value in values.items())
+    modes: dict[str, type[ThreadMode] | type[LinkMode]] = {"threads": ThreadMode, "links": LinkMode}
+    return tuple((fields[name], modes[name](value) if name in modes else value) for name, value in values.items())
 
 
 def describe_settings(s: TasteSettings) -> str:
@@ -101,8 +108,8 @@ class FollowCommand:
 
 
 @command("settings", "this channel's ranking and discussion threads (managers)", order=80,
-         manages_channel=lambda c: bool(c.changes), params=(*RANKING_SETTINGS, THREADS),
-         build=lambda values: SettingsCommand(setting_changes(values, (*RANKING_SETTINGS, THREADS))))
+         manages_channel=lambda c: bool(c.changes), params=(*RANKING_SETTINGS, THREADS, LINKS),
+         build=lambda values: SettingsCommand(setting_changes(values, (*RANKING_SETTINGS, THREADS, LINKS))))
 @dataclass(frozen=True)
 class SettingsCommand:
     changes: tuple[tuple[str, Any], ...] = ()
@@ -111,6 +118,7 @@ class SettingsCommand:
                       discussions: DiscussionUseCases) -> TextReply:
         changes = dict(self.changes)
         mode = changes.pop("threads", None)
+        links = changes.pop("links", None)
         if self.changes and not requester.can_manage_channel:
             raise PermissionDeniedError("Only people who manage this channel can change its settings.")
         parts = []
@@ -121,8 +129,12 @@ class SettingsCommand:
             parts.append(describe_settings(settings))
         if mode is not None:
             await discussions.set_thread_mode(requester.channel, mode)
+        if links is not None:
+            await discussions.set_link_mode(requester.channel, links)
         current = await discussions.thread_mode(requester.channel)
         parts.append(f"threads: {current.value} ({MODE_WORDS[current]})")
+        link_mode = await discussions.link_mode(requester.channel)
+        parts.append(f"links: {link_mode.value} ({LINK_WORDS[link_mode]})")
         return TextReply(f"{'Updated. ' if self.changes else ''}Settings here: {'; '.join(parts)}.")
 
 

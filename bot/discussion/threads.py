@@ -35,6 +35,14 @@ class ThreadMode(str, Enum):
         raise UsageError(f"threads must be one of {', '.join(m.value for m in cls)}, not '{value}'")
 
 
+class LinkMode(str, Enum):
+    """What a paper link a member pastes does (per channel, ``/papers settings links:…``): it always
+    counts as that member's interest; "thread" also opens the paper's discussion thread on it."""
+
+    THREAD = "thread"
+    QUIET = "quiet"
+
+
 @dataclass(frozen=True)
 class ThreadOpening:
     """What the core posts when it opens a thread on a root message.
@@ -155,3 +163,9 @@ class DiscussionStore(Protocol):
         ...
 
     async def save_thread_mode(self, channel: ChannelRef, mode: ThreadMode) -> None: ...
+
+    async def get_link_mode(self, channel: ChannelRef) -> LinkMode | None:
+        """None: the channel never chose (links are quiet)."""
+        ...
+
+    async def save_link_mode(self, channel: ChannelRef, mode: LinkMode) -> None: ...

@@ -32,6 +32,7 @@ from bot.discussion.summary import summarize_abstract, tokens
 from bot.discussion.threads import (
     ASKED_OUTSIDE_A_THREAD,
     ActivityKind,
+    LinkMode,
     ThreadActivity,
     ThreadMessage,
     ThreadMode,
@@ -91,6 +92,13 @@ class DiscussionUseCases:
 
     async def set_thread_mode(self, channel: ChannelRef, mode: ThreadMode) -> ThreadMode:
         await self._store.save_thread_mode(channel, mode)
+        return mode
+
+    async def link_mode(self, channel: ChannelRef) -> LinkMode:
+        return await self._store.get_link_mode(channel) or LinkMode.QUIET
+
+    async def set_link_mode(self, channel: ChannelRef, mode: LinkMode) -> LinkMode:
+        await self._store.save_link_mode(channel, mode)
         return mode
 
     # openings -------------------------------------------------------------------------------
@@ -182,6 +190,25 @@ class DiscussionUseCases:
             _log.exception("could not map the posts of %s as threads", channel)
             return 0
         return len(fresh)
+
+    async def open_link_thread(self, transport: ChatTransport, channel: ChannelRef,
+                               posts: Sequence[Post]) -> dict[str, Discussion]:
+        """A member's message linking to papers (``links:thread``): open its thread with their openings,
+        whatever the thread mode; a paper already discussed in the channel gets none (the one-thread rule)
+        and is returned with where it is discussed. Never raises."""
+        if not posts or transport.thread_style(channel) is ThreadStyle.NONE:
+            return {}
+        try:
+            elsewhere = await self.discussions(transport, channel, [p.arxiv_id for p in posts])
+            fresh = [p for p in posts if p.arxiv_id not in elsewhere]
+            root = posts[0].message_id
+            if fresh:
+                async with self._locks.hold([_lock_key(channel, root)]):
+                    await self._open(transport, channel, root, fresh, transport.thread_style(channel))
+            return elsewhere
+        except Exception as exc:  # noqa: BLE001 - the link is recorded; a thread problem must not fail it
+            _log.warning("could not open the thread on linked message %s in %s: %s", posts[0].message_id, channel, exc)
+            return {}
 
     async def repair_threads(self, transports: Mapping[str, ChatTransport], since: datetime, until: datetime) -> int:
         """Open the threads that recent posts should have and do not — their publication's thread

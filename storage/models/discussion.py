@@ -47,10 +47,12 @@ class ThreadActivityRow(Base):
 
 
 class ChannelThreadModeRow(Base):
-    """A channel's thread mode (always | first_reply | never); no row → the configured default."""
+    """A channel's thread mode (always | first_reply | never; NULL or no row → the configured default)
+    and what pasted paper links do (thread | quiet; NULL → quiet)."""
 
     __tablename__ = "channel_thread_modes"
 
     channel_key: Mapped[str] = mapped_column(String(ID), primary_key=True)
-    mode: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str | None] = mapped_column(String(16))
+    links: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -18,7 +18,8 @@ POSTed to the forum itself is refused (400 50008), as Discord does.
 Every request is recorded with its JSON body for the tests to inspect.
 
 The gateway dispatches a member causes (INTERACTION_CREATE, MESSAGE_REACTION_ADD/REMOVE,
-MESSAGE_CREATE) are the recorded-shape frames of ``tests/fixtures/payloads/discord/``, filled in
+MESSAGE_CREATE; a message command's INTERACTION_CREATE is the slash command's frame with Discord's
+type-3 ``data``) are the recorded-shape frames of ``tests/fixtures/payloads/discord/``, filled in
 by ``tests.harness.payloads``.
 """
 from __future__ import annotations
@@ -139,6 +140,21 @@ def message_frame(channel_id: str, content: str, *, message_id: str, user_id: st
     if webhook_id:
         frame["d"]["webhook_id"] = webhook_id
         del frame["d"]["nonce"]
+    return frame
+
+
+def message_command_frame(interaction_id: str, token: str, name: str, target: dict[str, Any], *,
+                          user_id: str = OTHER_USER, permissions: int = MEMBER_PERMISSIONS,
+                          command_id: str = COMMAND_ID, guild_command: bool = False) -> dict[str, Any]:
+    """INTERACTION_CREATE for a message context-menu command (application command type 3) on
+    ``target`` (a message payload), as Discord sends it: the target in ``data.resolved.messages``."""
+    frame = interaction_frame(interaction_id, token, "-", [], user_id=user_id, permissions=permissions,
+                              command_id=command_id, guild_command=guild_command)
+    data: dict[str, Any] = {"id": command_id, "name": name, "type": 3, "target_id": target["id"],
+                            "resolved": {"messages": {target["id"]: target}}}
+    if guild_command:
+        data["guild_id"] = GUILD_ID
+    frame["d"]["data"] = data
     return frame
 
 
@@ -355,6 +371,7 @@ class FakeDiscord:
         self.threads: dict[str, dict[str, Any]] = {}  # thread id → channel payload
         self.forums: dict[str, dict[str, Any]] = {}  # forum id → channel payload (add_forum)
         self.announce_forums = False  # forums in GUILD_CREATE (else only GET /channels/{id} tells)
+        self.member_messages: dict[str, dict[str, Any]] = {}  # members' messages (``say``): a thread can start on them
         self.dm_channels: dict[str, dict[str, Any]] = {}  # user id → DM channel payload
         self.interactions: dict[str, Interaction] = {}
         self.files: dict[str, dict[str, bytes]] = {}  # message id → its attached files (multipart uploads), by name
@@ -367,6 +384,7 @@ class FakeDiscord:
         self.violations: list[str] = []  # bodies refused as Discord would (400 50035), with why
         self.identified = asyncio.Event()
         self.identifies: list[dict[str, Any]] = []
+        self.privileged_allowed = True  # False: an IDENTIFY asking for message content is closed with 4014
         self.commands: dict[tuple[str | None, str], str] = {}  # (guild id or None, name) → id, as synced
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
@@ -414,6 +432,9 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11, "d": None, "s": None, "t": None}))
             elif data["op"] == 2:
                 self.identifies.append(data["d"])
+                if not self.privileged_allowed and data["d"].get("intents", 0) & MESSAGE_CONTENT_INTENT:
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    break
                 shard = data["d"].get("shard")
                 ready = {
                     "v": 10,
@@ -573,10 +594,25 @@ class FakeDiscord:
             original = self.messages.get(reply_to)
             if original is not None:
                 data["referenced_message"] = {k: v for k, v in original.items() if k != "allowed_mentions"}
+        self.member_messages[data["id"]] = {k: v for k, v in data.items() if k not in ("guild_id", "member", "nonce")}
         if BOT_ID not in mentions and user_id != BOT_ID and not self.content_intent():
             data["content"] = ""
         await self.send_frame(frame)
         return data
+
+    async def message_command(self, name: str, message_id: str, *, user_id: str = OTHER_USER,
+                              permissions: int = MEMBER_PERMISSIONS) -> Interaction:
+        """Dispatch the message command ``name`` on a member's message (one ``say`` sent): Discord
+        resolves the target with its content, whatever the bot's intents."""
+        interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic())
+        self.interactions[interaction.id] = interaction
+        synced = self.commands.get((GUILD_ID, name))
+        frame = message_command_frame(interaction.id, interaction.token, name, self.member_messages[message_id],
+                                      user_id=user_id, permissions=permissions,
+                                      command_id=synced or self.commands.get((None, name), COMMAND_ID),
+                                      guild_command=synced is not None)
+        await self.send_frame(frame)
+        return interaction
 
     async def member_thread(self, message_id: str, name: str = "discussion", *, user_id: str = OTHER_USER,
                             channel_id: str = CHANNEL_ID) -> dict[str, Any]:
@@ -706,7 +742,8 @@ class FakeDiscord:
             case "PUT", ["applications", _, *rest] if rest[-1:] == ["commands"]:
                 guild = rest[1] if rest[:1] == ["guilds"] else None
                 synced = [{**cmd, "id": snowflake(), "application_id": APP_ID, "version": "1",
-                           "default_member_permissions": None, "type": cmd.get("type", 1)} for cmd in body]
+                           "default_member_permissions": None, "type": cmd.get("type", 1),
+                           "description": cmd.get("description", "")} for cmd in body]  # "" for a context menu
                 self.commands.update({(guild, cmd["name"]): cmd["id"] for cmd in synced})
                 return json_response(synced)
             case "POST", ["interactions", interaction_id, token, "callback"]:
@@ -797,7 +834,7 @@ class FakeDiscord:
         if message_id in self.threads:
             return json_response({"message": "A thread has already been created for this message", "code": 160004},
                                  status=400)
-        if message_id not in self.messages:
+        if message_id not in self.messages and message_id not in self.member_messages:
             return json_response({"message": "Unknown Message", "code": 10008}, status=404)
         name = str(body.get("name") or "")
         if not 1 <= len(name) <= 100:

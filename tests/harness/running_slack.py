@@ -100,6 +100,29 @@ def message_event(event_id: str, *, text: str, ts: str, thread_ts: str | None, u
     return body
 
 
+def _domain(url: str) -> str:
+    """The registered domain Slack names with a link (its host's last two labels; arxiv.org if none)."""
+    host = url.split("/")[2] if url.count("/") >= 2 else ""
+    return ".".join(host.split(":")[0].split(".")[-2:]) or "arxiv.org"
+
+
+def link_shared_event(event_id: str, ts: str, urls: list[str], *, user: str = MEMBER, source: str = "conversations_history",
+                      thread_ts: str | None = None) -> dict[str, Any]:
+    """An Events API ``link_shared`` envelope: ``user`` posted (or, ``source="composer"``, is still
+    writing) a message ``ts`` with these links; ``thread_ts``: the message is a reply in that thread."""
+    composer = source == "composer"
+    body: dict[str, Any] = payloads.load(
+        "slack/event_link_shared", team_id=TEAM, api_app_id=APP_ID, bot_user=BOT_USER, event_id=event_id,
+        event_time=EVENT_TIME, channel="COMPOSER" if composer else CHANNEL, user=user,
+        message_ts=f"{user}-{uuid.uuid4()}" if composer else ts, source=source,
+        unfurl_id=f"{CHANNEL}.{ts}.{hashlib.sha1(ts.encode()).hexdigest()}",
+        links=[{"domain": _domain(url), "url": url} for url in urls], event_ts=ts,
+    )
+    if thread_ts:
+        body["event"]["thread_ts"] = thread_ts
+    return body
+
+
 def retry_headers(retry_num: int, reason: str = "http_timeout") -> dict[str, str]:
     """The headers of an Events API redelivery over HTTP."""
     headers: dict[str, str] = payloads.load("slack/retry_headers", retry_num=str(retry_num), retry_reason=reason)

@@ -3,7 +3,8 @@
 It records every call so tests can assert what the real slack-bolt sent. Methods answer
 ``{"ok": true, …}``; tests can queue failures per method (e.g. one 429 with Retry-After).
 ``conversations.open`` opens a DM (``D…``), ``chat.getPermalink`` links a posted message, and
-``thread(channel, ts)`` lists a thread's replies as posted. Socket Mode envelopes have the
+``thread(channel, ts)`` lists a thread's replies as posted; ``chat.unfurl`` cards are held to Block
+Kit's limits too. Socket Mode envelopes have the
 recorded shape of ``tests/fixtures/payloads/slack/socket_mode_envelope.json``.
 
 Several workspaces (OAuth): ``approve(team)`` is a person clicking "Allow" on Slack's authorize
@@ -265,6 +266,7 @@ class FakeSlack:
     channel_teams: dict[str, str] = field(default_factory=dict)  # channel → the team it belongs to
     grants: dict[str, tuple[str, str]] = field(default_factory=dict)  # unused OAuth code → (team, installer)
     revoked: set[str] = field(default_factory=set)  # tokens Slack no longer accepts
+    member_messages: set[tuple[str, str]] = field(default_factory=set)  # (channel, ts) members posted (permalinks)
 
     def __post_init__(self) -> None:
         self._ts = itertools.count(1)
@@ -400,7 +402,13 @@ class FakeSlack:
                 "team": {"id": team, "name": f"Lab {team}"}, "enterprise": None, "is_enterprise_install": False}
 
     def _refusal(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
-        """What Slack answers a message or a view that breaks its limits (None: it would post it)."""
+        """What Slack answers a message, a view or an unfurl card that breaks its limits (None: it would post it)."""
+        if method == "chat.unfurl":
+            cards = _parsed(params.get("unfurls"))
+            if not isinstance(cards, dict) or not cards:
+                return {"ok": False, "error": "invalid_unfurls"}
+            problems = [p for card in cards.values() for p in block_kit_problems((card or {}).get("blocks"))]
+            return {"ok": False, "error": "invalid_blocks", "errors": problems} if problems else None
         if method in ("views.publish", "views.open"):
             if method == "views.open" and not params.get("trigger_id"):
                 return {"ok": False, "error": "invalid_trigger_id"}
@@ -450,7 +458,7 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": "D" + users.lstrip("U")[:10], "is_im": True}}
         if method == "chat.getPermalink":
             channel, ts = params.get("channel", ""), str(params.get("message_ts", ""))
-            if not any(m["ts"] == ts for m in self.messages.get(channel, [])):
+            if not any(m["ts"] == ts for m in self.messages.get(channel, [])) and (channel, ts) not in self.member_messages:
                 return {"ok": False, "error": "message_not_found"}
             return {"ok": True, "channel": channel,
                     "permalink": f"https://lab.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
