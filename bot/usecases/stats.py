@@ -19,7 +19,7 @@ from bot.stats import DEFAULT_WEEKS, ChannelStats, ChartUnavailableError, WeekSt
 
 TOP_TOPICS = 8
 UP, DOWN = normalise_emoji("👍"), normalise_emoji("👎")
-INSTALL_HINT = "Charts need matplotlib, which is not installed here: pip install 'paperbot[stats]' (then restart paperbot)."
+INSTALL_HINT = "Charts need matplotlib, which is not installed here: pip install -e '.[stats]' in the paperbot checkout (then restart paperbot)."
 
 
 def week_start(day: date) -> date:

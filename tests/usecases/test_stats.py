@@ -57,7 +57,7 @@ async def test_weeks_count_posts_and_thumbs_of_the_channel_only(store: SqlStore)
 
 async def test_without_a_renderer_or_activity_the_answer_is_words(store: SqlStore) -> None:
     reply = await StatsUseCases(store, None, clock=lambda: NOW).chart(CH)
-    assert isinstance(reply, TextReply) and reply.text == INSTALL_HINT and "paperbot[stats]" in reply.text
+    assert isinstance(reply, TextReply) and reply.text == INSTALL_HINT and "'.[stats]'" in reply.text
     quiet = await StatsUseCases(store, MatplotlibCharts(), clock=lambda: NOW).chart(CH, 2)
     assert isinstance(quiet, TextReply) and "last 2 weeks" in quiet.text
 
@@ -70,7 +70,7 @@ class Missing:
 async def test_a_renderer_that_cannot_draw_says_how_to_install(store: SqlStore) -> None:
     await seed(store)
     reply = await StatsUseCases(store, Missing(), clock=lambda: NOW).chart(CH)
-    assert isinstance(reply, TextReply) and "pip install 'paperbot[stats]'" in reply.text
+    assert isinstance(reply, TextReply) and "pip install -e '.[stats]'" in reply.text
 
 
 async def test_the_chart_is_a_png_even_with_hostile_labels(store: SqlStore) -> None:
