@@ -46,8 +46,12 @@ def paged_text(reply: PagedReply | ExportReply) -> str:
     return page_text(paged, MAX_CONTENT, escape=_words, escape_code=_code)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g}"
+def size_words(size: int) -> str:
+    """A byte count as people read it: "10 MB", "512 KB", "100 bytes" (binary units, as Discord counts)."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
 
 
 class EphemeralFiles:
@@ -62,7 +66,7 @@ class EphemeralFiles:
         if len(data) > limit:
             _log.info("export %s is %d bytes, over Discord's %d for interaction %s: shown inline", filename,
                       len(data), limit, interaction.id)
-            return FileRefused(f"The file is larger than the {_megabytes(limit)} MB Discord lets me attach here, "
+            return FileRefused(f"The file is larger than the {size_words(limit)} Discord lets me attach here, "
                                f"{INLINE_INSTEAD}")
         try:
             message = await self._responder.private_file(fit(neutralise(text), MAX_CONTENT), filename, data)

@@ -12,6 +12,7 @@ import bibtexparser
 import pytest
 import rispy
 
+from adapters.discord.saved import size_words
 from bot.domain import ChannelRef
 from tests.harness.discord_fake import BOT_ID, CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord, Recorded
 from tests.harness.embedders import HashEmbedder
@@ -118,3 +119,21 @@ async def test_an_attachment_discord_refuses_as_too_large_falls_back_to_the_inli
 
 async def _none(running: Running) -> bool:
     return await _saves(running) == 0
+
+
+async def test_a_file_over_the_interactions_attachment_limit_is_not_sent_but_shown_inline(hashed: Running) -> None:
+    fake = hashed.fake
+    await _save_one(hashed)
+    fake.attachment_size_limit = 100  # bytes: far less than one BibTeX entry
+    it = await fake.slash("export", BIBTEX)
+    await eventually(lambda: answers(fake, it.token))
+    [inline] = answers(fake, it.token)
+    assert "files" not in inline.body and inline.body["flags"] & 64
+    first_line = inline.body["content"].split("\n", 1)[0]
+    assert first_line == "The file is larger than the 100 bytes Discord lets me attach here, so here it is a page at a time instead."
+    assert not [r for r in fake.requests if r.body and "files" in r.body]  # no upload was tried
+
+
+def test_sizes_are_worded_as_people_read_them() -> None:
+    assert [size_words(n) for n in (10 * 1024 * 1024, 25 * 1024 * 1024, 512 * 1024, 100)] == [
+        "10 MB", "25 MB", "512 KB", "100 bytes"]
