@@ -20,6 +20,7 @@ from tests.harness.running_slack import CHANNEL, MEMBER, SlackHarness, running_s
 from tests.harness.running_slack import reaction_event as reaction_body
 from tests.harness.slack_fake import TEAM
 from tests.harness.waiting import eventually
+from tests.slack.test_oauth import CHANNEL2, TEAM2, command, in_team, install, oauth_slack
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 DM = "D" + MEMBER.lstrip("U")[:10]  # the fake's conversations.open answer for the member
@@ -96,6 +97,27 @@ async def test_a_refused_dm_upload_falls_back_to_the_inline_page_with_the_reason
         [entry] = bibtexparser.parse_string(_inline_bibtex(answer["text"])).entries
         assert entry["archivePrefix"] == "arXiv"
         assert not h.fake.shared_files
+
+
+async def test_the_dm_upload_uses_the_members_workspace_token(tmp_path: Path) -> None:
+    async with oauth_slack(tmp_path) as h:
+        fake = h.fake
+        token1, token2 = await install(h, TEAM), await install(h, TEAM2)
+        assert await command(h, "today 2", TEAM2, CHANNEL2, "one") == 200
+        second = ChannelRef("slack", TEAM2, CHANNEL2)
+        history = await eventually(lambda: h.bot.history(second))
+        ts = history[-1].post.message_id
+        assert await send_event(h, in_team(reaction_body("EvW1", ts, "bookmark"), TEAM2, CHANNEL2)) == 200
+        await eventually(lambda: h.bot.store.count_papers_reacted_by("slack", TEAM2, MEMBER, "🔖"))
+        answered = len(fake.responses)
+        assert await command(h, "export bibtex", TEAM2, CHANNEL2, "two") == 200
+        await fake.wait_for(lambda: len(fake.responses) > answered)
+        assert fake.responses[-1]["text"].startswith("Sent to your DMs with paperbot: ")
+        [shared] = fake.shared_files
+        assert shared["channel"] == DM
+        for method in ("conversations.open", "files.getUploadURLExternal", "files.completeUploadExternal"):
+            assert {c.token for c in fake.calls_to(method)} == {token2}, method
+        assert token1 != token2
 
 
 async def _none_saved(h: SlackHarness) -> bool:
