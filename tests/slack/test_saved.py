@@ -19,8 +19,8 @@ from tests.harness.embedders import HashEmbedder
 from tests.harness.running_slack import CHANNEL, MEMBER, SlackHarness, running_slack, send_event
 from tests.harness.running_slack import reaction_event as reaction_body
 from tests.harness.slack_fake import TEAM
+from tests.harness.slack_workspaces import CHANNEL2, TEAM2, command_in, in_team, install, two_workspace_slack
 from tests.harness.waiting import eventually
-from tests.slack.test_oauth import CHANNEL2, TEAM2, command, in_team, install, oauth_slack
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 DM = "D" + MEMBER.lstrip("U")[:10]  # the fake's conversations.open answer for the member
@@ -100,17 +100,17 @@ async def test_a_refused_dm_upload_falls_back_to_the_inline_page_with_the_reason
 
 
 async def test_the_dm_upload_uses_the_members_workspace_token(tmp_path: Path) -> None:
-    async with oauth_slack(tmp_path) as h:
+    async with two_workspace_slack(tmp_path) as h:
         fake = h.fake
         token1, token2 = await install(h, TEAM), await install(h, TEAM2)
-        assert await command(h, "today 2", TEAM2, CHANNEL2, "one") == 200
+        assert await command_in(h, "today 2", TEAM2, CHANNEL2, "one") == 200
         second = ChannelRef("slack", TEAM2, CHANNEL2)
         history = await eventually(lambda: h.bot.history(second))
         ts = history[-1].post.message_id
         assert await send_event(h, in_team(reaction_body("EvW1", ts, "bookmark"), TEAM2, CHANNEL2)) == 200
         await eventually(lambda: h.bot.store.count_papers_reacted_by("slack", TEAM2, MEMBER, "🔖"))
         answered = len(fake.responses)
-        assert await command(h, "export bibtex", TEAM2, CHANNEL2, "two") == 200
+        assert await command_in(h, "export bibtex", TEAM2, CHANNEL2, "two") == 200
         await fake.wait_for(lambda: len(fake.responses) > answered)
         assert fake.responses[-1]["text"].startswith("Sent to your DMs with paperbot: ")
         [shared] = fake.shared_files
