@@ -148,7 +148,7 @@ class Responder:
         if not self.done:
             await self._call("the answer", lambda: self.interaction.response.send_message(
                 content, file=attached(), ephemeral=True, allowed_mentions=NO_MENTIONS), first=True)
-            return await self.interaction.original_response()
+            return await self._call("reading the answer", lambda: self.interaction.original_response())
         try:
             await self._call("removing the placeholder", lambda: self.interaction.delete_original_response())
         except discord.HTTPException:
