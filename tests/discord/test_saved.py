@@ -137,3 +137,17 @@ async def test_a_file_over_the_interactions_attachment_limit_is_not_sent_but_sho
 def test_sizes_are_worded_as_people_read_them() -> None:
     assert [size_words(n) for n in (10 * 1024 * 1024, 25 * 1024 * 1024, 512 * 1024, 100)] == [
         "10 MB", "25 MB", "512 KB", "100 bytes"]
+
+
+async def test_an_upload_discord_fails_once_is_sent_again_whole(hashed: Running) -> None:
+    fake = hashed.fake
+    await _save_one(hashed)
+    fake.fail_next("POST", r"/webhooks/\d+/token-\d+", 503)
+    it = await fake.slash("export", BIBTEX)
+    await eventually(lambda: len(answers(fake, it.token)) == 2)
+    failed, sent = answers(fake, it.token)
+    assert failed.body["files"] and sent.body["flags"] & 64
+    assert sent.body["files"] == failed.body["files"]  # the whole file again, not an empty one
+    [(_, data)] = sent.body["files"].items()
+    [entry] = bibtexparser.parse_string(data.decode("utf-8")).entries
+    assert entry["archivePrefix"] == "arXiv"
