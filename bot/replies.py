@@ -80,8 +80,10 @@ class PagedReply:
 class ExportReply:
     """A file for the person who asked (an export): its name, its bytes, and a one-line summary.
 
-    A surface that uploads files sends ``data`` as ``filename``; one that cannot (yet) shows
-    ``inline``, the same content a page at a time; the console writes it to its data directory.
+    It is personal: ``SavedUseCases.deliver`` hands ``data`` as ``filename`` to the member privately
+    through the surface's ``PrivateFiles`` (Discord: an ephemeral attachment; Slack: their DM), and
+    shows ``inline``, the same content a page at a time, when the surface refuses the file (or a
+    later page is asked for); the console writes it to its data directory.
     """
 
     filename: str

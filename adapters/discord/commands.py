@@ -8,7 +8,9 @@ through the text parser. Nothing here lists subcommands: a new declaration appea
 
 Flow for every subcommand: build the command (a UsageError is answered ephemerally at once),
 defer, run it through ``PaperBot.handle`` with the interaction as the transport (a digest is then
-posted, recorded and threaded by the core), and show a text reply. Errors after the defer delete
+posted, recorded and threaded by the core), and show a text reply; an export is handed to the core's
+``SavedUseCases.deliver`` with :class:`adapters.discord.saved.EphemeralFiles` (the file as an
+ephemeral attachment, the pages when Discord refuses it). Errors after the defer delete
 the public placeholder and answer with an ephemeral followup, in words that show no internals.
 
 An interaction that does not fit these commands — Discord's copy is older or newer than the bot's:
@@ -28,7 +30,7 @@ from discord import app_commands
 
 from adapters.discord.interaction import InteractionTransport, Responder
 from adapters.discord.platform import DiscordPlatform
-from adapters.discord.saved import paged_text
+from adapters.discord.saved import EphemeralFiles, paged_text
 from adapters.discord.text import fit, fit_lines, fit_plain
 from bot.app import PaperBot
 from bot.commands import Command, CommandSpec, specs
@@ -152,6 +154,8 @@ async def _run_command(interaction: discord.Interaction, build: Callable[[], Com
             requester = await platform.forums.acting_for(requester, interaction.channel)
         try:
             reply = await paperbot.handle(requester, command, InteractionTransport(interaction, platform, responder))
+            if isinstance(reply, ExportReply):  # `/papers export`: the file as an ephemeral attachment, else pages
+                reply = await paperbot.saved.deliver(reply, requester, EphemeralFiles(responder))
         except PaperbotError as exc:
             if isinstance(exc, DeliveryError | StoreUnavailableError):
                 _log.warning("/papers %s could not be answered: %s", name, exc)

@@ -136,6 +136,26 @@ class Responder:
         await self._call("the answer", lambda: self.interaction.followup.send(
             content, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True))
 
+    async def private_file(self, text: str, filename: str, data: bytes) -> discord.Message:
+        """An ephemeral answer with one attached file (an export), like :meth:`private`: the public
+        placeholder is removed first, since Discord would make the first followup that placeholder.
+        A fresh upload on each try; ``text`` is already neutralised and bounded."""
+        content = text[:MAX_CONTENT]
+
+        def attached() -> discord.File:
+            return discord.File(io.BytesIO(data), filename=filename)
+
+        if not self.done:
+            await self._call("the answer", lambda: self.interaction.response.send_message(
+                content, file=attached(), ephemeral=True, allowed_mentions=NO_MENTIONS), first=True)
+            return await self._call("reading the answer", lambda: self.interaction.original_response())
+        try:
+            await self._call("removing the placeholder", lambda: self.interaction.delete_original_response())
+        except discord.HTTPException:
+            pass  # already gone, or Discord refused: the ephemeral answer still arrives
+        return await self._call("the answer", lambda: self.interaction.followup.send(
+            content, file=attached(), ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True))
+
     async def last_word(self, text: str) -> None:
         """After an answer finally failed: a short ephemeral note when Discord still takes one; never raises."""
         try:

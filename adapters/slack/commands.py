@@ -4,7 +4,8 @@ Every subcommand the core declares works, because the raw text goes to the core'
 (nothing here lists subcommands). Whether the channel-manager lookup is needed is the
 declaration's to say (``PaperBot.needs_manager``): only then does it cost the two API calls.
 A digest or a paper is posted, recorded and threaded by the core through ``SlackPlatform``;
-a text reply goes to ``respond`` (ephemeral when the reply says so, else in channel); a
+an export goes to the member's DM (``SavedUseCases.deliver`` with :class:`adapters.slack.saved.DmFiles`,
+an ephemeral note here; the pages when Slack refuses the file); a text reply goes to ``respond`` (ephemeral when the reply says so, else in channel); a
 failure becomes a short ephemeral message that says what happened in people's words — never
 Slack's error codes, the database's complaint or the command echoed back. Whatever goes to the
 ``response_url`` is one message of at most :data:`adapters.slack.limits.MESSAGE_TEXT` characters.
@@ -19,7 +20,7 @@ from adapters.slack.limits import MESSAGE_TEXT, split
 from adapters.slack.mrkdwn import ZWSP, neutralise, neutralise_lines, neutralise_text
 from adapters.slack.permissions import can_manage_channel
 from adapters.slack.platform import SlackPlatform
-from adapters.slack.saved import paged_text
+from adapters.slack.saved import DmFiles, paged_text
 from bot.app import PaperBot
 from bot.domain import ChannelRef, Requester
 from bot.errors import (
@@ -108,6 +109,8 @@ class PapersCommand:
                 manager = await can_manage_channel(await self.platform.client_for(channel.workspace), user, channel.channel) if self.bot.needs_manager(parsed) else False
                 requester = Requester(channel, user, can_manage_channel=manager, display_name=command.get("user_name"))
                 reply = await self.bot.handle(requester, parsed, self.platform)
+                if isinstance(reply, ExportReply):  # `/papers export`: the file in the member's DM, else pages
+                    reply = await self.bot.saved.deliver(reply, requester, DmFiles(self.platform))
             except PaperbotError as exc:
                 self._log_failure(exc, channel)
                 await respond(text=failure_text(exc), response_type="ephemeral")

@@ -7,8 +7,9 @@ Block Kit) and hands a pressed button back to :meth:`HomeUseCases.act`. Every te
 ours and a paper's — is to be shown as written: adapters neutralise all of it.
 
 Saved papers are the member's 🔖 reactions on posted papers (the shared decision for "save"): no
-table of their own; unsaving removes those reactions from the store, through the same unit of
-work as a reaction removed on the platform.
+table of their own, and read through the saved feature's own query (``SavedUseCases.saved``: the
+one definition `/papers saved` and `/papers export` use too); unsaving removes those reactions from
+the store, through the same unit of work as a reaction removed on the platform.
 """
 from __future__ import annotations
 
@@ -27,12 +28,12 @@ from bot.errors import UsageError
 from bot.ports import Store
 from bot.scheduling.personal_ports import DmSubscription
 from bot.taste.model import AUTHOR, TOPIC, member_scope
-from bot.taste.signals import DEFAULT_EMOJI, EmojiTable
+from bot.taste.signals import DEFAULT_EMOJI, SAVE_EMOJI, EmojiTable
 from bot.text import clean_text, shorten
 from bot.usecases.personal_digests import PersonalDigestUseCases, describe_dm
+from bot.usecases.saved import SavedPapers, SavedUseCases
 from bot.usecases.taste import TasteUseCases
 
-SAVE_EMOJI = "🔖"  # a saved paper is the member's 🔖 on its post (shared decision)
 LINK_EMOJI = "🔗"  # a pasted link's interest: a signal, not a like
 
 MAX_SAVED = 20  # saved papers listed with an "unsave" button (the rest are counted)
@@ -101,13 +102,14 @@ class HomeView:
 @dataclass(frozen=True)
 class SavedPaper:
     arxiv_id: str
-    paper: Paper | None
+    paper: Paper
 
 
 class HomeUseCases:
     def __init__(self, store: Store, personal: PersonalDigestUseCases, taste: TasteUseCases | None, *,
-                 emoji: EmojiTable = DEFAULT_EMOJI, clock: Clock = utc_now) -> None:
+                 emoji: EmojiTable = DEFAULT_EMOJI, clock: Clock = utc_now, saved: SavedUseCases | None = None) -> None:
         self._store = store
+        self._saved_papers = saved or SavedUseCases(store, clock=clock)
         self._personal = personal
         self._taste = taste
         self._emoji = emoji
@@ -115,24 +117,17 @@ class HomeUseCases:
 
     # reading -----------------------------------------------------------------------------------
 
-    async def saved_papers(self, requester: Requester) -> list[SavedPaper]:
-        """The member's saved papers (their 🔖 reactions in this workspace), most recently saved first,
-        each paper once."""
-        ch = requester.channel
-        return await self._saved(await self._store.reactions_by_member(ch.platform, ch.workspace, requester.user_id))
-
-    async def _saved(self, reactions: Sequence[Reaction]) -> list[SavedPaper]:
-        ids = list(dict.fromkeys(r.arxiv_id for r in reversed(reactions) if _is(r, SAVE_EMOJI)))
-        papers = await self._store.get_papers(ids)
-        return [SavedPaper(arxiv_id, papers.get(arxiv_id)) for arxiv_id in ids]
+    async def saved_papers(self, requester: Requester, limit: int = MAX_SAVED) -> list[SavedPaper]:
+        """The member's saved papers (their 🔖 in this workspace), most recently saved first, each once."""
+        return _listed(await self._saved_papers.saved(requester, limit=limit))
 
     async def view(self, requester: Requester, notice: str = "") -> HomeView:
         """The member's page, as the core words it."""
         ch = requester.channel
         reactions = await self._store.reactions_by_member(ch.platform, ch.workspace, requester.user_id)
-        saved = await self._saved(reactions)
+        saved = await self._saved_papers.saved(requester, limit=MAX_SAVED)
         dm = await self._personal.dm(requester)
-        sections = (await self._taste_section(requester, reactions, len(saved)), _saved_section(saved),
+        sections = (await self._taste_section(requester, reactions, saved.total), _saved_section(saved),
                     _dm_section(dm), self._forget_section())
         return HomeView("Your papers", sections, notice)
 
@@ -240,14 +235,15 @@ def _item(paper: Paper, button: Button | None = None) -> Item:
     return Item(shorten(clean_text(paper.title), MAX_TITLE) or paper.arxiv_id, paper.abs_url, paper.arxiv_id, button)
 
 
-def _saved_section(saved: Sequence[SavedPaper]) -> Section:
-    if not saved:
+def _listed(saved: SavedPapers) -> list[SavedPaper]:
+    return [SavedPaper(paper.arxiv_id, paper) for paper, _ in saved.papers]
+
+
+def _saved_section(saved: SavedPapers) -> Section:
+    if not saved.total:
         return Section("Saved papers", (f"Nothing saved yet: react {SAVE_EMOJI} to a paper the bot posts to keep it here.",))
-    items = []
-    for s in saved[:MAX_SAVED]:
-        unsave = Button(HomeAction.UNSAVE, "Unsave", value=s.arxiv_id)
-        items.append(_item(s.paper, unsave) if s.paper is not None else Item(s.arxiv_id, None, "", unsave))
-    left = len(saved) - len(items)
+    items = tuple(_item(s.paper, Button(HomeAction.UNSAVE, "Unsave", value=s.arxiv_id)) for s in _listed(saved)[:MAX_SAVED])
+    left = saved.total - len(items)
     return Section("Saved papers", items=tuple(items), more=f"…and {left} more." if left > 0 else "")
 
 

@@ -3,7 +3,7 @@ the member's own 🔖 reactions in their workspace; unsaving removes only those,
 page counts and lists without the adapter; the form's fields are the commands' own declarations."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from bot.app import PaperBot
 from bot.commands.spec import REGISTRY
@@ -89,3 +89,19 @@ async def test_a_paused_dm_digest_resumes_at_its_own_time(store: SqlStore) -> No
     assert sub is not None and not sub.paused and (sub.post_time, sub.timezone) == (time(7, 15), "Asia/Tokyo")
     assert said.startswith("On. Your personal digest") and "07:15 Asia/Tokyo" in said
     assert [b.label for b in (await bot.home.view(ME)).sections[2].actions] == ["Turn off"]
+
+
+async def test_the_page_lists_the_same_saved_papers_as_the_saved_command_and_counts_the_rest(store: SqlStore) -> None:
+    papers = [Paper(f"2511.1{n:04d}", f"Saved {n}", "about retrieval", announced_on=DAY) for n in range(25)]
+    await store_papers(store, papers)
+    await store.record_posts([Post(A, f"m{n}", p.arxiv_id, PostKind.ON_DEMAND, posted_at=NOW) for n, p in enumerate(papers)])
+    for n, p in enumerate(papers):
+        await store.add_reaction(Reaction(A, f"m{n}", p.arxiv_id, "U1", "🔖", NOW + timedelta(minutes=n)))
+    await store.add_reaction(Reaction(A, "m0", papers[0].arxiv_id, "U1", "👍", NOW))  # not a save
+    bot = PaperBot(store, clock=lambda: NOW, embedder=HashEmbedder())
+    saved = (await bot.home.view(ME)).sections[1]
+    listed = await bot.saved.saved(Requester(A, "U1"))  # what `/papers saved` and `/papers export` read
+    assert [i.detail for i in saved.items] == [p.arxiv_id for p, _ in listed.papers][:20]
+    assert [i.detail for i in saved.items][:2] == ["2511.10024", "2511.10023"]  # newest saved first
+    assert saved.more == "…and 5 more." and listed.total == 25
+    assert (await bot.home.view(ME)).sections[0].lines[0].endswith("🔖 25 saved")

@@ -375,6 +375,7 @@ class FakeDiscord:
         self.dm_channels: dict[str, dict[str, Any]] = {}  # user id → DM channel payload
         self.interactions: dict[str, Interaction] = {}
         self.files: dict[str, dict[str, bytes]] = {}  # message id → its attached files (multipart uploads), by name
+        self.attachment_size_limit: int | None = None  # what interactions say Discord takes (None: the payload's 10 MiB)
         self.response_deadline = 3.0
         self.token = "fake-token"
         self.rate_limit_next: dict[str, float] = {}  # path → retry_after for the next request
@@ -549,6 +550,8 @@ class FakeDiscord:
             command_id=synced or self.commands.get((None, "papers"), COMMAND_ID), guild_command=synced is not None,
             channel=channel,
         )
+        if self.attachment_size_limit is not None:
+            frame["d"]["attachment_size_limit"] = self.attachment_size_limit
         await self.send_frame(autocomplete_frame(frame, focused) if focused else frame)
         return interaction
 

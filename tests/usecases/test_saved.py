@@ -17,11 +17,12 @@ from bot.config import config_from_dict
 from bot.domain import ChannelRef, Digest, RankedPaper, ReactionEvent, Requester
 from bot.errors import ConfigError, UsageError
 from bot.paging import page_text
-from bot.replies import ExportReply, PagedReply
+from bot.replies import ExportReply, FileReply, PagedReply, Posted, TextReply
 from bot.taste.ranking import relevance
 from bot.taste.signals import DEFAULT_EMOJI, EmojiTable
 from bot.usecases.ingest import store_papers
 from bot.usecases.reactions import ReactionMeaning, ReactionOutcome
+from bot.usecases.saved import FileRefused, FileSent
 from tests.harness.builders import record_digest
 from tests.harness.embedders import HashEmbedder
 from tests.harness.sample import AGENT, CHANNEL, NOW, OTHER_CHANNEL, VIDEO, VTHINK
@@ -130,6 +131,64 @@ async def test_export_files_parse_and_carry_the_saved_papers(bot: PaperBot) -> N
     assert all(r["type_of_reference"] == "GEN" and r["year"] == "2025" and r["abstract"] for r in records)
     empty = await bot.handle(Requester(CHANNEL, "U-nobody"), "export ris")
     assert isinstance(empty, ExportReply) and empty.data == b"" and "no saved papers" in page_text(empty.inline, 2000)
+
+
+# ------------------------------------------------------------------------------ handing the file over
+
+
+class RecordingFiles:
+    """A surface's private file delivery (``PrivateFiles``) that keeps what it was given and answers ``answer``."""
+
+    def __init__(self, answer: FileSent | FileRefused) -> None:
+        self.answer = answer
+        self.sent: list[tuple[Requester, str, bytes, str]] = []
+
+    async def send_privately(self, requester: Requester, filename: str, data: bytes, text: str) -> FileSent | FileRefused:
+        self.sent.append((requester, filename, data, text))
+        return self.answer
+
+
+async def _export(bot: PaperBot, text: str = "export bibtex") -> ExportReply:
+    posted = await post_today(bot)
+    await react(bot, posted[VIDEO])
+    await react(bot, posted[VTHINK])
+    reply = await bot.handle(ME, text)
+    assert isinstance(reply, ExportReply)
+    return reply
+
+
+async def test_an_export_sent_elsewhere_is_a_private_note_saying_where(bot: PaperBot) -> None:
+    export = await _export(bot)
+    files = RecordingFiles(FileSent(("F1",), where="your DMs with paperbot"))
+    note = await bot.saved.deliver(export, ME, files)
+    assert note == TextReply(f"Sent to your DMs with paperbot: {export.filename} (2 entries).", ephemeral=True)
+    [(who, filename, data, text)] = files.sent
+    assert (who, filename, data, text) == (ME, export.filename, export.data, "BibTeX export of your 2 saved papers.")
+    assert len(bibtexparser.parse_string(data.decode()).entries) == 2
+
+
+async def test_an_export_that_is_the_answer_leaves_nothing_to_show(bot: PaperBot) -> None:
+    export = await _export(bot, "export ris")
+    done = await bot.saved.deliver(export, ME, RecordingFiles(FileSent(("m1",))))
+    assert done == Posted(FileReply(export.filename, export.data, export.summary), ("m1",))
+
+
+async def test_a_refused_file_is_the_inline_page_headed_by_the_reason(bot: PaperBot) -> None:
+    export = await _export(bot)
+    page = await bot.saved.deliver(export, ME, RecordingFiles(FileRefused("Too large, so here it is inline.")))
+    assert isinstance(page, PagedReply) and page.entries == export.inline.entries and page.code
+    assert page.header == f"Too large, so here it is inline.\n{export.inline.header}"
+    assert page_text(page, 2000).startswith("Too large, so here it is inline.\n")
+
+
+async def test_nothing_saved_or_a_later_page_is_shown_inline_without_a_file(bot: PaperBot) -> None:
+    files = RecordingFiles(FileSent(("F1",), where="your DMs"))
+    empty = await bot.handle(Requester(CHANNEL, "U-nobody"), "export bibtex")
+    assert isinstance(empty, ExportReply)
+    assert await bot.saved.deliver(empty, ME, files) == empty.inline
+    second = await _export(bot, "export bibtex 2")
+    assert await bot.saved.deliver(second, ME, files) == second.inline
+    assert files.sent == []
 
 
 # ------------------------------------------------------------------------------ the weights of 🔖 and 🔗

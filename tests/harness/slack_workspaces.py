@@ -1,0 +1,76 @@
+"""Several Slack workspaces for a test: paperbot with the app's OAuth credentials (no bot token),
+installations in its SQLite file, each workspace installed through the real slack-bolt OAuth flow
+against the fake, and commands and events sent as from a given workspace.
+
+The same steps as tests/slack/test_oauth.py's own (which tests the flow itself); shared here for
+tests of other features that must use the member's workspace's token.
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import aiohttp
+from pydantic import SecretStr
+
+from tests.harness.databases import sqlite_url
+from tests.harness.embedders import HashEmbedder
+from tests.harness.running_slack import CHANNEL, MEMBER, SlackHarness, command_payload, running_slack
+from tests.harness.slack_fake import TEAM, FakeSlack
+
+CLIENT_ID, CLIENT_SECRET = "111.222", "oauth-client-secret"
+TEAM2, CHANNEL2 = "T0SECOND", "C0SECOND"
+
+
+def _prepare(fake: FakeSlack) -> None:
+    fake.apps[CLIENT_ID] = CLIENT_SECRET
+    fake.channel_teams.update({CHANNEL: TEAM, CHANNEL2: TEAM2})
+    fake.channels[CHANNEL2] = {"id": CHANNEL2, "name": "second", "creator": MEMBER}
+
+
+@asynccontextmanager
+async def two_workspace_slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
+    """paperbot with no bot token, the app's OAuth credentials, installations in its SQLite file."""
+    oauth = {"bot_token": None, "client_id": CLIENT_ID, "client_secret": SecretStr(CLIENT_SECRET)}
+    async with running_slack(tmp_path, "http", embedder=HashEmbedder(), slack=oauth, before_start=_prepare,
+                             runner_options={"database_url": sqlite_url(tmp_path / "paperbot.sqlite3")}) as harness:
+        yield harness
+
+
+async def install(h: SlackHarness, team: str) -> str:
+    """The whole OAuth flow for ``team`` (install link, Slack's approval, the redirect); its bot token."""
+    base = f"http://127.0.0.1:{h.config.slack.http_port}"
+    async with aiohttp.ClientSession() as session:
+        async with session.get(base + "/slack/install", allow_redirects=False) as response:
+            assert response.status == 302
+            cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+            state = parse_qs(urlsplit(response.headers["Location"]).query)["state"][0]
+        query = urlencode({"code": h.fake.approve(team), "state": state})
+        async with session.get(f"{base}/slack/oauth_redirect?{query}", headers={"Cookie": cookie},
+                               allow_redirects=False) as response:
+            page = await response.text()
+            assert response.status == 200 and f"paperbot is installed in Lab {team}" in page, page
+    return next(token for token, owner in h.fake.team_tokens.items() if owner == team)
+
+
+async def command_in(h: SlackHarness, text: str, team: str, channel: str, key: str) -> int:
+    """`/papers <text>` from ``team``'s ``channel``, answered at the response URL ``key``; the HTTP status."""
+    body = urlencode(command_payload(text, response_url=h.fake.response_url(key), team=team, channel=channel))
+    return (await h.post(body, h.signed(body, content_type="application/x-www-form-urlencoded")))[0]
+
+
+def in_team(body: dict[str, Any], team: str, channel: str) -> dict[str, Any]:
+    """An Events API envelope of the harness's first workspace, moved to ``team``'s ``channel``."""
+    body.update(team_id=team, context_team_id=team)
+    body["authorizations"][0]["team_id"] = team
+    event = body["event"]
+    if "item" in event:
+        event["item"]["channel"] = channel
+    else:
+        event["channel"] = channel
+    if "team" in event:
+        event["team"] = team
+    return body
