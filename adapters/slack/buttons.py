@@ -43,7 +43,8 @@ PREFIX = "paperbot_"
 FEEDBACK_ID = f"{PREFIX}feedback"  # the 👍 / 👎 feedback_buttons element
 SAVE_ID = f"{PREFIX}save"
 SIMILAR_ID = f"{PREFIX}similar"
-ACTION_IDS = re.compile(rf"^{PREFIX}(feedback|save|similar)$")
+UP_ID, DOWN_ID = f"{PREFIX}up", f"{PREFIX}down"  # 👍 / 👎 as plain buttons (an unfurl card: no feedback_buttons)
+ACTION_IDS = re.compile(rf"^{PREFIX}(feedback|up|down|save|similar)$")
 MAX_ACTION_ID = 255
 MAX_VALUE = 2000
 MAX_BUTTON_TEXT = 75
@@ -81,6 +82,20 @@ def controls(arxiv_id: str) -> list[Block]:
     ]
     return [{"type": "context_actions", "elements": [feedback][:MAX_CONTEXT_ACTIONS]},
             {"type": "actions", "elements": buttons[:MAX_ACTIONS_ELEMENTS]}]
+
+
+def card_controls(arxiv_id: str) -> Block:
+    """The same four controls as one ``actions`` block of plain buttons, for a pasted link's unfurl
+    card (a message attachment: the click's container still names the member's message, which the
+    core recorded as the paper's post, so a click is that member's reaction there)."""
+    buttons = [
+        {"type": "button", "action_id": UP_ID, "text": _plain("👍"), "value": _value(Control.UP, arxiv_id)},
+        {"type": "button", "action_id": DOWN_ID, "text": _plain("👎"), "value": _value(Control.DOWN, arxiv_id)},
+        {"type": "button", "action_id": SAVE_ID, "text": _plain("🔖 Save"), "value": _value(Control.SAVE, arxiv_id)},
+        {"type": "button", "action_id": SIMILAR_ID, "text": _plain("More like this"),
+         "value": _value(Control.SIMILAR, arxiv_id)},
+    ]
+    return {"type": "actions", "elements": buttons[:MAX_ACTIONS_ELEMENTS]}
 
 
 def with_controls(blocks: list[Block], arxiv_id: str) -> list[Block]:

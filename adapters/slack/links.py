@@ -23,6 +23,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import Block, paper_section
+from adapters.slack.buttons import card_controls
 from adapters.slack.errors import CALL_FAILURES, describe
 from adapters.slack.events import EventGate, retry_number
 from adapters.slack.limits import CONTEXT_TEXT, fit
@@ -53,9 +54,10 @@ def event_urls(event: Mapping[str, Any]) -> list[str]:
     return [u for u in (_text(item.get("url")) for item in links[:MAX_EVENT_LINKS] if isinstance(item, dict)) if u]
 
 
-def unfurl_blocks(paper: Paper, result: LinkResult) -> list[Block]:
+def unfurl_blocks(paper: Paper, result: LinkResult, *, controls: bool = False) -> list[Block]:
     """The compact card: title (linked), two authors, a summary sentence, upvotes and stars, PDF and
-    code links; then where its discussion is, when it has one."""
+    code links; then where its discussion is, when it has one; with ``controls`` (a posted message,
+    recorded as the paper's post: not the composer's preview), the 👍 👎 🔖 Save / More like this buttons."""
     blocks: list[Block] = [paper_section(paper, budget=CARD_BUDGET)]
     discussion: Discussion | None = result.discussions.get(paper.arxiv_id)
     if discussion is not None:
@@ -66,10 +68,12 @@ def unfurl_blocks(paper: Paper, result: LinkResult) -> list[Block]:
     else:
         note = f"arXiv {paper.arxiv_id}"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": fit(note, CONTEXT_TEXT)}]})
+    if controls:
+        blocks.append(card_controls(paper.arxiv_id))
     return blocks
 
 
-def unfurls(urls: list[str], result: LinkResult) -> dict[str, dict[str, Any]]:
+def unfurls(urls: list[str], result: LinkResult, *, controls: bool = False) -> dict[str, dict[str, Any]]:
     """``chat.unfurl``'s map: each URL (as Slack sent it) of a paper the core found → its card."""
     found = {p.arxiv_id: p for p in result.papers}
     cards: dict[str, dict[str, Any]] = {}
@@ -77,7 +81,7 @@ def unfurls(urls: list[str], result: LinkResult) -> dict[str, dict[str, Any]]:
         paper_id = paper_link(url)
         paper = found.get(paper_id.id) if paper_id is not None else None
         if paper is not None and url not in cards:
-            cards[url] = {"blocks": unfurl_blocks(paper, result)}
+            cards[url] = {"blocks": unfurl_blocks(paper, result, controls=controls)}
     return cards
 
 
@@ -113,7 +117,7 @@ class LinkUnfurls:
 
         async def work() -> object:
             result = await (self.bot.links.preview(ids) if composer else self.bot.on_links(pasted, self.platform))
-            cards = unfurls(urls, result)
+            cards = unfurls(urls, result, controls=not composer)
             if cards:
                 try:
                     client = await self.platform.client_for(team) if team else self.client  # several workspaces

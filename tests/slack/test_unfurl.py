@@ -15,7 +15,18 @@ from bot.errors import StoreUnavailableError
 from bot.usecases.links import LINK_EMOJI
 from storage.store import SqlStore
 from tests.harness.embedders import HashEmbedder
-from tests.harness.running_slack import ADMIN, CHANNEL, MEMBER, SlackHarness, link_shared_event, running_slack, send_event
+from tests.harness.running_slack import (
+    ADMIN,
+    CHANNEL,
+    MEMBER,
+    SlackHarness,
+    block_actions,
+    control,
+    link_shared_event,
+    running_slack,
+    send_click,
+    send_event,
+)
 from tests.harness.sample import VIDEO, VTHINK
 from tests.harness.slack_fake import TEAM, Call, block_kit_problems
 from tests.harness.waiting import eventually
@@ -150,3 +161,35 @@ async def test_a_hostile_paper_gets_a_neutralised_card_within_limits(slack: Slac
     card = blocks[0]["text"]["text"]
     assert "<!channel>" not in card and "<!here>" not in card and "<@U0ADMIN>" not in card
     assert "<https://evil.example" not in card and len(card) <= 800
+
+
+async def test_the_card_carries_the_controls_and_a_click_is_the_members_reaction_on_their_message(
+        slack: SlackHarness) -> None:
+    """A posted link's card has 👍 👎 🔖 Save / More like this; a click names the member's message (the
+    paper's recorded post), so it is stored as their reaction there, and a second click undoes it."""
+    assert await send_event(slack, link_shared_event("EvL9", TS, [ARXIV])) == 200
+    (call,) = slack.fake.calls_to("chat.unfurl")
+    blocks = cards(call)[ARXIV]["blocks"]
+    assert block_kit_problems(blocks) == []
+    assert [e["action_id"] for e in blocks[-1]["elements"]] == ["paperbot_up", "paperbot_down", "paperbot_save",
+                                                                "paperbot_similar"]
+    card = {"ts": TS, "blocks": blocks}  # what Slack shows under the member's message
+
+    async def thumbs_up(key: str) -> None:
+        answered = len(slack.fake.responses)
+        body = block_actions(card, control(card, "paperbot_up"), response_url=slack.fake.response_url(key), user=ADMIN)
+        status, elapsed = await send_click(slack, body)
+        assert status == 200 and elapsed < 3.0
+        await slack.fake.wait_for(lambda: len(slack.fake.responses) > answered)
+
+    await thumbs_up("u1")
+    mine = [(r.arxiv_id, r.emoji) for r in await slack.bot.store.reactions_for_message(CH, TS) if r.user_id == ADMIN]
+    assert mine == [(VIDEO, "👍")]
+    await thumbs_up("u2")  # again: undone
+    assert [r for r in await slack.bot.store.reactions_for_message(CH, TS) if r.user_id == ADMIN] == []
+
+
+async def test_the_composer_preview_has_no_controls(slack: SlackHarness) -> None:
+    assert await send_event(slack, link_shared_event("EvLA", TS, [ARXIV], source="composer")) == 200
+    (call,) = slack.fake.calls_to("chat.unfurl")
+    assert all(b["type"] != "actions" for b in cards(call)[ARXIV]["blocks"])  # no message yet: nothing to rate
