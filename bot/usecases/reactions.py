@@ -67,11 +67,9 @@ class ReactionUseCases:
         return ReactionMeaning.POSITIVE if weight > 0 else ReactionMeaning.NEGATIVE if weight < 0 else ReactionMeaning.NEUTRAL
 
     async def record(self, event: ReactionEvent) -> ReactionResult:
-        emoji = normalise_emoji(event.emoji)
-        if not emoji or len(emoji) > MAX_EMOJI:
-            return ReactionResult(ReactionOutcome.NOT_AN_EMOJI, emoji=emoji[:MAX_EMOJI])
-        if len(event.message_id) > MAX_ID or len(event.user_id) > MAX_ID or len(event.event_id or "") > MAX_ID:
-            return ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
+        emoji, refused = _checked(event)
+        if refused is not None:
+            return refused
         at = event.at or self._clock()
         async with self._store.transaction() as tx:
             if event.event_id and await tx.seen_event(event.event_id, at):
@@ -97,11 +95,9 @@ class ReactionUseCases:
         """A button click: the member's ``event.emoji`` on that post, added if absent, removed if present
         (``event.added`` is ignored). The same row a reaction stores, so the taste reads it alike.
         ``arxiv_id`` narrows a message that carries several papers to the one the button was for."""
-        emoji = normalise_emoji(event.emoji)
-        if not emoji or len(emoji) > MAX_EMOJI:
-            return ReactionResult(ReactionOutcome.NOT_AN_EMOJI, emoji=emoji[:MAX_EMOJI])
-        if len(event.message_id) > MAX_ID or len(event.user_id) > MAX_ID or len(event.event_id or "") > MAX_ID:
-            return ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
+        emoji, refused = _checked(event)
+        if refused is not None:
+            return refused
         at = event.at or self._clock()
         async with self._store.transaction() as tx:
             if event.event_id and await tx.seen_event(event.event_id, at):
@@ -121,3 +117,14 @@ class ReactionUseCases:
                 await tx.add_reaction(Reaction(event.channel, event.message_id, post.arxiv_id, event.user_id, emoji, at))
         metrics().reaction_recorded(event.channel.platform)
         return ReactionResult(ReactionOutcome.STORED, tuple(posts), emoji, self.meaning(emoji))
+
+
+def _checked(event: ReactionEvent) -> tuple[str, ReactionResult | None]:
+    """The event's emoji, normalised, and the answer when the event is not one to store: not an emoji,
+    or ids longer than any platform's (a forged event)."""
+    emoji = normalise_emoji(event.emoji)
+    if not emoji or len(emoji) > MAX_EMOJI:
+        return emoji, ReactionResult(ReactionOutcome.NOT_AN_EMOJI, emoji=emoji[:MAX_EMOJI])
+    if len(event.message_id) > MAX_ID or len(event.user_id) > MAX_ID or len(event.event_id or "") > MAX_ID:
+        return emoji, ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
+    return emoji, None
