@@ -31,9 +31,15 @@ from tests.harness.databases import sqlite_url
 from tests.harness.embedders import HashEmbedder
 from tests.harness.fixtures_paths import HF_DAY_07
 from tests.harness.paper_server import PaperServer, Reply
-from tests.harness.paperbot_process import PaperbotProcess, running_paperbot
+from tests.harness.paperbot_process import (
+    PaperbotProcess,
+    monitoring_section,
+    quiet_run_config,
+    running_paperbot,
+    slack_http_section,
+)
 from tests.harness.platforms import FakePlatform
-from tests.harness.running_slack import ADMIN, CREATOR, SECRET, command_payload, free_port, signed_headers
+from tests.harness.running_slack import ADMIN, CREATOR, command_payload, free_port, signed_headers
 from tests.harness.running_slack import CHANNEL as SLACK_CHANNEL
 from tests.harness.sample import NOW, load_sample
 from tests.harness.slack_fake import TEAM, FakeSlack
@@ -239,30 +245,8 @@ async def test_paperbot_run_serves_the_feed_slack_showed_privately(tmp_path: Pat
 
 def run_config(tmp_path: Path, *, slack: FakeSlack, slack_port: int, monitoring_port: int, hf_url: str) -> str:
     """`paperbot run` on Slack in HTTP mode, a SQLite file, no model, arXiv at a closed port."""
-    dead = f"http://127.0.0.1:{free_port()}"
-    return f"""
-[database]
-url = "sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-[slack]
-bot_token = "xoxb-test"
-signing_secret = "{SECRET}"
-mode = "http"
-http_host = "127.0.0.1"
-http_port = {slack_port}
-base_url = "{slack.base_url}"
-[embedding]
-enabled = false
-[monitoring]
-port = {monitoring_port}
-[sources.huggingface]
-base_url = "{hf_url}"
-max_retries = 0
-[sources.arxiv]
-rss_base_url = "{dead}"
-api_base_url = "{dead}"
-max_retries = 0
-min_interval_seconds = 0
-"""
+    return (quiet_run_config(tmp_path, hf_url=hf_url) + slack_http_section(slack.base_url, slack_port)
+            + monitoring_section(monitoring_port))
 
 
 async def post_slack(port: int, body: str) -> int:

@@ -16,32 +16,18 @@ import aiohttp
 from bot.log_context import log_context
 from paperbot.logs import JsonLines, formatter_for
 from tests.harness.discord_fake import FakeDiscord
-from tests.harness.paperbot_process import PaperbotProcess, running_paperbot
-from tests.harness.running_slack import CHANNEL, MEMBER, SECRET, command_payload, free_port, signed_headers
+from tests.harness.paperbot_process import (
+    PaperbotProcess,
+    monitoring_section,
+    quiet_run_config,
+    running_paperbot,
+    slack_http_section,
+)
+from tests.harness.running_slack import CHANNEL, MEMBER, command_payload, free_port, signed_headers
 from tests.harness.slack_fake import TEAM, FakeSlack
 
 CHATTER = ("alembic", "sqlalchemy", "aiosqlite", "discord.", "slack_bolt", "slack_sdk", "aiohttp.access")
 VOICE = "voice will NOT be supported"
-
-
-def quiet_sources(tmp_path: Path) -> str:
-    dead = f"http://127.0.0.1:{free_port()}"
-    return f"""
-[database]
-url = "sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-[embedding]
-enabled = false
-[answers]
-fulltext = false
-[sources.huggingface]
-base_url = "{dead}"
-max_retries = 0
-[sources.arxiv]
-rss_base_url = "{dead}"
-api_base_url = "{dead}"
-max_retries = 0
-min_interval_seconds = 0
-"""
 
 
 async def test_json_lines_name_the_platform_channel_and_command(tmp_path: Path) -> None:
@@ -49,17 +35,7 @@ async def test_json_lines_name_the_platform_channel_and_command(tmp_path: Path) 
     slack = FakeSlack()
     await slack.start()
     slack_port, monitoring_port = free_port(), free_port()
-    config = quiet_sources(tmp_path) + f"""
-[slack]
-bot_token = "xoxb-test"
-signing_secret = "{SECRET}"
-mode = "http"
-http_host = "127.0.0.1"
-http_port = {slack_port}
-base_url = "{slack.base_url}"
-[monitoring]
-port = {monitoring_port}
-"""
+    config = quiet_run_config(tmp_path) + slack_http_section(slack.base_url, slack_port) + monitoring_section(monitoring_port)
     try:
         async with running_paperbot(tmp_path, config, "--log-format", "json", "--log-level", "DEBUG",
                                     monitoring_port=monitoring_port) as bot:
@@ -124,15 +100,13 @@ async def test_discord_run_logs_no_voice_warning_and_no_gateway_chatter(tmp_path
     discord = FakeDiscord()
     await discord.start()
     monitoring_port = free_port()
-    config = quiet_sources(tmp_path) + f"""
+    config = quiet_run_config(tmp_path) + f"""
 [discord]
 token = "fake-token"
 api_base_url = "{discord.base_url}"
 gateway_url = "{discord.gateway_url}"
 guild_ready_timeout = 0.2
-[monitoring]
-port = {monitoring_port}
-"""
+""" + monitoring_section(monitoring_port)
     try:
         async with running_paperbot(tmp_path, config, monitoring_port=monitoring_port) as bot:
             status, report = await bot.until(lambda: _ready(bot), "/readyz 200 (Discord connected)")

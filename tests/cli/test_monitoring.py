@@ -23,13 +23,18 @@ from paperbot.compose import open_store
 from tests.harness.databases import sqlite_url
 from tests.harness.fixtures_paths import HF_DAY_07
 from tests.harness.paper_server import PaperServer, Reply
-from tests.harness.paperbot_process import PaperbotProcess, running_paperbot
+from tests.harness.paperbot_process import (
+    PaperbotProcess,
+    monitoring_section,
+    quiet_run_config,
+    running_paperbot,
+    slack_http_section,
+)
 from tests.harness.running_slack import (
     ADMIN,
     CHANNEL,
     CREATOR,
     MEMBER,
-    SECRET,
     command_payload,
     free_port,
     reaction_event,
@@ -52,37 +57,10 @@ def fake_slack() -> FakeSlack:
 
 
 def config_text(tmp_path: Path, *, slack_url: str, slack_port: int, monitoring_port: int, hf_url: str) -> str:
-    dead = f"http://127.0.0.1:{free_port()}"
-    return f"""
-[database]
-url = "sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-[slack]
-bot_token = "xoxb-test"
-signing_secret = "{SECRET}"
-mode = "http"
-http_host = "127.0.0.1"
-http_port = {slack_port}
-base_url = "{slack_url}"
-channel_messages_per_second = 100
-[embedding]
-enabled = false
-[discussion]
-threads = "never"
-[answers]
-fulltext = false
-[schedule]
-tick_seconds = 0.3
-[monitoring]
-port = {monitoring_port}
-[sources.huggingface]
-base_url = "{hf_url}"
-max_retries = 0
-[sources.arxiv]
-rss_base_url = "{dead}"
-api_base_url = "{dead}"
-max_retries = 0
-min_interval_seconds = 0
-"""
+    return (quiet_run_config(tmp_path, hf_url=hf_url)
+            + slack_http_section(slack_url, slack_port, "channel_messages_per_second = 100")
+            + monitoring_section(monitoring_port)
+            + '\n[discussion]\nthreads = "never"\n[schedule]\ntick_seconds = 0.3\n')
 
 
 async def subscribed_yesterday(db: Path, at: str) -> None:

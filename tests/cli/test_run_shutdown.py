@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
-from tests.harness.running_slack import SECRET, command_payload, free_port, signed_headers
+from tests.harness.paperbot_process import monitoring_section, quiet_run_config, slack_http_section
+from tests.harness.running_slack import command_payload, free_port, signed_headers
 from tests.harness.slack_fake import FakeSlack
 
 
@@ -36,31 +37,9 @@ async def wait_for_port(port: int, process: asyncio.subprocess.Process, timeout:
 async def test_a_signal_stops_paperbot_run_cleanly(tmp_path: Path, stop: signal.Signals, code: int) -> None:
     fake = FakeSlack()
     await fake.start()
-    port, dead = free_port(), f"http://127.0.0.1:{free_port()}"
+    port = free_port()
     config = tmp_path / "paperbot.toml"
-    config.write_text(f"""
-[database]
-url = "sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-[slack]
-bot_token = "xoxb-test"
-signing_secret = "{SECRET}"
-mode = "http"
-http_host = "127.0.0.1"
-http_port = {port}
-base_url = "{fake.base_url}"
-[embedding]
-enabled = false
-[monitoring]
-port = {free_port()}
-[sources.huggingface]
-base_url = "{dead}"
-max_retries = 0
-[sources.arxiv]
-rss_base_url = "{dead}"
-api_base_url = "{dead}"
-max_retries = 0
-min_interval_seconds = 0
-""")
+    config.write_text(quiet_run_config(tmp_path) + slack_http_section(fake.base_url, port) + monitoring_section(free_port()))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "paperbot", "--config", str(config), "--log-level", "INFO", "run", cwd=tmp_path, env=env,

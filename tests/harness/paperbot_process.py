@@ -86,3 +86,51 @@ async def running_paperbot(tmp_path: Path, config: str, *options: str, monitorin
             process.kill()
             await process.wait()
         await asyncio.wait_for(reader, 10)
+
+
+# ---- the config a test's `paperbot run` reads, in sections ---------------------------------------
+
+def quiet_run_config(tmp_path: Path, *, hf_url: str | None = None) -> str:
+    """A SQLite file in ``tmp_path``, no model, no arXiv full text, arXiv at a closed local port and
+    Hugging Face at ``hf_url`` (a local paper server; default closed too). Add a platform section."""
+    from tests.harness.running_slack import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    return f"""
+[database]
+url = "sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+[embedding]
+enabled = false
+[answers]
+fulltext = false
+[sources.huggingface]
+base_url = "{hf_url or dead}"
+max_retries = 0
+[sources.arxiv]
+rss_base_url = "{dead}"
+api_base_url = "{dead}"
+max_retries = 0
+min_interval_seconds = 0
+"""
+
+
+def slack_http_section(base_url: str, port: int, *more: str) -> str:
+    """Slack in HTTP mode on ``port`` (signed with the harness's secret) against the fake at ``base_url``;
+    ``more`` are further ``[slack]`` lines."""
+    from tests.harness.running_slack import SECRET
+
+    lines = "\n".join(more)
+    return f"""
+[slack]
+bot_token = "xoxb-test"
+signing_secret = "{SECRET}"
+mode = "http"
+http_host = "127.0.0.1"
+http_port = {port}
+base_url = "{base_url}"
+{lines}
+"""
+
+
+def monitoring_section(port: int) -> str:
+    return f"\n[monitoring]\nport = {port}\n"
