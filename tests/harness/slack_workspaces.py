@@ -2,8 +2,8 @@
 installations in its SQLite file, each workspace installed through the real slack-bolt OAuth flow
 against the fake, and commands and events sent as from a given workspace.
 
-The same steps as tests/slack/test_oauth.py's own (which tests the flow itself); shared here for
-tests of other features that must use the member's workspace's token.
+tests/slack/test_oauth.py tests the flow itself with these steps; tests of other features use them
+when they must use the member's workspace's token.
 """
 from __future__ import annotations
 
@@ -25,34 +25,50 @@ CLIENT_ID, CLIENT_SECRET = "111.222", "oauth-client-secret"
 TEAM2, CHANNEL2 = "T0SECOND", "C0SECOND"
 
 
-def _prepare(fake: FakeSlack) -> None:
+def prepare(fake: FakeSlack) -> None:
+    """The fake knows the app (its OAuth credentials) and a second workspace with its channel."""
     fake.apps[CLIENT_ID] = CLIENT_SECRET
     fake.channel_teams.update({CHANNEL: TEAM, CHANNEL2: TEAM2})
     fake.channels[CHANNEL2] = {"id": CHANNEL2, "name": "second", "creator": MEMBER}
 
 
 @asynccontextmanager
-async def two_workspace_slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
+async def two_workspace_slack(tmp_path: Path, threads: str = "never") -> AsyncIterator[SlackHarness]:
     """paperbot with no bot token, the app's OAuth credentials, installations in its SQLite file."""
     oauth = {"bot_token": None, "client_id": CLIENT_ID, "client_secret": SecretStr(CLIENT_SECRET)}
-    async with running_slack(tmp_path, "http", embedder=HashEmbedder(), slack=oauth, before_start=_prepare,
+    async with running_slack(tmp_path, "http", threads=threads, embedder=HashEmbedder(), slack=oauth, before_start=prepare,
                              runner_options={"database_url": sqlite_url(tmp_path / "paperbot.sqlite3")}) as harness:
         yield harness
 
 
-async def install(h: SlackHarness, team: str) -> str:
-    """The whole OAuth flow for ``team`` (install link, Slack's approval, the redirect); its bot token."""
-    base = f"http://127.0.0.1:{h.config.slack.http_port}"
+def base(h: SlackHarness) -> str:
+    return f"http://127.0.0.1:{h.config.slack.http_port}"
+
+
+async def start_install(h: SlackHarness) -> tuple[str, str]:
+    """GET /slack/install: Slack's authorize URL (with our state) and the state cookie."""
     async with aiohttp.ClientSession() as session:
-        async with session.get(base + "/slack/install", allow_redirects=False) as response:
+        async with session.get(base(h) + "/slack/install", allow_redirects=False) as response:
             assert response.status == 302
             cookie = response.headers["Set-Cookie"].split(";", 1)[0]
-            state = parse_qs(urlsplit(response.headers["Location"]).query)["state"][0]
-        query = urlencode({"code": h.fake.approve(team), "state": state})
-        async with session.get(f"{base}/slack/oauth_redirect?{query}", headers={"Cookie": cookie},
+            return response.headers["Location"], cookie
+
+
+async def finish_install(h: SlackHarness, query: dict[str, str], cookie: str | None) -> tuple[int, str]:
+    """Slack sends the browser back to /slack/oauth_redirect."""
+    headers = {"Cookie": cookie} if cookie else {}
+    async with aiohttp.ClientSession() as session:
+        async with session.get(base(h) + "/slack/oauth_redirect?" + urlencode(query), headers=headers,
                                allow_redirects=False) as response:
-            page = await response.text()
-            assert response.status == 200 and f"paperbot is installed in Lab {team}" in page, page
+            return response.status, await response.text()
+
+
+async def install(h: SlackHarness, team: str) -> str:
+    """The whole OAuth flow for ``team`` (install link, Slack's approval, the redirect); its bot token."""
+    location, cookie = await start_install(h)
+    state = parse_qs(urlsplit(location).query)["state"][0]
+    status, page = await finish_install(h, {"code": h.fake.approve(team), "state": state}, cookie)
+    assert status == 200 and f"paperbot is installed in Lab {team}" in page, page
     return next(token for token, owner in h.fake.team_tokens.items() if owner == team)
 
 
