@@ -24,12 +24,11 @@ from bot.taste.ranking import (
     EXPLORE_BELOW,
     NEWTON_STEPS,
     PRIOR_PULL,
-    DualProblem,
     Profile,
     Signal,
     TasteSettings,
     _matches,
-    dual_problem,
+    decay,
     near_copy,
     ranked_items,
     topic_prior,
@@ -84,22 +83,32 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
     together."""
     weights = np.zeros((len(profiles), dim), dtype=np.float64)
     scored = np.zeros(len(profiles), dtype=bool)
-    by_size: dict[int, list[tuple[int, np.ndarray, DualProblem]]] = defaultdict(list)
+    by_size: dict[int, list[tuple[int, np.ndarray, list[Signal], float]]] = defaultdict(list)
     for b, (profile, s) in enumerate(zip(profiles, settings, strict=True)):
         if not any((sig.weight > 0 and sig.kind != "author") or sig.weight < 0 for sig in profile.signals):
             continue
         scored[b] = True
         w0 = topic_prior(profile, dim, now, s.half_life_days)
-        problem = dual_problem(profile, w0, now, s.half_life_days)
-        if problem is None:
-            weights[b] = w0
+        rated = [sig for sig in profile.signals if sig.kind not in ("topic", "author") and sig.weight != 0]
+        if rated:
+            by_size[len(rated)].append((b, w0, rated, s.half_life_days))
         else:
-            by_size[len(problem[3])].append((b, w0, problem))
-    for group in by_size.values():
-        gram, base, y, weight = (np.stack([p[k] for _, _, p in group]) for k in (1, 2, 3, 4))
-        beta = _fit_dual_many(gram, base, y, weight)
-        for j, (b, w0, problem) in enumerate(group):
-            weights[b] = w0 + problem[0].T @ beta[j]
+            weights[b] = w0
+    for n, group in by_size.items():
+        # ``dual_problem`` of each member, stacked: vectors, labels, class-balanced decayed weights
+        x = np.array([[sig.vector for sig in rated] for _, _, rated, _ in group], dtype=np.float64)
+        y = np.array([[1.0 if sig.weight > 0 else 0.0 for sig in rated] for _, _, rated, _ in group])
+        strength = np.array([[abs(sig.weight) * decay(sig.at, now, half_life) for sig in rated]
+                             for _, _, rated, half_life in group])
+        w0s = np.stack([w0 for _, w0, _, _ in group])
+        n_pos = np.maximum(1, y.sum(axis=1).astype(int))[:, None]
+        n_neg = np.maximum(1, n - y.sum(axis=1).astype(int))[:, None]
+        balance = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg))
+        xt = x.transpose(0, 2, 1)
+        beta = _fit_dual_many(x @ xt, (x @ w0s[:, :, None])[:, :, 0], y, balance * strength)
+        fitted = w0s + (xt @ beta[:, :, None])[:, :, 0]
+        for j, (b, _, _, _) in enumerate(group):
+            weights[b] = fitted[j]
     return weights, scored
 
 

@@ -154,17 +154,22 @@ def explaining(vector: np.ndarray, positives: Sequence[Signal]) -> Signal | None
 def preference_vector(profile: Profile, dim: int, now: datetime | None = None, half_life_days: float = HALF_LIFE_DAYS) -> np.ndarray:
     """w of the module docstring: the topic prior, refined by the rated papers."""
     w0 = topic_prior(profile, dim, now, half_life_days)
-    problem = dual_problem(profile, w0, now, half_life_days)
-    if problem is None:
+    rated = [s for s in profile.signals if s.kind not in ("topic", "author") and s.weight != 0]
+    if not rated:
         return w0
-    x, gram, base, y, weight = problem
-    beta = _fit_dual(gram, base, y, weight)
+    x = np.stack([s.vector for s in rated]).astype(np.float64)
+    y = np.array([1.0 if s.weight > 0 else 0.0 for s in rated])
+    strength = np.array([abs(s.weight) * decay(s.at, now, half_life_days) for s in rated])
+    n_pos, n_neg = max(1, int(y.sum())), max(1, int(len(y) - y.sum()))
+    balance = np.where(y == 1, len(y) / (2 * n_pos), len(y) / (2 * n_neg))
+    beta = _fit_dual(x @ x.T, x @ w0, y, balance * strength)
     weights: np.ndarray = w0 + x.T @ beta
     return weights
 
 
 def topic_prior(profile: Profile, dim: int, now: datetime | None = None, half_life_days: float = HALF_LIFE_DAYS) -> np.ndarray:
-    """w₀: the unit sum of the decayed topic vectors (zeros without a topic phrase)."""
+    """w₀: the unit sum of the decayed topic vectors (zeros without a topic phrase); shared with the
+    batched fit (``bot.taste.batched``)."""
     w0 = np.zeros(dim, dtype=np.float64)
     for s in profile.signals:
         if s.kind == "topic" and s.weight > 0:
@@ -173,25 +178,6 @@ def topic_prior(profile: Profile, dim: int, now: datetime | None = None, half_li
     if norm > 0:
         w0 /= norm
     return w0
-
-
-DualProblem = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-
-
-def dual_problem(profile: Profile, w0: np.ndarray, now: datetime | None = None,
-                 half_life_days: float = HALF_LIFE_DAYS) -> DualProblem | None:
-    """The rated papers' (vectors, gram, x·w₀, labels, example weights) that ``_fit_dual`` solves;
-    None without rated papers. Split out so many channels' fits can be solved together
-    (``bot.taste.batched``)."""
-    rated = [s for s in profile.signals if s.kind not in ("topic", "author") and s.weight != 0]
-    if not rated:
-        return None
-    x = np.stack([s.vector for s in rated]).astype(np.float64)
-    y = np.array([1.0 if s.weight > 0 else 0.0 for s in rated])
-    strength = np.array([abs(s.weight) * decay(s.at, now, half_life_days) for s in rated])
-    n_pos, n_neg = max(1, int(y.sum())), max(1, int(len(y) - y.sum()))
-    balance = np.where(y == 1, len(y) / (2 * n_pos), len(y) / (2 * n_neg))
-    return x, x @ x.T, x @ w0, y, balance * strength
 
 
 def _fit_dual(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
