@@ -22,18 +22,22 @@ from bot.domain import RankedPaper
 from bot.taste.ranking import (
     AUTHOR_BOOST,
     EXPLORE_BELOW,
+    NEAR_COPY,
     NEWTON_STEPS,
     PRIOR_PULL,
     Profile,
     Signal,
     TasteSettings,
     _matches,
+    _mmr,
     decay,
+    explaining,
     near_copy,
     ranked_items,
     topic_prior,
 )
 
+TIE_TOLERANCE = 1e-4  # relative gap under which float rounding could swap two relevances
 GRAM_UP_TO = 4000  # pools up to this many papers share one paper × paper similarity matrix in MMR
 
 
@@ -59,7 +63,10 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
     weights, scored = preference_vectors(profiles, settings, dim, now)
     rel = np.zeros((batch, n_papers), dtype=np.float32)
     if scored.any():
-        rel[scored] = (pool.matrix @ weights[scored].astype(pool.matrix.dtype, copy=False).T).T
+        w32 = weights.astype(pool.matrix.dtype)
+        rel[scored] = (pool.matrix @ w32[scored].T).T
+        for b in _near_ties(rel, scored):  # where the product's last bits could reorder: the one-channel product
+            rel[b] = pool.matrix @ w32[b]
     rel = np.where(pool.has[None, :], rel, (rel.min(axis=1) - 1)[:, None])
     by_author = _author_boosts(pool, profiles, rel)
     t = np.array([min(1.0, max(0.0, s.trending)) for s in settings])
@@ -131,6 +138,17 @@ def _fit_dual_many(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np
         if not len(running):
             break
     return beta
+
+
+def _near_ties(rel: np.ndarray, scored: np.ndarray) -> list[int]:
+    """The scored rows with two relevances closer than the matrix product's rounding could move
+    them: a stacked product rounds differently from ``relevance``'s matrix-vector one, so only there
+    could its order (and so the rank-normalised score) differ."""
+    ordered = np.sort(rel, axis=1)
+    gaps = np.diff(ordered, axis=1)
+    scale = np.abs(ordered).max(axis=1, initial=0.0) + 1.0
+    close = (gaps < TIE_TOLERANCE * scale[:, None]).any(axis=1) if gaps.shape[1] else np.zeros(len(rel), dtype=bool)
+    return np.nonzero(close & scored)[0].tolist()
 
 
 def _author_boosts(pool: Pool, profiles: Sequence[Profile], rel: np.ndarray) -> list[dict[int, str]]:
@@ -212,6 +230,7 @@ def _mmr_many(candidates: Sequence[list[int]], score: np.ndarray, matrix: np.nda
         maxsim = np.full(pool.shape, -np.inf)
         pick = np.zeros(len(rows), dtype=int)
         chosen = np.empty((len(rows), min(count, size)), dtype=int)
+        unsure = np.zeros(len(rows), dtype=bool)
         for step in range(min(count, size)):
             chosen[:, step] = pool[every, pick]
             taken[every, pick] = True
@@ -223,8 +242,13 @@ def _mmr_many(candidates: Sequence[list[int]], score: np.ndarray, matrix: np.nda
             maxsim = np.maximum(maxsim, sims)
             value = np.where(taken, -np.inf, base - lams * near_copy(maxsim))
             pick = value.argmax(axis=1)
+            # a near-tie for the next pick where a similarity penalty applies: rounding could decide it
+            if size > 1:
+                top2 = np.sort(value, axis=1)[:, -2:]
+                penalised = ((maxsim > NEAR_COPY - TIE_TOLERANCE) & ~taken).any(axis=1)
+                unsure |= penalised & (top2[:, 1] - top2[:, 0] < TIE_TOLERANCE * (np.abs(top2[:, 1]) + 1.0))
         for j, b in enumerate(rows):
-            out[b] = chosen[j].tolist()
+            out[b] = _mmr(candidates[b], score[b], matrix, count, settings[b].diversity) if unsure[j] else chosen[j].tolist()
     return out
 
 
@@ -233,6 +257,8 @@ def _explore(chosen: list[int], looked_at: list[int], profile: Profile, matrix: 
     pool = [i for i in looked_at if i not in chosen]
     known = np.stack([s.vector for s in profile.signals] + [matrix[i] for i in chosen])
     novelty = (matrix[pool] @ known.T).max(axis=1)
+    if len(novelty) > 1 and np.diff(np.sort(novelty)[:2])[0] < TIE_TOLERANCE * (abs(float(novelty.min())) + 1.0):
+        novelty = np.array([float((matrix[i] @ known.T).max()) for i in pool])  # a near-tie: the one-channel products
     least = novelty.min()
     explored = min(i for i, v in zip(pool, novelty, strict=True) if v == least)
     return chosen + [explored], explored
@@ -251,7 +277,14 @@ def _explaining_many(chosen: Sequence[list[int]], positives: Sequence[list[Signa
     for (n_pos, _), members in groups.items():
         signals = np.array([s.vector for b, _ in members for s in positives[b]]).reshape(len(members), n_pos, dim)
         picked = pool.matrix[np.array([rows for _, rows in members])]  # members × chosen × dim
-        best = (signals @ picked.transpose(0, 2, 1)).argmax(axis=1)  # members × chosen
-        for (b, rows), top in zip(members, best, strict=True):
+        sims = signals @ picked.transpose(0, 2, 1)  # members × positives × chosen
+        best = sims.argmax(axis=1)
+        top2 = np.sort(sims, axis=1)[:, -2:, :] if n_pos > 1 else None
+        for j, ((b, rows), top) in enumerate(zip(members, best, strict=True)):
             out[b] = {i: positives[b][int(k)] for i, k in zip(rows, top, strict=True)}
+            if top2 is not None:  # two signals about as close: the one-channel product decides
+                for c in np.nonzero(top2[j, 1] - top2[j, 0] < TIE_TOLERANCE * (np.abs(top2[j, 1]) + 1.0))[0]:
+                    signal = explaining(pool.matrix[rows[c]], positives[b])
+                    assert signal is not None
+                    out[b][rows[c]] = signal
     return out
