@@ -73,11 +73,7 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
     score = (1 - t)[:, None] * _rank_normalise_rows(rel) + t[:, None] * pool.trend[None, :]
     candidates = _candidates(score, rel, settings, counts)
     chosen = _mmr_many(candidates, score, pool.matrix, counts, settings)
-    explored: list[int | None] = [None] * batch
-    for b, profile in enumerate(profiles):
-        count, cands = counts[b], candidates[b]
-        if settings[b].explore and len(profile.signals) < EXPLORE_BELOW and count >= 3 and len(cands) > count:
-            chosen[b], explored[b] = _explore(chosen[b][: count - 1], cands[: count * 4], profile, pool.matrix)
+    explored = _explore_many(chosen, candidates, profiles, settings, counts, pool.matrix)
     explained = _explaining_many(chosen, positives, pool)
     return [ranked_items(pool.trending, pool.has, score[b], chosen[b], explored[b], by_author[b], explained[b].get)
             for b in range(batch)]
@@ -246,10 +242,44 @@ def _mmr_many(candidates: Sequence[list[int]], score: np.ndarray, matrix: np.nda
             if size > 1:
                 top2 = np.sort(value, axis=1)[:, -2:]
                 penalised = ((maxsim > NEAR_COPY - TIE_TOLERANCE) & ~taken).any(axis=1)
-                unsure |= penalised & (top2[:, 1] - top2[:, 0] < TIE_TOLERANCE * (np.abs(top2[:, 1]) + 1.0))
+                with np.errstate(invalid="ignore"):  # -inf − -inf once every candidate is taken: no tie
+                    unsure |= penalised & (top2[:, 1] - top2[:, 0] < TIE_TOLERANCE * (np.abs(top2[:, 1]) + 1.0))
         for j, b in enumerate(rows):
             out[b] = _mmr(candidates[b], score[b], matrix, count, settings[b].diversity) if unsure[j] else chosen[j].tolist()
     return out
+
+
+def _explore_many(chosen: list[list[int]], candidates: Sequence[list[int]], profiles: Sequence[Profile],
+                  settings: Sequence[TasteSettings], counts: Sequence[int], matrix: np.ndarray) -> list[int | None]:
+    """``rank_prepared``'s exploration slot for every row that gets one (in place in ``chosen``):
+    rows with as many signals, picks and candidates are scored together; a near-tie goes through
+    the one-channel ``_explore``."""
+    explored: list[int | None] = [None] * len(chosen)
+    groups: dict[tuple[int, int, int], list[tuple[int, list[int], list[int]]]] = defaultdict(list)
+    for b, profile in enumerate(profiles):
+        count, cands = counts[b], candidates[b]
+        if settings[b].explore and len(profile.signals) < EXPLORE_BELOW and count >= 3 and len(cands) > count:
+            kept = chosen[b][: count - 1]
+            looked = [i for i in cands[: count * 4] if i not in kept]
+            groups[(len(profile.signals), len(kept), len(looked))].append((b, kept, looked))
+    dim = matrix.shape[1]
+    for (n_signals, n_kept, n_looked), members in groups.items():
+        known = np.concatenate([
+            np.array([[s.vector for s in profiles[b].signals] for b, _, _ in members]).reshape(len(members), n_signals, dim),
+            matrix[np.array([kept for _, kept, _ in members], dtype=int).reshape(len(members), n_kept)],
+        ], axis=1)
+        rows = np.array([lk for _, _, lk in members], dtype=int)
+        novelty = (matrix[rows] @ known.transpose(0, 2, 1)).max(axis=2)  # members × looked-at
+        ordered = np.sort(novelty, axis=1)
+        close = (ordered[:, 1] - ordered[:, 0] < TIE_TOLERANCE * (np.abs(ordered[:, 0]) + 1.0)) if n_looked > 1 \
+            else np.zeros(len(members), dtype=bool)
+        least = np.where(novelty == ordered[:, :1], rows, np.iinfo(np.int64).max).min(axis=1)
+        for j, (b, kept, _) in enumerate(members):
+            if close[j]:
+                chosen[b], explored[b] = _explore(kept, candidates[b][: counts[b] * 4], profiles[b], matrix)
+            else:
+                chosen[b], explored[b] = kept + [int(least[j])], int(least[j])
+    return explored
 
 
 def _explore(chosen: list[int], looked_at: list[int], profile: Profile, matrix: np.ndarray) -> tuple[list[int], int]:
