@@ -34,6 +34,7 @@ from bot.scheduling.personal import PersonalRanker
 from bot.scheduling.planner import Planner
 from bot.taste.ranking import Profile, Signal, TasteSettings
 from bot.usecases.taste import TasteUseCases
+from paperbot.blas import single_threaded_blas
 from storage.mapping import post_values, subscription_values
 from storage.migrate import upgrade
 from storage.models import PostRow, ReactionRow, SubscriptionRow
@@ -130,6 +131,7 @@ async def store_profiles(store: SqlStore, channels: int, papers: int, seed: int 
 
 
 async def main() -> None:
+    single_threaded_blas()  # as `paperbot run` does (paperbot/blas.py)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--channels", type=int, default=10_000)
     parser.add_argument("--papers", type=int, default=300)
