@@ -1,7 +1,7 @@
 """Interaction latency of `/papers today` on a big store (notes/benchmark.md §2; target p99 < 300 ms).
 
     python benchmarks/bench_latency.py [--papers 100000] [--reactions 1000000] [--channels 10000]
-                                       [--requests 300] [--personal] [--postgres SERVER_URL] [--json]
+                                       [--requests 300] [--personal] [--threaded-blas] [--postgres SERVER_URL] [--json]
 
 Fills a scratch database (temporary SQLite file, or a throwaway database on the ``--postgres``
 server) with synthetic papers spread over a year, posts (10 per channel) and reactions (spread
@@ -106,7 +106,6 @@ async def fill_taste(store: SqlStore, papers: int, channels: int, model: str) ->
 
 
 async def main() -> None:
-    single_threaded_blas()  # as `paperbot run` does (paperbot/blas.py)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--reactions", type=int, default=1_000_000)
@@ -116,7 +115,11 @@ async def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--personal", action="store_true", help="personalised ranking with the real model, warm (default: trending)")
     parser.add_argument("--keep-dir", default="/tmp", help="where the SQLite dataset is kept between runs")
+    parser.add_argument("--threaded-blas", action="store_true",
+                        help="leave numpy's OpenBLAS multi-threaded (the figure before paperbot/blas.py)")
     args = parser.parse_args()
+    if not args.threaded_blas:
+        single_threaded_blas()  # as `paperbot run` does
     embedder = None
     if args.personal:
         from bot.taste.onnx_embedder import OnnxEmbedder

@@ -1,7 +1,9 @@
 """Plan due digests: decide and store which papers go where, before anything is sent.
 
 Fast path for many channels: the papers of a day are loaded and ranked once, and the
-"already posted here" filter is one query for all channels (``posted_among``).
+"already posted here" filter is one query for all channels (``posted_among``), and the channels
+of one pool are ranked together (``Ranker.rank_many``; ``_rank_all``). What a channel must not get
+is made in one place (``_excluded``): ranking asks for that many more papers, ``_plan_one`` drops them.
 """
 from __future__ import annotations
 
