@@ -13,7 +13,11 @@ from sqlalchemy.engine import make_url
 
 
 @asynccontextmanager
-async def scratch_database(postgres: str | None) -> AsyncIterator[str]:
+async def scratch_database(postgres: str | None, *, sqlite_file: Path | None = None) -> AsyncIterator[str]:
+    """``sqlite_file``: a SQLite file kept between runs (a dataset built once) instead of a temporary one."""
+    if not postgres and sqlite_file is not None:
+        yield f"sqlite+aiosqlite:///{sqlite_file}"
+        return
     if not postgres:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"

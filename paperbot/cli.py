@@ -109,6 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     setup_logging(args.log_level or config.logging.level if args.command != "demo" else (args.log_level or "WARNING"),
                   args.log_format or config.logging.format)
+    from paperbot.blas import single_threaded_blas
+
+    single_threaded_blas()
     try:
         return asyncio.run(_dispatch(args, config))
     except PaperbotError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -29,4 +29,15 @@ async def rows_by_key(session: AsyncSession, query: Select[Any], column: Instrum
     for chunk in chunks(sorted(out)):
         for row in await session.scalars(query.where(column.in_(chunk))):
             out[getattr(row, column.key)].append(row)
+    return out
+
+
+async def tuples_by_key(session: AsyncSession, query: Select[Any], column: ColumnElement[Any],
+                        keys: Iterable[str]) -> dict[str, list[Row[Any]]]:
+    """``rows_by_key`` for a Core query of columns (``column`` among them): plain rows, no ORM
+    objects to build — several times faster for the tens of thousands a planning pass reads."""
+    out: dict[str, list[Row[Any]]] = {key: [] for key in keys}
+    for chunk in chunks(sorted(out)):
+        for row in (await session.execute(query.where(column.in_(chunk)))).all():
+            out[row._mapping[column]].append(row)
     return out

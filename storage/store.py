@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription, dedupe_papers, merge_papers
 from bot.errors import NotFoundError
-from storage.chunked import chunks, rows_by_key
+from storage.chunked import chunks, tuples_by_key
 from storage.database import create_engine, create_sessionmaker
 from storage.delivery_store import DeliveryStoreMixin
 from storage.dialect import rows_affected, serialize, upsert_insert
@@ -341,10 +341,12 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         """Each channel's reactions, oldest first, by channel key (a planning pass loads thousands of
         profiles: one query per chunk of channels, not one per channel)."""
         by_key = {c.key: c for c in channels}
-        query = select(ReactionRow).order_by(ReactionRow.created_at, ReactionRow.id)
+        r = _REACTIONS.c
+        query = select(r.channel_key, r.message_id, r.arxiv_id, r.user_id, r.emoji, r.created_at).order_by(r.created_at, r.id)
         async with self._begin() as session:
-            rows = await rows_by_key(session, query, ReactionRow.channel_key, by_key)
-        return {key: [to_reaction(row, by_key[key]) for row in found] for key, found in rows.items()}
+            rows = await tuples_by_key(session, query, r.channel_key, by_key)
+        return {key: [Reaction(by_key[key], row.message_id, row.arxiv_id, row.user_id, row.emoji, row.created_at) for row in found]
+                for key, found in rows.items()}
 
     async def reactions_for_message(self, channel: ChannelRef, message_id: str) -> list[Reaction]:
         """Oldest first."""

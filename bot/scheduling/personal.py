@@ -7,7 +7,8 @@ is then pure numpy. Channels with an empty profile fall back to trending inside 
 The per-channel ranking is ``rank_personal``'s own second half (``rank_prepared``), with the
 channel-independent part (the trending order, the vector matrix) computed once per pool; channels
 with include/exclude filters go through ``rank_personal`` itself. ``tests/scheduling/test_personal.py``
-checks both give the same order.
+checks both give the same order. ``rank_many`` ranks many channels of one pool together
+(``bot.taste.batched``: one matrix product per batch of channels), the planner's fast path.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import numpy as np
 from bot.clock import Clock
 from bot.domain import ChannelRef, Paper, RankedPaper
 from bot.ranking.trending import rank_trending
+from bot.taste.batched import Pool, rank_prepared_many
 from bot.taste.ranking import Profile, TasteSettings, prepare_pool, rank_personal, rank_prepared
 
 if TYPE_CHECKING:
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 # one pool's trending order, vectors as rows, which papers have one, and rank-normalised trending
 _Pool = tuple[list[RankedPaper], np.ndarray, np.ndarray, np.ndarray]
+
+BATCH = 1024  # channels ranked together: a batch's score matrix is BATCH × papers floats
 
 
 class PersonalRanker:
@@ -72,6 +76,38 @@ class PersonalRanker:
         if settings.include_keywords or settings.include_authors or settings.exclude_keywords or settings.exclude_authors:
             return rank_personal(papers, self._vectors, profile, day, count=count, settings=settings, now=now)
         return self._fast(papers, day, profile, settings, count, now)
+
+    def rank_many(self, channels: Sequence[ChannelRef], papers: Sequence[Paper], day: date,
+                  counts: Sequence[int]) -> list[list[RankedPaper]]:
+        """``self(channel, papers, day, count)`` for each channel and count, the plain ones (no
+        include/exclude filters, a non-empty profile) ranked in batches."""
+        now = self._clock() if self._clock is not None else None
+        out: list[list[RankedPaper]] = [[] for _ in channels]
+        batch: list[tuple[int, Profile, TasteSettings, int]] = []
+        for j, (channel, count) in enumerate(zip(channels, counts, strict=True)):
+            profile = self._profiles.get(channel.key) or Profile()
+            settings = self._settings.get(channel.key, TasteSettings())
+            count = count or len(papers)
+            if settings.include_keywords or settings.include_authors or settings.exclude_keywords or settings.exclude_authors:
+                out[j] = rank_personal(papers, self._vectors, profile, day, count=count, settings=settings, now=now)
+                continue
+            if settings.cap is not None:
+                count = min(count, settings.cap)
+            if not papers or count <= 0:
+                continue
+            if profile.empty:
+                out[j] = self._pool(papers, day)[0][:count]
+            else:
+                batch.append((j, profile, settings, count))
+        if batch:
+            pool = Pool(*self._pool(papers, day))
+            for start in range(0, len(batch), BATCH):
+                part = batch[start:start + BATCH]
+                ranked = rank_prepared_many(pool, [p for _, p, _, _ in part], [s for _, _, s, _ in part],
+                                            [c for _, _, _, c in part], now)
+                for (j, _, _, _), items in zip(part, ranked, strict=True):
+                    out[j] = items
+        return out
 
     def _pool(self, papers: Sequence[Paper], day: date) -> _Pool:
         key = (day, tuple(p.arxiv_id for p in papers))

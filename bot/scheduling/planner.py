@@ -1,7 +1,9 @@
 """Plan due digests: decide and store which papers go where, before anything is sent.
 
 Fast path for many channels: the papers of a day are loaded and ranked once, and the
-"already posted here" filter is one query for all channels (``posted_among``).
+"already posted here" filter is one query for all channels (``posted_among``), and the channels
+of one pool are ranked together (``Ranker.rank_many``; ``_rank_all``). What a channel must not get
+is made in one place (``_excluded``): ranking asks for that many more papers, ``_plan_one`` drops them.
 """
 from __future__ import annotations
 
@@ -40,6 +42,11 @@ class Ranker(Protocol):
 
     def __call__(self, channel: ChannelRef, papers: Sequence[Paper], day: date, count: int | None = None) -> list[RankedPaper]:
         """The channel's ranking of ``papers``, best first, at most ``count``."""
+        ...
+
+    def rank_many(self, channels: Sequence[ChannelRef], papers: Sequence[Paper], day: date,
+                  counts: Sequence[int]) -> list[list[RankedPaper]]:
+        """``self(channel, papers, day, count)`` for many channels of one pool at once (batched)."""
         ...
 
 
@@ -140,8 +147,11 @@ class Planner:
             self._ranker.reset()
             pool_papers = [r.paper for _, _, ranked in pools.values() for r in ranked]
             await self._ranker.prepare([sub.subscription.channel for sub, _, _ in timely], pool_papers)
-        for sub, day, due_at in timely:
-            plans.append(self._plan_one(sub, day, due_at, pools[(sub.options.weekly, day)], posted))
+        excluded = {sub.subscription.channel.key: self._excluded(sub, posted) for sub, _, _ in timely}
+        ranked = self._rank_all(timely, pools, excluded)
+        for (sub, day, due_at), items in zip(timely, ranked, strict=True):
+            plans.append(self._plan_one(sub, day, due_at, pools[(sub.options.weekly, day)], items,
+                                        excluded[sub.subscription.channel.key]))
         new = await self._sched.save_plans(plans, now)
         report = PlanReport.of(plans)
         _log.info("planned %d digests (%d new rows; %d empty, %d skipped)", report.planned, new, report.empty, report.skipped)
@@ -161,16 +171,40 @@ class Planner:
                 out[(weekly, day)] = (latest, None, rank_trending(papers, latest) if latest else [])
         return out
 
+    @staticmethod
+    def _excluded(sub: ScheduledSubscription, posted: dict[str, set[str]]) -> set[str]:
+        """The papers this channel's digest must not contain: the one place a per-channel exclusion
+        set is made; ranking asks for that many more papers, and ``_plan_one`` drops them."""
+        return posted.get(sub.subscription.channel.key, set())
+
+    def _rank_all(self, timely: Sequence[tuple[ScheduledSubscription, date, datetime]],
+                  pools: dict[tuple[bool, date], Pool], excluded: dict[str, set[str]]) -> list[list[RankedPaper]]:
+        """Each due channel's ranking of its pool: trending as is without a ranker, else the
+        channels of one pool ranked together (``Ranker.rank_many``), each asking for as many papers
+        as may be posted (its count plus the pool's papers it must not get)."""
+        out: list[list[RankedPaper]] = [pools[(sub.options.weekly, day)][2] for sub, day, _ in timely]
+        if self._ranker is None:
+            return out
+        by_pool: dict[tuple[bool, date], list[int]] = {}
+        for j, (sub, day, _) in enumerate(timely):
+            if pools[(sub.options.weekly, day)][2]:
+                by_pool.setdefault((sub.options.weekly, day), []).append(j)
+        for key, rows in by_pool.items():
+            paper_day, _, trending = pools[key]
+            papers = [r.paper for r in trending]
+            subs = [timely[j][0] for j in rows]
+            ids = {p.arxiv_id for p in papers}
+            counts = [s.subscription.count + len(ids & excluded[s.subscription.channel.key]) for s in subs]
+            ranked = self._ranker.rank_many([s.subscription.channel for s in subs], papers, paper_day or key[1], counts)
+            for j, items in zip(rows, ranked, strict=True):
+                out[j] = items
+        return out
+
     def _plan_one(self, sub: ScheduledSubscription, day: date, due_at: datetime, pool: Pool,
-                  posted: dict[str, set[str]]) -> DigestPlan:
+                  ranked: Sequence[RankedPaper], seen: set[str]) -> DigestPlan:
         subscription, options = sub.subscription, sub.options
         channel = subscription.channel
-        paper_day, week, ranked = pool
-        seen = posted.get(channel.key, set())
-        if self._ranker is not None and ranked:
-            papers = [r.paper for r in ranked]
-            wanted = subscription.count + sum(p.arxiv_id in seen for p in papers)  # only as many as may be posted
-            ranked = self._ranker(channel, papers, paper_day or day, wanted)
+        paper_day, week, _ = pool
         chosen = []
         for item in ranked:
             if item.paper.arxiv_id in seen:

@@ -32,7 +32,7 @@ slot: a good-but-unlike-anything-known paper, whose reaction teaches the profile
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -153,13 +153,7 @@ def explaining(vector: np.ndarray, positives: Sequence[Signal]) -> Signal | None
 
 def preference_vector(profile: Profile, dim: int, now: datetime | None = None, half_life_days: float = HALF_LIFE_DAYS) -> np.ndarray:
     """w of the module docstring: the topic prior, refined by the rated papers."""
-    w0 = np.zeros(dim, dtype=np.float64)
-    for s in profile.signals:
-        if s.kind == "topic" and s.weight > 0:
-            w0 += TOPIC_WEIGHT * s.weight * decay(s.at, now, half_life_days) * s.vector
-    norm = float(np.linalg.norm(w0))
-    if norm > 0:
-        w0 /= norm
+    w0 = topic_prior(profile, dim, now, half_life_days)
     rated = [s for s in profile.signals if s.kind not in ("topic", "author") and s.weight != 0]
     if not rated:
         return w0
@@ -171,6 +165,19 @@ def preference_vector(profile: Profile, dim: int, now: datetime | None = None, h
     beta = _fit_dual(x @ x.T, x @ w0, y, balance * strength)
     weights: np.ndarray = w0 + x.T @ beta
     return weights
+
+
+def topic_prior(profile: Profile, dim: int, now: datetime | None = None, half_life_days: float = HALF_LIFE_DAYS) -> np.ndarray:
+    """w₀: the unit sum of the decayed topic vectors (zeros without a topic phrase); shared with the
+    batched fit (``bot.taste.batched``)."""
+    w0 = np.zeros(dim, dtype=np.float64)
+    for s in profile.signals:
+        if s.kind == "topic" and s.weight > 0:
+            w0 += TOPIC_WEIGHT * s.weight * decay(s.at, now, half_life_days) * s.vector
+    norm = float(np.linalg.norm(w0))
+    if norm > 0:
+        w0 /= norm
+    return w0
 
 
 def _fit_dual(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -276,17 +283,26 @@ def rank_prepared(
         novelty = [(float((matrix[i] @ known.T).max()), i) for i in pool]
         explored = min(novelty)[1]
         chosen.append(explored)
+    return ranked_items(trending, has, score, chosen, explored, by_author, lambda i: explaining(matrix[i], positives))
+
+
+def ranked_items(trending: Sequence[RankedPaper], has: np.ndarray, score: np.ndarray, chosen: Sequence[int],
+                 explored: int | None, by_author: Mapping[int, str],
+                 explain: Callable[[int], Signal | None]) -> list[RankedPaper]:
+    """The chosen pool rows as ranked papers with their "why" (``explain``: the positive signal
+    most like row i — one channel's ``explaining``, or the batched path's precomputed pick)."""
     out = []
     for i in chosen:
+        paper = trending[i].paper
         if i in by_author:
             why = f"by followed author {by_author[i]}"
         elif i == explored:
             why = "exploring: unlike what the channel has rated so far"
-        elif has[i] and (signal := explaining(matrix[i], positives)) is not None:
-            why = "liked here before" if signal.arxiv_id == papers[i].arxiv_id else _why(signal)
+        elif has[i] and (signal := explain(i)) is not None:
+            why = "liked here before" if signal.arxiv_id == paper.arxiv_id else _why(signal)
         else:
             why = trending[i].why
-        out.append(RankedPaper(papers[i], float(score[i]), why))
+        out.append(RankedPaper(paper, float(score[i]), why))
     return out
 
 

@@ -1,0 +1,320 @@
+"""``rank_prepared`` for many channels at once: the planner's fast path for thousands of channels.
+
+One channel at a time, planning 10,000 channels spent most of its time in numpy call overhead on
+tiny arrays (a 6×6 Newton solve, a 300-vector sort, a 30-row MMR step, per channel). Here the same
+steps run over a batch of channels: the logistic fits are stacked by size and solved together,
+relevance is one matrix product ``X @ Wᵀ`` (papers × channels), the rank normalisation and the
+blend with trending are row-wise array operations, top-k is ``argpartition`` (ties broken by pool
+position, as the stable sort of the one-channel path does), and MMR steps all channels of a batch
+together. The result is ``rank_prepared``'s, item for item (``tests/taste/test_batched_ranking.py``);
+the only differences are in the last bits of float sums, which decide nothing but exact ties.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from bot.domain import RankedPaper
+from bot.taste.ranking import (
+    AUTHOR_BOOST,
+    EXPLORE_BELOW,
+    NEAR_COPY,
+    NEWTON_STEPS,
+    PRIOR_PULL,
+    Profile,
+    Signal,
+    TasteSettings,
+    _matches,
+    _mmr,
+    decay,
+    explaining,
+    near_copy,
+    ranked_items,
+    topic_prior,
+)
+
+TIE_TOLERANCE = 1e-4  # relative gap under which float rounding could swap two relevances
+GRAM_UP_TO = 4000  # pools up to this many papers share one paper × paper similarity matrix in MMR
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A pool's channel-independent part (``prepare_pool``), in trending order."""
+
+    trending: Sequence[RankedPaper]
+    matrix: np.ndarray  # papers × dim, float32
+    has: np.ndarray  # which papers have a vector
+    trend: np.ndarray  # rank-normalised trending scores
+
+
+def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequence[TasteSettings],
+                       counts: Sequence[int], now: datetime | None = None) -> list[list[RankedPaper]]:
+    """``rank_prepared(pool…, profiles[b], count=counts[b], settings=settings[b], now=now)`` for every b."""
+    batch, (n_papers, dim) = len(profiles), pool.matrix.shape
+    if batch == 0:
+        return []
+    if n_papers == 0:
+        return [[] for _ in profiles]
+    positives = [[s for s in p.signals if s.weight > 0 and s.kind != "author"] for p in profiles]
+    weights, scored = preference_vectors(profiles, settings, dim, now)
+    rel = np.zeros((batch, n_papers), dtype=np.float32)
+    if scored.any():
+        w32 = weights.astype(pool.matrix.dtype)
+        rel[scored] = (pool.matrix @ w32[scored].T).T
+        for b in _near_ties(rel, scored):  # where the product's last bits could reorder: the one-channel product
+            rel[b] = pool.matrix @ w32[b]
+    rel = np.where(pool.has[None, :], rel, (rel.min(axis=1) - 1)[:, None])
+    by_author = _author_boosts(pool, profiles, rel)
+    t = np.array([min(1.0, max(0.0, s.trending)) for s in settings])
+    score = (1 - t)[:, None] * _rank_normalise_rows(rel) + t[:, None] * pool.trend[None, :]
+    candidates = _candidates(score, rel, settings, counts)
+    chosen = _mmr_many(candidates, score, pool.matrix, counts, settings)
+    explored = _explore_many(chosen, candidates, profiles, settings, counts, pool.matrix)
+    explained = _explaining_many(chosen, positives, pool)
+    return [ranked_items(pool.trending, pool.has, score[b], chosen[b], explored[b], by_author[b], explained[b].get)
+            for b in range(batch)]
+
+
+def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSettings], dim: int,
+                       now: datetime | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each profile's ``preference_vector`` as a row, and which profiles have one (any rated or
+    topic signal; the others score zero, as ``relevance`` does). Fits of the same size are solved
+    together."""
+    weights = np.zeros((len(profiles), dim), dtype=np.float64)
+    scored = np.zeros(len(profiles), dtype=bool)
+    by_size: dict[int, list[tuple[int, np.ndarray, list[Signal], float]]] = defaultdict(list)
+    for b, (profile, s) in enumerate(zip(profiles, settings, strict=True)):
+        if not any((sig.weight > 0 and sig.kind != "author") or sig.weight < 0 for sig in profile.signals):
+            continue
+        scored[b] = True
+        w0 = topic_prior(profile, dim, now, s.half_life_days)
+        rated = [sig for sig in profile.signals if sig.kind not in ("topic", "author") and sig.weight != 0]
+        if rated:
+            by_size[len(rated)].append((b, w0, rated, s.half_life_days))
+        else:
+            weights[b] = w0
+    for n, group in by_size.items():
+        # ``dual_problem`` of each member, stacked: vectors, labels, class-balanced decayed weights
+        x = np.array([[sig.vector for sig in rated] for _, _, rated, _ in group], dtype=np.float64)
+        y = np.array([[1.0 if sig.weight > 0 else 0.0 for sig in rated] for _, _, rated, _ in group])
+        strength = np.array([[abs(sig.weight) * decay(sig.at, now, half_life) for sig in rated]
+                             for _, _, rated, half_life in group])
+        w0s = np.stack([w0 for _, w0, _, _ in group])
+        n_pos = np.maximum(1, y.sum(axis=1).astype(int))[:, None]
+        n_neg = np.maximum(1, n - y.sum(axis=1).astype(int))[:, None]
+        balance = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg))
+        xt = x.transpose(0, 2, 1)
+        beta = _fit_dual_many(x @ xt, (x @ w0s[:, :, None])[:, :, 0], y, balance * strength)
+        fitted = w0s + (xt @ beta[:, :, None])[:, :, 0]
+        for j, (b, _, _, _) in enumerate(group):
+            weights[b] = fitted[j]
+    return weights, scored
+
+
+def _fit_dual_many(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``_fit_dual`` for a stack of same-size problems; each stops when its own step is small."""
+    count, n = y.shape
+    beta = np.zeros((count, n))
+    eye = np.eye(n)
+    running = np.arange(count)
+    for _ in range(NEWTON_STEPS):
+        g, b = gram[running], beta[running]
+        p = 1.0 / (1.0 + np.exp(-(base[running] + (g @ b[:, :, None])[:, :, 0])))
+        w, target = weight[running], y[running]
+        residual = w * (p - target)
+        curvature = w * p * (1 - p)
+        step = np.linalg.solve(curvature[:, :, None] * g + PRIOR_PULL * eye,
+                               (residual + PRIOR_PULL * b)[:, :, None])[:, :, 0]
+        beta[running] = b - step
+        running = running[np.abs(step).max(axis=1) >= 1e-6]
+        if not len(running):
+            break
+    return beta
+
+
+def _near_ties(rel: np.ndarray, scored: np.ndarray) -> list[int]:
+    """The scored rows with two relevances closer than the matrix product's rounding could move
+    them: a stacked product rounds differently from ``relevance``'s matrix-vector one, so only there
+    could its order (and so the rank-normalised score) differ."""
+    ordered = np.sort(rel, axis=1)
+    gaps = np.diff(ordered, axis=1)
+    scale = np.abs(ordered).max(axis=1, initial=0.0) + 1.0
+    close = (gaps < TIE_TOLERANCE * scale[:, None]).any(axis=1) if gaps.shape[1] else np.zeros(len(rel), dtype=bool)
+    return np.nonzero(close & scored)[0].tolist()
+
+
+def _author_boosts(pool: Pool, profiles: Sequence[Profile], rel: np.ndarray) -> list[dict[int, str]]:
+    """AUTHOR_BOOST on followed authors' papers (in place), and which author each boosted row names."""
+    out: list[dict[int, str]] = []
+    papers = [r.paper for r in pool.trending]
+    for b, profile in enumerate(profiles):
+        named: dict[int, str] = {}
+        for s in profile.signals:
+            if s.kind == "author" and s.weight > 0:
+                for i, p in enumerate(papers):
+                    if _matches(p, (), (s.label,)):
+                        rel[b, i] += AUTHOR_BOOST
+                        named.setdefault(i, s.label)
+        out.append(named)
+    return out
+
+
+def _rank_normalise_rows(values: np.ndarray) -> np.ndarray:
+    """``_rank_normalise`` of each row."""
+    rows, n = values.shape
+    order = values.argsort(axis=1, kind="stable")
+    ranks = np.empty(values.shape)
+    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(n, dtype=np.float64), values.shape), axis=1)
+    ranks /= max(1, n - 1)
+    ranks[np.ptp(values, axis=1) == 0] = 0.0
+    return ranks
+
+
+def _candidates(score: np.ndarray, rel: np.ndarray, settings: Sequence[TasteSettings],
+                counts: Sequence[int]) -> list[list[int]]:
+    """Each row's first ``max(count·6, count+1)`` pool rows by descending score, ties by position
+    (``argsort(-score, kind="stable")``), without those under the channel's threshold."""
+    rows, n = score.shape
+    wanted = [max(c * 6, c + 1) for c in counts]
+    k = min(n, max(wanted))
+    neg = -score
+    if k < n:
+        top = np.argpartition(neg, k - 1, axis=1)[:, :k]
+        values = np.take_along_axis(neg, top, axis=1)
+        order = np.take_along_axis(top, np.lexsort((top, values), axis=1), axis=1)
+        # a tie across the partition's edge could leave out an earlier row with the same score
+        edge = np.take_along_axis(neg, order[:, -1:], axis=1)
+        exact = (neg <= edge).sum(axis=1) == k
+    else:
+        order = np.argsort(neg, axis=1, kind="stable")
+        exact = np.ones(rows, dtype=bool)
+    out = []
+    for b, s in enumerate(settings):
+        if s.threshold is not None or not exact[b]:
+            full = np.argsort(neg[b], kind="stable")
+            if s.threshold is not None:
+                full = full[rel[b][full] >= s.threshold]
+            out.append(full[: wanted[b]].tolist())
+        else:
+            out.append(order[b, : wanted[b]].tolist())
+    return out
+
+
+def _mmr_many(candidates: Sequence[list[int]], score: np.ndarray, matrix: np.ndarray, counts: Sequence[int],
+              settings: Sequence[TasteSettings]) -> list[list[int]]:
+    """``_mmr`` of every row; rows with the same digest size and pool size step together."""
+    out: list[list[int]] = [[] for _ in candidates]
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for b, cands in enumerate(candidates):
+        count, lam = counts[b], settings[b].diversity
+        if lam <= 0:
+            out[b] = list(cands[:count])
+        elif cands[: count * 6]:
+            groups[(count, len(cands[: count * 6]))].append(b)
+    similarity = matrix @ matrix.T if len(matrix) <= GRAM_UP_TO else None  # the pool's, shared by every channel
+    for (count, size), rows in groups.items():
+        pool = np.array([candidates[b][: count * 6] for b in rows], dtype=int)
+        lams = np.array([settings[b].diversity for b in rows])[:, None]
+        sub = matrix[pool] if similarity is None else None
+        base = score[np.array(rows)[:, None], pool]
+        every = np.arange(len(rows))
+        taken = np.zeros(pool.shape, dtype=bool)
+        maxsim = np.full(pool.shape, -np.inf)
+        pick = np.zeros(len(rows), dtype=int)
+        chosen = np.empty((len(rows), min(count, size)), dtype=int)
+        unsure = np.zeros(len(rows), dtype=bool)
+        for step in range(min(count, size)):
+            chosen[:, step] = pool[every, pick]
+            taken[every, pick] = True
+            if similarity is not None:
+                sims = similarity[pool, chosen[:, step][:, None]]
+            else:
+                assert sub is not None
+                sims = (sub @ sub[every, pick][:, :, None])[:, :, 0]
+            maxsim = np.maximum(maxsim, sims)
+            value = np.where(taken, -np.inf, base - lams * near_copy(maxsim))
+            pick = value.argmax(axis=1)
+            # a near-tie for the next pick where a similarity penalty applies: rounding could decide it
+            if size > 1:
+                top2 = np.sort(value, axis=1)[:, -2:]
+                penalised = ((maxsim > NEAR_COPY - TIE_TOLERANCE) & ~taken).any(axis=1)
+                with np.errstate(invalid="ignore"):  # -inf − -inf once every candidate is taken: no tie
+                    unsure |= penalised & (top2[:, 1] - top2[:, 0] < TIE_TOLERANCE * (np.abs(top2[:, 1]) + 1.0))
+        for j, b in enumerate(rows):
+            out[b] = _mmr(candidates[b], score[b], matrix, count, settings[b].diversity) if unsure[j] else chosen[j].tolist()
+    return out
+
+
+def _explore_many(chosen: list[list[int]], candidates: Sequence[list[int]], profiles: Sequence[Profile],
+                  settings: Sequence[TasteSettings], counts: Sequence[int], matrix: np.ndarray) -> list[int | None]:
+    """``rank_prepared``'s exploration slot for every row that gets one (in place in ``chosen``):
+    rows with as many signals, picks and candidates are scored together; a near-tie goes through
+    the one-channel ``_explore``."""
+    explored: list[int | None] = [None] * len(chosen)
+    groups: dict[tuple[int, int, int], list[tuple[int, list[int], list[int]]]] = defaultdict(list)
+    for b, profile in enumerate(profiles):
+        count, cands = counts[b], candidates[b]
+        if settings[b].explore and len(profile.signals) < EXPLORE_BELOW and count >= 3 and len(cands) > count:
+            kept = chosen[b][: count - 1]
+            looked = [i for i in cands[: count * 4] if i not in kept]
+            groups[(len(profile.signals), len(kept), len(looked))].append((b, kept, looked))
+    dim = matrix.shape[1]
+    for (n_signals, n_kept, n_looked), members in groups.items():
+        known = np.concatenate([
+            np.array([[s.vector for s in profiles[b].signals] for b, _, _ in members]).reshape(len(members), n_signals, dim),
+            matrix[np.array([kept for _, kept, _ in members], dtype=int).reshape(len(members), n_kept)],
+        ], axis=1)
+        rows = np.array([lk for _, _, lk in members], dtype=int)
+        novelty = (matrix[rows] @ known.transpose(0, 2, 1)).max(axis=2)  # members × looked-at
+        ordered = np.sort(novelty, axis=1)
+        close = (ordered[:, 1] - ordered[:, 0] < TIE_TOLERANCE * (np.abs(ordered[:, 0]) + 1.0)) if n_looked > 1 \
+            else np.zeros(len(members), dtype=bool)
+        least = np.where(novelty == ordered[:, :1], rows, np.iinfo(np.int64).max).min(axis=1)
+        for j, (b, kept, _) in enumerate(members):
+            if close[j]:
+                chosen[b], explored[b] = _explore(kept, candidates[b][: counts[b] * 4], profiles[b], matrix)
+            else:
+                chosen[b], explored[b] = kept + [int(least[j])], int(least[j])
+    return explored
+
+
+def _explore(chosen: list[int], looked_at: list[int], profile: Profile, matrix: np.ndarray) -> tuple[list[int], int]:
+    """``rank_prepared``'s exploration slot: the candidate least like anything known or chosen."""
+    pool = [i for i in looked_at if i not in chosen]
+    known = np.stack([s.vector for s in profile.signals] + [matrix[i] for i in chosen])
+    novelty = (matrix[pool] @ known.T).max(axis=1)
+    if len(novelty) > 1 and np.diff(np.sort(novelty)[:2])[0] < TIE_TOLERANCE * (abs(float(novelty.min())) + 1.0):
+        novelty = np.array([float((matrix[i] @ known.T).max()) for i in pool])  # a near-tie: the one-channel products
+    least = novelty.min()
+    explored = min(i for i, v in zip(pool, novelty, strict=True) if v == least)
+    return chosen + [explored], explored
+
+
+def _explaining_many(chosen: Sequence[list[int]], positives: Sequence[list[Signal]], pool: Pool) -> list[dict[int, Signal]]:
+    """``explaining`` of each row's chosen papers that have a vector: for the rows with the same
+    number of positive signals and chosen papers, one stacked product."""
+    out: list[dict[int, Signal]] = [{} for _ in chosen]
+    groups: dict[tuple[int, int], list[tuple[int, list[int]]]] = defaultdict(list)
+    for b, picks in enumerate(chosen):
+        rows = [i for i in picks if pool.has[i]]
+        if positives[b] and rows:
+            groups[(len(positives[b]), len(rows))].append((b, rows))
+    dim = pool.matrix.shape[1]
+    for (n_pos, _), members in groups.items():
+        signals = np.array([s.vector for b, _ in members for s in positives[b]]).reshape(len(members), n_pos, dim)
+        picked = pool.matrix[np.array([rows for _, rows in members])]  # members × chosen × dim
+        sims = signals @ picked.transpose(0, 2, 1)  # members × positives × chosen
+        best = sims.argmax(axis=1)
+        top2 = np.sort(sims, axis=1)[:, -2:, :] if n_pos > 1 else None
+        for j, ((b, rows), top) in enumerate(zip(members, best, strict=True)):
+            out[b] = {i: positives[b][int(k)] for i, k in zip(rows, top, strict=True)}
+            if top2 is not None:  # two signals about as close: the one-channel product decides
+                for c in np.nonzero(top2[j, 1] - top2[j, 0] < TIE_TOLERANCE * (np.abs(top2[j, 1]) + 1.0))[0]:
+                    signal = explaining(pool.matrix[rows[c]], positives[b])
+                    assert signal is not None
+                    out[b][rows[c]] = signal
+    return out
