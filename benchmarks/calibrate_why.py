@@ -7,7 +7,7 @@ categories differ; pairs (of any paper, not only the nearest) that share an auth
 "related". Prints the cosine quantiles of both and the share of each above candidate
 thresholds: the threshold in ``bot.taste.reasons`` is the one that unrelated pairs rarely pass.
 
-    PYTHONPATH=$PWD python benchmarks/calibrate_why.py --listings /work/shared/fixtures/arxiv_metadata --cache /tmp/why-cache
+    PYTHONPATH=$PWD python benchmarks/calibrate_why.py --listings ../shared/fixtures/arxiv_metadata --cache .cache/why
 """
 from __future__ import annotations
 

@@ -128,7 +128,8 @@ def lines(e: Explanation, *, whose: str = "this channel") -> list[str]:
     for n in e.topics:
         out.append(f"• {n.words.capitalize()} topic '{n.signal.label}' ({n.cosine:.2f}).")
     pop = popularity(p)
-    out.append(f"• Trending: {e.trending_why} — popularity {pop:.1f}, score {e.trending:.3f} "
+    trend = e.trending_why.removeprefix("trending: ")
+    out.append(f"• Trending: {trend} — popularity {pop:.1f}, score {e.trending:.3f} "
                f"({_percentile(e.trending_rank)} of the day).")
     out.append(f"• Blend: {1 - e.blend:.0%} relevance, {e.blend:.0%} trending (the `trending` setting, "
                f"{e.blend:g}; change it with /papers settings trending:…).")

@@ -29,6 +29,7 @@ VERY_CLOSE = 0.80  # "very close to" (no other-category pair)
 TOPIC_THRESHOLD = 0.25
 TOPIC_RIGHT_ON = 0.40
 RATED = ("reaction", "like")
+RATED_ITSELF = "rated here before"  # an on-demand digest replaces it with how (``bot.scheduling.seen.note_for``)
 
 
 def strength(cosine: float, *, topic: bool = False) -> str:
@@ -103,6 +104,8 @@ def digest_reason(
         return f"by followed author {author}"
     if explored:
         return "exploring: unlike what the channel has rated so far"
+    if any(s.arxiv_id == arxiv_id and s.kind in RATED and s.weight > 0 for s in signals):
+        return RATED_ITSELF  # its own rating ranks it (scheduled digests never show it again)
     if vector is not None and (near := close_like(vector, signals, exclude=arxiv_id)) is not None:
         return like_reason(near)
     if vector is not None and relevance_part >= trending_part:

@@ -19,6 +19,7 @@ from bot.ports import Store
 from bot.ranking.trending import rank_trending
 from bot.scheduling.seen import SeenMark, member_seen_key, note_for, seen_by
 from bot.taste.explain import Explanation, explain
+from bot.taste.reasons import RATED_ITSELF
 
 if TYPE_CHECKING:
     from bot.usecases.taste import TasteUseCases
@@ -92,7 +93,10 @@ class DigestUseCases:
         out = []
         for item in ranked:
             note = note_for(marks.get(item.paper.arxiv_id, []), member=mine)
-            out.append(replace(item, why=f"{item.why} · {note}" if note and item.why else note or item.why))
+            if note and item.why in ("", RATED_ITSELF):
+                out.append(replace(item, why=note))
+            else:
+                out.append(replace(item, why=f"{item.why} · {note}" if note else item.why))
         return out
 
     async def explain(self, arxiv_id: str, channel: ChannelRef, member: Requester | None = None) -> Explanation:
