@@ -14,6 +14,10 @@ from storage.chunked import chunks
 from storage.models import PostRow, ReactionRow, TasteSignalRow
 from storage.sessions import SessionScope
 
+# at most this many keys are filtered in SQL (an on-demand digest: a channel and a member); a planning
+# pass's thousands of members would make one clause per member, so their rows are filtered here instead
+SQL_KEY_FILTER = 20
+
 
 def _member_filter(keys: list[str]) -> ColumnElement[bool]:
     """Reactions by the members among ``keys`` (``member:<platform>:<workspace>:<user>``), in their workspace."""
@@ -38,7 +42,7 @@ class SeenStoreMixin(SessionScope):
                                    ReactionRow.emoji, ReactionRow.created_at).where(ReactionRow.arxiv_id.in_(chunk))
                 seeds = select(TasteSignalRow.scope, TasteSignalRow.value, TasteSignalRow.created_at).where(
                     TasteSignalRow.kind == LIKE, TasteSignalRow.value.in_(chunk))
-                if wanted is not None:
+                if wanted is not None and len(wanted) <= SQL_KEY_FILTER:
                     posts = posts.where(PostRow.channel_key.in_(wanted))
                     reactions = reactions.where(_member_filter(wanted))
                     seeds = seeds.where(TasteSignalRow.scope.in_(wanted))

@@ -93,6 +93,9 @@ async def test_seen_among_answers_for_many_channels_and_members_at_once(store: S
     assert await store.seen_among(p[3:]) == []  # never met
     # a member of another workspace with the same user id is someone else
     assert await store.seen_among(p, [member_seen_key("slack", "T2", "U2")]) == []
+    # a planning pass's thousands of members: the same answer, filtered after the query
+    many = [member_seen_key("slack", "T1", f"X{i}") for i in range(500)] + [member_seen_key("slack", "T1", "U1")]
+    assert {(m.key, m.arxiv_id) for m in await store.seen_among(p, many)} == {(member_seen_key("slack", "T1", "U1"), p[2])}
 
 
 def test_the_note_names_the_members_own_rating_first_then_the_channels_post() -> None:
