@@ -73,9 +73,9 @@ def note_for(marks: Sequence[SeenMark], *, member: str | None = None) -> str | N
     if any(m.key == member and m.how == SEEDED for m in marks):
         return "you liked it with /papers like"
     posted = sorted((m for m in marks if m.how == POSTED), key=lambda m: (m.at is None, m.at.timestamp() if m.at else 0.0))
+    rated = [m for m in marks if m.how == REACTED and m.key != member]
     if posted:
-        return f"posted here{_day(posted[0].at)}"
-    rated = [m for m in marks if m.how == REACTED]
+        return f"posted here{_day(posted[0].at)}" + (f", rated {rated[-1].emoji}" if rated else "")
     if rated:
         return f"rated {rated[-1].emoji} here"
     if any(m.how == SEEDED for m in marks):

@@ -107,6 +107,7 @@ def explain(paper: Paper, papers: Sequence[Paper], vectors: Mapping[str, np.ndar
 def lines(e: Explanation, *, whose: str = "this channel") -> list[str]:
     """The explanation as short lines a person reads (the numbers beside the words)."""
     p = e.paper
+    liked, disliked = ("you liked", "you disliked") if whose == "you" else ("liked here", "disliked here")
     out = [f"Why {p.arxiv_id} \"{short(p.title, 80)}\" ranks where it does for {whose}:"]
     if e.filtered:
         out.append("• Left out by the channel's include/exclude settings: it is not posted here.")
@@ -121,10 +122,10 @@ def lines(e: Explanation, *, whose: str = "this channel") -> list[str]:
     if e.author:
         out.append(f"• By followed author {e.author} (+{AUTHOR_BOOST:g} relevance).")
     for n in e.liked:
-        out.append(f"• {strength(n.cosine).capitalize()} \"{short(n.signal.label)}\", liked here ({n.cosine:.2f}).")
+        out.append(f"• {strength(n.cosine).capitalize()} \"{short(n.signal.label)}\", {liked} ({n.cosine:.2f}).")
     for n in e.disliked:
         if n.cosine >= LIKE_THRESHOLD:
-            out.append(f"• {strength(n.cosine).capitalize()} \"{short(n.signal.label)}\", disliked here ({n.cosine:.2f}).")
+            out.append(f"• {strength(n.cosine).capitalize()} \"{short(n.signal.label)}\", {disliked} ({n.cosine:.2f}).")
     for n in e.topics:
         out.append(f"• {n.words.capitalize()} topic '{n.signal.label}' ({n.cosine:.2f}).")
     pop = popularity(p)

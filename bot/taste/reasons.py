@@ -80,7 +80,7 @@ def close_like(vector: np.ndarray, signals: Sequence[Signal], exclude: str | Non
 
 
 def like_reason(near: Near) -> str:
-    return f"{near.words} \"{short(near.signal.label)}\", liked here"
+    return f"{near.words} \"{short(near.signal.label)}\" (liked before)"
 
 
 def topic_reason(near: Near) -> str:

@@ -74,8 +74,8 @@ async def test_topic_author_and_a_close_like_are_each_named_with_their_strength(
 
 async def test_mine_explains_the_members_own_ranking(bot: PaperBot) -> None:
     await bot.handle(MANAGER, f"like {VTHINK}")  # the manager's own profile too; not the other member's
-    assert "liked here" in await why(bot, MANAGER, f"{VIDEO} mine")
-    assert "liked here" not in await why(bot, MEMBER, f"{VIDEO} mine")
+    assert "you liked (0." in await why(bot, MANAGER, f"{VIDEO} mine")
+    assert "you liked" not in await why(bot, MEMBER, f"{VIDEO} mine")
     assert "for you:" in await why(bot, MEMBER, f"{VIDEO} mine")
 
 

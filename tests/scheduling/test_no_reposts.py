@@ -70,7 +70,7 @@ async def test_a_scheduled_digest_never_reposts_a_seen_or_seeded_paper_but_on_de
 
     digest = await bot.digests.today(CHANNEL, count=5)  # on demand: everything, with a word on what was met
     why = {item.paper.arxiv_id: item.why for item in digest.items}
-    assert why[p[0]].endswith("posted here on Oct 24")
+    assert why[p[0]].endswith("posted here on Oct 24, rated 👍")
     assert why[p[1]].endswith("liked here with /papers like")
     mine = await bot.digests.today(CHANNEL, count=5, member=Requester(CHANNEL, "U1"))
     assert {i.paper.arxiv_id: i.why for i in mine.items}[p[0]].endswith("you rated it 👍")
@@ -103,6 +103,7 @@ def test_the_note_names_the_members_own_rating_first_then_the_channels_post() ->
     at = datetime(2025, 11, 5, 9, 0, tzinfo=UTC)
     posted = SeenMark(CHANNEL.key, "x", POSTED, at)
     assert note_for([posted]) == "posted here on Nov 5"
+    assert note_for([posted, SeenMark(CHANNEL.key, "x", REACTED, at, "👎")]) == "posted here on Nov 5, rated 👎"
     assert note_for([posted, SeenMark(me, "x", REACTED, at, "👍")], member=me) == "you rated it 👍"
     assert note_for([SeenMark(CHANNEL.key, "x", REACTED, at, "🔖")]) == "rated 🔖 here"
     assert note_for([]) is None

@@ -87,7 +87,7 @@ async def test_a_like_moves_similar_papers_up_for_that_channel_and_member_only(b
     assert await full_order(bot, ELSEWHERE, U1) == before[(ELSEWHERE, U1)]  # nor the same user id in another workspace
     top = (await bot.digests.today(C1, count=5)).items
     vectors = await bot.store.embeddings(bot.taste.model, [a, *(i.paper.arxiv_id for i in top)])
-    named = [i for i in top if "liked here" in i.why and i.paper.arxiv_id != a]
+    named = [i for i in top if "(liked before)" in i.why and i.paper.arxiv_id != a]
     assert all(float(vectors[a] @ vectors[i.paper.arxiv_id]) >= LIKE_THRESHOLD for i in named)  # only when really close
 
 
