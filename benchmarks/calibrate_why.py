@@ -76,6 +76,27 @@ def main() -> None:
         print(f"{name:28s} n={len(values):6d}  median {q[0]:.3f}  p90 {q[1]:.3f}  p95 {q[2]:.3f}  p99 {q[3]:.3f}")
     for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
         print(f"  {t:.2f}     on-topic pass {np.mean(np.array(on) >= t):6.1%}   off-topic pass {np.mean(np.array(off) >= t):6.1%}")
+    one_like(days, vectors, rng)
+
+
+def one_like(days: list, vectors: dict[str, np.ndarray], rng: np.random.Generator, trials: int = 200) -> None:
+    """The issue's symptom: after one 👍, how many of the next day's 5 items name that paper, and how
+    many of those are not really close (below ``LIKE_THRESHOLD``)."""
+    from bot.taste.ranking import Profile, Signal, rank_personal
+    from bot.taste.reasons import LIKE_THRESHOLD
+
+    named = total = loose = 0
+    for _ in range(trials):
+        d = int(rng.integers(0, len(days) - 1))
+        liked = days[d].papers[int(rng.integers(len(days[d].papers)))]
+        profile = Profile([Signal(vectors[liked.arxiv_id], 1.0, "reaction", liked.title, None, liked.arxiv_id)])
+        for r in rank_personal(days[d + 1].papers, vectors, profile, days[d + 1].day, count=5):
+            total += 1
+            if liked.title[:30] in r.why:
+                named += 1
+                loose += float(vectors[liked.arxiv_id] @ vectors[r.paper.arxiv_id]) < LIKE_THRESHOLD
+    print(f"after one like ({trials} draws): {named} of {total} items name the liked paper ({named / total:.1%}); "
+          f"{loose} of them below {LIKE_THRESHOLD}")
 
 
 if __name__ == "__main__":

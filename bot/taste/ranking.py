@@ -242,7 +242,8 @@ def rank_prepared(
                     rel[i] += AUTHOR_BOOST
                     by_author.setdefault(i, s.label)
     t = min(1.0, max(0.0, settings.trending))
-    score = (1 - t) * _rank_normalise(rel) + t * trend  # digest_reason below weighs the same two parts
+    relevance_rank = _rank_normalise(rel)
+    score = (1 - t) * relevance_rank + t * trend  # digest_reason below weighs the same two parts
     order = np.argsort(-score, kind="stable")
     if settings.threshold is not None:
         order = order[rel[order] >= settings.threshold]
@@ -256,7 +257,6 @@ def rank_prepared(
         novelty = [(float((matrix[i] @ known.T).max()), i) for i in pool]
         explored = min(novelty)[1]
         chosen.append(explored)
-    relevance_rank = _rank_normalise(rel)
     out = []
     for i in chosen:  # reasons for the posted few only (bot.taste.reasons), not the whole pool
         why = digest_reason(arxiv_id=papers[i].arxiv_id, vector=matrix[i] if has[i] else None, signals=profile.signals,
