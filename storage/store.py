@@ -38,6 +38,7 @@ from storage.mapping import (
 from storage.models import PaperRow, PostRow, ProcessedEventRow, ReactionRow, SubscriptionRow, table_of
 from storage.personal_store import PersonalStoreMixin
 from storage.saved_store import SavedStoreMixin
+from storage.seen_store import SeenStoreMixin
 from storage.sessions import is_unavailable, unavailable
 from storage.taste_store import TasteStoreMixin
 
@@ -53,7 +54,7 @@ _EVENTS = table_of(ProcessedEventRow)
 
 
 class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, PersonalStoreMixin, SavedStoreMixin,
-               FeedStoreMixin):
+               FeedStoreMixin, SeenStoreMixin):
     """Persistence for papers, subscriptions, posts and reactions (implements ``bot.ports.Store``)."""
 
     _bound: AsyncSession | None = None

@@ -18,6 +18,7 @@ from bot.commands import (  # noqa: F401
     stats,
     subscription,
     taste,
+    why,
 )
 from bot.commands.digest import TodayCommand, WeekCommand
 from bot.commands.helptext import HelpCommand, command_help, help_text

@@ -3,7 +3,7 @@
 A DM digest is an outbox row keyed ``dm:<platform>:<workspace>:<user>`` (kind "dm"), planned
 once per member and local day like a channel's digest (same occurrences, grace and skip rules),
 holding the latest day's papers ranked by the member's profile (``MemberRanker``; the one
-``/papers today mine`` uses) minus every paper already in one of their DM digests. The DM
+``/papers today mine`` uses) minus every paper already in one of their DM digests or rated by them (``bot.scheduling.seen``). The DM
 channel is opened only at send time (``ChatPlatform.open_dm``, see ``bot.scheduling.delivery``).
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bot.scheduling.personal_ports import DM, DmSubscription, Member, PersonalSt
 from bot.scheduling.planner import PlanReport, PlanSettings, missed_plan, unplanned_occurrences
 from bot.scheduling.ports import EMPTY, DeliveryStore, DigestPlan, PlannedItem
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions
+from bot.scheduling.seen import member_seen_key, seen_by
 
 if TYPE_CHECKING:
     from bot.usecases.taste import TasteUseCases
@@ -65,19 +66,22 @@ class DmPlanner:
                                           schedule=as_scheduled, key=lambda sub: dm_key(sub.member))
         if not due:
             return PlanReport()
-        sent = await self._personal.dm_sent_ids({d[0].member for d in due})
-        plans: list[DigestPlan] = []
+        members = {d[0].member for d in due}
+        sent = await self._personal.dm_sent_ids(members)
         days: dict[date, tuple[date | None, list[Paper]]] = {}
+        for day in sorted({d[1] for d in due if now - d[2] <= grace}):
+            latest = await self._store.latest_announced_day(on_or_before=day)
+            days[day] = (latest, await self._store.papers_announced_between(latest, latest) if latest else [])
+        rated = await self._rated(members, days)
+        plans: list[DigestPlan] = []
         for sub, day, due_at in due:
             target, key = member_channel(sub.member), dm_key(sub.member)
             if now - due_at > grace:
                 plans.append(missed_plan(target, day, due_at, now, grace, kind=DM, key=key))
                 continue
-            if day not in days:
-                latest = await self._store.latest_announced_day(on_or_before=day)
-                days[day] = (latest, await self._store.papers_announced_between(latest, latest) if latest else [])
             latest, papers = days[day]
             seen = sent.setdefault(sub.member.key, set())
+            seen |= rated.get(member_seen_key(sub.member.platform, sub.member.workspace, sub.member.user_id), set())
             fresh = [p for p in papers if p.arxiv_id not in seen]
             ranked = await self._rank(sub, fresh, latest or day)
             items = tuple(PlannedItem(r.paper.arxiv_id, r.score, r.why) for r in ranked[: sub.count])
@@ -94,6 +98,12 @@ class DmPlanner:
         report = PlanReport.of(plans)
         _log.info("planned %d DM digests (%d empty, %d skipped)", report.planned, report.empty, report.skipped)
         return report
+
+    async def _rated(self, members: set[Member], days: dict[date, tuple[date | None, list[Paper]]]) -> dict[str, set[str]]:
+        """What each member reacted to or seeded among the papers these DMs draw on (one query for
+        all of them): a DM never brings back what its member already rated."""
+        keys = [member_seen_key(m.platform, m.workspace, m.user_id) for m in members]
+        return await seen_by(self._outbox, {p.arxiv_id for _, papers in days.values() for p in papers}, keys)
 
     async def _rank(self, sub: DmSubscription, papers: list[Paper], day: date) -> list[RankedPaper]:
         if not papers:

@@ -1,9 +1,9 @@
 """Plan due digests: decide and store which papers go where, before anything is sent.
 
 Fast path for many channels: the papers of a day are loaded and ranked once, and the
-"already posted here" filter is one query for all channels (``posted_among``), and the channels
-of one pool are ranked together (``Ranker.rank_many``; ``_rank_all``). What a channel must not get
-is made in one place (``_excluded``): ranking asks for that many more papers, ``_plan_one`` drops them.
+"already seen or rated here" filter is one query for all channels (``bot.scheduling.seen``), and the
+channels of one pool are ranked together (``Ranker.rank_many``; ``_rank_all``). What a channel must not
+get is made in one place (``_excluded``): ranking asks for that many more papers, ``_plan_one`` drops them.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from bot.ports import Store
 from bot.ranking.trending import rank_trending
 from bot.scheduling.ports import EMPTY, PLANNED, SKIPPED, DeliveryStore, DigestPlan, PlannedItem
 from bot.scheduling.schedule import DEFAULT_GRACE, ScheduledSubscription, occurrences
+from bot.scheduling.seen import seen_by
 
 _log = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ class Planner:
         timely = [d for d in due if now - d[2] <= grace]
         pools = await self._pools({(sub.options.weekly, day) for sub, day, _ in timely})
         all_ids = {p.arxiv_id for _, _, ranked in pools.values() for p in (r.paper for r in ranked)}
-        posted = await self._sched.posted_among(all_ids) if all_ids else {}
+        posted = await seen_by(self._sched, all_ids)  # posted, reacted to or seeded here: never again
         if self._ranker is not None and timely:
             self._ranker.reset()
             pool_papers = [r.paper for _, _, ranked in pools.values() for r in ranked]

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from bot.domain import ChannelRef, Digest, Post
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions
+from bot.scheduling.seen import SeenStore
 
 PLANNED, SENDING, SENT, FAILED, EMPTY, SKIPPED = "planned", "sending", "sent", "failed", "empty", "skipped"
 
@@ -71,7 +72,7 @@ class OutboxItem:
         return f"paperbot-outbox-{self.id}"
 
 
-class DeliveryStore(Protocol):
+class DeliveryStore(SeenStore, Protocol):
     # schedule fields of subscriptions
     async def get_schedule(self, channel: ChannelRef) -> ScheduleOptions | None: ...
 

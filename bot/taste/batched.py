@@ -12,7 +12,7 @@ the only differences are in the last bits of float sums, which decide nothing bu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,11 +31,11 @@ from bot.taste.ranking import (
     _matches,
     _mmr,
     decay,
-    explaining,
     near_copy,
     ranked_items,
     topic_prior,
 )
+from bot.taste.reasons import digest_reason
 
 TIE_TOLERANCE = 1e-4  # relative gap under which float rounding could swap two relevances
 GRAM_UP_TO = 4000  # pools up to this many papers share one paper × paper similarity matrix in MMR
@@ -59,7 +59,6 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
         return []
     if n_papers == 0:
         return [[] for _ in profiles]
-    positives = [[s for s in p.signals if s.weight > 0 and s.kind != "author"] for p in profiles]
     weights, scored = preference_vectors(profiles, settings, dim, now)
     rel = np.zeros((batch, n_papers), dtype=np.float32)
     if scored.any():
@@ -70,13 +69,25 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
     rel = np.where(pool.has[None, :], rel, (rel.min(axis=1) - 1)[:, None])
     by_author = _author_boosts(pool, profiles, rel)
     t = np.array([min(1.0, max(0.0, s.trending)) for s in settings])
-    score = (1 - t)[:, None] * _rank_normalise_rows(rel) + t[:, None] * pool.trend[None, :]
+    relevance_rank = _rank_normalise_rows(rel)
+    score = (1 - t)[:, None] * relevance_rank + t[:, None] * pool.trend[None, :]
     candidates = _candidates(score, rel, settings, counts)
     chosen = _mmr_many(candidates, score, pool.matrix, counts, settings)
     explored = _explore_many(chosen, candidates, profiles, settings, counts, pool.matrix)
-    explained = _explaining_many(chosen, positives, pool)
-    return [ranked_items(pool.trending, pool.has, score[b], chosen[b], explored[b], by_author[b], explained[b].get)
+    return [ranked_items(pool.trending, score[b], chosen[b],
+                         _reasons(pool, profiles[b], relevance_rank[b], float(t[b]), by_author[b], explored[b]))
             for b in range(batch)]
+
+
+def _reasons(pool: Pool, profile: Profile, relevance_rank: np.ndarray, t: float, by_author: Mapping[int, str],
+             explored: int | None) -> Callable[[int], str]:
+    """Row i's reason for one channel of the batch: the same ``digest_reason`` call as ``rank_prepared``'s."""
+    def reason(i: int) -> str:
+        return digest_reason(arxiv_id=pool.trending[i].paper.arxiv_id, vector=pool.matrix[i] if pool.has[i] else None,
+                             signals=profile.signals, trending_why=pool.trending[i].why,
+                             relevance_part=(1 - t) * float(relevance_rank[i]), trending_part=t * float(pool.trend[i]),
+                             author=by_author.get(i), explored=i == explored)
+    return reason
 
 
 def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSettings], dim: int,
@@ -292,29 +303,3 @@ def _explore(chosen: list[int], looked_at: list[int], profile: Profile, matrix: 
     least = novelty.min()
     explored = min(i for i, v in zip(pool, novelty, strict=True) if v == least)
     return chosen + [explored], explored
-
-
-def _explaining_many(chosen: Sequence[list[int]], positives: Sequence[list[Signal]], pool: Pool) -> list[dict[int, Signal]]:
-    """``explaining`` of each row's chosen papers that have a vector: for the rows with the same
-    number of positive signals and chosen papers, one stacked product."""
-    out: list[dict[int, Signal]] = [{} for _ in chosen]
-    groups: dict[tuple[int, int], list[tuple[int, list[int]]]] = defaultdict(list)
-    for b, picks in enumerate(chosen):
-        rows = [i for i in picks if pool.has[i]]
-        if positives[b] and rows:
-            groups[(len(positives[b]), len(rows))].append((b, rows))
-    dim = pool.matrix.shape[1]
-    for (n_pos, _), members in groups.items():
-        signals = np.array([s.vector for b, _ in members for s in positives[b]]).reshape(len(members), n_pos, dim)
-        picked = pool.matrix[np.array([rows for _, rows in members])]  # members × chosen × dim
-        sims = signals @ picked.transpose(0, 2, 1)  # members × positives × chosen
-        best = sims.argmax(axis=1)
-        top2 = np.sort(sims, axis=1)[:, -2:, :] if n_pos > 1 else None
-        for j, ((b, rows), top) in enumerate(zip(members, best, strict=True)):
-            out[b] = {i: positives[b][int(k)] for i, k in zip(rows, top, strict=True)}
-            if top2 is not None:  # two signals about as close: the one-channel product decides
-                for c in np.nonzero(top2[j, 1] - top2[j, 0] < TIE_TOLERANCE * (np.abs(top2[j, 1]) + 1.0))[0]:
-                    signal = explaining(pool.matrix[rows[c]], positives[b])
-                    assert signal is not None
-                    out[b][rows[c]] = signal
-    return out

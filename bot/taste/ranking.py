@@ -40,6 +40,7 @@ import numpy as np
 
 from bot.domain import Paper, RankedPaper
 from bot.ranking.trending import rank_trending
+from bot.taste.reasons import digest_reason
 
 HALF_LIFE_DAYS = 30.0
 TOPIC_WEIGHT = 1.0
@@ -103,11 +104,6 @@ def decay(at: datetime | None, now: datetime | None, half_life_days: float = HAL
     return float(0.5 ** (age / half_life_days))
 
 
-def _short(title: str, limit: int = 60) -> str:
-    title = " ".join(title.split())
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
-
-
 def _rank_normalise(values: np.ndarray) -> np.ndarray:
     """Ranks scaled to [0, 1] (ties share a rank); a constant array gives zeros."""
     if len(values) == 0 or np.ptp(values) == 0:
@@ -134,21 +130,13 @@ def filter_papers(papers: Sequence[Paper], settings: TasteSettings) -> list[Pape
 
 
 def relevance(matrix: np.ndarray, profile: Profile, now: datetime | None = None, half_life_days: float = HALF_LIFE_DAYS) -> tuple[np.ndarray, list[Signal]]:
-    """Relevance of each row of ``matrix``, and the positive signals (which ``explaining`` picks from)."""
+    """Relevance of each row of ``matrix``, and the positive signals."""
     positives = [s for s in profile.signals if s.weight > 0 and s.kind != "author"]
     negatives = [s for s in profile.signals if s.weight < 0]
     if not positives and not negatives:
         return np.zeros(len(matrix)), positives
     w = preference_vector(profile, matrix.shape[1], now, half_life_days)
     return matrix @ w.astype(matrix.dtype, copy=False), positives
-
-
-def explaining(vector: np.ndarray, positives: Sequence[Signal]) -> Signal | None:
-    """The positive signal most like ``vector``: what a posted paper's "why" names. Computed for the
-    posted few only, not the whole pool (planning ranks thousands of channels)."""
-    if not positives:
-        return None
-    return positives[int(np.argmax(np.stack([s.vector for s in positives]) @ vector))]
 
 
 def preference_vector(profile: Profile, dim: int, now: datetime | None = None, half_life_days: float = HALF_LIFE_DAYS) -> np.ndarray:
@@ -201,14 +189,6 @@ def near_copy(similarity: np.ndarray | float) -> np.ndarray | float:
     return np.maximum(0.0, similarity - NEAR_COPY) / (1.0 - NEAR_COPY)
 
 
-def _why(signal: Signal) -> str:
-    if signal.kind == "topic":
-        return f"matches topic '{signal.label}'"
-    if signal.kind == "author":
-        return f"by followed author {signal.label}"
-    return f"like \"{_short(signal.label, 50)}\""
-
-
 def rank_personal(
     papers: Sequence[Paper],
     vectors: Mapping[str, np.ndarray],
@@ -259,7 +239,7 @@ def rank_prepared(
     Shared with the scheduler's ``PersonalRanker``, which prepares a pool once for many channels.
     """
     papers = [r.paper for r in trending]
-    rel, positives = relevance(matrix, profile, now, settings.half_life_days)
+    rel, _ = relevance(matrix, profile, now, settings.half_life_days)
     rel = np.where(has, rel, rel.min() - 1 if len(rel) else 0)
     by_author: dict[int, str] = {}
     for s in profile.signals:
@@ -269,7 +249,8 @@ def rank_prepared(
                     rel[i] += AUTHOR_BOOST
                     by_author.setdefault(i, s.label)
     t = min(1.0, max(0.0, settings.trending))
-    score = (1 - t) * _rank_normalise(rel) + t * trend
+    relevance_rank = _rank_normalise(rel)
+    score = (1 - t) * relevance_rank + t * trend  # digest_reason below weighs the same two parts
     order = np.argsort(-score, kind="stable")
     if settings.threshold is not None:
         order = order[rel[order] >= settings.threshold]
@@ -283,27 +264,20 @@ def rank_prepared(
         novelty = [(float((matrix[i] @ known.T).max()), i) for i in pool]
         explored = min(novelty)[1]
         chosen.append(explored)
-    return ranked_items(trending, has, score, chosen, explored, by_author, lambda i: explaining(matrix[i], positives))
+
+    def reason(i: int) -> str:  # for the posted few only (bot.taste.reasons), not the whole pool
+        return digest_reason(arxiv_id=papers[i].arxiv_id, vector=matrix[i] if has[i] else None, signals=profile.signals,
+                             trending_why=trending[i].why, relevance_part=(1 - t) * float(relevance_rank[i]),
+                             trending_part=t * float(trend[i]), author=by_author.get(i), explored=i == explored)
+
+    return ranked_items(trending, score, chosen, reason)
 
 
-def ranked_items(trending: Sequence[RankedPaper], has: np.ndarray, score: np.ndarray, chosen: Sequence[int],
-                 explored: int | None, by_author: Mapping[int, str],
-                 explain: Callable[[int], Signal | None]) -> list[RankedPaper]:
-    """The chosen pool rows as ranked papers with their "why" (``explain``: the positive signal
-    most like row i — one channel's ``explaining``, or the batched path's precomputed pick)."""
-    out = []
-    for i in chosen:
-        paper = trending[i].paper
-        if i in by_author:
-            why = f"by followed author {by_author[i]}"
-        elif i == explored:
-            why = "exploring: unlike what the channel has rated so far"
-        elif has[i] and (signal := explain(i)) is not None:
-            why = "liked here before" if signal.arxiv_id == paper.arxiv_id else _why(signal)
-        else:
-            why = trending[i].why
-        out.append(RankedPaper(paper, float(score[i]), why))
-    return out
+def ranked_items(trending: Sequence[RankedPaper], score: np.ndarray, chosen: Sequence[int],
+                 reason: Callable[[int], str]) -> list[RankedPaper]:
+    """The chosen pool rows as ranked papers with their one-line reason (``reason(i)``: one channel's
+    ``digest_reason`` for row i — the same words whether one channel or a batch was ranked)."""
+    return [RankedPaper(trending[i].paper, float(score[i]), reason(i)) for i in chosen]
 
 
 def _mmr(candidates: list[int], score: np.ndarray, matrix: np.ndarray, count: int, lam: float) -> list[int]:

@@ -79,7 +79,7 @@ def test_first_start_opens_the_prompt_at_once_and_gets_the_ranking_ready_behind_
         waiting = term.expect("(The ranking model is still getting ready; this command runs as soon as it is.)")
         ready = term.expect("Personal ranking ready: reactions now shape the next digests. (model loaded in", since=waiting)
         term.expect("── Top 2 papers of Fri 7 Nov 2025 ──", since=ready)
-        term.expect("why: liked here before", since=ready)  # post 2's paper, ranked by the 👍
+        term.expect(", rated 👍", since=ready)  # post 2's paper, ranked by the 👍, says it was rated here
         term.expect_prompt()
         term.send("quit\r")
         assert term.wait(5) == 0

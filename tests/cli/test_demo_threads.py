@@ -87,7 +87,7 @@ async def test_first_reply_opens_the_thread_and_activity_teaches_the_channel(con
     assert "│   worth a read" in shown and "│ bob:" in shown and "About 2511.04460" in shown
     # Two members discussed V-Thinker here: the channel's next digest ranks like it.
     text = await run(adapter, out, "/papers today 3 2025-11-05")
-    assert 'why: like "V-Thinker: Interactive Thinking with Images"' in text
+    assert 'why: close to "V-Thinker: Interactive Thinking with Images" (liked before)' in text
 
 
 async def test_never_mode_and_bad_input(console) -> None:

@@ -92,5 +92,5 @@ async def test_the_batched_plan_is_the_one_at_a_time_plan_item_for_item(tmp_path
     assert len(batched) == CHANNELS
     assert batched == single
     whys = {why.split(" ")[0] for items in batched.values() for _, _, why in items}
-    assert {"like", "matches", "by", "exploring:"} <= whys  # learned, topic, author and exploration picks all planned
+    assert {"a", "on", "by", "exploring:"} <= whys  # like ("a bit like"), topic ("on topic"), author and exploration picks all planned
     assert len({tuple(i for i, _, _ in items) for items in batched.values()}) > CHANNELS // 2  # personalised, not one list

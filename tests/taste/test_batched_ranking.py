@@ -64,7 +64,7 @@ def test_a_batch_of_varied_channels_ranks_as_one_channel_at_a_time() -> None:
         assert [(r.paper.arxiv_id, r.why) for r in got[k]] == [(r.paper.arxiv_id, r.why) for r in want], k
         assert [r.score for r in got[k]] == [r.score for r in want], k
     whys = {r.why.split(" ")[0] for rows in got for r in rows}
-    assert {"like", "exploring:", "by", "matches"} <= whys  # every kind of reason occurred
+    assert {"exploring:", "by", "fits", "rated", "on", "trending:"} <= whys  # every kind of reason occurred
 
 
 def test_tied_scores_break_by_pool_position_as_the_stable_sort_does() -> None:
