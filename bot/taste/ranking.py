@@ -40,6 +40,7 @@ import numpy as np
 
 from bot.domain import Paper, RankedPaper
 from bot.ranking.trending import rank_trending
+from bot.taste.smoothing import smooth
 
 HALF_LIFE_DAYS = 30.0
 TOPIC_WEIGHT = 1.0
@@ -253,6 +254,8 @@ def rank_prepared(
     """
     papers = [r.paper for r in trending]
     rel, positives = relevance(matrix, profile, now, settings.half_life_days)
+    if profile.likes or profile.dislikes:  # learned from ratings: smoothed over the pool (bot/taste/smoothing.py)
+        rel = smooth(matrix, rel, has)
     rel = np.where(has, rel, rel.min() - 1 if len(rel) else 0)
     by_author: dict[int, str] = {}
     for s in profile.signals:
