@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     taste.add_argument("--prior-pull", type=float, help="the topic prior's strength for this run (default: the ranking's)")
     taste.add_argument("--wider", action="store_true",
                        help="a larger sample for choosing settings: categories with >= 20 papers, all 6 day orders")
+    taste.add_argument("--smooth", action="store_true",
+                       help="smooth learned scores over the day's papers (label propagation; off in the product)")
+    taste.add_argument("--variants", default="none",
+                       help="rerun with one change each, as rows of their own: all, none, or a comma-separated "
+                            "list of k3, flip20, reversed, two-categories (default: none)")
     return parser
 
 
@@ -147,5 +152,6 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
             return await asyncio.to_thread(
                 taste_main, args.listings, seeds=args.seeds, as_json=args.json, cache_dir=args.cache,
                 with_throughput=not args.no_throughput, prior_pull=args.prior_pull, wider=args.wider,
+                variants=args.variants, smooth=args.smooth,
             )
     raise AssertionError(args.command)

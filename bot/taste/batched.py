@@ -19,6 +19,7 @@ from datetime import datetime
 import numpy as np
 
 from bot.domain import RankedPaper
+from bot.taste import ranking as taste_ranking
 from bot.taste.ranking import (
     AUTHOR_BOOST,
     EXPLORE_BELOW,
@@ -57,6 +58,10 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
     batch, (n_papers, dim) = len(profiles), pool.matrix.shape
     if batch == 0:
         return []
+    if taste_ranking.SMOOTH_LEARNED:  # the smoothing is per channel: rank one at a time (a bench setting)
+        return [taste_ranking.rank_prepared(pool.trending, pool.matrix, pool.has, pool.trend, profile, count=count,
+                                            settings=setting, now=now)
+                for profile, setting, count in zip(profiles, settings, counts, strict=True)]
     if n_papers == 0:
         return [[] for _ in profiles]
     weights, scored = preference_vectors(profiles, settings, dim, now)

@@ -41,6 +41,7 @@ import numpy as np
 from bot.domain import Paper, RankedPaper
 from bot.ranking.trending import rank_trending
 from bot.taste.reasons import digest_reason
+from bot.taste.smoothing import smooth
 
 HALF_LIFE_DAYS = 30.0
 TOPIC_WEIGHT = 1.0
@@ -50,6 +51,10 @@ MMR_LAMBDA = 1.0
 NEAR_COPY = 0.75  # cosine above which two papers count as near-copies in one digest
 AUTHOR_BOOST = 1.0
 EXPLORE_BELOW = 5  # fewer signals than this → one exploration slot
+# Label propagation of learned scores over the day's pool (bot/taste/smoothing.py): off. Chosen on
+# --wider it helps there and on k3/two-categories, but lowers the protocol's topic P@5 from 0.600 to
+# 0.538, under the 0.55 floor (benchmarks/README.md); `paperbot bench taste --smooth` measures it.
+SMOOTH_LEARNED = False
 
 
 @dataclass(frozen=True)
@@ -240,6 +245,8 @@ def rank_prepared(
     """
     papers = [r.paper for r in trending]
     rel, _ = relevance(matrix, profile, now, settings.half_life_days)
+    if SMOOTH_LEARNED and (profile.likes or profile.dislikes):  # smoothed over the pool (bot/taste/smoothing.py)
+        rel = smooth(matrix, rel, has)
     rel = np.where(has, rel, rel.min() - 1 if len(rel) else 0)
     by_author: dict[int, str] = {}
     for s in profile.signals:
