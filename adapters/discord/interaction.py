@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import discord
 
 from adapters.discord.buttons import views_for
+from adapters.discord.embeds import OutMessage
 from adapters.discord.platform import (
     MAX_CONTENT as MAX_MESSAGE,
 )
@@ -31,12 +32,11 @@ from adapters.discord.platform import (
     NO_MENTIONS,
     DiscordPlatform,
     delivery_error,
-    publication_messages,
     retry_after,
+    send_messages,
 )
 from adapters.discord.text import fit
 from bot.domain import ChannelRef
-from bot.errors import PartiallySentError
 from bot.ports import Sent, ThreadStyle
 from bot.replies import Publication, TextReply
 
@@ -177,27 +177,14 @@ class InteractionTransport:
         return self._platform.thread_style(channel)
 
     async def send(self, channel: ChannelRef, publication: Publication, *, tag: str | None = None) -> Sent:
-        count = len(publication.as_digest().items)
-        ids: list[str] = [""] * count
-        first = ""
-        try:
-            for n, out in enumerate(publication_messages(publication)):
-                message: discord.Message
-                view = views_for(publication, out.items)  # the paper's controls (adapters.discord.buttons)
-                if n == 0:
-                    message = await self._responder.edit(content=out.content, embeds=out.embeds, view=view)
-                else:
-                    message = await self._responder.followup(content=out.content or discord.utils.MISSING,
-                                                             embeds=out.embeds, view=view)
-                first = first or str(message.id)
-                for index in out.items:
-                    ids[index] = str(message.id)
-        except Exception as exc:
-            error = delivery_error(exc, f"answering in {channel}")
-            if first:
-                raise PartiallySentError(error, first, tuple(ids)) from exc
-            raise error from exc
-        return Sent(ids[0] if ids else first, tuple(ids))
+        async def one(n: int, out: OutMessage) -> discord.Message:
+            view = views_for(publication, out.items)  # the paper's controls (adapters.discord.buttons)
+            if n == 0:
+                return await self._responder.edit(content=out.content, embeds=out.embeds, view=view)
+            return await self._responder.followup(content=out.content or discord.utils.MISSING, embeds=out.embeds,
+                                                  view=view)
+
+        return await send_messages(publication, one, f"answering in {channel}")
 
     async def post(self, channel: ChannelRef, reply: TextReply, *, thread_id: str | None = None,
                    reply_to: str | None = None, tag: str | None = None) -> list[str]:

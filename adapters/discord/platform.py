@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -127,6 +128,27 @@ def text_pieces(reply: TextReply, max_messages: int = TEXT_MESSAGES, *, reserve:
     return pieces(reply.text, MAX_CONTENT, max_messages, first_limit=MAX_CONTENT - reserve)
 
 
+async def send_messages(publication: Publication, send_one: Callable[[int, OutMessage], Awaitable[discord.Message]],
+                        what: str) -> Sent:
+    """Send a publication's messages in order with ``send_one(n, message)`` (a channel send, or an
+    interaction's answer then its follow-ups), mapping each paper to the message that carries it; a send
+    cut short raises PartiallySentError with what went out, else the DeliveryError ``what`` names."""
+    ids: list[str] = [""] * len(publication.as_digest().items)
+    first = ""
+    try:
+        for n, message in enumerate(publication_messages(publication)):
+            sent = await send_one(n, message)
+            first = first or str(sent.id)
+            for index in message.items:
+                ids[index] = str(sent.id)
+    except Exception as exc:
+        error = delivery_error(exc, what)
+        if first:
+            raise PartiallySentError(error, first, tuple(ids)) from exc
+        raise error from exc
+    return Sent(ids[0] if ids else first, tuple(ids))
+
+
 def publication_messages(publication: Publication) -> list[OutMessage]:
     """The messages a digest or a paper is posted as (one per paper), each with the items it carries."""
     if isinstance(publication, PaperReply):
@@ -207,21 +229,12 @@ class DiscordPlatform:
         forum = await self._forum(channel)
         if forum is not None:
             return await self._send_to_forum(forum, channel, publication, ids)
-        messages = publication_messages(publication)
-        sent_any = ""
-        try:
-            for message in messages:
-                sent = await target.send(content=message.content, embeds=message.embeds, allowed_mentions=NO_MENTIONS,
-                                         view=views_for(publication, message.items))
-                sent_any = sent_any or str(sent.id)
-                for index in message.items:
-                    ids[index] = str(sent.id)
-        except Exception as exc:
-            error = delivery_error(exc, f"posting a digest to {channel}")
-            if sent_any:
-                raise PartiallySentError(error, sent_any, tuple(ids)) from exc
-            raise error from exc
-        return Sent(ids[0] if ids else sent_any, tuple(ids))
+
+        async def one(_: int, message: OutMessage) -> discord.Message:
+            return await target.send(content=message.content, embeds=message.embeds, allowed_mentions=NO_MENTIONS,
+                                     view=views_for(publication, message.items))
+
+        return await send_messages(publication, one, f"posting a digest to {channel}")
 
     async def _send_to_forum(self, forum: discord.ForumChannel, channel: ChannelRef, publication: Publication,
                              ids: list[str]) -> Sent:
