@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.arxiv_ids import try_parse_arxiv_id
+from bot.text import shorten
 
 if TYPE_CHECKING:
     from bot.domain import Paper
@@ -329,14 +330,8 @@ def _nfc(text: str) -> str:
 
 
 def _cut(text: str, limit: int) -> str:
-    """At most ``limit`` characters, at a word boundary when one is near, with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: max(0, limit - 1)]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
+    """At most ``limit`` characters (``bot.text.shorten``, shedding only whitespace before the ellipsis)."""
+    return shorten(text, limit, trailing=None)
 
 
 def shown(value: object) -> str:

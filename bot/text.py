@@ -22,15 +22,17 @@ def clean_text(text: str | None) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-def shorten(text: str, limit: int) -> str:
-    """Cut ``text`` to at most ``limit`` characters at a word boundary, with an ellipsis."""
+def shorten(text: str, limit: int, *, trailing: str | None = " ,;:.") -> str:
+    """Cut ``text`` to at most ``limit`` characters at a word boundary when one is near, with an
+    ellipsis; ``trailing``: what the cut sheds before the ellipsis (None: any whitespace, as a
+    source's field keeps its punctuation)."""
     if len(text) <= limit:
         return text
     cut = text[: max(0, limit - 1)]
     space = cut.rfind(" ")
     if space > limit * 0.6:
         cut = cut[:space]
-    return cut.rstrip(" ,;:.") + "…"
+    return cut.rstrip(trailing) + "…"
 
 
 def sentence(text: str) -> str:
