@@ -4,6 +4,8 @@ Each error carries a message written for a person: what was wrong and what is ac
 """
 from __future__ import annotations
 
+from enum import Enum
+
 
 class PaperbotError(Exception):
     """Root of all paperbot errors. ``str(err)`` is safe to show to a user."""
@@ -94,3 +96,32 @@ class PartiallySentError(DeliveryError):
         self.cause = cause
         self.root_id = root_id
         self.message_ids = message_ids
+
+
+class Failure(Enum):
+    """What kind of failure a person is told about, whatever the platform (each adapter words it)."""
+
+    STORE_DOWN = "store_down"  # the database is away for a moment
+    REJECTED = "rejected"  # the platform refused the message itself
+    CANNOT_POST = "cannot_post"  # the bot may not post there (removed, archived, no permission)
+    RATE_LIMITED = "rate_limited"  # the platform asked to slow down
+    PLATFORM_DOWN = "platform_down"  # the platform failed or could not be reached
+    NOT_ALLOWED = "not_allowed"  # a manager's command from someone else: the core's words, and who may
+    OWN_WORDS = "own_words"  # the person's mistake or a "not found": the core's own words are the answer
+
+
+def failure_of(exc: PaperbotError) -> Failure:
+    """Classify a failed command once, for every adapter (they differ only in words)."""
+    if isinstance(exc, StoreUnavailableError):
+        return Failure.STORE_DOWN
+    if isinstance(exc, RejectedMessageError):
+        return Failure.REJECTED
+    if isinstance(exc, ChannelUnavailableError):
+        return Failure.CANNOT_POST
+    if isinstance(exc, RateLimitedError):
+        return Failure.RATE_LIMITED
+    if isinstance(exc, DeliveryError):
+        return Failure.PLATFORM_DOWN
+    if isinstance(exc, PermissionDeniedError):
+        return Failure.NOT_ALLOWED
+    return Failure.OWN_WORDS

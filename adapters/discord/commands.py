@@ -37,11 +37,11 @@ from bot.commands import Command, CommandSpec, specs
 from bot.commands.params import Count, Param, ParamType, Timezone, ValueKind
 from bot.domain import ChannelRef, Requester
 from bot.errors import (
-    ChannelUnavailableError,
     DeliveryError,
+    Failure,
     PaperbotError,
-    RejectedMessageError,
     StoreUnavailableError,
+    failure_of,
 )
 from bot.log_context import log_context
 from bot.replies import ExportReply, PagedReply, Reply, TextReply
@@ -92,17 +92,13 @@ def requester_for(interaction: discord.Interaction) -> Requester:
 def error_text(exc: BaseException) -> str:
     """What the caller is told: a mistake in the command in its own words; a failure of ours or of
     Discord's in a short sentence that shows no internals (channel ids, status codes, traces)."""
-    if isinstance(exc, StoreUnavailableError):
-        return STORE_AWAY
-    if isinstance(exc, RejectedMessageError):
-        return REJECTED
-    if isinstance(exc, ChannelUnavailableError):
-        return CANNOT_POST
-    if isinstance(exc, DeliveryError):
-        return DISCORD_BUSY
-    if isinstance(exc, PaperbotError):
+    if not isinstance(exc, PaperbotError):
+        return SOMETHING_WRONG
+    kind = failure_of(exc)
+    if kind in (Failure.OWN_WORDS, Failure.NOT_ALLOWED):
         return fit(str(exc), 1900)
-    return SOMETHING_WRONG
+    return {Failure.STORE_DOWN: STORE_AWAY, Failure.REJECTED: REJECTED, Failure.CANNOT_POST: CANNOT_POST,
+            Failure.RATE_LIMITED: DISCORD_BUSY, Failure.PLATFORM_DOWN: DISCORD_BUSY}[kind]
 
 
 async def answer_privately(interaction: discord.Interaction, text: str, responder: Responder | None = None) -> None:

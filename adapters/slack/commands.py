@@ -26,11 +26,11 @@ from bot.domain import ChannelRef, Requester
 from bot.errors import (
     ChannelUnavailableError,
     DeliveryError,
+    Failure,
     PaperbotError,
-    PermissionDeniedError,
-    RateLimitedError,
     RejectedMessageError,
     StoreUnavailableError,
+    failure_of,
 )
 from bot.replies import ExportReply, PagedReply, TextReply
 
@@ -66,19 +66,13 @@ def bounded(text: str, *, links: bool = True) -> str:
 def failure_text(exc: PaperbotError) -> str:
     """What a person reads when a command failed: the core's own words for their mistakes, ours for
     the platform's and the database's (no codes, no internals)."""
-    if isinstance(exc, ChannelUnavailableError):
-        return NOT_IN_CHANNEL
-    if isinstance(exc, RejectedMessageError):
-        return REJECTED
-    if isinstance(exc, RateLimitedError):
-        return RATE_LIMITED
-    if isinstance(exc, DeliveryError):
-        return SLACK_DOWN
-    if isinstance(exc, StoreUnavailableError):
-        return STORE_DOWN
-    if isinstance(exc, PermissionDeniedError):
+    kind = failure_of(exc)
+    if kind is Failure.NOT_ALLOWED:
         return f"{neutralise(str(exc))} {WHO_MANAGES}"
-    return bounded(str(exc), links=False)  # usage, not found: the core's words, quoting the command
+    if kind is Failure.OWN_WORDS:
+        return bounded(str(exc), links=False)  # usage, not found: the core's words, quoting the command
+    return {Failure.STORE_DOWN: STORE_DOWN, Failure.REJECTED: REJECTED, Failure.CANNOT_POST: NOT_IN_CHANNEL,
+            Failure.RATE_LIMITED: RATE_LIMITED, Failure.PLATFORM_DOWN: SLACK_DOWN}[kind]
 
 
 class PapersCommand:
