@@ -1,13 +1,15 @@
 """Peak RSS of `paperbot run` with the embedding model loaded (notes/benchmark.md §2; target < 1 GB).
 
-    python benchmarks/bench_memory.py [--seconds 20] [--json]
+    python benchmarks/bench_memory.py [--seconds 20] [--backend onnx|onnx-int8|sentence-transformers] [--json]
 
 Starts the real `paperbot run` in a child process — Slack in HTTP mode on a free local port, its
 Web API a tiny local stand-in that answers every method with ``ok``, a scratch SQLite database,
 the paper sources pointing at a closed local port (so no network) —
 then sends it signed `/papers search …` and `/papers today` slash commands, which load the
 model and encode, waits, and reads the child's peak resident set (``VmHWM`` in
-/proc/<pid>/status, Linux) before stopping it.
+/proc/<pid>/status, Linux) before stopping it. ``--backend``: the ``[embedding] backend`` it runs
+with (default: the config's default); for onnx-int8 the int8 file is built into the cache first,
+so the figure is a run's, not the one-off build's.
 """
 from __future__ import annotations
 
@@ -61,9 +63,10 @@ def _status(pid: int, field: str) -> int:
     raise KeyError(field)
 
 
-def _config(folder: Path, port: int, api: str) -> Path:
+def _config(folder: Path, port: int, api: str, backend: str | None = None) -> Path:
     dead = f"http://127.0.0.1:{_free_port()}"
-    text = f"""
+    embedding = f'[embedding]\nbackend = "{backend}"\n' if backend else ""
+    text = f"""{embedding}
 [database]
 url = "sqlite+aiosqlite:///{folder / 'bench.sqlite3'}"
 [slack]
@@ -104,14 +107,21 @@ def _slash(port: int, api: str, text: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to let the work settle after the commands")
+    parser.add_argument("--backend", choices=("onnx", "onnx-int8", "sentence-transformers"),
+                        help="the [embedding] backend to run with (default: the config's default)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.backend == "onnx-int8":
+        from bot.taste.embedder import DEFAULT_MODEL, bundled_path
+        from bot.taste.quantized import int8_model
+
+        int8_model(Path(bundled_path(DEFAULT_MODEL) or ""))
     server = ThreadingHTTPServer(("127.0.0.1", 0), _SlackApi)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     api = f"http://127.0.0.1:{server.server_address[1]}"
     with tempfile.TemporaryDirectory() as tmp:
         port = _free_port()
-        config = _config(Path(tmp), port, api)
+        config = _config(Path(tmp), port, api, args.backend)
         exe = Path(sys.executable).with_name("paperbot")
         child = subprocess.Popen([str(exe), "--config", str(config), "--log-level", "INFO", "run"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -137,15 +147,16 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 child.kill()
                 _, log = child.communicate()
-    model_loaded = "embedding model" in (log or "") and " loaded from " in (log or "")
+    model_loaded = "embedding model" in (log or "") and (" loaded from " in (log or "") or " ready in " in (log or ""))
     report = {"rss_at_start_mb": started_kb / 1024, "rss_after_mb": now_kb / 1024, "peak_rss_mb": peak_kb / 1024,
-              "acks": statuses, "model_loaded": model_loaded, "target_mb": 1024}
+              "acks": statuses, "model_loaded": model_loaded, "target_mb": 1024,
+              "backend": args.backend or "default"}
     if not model_loaded:
         print("warning: the log does not show the embedding model loading:\n" + (log or "")[-2000:], file=sys.stderr)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print(f"paperbot run (Slack HTTP mode, model loaded by /papers search): RSS at start {report['rss_at_start_mb']:.0f} MB, "
+        print(f"paperbot run (Slack HTTP mode, backend {report['backend']}, model loaded by /papers search): RSS at start {report['rss_at_start_mb']:.0f} MB, "
               f"after {report['rss_after_mb']:.0f} MB, peak {report['peak_rss_mb']:.0f} MB (target < 1024 MB); acks {statuses}")
     return 0
 

@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     taste.add_argument("--json", action="store_true", help="print JSON instead of a table")
     taste.add_argument("--cache", help="embedding cache folder (default: ~/.cache/paperbot/bench)")
     taste.add_argument("--no-throughput", action="store_true", help="skip the embedding-throughput figure")
+    taste.add_argument("--backend", choices=("onnx", "onnx-int8", "sentence-transformers"), default="sentence-transformers",
+                       help="what embeds the listings (default: sentence-transformers, as the published figures)")
     taste.add_argument("--prior-pull", type=float, help="the topic prior's strength for this run (default: the ranking's)")
     taste.add_argument("--wider", action="store_true",
                        help="a larger sample for choosing settings: categories with >= 20 papers, all 6 day orders")
@@ -152,6 +154,6 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
             return await asyncio.to_thread(
                 taste_main, args.listings, seeds=args.seeds, as_json=args.json, cache_dir=args.cache,
                 with_throughput=not args.no_throughput, prior_pull=args.prior_pull, wider=args.wider,
-                variants=args.variants, smooth=args.smooth,
+                variants=args.variants, smooth=args.smooth, backend=args.backend,
             )
     raise AssertionError(args.command)

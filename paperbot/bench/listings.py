@@ -11,6 +11,7 @@ import numpy as np
 
 from bot.domain import Paper
 from bot.taste.embedder import SentenceTransformerEmbedder, paper_text
+from bot.taste.onnx_embedder import OnnxEmbedder
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def load_listings(folder: str | Path) -> list[Day]:
     return days
 
 
-def cached_embeddings(papers: list[Paper], embedder: SentenceTransformerEmbedder, cache_dir: Path | None) -> dict[str, np.ndarray]:
+def cached_embeddings(papers: list[Paper], embedder: SentenceTransformerEmbedder | OnnxEmbedder, cache_dir: Path | None) -> dict[str, np.ndarray]:
     """Vectors by arXiv id, through the project's embedder; cached on disk per model and text set."""
     texts = [paper_text(p) for p in papers]
     key = hashlib.sha256((embedder.model_name + "\0" + "\0".join(texts)).encode()).hexdigest()[:16]

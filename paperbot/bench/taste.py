@@ -39,7 +39,9 @@ import numpy as np
 
 from bot.domain import Paper
 from bot.taste import ranking as taste_ranking
+from bot.taste.backends import Backend, make_embedder
 from bot.taste.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, paper_text
+from bot.taste.onnx_embedder import OnnxEmbedder
 from bot.taste.ranking import Profile, Signal, TasteSettings, rank_personal
 from bot.taste.signals import DEFAULT_EMOJI
 from paperbot.bench.listings import Day, cached_embeddings, load_listings
@@ -159,7 +161,7 @@ def ndcg(ranked: Sequence[bool], total_relevant: int, k: int = 10) -> float:
 
 
 class Bench:
-    def __init__(self, days: list[Day], vectors: dict[str, np.ndarray], embedder: SentenceTransformerEmbedder | None,
+    def __init__(self, days: list[Day], vectors: dict[str, np.ndarray], embedder: SentenceTransformerEmbedder | OnnxEmbedder | None,
                  topic_cache: dict[str, np.ndarray] | None = None) -> None:
         """``topic_cache``: topic phrase → vector, shared by the benches of several day orders."""
         self.days = days
@@ -307,10 +309,11 @@ class Bench:
 
 def run(listings: str | Path, *, seeds: int = 3, cache_dir: Path | None = None, model: str = DEFAULT_MODEL,
         only: Sequence[str] = (), progress: Callable[[str], None] = lambda s: None,
-        embedder: SentenceTransformerEmbedder | None = None, min_papers: int = MIN_PAPERS,
+        embedder: SentenceTransformerEmbedder | OnnxEmbedder | None = None, min_papers: int = MIN_PAPERS,
         prior_pull: float | None = None, wider: bool = False, variants: Sequence[str] = (), smooth: bool = False,
-        protocol: bool = True) -> dict[str, Any]:
-    """The whole protocol; ``embedder`` defaults to the configured sentence-transformers model.
+        protocol: bool = True, backend: Backend = "sentence-transformers") -> dict[str, Any]:
+    """The whole protocol; ``embedder`` defaults to ``model`` run by ``backend`` (sentence-transformers,
+    as the figures in benchmarks/README.md were measured; ``onnx`` gives the same vectors, ``onnx-int8`` its own).
 
     ``prior_pull``: run with another strength of the topic prior (``bot.taste.ranking.PRIOR_PULL``,
     restored afterwards), to see how sensitive the figures are to it.
@@ -327,7 +330,7 @@ def run(listings: str | Path, *, seeds: int = 3, cache_dir: Path | None = None, 
     try:
         days = load_listings(listings)
         papers = [p for day in days for p in day.papers]
-        embedder = embedder or SentenceTransformerEmbedder(model)
+        embedder = embedder or make_embedder(backend, model)
         vectors = cached_embeddings(papers, embedder, cache_dir)
         topics: dict[str, np.ndarray] = {}
 
@@ -380,7 +383,7 @@ def _channels(bench: Bench, variant: Variant, min_papers: int, rotate: bool) -> 
 
 
 def _run(variant: Variant, *, seeds: int, days: list[Day], vectors: dict[str, np.ndarray],
-         embedder: SentenceTransformerEmbedder, topics: dict[str, np.ndarray], only: Sequence[str],
+         embedder: SentenceTransformerEmbedder | OnnxEmbedder, topics: dict[str, np.ndarray], only: Sequence[str],
          progress: Callable[[str], None], min_papers: int, rotate: bool = False) -> tuple[list[str], list[dict[str, Any]]]:
     """The rows of one variant: (its channels, one row per recommender and cold start)."""
     channels = _channels(Bench(days, vectors, embedder), variant, min_papers, rotate)
@@ -500,7 +503,8 @@ def _paired(pairs: Sequence[dict[str, Any]]) -> list[str]:
 
 def main(listings: str, *, seeds: int = 3, as_json: bool = False, cache_dir: str | None = None,
          with_throughput: bool = True, only: Sequence[str] = (), prior_pull: float | None = None,
-         wider: bool = False, variants: str | None = None, smooth: bool = False) -> int:
+         wider: bool = False, variants: str | None = None, smooth: bool = False,
+         backend: Backend = "sentence-transformers") -> int:
     import sys
 
     try:
@@ -510,7 +514,7 @@ def main(listings: str, *, seeds: int = 3, as_json: bool = False, cache_dir: str
         return 2
     cache = Path(cache_dir) if cache_dir else Path.home() / ".cache" / "paperbot" / "bench"
     report = run(listings, seeds=seeds, cache_dir=cache, only=only, prior_pull=prior_pull, wider=wider,
-                 variants=names, smooth=smooth, progress=lambda s: print(s, file=sys.stderr))
+                 variants=names, smooth=smooth, backend=backend, progress=lambda s: print(s, file=sys.stderr))
     if with_throughput:
         report["throughput"] = throughput(listings)
     print(json.dumps(report, indent=2) if as_json else format_table(report))
