@@ -16,9 +16,9 @@ import feedparser
 from bot.arxiv_ids import try_parse_arxiv_id
 from bot.domain import Paper, Source
 from bot.errors import SourceError
-from bot.paper_bounds import MAX_PROBLEM_LINES, check_paper, parse_timestamp, shown
+from bot.paper_bounds import check_paper, parse_timestamp, shown
 from bot.sources.feed_safety import defuse_author_fields
-from bot.sources.feed_values import items, reporter, text
+from bot.sources.feed_values import items, parse_each, reporter, text
 from bot.sources.guard import unexpected
 from bot.sources.http import HttpError, HttpFetcher
 from bot.text import clean_text
@@ -45,22 +45,8 @@ def parse_atom(payload: bytes, *, origin: str = "arXiv API") -> list[Paper]:
         raise unexpected("arXiv API", f"reading {origin}", exc) from exc
     if error is not None:
         raise SourceError(f"arXiv API error: {error[:300]} ({origin})")
-    papers: list[Paper] = []
-    skipped = 0
-    for index, entry in enumerate(feed.entries):
-        try:
-            papers.append(_paper(entry, reporter(_log, f"{origin}: entry {index} ({_entry_id(entry)})")))
-            continue
-        except ValueError as exc:
-            reason = str(exc)
-        except Exception as exc:  # noqa: BLE001 - one entry's surprise costs that entry only
-            reason = str(unexpected("arXiv API", "reading the entry", exc))
-        skipped += 1
-        if skipped <= MAX_PROBLEM_LINES:
-            _log.warning("%s: skipping entry %d (%s): %s", origin, index, _entry_id(entry), reason[:400])
-    if skipped:
-        _log.warning("%s: skipped %d of %d entries (the reasons are logged above); kept the rest", origin, skipped, len(feed.entries))
-    return papers
+    return parse_each(feed.entries, lambda index, entry: _paper(entry, reporter(_log, f"{origin}: entry {index} ({_entry_id(entry)})")),
+                      log=_log, origin=origin, source="arXiv API", kind="entry", plural="entries", entry_id=_entry_id)
 
 
 def _entry_id(entry: Any) -> str:

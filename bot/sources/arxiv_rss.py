@@ -21,9 +21,9 @@ import feedparser
 from bot.arxiv_ids import try_parse_arxiv_id
 from bot.domain import Paper, Source
 from bot.errors import SourceError, UsageError
-from bot.paper_bounds import MAX_PROBLEM_LINES, check_paper, plausible_day, shown
+from bot.paper_bounds import check_paper, plausible_day, shown
 from bot.sources.feed_safety import defuse_author_fields
-from bot.sources.feed_values import items, reporter, text
+from bot.sources.feed_values import items, parse_each, reporter, text
 from bot.sources.guard import unexpected
 from bot.sources.http import HttpFetcher, redact_url
 from bot.text import clean_text
@@ -81,21 +81,8 @@ def parse_rss(payload: bytes, *, origin: str = "arXiv RSS") -> RssListing:
         raise
     except Exception as exc:
         raise unexpected("arXiv RSS", f"reading {origin}", exc) from exc
-    entries: list[RssEntry] = []
-    skipped = 0
-    for index, item in enumerate(feed.entries):
-        try:
-            entries.append(_entry(item, feed_day, reporter(_log, f"{origin}: item {index} ({_item_id(item)})")))
-            continue
-        except ValueError as exc:
-            reason = str(exc)
-        except Exception as exc:  # noqa: BLE001 - one item's surprise costs that item only
-            reason = str(unexpected("arXiv RSS", "reading the item", exc))
-        skipped += 1
-        if skipped <= MAX_PROBLEM_LINES:
-            _log.warning("%s: skipping item %d (%s): %s", origin, index, _item_id(item), reason[:400])
-    if skipped:
-        _log.warning("%s: skipped %d of %d items (the reasons are logged above); kept the rest", origin, skipped, len(feed.entries))
+    entries = parse_each(feed.entries, lambda index, item: _entry(item, feed_day, reporter(_log, f"{origin}: item {index} ({_item_id(item)})")),
+                         log=_log, origin=origin, source="arXiv RSS", kind="item", plural="items", entry_id=_item_id)
     day = feed_day or next((e.paper.announced_on for e in entries if e.paper.announced_on), None)
     return RssListing(day=day, entries=tuple(entries))
 
