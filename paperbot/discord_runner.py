@@ -52,10 +52,19 @@ class DiscordRunner:
         self._token = config.discord.token.get_secret_value()
         self.client = create_client(bot, settings_from(config.discord))
         self.platform: DiscordPlatform = self.client.platform
+        self._closing = False
 
     async def run(self) -> None:
         """Log in, connect, and serve until cancelled; the client is closed on the way out. A token
-        Discord refuses (at login, or later on the command sync) stops it with a ConfigError."""
+        Discord refuses (at login, or later on the command sync) stops it with a ConfigError.
+
+        Run again after an unexpected stop (``supervise`` does), it re-opens the closed client: a
+        closed discord.py client would otherwise return from ``start`` at once, without connecting,
+        and the bot would be off Discord with nothing said. A stop that ``close`` asked for ends it."""
+        if self._closing:
+            return
+        if self.client.is_closed():
+            self._reopen()
         try:
             async with self.client:
                 await self.client.start(self._token)
@@ -71,6 +80,18 @@ class DiscordRunner:
             await self.client.command_sync.close()
         if self.client.token_rejected:
             raise ConfigError(TOKEN_REJECTED)
+        if not self._closing:  # closed by discord.py itself (a gateway it would not reconnect to)
+            raise ConnectionError("the Discord connection closed without being asked to")
+
+    def _reopen(self) -> None:
+        """discord.py's ``clear`` re-opens a closed client but keeps its closed aiohttp connector,
+        with which every request after the next login fails ("Session is closed"); a fresh one is
+        made at login when there is none."""
+        self.client.clear()
+        http = self.client.http
+        if http.connector is not discord.utils.MISSING and http.connector.closed:
+            http.connector = discord.utils.MISSING
+        self.client.token_rejected = False
 
     async def connected(self) -> bool:
         """Ready on the gateway with every gateway connection open (``/readyz``). discord.py keeps
@@ -86,6 +107,7 @@ class DiscordRunner:
         await self.client.wait_until_ready()
 
     async def close(self) -> None:
+        self._closing = True
         await self.client.close()
 
 

@@ -386,6 +386,7 @@ class FakeDiscord:
         self.identified = asyncio.Event()
         self.identifies: list[dict[str, Any]] = []
         self.privileged_allowed = True  # False: an IDENTIFY asking for message content is closed with 4014
+        self.close_after_identify: list[int] = []  # close codes for the next IDENTIFYs, one each (4012: not resumable)
         self.commands: dict[tuple[str | None, str], str] = {}  # (guild id or None, name) → id, as synced
         self._ws: web.WebSocketResponse | None = None
         self._seq = 0
@@ -435,6 +436,9 @@ class FakeDiscord:
                 self.identifies.append(data["d"])
                 if not self.privileged_allowed and data["d"].get("intents", 0) & MESSAGE_CONTENT_INTENT:
                     await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    break
+                if self.close_after_identify:
+                    await ws.close(code=self.close_after_identify.pop(0), message=b"Scripted close.")
                     break
                 shard = data["d"].get("shard")
                 ready = {
