@@ -22,6 +22,7 @@ class PostRow(Base):
         Index("ix_posts_channel_key_root", "channel_key", "root_message_id"),
         # recent posts whose thread was never opened are found by time (0008)
         Index("ix_posts_posted_at", "posted_at"),
+        Index("ix_posts_arxiv_id", "arxiv_id"),  # who already got a paper (bot.scheduling.seen)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -53,6 +54,7 @@ class ReactionRow(Base):
             ["posts.channel_key", "posts.message_id", "posts.arxiv_id"],
             ondelete="CASCADE",
         ),
+        Index("ix_reactions_arxiv_id", "arxiv_id"),  # who already rated a paper (bot.scheduling.seen)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.columns import UTCDateTime
@@ -17,7 +17,10 @@ class TasteSignalRow(Base):
     """
 
     __tablename__ = "taste_signals"
-    __table_args__ = (UniqueConstraint("scope", "kind", "value"),)
+    __table_args__ = (
+        UniqueConstraint("scope", "kind", "value"),
+        Index("ix_taste_signals_kind_value", "kind", "value"),  # who seeded a paper (bot.scheduling.seen)
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     scope: Mapped[str] = mapped_column(String(ID), index=True)
