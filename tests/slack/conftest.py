@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness.embedders import HashEmbedder
 from tests.harness.running_slack import SlackHarness, running_slack
 
 
@@ -18,4 +19,18 @@ async def http_slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
 @pytest.fixture
 async def socket_slack(tmp_path: Path) -> AsyncIterator[SlackHarness]:
     async with running_slack(tmp_path, "socket") as harness:
+        yield harness
+
+
+@pytest.fixture
+async def http(tmp_path: Path) -> AsyncIterator[SlackHarness]:
+    """Over HTTP with the hash embedder (no model to load): for tests of acks, clicks and writes."""
+    async with running_slack(tmp_path, "http", embedder=HashEmbedder()) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def socket(tmp_path: Path) -> AsyncIterator[SlackHarness]:
+    """In Socket Mode with the hash embedder."""
+    async with running_slack(tmp_path, "socket", embedder=HashEmbedder()) as harness:
         yield harness

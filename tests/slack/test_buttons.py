@@ -8,7 +8,6 @@ Slack's request is answered well within its 3 s; a click the database failed is 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ import yaml
 from adapters.slack.buttons import FEEDBACK_ID, SAVE_ID, SIMILAR_ID, STORE_DOWN, reply_blocks
 from bot.domain import ChannelRef, Post, PostKind
 from storage.store import SqlStore
-from tests.harness.embedders import HashEmbedder
 from tests.harness.running_slack import (
     ADMIN,
     CHANNEL,
@@ -27,7 +25,6 @@ from tests.harness.running_slack import (
     block_actions,
     control,
     reaction_event,
-    running_slack,
     send_click,
     send_event,
 )
@@ -37,18 +34,6 @@ from tests.harness.waiting import eventually
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 MANIFEST = Path(__file__).resolve().parents[2] / "slack" / "manifest.yml"
-
-
-@pytest.fixture
-async def http(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path, "http", embedder=HashEmbedder()) as harness:
-        yield harness
-
-
-@pytest.fixture
-async def socket(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path, "socket", embedder=HashEmbedder()) as harness:
-        yield harness
 
 
 async def posted_reply(h: SlackHarness, text: str = "today 1", key: str = "r0") -> dict[str, Any]:

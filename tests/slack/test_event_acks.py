@@ -11,59 +11,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.discussion.threads import ActivityKind
 from bot.domain import ChannelRef
-from bot.errors import StoreUnavailableError
-from storage.store import SqlStore
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_slack import CHANNEL, MEMBER, SlackHarness, message_event, reaction_event, running_slack, send_event
 from tests.harness.slack_fake import TEAM
+from tests.harness.store_faults import fail_first
 from tests.harness.tally import FAULTS
 from tests.harness.waiting import eventually
 
 pytestmark = pytest.mark.faults
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
-
-
-class FailingOnce:
-    """A store method that raises StoreUnavailableError its first ``times`` calls (after ``delay`` s), then works."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, method: str, *, times: int = 1, delay: float = 0.0) -> None:
-        self.original = getattr(SqlStore, method)
-        self.left = times
-        self.calls = 0
-        self.delay = delay
-        failing = self
-
-        async def method_once(store: SqlStore, *args: Any, **kwargs: Any) -> Any:
-            failing.calls += 1
-            if failing.left > 0:
-                failing.left -= 1
-                await asyncio.sleep(failing.delay)
-                raise StoreUnavailableError("the database is unavailable right now (OperationalError: database is locked)")
-            return await failing.original(store, *args, **kwargs)
-
-        monkeypatch.setattr(SqlStore, method, method_once)
-        FAULTS.injected(times)
-
-
-@pytest.fixture
-async def http(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path, "http", embedder=HashEmbedder()) as harness:
-        yield harness
-
-
-@pytest.fixture
-async def socket(tmp_path: Path) -> AsyncIterator[SlackHarness]:
-    async with running_slack(tmp_path, "socket", embedder=HashEmbedder()) as harness:
-        yield harness
 
 
 async def post_one(h: SlackHarness, *, over_socket: bool = False) -> str:
@@ -82,7 +45,7 @@ async def stored(h: SlackHarness, ts: str) -> list[str]:
 async def test_over_http_a_failed_write_is_not_acknowledged_and_the_redelivery_stores_it_once(
         http: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
     ts = await post_one(http)
-    FailingOnce(monkeypatch, "add_reaction")
+    fail_first(monkeypatch, "add_reaction")
     body = reaction_event("EvDb1", ts, "fire")
     assert await send_event(http, body) == 503  # Slack will deliver it again
     assert await stored(http, ts) == []
@@ -96,10 +59,10 @@ async def test_over_socket_mode_the_envelope_is_acked_only_after_the_write(
         socket: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = socket.fake
     ts = await post_one(socket, over_socket=True)
-    failing = FailingOnce(monkeypatch, "add_reaction")
+    calls = fail_first(monkeypatch, "add_reaction")
     body = reaction_event("EvDb2", ts, "fire")
     await fake.send_envelope("events_api", body, "env-r1")
-    await eventually(lambda: failing.calls == 1)
+    await eventually(lambda: len(calls) == 1)
     await asyncio.sleep(0.2)
     assert "env-r1" not in {a.get("envelope_id") for a in fake.acks}  # no ack: Slack redelivers it
     await fake.send_envelope("events_api", body, "env-r2", retry_attempt=1, retry_reason="timeout")
@@ -115,7 +78,7 @@ async def test_slacks_last_redelivery_is_acknowledged_and_kept_for_the_cores_ret
         http: SlackHarness, monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing follows Slack's third redelivery: it is handed to PaperBot.keep_for_retry, not dropped."""
     ts = await post_one(http)
-    FailingOnce(monkeypatch, "add_reaction", times=2)  # this delivery and the core's immediate first try
+    fail_first(monkeypatch, "add_reaction", times=2)  # this delivery and the core's immediate first try
     assert await send_event(http, reaction_event("EvDb3", ts, "+1"), retry=3) == 200
     assert await eventually(lambda: stored(http, ts), timeout=6) == ["👍"]  # the core's retry, about 1 s later
     FAULTS.reactions(sent=1, stored=len(await stored(http, ts)))
@@ -128,7 +91,7 @@ async def test_a_write_slower_than_slacks_deadline_is_acked_then_kept_if_it_fail
     gate = http.runner.slack.threads.gate
     gate.deadline = 0.3
     ts = await post_one(http)
-    FailingOnce(monkeypatch, "add_reaction", delay=0.6)
+    fail_first(monkeypatch, "add_reaction", delay=0.6)
     started = time.monotonic()
     assert await send_event(http, reaction_event("EvDb4", ts, "fire")) == 200
     assert time.monotonic() - started < 0.55
@@ -143,7 +106,7 @@ async def test_a_thread_message_the_database_failed_is_redelivered_and_recorded_
         await eventually(lambda: h.bot.history(CH))
         parent = h.fake.messages[CHANNEL][0]["ts"]
         await eventually(lambda: h.bot.store.threads_for(CH, parent))
-        FailingOnce(monkeypatch, "add_thread_activity")
+        fail_first(monkeypatch, "add_thread_activity")
         body = message_event("EvDbM", text="great paper", ts="1762689601.000200", thread_ts=parent)
         assert await send_event(h, body) == 503
         assert await h.bot.store.thread_activity_for_channel(CH) == []
