@@ -35,10 +35,12 @@ REFINE_STEPS = 10  # Lloyd steps at most (they usually settle in fewer)
 
 @dataclass(frozen=True)
 class Pick:
-    """One candidate: its row in the pool, and the topic (its index) it was picked near, if any."""
+    """One candidate: its row in the pool, the topic (its index) it was picked near if any, and how many
+    papers of the pool are nearer to it than to any other candidate (itself included): what it stands for."""
 
     index: int
     topic: int | None = None
+    covers: int = 0
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -127,4 +129,6 @@ def _refine(unit: np.ndarray, picks: list[Pick]) -> list[Pick]:
         index = next(int(i) for i in order if int(i) not in taken)
         taken.add(index)
         out[c] = Pick(index, None)
-    return out
+    nearest = np.argmax(unit @ unit[[p.index for p in out]].T, axis=1)
+    sizes = np.bincount(nearest, minlength=len(out))
+    return [Pick(p.index, p.topic, int(size)) for p, size in zip(out, sizes)]

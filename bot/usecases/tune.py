@@ -21,7 +21,7 @@ from bot.errors import NotFoundError
 from bot.ports import Store
 from bot.scheduling.seen import member_seen_key, seen_by
 from bot.taste.model import TOPIC, member_scope
-from bot.taste.onboarding import diverse_picks
+from bot.taste.onboarding import Pick, diverse_picks
 from bot.text import clean_text, shorten
 from bot.usecases.taste import TasteUseCases
 
@@ -66,8 +66,7 @@ class TuneUseCases:
         matrix = np.stack([vectors[p.arxiv_id] for p in fresh])
         topic_vectors = np.stack([await self._taste.embed_text(t) for t in topics]) if topics else None
         picks = diverse_picks(matrix, count, topics=topic_vectors)
-        items = tuple(RankedPaper(fresh[p.index], 0.0, _why(topics[p.topic] if p.topic is not None else None))
-                      for p in picks)
+        items = tuple(RankedPaper(fresh[p.index], 0.0, _why(p, topics, len(fresh))) for p in picks)
         whom = "your ranking" if member is not None else "this channel"
         return Digest(title=f"Tune {whom}: {len(items)} different papers of the week to rate", items=items,
                       note=MEMBER_NOTE if member is not None else CHANNEL_NOTE)
@@ -82,7 +81,8 @@ class TuneUseCases:
         return papers[:MAX_POOL], latest
 
 
-def _why(topic: str | None) -> str:
-    if topic is not None:
-        return f"near your topic “{shorten(clean_text(topic), MAX_TOPIC_SHOWN)}”"
-    return "a different subject from the others"
+def _why(pick: Pick, topics: list[str], pool: int) -> str:
+    """What a candidate stands for: a topic phrase, or the share of the week's papers most like it."""
+    if pick.topic is not None:
+        return f"near your topic “{shorten(clean_text(topics[pick.topic]), MAX_TOPIC_SHOWN)}”"
+    return f"like {pick.covers} of the week's {pool} unseen papers"

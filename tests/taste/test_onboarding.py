@@ -43,6 +43,8 @@ def test_the_picks_span_the_categories_of_the_listings(listings: tuple[list[Pape
     most_typical = np.argsort(-typicality(vectors))[:PICKS]
     assert len(categories(papers, picks)) >= 5
     assert len(categories(papers, picks)) >= len(categories(papers, most_typical)) + 2
+    picked = diverse_picks(vectors, PICKS)
+    assert sum(p.covers for p in picked) == len(papers) and all(p.covers >= 1 for p in picked)
 
 
 def test_over_many_pools_the_picks_beat_random_ones(listings: tuple[list[Paper], np.ndarray]) -> None:
