@@ -40,6 +40,7 @@ from bot.usecases.settings_form import ChannelSettingsForm
 from bot.usecases.stats import StatsUseCases
 from bot.usecases.subscriptions import SubscriptionUseCases
 from bot.usecases.taste import TasteUseCases
+from bot.usecases.tune import TuneUseCases
 
 if TYPE_CHECKING:
     from bot.discussion.engine import DiscussionEngine
@@ -82,6 +83,8 @@ class PaperBot:
         self._engine = discussion
         # None → no personalization: digests are ranked by trending only.
         self.taste = TasteUseCases(store, embedder, clock=clock, **(taste_options or {})) if embedder is not None else None
+        # `/papers tune`: candidates to rate, published like a digest (None without personalization)
+        self.tune = TuneUseCases(store, self.taste, clock=clock) if self.taste is not None else None
         self.digests = DigestUseCases(store, clock=clock, default_count=default_count, taste=self.taste)
         self.papers = PaperLookup(store, resolvers)
         self.subscriptions = SubscriptionUseCases(store, clock=clock, default_count=default_count)
@@ -106,7 +109,7 @@ class PaperBot:
         self._services: dict[str, object] = {
             "digests": self.digests, "papers": self.papers, "subscriptions": self.subscriptions,
             "schedules": self.schedules, "personal": self.personal, "discussions": self.discussions,
-            "taste": self.taste, "saved": self.saved, "feeds": self.feeds, "stats": self.stats,
+            "taste": self.taste, "saved": self.saved, "feeds": self.feeds, "stats": self.stats, "tune": self.tune,
         }
 
     # commands ----------------------------------------------------------------------------------

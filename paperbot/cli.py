@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     taste.add_argument("--variants", default="none",
                        help="rerun with one change each, as rows of their own: all, none, or a comma-separated "
                             "list of k3, flip20, reversed, two-categories (default: none)")
+    taste.add_argument("--tune", type=int, metavar="N",
+                       help="instead: rating N /papers tune candidates before day 1 against no tuning (bench/onboarding.py)")
     return parser
 
 
@@ -148,6 +150,11 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
             return await print_invite_url(config, args.client_id)
         case "embed":
             return await commands.embed(config, db_url=args.db)
+        case "bench" if args.tune is not None:
+            from paperbot.bench.onboarding import main as tune_main
+
+            return await asyncio.to_thread(tune_main, args.listings, args.tune, seeds=args.seeds, as_json=args.json,
+                                           cache_dir=args.cache, wider=args.wider, backend=args.backend)
         case "bench":
             from paperbot.bench.taste import main as taste_main
 

@@ -18,6 +18,7 @@ from bot.commands import (  # noqa: F401
     stats,
     subscription,
     taste,
+    tune,
     why,
 )
 from bot.commands.digest import TodayCommand, WeekCommand

@@ -31,7 +31,7 @@ from bot.errors import UsageError
 
 # What a command's execute() may ask for, by parameter name (provided by bot.app.PaperBot).
 SERVICES = frozenset({"digests", "papers", "subscriptions", "schedules", "personal", "discussions", "taste",
-                      "saved", "feeds", "stats"})
+                      "saved", "feeds", "stats", "tune"})
 
 DESCRIPTION_LIMIT = 100  # Discord's limit for a command's and an option's description
 

@@ -31,7 +31,7 @@ MATRIX = [
     ("today", True), ("today mine 3", True), ("week", True), (f"paper {VIDEO}", True), (f"like {VIDEO}", True),
     ('follow author:"Ada Lovelace"', True), ("prefs", True), ("forget me", True), ("forget me confirm", True),
     (f"similar {VIDEO}", True), (f"why {VIDEO}", True), (f"why {VIDEO} mine", True), ("search video", True),
-    ("schedule", True), ("dm", True),
+    ("schedule", True), ("dm", True), ("tune", True), ("tune mine 3", True),
     ("dm on 08:30 Europe/Paris", True), ("dm settings trending:0.2", True), ("dm off", True), ("recap", True),
     ("settings", True), (f"ask {VIDEO} what is it?", True), ("help", True), ("help subscribe", True),
     ("subscribe 09:00 Europe/Berlin", False), ("unsubscribe", False), ("settings trending:0.5", False),
