@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_LINE = 64 * 1024  # bytes of one event's JSON line: far more than any platform event, a bound on what is written
+MAX_LINE = 2**20  # bytes of one event's JSON line: more than any platform event (Slack's 40,000 characters escaped)
 MAX_WHAT = 300  # characters of its description in logs
 
 
@@ -34,10 +34,10 @@ class KeptEvent:
     kept_at: float = field(default_factory=time.time)  # when it was first kept (seconds since the epoch)
 
     def to_line(self) -> str:
-        """One JSON line (no newline inside: JSON escapes them)."""
+        """One JSON line, ASCII only (newlines and any lone surrogate a hostile payload carries are escaped)."""
         return json.dumps({"id": self.id, "kind": self.kind, "platform": self.platform, "what": self.what[:MAX_WHAT],
                            "latest": self.latest, "kept_at": self.kept_at, "payload": dict(self.payload)},
-                          ensure_ascii=False, separators=(",", ":"))
+                          separators=(",", ":"))
 
     @classmethod
     def from_line(cls, line: str) -> KeptEvent:

@@ -3,8 +3,9 @@
 The events kept here are the ones the database failed, so they cannot wait in the database: they
 go to a file next to it (``<SQLite file>.kept-events.jsonl``; for PostgreSQL in the user data
 directory; ``[retry] spool`` names another). An event is appended and fsync'd before the retry
-takes it over; once applied, a ``{"done": [ids]}`` line marks it (not fsync'd: should a crash lose
-the mark, the event is replayed, and applying it again changes nothing). At open, and whenever the
+takes it over; once applied (or dropped because a later event of the same reaction decides), a
+``{"done": [ids]}`` line marks it, fsync'd as well: replaying an applied event changes nothing,
+but replaying an add a later removal overruled would bring the reaction back. At open, and whenever the
 marks outnumber the live events, the file is rewritten with only what is still kept (a temporary
 file, fsync'd, renamed over it). A torn line — a crash in the middle of a write — is skipped with a
 warning; the rest is kept. At most ``max_events`` events and ``max_bytes`` bytes are kept: beyond
@@ -117,10 +118,12 @@ class FileSpool:
             self._bytes -= len(self._lines.pop(event_id).encode("utf-8"))
         if not self._lines:  # nothing is kept: an empty file, no rewrite needed
             self._file.truncate(0)
+            os.fsync(self._file.fileno())
             self._marks = 0
             return
         self._file.write(json.dumps({"done": ids}, separators=(",", ":")) + "\n")
         self._file.flush()
+        os.fsync(self._file.fileno())
         self._marks += 1
         if self._marks > max(len(self._lines), COMPACT_AFTER):
             self._file.close()

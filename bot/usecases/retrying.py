@@ -10,7 +10,8 @@ a local file: the database is what failed), then runs it again after growing del
 about 20 minutes in all) until it is applied, and only then marks it done in the spool. What still
 waits at shutdown, a crash, or after the last try stays in the spool and is replayed when its
 platform is up again at the next start (:meth:`EventRetry.serve`). An event is lost — logged and
-counted — only when more than ``limit`` wait, when the spool is full, or without a spool (as before).
+counted — only when more than ``limit`` wait, when the spool is full, when a start finds it kept
+for more than a week (:data:`KEPT_FOR`), or without a spool (as before).
 
 For one ``latest`` key (a reaction: message, member, emoji) the newest event wins: when it comes,
 older kept ones of that key are dropped, so a retried add never lands over a later removal. A
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +35,7 @@ _log = logging.getLogger(__name__)
 
 DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 LIMIT = 10_000
+KEPT_FOR = 7 * 86400.0  # seconds: a spooled event older than this at a start is given up (lost, counted)
 
 Then = Callable[[object], Awaitable[None]]  # what the adapter does with the result, while this process lives
 
@@ -63,10 +66,11 @@ class _Waiting:
 
 class EventRetry:
     def __init__(self, handlers: Mapping[str, Handler], *, spool: EventSpool | None = None,
-                 delays: Sequence[float] = DELAYS, limit: int = LIMIT,
+                 delays: Sequence[float] = DELAYS, limit: int = LIMIT, kept_for: float = KEPT_FOR,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         """``spool``: where kept events outlive the process (None: in memory only, lost at shutdown);
-        what it holds from a previous run waits for its platform (:meth:`serve`)."""
+        what it holds from a previous run waits for its platform (:meth:`serve`), unless it was kept
+        more than ``kept_for`` seconds ago (an event that fails at every start is not kept for good)."""
         self.handlers = dict(handlers)
         self.delays = tuple(delays)
         self.limit = limit
@@ -74,10 +78,11 @@ class EventRetry:
         self._spool = spool
         self._waiting: dict[str, _Waiting] = {}  # by event id, oldest first
         self._held: dict[str, KeptEvent] = {}  # spooled before an acknowledgement, still being run by the adapter
+        self._parked: dict[str, _Waiting] = {}  # spooled, retries over: left for the next start
         self._transports: dict[str, ChatTransport] = {}
         self.counts = RetryCounts()
         if spool is not None:
-            self._restore(spool.load())
+            self._restore(spool.load(), kept_for)
 
     @property
     def pending(self) -> int:
@@ -155,8 +160,8 @@ class EventRetry:
         tasks = [w.task for w in waiting if w.task is not None]
         for task in tasks:
             task.cancel()
-        kept = sum(w.spooled for w in waiting) + len(self._held)
-        lost = len(waiting) + len(self._held) - kept
+        kept = sum(w.spooled for w in waiting) + len(self._held) + len(self._parked)
+        lost = len(waiting) + len(self._held) + len(self._parked) - kept
         if lost:
             _log.warning("%d events were still waiting for a retry at shutdown", lost)
             self.counts.lost += lost
@@ -195,6 +200,7 @@ class EventRetry:
             return
         self._waiting.pop(event.id, None)
         if waiting.spooled:
+            self._parked[event.id] = waiting  # a later event of its reaction must still overrule it in the spool
             _log.error("%s still fails after %d tries over %.0f s; it is kept for the next start", event.what,
                        len(delays), sum(delays))
             return
@@ -205,11 +211,12 @@ class EventRetry:
         """A newer event of the same ``latest`` key decides: older kept ones are dropped."""
         if event.latest is None:
             return
-        for waiting in list(self._waiting.values()):
+        for waiting in [*self._waiting.values(), *self._parked.values()]:
             if waiting.event.latest == event.latest and waiting.event.id != event.id:
                 _log.info("%s is dropped: a later event decides (%s)", waiting.event.what, event.what)
                 if waiting.task is not None:
                     waiting.task.cancel()
+                self._parked.pop(waiting.event.id, None)
                 self._forget(waiting)
 
     def _keep_durably(self, waiting: _Waiting, *, counted: bool = True) -> bool:
@@ -251,12 +258,20 @@ class EventRetry:
         except Exception:  # noqa: BLE001 - the event is applied; only the adapter's follow-up failed
             _log.exception("the follow-up of %s failed", event.what)
 
-    def _restore(self, events: list[KeptEvent]) -> None:
+    def _restore(self, events: list[KeptEvent], kept_for: float) -> None:
         """A previous run's events, waiting for their platform; of one ``latest`` key only the newest."""
+        oldest = time.time() - kept_for
+        for event in events:
+            if event.kept_at < oldest:
+                self.counts.lost += 1
+                _log.error("%s is lost: kept since %s and never applied", event.what,
+                           time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(event.kept_at)))
+        stale = [e.id for e in events if e.kept_at < oldest]
+        events = [e for e in events if e.kept_at >= oldest]
         newest = {e.latest: e.id for e in events if e.latest is not None}
         dropped = [e.id for e in events if e.latest is not None and newest[e.latest] != e.id]
-        if dropped:
-            self._done_all(dropped)
+        if dropped or stale:
+            self._done_all(stale + dropped)
         for event in events:
             if event.latest is None or newest[event.latest] == event.id:
                 self._waiting[event.id] = _Waiting(event, spooled=True)

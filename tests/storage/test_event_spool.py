@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.discussion.threads import ThreadMessage
 from bot.domain import ChannelRef, ReactionEvent
 from bot.errors import ConfigError
 from bot.kept import KeptEvent
-from bot.usecases.kept_kinds import kept_reaction
+from bot.usecases.kept_kinds import kept_reaction, kept_thread_message, thread_message_of
 from storage.event_spool import COMPACT_AFTER, FileSpool, default_spool_path
 
 CHANNEL = ChannelRef("discord", "G1", "C1")
@@ -133,3 +134,15 @@ def test_another_process_cannot_open_a_spool_this_one_holds(tmp_path: Path) -> N
 def test_the_spool_lives_beside_a_sqlite_file_and_in_the_data_dir_otherwise(tmp_path: Path) -> None:
     assert default_spool_path(f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3") == tmp_path / "bot.sqlite3.kept-events.jsonl"
     assert default_spool_path("postgresql+asyncpg://u@h/db").name == "paperbot.kept-events.jsonl"
+
+
+def test_hostile_text_is_kept_as_written(tmp_path: Path) -> None:
+    text = "line\nbreak \ud800 lone surrogate \x00 nul \u2028 sep 🔥" * 100
+    message = ThreadMessage(CHANNEL, "T1", "U1", text, True, event_id="E1")
+    spool = FileSpool(tmp_path / "kept.jsonl")
+    assert spool.append(kept_thread_message(message, "hostile"))
+    spool.close()
+    again = FileSpool(tmp_path / "kept.jsonl")
+    [kept] = again.load()
+    assert thread_message_of(kept.payload) == message and len(lines(tmp_path / "kept.jsonl")) == 1
+    again.close()

@@ -23,6 +23,7 @@ from bot.usecases.feedback import Click, Control
 from bot.usecases.kept_kinds import (
     click_of,
     kept_click,
+    kept_handlers,
     kept_links,
     kept_reaction,
     kept_thread_message,
@@ -31,6 +32,7 @@ from bot.usecases.kept_kinds import (
     thread_message_of,
 )
 from bot.usecases.links import PastedLinks
+from bot.usecases.retrying import EventRetry
 from storage.event_spool import FileSpool
 from storage.store import SqlStore
 from tests.harness.builders import record_digest
@@ -109,6 +111,21 @@ async def test_a_reaction_the_database_failed_is_kept_over_a_shutdown_and_stored
     assert len(await store.reactions_for_channel(CHANNEL)) == 1
 
 
+async def test_a_removal_overrules_an_add_whose_retries_are_over_in_the_spool_too(
+        bot: PaperBot, store: SqlStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    await posted(bot)
+    path = tmp_path / "kept.jsonl"
+    first = spooled_bot(store, path)
+    first.retry.delays = (0.01,)
+    down = outage(monkeypatch, "add_reaction")
+    await first.keep_for_retry(kept_reaction(ReactionEvent(CHANNEL, "100", "U1", "🔥", True), "add"))
+    await applied(first)  # given up for now, left in the spool
+    assert await first.keep_for_retry(kept_reaction(ReactionEvent(CHANNEL, "100", "U1", "🔥", False), "remove"))
+    assert path.read_text() == ""  # the removal (applied at once) decides: nothing to replay
+    await first.close()
+    down.end()
+
+
 async def test_of_a_kept_add_and_its_later_removal_only_the_removal_counts_after_a_restart(
         bot: PaperBot, store: SqlStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     await posted(bot)
@@ -166,3 +183,30 @@ async def test_an_event_that_does_not_decode_is_refused_not_retried(bot: PaperBo
     broken = KeptEvent("reaction", "slack", {"channel": {"platform": "slack"}}, "edited by hand")
     assert not await bot.keep_for_retry(broken)
     assert not bot.retry.is_kept(broken)
+
+
+async def test_after_the_last_try_a_spooled_event_stays_kept_and_a_week_old_one_is_given_up(
+        bot: PaperBot, store: SqlStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    await posted(bot)
+    path = tmp_path / "kept.jsonl"
+    first = spooled_bot(store, path)
+    first.retry.delays = (0.01, 0.01)
+    down = outage(monkeypatch, "add_reaction")
+    event = kept_reaction(ReactionEvent(CHANNEL, "100", "U1", "👍", True), "reaction +👍 on 100")
+    await first.keep_for_retry(event)
+    await applied(first)  # the retries are over
+    assert "still fails after 2 tries over 0 s; it is kept for the next start" in caplog.text
+    assert first.retry.counts.lost == 0 and len(path.read_text().splitlines()) == 1
+    await first.close()
+    assert "1 events not applied yet are kept for the next start" in caplog.text
+    down.end()
+
+    later = EventRetry(kept_handlers(bot), spool=FileSpool(path))  # the next start: it waits for its platform
+    assert later.pending == 1
+    await later.close()
+    week_later = EventRetry(kept_handlers(bot), spool=FileSpool(path), kept_for=0.0)  # a start that finds it too old
+    assert week_later.pending == 0 and week_later.counts.lost == 1
+    assert "reaction +👍 on 100 is lost: kept since" in caplog.text
+    await week_later.close()
+    assert path.read_text() == ""
