@@ -154,7 +154,9 @@ class _PaperbotMixin:
         try:
             where = await self.platform.forums.post_parent(payload.channel_id, payload.message_id)  # a forum post's paper
         except Exception:  # noqa: BLE001 - one bad event must not stop the gateway loop
-            _log.exception("the channel of reaction on %s/%s could not be found", payload.channel_id, payload.message_id)
+            # only a forum post's starter message needs a look-up, and that one answers HTTP errors itself
+            _log.exception("reaction on %s/%s is not recorded: the forum it belongs to could not be found",
+                           payload.channel_id, payload.message_id)
             return
         # a DM names no guild: the core finds it from the stored post (it survives restarts); the guild
         # remembered when the DM was opened covers a digest not recorded yet; "dm" when neither knows

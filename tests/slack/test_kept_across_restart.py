@@ -71,3 +71,22 @@ async def test_late_work_that_succeeds_leaves_nothing_kept(tmp_path: Path, monke
         await eventually(lambda: h.bot.store.reactions_for_message(CH, ts))
         await eventually(lambda: spool.read_text() == "")  # applied: released
         assert h.bot.retry.pending == 0
+
+
+async def test_slacks_last_redelivery_the_database_failed_is_stored_once_by_the_next_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spool = tmp_path / "paperbot.sqlite3.kept-events.jsonl"
+    async with running_slack(tmp_path, "http", embedder=HashEmbedder()) as first:
+        assert (await first.command("today 1"))[0] == 200
+        ts = (await eventually(lambda: first.bot.history(CH)))[0].post.message_id
+        down = outage(monkeypatch, "add_reaction")
+        assert await send_event(first, reaction_event("EvLast", ts, "+1"), retry=3) == 200  # nothing follows it
+        assert len(spool.read_text().splitlines()) == 1  # on disk before the acknowledgement
+        await eventually(lambda: first.bot.retry.pending == 1)
+    down.end()
+
+    async with running_slack(tmp_path, "http", embedder=HashEmbedder()) as second:
+        stored = await eventually(lambda: second.bot.store.reactions_for_message(CH, ts), timeout=5)
+        await eventually(lambda: second.bot.retry.pending == 0)
+        assert [r.emoji for r in stored] == ["👍"] and spool.read_text() == ""
+    FAULTS.reactions(sent=1, stored=len(stored))
