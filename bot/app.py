@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -18,9 +18,10 @@ from bot.clock import Clock, utc_now
 from bot.commands import Command, parse_command, spec_of
 from bot.discussion.threads import ThreadMessage, ThreadMode, ThreadResponse
 from bot.domain import ChannelRef, Digest, Paper, Post, PostKind, Reaction, ReactionEvent, Requester
+from bot.kept import KeptEvent
 from bot.log_context import log_context
 from bot.metrics import metrics
-from bot.ports import ChartRenderer, ChatTransport, Embedder, PaperResolver, Store
+from bot.ports import ChartRenderer, ChatTransport, Embedder, EventSpool, PaperResolver, Store
 from bot.replies import DigestReply, FileReply, PaperReply, Posted, Reply
 from bot.scheduling.usecases import ScheduleUseCases
 from bot.taste.signals import DEFAULT_EMOJI
@@ -29,12 +30,13 @@ from bot.usecases.discussion import DiscussionUseCases
 from bot.usecases.feedback import Click, ClickAnswer, FeedbackUseCases
 from bot.usecases.feeds import FeedUseCases
 from bot.usecases.home import HomeUseCases
+from bot.usecases.kept_kinds import kept_handlers
 from bot.usecases.links import LinkResult, LinkUseCases, PastedLinks
 from bot.usecases.papers import PaperLookup
 from bot.usecases.personal_digests import PersonalDigestUseCases
 from bot.usecases.publishing import Publisher
 from bot.usecases.reactions import ReactionResult, ReactionUseCases
-from bot.usecases.retrying import EventRetry
+from bot.usecases.retrying import EventRetry, Then
 from bot.usecases.saved import SavedUseCases
 from bot.usecases.settings_form import ChannelSettingsForm
 from bot.usecases.stats import StatsUseCases
@@ -71,12 +73,15 @@ class PaperBot:
         thread_mode: ThreadMode | str = ThreadMode.ALWAYS,
         public_url: str = "http://127.0.0.1:9464",
         charts: ChartRenderer | None = None,
+        spool: EventSpool | None = None,
     ) -> None:
         """``discussion``: the answer engine for thread questions and `/papers ask` (None: summaries only).
 
         ``thread_mode``: when posted papers get a thread in channels that never chose (``[discussion] threads``).
 
         ``public_url``: where feeds are read (``[monitoring] public_url``); ``charts``: draws `/papers stats`.
+
+        ``spool``: where events kept for a retry outlive the process (``[retry] spool``; None: in memory).
         """
         self.store = store
         self.clock = clock
@@ -103,8 +108,8 @@ class PaperBot:
         self.feeds = FeedUseCases(store, base_url=public_url, taste=self.taste, clock=clock)
         self.stats = StatsUseCases(store, charts, clock=clock)
         self.links = LinkUseCases(store, self.papers, self.discussions, clock=clock)
-        # events of platforms that never redeliver (Discord's gateway): kept and retried, not lost
-        self.retry = EventRetry()
+        # events of platforms that never redeliver (Discord's gateway): kept as data, spooled, retried, not lost
+        self.retry = EventRetry(kept_handlers(self), spool=spool)
         # what a command's execute() may ask for, by name (bot.commands.spec.SERVICES)
         self._services: dict[str, object] = {
             "digests": self.digests, "papers": self.papers, "subscriptions": self.subscriptions,
@@ -170,10 +175,12 @@ class PaperBot:
         answer — the core posts them through ``transport``."""
         return await self.discussions.on_thread_message(message, transport)
 
-    async def keep_for_retry(self, what: str, work: Callable[[], Awaitable[object]]) -> bool:
-        """Run an event's work; if the database (or anything passing) fails it, keep retrying it in
-        the background (for platforms that never deliver an event again). True: applied now."""
-        return await self.retry.run(what, work)
+    async def keep_for_retry(self, event: KeptEvent, transport: ChatTransport | None = None,
+                             then: Then | None = None) -> bool:
+        """Apply a kept event (``bot.usecases.kept_kinds``); if the database (or anything passing) fails
+        it, spool it and keep retrying it in the background (for platforms that never deliver an event
+        again). ``then`` gets the result once applied. True: applied now."""
+        return await self.retry.run(event, transport, then)
 
     async def workspace_of_message(self, platform: str, channel: str, message_id: str) -> str | None:
         """Which workspace a posted message belongs to, for events that do not say (Discord DMs)."""

@@ -242,6 +242,26 @@ class MonitoringConfig(_Section):
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
+class RetryConfig(_Section):
+    """Events kept for a retry after the database failed them (bot.usecases.retrying)."""
+
+    # the file they are kept in until applied, so they survive a restart; empty: beside the SQLite
+    # file (<database>.kept-events.jsonl), or <user data dir>/paperbot/paperbot.kept-events.jsonl
+    spool: str = ""
+
+    @field_validator("spool")
+    @classmethod
+    def _spool(cls, value: str) -> str:
+        accepted = "a file path, e.g. \"/var/lib/paperbot/kept-events.jsonl\" (empty: beside the database)"
+        if value and not value.strip():
+            raise ValueError(f"is only spaces; use {accepted}")
+        if "\x00" in value:
+            raise ValueError(f"contains a NUL character; use {accepted}")
+        if value.endswith(("/", "\\")) or value.strip() in (".", "..", "~"):
+            raise ValueError(f"names a folder, not a file; use {accepted}")
+        return value.strip()
+
+
 class Config(_Section):
     database: DatabaseConfig = DatabaseConfig()
     sources: SourcesConfig = SourcesConfig()
@@ -255,6 +275,7 @@ class Config(_Section):
     answers: AnswersConfig = AnswersConfig()
     logging: LoggingConfig = LoggingConfig()
     monitoring: MonitoringConfig = MonitoringConfig()
+    retry: RetryConfig = RetryConfig()
 
     @property
     def discord_enabled(self) -> bool:

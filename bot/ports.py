@@ -21,6 +21,7 @@ import numpy as np
 from bot.discussion.threads import DiscussionStore
 from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription
 from bot.feeds import FeedScope
+from bot.kept import KeptEvent
 from bot.replies import Publication, TextReply
 from bot.scheduling.personal_ports import PersonalStore
 from bot.scheduling.ports import DeliveryStore
@@ -329,6 +330,28 @@ class ChartRenderer(Protocol):
     Raises :class:`bot.stats.ChartUnavailableError` when the drawing library is not installed."""
 
     def render(self, stats: ChannelStats) -> bytes: ...
+
+
+class EventSpool(Protocol):
+    """Where events kept for a retry outlive the process: a local file, since the database is what
+    failed them (``storage.event_spool``). One process owns it at a time."""
+
+    def load(self) -> list[KeptEvent]:
+        """What is kept, oldest first: a previous run's events not applied yet (unreadable lines skipped)."""
+        ...
+
+    def append(self, event: KeptEvent) -> bool:
+        """Write ``event`` durably (on disk when this returns; OSError when it cannot be); False when
+        the spool is full and the event is not kept."""
+        ...
+
+    def done(self, event_ids: Iterable[str]) -> None:
+        """These events are applied (or given up on): not replayed again."""
+        ...
+
+    def close(self) -> None:
+        """Release the spool for the next process (what is kept stays kept)."""
+        ...
 
 
 class ChatPlatform(ChatTransport, Protocol):

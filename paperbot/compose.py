@@ -18,12 +18,13 @@ from bot.clock import Clock, utc_now
 from bot.config import Config
 from bot.discussion.engine import DiscussionEngine
 from bot.errors import ConfigError
-from bot.ports import Embedder, PaperResolver, PaperSource
+from bot.ports import Embedder, EventSpool, PaperResolver, PaperSource
 from bot.sources.arxiv import ArxivClient
 from bot.sources.huggingface import HuggingFaceClient
 from bot.taste.signals import EmojiTable
 from paperbot.charts import MatplotlibCharts
 from storage.database import default_database_url, normalise_url
+from storage.event_spool import FileSpool, default_spool_path
 from storage.migrate import upgrade
 from storage.store import SqlStore
 
@@ -117,6 +118,15 @@ async def open_sources(config: Config) -> AsyncIterator[Sources]:
         yield sources
 
 
+def open_spool(config: Config, url: str) -> FileSpool:
+    """The spool of kept events (``[retry] spool``, default beside the SQLite file or in the user data
+    dir), locked for this process until the bot closes; a second process on it gets a ConfigError."""
+    path = Path(config.retry.spool).expanduser() if config.retry.spool else default_spool_path(url)
+    spool = FileSpool(path)
+    _log.info("kept events: %s (%d from a previous run)", path, spool.kept)
+    return spool
+
+
 def build_embedder(config: Config) -> Embedder | None:
     """The configured backend's embedder (``[embedding] backend``; the model loads on first use or on
     ``warm()``, which ``paperbot run`` calls at start), or None when disabled."""
@@ -136,11 +146,15 @@ def build_bot(
     clock: Clock = utc_now,
     embedder: Embedder | None | bool = True,
     discussion: DiscussionEngine | None | bool = True,
+    spool: EventSpool | None = None,
 ) -> PaperBot:
     """``embedder``: True → the configured one; None/False → trending only; or an Embedder instance.
 
     ``discussion``: True → the configured answer engine (needs the embedder; none without it);
     None/False → thread summaries only; or a ``DiscussionEngine``.
+
+    ``spool``: where kept events outlive the process (``open_spool``; `paperbot run` has one, the
+    one-shot commands keep nothing and need none).
     """
     if embedder is True:
         embedder = build_embedder(config)
@@ -154,7 +168,7 @@ def build_bot(
                                               link=taste.link_weight), "default_trending": taste.trending,
                        "half_life_days": taste.half_life_days, "activity_weight": config.discussion.activity_weight},
         discussion=discussion if isinstance(discussion, DiscussionEngine) else None, thread_mode=config.discussion.threads,
-        public_url=config.monitoring.base_url, charts=MatplotlibCharts(),
+        public_url=config.monitoring.base_url, charts=MatplotlibCharts(), spool=spool,
     )
 
 

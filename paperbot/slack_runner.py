@@ -68,6 +68,7 @@ class SlackRunner:
         """``start_delays``: the waits between tries when Slack does not answer at start;
         ``database_url``: paperbot's (migrated) database, where several workspaces' installations live."""
         self.config = config
+        self._bot = bot
         self._installations: SqlInstallationStore | None = None
         oauth = None
         if config.oauth:
@@ -126,6 +127,7 @@ class SlackRunner:
             if self._installations is not None:
                 teams = await self._installations.teams()
                 _log.info("slack: installed in %d workspace(s); new ones install at %s", len(teams), self.config.install_path)
+        self._bot.retry.serve("slack", self.platform)  # events a previous run kept for Slack are applied now
 
     async def connected(self) -> bool:
         """Socket Mode: the WebSocket is open and answering pings; HTTP mode: listening (``/readyz``)."""

@@ -12,8 +12,9 @@ goes to the core (``PaperBot.on_click``): the same signal as the reaction, toggl
 ephemeral answer says what they now have ("👍 saved as yours — click 👍 again to undo"); More
 like this answers with the similar papers' embeds, to them only. Discord never delivers an
 interaction again, so a click the database failed is kept and retried by the core
-(``PaperBot.keep_for_retry``; keyed by the interaction id, so it counts once), and the clicker is
-told it will be recorded shortly; when the retry applies it, the answer replaces that note.
+(``PaperBot.keep_for_retry``, spooled so a restart replays it; keyed by the interaction id, so it
+counts once), and the clicker is told it will be recorded shortly; when a retry in this process
+applies it, the answer replaces that note.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from bot.app import PaperBot
 from bot.domain import ChannelRef
 from bot.replies import Publication
 from bot.usecases.feedback import Click, ClickAnswer, Control, control_value, parse_control_value
-from bot.usecases.retrying import retryable
+from bot.usecases.kept_kinds import kept_click
 
 _log = logging.getLogger(__name__)
 
@@ -110,21 +111,16 @@ class ButtonListener:
         workspace = await self._workspace(interaction, message_id)
         click = Click(ChannelRef("discord", workspace, channel_id), message_id, str(interaction.user.id), control,
                       click_id=str(interaction.id), arxiv_id=arxiv_id)
-        failure: list[BaseException] = []
 
-        async def apply() -> None:
-            try:
-                answer = await self.paperbot.on_click(click)
-            except Exception as exc:
-                failure.append(exc)
-                raise
-            await self._tell(interaction, answer_fields(answer))
+        async def answer(result: object) -> None:  # now, or when a retry applies it (not after a restart)
+            if isinstance(result, ClickAnswer):
+                await self._tell(interaction, answer_fields(result))
 
         what = f"click {control.value} by {click.user_id} on {channel_id}/{message_id}"
-        if await self.paperbot.keep_for_retry(what, apply):
+        event = kept_click(click, what)
+        if await self.paperbot.keep_for_retry(event, then=answer):
             return
-        kept = bool(failure) and retryable(failure[-1])
-        await self._tell(interaction, {"content": KEPT if kept else BROKEN, "embeds": []})
+        await self._tell(interaction, {"content": KEPT if self.paperbot.retry.is_kept(event) else BROKEN, "embeds": []})
 
     async def _workspace(self, interaction: discord.Interaction, message_id: str) -> str:
         """The guild; in a DM, the guild the digest was sent for (the stored post says)."""

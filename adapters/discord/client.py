@@ -9,14 +9,14 @@ messages in paper threads go to :class:`adapters.discord.threads.DiscordThreads`
 papers' controls to :class:`adapters.discord.buttons.ButtonListener`.
 
 Discord never delivers a gateway event again, so one that fails for a passing reason (the
-database away, anything unexpected) is kept and retried by the core (``PaperBot.keep_for_retry``).
-For one reaction (message, member, emoji) the latest add or remove wins: a kept add that is
-retried after a later removal is dropped, not applied over it.
+database away, anything unexpected) is kept — spooled to a file, replayed after a restart — and
+retried by the core (``PaperBot.keep_for_retry`` with ``kept_reaction``). For one reaction
+(message, member, emoji) the latest add or remove wins: the core drops a kept add when a later
+removal comes, so it is never applied over it.
 """
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -33,13 +33,12 @@ from adapters.discord.sync import CommandSync
 from adapters.discord.threads import DiscordThreads
 from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent
-from bot.errors import StoreUnavailableError
 from bot.log_context import log_context
+from bot.usecases.kept_kinds import kept_reaction
 
 _log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
-LATEST_KEPT = 20_000  # reactions whose latest event is remembered (far more than arrive while one is retried)
 
 
 @dataclass(frozen=True)
@@ -100,8 +99,6 @@ class _PaperbotMixin:
     token_rejected: bool
 
     def _attach(self, paperbot: PaperBot, settings: DiscordSettings) -> None:
-        self._generation = itertools.count(1)
-        self._latest: dict[tuple[int, int, int, str], int] = {}  # reaction → its latest event's number
         self.paperbot = paperbot
         self.settings = settings
         self.tree = PapersTree(self)  # type: ignore[arg-type]  # the mixin is always a Client
@@ -116,8 +113,10 @@ class _PaperbotMixin:
                                         on_unauthorized=self._token_rejected)
 
     async def setup_hook(self) -> None:
-        """Start the command sync in the background: serving never waits for it, nor ends with it."""
+        """Logged in: start the command sync in the background (serving never waits for it, nor ends
+        with it), and let the core apply the events a previous run kept for Discord."""
         self.command_sync.start()
+        self.paperbot.retry.serve("discord", self.platform)
 
     def _token_rejected(self) -> None:
         """Discord refused the token after login (a 401 on the sync): stop; the runner says what to do."""
@@ -152,43 +151,23 @@ class _PaperbotMixin:
         if me is not None and payload.message_author_id is not None and payload.message_author_id != me.id:
             return  # someone else's message (only known on add)
         emoji = emoji_key(payload.emoji)
-        key = (payload.channel_id, payload.message_id, payload.user_id, emoji)
-        number = next(self._generation)
-        self._latest.pop(key, None)
-        self._latest[key] = number  # newest last: the oldest is forgotten first
-        if len(self._latest) > LATEST_KEPT:
-            del self._latest[next(iter(self._latest))]  # a kept event of it then simply applies
-
-        async def record() -> None:
-            if self._latest.get(key, number) > number:
-                return  # a later add or remove of this reaction came meanwhile: it decides
-            where = await self.platform.forums.post_parent(payload.channel_id, payload.message_id)  # a forum post's paper
-            event = ReactionEvent(
-                channel=ChannelRef("discord", await self._workspace(payload), str(where)),
-                message_id=str(payload.message_id), user_id=str(payload.user_id), emoji=emoji, added=added,
-            )
-            await self.paperbot.on_reaction(event)
-
-        what = f"reaction {'+' if added else '-'}{emoji} by {payload.user_id} on {payload.channel_id}/{payload.message_id}"
-        await self.paperbot.keep_for_retry(what, record)  # never raises: one bad event must not stop the gateway loop
-
-    async def _workspace(self, payload: discord.RawReactionActionEvent) -> str:
-        """The guild id; in a DM, the guild the reacted digest was sent for.
-
-        A DM event names no guild, and one DM channel carries digests of every guild the member
-        gets them from: the stored post says which (it survives restarts); the guild remembered
-        when the DM was opened covers a digest not recorded yet; ``"dm"`` when neither knows.
-        """
-        if payload.guild_id:
-            return str(payload.guild_id)
         try:
-            found = await self.paperbot.workspace_of_message("discord", str(payload.channel_id), str(payload.message_id))
-        except StoreUnavailableError:
-            raise  # the event is kept and retried: then the stored post names the guild
-        except Exception:  # noqa: BLE001 - fall back to what open_dm remembered; the lookup failure is logged
-            _log.exception("could not look up the guild of DM message %s", payload.message_id)
-            found = None
-        return found or self.platform.dm_workspaces.get(payload.channel_id, "dm")
+            where = await self.platform.forums.post_parent(payload.channel_id, payload.message_id)  # a forum post's paper
+        except Exception:  # noqa: BLE001 - one bad event must not stop the gateway loop
+            # only a forum post's starter message needs a look-up, and that one answers HTTP errors itself
+            _log.exception("reaction on %s/%s is not recorded: the forum it belongs to could not be found",
+                           payload.channel_id, payload.message_id)
+            return
+        # a DM names no guild: the core finds it from the stored post (it survives restarts); the guild
+        # remembered when the DM was opened covers a digest not recorded yet; "dm" when neither knows
+        workspace = str(payload.guild_id) if payload.guild_id else self.platform.dm_workspaces.get(payload.channel_id, "dm")
+        event = ReactionEvent(
+            channel=ChannelRef("discord", workspace, str(where)), message_id=str(payload.message_id),
+            user_id=str(payload.user_id), emoji=emoji, added=added, at=self.paperbot.clock(),  # when it came, kept
+        )
+        what = f"reaction {'+' if added else '-'}{emoji} by {payload.user_id} on {payload.channel_id}/{payload.message_id}"
+        # never raises: one bad event must not stop the gateway loop
+        await self.paperbot.keep_for_retry(kept_reaction(event, what, find_workspace=not payload.guild_id))
 
 
 class PaperbotClient(_PaperbotMixin, discord.Client):

@@ -11,7 +11,7 @@
   of messages that do not mention the bot, so nothing is read.
 
 Discord never delivers a gateway event again: a detected link the database failed is kept and
-retried by the core (``PaperBot.keep_for_retry``).
+retried by the core (``PaperBot.keep_for_retry``; spooled, so a restart replays it).
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from bot.domain import ChannelRef
 from bot.errors import DeliveryError, PaperbotError, StoreUnavailableError
 from bot.links import MAX_LINKS, links_in, paper_ids
 from bot.log_context import log_context
+from bot.usecases.kept_kinds import kept_links
 from bot.usecases.links import PastedLinks
 
 _log = logging.getLogger(__name__)
@@ -98,7 +99,5 @@ class DiscordLinks:
         if not pasted.papers:
             return
 
-        async def record() -> None:
-            await self.paperbot.on_links(pasted, self.platform)
-
-        await self.paperbot.keep_for_retry(f"links in {message.channel.id}/{message.id}", record)
+        what = f"links in {message.channel.id}/{message.id}"
+        await self.paperbot.keep_for_retry(kept_links(pasted, what), self.platform)

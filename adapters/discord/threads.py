@@ -8,8 +8,8 @@ text of messages that mention the bot, so the minimal intents suffice (other mes
 activity, text unseen). Openings and answers are posted by the core through ``DiscordPlatform``.
 
 Discord never delivers a message event again: one the core could not take (the database away) is
-kept and retried (``PaperBot.keep_for_retry``); the core records each message once by its id, so a
-retried question is answered once.
+kept — spooled, replayed after a restart — and retried (``PaperBot.keep_for_retry``); the core
+records each message once by its id, so a retried question is answered once.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from adapters.discord.platform import DiscordPlatform
 from bot.app import PaperBot
 from bot.discussion.threads import ThreadMessage
 from bot.domain import ChannelRef
+from bot.usecases.kept_kinds import kept_thread_message
 
 _log = logging.getLogger(__name__)
 
@@ -53,12 +54,8 @@ class DiscordThreads:
             return
         if found is None:
             return
-        thread_message = found
-
-        async def handle() -> None:
-            await self._bot.on_thread_message(thread_message, self._platform)
-
-        await self._bot.keep_for_retry(f"thread message {message.id} in {message.channel.id}", handle)
+        what = f"thread message {message.id} in {message.channel.id}"
+        await self._bot.keep_for_retry(kept_thread_message(found, what), self._platform)
 
     async def thread_message(self, message: discord.Message) -> ThreadMessage | None:
         """A person's message in a thread, or a Discord reply to one of the bot's messages; else None."""

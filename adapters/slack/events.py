@@ -10,16 +10,20 @@ is gone, since Slack never sends an acknowledged event again. The app runs with
 - the database unavailable (StoreUnavailableError) → *not* acknowledged (HTTP 503, no Socket Mode
   ack), so Slack delivers the event again (``X-Slack-Retry-Num`` / ``retry_attempt`` 1, 2, 3, up
   to minutes apart); the core drops a redelivery of an event it did apply, by its id. Slack's
-  last redelivery has nothing after it: that one is acknowledged and handed to the core's
+  last redelivery has nothing after it: that one is spooled, acknowledged and handed to the core's
   retry (``PaperBot.keep_for_retry``);
 - still running at :data:`ACK_DEADLINE` (of Slack's 3 s: a database waiting on a lock, an answer
-  being written) → acknowledged, so Slack counts no timeout; should it then fail for the
-  database, it is handed to ``PaperBot.keep_for_retry``, which tries it again in the background;
+  being written) → written to the core's spool of kept events first (``EventRetry.hold``: on disk,
+  so a stop or crash does not lose what Slack will not send again), then acknowledged, so Slack
+  counts no timeout; should it then fail for the database, it is handed to
+  ``PaperBot.keep_for_retry``, which tries it again in the background (and after a restart);
 - any other failure → logged and acknowledged: a redelivery would fail the same way (a
   PaperbotError in one line — Slack refused the answer, say —, anything else with its trace).
 
 A redelivery of an event still being handled joins it instead of running it twice; one already
-handled here is acknowledged at once.
+handled here is acknowledged at once. What the core keeps is the event as data (:class:`Keep`:
+``bot.usecases.kept_kinds``), not the listener's closure; an event without one (a composer's link
+preview, which stores nothing) is only logged when it fails after the acknowledgement.
 """
 from __future__ import annotations
 
@@ -34,6 +38,9 @@ from slack_bolt.response import BoltResponse
 
 from bot.app import PaperBot
 from bot.errors import PaperbotError, StoreUnavailableError
+from bot.kept import KeptEvent
+from bot.ports import ChatTransport
+from bot.usecases.retrying import Then
 
 _log = logging.getLogger(__name__)
 
@@ -57,11 +64,21 @@ def _failed(what: str, error: BaseException) -> None:
     _log.error("%s failed: %s: %s", what, type(error).__name__, str(error)[:200], exc_info=trace)
 
 
+@dataclass(frozen=True)
+class Keep:
+    """How the core keeps the event should its work fail once Slack was answered: the event as data,
+    the transport its answer goes through, and what to do with its result (a link's card)."""
+
+    event: KeptEvent
+    transport: ChatTransport | None = None
+    then: Then | None = None
+
+
 @dataclass
 class _Handling:
     task: asyncio.Task[object]
     what: str
-    work: Work
+    keep: Keep | None
     acknowledged: bool = False  # Slack was answered while it still ran: its failure is ours to keep
     kept: bool = False  # handed to the core's retry (once)
 
@@ -76,18 +93,22 @@ class EventGate:
     _handled: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _kept: set[asyncio.Task[bool]] = field(default_factory=set)
 
-    async def handle(self, key: str, what: str, work: Work, *, retry: int = 0) -> BoltResponse | None:
+    async def handle(self, key: str, what: str, work: Work, *, retry: int = 0,
+                     keep: Keep | None = None) -> BoltResponse | None:
         """Run ``work`` for the event ``key`` (or join its run); None lets bolt acknowledge, a
-        BoltResponse(503) leaves the event unacknowledged so that Slack delivers it again."""
+        BoltResponse(503) leaves the event unacknowledged so that Slack delivers it again.
+        ``keep``: the event as the core keeps it when Slack will not send it again."""
         if key in self._handled:
             return None
         handling = self._running.get(key)
         if handling is None:
-            handling = _Handling(asyncio.create_task(work(), name=f"slack: {what}"), what, work)
+            handling = _Handling(asyncio.create_task(work(), name=f"slack: {what}"), what, keep)
             self._running[key] = handling
             handling.task.add_done_callback(lambda task: self._finished(key, handling))
         done, _ = await asyncio.wait({handling.task}, timeout=self.deadline)
         if not done:
+            if not handling.acknowledged and handling.keep is not None:
+                await self.bot.retry.hold(handling.keep.event)  # on disk before Slack is told
             handling.acknowledged = True
             _log.info("%s is still being handled after %.1f s; acknowledged, kept if the database fails it", what, self.deadline)
             return None
@@ -99,6 +120,8 @@ class EventGate:
         if isinstance(error, StoreUnavailableError):
             if retry >= LAST_RETRY:
                 _log.warning("%s not stored on Slack's last redelivery (%s); kept for retry", what, error)
+                if handling.keep is not None:
+                    await self.bot.retry.hold(handling.keep.event)  # on disk before Slack is told
                 self._keep(handling)
                 return None
             _log.warning("%s not stored (%s); left unacknowledged so that Slack delivers it again", what, error)
@@ -116,17 +139,27 @@ class EventGate:
             self._handled[key] = None
             if len(self._handled) > REMEMBERED:
                 self._handled.popitem(last=False)
+            if handling.keep is not None:
+                self.bot.retry.release(handling.keep.event)  # held at the deadline: applied after all
         elif handling.acknowledged:  # nobody waits for it any more: Slack was told it was handled
             if isinstance(error, StoreUnavailableError):
                 self._keep(handling)
             else:
                 _failed(handling.what, error)
+                if handling.keep is not None:
+                    self.bot.retry.release(handling.keep.event)
 
     def _keep(self, handling: _Handling) -> None:
         """Hand an acknowledged event the database failed to the core's retry (it is not lost), once."""
         if handling.kept:
             return
         handling.kept = True
-        task = asyncio.create_task(self.bot.keep_for_retry(handling.what, handling.work), name=f"keep: {handling.what}")
+        keep = handling.keep
+        if keep is None:
+            _log.error("%s failed for the database after Slack was answered; it stores nothing, so nothing is kept",
+                       handling.what)
+            return
+        task = asyncio.create_task(self.bot.keep_for_retry(keep.event, keep.transport, keep.then),
+                                   name=f"keep: {handling.what}")
         self._kept.add(task)
         task.add_done_callback(self._kept.discard)

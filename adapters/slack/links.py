@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import Block, paper_section
 from adapters.slack.buttons import card_controls
 from adapters.slack.errors import CALL_FAILURES, describe
-from adapters.slack.events import EventGate, retry_number
+from adapters.slack.events import EventGate, Keep, retry_number
 from adapters.slack.limits import CONTEXT_TEXT, fit
 from adapters.slack.mrkdwn import link, safe_url
 from adapters.slack.platform import SlackPlatform
@@ -34,6 +34,7 @@ from bot.domain import ChannelRef, Paper
 from bot.errors import ChannelUnavailableError
 from bot.links import MAX_LINKS, paper_ids, paper_link
 from bot.replies import Discussion
+from bot.usecases.kept_kinds import kept_links
 from bot.usecases.links import LinkResult, PastedLinks
 
 _log = logging.getLogger(__name__)
@@ -115,8 +116,9 @@ class LinkUnfurls:
                              event_id=_text(body.get("event_id")) or None, in_thread=bool(thread_ts and thread_ts != ts))
         key = pasted.event_id or f"{channel}/{ts or unfurl_id}/links"
 
-        async def work() -> object:
-            result = await (self.bot.links.preview(ids) if composer else self.bot.on_links(pasted, self.platform))
+        async def card(result: object) -> None:  # now, or when the core's retry applies it (not after a restart)
+            if not isinstance(result, LinkResult):
+                return
             cards = unfurls(urls, result, controls=not composer)
             if cards:
                 try:
@@ -130,6 +132,12 @@ class LinkUnfurls:
                                  describe(exc))
                 except ChannelUnavailableError as exc:  # not installed in that workspace (several workspaces)
                     _log.warning("no card for %s: %s", ", ".join(cards), exc)
+
+        async def work() -> object:
+            result = await (self.bot.links.preview(ids) if composer else self.bot.on_links(pasted, self.platform))
+            await card(result)
             return result
 
-        return await self.gate.handle(key, f"link event {key}", work, retry=retry_number(request))
+        what = f"link event {key}"
+        keep = None if composer else Keep(kept_links(pasted, what), self.platform, then=card)  # a preview stores nothing
+        return await self.gate.handle(key, what, work, retry=retry_number(request), keep=keep)

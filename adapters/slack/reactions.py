@@ -16,9 +16,10 @@ from typing import Any
 from slack_bolt.response import BoltResponse
 
 from adapters.slack.emoji import emoji_from_slack
-from adapters.slack.events import EventGate, retry_number
+from adapters.slack.events import EventGate, Keep, retry_number
 from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent
+from bot.usecases.kept_kinds import kept_reaction
 
 _log = logging.getLogger(__name__)
 
@@ -67,4 +68,6 @@ class ReactionListener:
         async def store() -> object:
             return await self.bot.on_reaction(reaction)
 
-        return await self.gate.handle(key, f"reaction event {key}", store, retry=retry_number(request))
+        what = f"reaction event {key}"
+        return await self.gate.handle(key, what, store, retry=retry_number(request),
+                                      keep=Keep(kept_reaction(reaction, what)))

@@ -20,11 +20,12 @@ from typing import Any
 
 from slack_bolt.response import BoltResponse
 
-from adapters.slack.events import EventGate, retry_number
+from adapters.slack.events import EventGate, Keep, retry_number
 from adapters.slack.platform import SlackPlatform
 from bot.app import PaperBot
 from bot.discussion.threads import ThreadMessage
 from bot.domain import ChannelRef
+from bot.usecases.kept_kinds import kept_thread_message
 
 _log = logging.getLogger(__name__)
 
@@ -83,4 +84,6 @@ class SlackThreads:
         async def record() -> object:
             return await self.bot.on_thread_message(asked, self.platform)
 
-        return await self.gate.handle(key, f"thread message {key}", record, retry=retry_number(request))
+        what = f"thread message {key}"
+        return await self.gate.handle(key, what, record, retry=retry_number(request),
+                                      keep=Keep(kept_thread_message(asked, what), self.platform))

@@ -24,7 +24,7 @@ from bot.config import Config
 from bot.errors import ConfigError
 from bot.usecases.ingest import IngestReport, ingest_day
 from bot.usecases.taste import warm_model
-from paperbot.compose import Sources, build_bot, database_url, open_sources, open_store
+from paperbot.compose import Sources, build_bot, database_url, open_sources, open_spool, open_store
 from paperbot.monitoring import start_monitoring
 from paperbot.scheduling import build_scheduler, resume_after_restart
 from storage.delivery_store import single_process_lock
@@ -144,7 +144,12 @@ def model_ready(bot: PaperBot) -> Callable[[], bool]:
 
 async def _run(config: Config, url: str) -> int:
     async with open_store(url) as store, open_sources(config) as sources:
-        bot = build_bot(config, store, resolvers=sources.resolvers)
+        spool = open_spool(config, url)  # events kept by a previous run: applied as their platform comes up
+        try:
+            bot = build_bot(config, store, resolvers=sources.resolvers, spool=spool)
+        except BaseException:
+            spool.close()
+            raise
         from paperbot import platforms
 
         try:  # before anything connects: a monitoring port in use ends the run with its words
@@ -169,7 +174,7 @@ async def _run(config: Config, url: str) -> int:
                 task.result()  # a ConfigError: the run ends with its words
         finally:
             await _stop(tasks)
-            await bot.close()  # kept events, the answer engine's HTTP sessions (arXiv full text, LLM)
+            await bot.close()  # kept events (left in the spool), the answer engine's HTTP sessions (arXiv full text, LLM)
             await monitor.stop()
     return 0
 

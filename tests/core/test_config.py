@@ -77,3 +77,14 @@ def test_a_config_error_never_echoes_a_secret() -> None:
         text = str(err.value)
         assert "SECRET" not in text and "987654321" not in text and "12345" not in text, text
         HOSTILE.tried()
+
+
+def test_the_kept_events_spool_must_name_a_file() -> None:
+    assert config_from_dict({"retry": {"spool": " ~/kept.jsonl "}}, environ={}).retry.spool == "~/kept.jsonl"
+    assert config_from_dict({}, environ={}).retry.spool == ""  # beside the database
+    for bad, said in (("   ", "is only spaces"), ("/var/lib/paperbot/", "names a folder"), ("a\x00b", "NUL"),
+                      (3, "valid string")):
+        with pytest.raises(ConfigError) as err:
+            config_from_dict({"retry": {"spool": bad}}, environ={})
+        assert "retry.spool:" in str(err.value) and said in str(err.value), str(err.value)
+        assert "e.g." in str(err.value) or said == "valid string"

@@ -18,7 +18,6 @@ from adapters.discord.buttons import custom_id
 from bot.domain import ChannelRef
 from bot.replies import PaperReply
 from bot.usecases.feedback import Control
-from bot.usecases.retrying import EventRetry
 from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord, Interaction
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_discord import Running, start_running
@@ -33,7 +32,7 @@ SHORT = (0.05, 0.1, 0.2, 0.4)
 @pytest.fixture
 async def bot(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]:
     async with start_running(fake, tmp_path, embedder=HashEmbedder(), sync_commands=False) as started:
-        started.bot.retry = EventRetry(delays=SHORT)
+        started.bot.retry.delays = SHORT
         yield started
 
 

@@ -17,7 +17,6 @@ import pytest
 from bot.discussion.threads import ActivityKind
 from bot.domain import ChannelRef, Paper
 from bot.errors import StoreUnavailableError
-from bot.usecases.retrying import EventRetry
 from storage.store import SqlStore
 from tests.harness.discord_fake import BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.harness.embedders import HashEmbedder
@@ -55,7 +54,7 @@ def failing_first(monkeypatch: pytest.MonkeyPatch, method: str, times: int) -> l
 @pytest.fixture
 async def retrying(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]:
     async with start_running(fake, tmp_path, threads="always", embedder=HashEmbedder(), sync_commands=False) as started:
-        started.bot.retry = EventRetry(delays=SHORT)
+        started.bot.retry.delays = SHORT
         yield started
 
 
@@ -88,7 +87,7 @@ async def test_a_removal_after_a_kept_add_wins(retrying: Running, monkeypatch: p
     """Add (the database fails it, kept), then remove (applied now): the retried add must not bring it back."""
     fake, store = retrying.fake, retrying.bot.store
     message_id = await post_paper(retrying)
-    retrying.bot.retry = EventRetry(delays=(0.3, 0.3))  # the removal comes before the add's retry
+    retrying.bot.retry.delays = (0.3, 0.3)  # the removal comes before the add's retry
     failing_first(monkeypatch, "add_reaction", 1)
 
     await fake.react(message_id, "🔥", author_id=BOT_ID)

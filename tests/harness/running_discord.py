@@ -13,7 +13,7 @@ import discord
 
 from bot.app import PaperBot
 from bot.config import Config, config_from_dict
-from paperbot.compose import build_bot, database_url, open_store
+from paperbot.compose import build_bot, database_url, open_spool, open_store
 from paperbot.discord_runner import DiscordRunner, start_discord
 from tests.harness.databases import sqlite_url
 from tests.harness.discord_fake import FakeDiscord
@@ -59,14 +59,16 @@ def discord_config(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never",
 @asynccontextmanager
 async def start_running(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never", embedder: object = True,
                         **discord_keys: Any) -> AsyncIterator[Running]:
-    """The Discord runner as `paperbot run` starts it, on a tmp SQLite store loaded with the sample.
+    """The Discord runner as `paperbot run` starts it, on a tmp SQLite store loaded with the sample
+    (and its spool of kept events beside it: a second start on ``tmp_path`` replays what it holds).
 
     ``embedder``: True → the configured model (loaded lazily), or an Embedder instance.
     """
     config = discord_config(fake, tmp_path, threads=threads, **discord_keys)
     async with open_store(database_url(config)) as store:
         await load_sample(store)
-        bot = build_bot(config, store, embedder=embedder)  # type: ignore[arg-type]
+        bot = build_bot(config, store, embedder=embedder,  # type: ignore[arg-type]
+                        spool=open_spool(config, database_url(config)))
         runner, task = start_discord(config, bot)
         try:
             await asyncio.wait_for(runner.wait_ready(), 10)

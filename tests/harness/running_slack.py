@@ -24,7 +24,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import PaperBot
 from bot.config import Config, config_from_dict
-from paperbot.compose import build_bot, database_url, open_store
+from paperbot.compose import build_bot, database_url, open_spool, open_store
 from paperbot.slack_runner import SlackRunner
 from tests.harness import payloads
 from tests.harness.databases import sqlite_url
@@ -213,7 +213,8 @@ async def running_slack(tmp_path: Path, mode: str, *, threads: str = "never",
             config = config.model_copy(update={"slack": config.slack.model_copy(update=slack)})
         async with open_store(database_url(config)) as store:
             await load_sample(store)
-            bot = build_bot(config, store, clock=lambda: NOW, embedder=embedder)  # type: ignore[arg-type]
+            bot = build_bot(config, store, clock=lambda: NOW, embedder=embedder,  # type: ignore[arg-type]
+                            spool=open_spool(config, database_url(config)))
             try:
                 if before_start is not None:
                     before_start(fake)

@@ -29,3 +29,33 @@ def fail_first(monkeypatch: pytest.MonkeyPatch, method: str, times: int = 1, *, 
     monkeypatch.setattr(SqlStore, method, flaky)
     FAULTS.injected(times)
     return calls
+
+
+class Outage:
+    """The database away for as long as a test says (across a stop and a start of the bot): one fault."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.over = False
+
+    def end(self) -> None:
+        self.over = True
+
+
+def outage(monkeypatch: pytest.MonkeyPatch, *methods: str, delay: float = 0.0) -> Outage:
+    """``SqlStore.<method>`` of each of ``methods`` raises StoreUnavailableError until ``end()`` (each
+    after ``delay`` s, like a lock waited on)."""
+    down = Outage()
+    for method in methods:
+        real: Callable[..., Awaitable[Any]] = getattr(SqlStore, method)
+
+        async def flaky(self: SqlStore, *args: Any, _real: Callable[..., Awaitable[Any]] = real, **kwargs: Any) -> Any:
+            if not down.over:
+                down.calls += 1
+                await asyncio.sleep(delay)
+                raise StoreUnavailableError("The database cannot be reached right now (connection refused).")
+            return await _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(SqlStore, method, flaky)
+    FAULTS.injected()
+    return down

@@ -20,7 +20,7 @@ from bot.ports import Sent
 from bot.replies import Publication
 from bot.scheduling.ports import SENT
 from bot.scheduling.scheduler import Scheduler, SchedulerSettings
-from bot.usecases.retrying import EventRetry
+from bot.usecases.kept_kinds import kept_reaction
 from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.builders import papers
@@ -90,7 +90,7 @@ async def test_a_postgresql_restart_mid_delivery_loses_and_doubles_nothing() -> 
                     assert len(await store.threads_of_paper(channel, post.arxiv_id)) == 1
 
             # reactions while the database is down again: kept, and applied when it is back
-            bot.retry = EventRetry(delays=(0.2, 0.5, 1.0, 2.0, 4.0))
+            bot.retry.delays = (0.2, 0.5, 1.0, 2.0, 4.0)
             posts = []
             for channel in CHANNELS[:4]:
                 posts += await store.recent_posts(channel)
@@ -98,7 +98,7 @@ async def test_a_postgresql_restart_mid_delivery_loses_and_doubles_nothing() -> 
             FAULTS.injected()
             for n, post in enumerate(posts):
                 event = ReactionEvent(post.channel, post.message_id, f"U{n}", "👍", True, event_id=f"Ev{n}")
-                await bot.keep_for_retry(f"reaction {n}", lambda event=event: bot.on_reaction(event))
+                await bot.keep_for_retry(kept_reaction(event, f"reaction {n}"))
             await asyncio.to_thread(cluster.start)
             for _ in range(200):
                 if bot.retry.pending == 0:

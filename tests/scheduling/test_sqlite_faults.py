@@ -20,7 +20,7 @@ from bot.domain import ChannelRef, ReactionEvent, Subscription
 from bot.errors import StoreUnavailableError
 from bot.scheduling.ports import SENT
 from bot.scheduling.scheduler import Scheduler
-from bot.usecases.retrying import EventRetry
+from bot.usecases.kept_kinds import kept_reaction
 from storage import database
 from storage.migrate import upgrade
 from storage.store import SqlStore
@@ -60,13 +60,13 @@ async def test_a_locked_sqlite_file_delays_but_never_doubles_or_loses(tmp_path: 
         assert sorted(platform.count(c.key) for c in CHANNELS) == [1] * len(CHANNELS)
         FAULTS.posts(expected=len(CHANNELS), sent=sum(1 for c in CHANNELS if platform.count(c.key)))
 
-        bot.retry = EventRetry(delays=(0.2, 0.4, 0.8, 1.6))
+        bot.retry.delays = (0.2, 0.4, 0.8, 1.6)
         posts = await store.recent_posts(CHANNELS[0])
         holder.execute("BEGIN EXCLUSIVE")
         FAULTS.injected()
         for n, post in enumerate(posts):
             event = ReactionEvent(post.channel, post.message_id, f"U{n}", "👍", True, event_id=f"Lock{n}")
-            assert not await bot.keep_for_retry(f"reaction {n}", lambda event=event: bot.on_reaction(event))
+            assert not await bot.keep_for_retry(kept_reaction(event, f"reaction {n}"))
         await asyncio.sleep(0.3)
         holder.rollback()
         holder.close()
@@ -152,7 +152,7 @@ async def _read_only_or_full(path: Path, fault: str) -> None:
         await store.save_subscription(Subscription(CHANNELS[0], time(9), "UTC", count=3, created_at=FRI - timedelta(days=1)))
         await Scheduler(store, {"slack": platform}, clock=clock, publisher=bot.publisher).tick()
         posts = await store.recent_posts(CHANNELS[0])
-        bot.retry = EventRetry(delays=(0.2, 0.4, 0.8, 1.6))
+        bot.retry.delays = (0.2, 0.4, 0.8, 1.6)
         async with AsyncExitStack() as fault_lasts:
             if fault == "read-only":
                 await fault_lasts.enter_async_context(Pragma(store, "PRAGMA query_only = 1"))
@@ -166,7 +166,7 @@ async def _read_only_or_full(path: Path, fault: str) -> None:
                                                         event_id=f"direct-{n}-" + "x" * 200))
             for n, post in enumerate(posts):
                 event = ReactionEvent(post.channel, post.message_id, f"U{n}", "👍", True, event_id=f"RoFull{n}")
-                assert not await bot.keep_for_retry(f"reaction {n}", lambda event=event: bot.on_reaction(event))
+                assert not await bot.keep_for_retry(kept_reaction(event, f"reaction {n}"))
         for _ in range(100):
             if not bot.retry.pending:
                 break

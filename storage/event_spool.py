@@ -1,0 +1,196 @@
+"""The spool of kept events: one JSON line per event in a local file, fsync'd before it counts.
+
+The events kept here are the ones the database failed, so they cannot wait in the database: they
+go to a file next to it (``<SQLite file>.kept-events.jsonl``; for PostgreSQL in the user data
+directory; ``[retry] spool`` names another). An event is appended and fsync'd before the retry
+takes it over; once applied (or dropped because a later event of the same reaction decides), a
+``{"done": [ids]}`` line marks it, fsync'd as well: replaying an applied event changes nothing,
+but replaying an add a later removal overruled would bring the reaction back. At open, and whenever the
+marks outnumber the live events, the file is rewritten with only what is still kept (a temporary
+file, fsync'd, renamed over it). A torn line — a crash in the middle of a write — is skipped with a
+warning; the rest is kept. At most ``max_events`` events and ``max_bytes`` bytes are kept: beyond
+that :meth:`FileSpool.append` refuses (the retry counts the event as lost and says so).
+
+One process owns a spool: a lock file beside it (the ``filelock`` library, a non-blocking
+``flock``) is held from open to close, and a second process is told which key gives it its own.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from platformdirs import user_data_dir
+from sqlalchemy.engine import make_url
+
+from bot.errors import ConfigError
+from bot.kept import MAX_LINE, KeptEvent
+
+_log = logging.getLogger(__name__)
+
+MAX_EVENTS = 10_000  # as many as the retry keeps in memory (bot.usecases.retrying.LIMIT)
+MAX_BYTES = 64 * 2**20
+COMPACT_AFTER = 1000  # done marks tolerated before a rewrite, however few events are live
+SUFFIX = ".kept-events.jsonl"
+
+
+def default_spool_path(database_url: str) -> Path:
+    """Beside a SQLite file (one spool per database); else in the user data directory."""
+    parsed = make_url(database_url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        return Path(os.path.abspath(parsed.database + SUFFIX))
+    return Path(user_data_dir("paperbot")) / ("paperbot" + SUFFIX)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a created or renamed file's name durable too (POSIX; a no-op where directories cannot be opened)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+class FileSpool:
+    """:class:`bot.ports.EventSpool` in one file, locked for this process (see the module doc)."""
+
+    def __init__(self, path: str | Path, *, max_events: int = MAX_EVENTS, max_bytes: int = MAX_BYTES) -> None:
+        self.path = Path(path).expanduser()
+        self.max_events = max_events
+        self.max_bytes = max_bytes
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"the spool of kept events cannot be created in {self.path.parent}: {exc.strerror} "
+                              "(set [retry] spool to a file paperbot can write).") from None
+        self._lock = FileLock(f"{self.path}.lock")
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise ConfigError(
+                f"another paperbot process uses the spool of kept events {self.path} (lock {self.path}.lock); "
+                "stop it, or give this one its own file: [retry] spool = \"/path/to/kept-events.jsonl\"."
+            ) from None
+        self._lines: dict[str, str] = {}  # live event id → its line (newline included), oldest first
+        self._bytes = 0
+        self._marks = 0  # done marks (and skipped lines) in the file since the last rewrite
+        try:
+            self._events = self._read()
+            self._rewrite()
+            self._file = open(self.path, "a", encoding="utf-8")  # held until close()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    # EventSpool -----------------------------------------------------------------------------------
+
+    def load(self) -> list[KeptEvent]:
+        """What was kept when the spool was opened and is not done yet, oldest first."""
+        return [e for e in self._events if e.id in self._lines]
+
+    def append(self, event: KeptEvent) -> bool:
+        if event.id in self._lines:
+            return True
+        line = event.to_line() + "\n"
+        size = len(line.encode("utf-8"))
+        if size > MAX_LINE or len(self._lines) >= self.max_events or self._bytes + size > self.max_bytes:
+            return False
+        self._file.write(line)
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._lines[event.id] = line
+        self._bytes += size
+        return True
+
+    def done(self, event_ids: Iterable[str]) -> None:
+        ids = [i for i in event_ids if i in self._lines]
+        if not ids:
+            return
+        for event_id in ids:
+            self._bytes -= len(self._lines.pop(event_id).encode("utf-8"))
+        if not self._lines:  # nothing is kept: an empty file, no rewrite needed
+            self._file.truncate(0)
+            os.fsync(self._file.fileno())
+            self._marks = 0
+            return
+        self._file.write(json.dumps({"done": ids}, separators=(",", ":")) + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._marks += 1
+        if self._marks > max(len(self._lines), COMPACT_AFTER):
+            self._file.close()
+            self._rewrite()
+            self._file = open(self.path, "a", encoding="utf-8")  # held until close()
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        self._lock.release()
+
+    @property
+    def kept(self) -> int:
+        """Events kept now (not done)."""
+        return len(self._lines)
+
+    # inside -----------------------------------------------------------------------------------------
+
+    def _read(self) -> list[KeptEvent]:
+        """The events of the file not marked done, in order; unreadable lines skipped with a warning."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        events: dict[str, KeptEvent] = {}
+        lines = raw.split(b"\n")
+        torn_tail = lines.pop() if lines else b""  # the text after the last newline: a write cut short
+        if torn_tail:
+            self._marks += 1
+            _log.warning("the last line of %s was cut short (a crash while writing it): skipped, the rest is kept",
+                         self.path)
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line.decode("utf-8"))
+                if isinstance(data, dict) and set(data) == {"done"} and isinstance(data["done"], list):
+                    for event_id in data["done"]:
+                        events.pop(str(event_id), None)
+                    self._marks += 1
+                    continue
+                event = KeptEvent.from_line(line.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as exc:
+                self._marks += 1
+                _log.warning("line %d of %s is not a kept event (%s): skipped, the rest is kept", number, self.path, exc)
+                continue
+            events[event.id] = event
+        for event in events.values():
+            line_text = event.to_line() + "\n"
+            self._lines[event.id] = line_text
+            self._bytes += len(line_text.encode("utf-8"))
+        if events:
+            _log.info("%d kept events in %s", len(events), self.path)
+        return list(events.values())
+
+    def _rewrite(self) -> None:
+        """Only the live events, through a temporary file renamed over the spool (never half a spool)."""
+        if self._marks == 0 and (self.path.exists() or not self._lines):
+            if not self.path.exists():
+                self.path.touch()
+                _fsync_dir(self.path.parent)
+            return
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        with open(temporary, "w", encoding="utf-8") as out:
+            out.writelines(self._lines.values())
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, self.path)
+        _fsync_dir(self.path.parent)
+        self._marks = 0
