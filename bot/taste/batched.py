@@ -12,14 +12,16 @@ the only differences are in the last bits of float sums, which decide nothing bu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 
-from bot.domain import RankedPaper
+from bot.domain import Paper, RankedPaper
 from bot.taste import ranking as taste_ranking
+from bot.taste.batched_reasons import reasons_many
 from bot.taste.ranking import (
     AUTHOR_BOOST,
     EXPLORE_BELOW,
@@ -33,10 +35,8 @@ from bot.taste.ranking import (
     _mmr,
     decay,
     near_copy,
-    ranked_items,
     topic_prior,
 )
-from bot.taste.reasons import digest_reason
 
 TIE_TOLERANCE = 1e-4  # relative gap under which float rounding could swap two relevances
 GRAM_UP_TO = 4000  # pools up to this many papers share one paper × paper similarity matrix in MMR
@@ -50,6 +50,18 @@ class Pool:
     matrix: np.ndarray  # papers × dim, float32
     has: np.ndarray  # which papers have a vector
     trend: np.ndarray  # rank-normalised trending scores
+
+    @cached_property
+    def papers(self) -> list[Paper]:
+        return [r.paper for r in self.trending]
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return [r.paper.arxiv_id for r in self.trending]
+
+    @cached_property
+    def whys(self) -> list[str]:
+        return [r.why for r in self.trending]
 
 
 def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequence[TasteSettings],
@@ -79,20 +91,11 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
     candidates = _candidates(score, rel, settings, counts)
     chosen = _mmr_many(candidates, score, pool.matrix, counts, settings)
     explored = _explore_many(chosen, candidates, profiles, settings, counts, pool.matrix)
-    return [ranked_items(pool.trending, score[b], chosen[b],
-                         _reasons(pool, profiles[b], relevance_rank[b], float(t[b]), by_author[b], explored[b]))
-            for b in range(batch)]
-
-
-def _reasons(pool: Pool, profile: Profile, relevance_rank: np.ndarray, t: float, by_author: Mapping[int, str],
-             explored: int | None) -> Callable[[int], str]:
-    """Row i's reason for one channel of the batch: the same ``digest_reason`` call as ``rank_prepared``'s."""
-    def reason(i: int) -> str:
-        return digest_reason(arxiv_id=pool.trending[i].paper.arxiv_id, vector=pool.matrix[i] if pool.has[i] else None,
-                             signals=profile.signals, trending_why=pool.trending[i].why,
-                             relevance_part=(1 - t) * float(relevance_rank[i]), trending_part=t * float(pool.trend[i]),
-                             author=by_author.get(i), explored=i == explored)
-    return reason
+    words = reasons_many(pool.ids, pool.whys, pool.matrix, pool.has, pool.trend, profiles, relevance_rank, t,
+                         by_author, explored, chosen)
+    papers = pool.papers
+    return [[RankedPaper(papers[i], s, w) for i, s, w in zip(rows, score[b, rows].tolist(), words[b], strict=True)]
+            for b, rows in enumerate(chosen)]
 
 
 def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSettings], dim: int,
@@ -166,7 +169,7 @@ def _near_ties(rel: np.ndarray, scored: np.ndarray) -> list[int]:
 def _author_boosts(pool: Pool, profiles: Sequence[Profile], rel: np.ndarray) -> list[dict[int, str]]:
     """AUTHOR_BOOST on followed authors' papers (in place), and which author each boosted row names."""
     out: list[dict[int, str]] = []
-    papers = [r.paper for r in pool.trending]
+    papers = pool.papers
     for b, profile in enumerate(profiles):
         named: dict[int, str] = {}
         for s in profile.signals:
