@@ -11,6 +11,7 @@ one-call ``digest_reason`` itself, so the result is the same string for string
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -40,40 +41,38 @@ _TOPIC_EDGES = np.array([TOPIC_THRESHOLD, TOPIC_RIGHT_ON])
 class _Nearest:
     """Per (channel, paper) pair: the nearest of the channel's signals of one kind, its cosine, and
     whether rounding could change the words: another label within rounding of the nearest (an exact
-    tie of one label — the same paper rated by several members — cannot), or a cosine by a threshold."""
+    tie of one label — the same paper rated by several members — cannot), or a cosine by a threshold.
 
-    def __init__(self, pairs: Sequence[tuple[int, int]], signals: Sequence[Sequence[Signal]],
+    Channels with as many posted papers and signals are one stacked product (papers × signals each)."""
+
+    def __init__(self, chosen: Sequence[Sequence[int]], signals: Sequence[Sequence[Signal]],
                  matrix: np.ndarray, edges: np.ndarray) -> None:
-        count = len(pairs)
+        starts = np.cumsum([0] + [len(rows) for rows in chosen])
+        count = int(starts[-1])
         self.index = np.full(count, -1)
         self.cosine = np.zeros(count)
         self.unsure = np.zeros(count, dtype=bool)
-        sizes = np.array([len(signals[b]) for b, _ in pairs], dtype=int)
-        present = np.nonzero(sizes)[0]
-        if not len(present):
-            return
-        kept = [pairs[j] for j in present.tolist()]
-        owners = sorted({b for b, _ in kept})
-        first_row = dict(zip(owners, np.cumsum([0] + [len(signals[b]) for b in owners[:-1]]).tolist(), strict=True))
-        flat = [s for b in owners for s in signals[b]]
+        groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for b, rows in enumerate(chosen):
+            if rows and signals[b]:
+                groups[(len(rows), len(signals[b]))].append(b)
         labels: dict[str, int] = {}
-        label_of = np.array([labels.setdefault(s.label, len(labels)) for s in flat])
-        stacked = np.stack([s.vector for s in flat]).astype(np.float32, copy=False)
-        size = sizes[present]
-        starts = np.concatenate(([0], np.cumsum(size)[:-1]))
-        within = np.arange(int(size.sum())) - np.repeat(starts, size)
-        signal_row = np.repeat(np.array([first_row[b] for b, _ in kept], dtype=np.int64), size) + within
-        paper_row = np.repeat(np.array([i for _, i in kept], dtype=np.int64), size)
-        sims = np.einsum("nd,nd->n", stacked[signal_row], matrix[paper_row]).astype(np.float64)
-        best = np.maximum.reduceat(sims, starts)
-        first = np.minimum.reduceat(np.where(sims == np.repeat(best, size), within, np.iinfo(np.int64).max), starts)
-        band = sims >= np.repeat(best, size) - ROUNDING
-        label = label_of[signal_row]
-        mixed = (np.minimum.reduceat(np.where(band, label, np.iinfo(np.int64).max), starts)
-                 != np.maximum.reduceat(np.where(band, label, -1), starts))
-        self.index[present] = first
-        self.cosine[present] = best
-        self.unsure[present] = mixed | (np.abs(best[:, None] - edges[None, :]) < 2 * ROUNDING).any(axis=1)
+        for (k, _), owners in groups.items():
+            papers = matrix[np.array([chosen[b] for b in owners], dtype=np.int64)]  # owners × k × dim
+            vectors = np.array([[s.vector for s in signals[b]] for b in owners], dtype=np.float32)  # owners × n × dim
+            label = np.array([[labels.setdefault(s.label, len(labels)) for s in signals[b]] for b in owners])
+            sims = (papers @ vectors.transpose(0, 2, 1)).astype(np.float64)  # owners × k × n
+            first = sims.argmax(axis=2)  # the first of equal maxima, as the stable sort of ``nearest``
+            best = np.take_along_axis(sims, first[:, :, None], axis=2)[:, :, 0]
+            band = sims >= best[:, :, None] - ROUNDING
+            named = np.broadcast_to(label[:, None, :], sims.shape)
+            mixed = (np.where(band, named, np.iinfo(np.int64).max).min(axis=2)
+                     != np.where(band, named, -1).max(axis=2))
+            near_edge = (np.abs(best[:, :, None] - edges[None, None, :]) < 2 * ROUNDING).any(axis=2)
+            at = (starts[np.array(owners)][:, None] + np.arange(k)[None, :]).ravel()
+            self.index[at] = first.ravel()
+            self.cosine[at] = best.ravel()
+            self.unsure[at] = (mixed | near_edge).ravel()
 
 
 def reasons_many(trending_ids: Sequence[str], trending_why: Sequence[str], matrix: np.ndarray, has: np.ndarray,
@@ -84,8 +83,8 @@ def reasons_many(trending_ids: Sequence[str], trending_why: Sequence[str], matri
     liked = [[s for s in p.signals if s.kind in RATED and s.weight > 0] for p in profiles]
     topics = [[s for s in p.signals if s.kind == "topic" and s.weight > 0] for p in profiles]
     pairs = [(b, i) for b, rows in enumerate(chosen) for i in rows]
-    like = _Nearest(pairs, liked, matrix, _LIKE_EDGES)
-    topic = _Nearest(pairs, topics, matrix, _TOPIC_EDGES)
+    like = _Nearest(chosen, liked, matrix, _LIKE_EDGES)
+    topic = _Nearest(chosen, topics, matrix, _TOPIC_EDGES)
     out: list[list[str]] = [[] for _ in chosen]
     liked_ids = [{s.arxiv_id for s in rows} for rows in liked]
     rated = [any(s.kind in RATED and s.weight != 0 for s in p.signals) for p in profiles]
