@@ -354,7 +354,7 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         query = select(r.channel_key, r.arxiv_id, r.emoji, r.created_at).order_by(r.created_at, r.id)
         async with self._begin() as session:
             rows = await tuples_by_key(session, query, r.channel_key, {c.key for c in channels})
-        return {key: [(arxiv_id, emoji, at) for _, arxiv_id, emoji, at in found] for key, found in rows.items()}
+        return {key: [(row.arxiv_id, row.emoji, row.created_at) for row in found] for key, found in rows.items()}
 
     async def reactions_for_message(self, channel: ChannelRef, message_id: str) -> list[Reaction]:
         """Oldest first."""

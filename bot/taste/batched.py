@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -65,15 +66,19 @@ class Pool:
 
 
 def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequence[TasteSettings],
-                       counts: Sequence[int], now: datetime | None = None) -> list[list[RankedPaper]]:
-    """``rank_prepared(pool…, profiles[b], count=counts[b], settings=settings[b], now=now)`` for every b."""
+                       counts: Sequence[int], now: datetime | None = None,
+                       skip: Sequence[AbstractSet[str]] | None = None) -> list[list[RankedPaper]]:
+    """``rank_prepared(pool…, profiles[b], count=counts[b], settings=settings[b], now=now)`` for every b,
+    without the papers of ``skip[b]`` (ranked, then left out before their reasons are worded)."""
     batch, (n_papers, dim) = len(profiles), pool.matrix.shape
     if batch == 0:
         return []
+    skip = skip or [frozenset()] * batch
     if taste_ranking.SMOOTH_LEARNED:  # the smoothing is per channel: rank one at a time (a bench setting)
-        return [taste_ranking.rank_prepared(pool.trending, pool.matrix, pool.has, pool.trend, profile, count=count,
-                                            settings=setting, now=now)
-                for profile, setting, count in zip(profiles, settings, counts, strict=True)]
+        return [[r for r in taste_ranking.rank_prepared(pool.trending, pool.matrix, pool.has, pool.trend, profile,
+                                                        count=count, settings=setting, now=now)
+                 if r.paper.arxiv_id not in left_out]
+                for profile, setting, count, left_out in zip(profiles, settings, counts, skip, strict=True)]
     if n_papers == 0:
         return [[] for _ in profiles]
     weights, scored = preference_vectors(profiles, settings, dim, now)
@@ -91,6 +96,8 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
     candidates = _candidates(score, rel, settings, counts)
     chosen = _mmr_many(candidates, score, pool.matrix, counts, settings)
     explored = _explore_many(chosen, candidates, profiles, settings, counts, pool.matrix)
+    ids = pool.ids
+    chosen = [[i for i in rows if ids[i] not in left_out] if left_out else rows for rows, left_out in zip(chosen, skip, strict=True)]
     words = reasons_many(pool.ids, pool.whys, pool.matrix, pool.has, pool.trend, profiles, relevance_rank, t,
                          by_author, explored, chosen)
     papers = pool.papers
@@ -106,11 +113,13 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
     weights = np.zeros((len(profiles), dim), dtype=np.float64)
     scored = np.zeros(len(profiles), dtype=bool)
     by_size: dict[int, list[tuple[int, np.ndarray, list[Signal], float]]] = defaultdict(list)
+    zero = np.zeros(dim, dtype=np.float64)
     for b, (profile, s) in enumerate(zip(profiles, settings, strict=True)):
         if not any((sig.weight > 0 and sig.kind != "author") or sig.weight < 0 for sig in profile.signals):
             continue
         scored[b] = True
-        w0 = topic_prior(profile, dim, now, s.half_life_days)
+        has_topic = any(sig.kind == "topic" and sig.weight > 0 for sig in profile.signals)
+        w0 = topic_prior(profile, dim, now, s.half_life_days) if has_topic else zero  # no topic: topic_prior's zeros
         rated = [sig for sig in profile.signals if sig.kind not in ("topic", "author") and sig.weight != 0]
         if rated:
             by_size[len(rated)].append((b, w0, rated, s.half_life_days))
@@ -118,7 +127,7 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
             weights[b] = w0
     for n, group in by_size.items():
         # ``dual_problem`` of each member, stacked: vectors, labels, class-balanced decayed weights
-        x = np.array([[sig.vector for sig in rated] for _, _, rated, _ in group], dtype=np.float64)
+        x = np.stack([sig.vector for _, _, rated, _ in group for sig in rated]).astype(np.float64).reshape(len(group), n, dim)
         y = np.array([[1.0 if sig.weight > 0 else 0.0 for sig in rated] for _, _, rated, _ in group])
         strength = np.array([[abs(sig.weight) * decay(sig.at, now, half_life) for sig in rated]
                              for _, _, rated, half_life in group])
@@ -129,8 +138,7 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
         xt = x.transpose(0, 2, 1)
         beta = _fit_dual_many(x @ xt, (x @ w0s[:, :, None])[:, :, 0], y, balance * strength)
         fitted = w0s + (xt @ beta[:, :, None])[:, :, 0]
-        for j, (b, _, _, _) in enumerate(group):
-            weights[b] = fitted[j]
+        weights[[b for b, _, _, _ in group]] = fitted
     return weights, scored
 
 

@@ -214,7 +214,8 @@ class TasteUseCases:
     async def settings_for(self, channels: Sequence[ChannelRef]) -> dict[str, TasteSettings]:
         """``settings`` of many channels, by key, in one query per chunk."""
         stored = await self._store.channel_settings_for(channels)
-        return {c.key: self._settings_from(stored.get(c.key, {})) for c in channels}
+        default = self._settings_from({})  # frozen: one instance serves every channel that changed nothing
+        return {c.key: self._settings_from(found) if (found := stored.get(c.key)) else default for c in channels}
 
     async def channel_profile(self, channel: ChannelRef) -> Profile:
         return (await self.channel_profiles([channel]))[channel.key]
