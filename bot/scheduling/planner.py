@@ -211,13 +211,12 @@ class Planner:
         channel = subscription.channel
         paper_day, week, _ = pool
         chosen = []
+        threshold, count = options.threshold, subscription.count
         for item in ranked:
-            if item.paper.arxiv_id in seen:
-                continue
-            if options.threshold is not None and item.score < options.threshold:
+            if item.paper.arxiv_id in seen or (threshold is not None and item.score < threshold):
                 continue
             chosen.append(PlannedItem(item.paper.arxiv_id, item.score, item.why))
-            if len(chosen) >= subscription.count:
+            if len(chosen) >= count:
                 break
         kind = "weekly" if options.weekly else "daily"
         if week:
