@@ -115,12 +115,21 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
     by_size: dict[int, list[tuple[int, np.ndarray, list[Signal], float]]] = defaultdict(list)
     zero = np.zeros(dim, dtype=np.float64)
     for b, (profile, s) in enumerate(zip(profiles, settings, strict=True)):
-        if not any((sig.weight > 0 and sig.kind != "author") or sig.weight < 0 for sig in profile.signals):
+        # one pass: the rated signals, a liked topic, and any other signal that scores (a disliked topic or author)
+        rated: list[Signal] = []
+        has_topic = other = False
+        for sig in profile.signals:
+            if sig.kind == "topic":
+                has_topic = has_topic or sig.weight > 0
+                other = other or sig.weight < 0
+            elif sig.kind == "author":
+                other = other or sig.weight < 0
+            elif sig.weight != 0:
+                rated.append(sig)
+        if not (rated or has_topic or other):
             continue
         scored[b] = True
-        has_topic = any(sig.kind == "topic" and sig.weight > 0 for sig in profile.signals)
         w0 = topic_prior(profile, dim, now, s.half_life_days) if has_topic else zero  # no topic: topic_prior's zeros
-        rated = [sig for sig in profile.signals if sig.kind not in ("topic", "author") and sig.weight != 0]
         if rated:
             by_size[len(rated)].append((b, w0, rated, s.half_life_days))
         else:

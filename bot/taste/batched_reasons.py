@@ -86,11 +86,20 @@ def reasons_many(trending_ids: Sequence[str], trending_why: Sequence[str], matri
     like = _Nearest(chosen, liked, matrix, _LIKE_EDGES)
     topic = _Nearest(chosen, topics, matrix, _TOPIC_EDGES)
     out: list[list[str]] = [[] for _ in chosen]
+    if not pairs:
+        return out
     liked_ids = [{s.arxiv_id for s in rows} for rows in liked]
     rated = [any(s.kind in RATED and s.weight != 0 for s in p.signals) for p in profiles]
+    rows_b, rows_i = np.array(pairs, dtype=np.int64).T
+    tb = np.asarray(t, dtype=np.float64)[rows_b]
+    relevance_part = (1 - tb) * relevance_rank[rows_b, rows_i]  # the same float64 operations as rank_prepared's
+    trending_part = tb * trend[rows_i]
+    relevance_wins = (relevance_part >= trending_part).tolist()
+    unsure = (like.unsure | topic.unsure).tolist()
+    like_index, like_cosine = like.index.tolist(), like.cosine.tolist()
+    topic_index, topic_cosine = topic.index.tolist(), topic.cosine.tolist()
+    with_vector = has.tolist()
     for j, (b, i) in enumerate(pairs):
-        tb = float(t[b])
-        relevance_part, trending_part = (1 - tb) * float(relevance_rank[b, i]), tb * float(trend[i])
         author = by_author[b].get(i)
         if author is not None:
             words = f"by followed author {author}"
@@ -98,16 +107,16 @@ def reasons_many(trending_ids: Sequence[str], trending_why: Sequence[str], matri
             words = EXPLORING
         elif trending_ids[i] in liked_ids[b]:
             words = RATED_ITSELF
-        elif not has[i]:
+        elif not with_vector[i]:
             words = trending_why[i]
-        elif like.unsure[j] or topic.unsure[j]:
+        elif unsure[j]:
             words = digest_reason(arxiv_id=trending_ids[i], vector=matrix[i], signals=profiles[b].signals,
-                                  trending_why=trending_why[i], relevance_part=relevance_part,
-                                  trending_part=trending_part, author=None, explored=False)
-        elif like.index[j] >= 0 and like.cosine[j] >= LIKE_THRESHOLD:
-            words = like_reason(Near(liked[b][like.index[j]], float(like.cosine[j])))
-        elif relevance_part >= trending_part:
-            near = Near(topics[b][topic.index[j]], float(topic.cosine[j])) if topic.index[j] >= 0 else None
+                                  trending_why=trending_why[i], relevance_part=float(relevance_part[j]),
+                                  trending_part=float(trending_part[j]), author=None, explored=False)
+        elif like_index[j] >= 0 and like_cosine[j] >= LIKE_THRESHOLD:
+            words = like_reason(Near(liked[b][like_index[j]], like_cosine[j]))
+        elif relevance_wins[j]:
+            near = Near(topics[b][topic_index[j]], topic_cosine[j]) if topic_index[j] >= 0 else None
             if near is not None and near.cosine >= TOPIC_THRESHOLD:
                 words = topic_reason(near)
             elif rated[b]:
