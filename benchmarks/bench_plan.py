@@ -140,7 +140,7 @@ class Breakdown:
     """Wall and CPU seconds inside chosen methods (``--breakdown``), wrapped on their classes."""
 
     PARTS = ((PersonalRanker, ("rank_many", "prepare")),
-             (SqlStore, ("reactions_for_channels", "thread_activity_for_channels", "signals_for", "channel_settings_for",
+             (SqlStore, ("rated_for_channels", "thread_activity_for_channels", "signals_for", "channel_settings_for", "seen_ids",
                          "get_papers", "embeddings", "save_plans", "scheduled_subscriptions", "posted_among")))
 
     def __init__(self) -> None:

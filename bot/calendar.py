@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from bot.errors import UsageError
 from bot.text import clean_text, shorten
@@ -12,6 +13,7 @@ WEEK_RE = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # a week's last day must still be a date (9999-W52 is not)
 
 
+@lru_cache(maxsize=256)  # a planning pass titles 10,000 digests with the same few days
 def describe_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 

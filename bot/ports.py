@@ -154,6 +154,11 @@ class ReactionStore(Protocol):
         """``reactions_for_channel`` of many channels, by channel key (planning passes)."""
         ...
 
+    async def rated_for_channels(self, channels: Sequence[ChannelRef]) -> dict[str, list[tuple[str, str, datetime]]]:
+        """``(arxiv_id, emoji, created_at)`` of each channel's reactions, oldest first, by channel key:
+        what a profile takes from them, without a ``Reaction`` each (a planning pass reads tens of thousands)."""
+        ...
+
     async def reactions_for_message(self, channel: ChannelRef, message_id: str) -> list[Reaction]: ...
 
     async def reactions_by_member(self, platform: str, workspace: str, user_id: str) -> list[Reaction]:

@@ -37,7 +37,8 @@ async def tuples_by_key(session: AsyncSession, query: Select[Any], column: Colum
     """``rows_by_key`` for a Core query of columns (``column`` among them): plain rows, no ORM
     objects to build — several times faster for the tens of thousands a planning pass reads."""
     out: dict[str, list[Row[Any]]] = {key: [] for key in keys}
+    at = next(i for i, c in enumerate(query.selected_columns) if c is column)  # the key's place in each row
     for chunk in chunks(sorted(out)):
         for row in (await session.execute(query.where(column.in_(chunk)))).all():
-            out[row._mapping[column]].append(row)
+            out[row[at]].append(row)
     return out

@@ -37,7 +37,8 @@ _POSTS = table_of(PostRow)
 _SUBS = table_of(SubscriptionRow)
 
 
-def _options(row: SubscriptionRow) -> ScheduleOptions:
+def _options(row: Any) -> ScheduleOptions:
+    """A ``subscriptions`` row's (ORM object or plain row) schedule options."""
     return ScheduleOptions(
         weekdays=decode_weekdays(row.weekdays),
         threshold=row.threshold,
@@ -74,9 +75,14 @@ class DeliveryStoreMixin(SessionScope):
             )
 
     async def scheduled_subscriptions(self) -> list[ScheduledSubscription]:
+        """Every subscription with its schedule, by channel key; plain rows (no ORM objects: a
+        planning pass reads every subscription, 10,000 and more)."""
+        c = _SUBS.c
+        query = select(c.platform, c.workspace, c.channel, c.post_time, c.timezone, c.count, c.created_by, c.created_at,
+                       c.weekdays, c.threshold, c.weekly, c.paused_reason, c.paused_at).order_by(c.channel_key)
         async with self._begin() as session:
-            rows = await session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.channel_key))
-            return [ScheduledSubscription(to_subscription(row), _options(row)) for row in rows]
+            rows = (await session.execute(query)).all()
+        return [ScheduledSubscription(to_subscription(r), _options(r)) for r in rows]
 
     # plans
 

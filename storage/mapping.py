@@ -75,7 +75,8 @@ def subscription_values(subscription: Subscription, *, created_at: datetime) -> 
     }
 
 
-def to_subscription(row: SubscriptionRow) -> Subscription:
+def to_subscription(row: SubscriptionRow | Any) -> Subscription:
+    """From the ORM object or a plain row of its columns (``scheduled_subscriptions`` reads thousands)."""
     return Subscription(
         channel=ChannelRef(row.platform, row.workspace, row.channel),
         post_time=row.post_time,

@@ -1,5 +1,8 @@
 """``bot.scheduling.seen.SeenStore`` for :class:`storage.store.SqlStore` (a mixin): what each channel
-and member already saw or rated, for one planning pool's papers, in three queries per chunk of ids."""
+and member already saw or rated, for one planning pool's papers, in three queries per chunk of ids.
+
+``seen_ids`` is ``fold(seen_among(…))`` without the marks: a planning pass over 10,000 channels
+needs only which ids each key met, so it reads distinct (key, id) pairs and builds no objects."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -55,4 +58,44 @@ class SeenStoreMixin(SessionScope):
         if wanted is not None:
             keep = set(wanted)
             out = [m for m in out if m.key in keep]
+        return out
+
+    async def seen_ids(self, arxiv_ids: Iterable[str], keys: Iterable[str] | None = None) -> dict[str, set[str]]:
+        ids = sorted(set(arxiv_ids))
+        wanted = sorted(set(keys)) if keys is not None else None
+        out: dict[str, set[str]] = {}
+        members: dict[str, str] = {}  # channel key → its members' seen-key prefix
+
+        def add(key: str, arxiv_id: str) -> None:
+            found = out.get(key)
+            if found is None:
+                out[key] = {arxiv_id}
+            else:
+                found.add(arxiv_id)
+
+        async with self._begin() as session:
+            for chunk in chunks(ids):
+                posts = select(PostRow.channel_key, PostRow.arxiv_id).where(PostRow.arxiv_id.in_(chunk)).distinct()
+                reactions = select(ReactionRow.channel_key, ReactionRow.user_id, ReactionRow.arxiv_id).where(
+                    ReactionRow.arxiv_id.in_(chunk)).distinct()
+                seeds = select(TasteSignalRow.scope, TasteSignalRow.value).where(
+                    TasteSignalRow.kind == LIKE, TasteSignalRow.value.in_(chunk)).distinct()
+                if wanted is not None and len(wanted) <= SQL_KEY_FILTER:
+                    posts = posts.where(PostRow.channel_key.in_(wanted))
+                    reactions = reactions.where(_member_filter(wanted))
+                    seeds = seeds.where(TasteSignalRow.scope.in_(wanted))
+                for key, arxiv_id in (await session.execute(posts)).all():
+                    add(key, arxiv_id)
+                for key, user, arxiv_id in (await session.execute(reactions)).all():
+                    prefix = members.get(key)
+                    if prefix is None:
+                        channel = ChannelRef.parse(key)
+                        prefix = members[key] = member_seen_key(channel.platform, channel.workspace, "")
+                    add(key, arxiv_id)
+                    add(prefix + user, arxiv_id)
+                for scope, arxiv_id in (await session.execute(seeds)).all():
+                    add(scope, arxiv_id)
+        if wanted is not None:
+            keep = set(wanted)
+            out = {k: v for k, v in out.items() if k in keep}
         return out

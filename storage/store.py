@@ -349,6 +349,13 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         return {key: [Reaction(by_key[key], row.message_id, row.arxiv_id, row.user_id, row.emoji, row.created_at) for row in found]
                 for key, found in rows.items()}
 
+    async def rated_for_channels(self, channels: Sequence[ChannelRef]) -> dict[str, list[tuple[str, str, datetime]]]:
+        r = _REACTIONS.c
+        query = select(r.channel_key, r.arxiv_id, r.emoji, r.created_at).order_by(r.created_at, r.id)
+        async with self._begin() as session:
+            rows = await tuples_by_key(session, query, r.channel_key, {c.key for c in channels})
+        return {key: [(row.arxiv_id, row.emoji, row.created_at) for row in found] for key, found in rows.items()}
+
     async def reactions_for_message(self, channel: ChannelRef, message_id: str) -> list[Reaction]:
         """Oldest first."""
         query = (

@@ -13,6 +13,7 @@ checks both give the same order. ``rank_many`` ranks many channels of one pool t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -78,25 +79,31 @@ class PersonalRanker:
         return self._fast(papers, day, profile, settings, count, now)
 
     def rank_many(self, channels: Sequence[ChannelRef], papers: Sequence[Paper], day: date,
-                  counts: Sequence[int]) -> list[list[RankedPaper]]:
-        """``self(channel, papers, day, count)`` for each channel and count, the plain ones (no
-        include/exclude filters, a non-empty profile) ranked in batches."""
+                  counts: Sequence[int], skip: Sequence[AbstractSet[str]] | None = None) -> list[list[RankedPaper]]:
+        """``self(channel, papers, day, count)`` for each channel and count, without ``skip[j]``'s
+        papers (``Ranker.rank_many``); the plain channels (no include/exclude filters, a non-empty
+        profile) ranked in batches."""
+        skip = skip or [frozenset()] * len(channels)
         now = self._clock() if self._clock is not None else None
         out: list[list[RankedPaper]] = [[] for _ in channels]
         batch: list[tuple[int, Profile, TasteSettings, int]] = []
+
+        def kept(j: int, ranked: list[RankedPaper]) -> list[RankedPaper]:
+            return [r for r in ranked if r.paper.arxiv_id not in skip[j]] if skip[j] else ranked
+
         for j, (channel, count) in enumerate(zip(channels, counts, strict=True)):
             profile = self._profiles.get(channel.key) or Profile()
             settings = self._settings.get(channel.key, TasteSettings())
             count = count or len(papers)
             if settings.include_keywords or settings.include_authors or settings.exclude_keywords or settings.exclude_authors:
-                out[j] = rank_personal(papers, self._vectors, profile, day, count=count, settings=settings, now=now)
+                out[j] = kept(j, rank_personal(papers, self._vectors, profile, day, count=count, settings=settings, now=now))
                 continue
             if settings.cap is not None:
                 count = min(count, settings.cap)
             if not papers or count <= 0:
                 continue
             if profile.empty:
-                out[j] = self._pool(papers, day)[0][:count]
+                out[j] = kept(j, self._pool(papers, day)[0][:count])
             else:
                 batch.append((j, profile, settings, count))
         if batch:
@@ -104,7 +111,7 @@ class PersonalRanker:
             for start in range(0, len(batch), BATCH):
                 part = batch[start:start + BATCH]
                 ranked = rank_prepared_many(pool, [p for _, p, _, _ in part], [s for _, _, s, _ in part],
-                                            [c for _, _, _, c in part], now)
+                                            [c for _, _, _, c in part], now, [skip[j] for j, _, _, _ in part])
                 for (j, _, _, _), items in zip(part, ranked, strict=True):
                     out[j] = items
         return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -46,8 +47,10 @@ class Ranker(Protocol):
         ...
 
     def rank_many(self, channels: Sequence[ChannelRef], papers: Sequence[Paper], day: date,
-                  counts: Sequence[int]) -> list[list[RankedPaper]]:
-        """``self(channel, papers, day, count)`` for many channels of one pool at once (batched)."""
+                  counts: Sequence[int], skip: Sequence[AbstractSet[str]] | None = None) -> list[list[RankedPaper]]:
+        """``self(channel, papers, day, count)`` for many channels of one pool at once (batched),
+        without the papers of ``skip[j]`` for channel j: they keep their place while ranking (what
+        follows them is as if they were there) but are left out, so no reason is worded for them."""
         ...
 
 
@@ -196,7 +199,8 @@ class Planner:
             subs = [timely[j][0] for j in rows]
             ids = {p.arxiv_id for p in papers}
             counts = [s.subscription.count + len(ids & excluded[s.subscription.channel.key]) for s in subs]
-            ranked = self._ranker.rank_many([s.subscription.channel for s in subs], papers, paper_day or key[1], counts)
+            ranked = self._ranker.rank_many([s.subscription.channel for s in subs], papers, paper_day or key[1], counts,
+                                            [excluded[s.subscription.channel.key] for s in subs])
             for j, items in zip(rows, ranked, strict=True):
                 out[j] = items
         return out
@@ -207,13 +211,12 @@ class Planner:
         channel = subscription.channel
         paper_day, week, _ = pool
         chosen = []
+        threshold, count = options.threshold, subscription.count
         for item in ranked:
-            if item.paper.arxiv_id in seen:
-                continue
-            if options.threshold is not None and item.score < options.threshold:
+            if item.paper.arxiv_id in seen or (threshold is not None and item.score < threshold):
                 continue
             chosen.append(PlannedItem(item.paper.arxiv_id, item.score, item.why))
-            if len(chosen) >= subscription.count:
+            if len(chosen) >= count:
                 break
         kind = "weekly" if options.weekly else "daily"
         if week:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.domain import Subscription
@@ -86,6 +87,7 @@ def encode_weekdays(days: frozenset[int]) -> str:
     return "".join(str(d) for d in sorted(days))
 
 
+@lru_cache(maxsize=256)  # a few distinct strings ("12345"), decoded for every subscription of a planning pass
 def decode_weekdays(text: str | None) -> frozenset[int]:
     return frozenset(int(c) for c in text) if text else WEEKDAYS_DEFAULT
 
@@ -103,21 +105,29 @@ def occurrences(sub: ScheduledSubscription, now: datetime, lookback: timedelta) 
     the 09:00 digest late). A weekly subscription posts on the first of its weekdays.
     """
     subscription, options = sub.subscription, sub.options
-    zone = ZoneInfo(subscription.timezone)
-    local_today = now.astimezone(zone).date()
     days = options.weekdays or WEEKDAYS_DEFAULT
     if options.weekly:
         days = frozenset({min(days)})
+    every = _occurrences(subscription.timezone, subscription.post_time, days, now, lookback)
+    created = subscription.created_at
+    return [o for o in every if o.due_at >= created] if created is not None else list(every)
+
+
+@lru_cache(maxsize=4096)
+def _occurrences(timezone: str, post_time: time, days: frozenset[int], now: datetime,
+                 lookback: timedelta) -> tuple[Occurrence, ...]:
+    """``occurrences`` before the creation-day cut: the same for every subscription of one zone, time
+    and weekdays, so a planning pass over 10,000 channels computes it once per such schedule."""
+    zone = ZoneInfo(timezone)
+    local_today = now.astimezone(zone).date()
     out = []
     span = lookback.days + 2
     for back in range(span, -1, -1):
         day = local_today - timedelta(days=back)
         if day.isoweekday() not in days:
             continue
-        due = due_instant(day, subscription.post_time, subscription.timezone)
+        due = due_instant(day, post_time, timezone)
         if due > now or due <= now - lookback:
             continue
-        if subscription.created_at is not None and due < subscription.created_at:
-            continue
         out.append(Occurrence(day, due))
-    return out
+    return tuple(out)

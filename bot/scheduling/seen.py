@@ -6,7 +6,7 @@ channel of the workspace, or seeded. Scheduled channel digests and DM digests le
 out (``Planner``, ``DmPlanner``); an on-demand digest (`/papers today`) may show them and says so
 on the item (``note_for``).
 
-One store query (``DeliveryStore.seen_among``) answers for every channel and member at once,
+One store query (``DeliveryStore.seen_among``, or ``seen_ids`` when only the ids matter) answers for every channel and member at once,
 restricted to a planning pool's papers, so a pass over 10,000 channels stays one round trip per chunk
 of paper ids.
 """
@@ -40,6 +40,11 @@ class SeenStore(Protocol):
         seeds by channel key or member key."""
         ...
 
+    async def seen_ids(self, arxiv_ids: Iterable[str], keys: Iterable[str] | None = None) -> dict[str, set[str]]:
+        """``fold(self.seen_among(arxiv_ids, keys))``: only which ids each key met (a planning pass
+        needs no more, and builds no marks for its tens of thousands of rows)."""
+        ...
+
 
 def member_seen_key(platform: str, workspace: str, user_id: str) -> str:
     """A member's key among ``SeenMark`` keys: never equal to a channel key."""
@@ -57,7 +62,7 @@ def fold(marks: Iterable[SeenMark]) -> dict[str, set[str]]:
 async def seen_by(store: SeenStore, arxiv_ids: Iterable[str], keys: Iterable[str] | None = None) -> dict[str, set[str]]:
     """``fold`` of the store's marks on ``arxiv_ids``: one call for all the channels of a planning pass."""
     ids = set(arxiv_ids)
-    return fold(await store.seen_among(ids, keys)) if ids else {}
+    return await store.seen_ids(ids, keys) if ids else {}
 
 
 def _day(at: datetime | None) -> str:

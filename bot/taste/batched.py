@@ -12,14 +12,17 @@ the only differences are in the last bits of float sums, which decide nothing bu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 
-from bot.domain import RankedPaper
+from bot.domain import Paper, RankedPaper
 from bot.taste import ranking as taste_ranking
+from bot.taste.batched_reasons import reasons_many
 from bot.taste.ranking import (
     AUTHOR_BOOST,
     EXPLORE_BELOW,
@@ -33,10 +36,8 @@ from bot.taste.ranking import (
     _mmr,
     decay,
     near_copy,
-    ranked_items,
     topic_prior,
 )
-from bot.taste.reasons import digest_reason
 
 TIE_TOLERANCE = 1e-4  # relative gap under which float rounding could swap two relevances
 GRAM_UP_TO = 4000  # pools up to this many papers share one paper × paper similarity matrix in MMR
@@ -51,17 +52,33 @@ class Pool:
     has: np.ndarray  # which papers have a vector
     trend: np.ndarray  # rank-normalised trending scores
 
+    @cached_property
+    def papers(self) -> list[Paper]:
+        return [r.paper for r in self.trending]
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return [r.paper.arxiv_id for r in self.trending]
+
+    @cached_property
+    def whys(self) -> list[str]:
+        return [r.why for r in self.trending]
+
 
 def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequence[TasteSettings],
-                       counts: Sequence[int], now: datetime | None = None) -> list[list[RankedPaper]]:
-    """``rank_prepared(pool…, profiles[b], count=counts[b], settings=settings[b], now=now)`` for every b."""
+                       counts: Sequence[int], now: datetime | None = None,
+                       skip: Sequence[AbstractSet[str]] | None = None) -> list[list[RankedPaper]]:
+    """``rank_prepared(pool…, profiles[b], count=counts[b], settings=settings[b], now=now)`` for every b,
+    without the papers of ``skip[b]`` (ranked, then left out before their reasons are worded)."""
     batch, (n_papers, dim) = len(profiles), pool.matrix.shape
     if batch == 0:
         return []
+    skip = skip or [frozenset()] * batch
     if taste_ranking.SMOOTH_LEARNED:  # the smoothing is per channel: rank one at a time (a bench setting)
-        return [taste_ranking.rank_prepared(pool.trending, pool.matrix, pool.has, pool.trend, profile, count=count,
-                                            settings=setting, now=now)
-                for profile, setting, count in zip(profiles, settings, counts, strict=True)]
+        return [[r for r in taste_ranking.rank_prepared(pool.trending, pool.matrix, pool.has, pool.trend, profile,
+                                                        count=count, settings=setting, now=now)
+                 if r.paper.arxiv_id not in left_out]
+                for profile, setting, count, left_out in zip(profiles, settings, counts, skip, strict=True)]
     if n_papers == 0:
         return [[] for _ in profiles]
     weights, scored = preference_vectors(profiles, settings, dim, now)
@@ -79,20 +96,13 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
     candidates = _candidates(score, rel, settings, counts)
     chosen = _mmr_many(candidates, score, pool.matrix, counts, settings)
     explored = _explore_many(chosen, candidates, profiles, settings, counts, pool.matrix)
-    return [ranked_items(pool.trending, score[b], chosen[b],
-                         _reasons(pool, profiles[b], relevance_rank[b], float(t[b]), by_author[b], explored[b]))
-            for b in range(batch)]
-
-
-def _reasons(pool: Pool, profile: Profile, relevance_rank: np.ndarray, t: float, by_author: Mapping[int, str],
-             explored: int | None) -> Callable[[int], str]:
-    """Row i's reason for one channel of the batch: the same ``digest_reason`` call as ``rank_prepared``'s."""
-    def reason(i: int) -> str:
-        return digest_reason(arxiv_id=pool.trending[i].paper.arxiv_id, vector=pool.matrix[i] if pool.has[i] else None,
-                             signals=profile.signals, trending_why=pool.trending[i].why,
-                             relevance_part=(1 - t) * float(relevance_rank[i]), trending_part=t * float(pool.trend[i]),
-                             author=by_author.get(i), explored=i == explored)
-    return reason
+    ids = pool.ids
+    chosen = [[i for i in rows if ids[i] not in left_out] if left_out else rows for rows, left_out in zip(chosen, skip, strict=True)]
+    words = reasons_many(pool.ids, pool.whys, pool.matrix, pool.has, pool.trend, profiles, relevance_rank, t,
+                         by_author, explored, chosen)
+    papers = pool.papers
+    return [[RankedPaper(papers[i], s, w) for i, s, w in zip(rows, score[b, rows].tolist(), words[b], strict=True)]
+            for b, rows in enumerate(chosen)]
 
 
 def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSettings], dim: int,
@@ -103,19 +113,30 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
     weights = np.zeros((len(profiles), dim), dtype=np.float64)
     scored = np.zeros(len(profiles), dtype=bool)
     by_size: dict[int, list[tuple[int, np.ndarray, list[Signal], float]]] = defaultdict(list)
+    zero = np.zeros(dim, dtype=np.float64)
     for b, (profile, s) in enumerate(zip(profiles, settings, strict=True)):
-        if not any((sig.weight > 0 and sig.kind != "author") or sig.weight < 0 for sig in profile.signals):
+        # one pass: the rated signals, a liked topic, and any other signal that scores (a disliked topic or author)
+        rated: list[Signal] = []
+        has_topic = other = False
+        for sig in profile.signals:
+            if sig.kind == "topic":
+                has_topic = has_topic or sig.weight > 0
+                other = other or sig.weight < 0
+            elif sig.kind == "author":
+                other = other or sig.weight < 0
+            elif sig.weight != 0:
+                rated.append(sig)
+        if not (rated or has_topic or other):
             continue
         scored[b] = True
-        w0 = topic_prior(profile, dim, now, s.half_life_days)
-        rated = [sig for sig in profile.signals if sig.kind not in ("topic", "author") and sig.weight != 0]
+        w0 = topic_prior(profile, dim, now, s.half_life_days) if has_topic else zero  # no topic: topic_prior's zeros
         if rated:
             by_size[len(rated)].append((b, w0, rated, s.half_life_days))
         else:
             weights[b] = w0
     for n, group in by_size.items():
         # ``dual_problem`` of each member, stacked: vectors, labels, class-balanced decayed weights
-        x = np.array([[sig.vector for sig in rated] for _, _, rated, _ in group], dtype=np.float64)
+        x = np.stack([sig.vector for _, _, rated, _ in group for sig in rated]).astype(np.float64).reshape(len(group), n, dim)
         y = np.array([[1.0 if sig.weight > 0 else 0.0 for sig in rated] for _, _, rated, _ in group])
         strength = np.array([[abs(sig.weight) * decay(sig.at, now, half_life) for sig in rated]
                              for _, _, rated, half_life in group])
@@ -126,8 +147,7 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
         xt = x.transpose(0, 2, 1)
         beta = _fit_dual_many(x @ xt, (x @ w0s[:, :, None])[:, :, 0], y, balance * strength)
         fitted = w0s + (xt @ beta[:, :, None])[:, :, 0]
-        for j, (b, _, _, _) in enumerate(group):
-            weights[b] = fitted[j]
+        weights[[b for b, _, _, _ in group]] = fitted
     return weights, scored
 
 
@@ -166,7 +186,7 @@ def _near_ties(rel: np.ndarray, scored: np.ndarray) -> list[int]:
 def _author_boosts(pool: Pool, profiles: Sequence[Profile], rel: np.ndarray) -> list[dict[int, str]]:
     """AUTHOR_BOOST on followed authors' papers (in place), and which author each boosted row names."""
     out: list[dict[int, str]] = []
-    papers = [r.paper for r in pool.trending]
+    papers = pool.papers
     for b, profile in enumerate(profiles):
         named: dict[int, str] = {}
         for s in profile.signals:

@@ -30,6 +30,8 @@ TOPIC_THRESHOLD = 0.25
 TOPIC_RIGHT_ON = 0.40
 RATED = ("reaction", "like")
 RATED_ITSELF = "rated here before"  # an on-demand digest replaces it with how (``bot.scheduling.seen.note_for``)
+EXPLORING = "exploring: unlike what the channel has rated so far"
+FITS_RATINGS = "fits this channel's ratings as a whole (no rated paper is close to it)"
 
 
 def strength(cosine: float, *, topic: bool = False) -> str:
@@ -103,7 +105,7 @@ def digest_reason(
     if author is not None:
         return f"by followed author {author}"
     if explored:
-        return "exploring: unlike what the channel has rated so far"
+        return EXPLORING
     if any(s.arxiv_id == arxiv_id and s.kind in RATED and s.weight > 0 for s in signals):
         return RATED_ITSELF  # its own rating ranks it (scheduled digests never show it again)
     if vector is not None and (near := close_like(vector, signals, exclude=arxiv_id)) is not None:
@@ -113,7 +115,7 @@ def digest_reason(
         if topics and topics[0].cosine >= TOPIC_THRESHOLD:
             return topic_reason(topics[0])
         if any(s.kind in RATED and s.weight != 0 for s in signals):
-            return "fits this channel's ratings as a whole (no rated paper is close to it)"
+            return FITS_RATINGS
         if topics:
             return topic_reason(topics[0])  # "loosely on topic …": the phrase alone ranked it, weakly
     return trending_why

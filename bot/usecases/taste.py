@@ -156,8 +156,19 @@ class TasteUseCases:
 
     def _weighted(self, reactions: Sequence[Reaction], activity: Sequence[Any]) -> list[tuple[str, float, Any]]:
         """(paper, signed weight, when) of the reactions the emoji table counts, and of thread activity."""
-        weighted = [(r.arxiv_id, self._emoji.weight(r.emoji), r.created_at) for r in reactions]
-        weighted = [(a, w, at) for a, w, at in weighted if w]
+        return self._weighted_rows([(r.arxiv_id, r.emoji, r.created_at) for r in reactions], activity, {})
+
+    def _weighted_rows(self, rated: Sequence[tuple[str, str, Any]], activity: Sequence[Any],
+                       weights: dict[str, float]) -> list[tuple[str, float, Any]]:
+        """``_weighted`` of (arxiv_id, emoji, at) rows; ``weights`` remembers each emoji's weight for
+        the call's other channels (a planning pass weighs tens of thousands of the same few emoji)."""
+        weighted = []
+        for arxiv_id, emoji, at in rated:
+            w = weights.get(emoji)
+            if w is None:
+                w = weights[emoji] = self._emoji.weight(emoji)
+            if w:
+                weighted.append((arxiv_id, w, at))
         # thread replies and questions count like a reaction of `activity_weight` (bot.taste.signals)
         return weighted + activity_signals(activity, self._activity_weight)
 
@@ -173,8 +184,9 @@ class TasteUseCases:
         """The profile from loaded parts: rated papers (with their papers and vectors) and explicit signals."""
         signals: list[Signal] = []
         for arxiv_id, w, at in weighted:
-            if arxiv_id in vectors and arxiv_id in papers:
-                signals.append(Signal(vectors[arxiv_id], w, "reaction", papers[arxiv_id].title, at, arxiv_id))
+            vector, paper = vectors.get(arxiv_id), papers.get(arxiv_id)
+            if vector is not None and paper is not None:
+                signals.append(Signal(vector, w, "reaction", paper.title, at, arxiv_id))
         for s in explicit:
             if s.kind == LIKE and s.value in vectors and s.value in papers:
                 signals.append(Signal(vectors[s.value], s.weight, "like", papers[s.value].title, s.created_at, s.value))
@@ -188,10 +200,11 @@ class TasteUseCases:
         """``channel_profile`` of many channels, by key, in a few queries per chunk of channels — the
         scheduler's planning pass loads thousands; one at a time it took ~12 ms a channel on SQLite
         (``benchmarks/bench_plan.py --stored-profiles``)."""
-        reactions = await self._store.reactions_for_channels(channels)
+        rated = await self._store.rated_for_channels(channels)
         explicit = await self._store.signals_for([c.key for c in channels])
         activity = await self._store.thread_activity_for_channels(channels)
-        weighted = {c.key: self._weighted(reactions.get(c.key, ()), activity.get(c.key, ())) for c in channels}
+        emoji: dict[str, float] = {}
+        weighted = {c.key: self._weighted_rows(rated.get(c.key, ()), activity.get(c.key, ()), emoji) for c in channels}
         ids = {a for rows in weighted.values() for a, _, _ in rows}
         ids |= {s.value for rows in explicit.values() for s in rows if s.kind == LIKE}
         papers = await self._store.get_papers(ids)
@@ -201,7 +214,8 @@ class TasteUseCases:
     async def settings_for(self, channels: Sequence[ChannelRef]) -> dict[str, TasteSettings]:
         """``settings`` of many channels, by key, in one query per chunk."""
         stored = await self._store.channel_settings_for(channels)
-        return {c.key: self._settings_from(stored.get(c.key, {})) for c in channels}
+        default = self._settings_from({})  # frozen: one instance serves every channel that changed nothing
+        return {c.key: self._settings_from(found) if (found := stored.get(c.key)) else default for c in channels}
 
     async def channel_profile(self, channel: ChannelRef) -> Profile:
         return (await self.channel_profiles([channel]))[channel.key]

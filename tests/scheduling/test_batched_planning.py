@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -29,8 +30,8 @@ class OneAtATime(PersonalRanker):
     """Today's path: every channel ranked on its own."""
 
     def rank_many(self, channels: Sequence[ChannelRef], papers: Sequence[Paper], day: date,
-                  counts: Sequence[int]) -> list[list[RankedPaper]]:
-        return [self(c, papers, day, n) for c, n in zip(channels, counts, strict=True)]
+                  counts: Sequence[int], skip: Sequence[AbstractSet[str]] | None = None) -> list[list[RankedPaper]]:
+        return [self(c, papers, day, n) for c, n in zip(channels, counts, strict=True)]  # the planner drops what is seen
 
 
 def papers_of(day: date, prefix: str, rng: random.Random) -> list[Paper]:

@@ -9,7 +9,7 @@ from bot.app import PaperBot
 from bot.domain import ChannelRef, Post, Reaction, Requester, Subscription
 from bot.scheduling.personal_ports import DmSubscription, Member
 from bot.scheduling.scheduler import Scheduler
-from bot.scheduling.seen import POSTED, REACTED, SEEDED, SeenMark, member_seen_key, note_for
+from bot.scheduling.seen import POSTED, REACTED, SEEDED, SeenMark, fold, member_seen_key, note_for
 from bot.taste.model import LIKE, StoredSignal, member_scope
 from storage.store import SqlStore
 from tests.harness.builders import papers
@@ -107,3 +107,23 @@ def test_the_note_names_the_members_own_rating_first_then_the_channels_post() ->
     assert note_for([posted, SeenMark(me, "x", REACTED, at, "👍")], member=me) == "you rated it 👍"
     assert note_for([SeenMark(CHANNEL.key, "x", REACTED, at, "🔖")]) == "rated 🔖 here"
     assert note_for([]) is None
+
+
+async def test_seen_ids_is_the_fold_of_seen_among_for_every_key_filter(store: SqlStore) -> None:
+    await store.upsert_papers(papers(FRI, n=5))
+    p = ids(5)
+    at = datetime(2025, 10, 24, 7, 0, tzinfo=UTC)
+    dm = ChannelRef("discord", "G9", "42")
+    await store.record_posts([Post(CHANNEL, "m0", p[0], posted_at=at), Post(CHANNEL, "m1", p[0], posted_at=at),
+                              Post(OTHER, "m2", p[1], posted_at=at), Post(dm, "m3", p[3], posted_at=at)])
+    for user, emoji in (("U2", "👎"), ("U2", "👍"), ("U3", "🔖")):
+        await store.add_reaction(Reaction(OTHER, "m2", p[1], user, emoji, at))
+    await store.add_reaction(Reaction(dm, "m3", p[3], "U2", "👍", at))  # the same user id in another workspace
+    await store.add_signal(StoredSignal(member_scope("slack", "T1", "U1"), LIKE, p[2], 1.0, "U1", at))
+    await store.add_signal(StoredSignal(CHANNEL.key, LIKE, p[2], 1.0, "U1", at))
+    many = [member_seen_key("slack", "T1", f"X{i}") for i in range(500)] + [member_seen_key("slack", "T1", "U2"), OTHER.key]
+    for keys in (None, [CHANNEL.key, member_seen_key("slack", "T1", "U2")], many, [member_seen_key("discord", "G9", "U2")], []):
+        assert await store.seen_ids(p, keys) == fold(await store.seen_among(p, keys)), keys
+    got = await store.seen_ids(p)
+    assert got[member_seen_key("slack", "T1", "U2")] == {p[1]} and got[member_seen_key("discord", "G9", "U2")] == {p[3]}
+    assert got[CHANNEL.key] == {p[0], p[2]} and await store.seen_ids(p[4:]) == {}

@@ -79,3 +79,17 @@ def test_tied_scores_break_by_pool_position_as_the_stable_sort_does() -> None:
         want = rank_prepared(flat.trending, flat.matrix, flat.has, flat.trend, profiles[k], count=5, settings=settings[k], now=NOW)
         assert [r.paper.arxiv_id for r in got[k]] == [r.paper.arxiv_id for r in want]
     assert [r.paper.arxiv_id for r in got[1]] == [r.paper.arxiv_id for r in flat.trending[:5]]
+
+
+def test_skipped_papers_keep_their_place_but_are_left_out() -> None:
+    rng = np.random.default_rng(3)
+    pool, m = pool_of(rng)
+    profiles = [profile_of(rng, m, k) for k in range(60)]
+    settings = [settings_of(k) for k in range(60)]
+    full = rank_prepared_many(pool, profiles, settings, [7] * 60, now=NOW)
+    skip = [{r.paper.arxiv_id for r in rows[k % 3::3]} for k, rows in enumerate(full)]  # some of what each would get
+    got = rank_prepared_many(pool, profiles, settings, [7] * 60, now=NOW, skip=skip)
+    assert sum(map(len, skip)) > 60
+    for k in range(60):
+        assert [(r.paper.arxiv_id, r.score, r.why) for r in got[k]] == [
+            (r.paper.arxiv_id, r.score, r.why) for r in full[k] if r.paper.arxiv_id not in skip[k]], k

@@ -39,8 +39,10 @@ async def test_bulk_reads_match_the_one_channel_reads(store: SqlStore) -> None:
     signals = await store.signals_for([c.key for c in channels])
     activity = await store.thread_activity_for_channels(channels)
     settings = await store.channel_settings_for(channels)
+    rated = await store.rated_for_channels(channels)
     for c in channels:
         assert reactions[c.key] == await store.reactions_for_channel(c)
+        assert rated[c.key] == [(r.arxiv_id, r.emoji, r.created_at) for r in reactions[c.key]]
         assert signals[c.key] == await store.signals(c.key)
         assert activity[c.key] == await store.thread_activity_for_channel(c)
         assert settings[c.key] == await store.get_channel_settings(c)
