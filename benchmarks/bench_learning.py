@@ -40,6 +40,8 @@ TRIALS: dict[str, dict[str, Any]] = {
     "prior-scale-2": {"scale": 2.0},  # w₀ of norm 2: a stronger topic
     "pull-by-count": {"pull_n": (5, -0.5)},  # PRIOR_PULL·√(5/n): the prior yields faster as ratings accumulate
     "robust-rank": {"robust_rank": (10, 1.0)},  # from 10 ratings: down-weight a rating the others rank on the other side
+    "balance-half": {"bal": 0.5},  # the class balance's weights to the power ½: 👎 weigh more against 👍
+    "no-balance": {"bal": 0.0},  # every rating weighs its decayed signal only
     "smooth-fixed": {"smooth": (0.5, None)},  # `--smooth`: label propagation, α = 0.5
     "smooth-by-count": {"smooth": (0.5, 10)},  # α = 0.5·10/(10 + rated): smooth while ratings are few
     "smooth-growing": {"smooth": (0.5, -10)},  # α = 0.5·min(1, rated/10): smooth once ratings are many
@@ -75,7 +77,7 @@ def preference_vector(profile: R.Profile, dim: int, now: datetime | None = None,
     strength = np.array([abs(s.weight) * R.decay(s.at, now, half_life_days) for s in rated])
     n = len(y)
     n_pos, n_neg = max(1, int(y.sum())), max(1, int(n - y.sum()))
-    weight = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg)) * strength
+    weight = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg)) ** float(RULE.get("bal", 1.0)) * strength
     pull = R.PRIOR_PULL
     if "pull_n" in RULE:
         pull *= (n / RULE["pull_n"][0]) ** RULE["pull_n"][1]
