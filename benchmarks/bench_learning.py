@@ -1,0 +1,179 @@
+"""Learning rules tried for issue #16 ("learning that holds up"), measured on the taste benchmark.
+
+Not the product: each trial swaps ``bot.taste.ranking``'s fit, smoothing or exploration for one
+candidate rule for the length of this process, runs paperbot's two rows (reactions only, with a
+topic) of the protocol and its variants, and prints the paired comparisons against
+zotero-arxiv-daily and the phrase alone, as ``paperbot bench taste --variants`` does. The
+baselines' rows do not depend on the rule; they are computed once and kept in ``--cache``.
+Figures and the conclusions drawn from them: benchmarks/README.md ("Learning rules tried").
+
+    python benchmarks/bench_learning.py --listings LISTINGS --wider --trials product,smooth-fixed
+    python benchmarks/bench_learning.py --listings LISTINGS --trials product,smooth-by-count
+
+Choose on ``--wider``; the 13 protocol channels only report.
+"""
+from __future__ import annotations
+
+import argparse
+import pickle
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.domain import RankedPaper
+from bot.taste import ranking as R
+from bot.taste import smoothing
+from bot.taste.backends import make_embedder
+from bot.taste.embedder import DEFAULT_MODEL
+from paperbot.bench import taste as T
+from paperbot.bench.listings import cached_embeddings, load_listings
+
+# name → the rule's settings (the keys read below; {} is the product's ranking)
+TRIALS: dict[str, dict[str, Any]] = {
+    "product": {},
+    "no-explore": {"explore_below": 0},  # no exploration slot at all
+    "explore-top10": {"explore_pool": 2},  # the exploration slot chosen among the top count·2, not count·4
+    "label-smoothing": {"eps": 0.1},  # targets 0.1 / 0.9
+    "prior-scale-2": {"scale": 2.0},  # w₀ of norm 2: a stronger topic
+    "pull-by-count": {"pull_n": (5, -0.5)},  # PRIOR_PULL·√(5/n): the prior yields faster as ratings accumulate
+    "robust-rank": {"robust_rank": (10, 1.0)},  # from 10 ratings: down-weight a rating the others rank on the other side
+    "balance-half": {"bal": 0.5},  # the class balance's weights to the power ½: 👎 weigh more against 👍
+    "no-balance": {"bal": 0.0},  # every rating weighs its decayed signal only
+    "smooth-fixed": {"smooth": (0.5, None)},  # `--smooth`: label propagation, α = 0.5
+    "smooth-by-count": {"smooth": (0.5, 10)},  # α = 0.5·10/(10 + rated): smooth while ratings are few
+    "smooth-growing": {"smooth": (0.5, -10)},  # α = 0.5·min(1, rated/10): smooth once ratings are many
+}
+RULE: dict[str, Any] = {}
+_graphs: dict[tuple[int, bytes], np.ndarray] = {}
+
+
+def _fit(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndarray, pull: float) -> np.ndarray:
+    """``ranking._fit_dual`` with label-smoothed targets and a given pull."""
+    beta = np.zeros(len(y))
+    eye = np.eye(len(y))
+    eps = RULE.get("eps", 0.0)
+    target = y * (1 - 2 * eps) + eps
+    for _ in range(R.NEWTON_STEPS):
+        p = 1.0 / (1.0 + np.exp(-(base + gram @ beta)))
+        step = np.linalg.solve((weight * p * (1 - p))[:, None] * gram + pull * eye, weight * (p - target) + pull * beta)
+        beta -= step
+        if float(np.abs(step).max()) < 1e-6:
+            break
+    return beta
+
+
+def preference_vector(profile: R.Profile, dim: int, now: datetime | None = None,
+                      half_life_days: float = R.HALF_LIFE_DAYS) -> np.ndarray:
+    """``ranking.preference_vector`` under RULE."""
+    w0: np.ndarray = R.topic_prior(profile, dim, now, half_life_days) * float(RULE.get("scale", 1.0))
+    rated = [s for s in profile.signals if s.kind not in ("topic", "author") and s.weight != 0]
+    if not rated:
+        return w0
+    x = np.stack([s.vector for s in rated]).astype(np.float64)
+    y = np.array([1.0 if s.weight > 0 else 0.0 for s in rated])
+    strength = np.array([abs(s.weight) * R.decay(s.at, now, half_life_days) for s in rated])
+    n = len(y)
+    n_pos, n_neg = max(1, int(y.sum())), max(1, int(n - y.sum()))
+    weight = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg)) ** float(RULE.get("bal", 1.0)) * strength
+    pull = R.PRIOR_PULL
+    if "pull_n" in RULE:
+        pull *= (n / RULE["pull_n"][0]) ** RULE["pull_n"][1]
+    gram, base = x @ x.T, x @ w0
+    beta = _fit(gram, base, y, weight, pull)
+    if "robust_rank" in RULE and n >= RULE["robust_rank"][0] and 0 < y.sum() < n:
+        f = base + gram @ beta - np.diag(gram) * beta  # each rating's score without its own term
+        pos, neg = f[y == 1], f[y == 0]
+        agree = np.where(y == 1, (f[:, None] > neg[None, :]).mean(axis=1), (f[:, None] < pos[None, :]).mean(axis=1))
+        beta = _fit(gram, base, y, weight * np.minimum(1.0, 2 * agree) ** RULE["robust_rank"][1], pull)
+    out: np.ndarray = w0 + x.T @ beta
+    return out
+
+
+def relevance(matrix: np.ndarray, profile: R.Profile, now: datetime | None = None,
+              half_life_days: float = R.HALF_LIFE_DAYS) -> tuple[np.ndarray, list[R.Signal]]:
+    """``ranking.relevance`` under RULE, smoothing included (every bench paper has a vector)."""
+    positives = [s for s in profile.signals if s.weight > 0 and s.kind != "author"]
+    if not positives and not any(s.weight < 0 for s in profile.signals):
+        return np.zeros(len(matrix)), positives
+    rel = matrix @ preference_vector(profile, matrix.shape[1], now, half_life_days).astype(matrix.dtype)
+    rated = profile.likes + profile.dislikes
+    if "smooth" in RULE and rated:
+        alpha, n0 = RULE["smooth"]
+        if n0 is not None:
+            alpha = alpha * n0 / (n0 + rated) if n0 > 0 else alpha * min(1.0, rated / -n0)
+        key = (len(matrix), matrix[:2].tobytes())
+        if key not in _graphs:
+            _graphs[key] = smoothing.neighbours(matrix, np.ones(len(matrix), dtype=bool))
+        rel = (1 - alpha) * rel + alpha * rel[_graphs[key]].mean(axis=1)
+    return rel, positives
+
+
+def rank_prepared(trending: Sequence[RankedPaper], matrix: np.ndarray, has: np.ndarray, trend: np.ndarray,
+                  profile: R.Profile, *, count: int, settings: R.TasteSettings = R.TasteSettings(),
+                  now: datetime | None = None) -> list[RankedPaper]:
+    """``ranking.rank_prepared`` under RULE, without what the bench does not use (authors, thresholds, reasons)."""
+    rel, _ = relevance(matrix, profile, now, settings.half_life_days)
+    rel = np.where(has, rel, rel.min() - 1 if len(rel) else 0)
+    t = min(1.0, max(0.0, settings.trending))
+    score = (1 - t) * R._rank_normalise(rel) + t * trend
+    candidates = np.argsort(-score, kind="stable")[: max(count * 6, count + 1)].tolist()
+    chosen = R._mmr(candidates, score, matrix, count, settings.diversity)
+    if len(profile.signals) < RULE.get("explore_below", R.EXPLORE_BELOW) and count >= 3 and len(candidates) > count:
+        chosen = chosen[: count - 1]
+        pool = [i for i in candidates[: count * RULE.get("explore_pool", 4)] if i not in chosen]
+        known = np.stack([s.vector for s in profile.signals] + [matrix[i] for i in chosen])
+        chosen.append(min((float((matrix[i] @ known.T).max()), i) for i in pool)[1])
+    return R.ranked_items(trending, score, chosen, lambda i: "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--listings", required=True)
+    parser.add_argument("--cache", default=str(Path.home() / ".cache" / "paperbot" / "bench"))
+    parser.add_argument("--wider", action="store_true")
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--trials", default="product", help=f"comma-separated: {', '.join(TRIALS)}")
+    parser.add_argument("--variants", default="protocol,k3,flip20,reversed,two-categories")
+    args = parser.parse_args()
+    R.rank_prepared = rank_prepared  # rank_personal looks it up at call time
+    days = load_listings(args.listings)
+    embedder = make_embedder("sentence-transformers", DEFAULT_MODEL)
+    vectors = cached_embeddings([p for d in days for p in d.papers], embedder, Path(args.cache))
+    topics: dict[str, np.ndarray] = {}
+    min_papers = T.WIDER_MIN_PAPERS if args.wider else T.MIN_PAPERS
+    stored = Path(args.cache) / f"learning-baselines-{'wider' if args.wider else 'protocol'}-{args.seeds}.pkl"
+    baselines: dict[str, Any] = pickle.loads(stored.read_bytes()) if stored.exists() else {}
+    variants = args.variants.split(",")
+
+    def rows(name: str, only: list[str]) -> list[dict[str, Any]]:
+        variant = T.PROTOCOL if name == "protocol" else T.VARIANTS[name]
+        return T._run(variant, seeds=args.seeds, days=days, vectors=vectors, embedder=embedder, topics=topics, only=only,
+                      progress=lambda s: None, min_papers=min_papers, rotate=args.wider)[1]
+
+    for name in variants:
+        if name not in baselines:
+            RULE.clear()
+            baselines[name] = rows(name, ["zotero-arxiv-daily", T.TOPIC_ONLY])
+            stored.write_bytes(pickle.dumps(baselines))
+    print("trial: variant  R = P@5 reactions only [− zotero-arxiv-daily]  T = P@5 with a topic, oP = its online "
+          "precision [− the phrase alone]; * beyond one paired s.e.")
+    for trial in args.trials.split(","):
+        RULE.clear()
+        RULE.update(TRIALS[trial])
+        print(f"== {trial} {TRIALS[trial]}")
+        for name in variants:
+            results = rows(name, ["paperbot"])
+            by_cold = {r["cold_start"]: r for r in results}
+            line = f"  {name:>14}: R {by_cold['reactions']['p_at_5']:.3f}"
+            for c in T.comparisons(results + baselines[name]):
+                line += f" [{c['mean_difference']:+.3f} ± {c['standard_error']:.3f}{'*' if c['beyond_one_se'] else ''}]"
+                if c["cold_start"] == "reactions":
+                    line += f"  T {by_cold['topic']['p_at_5']:.3f} oP {by_cold['topic']['online_precision']:.3f}"
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
