@@ -95,4 +95,4 @@ def test_the_fast_backend_loads_offline_with_torch_blocked(tmp_path: Path) -> No
     done = subprocess.run([sys.executable, "-c", NO_TORCH], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == f"OnnxEmbedder {DEFAULT_MODEL}{FAST.suffix} (2, 384) []"
-    assert not (tmp_path / "xdg").exists()  # nothing built or downloaded: the fp32 graph is made in memory
+    assert not (tmp_path / "xdg" / "paperbot").exists()  # nothing built or cached: the fp32 graph is made in memory
