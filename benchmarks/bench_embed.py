@@ -1,4 +1,4 @@
-"""The embedding backends side by side: onnx (default, no torch), onnx-int8 and sentence-transformers (torch).
+"""The embedding backends side by side: onnx (default, no torch), onnx-int8, onnx-fast and sentence-transformers (torch).
 
     python benchmarks/bench_embed.py [--texts 512] [--rounds 6] [--json]
 
@@ -7,10 +7,11 @@ alone): import + build + load the model (``warm()``), then embed the same texts 
 sample's papers (title + abstract, as the bot embeds them), repeated up to ``--texts`` — in the
 bot's batches of 64; that child's peak RSS (``ru_maxrss``) and vectors are kept. Then papers/s:
 both backends loaded in this process, taking turns (``--rounds`` rounds of 64 texts each, the
-median), so a busy shared machine slows both alike. Printed per backend: model load time
-(cold process), papers/s, peak RSS; and the largest and median |cos − 1| of each backend's vectors
-against sentence-transformers'. onnx-int8's load is with its int8 file already cached (the child
-builds it first if it is not, outside the timing).
+median), so a busy shared machine slows all alike. Printed per backend: model load time
+(cold process), papers/s and its ratio to sentence-transformers' (the median of the per-round
+ratios: each round's backends ran back to back), peak RSS; and the largest and median |cos − 1| of
+each backend's vectors against sentence-transformers' and against onnx's (fp32). onnx-int8's load is
+with its int8 file already cached (the child builds it first if it is not, outside the timing).
 """
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-BACKENDS = ("onnx", "onnx-int8", "sentence-transformers")
+BACKENDS = ("onnx", "onnx-int8", "onnx-fast", "sentence-transformers")
 REFERENCE = "sentence-transformers"
+FP32 = "onnx"
 
 
 def _texts(count: int) -> list[str]:
@@ -61,8 +63,8 @@ def child(backend: str, count: int, out: Path) -> None:
     print(json.dumps({"backend": backend, "load_s": round(load, 2), "peak_rss_mb": round(peak_mb), "texts": count}))
 
 
-def throughput(texts: list[str], rounds: int) -> dict[str, float]:
-    """Median papers/s of each backend over ``rounds`` turns of 64 texts, the backends alternating."""
+def throughput(texts: list[str], rounds: int) -> dict[str, list[float]]:
+    """Papers/s of each backend in each of ``rounds`` turns of 64 texts, the backends alternating."""
     import asyncio
 
     from bot.taste.backends import make_embedder
@@ -78,7 +80,7 @@ def throughput(texts: list[str], rounds: int) -> dict[str, float]:
             started = time.perf_counter()
             embedder.encode_sync(chunk)
             rates[backend].append(len(chunk) / (time.perf_counter() - started))
-    return {b: float(np.median(r)) for b, r in rates.items()}
+    return rates
 
 
 def main() -> None:
@@ -105,23 +107,28 @@ def main() -> None:
             vectors[backend] = np.load(out)
     rates = throughput(_texts(args.texts), args.rounds)
     for r in results:
-        r["papers_per_s"] = round(rates[r["backend"]], 1)
-    b = vectors[REFERENCE]
+        r["papers_per_s"] = round(float(np.median(rates[r["backend"]])), 1)
+        r["ratio_to_reference"] = round(float(np.median(np.array(rates[r["backend"]]) / np.array(rates[REFERENCE]))), 2)
     for r in results:
         a = vectors[r["backend"]]
-        gap = np.abs((a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)) - 1)
-        r["max_abs_cos_minus_1"], r["median_abs_cos_minus_1"] = float(gap.max()), float(np.median(gap))
+        for against in (REFERENCE, FP32):
+            b = vectors[against]
+            gap = np.abs((a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)) - 1)
+            r[f"abs_cos_minus_1_vs_{against}"] = {"max": float(gap.max()), "median": float(np.median(gap))}
     summary = {"backends": results, "reference": REFERENCE, "texts": args.texts}
     if args.json:
         print(json.dumps(summary))
         return
     for r in results:
         print(f"{r['backend']:>21}: load {r['load_s']:.2f} s (cold process), {r['papers_per_s']:.1f} papers/s "
-              f"(median of {args.rounds} alternating rounds of 64), peak RSS {r['peak_rss_mb']} MB (loading + {r['texts']} texts)")
+              f"(median of {args.rounds} alternating rounds of 64) = {r['ratio_to_reference']:.2f}x {REFERENCE}, "
+              f"peak RSS {r['peak_rss_mb']} MB (loading + {r['texts']} texts)")
     for r in results:
-        if r["backend"] != REFERENCE:
-            print(f"{r['backend']:>21}: |cos - 1| against {REFERENCE}: max {r['max_abs_cos_minus_1']:.2e}, "
-                  f"median {r['median_abs_cos_minus_1']:.2e} over {args.texts} texts")
+        for against in (REFERENCE, FP32):
+            gap = r[f"abs_cos_minus_1_vs_{against}"]
+            if r["backend"] != against:
+                print(f"{r['backend']:>21}: |cos - 1| against {against}: max {gap['max']:.2e}, "
+                      f"median {gap['median']:.2e} over {args.texts} texts")
 
 
 if __name__ == "__main__":

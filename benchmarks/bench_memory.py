@@ -107,7 +107,7 @@ def _slash(port: int, api: str, text: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to let the work settle after the commands")
-    parser.add_argument("--backend", choices=("onnx", "onnx-int8", "sentence-transformers"),
+    parser.add_argument("--backend", choices=("onnx", "onnx-int8", "onnx-fast", "sentence-transformers"),
                         help="the [embedding] backend to run with (default: the config's default)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

