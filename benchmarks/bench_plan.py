@@ -1,6 +1,6 @@
 """Digest planning for many subscribed channels (target < 1.5 s for 10,000 channels, < 15 s for 100,000).
 
-    python benchmarks/bench_plan.py [--channels 10000] [--papers 300] [--trending | --stored-profiles] [--postgres SERVER_URL] [--json]
+    python benchmarks/bench_plan.py [--channels 10000] [--papers 300] [--trending | --stored-profiles] [--postgres SERVER_URL] [--breakdown] [--default-gc] [--json]
 
 Fills a fresh database (a temporary SQLite file, or a throwaway database created on the
 ``--postgres`` server and dropped afterwards) with ``--papers`` papers announced on
@@ -15,6 +15,9 @@ outbox writes, not loading profiles from stored reactions. ``--stored-profiles``
 ``TasteUseCases`` loads every profile from the database as `paperbot run` does (paper vectors
 stored under a model, up to 6 👍/👎 per channel from 3 members, settings), so the timing includes
 that loading. ``--trending``: the trending-only planner.
+
+The collector is tuned as `paperbot run` tunes it (``paperbot/gc_policy.py``); ``--default-gc`` keeps
+CPython's thresholds, to measure what that tuning saves.
 
 ``--breakdown`` adds the wall and CPU seconds spent in each part (ranking, profile loading and
 its queries, the outbox insert, the due subscriptions) — CPU time as well, as the machine is shared.
@@ -41,6 +44,7 @@ from bot.scheduling.planner import Planner
 from bot.taste.ranking import Profile, Signal, TasteSettings
 from bot.usecases.taste import TasteUseCases
 from paperbot.blas import single_threaded_blas
+from paperbot.gc_policy import tune_gc
 from storage.mapping import post_values, subscription_values
 from storage.migrate import upgrade
 from storage.models import PostRow, ReactionRow, SubscriptionRow
@@ -193,7 +197,10 @@ async def main() -> None:
     parser.add_argument("--stored-profiles", action="store_true",
                         help="profiles loaded from stored reactions and vectors by the real TasteUseCases, as `paperbot run` does")
     parser.add_argument("--breakdown", action="store_true", help="wall and CPU seconds of each part of the pass")
+    parser.add_argument("--default-gc", action="store_true", help="keep CPython's collector thresholds (not paperbot/gc_policy.py's)")
     args = parser.parse_args()
+    if not args.default_gc:
+        tune_gc()  # as `paperbot run` does (paperbot/gc_policy.py)
     breakdown = None
     async with scratch_database(args.postgres) as url:
         await upgrade(url)

@@ -119,8 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(args.log_level or config.logging.level if args.command != "demo" else (args.log_level or "WARNING"),
                   args.log_format or config.logging.format)
     from paperbot.blas import single_threaded_blas
+    from paperbot.gc_policy import tune_gc
 
     single_threaded_blas()
+    tune_gc()
     try:
         return asyncio.run(_dispatch(args, config))
     except PaperbotError as exc:
