@@ -16,6 +16,7 @@ option, marker and fixtures.
 """
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -73,6 +74,17 @@ def _logging_levels_restored() -> Iterator[None]:
     for name, logger in logging.Logger.manager.loggerDict.items():
         if isinstance(logger, logging.Logger):
             logger.setLevel(named.get(name, logging.NOTSET))
+
+
+@pytest.fixture(autouse=True)
+def _collector_restored() -> Iterator[None]:
+    """Put back the cyclic collector as the test found it: a CLI command run in process tunes it
+    for the whole process (``paperbot.gc_policy``), which must not change how later tests run."""
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    yield
+    if gc.get_threshold() != threshold or gc.get_freeze_count() != frozen:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 # ---- recorded fixtures -------------------------------------------------------------------------
