@@ -64,10 +64,28 @@ def real_model_missing() -> str | None:
 
 @cache
 def load_real_embedder() -> OnnxEmbedder:
-    """ONE loaded all-MiniLM-L6-v2 for the whole session (the ``real_embedder`` fixture), default backend."""
+    """ONE loaded all-MiniLM-L6-v2 for the whole session (the ``real_embedder`` fixture), default
+    backend. Each distinct text is embedded once per session: the ranking, reason and discussion
+    tests each back-fill the same sample (~4.5 s a set-up); the vectors are still the model's own.
+    The backend tests (tests/taste/test_*_backend.py) make their own embedders, never this one."""
     from bot.taste.onnx_embedder import OnnxEmbedder
 
-    model = OnnxEmbedder()
+    class RememberingEmbedder(OnnxEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self._rows: dict[str, np.ndarray] = {}
+
+        def encode_sync(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+            texts = list(texts)
+            missing = list(dict.fromkeys(t for t in texts if t not in self._rows))
+            if missing:
+                for text, row in zip(missing, super().encode_sync(missing), strict=True):
+                    self._rows[text] = row.copy()
+            if not texts:
+                return super().encode_sync(texts)
+            return np.stack([self._rows[t] for t in texts])
+
+    model = RememberingEmbedder()
     model.encode_sync(["warm-up"])
     return model
 
