@@ -24,7 +24,6 @@ from tests.harness.discord_fake import (
     MESSAGE_CONTENT_INTENT,
     OTHER_USER,
     FakeDiscord,
-    Interaction,
     Recorded,
 )
 from tests.harness.running_discord import Running, discord_config, start_running
@@ -33,10 +32,6 @@ from tests.harness.waiting import eventually
 
 CHANNEL = ChannelRef("discord", GUILD_ID, CHANNEL_ID)
 READER = "700000000000000009"  # the member who right-clicks someone else's message
-
-
-def answers(fake: FakeDiscord, it: Interaction) -> list[Recorded]:
-    return [r for r in fake.requests if it.token in r.path and "/webhooks/" in r.path and r.method in ("PATCH", "POST")]
 
 
 async def links_of(running: Running, user: str) -> list[tuple[str, str]]:
@@ -53,10 +48,10 @@ async def detecting(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]
 async def add(running: Running, message_id: str, *, user: str = READER) -> str:
     """Run "Add to paperbot" on a message; its private answer's text."""
     it = await running.fake.message_command(MENU_NAME, message_id, user_id=user)
-    await eventually(lambda: answers(running.fake, it))
+    await eventually(lambda: running.fake.webhook_calls(it.token))
     [callback] = it.responses
     assert callback.body["type"] == 5  # deferred at once: fetching a paper may take longer than 3 s
-    [answer] = answers(running.fake, it)
+    [answer] = running.fake.webhook_calls(it.token)
     assert answer.method == "POST" and answer.body["flags"] & 64  # only the member who asked sees it
     text: str = answer.body["content"]
     return text

@@ -37,10 +37,6 @@ def tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.exc_info or r.exc_text]
 
 
-def answers(fake: FakeDiscord, it: Interaction) -> list[Recorded]:
-    return [r for r in fake.requests if it.token in r.path and "/webhooks/" in r.path and r.method in ("PATCH", "POST")]
-
-
 @pytest.mark.faults
 @pytest.mark.parametrize("status, headers", [(503, {}), (429, {"Retry-After": "0.3"})],
                          ids=["503", "429-without-via"])
@@ -53,7 +49,7 @@ async def test_a_failed_command_sync_is_retried_in_the_background_while_the_bot_
     FAULTS.injected()
     async with start_running(fake, tmp_path, embedder=HashEmbedder(), dev_guild_id=int(GUILD_ID)) as running:
         it = await fake.slash("help")  # serving while the sync waits for its retry
-        await eventually(lambda: answers(fake, it))
+        await eventually(lambda: fake.webhook_calls(it.token))
         await eventually(lambda: running.runner.client.command_sync.syncs == 1)
         assert fake.commands[(GUILD_ID, "papers")]
         assert not running.runner.client.is_closed()
@@ -96,10 +92,10 @@ async def test_an_interaction_the_tree_cannot_dispatch_is_answered_and_the_comma
     await eventually(lambda: it.responses)
     _assert_out_of_date(it)
     await eventually(lambda: len(syncs(fake)) == 2)  # synced again, in the background
-    assert answers(fake, it) == [] and tracebacks(caplog) == []
+    assert fake.webhook_calls(it.token) == [] and tracebacks(caplog) == []
 
     it = await fake.slash("help")  # the bot carries on
-    await eventually(lambda: answers(fake, it))
+    await eventually(lambda: fake.webhook_calls(it.token))
 
 
 async def test_an_autocomplete_for_an_unknown_subcommand_gets_no_choices_not_silence(

@@ -23,7 +23,6 @@ from tests.harness.discord_fake import (
     MEMBER_PERMISSIONS,
     OTHER_USER,
     FakeDiscord,
-    Recorded,
 )
 from tests.harness.running_discord import Running, discord_config
 from tests.harness.transport_calls import send_digest, send_text
@@ -51,11 +50,6 @@ def assert_within_limits(body: dict) -> None:
     assert len(body.get("content") or "") <= 2000
 
 
-def answers(fake: FakeDiscord, token: str) -> list[Recorded]:
-    """The edits and followups for one interaction, in order."""
-    return [r for r in fake.requests if token in r.path and "/webhooks/" in r.path and r.method in ("PATCH", "POST")]
-
-
 async def test_commands_are_synced_to_the_dev_guild(running: Running) -> None:
     [sync] = running.fake.find("PUT", f"/applications/900000000000000002/guilds/{GUILD_ID}/commands")
     [papers] = [c for c in sync.body if c.get("type", 1) == 1]  # beside it: the "Add to paperbot" message command
@@ -73,10 +67,10 @@ async def test_commands_are_synced_to_the_dev_guild(running: Running) -> None:
 async def test_today_is_deferred_at_once_then_edited_with_embeds(running: Running) -> None:
     fake = running.fake
     it = await fake.slash("today", [{"name": "count", "type": 4, "value": 15}])
-    await eventually(lambda: len(answers(fake, it.token)) == 15)
+    await eventually(lambda: len(fake.webhook_calls(it.token)) == 15)
     [callback] = it.responses
     assert callback.body["type"] == 5 and callback.at - it.created < 3.0
-    edits = answers(fake, it.token)
+    edits = fake.webhook_calls(it.token)
     assert edits[0].method == "PATCH" and edits[0].path.endswith("/messages/@original")
     assert edits[0].at >= callback.at
     assert "Top 15 papers" in edits[0].body["content"]
@@ -97,9 +91,9 @@ async def test_today_is_deferred_at_once_then_edited_with_embeds(running: Runnin
 async def test_subscribe_needs_manage_channels(running: Running) -> None:
     fake = running.fake
     it = await fake.slash("subscribe", [{"name": "at", "type": 3, "value": "08:30"}])
-    await eventually(lambda: answers(fake, it.token))
+    await eventually(lambda: fake.webhook_calls(it.token))
     assert fake.find("DELETE", f"{it.token}/messages/@original")  # the public "thinking…" is removed
-    [followup] = answers(fake, it.token)
+    [followup] = fake.webhook_calls(it.token)
     assert followup.body["flags"] & 64  # ephemeral
     assert "manage this channel" in followup.body["content"]
     assert await running.bot.store.get_subscription(CHANNEL) is None
@@ -108,8 +102,8 @@ async def test_subscribe_needs_manage_channels(running: Running) -> None:
         it = await fake.slash("subscribe", [{"name": "at", "type": 3, "value": "08:30"},
                                             {"name": "timezone", "type": 3, "value": "europe/berlin"}],
                               permissions=MEMBER_PERMISSIONS | permissions)
-        await eventually(lambda: answers(fake, it.token))
-        [edit] = answers(fake, it.token)
+        await eventually(lambda: fake.webhook_calls(it.token))
+        [edit] = fake.webhook_calls(it.token)
         assert edit.method == "PATCH" and "08:30 Europe/Berlin" in edit.body["content"]
     subscription = await running.bot.store.get_subscription(CHANNEL)
     assert subscription is not None and subscription.timezone == "Europe/Berlin"
@@ -129,7 +123,7 @@ async def test_a_bad_option_is_answered_ephemerally_with_what_is_accepted(runnin
 async def test_reactions_on_bot_posts_are_stored_and_removed(running: Running) -> None:
     fake, store = running.fake, running.bot.store
     it = await fake.slash("today", [{"name": "count", "type": 4, "value": 2}])
-    await eventually(lambda: len(answers(fake, it.token)) == 2)
+    await eventually(lambda: len(fake.webhook_calls(it.token)) == 2)
     message_id = [m for m in fake.messages if fake.messages[m]["embeds"]][0]
     await eventually(lambda: store.posts_for_message(CHANNEL, message_id))
 
@@ -162,8 +156,8 @@ async def test_everyone_in_a_title_is_neutralised_and_mentions_none_allowed(runn
         announced_on=date(2025, 11, 8), sources=frozenset({"sample"}),
     )])
     it = await fake.slash("today")
-    await eventually(lambda: answers(fake, it.token))
-    [edit] = answers(fake, it.token)
+    await eventually(lambda: fake.webhook_calls(it.token))
+    [edit] = fake.webhook_calls(it.token)
     assert edit.body["allowed_mentions"] == NONE_ALLOWED
     text = json.dumps(edit.body, ensure_ascii=False)
     for raw in ("@everyone", "@here", "<@123>", "<@&456>", "<#789>", "<@!42>", "**now**", " [click](https"):
@@ -217,11 +211,11 @@ async def test_a_late_first_response_gets_10062_and_the_bot_carries_on(running: 
     late = await fake.slash("today", age=5.0)
     await eventually(lambda: fake.find("POST", f"{late.token}/callback"))
     await asyncio.sleep(0.2)
-    assert late.responses == [] and answers(fake, late.token) == []
+    assert late.responses == [] and fake.webhook_calls(late.token) == []
     assert "expired" in caplog.text
     it = await fake.slash("help")
-    await eventually(lambda: answers(fake, it.token))
-    assert answers(fake, it.token)[0].body["flags"] & 64  # help is ephemeral
+    await eventually(lambda: fake.webhook_calls(it.token))
+    assert fake.webhook_calls(it.token)[0].body["flags"] & 64  # help is ephemeral
     assert not running.runner.client.is_closed()
 
 
@@ -247,8 +241,8 @@ async def test_paper_posts_one_reactable_embed_and_unknown_ids_are_ephemeral(run
     fake, store = running.fake, running.bot.store
     known = (await store.papers_announced_between(date(2025, 11, 7), date(2025, 11, 7)))[0]
     it = await fake.slash("paper", [{"name": "paper", "type": 3, "value": f"https://arxiv.org/abs/{known.arxiv_id}"}])
-    await eventually(lambda: answers(fake, it.token))
-    [edit] = answers(fake, it.token)
+    await eventually(lambda: fake.webhook_calls(it.token))
+    [edit] = fake.webhook_calls(it.token)
     assert edit.body["embeds"][0]["url"] == f"https://arxiv.org/abs/{known.arxiv_id}"
     message_id = [m for m in fake.messages if fake.messages[m]["embeds"]][0]
     await eventually(lambda: store.posts_for_message(CHANNEL, message_id))

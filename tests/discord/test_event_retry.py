@@ -20,7 +20,7 @@ from bot.errors import StoreUnavailableError
 from storage.store import SqlStore
 from tests.harness.discord_fake import BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.harness.embedders import HashEmbedder
-from tests.harness.running_discord import Running, start_running
+from tests.harness.running_discord import Running, post_paper, start_running
 from tests.harness.tally import FAULTS
 from tests.harness.waiting import eventually
 
@@ -58,20 +58,10 @@ async def retrying(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]:
         yield started
 
 
-async def post_paper(running: Running) -> str:
-    """`/papers today` with PAPER as today's only paper; the id of its message (recorded)."""
-    await running.bot.store.upsert_papers([PAPER])
-    it = await running.fake.slash("today", [{"name": "count", "type": 4, "value": 1}])
-    await eventually(lambda: running.fake.find("PATCH", it.token))
-    message_id = next(m for m, body in running.fake.messages.items() if body["embeds"])
-    await eventually(lambda: running.bot.store.posts_for_message(CHANNEL, message_id))
-    return message_id
-
-
 async def test_a_reaction_while_the_database_is_away_is_stored_once_after_the_retry(
         retrying: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     fake, store = retrying.fake, retrying.bot.store
-    message_id = await post_paper(retrying)
+    message_id = await post_paper(retrying, PAPER)
     calls = failing_first(monkeypatch, "add_reaction", 2)
 
     await fake.react(message_id, "👍", author_id=BOT_ID)
@@ -86,7 +76,7 @@ async def test_a_reaction_while_the_database_is_away_is_stored_once_after_the_re
 async def test_a_removal_after_a_kept_add_wins(retrying: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     """Add (the database fails it, kept), then remove (applied now): the retried add must not bring it back."""
     fake, store = retrying.fake, retrying.bot.store
-    message_id = await post_paper(retrying)
+    message_id = await post_paper(retrying, PAPER)
     retrying.bot.retry.delays = (0.3, 0.3)  # the removal comes before the add's retry
     failing_first(monkeypatch, "add_reaction", 1)
 
@@ -100,7 +90,7 @@ async def test_a_removal_after_a_kept_add_wins(retrying: Running, monkeypatch: p
 async def test_a_question_in_a_thread_while_the_database_is_away_is_answered_once(
         retrying: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     fake, store = retrying.fake, retrying.bot.store
-    thread = await post_paper(retrying)
+    thread = await post_paper(retrying, PAPER)
     await eventually(lambda: store.threads_for(CHANNEL, thread))
     await eventually(lambda: len(fake.in_channel(thread)) == 1)  # the opening
     calls = failing_first(monkeypatch, "add_thread_activity", 2)

@@ -16,7 +16,7 @@ from bot.discussion.threads import ActivityKind
 from bot.domain import ChannelRef, Paper
 from tests.harness.discord_fake import BOT_ID, CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord
 from tests.harness.embedders import HashEmbedder
-from tests.harness.running_discord import Running, start_running
+from tests.harness.running_discord import post_paper, start_running
 from tests.harness.store_faults import outage
 from tests.harness.tally import FAULTS
 from tests.harness.waiting import eventually
@@ -31,20 +31,10 @@ PAPER = Paper(
 )
 
 
-async def post_paper(running: Running) -> str:
-    """`/papers today` with PAPER as today's only paper; the id of its message (recorded)."""
-    await running.bot.store.upsert_papers([PAPER])
-    it = await running.fake.slash("today", [{"name": "count", "type": 4, "value": 1}])
-    await eventually(lambda: running.fake.find("PATCH", it.token))
-    message_id = next(m for m, body in running.fake.messages.items() if body["embeds"])
-    await eventually(lambda: running.bot.store.posts_for_message(CHANNEL, message_id))
-    return message_id
-
-
 async def test_a_reaction_kept_when_the_bot_stopped_is_stored_once_by_the_next_start(
         fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     async with start_running(fake, tmp_path, embedder=HashEmbedder(), sync_commands=False) as first:
-        message_id = await post_paper(first)
+        message_id = await post_paper(first, PAPER)
         down = outage(monkeypatch, "add_reaction")
         await fake.react(message_id, "👍", author_id=BOT_ID)
         await eventually(lambda: first.bot.retry.pending == 1)  # tried once, kept: the next try is 1 s away
@@ -65,7 +55,7 @@ async def test_a_reaction_kept_when_the_bot_stopped_is_stored_once_by_the_next_s
 async def test_a_question_kept_when_the_bot_stopped_is_answered_once_by_the_next_start(
         fake: FakeDiscord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     async with start_running(fake, tmp_path, threads="always", embedder=HashEmbedder(), sync_commands=False) as first:
-        thread = await post_paper(first)
+        thread = await post_paper(first, PAPER)
         await eventually(lambda: first.bot.store.threads_for(CHANNEL, thread))
         await eventually(lambda: len(fake.in_channel(thread)) == 1)  # the opening
         down = outage(monkeypatch, "add_thread_activity")

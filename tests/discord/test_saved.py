@@ -31,15 +31,11 @@ async def hashed(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]:
         yield started
 
 
-def answers(fake: FakeDiscord, token: str) -> list[Recorded]:
-    return [r for r in fake.requests if token in r.path and "/webhooks/" in r.path and r.method in ("PATCH", "POST")]
-
-
 async def private_followup(fake: FakeDiscord, subcommand: str, options: list[dict] | None = None) -> Recorded:
     """The one ephemeral followup answering ``subcommand``, after the public "thinking…" was removed."""
     it = await fake.slash(subcommand, options)
-    await eventually(lambda: answers(fake, it.token))
-    [followup] = answers(fake, it.token)
+    await eventually(lambda: fake.webhook_calls(it.token))
+    [followup] = fake.webhook_calls(it.token)
     assert followup.method == "POST" and followup.body["flags"] & 64  # ephemeral
     assert fake.find("DELETE", f"{it.token}/messages/@original")  # the public "thinking…" is removed
     assert len(followup.body.get("content") or "") <= MAX_CONTENT
@@ -60,7 +56,7 @@ async def _saves(running: Running) -> int:
 async def _save_one(running: Running) -> str:
     fake, store = running.fake, running.bot.store
     it = await fake.slash("today", [{"name": "count", "type": 4, "value": 2}])
-    await eventually(lambda: len(answers(fake, it.token)) == 2)
+    await eventually(lambda: len(fake.webhook_calls(it.token)) == 2)
     message_id = [m for m in fake.messages if fake.messages[m]["embeds"]][0]
     await eventually(lambda: store.posts_for_message(CHANNEL, message_id))
     await fake.react(message_id, "🔖", author_id=BOT_ID)
@@ -104,8 +100,8 @@ async def test_an_attachment_discord_refuses_as_too_large_falls_back_to_the_inli
     fake.fail_next("POST", r"/webhooks/\d+/token-\d+", 413,
                    body={"message": "Request entity too large", "code": 40005})
     it = await fake.slash("export", BIBTEX)
-    await eventually(lambda: len(answers(fake, it.token)) == 2)
-    refused, inline = answers(fake, it.token)
+    await eventually(lambda: len(fake.webhook_calls(it.token)) == 2)
+    refused, inline = fake.webhook_calls(it.token)
     assert "files" in refused.body and "files" not in inline.body  # the upload was tried, then the pages
     assert inline.body["flags"] & 64 and len(inline.body["content"]) <= MAX_CONTENT
     content: str = inline.body["content"]
@@ -126,8 +122,8 @@ async def test_a_file_over_the_interactions_attachment_limit_is_not_sent_but_sho
     await _save_one(hashed)
     fake.attachment_size_limit = 100  # bytes: far less than one BibTeX entry
     it = await fake.slash("export", BIBTEX)
-    await eventually(lambda: answers(fake, it.token))
-    [inline] = answers(fake, it.token)
+    await eventually(lambda: fake.webhook_calls(it.token))
+    [inline] = fake.webhook_calls(it.token)
     assert "files" not in inline.body and inline.body["flags"] & 64
     first_line = inline.body["content"].split("\n", 1)[0]
     assert first_line == "The file is larger than the 100 bytes Discord lets me attach here, so here it is a page at a time instead."
@@ -144,8 +140,8 @@ async def test_an_upload_discord_fails_once_is_sent_again_whole(hashed: Running)
     await _save_one(hashed)
     fake.fail_next("POST", r"/webhooks/\d+/token-\d+", 503)
     it = await fake.slash("export", BIBTEX)
-    await eventually(lambda: len(answers(fake, it.token)) == 2)
-    failed, sent = answers(fake, it.token)
+    await eventually(lambda: len(fake.webhook_calls(it.token)) == 2)
+    failed, sent = fake.webhook_calls(it.token)
     assert failed.body["files"] and sent.body["flags"] & 64
     assert sent.body["files"] == failed.body["files"]  # the whole file again, not an empty one
     [(_, data)] = sent.body["files"].items()

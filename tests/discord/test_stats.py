@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain import ChannelRef, Reaction
-from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID, FakeDiscord, Recorded
+from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_discord import Running, start_running
 from tests.harness.waiting import eventually
@@ -26,14 +26,10 @@ async def running(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]:
         yield started
 
 
-def answers(fake: FakeDiscord, token: str) -> list[Recorded]:
-    return [r for r in fake.requests if token in r.path and "/webhooks/" in r.path and r.method in ("PATCH", "POST")]
-
-
 async def test_stats_answers_with_a_png_chart(running: Running) -> None:
     fake = running.fake
     it = await fake.slash("today", [{"name": "count", "type": 4, "value": 3}])
-    await eventually(lambda: len(answers(fake, it.token)) == 3)
+    await eventually(lambda: len(fake.webhook_calls(it.token)) == 3)
     posts = await eventually(lambda: running.bot.store.recent_posts(CHANNEL))
     now = datetime.now(UTC)
     for n, emoji in enumerate(["👍", "👎", "👎"]):
@@ -42,8 +38,8 @@ async def test_stats_answers_with_a_png_chart(running: Running) -> None:
                                                       emoji, created_at=now - timedelta(minutes=n)))
 
     it = await fake.slash("stats", [{"name": "weeks", "type": 4, "value": 4}])
-    await eventually(lambda: answers(fake, it.token))
-    [answer] = answers(fake, it.token)
+    await eventually(lambda: fake.webhook_calls(it.token))
+    [answer] = fake.webhook_calls(it.token)
     assert answer.method == "PATCH" and answer.path.endswith("/messages/@original")  # replaces "thinking…"
     assert "3 papers posted" in answer.body["content"] and "1 👍, 2 👎" in answer.body["content"]
     [(filename, data)] = answer.body["files"].items()
@@ -66,12 +62,12 @@ async def test_feed_urls_are_answered_only_to_the_member(running: Running) -> No
     """`/papers feed mine` (a member, no Manage Channels): the URLs in an ephemeral followup, never in the channel."""
     fake = running.fake
     it = await fake.slash("feed", [{"name": "mine", "type": 5, "value": True}])
-    await eventually(lambda: answers(fake, it.token))
-    [answer] = answers(fake, it.token)
+    await eventually(lambda: fake.webhook_calls(it.token))
+    [answer] = fake.webhook_calls(it.token)
     assert answer.method == "POST" and answer.body["flags"] & 64  # ephemeral
     assert answer.body["content"].count("/feeds/") == 2
     assert not fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
     it = await fake.slash("feed")  # the channel's feed: managers only
-    await eventually(lambda: answers(fake, it.token))
-    [refused] = answers(fake, it.token)
+    await eventually(lambda: fake.webhook_calls(it.token))
+    [refused] = fake.webhook_calls(it.token)
     assert refused.body["flags"] & 64 and "/feeds/" not in refused.body["content"]

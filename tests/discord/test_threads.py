@@ -19,7 +19,7 @@ from bot.domain import ChannelRef, Paper
 from tests.harness.builders import record_digest
 from tests.harness.discord_fake import BOT_ID, CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord
 from tests.harness.embedders import HashEmbedder
-from tests.harness.running_discord import Running, start_running
+from tests.harness.running_discord import Running, post_paper, start_running
 from tests.harness.transport_calls import find_tagged, publish_scheduled, send_digest, send_text
 from tests.harness.waiting import eventually
 
@@ -51,16 +51,6 @@ def activity(running: Running):
     return running.bot.store.thread_activity_for_channel(CHANNEL)
 
 
-async def post_paper(running: Running) -> str:
-    """`/papers today` with PAPER as today's only paper; the id of its message."""
-    await running.bot.store.upsert_papers([PAPER])
-    it = await running.fake.slash("today", [{"name": "count", "type": 4, "value": 1}])
-    await eventually(lambda: [r for r in running.fake.requests if it.token in r.path and r.method == "PATCH"])
-    message_id = next(m for m, body in running.fake.messages.items() if body["embeds"])
-    await eventually(lambda: running.bot.store.posts_for_message(CHANNEL, message_id))
-    return message_id
-
-
 @pytest.fixture
 async def threads_always(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]:
     async with start_running(fake, tmp_path, threads="always", embedder=HashEmbedder(), sync_commands=False) as started:
@@ -82,7 +72,7 @@ async def test_the_bot_asks_for_guild_messages_but_not_the_privileged_content_in
 
 async def test_a_posted_paper_gets_a_thread_with_the_summary(threads_always: Running) -> None:
     fake = threads_always.fake
-    message_id = await post_paper(threads_always)
+    message_id = await post_paper(threads_always, PAPER)
     await eventually(lambda: threads_always.bot.store.threads_for(CHANNEL, message_id))
     [create] = thread_creations(fake)
     assert create.path == f"/channels/{CHANNEL_ID}/messages/{message_id}/threads"
@@ -113,7 +103,7 @@ async def test_a_scheduled_digest_opens_its_threads_too(threads_always: Running)
 
 async def test_mentions_in_the_thread_are_answered_from_the_abstract(answering: Running) -> None:
     fake = answering.fake
-    thread = await post_paper(answering)
+    thread = await post_paper(answering, PAPER)
     await eventually(lambda: answering.bot.store.threads_for(CHANNEL, thread))
 
     question = await fake.say(thread, f"{MENTION} how much does SparseRoute reduce latency?", mentions=(BOT_ID,))
@@ -144,7 +134,7 @@ async def test_mentions_in_the_thread_are_answered_from_the_abstract(answering: 
 
 async def test_replies_count_as_activity_and_bots_and_duplicates_do_not(threads_always: Running) -> None:
     fake = threads_always.fake
-    thread = await post_paper(threads_always)
+    thread = await post_paper(threads_always, PAPER)
     await eventually(lambda: threads_always.bot.store.threads_for(CHANNEL, thread))
     # without the content intent a plain reply arrives with empty text: still activity, no answer
     await fake.say(thread, "great paper", message_id="920000000000000001")
@@ -170,7 +160,7 @@ async def _has_user(running: Running, user_id: str) -> bool:
 async def test_first_reply_mode_opens_the_thread_on_the_first_reply(threads_always: Running) -> None:
     fake, bot = threads_always.fake, threads_always.bot
     await bot.store.save_thread_mode(CHANNEL, ThreadMode.FIRST_REPLY)
-    message_id = await post_paper(threads_always)
+    message_id = await post_paper(threads_always, PAPER)
     assert thread_creations(fake) == []
 
     # a Discord reply to the paper's message, asking something: the thread is made, opened, answered
@@ -186,7 +176,7 @@ async def test_first_reply_mode_opens_the_thread_on_the_first_reply(threads_alwa
 async def test_a_member_made_thread_on_a_bot_post_works_too(threads_always: Running) -> None:
     fake, bot = threads_always.fake, threads_always.bot
     await bot.store.save_thread_mode(CHANNEL, ThreadMode.FIRST_REPLY)
-    message_id = await post_paper(threads_always)
+    message_id = await post_paper(threads_always, PAPER)
     await fake.member_thread(message_id, "let's discuss")
     await fake.say(message_id, "interesting")  # no mention: text unseen, an opening and activity
     await eventually(lambda: fake.in_channel(message_id))
@@ -200,7 +190,7 @@ async def test_a_member_made_thread_on_a_bot_post_works_too(threads_always: Runn
 async def test_a_thread_the_gateway_never_announced_is_looked_up_once(threads_always: Running) -> None:
     fake, bot = threads_always.fake, threads_always.bot
     await bot.store.save_thread_mode(CHANNEL, ThreadMode.FIRST_REPLY)
-    message_id = await post_paper(threads_always)
+    message_id = await post_paper(threads_always, PAPER)
     # a member started a thread on the paper while the bot was away: no THREAD_CREATE, not cached
     fake.thread(CHANNEL_ID, message_id, "started while the bot was away", owner_id=OTHER_USER)
     await fake.say(message_id, "first")

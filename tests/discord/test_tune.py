@@ -23,15 +23,11 @@ async def running(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[Running]:
         yield started
 
 
-def answers(fake: FakeDiscord, token: str) -> list[Recorded]:
-    return [r for r in fake.requests if token in r.path and "/webhooks/" in r.path and r.method in ("PATCH", "POST")]
-
-
 async def tune(running: Running, count: int) -> tuple[list[Recorded], list[str]]:
     """`/papers tune count:<count>`: the interaction's messages and the papers recorded for them, in order."""
     it = await running.fake.slash("tune", [{"name": "count", "type": 4, "value": count}])
-    await eventually(lambda: len(answers(running.fake, it.token)) == count, timeout=15)
-    sent = answers(running.fake, it.token)
+    await eventually(lambda: len(running.fake.webhook_calls(it.token)) == count, timeout=15)
+    sent = running.fake.webhook_calls(it.token)
     papers = []
     for message_id in [m for m in running.fake.messages if running.fake.messages[m]["embeds"]][-count:]:
         [post] = await eventually(lambda: running.bot.store.posts_for_message(CHANNEL, message_id))

@@ -706,6 +706,10 @@ class FakeDiscord:
     def find(self, method: str, fragment: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and fragment in r.path]
 
+    def webhook_calls(self, token: str) -> list[Recorded]:
+        """The edits and followups for one interaction (by its token), in order, as recorded."""
+        return [r for r in self.requests if token in r.path and "/webhooks/" in r.path and r.method in ("PATCH", "POST")]
+
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         body: Any = None

@@ -13,11 +13,13 @@ import discord
 
 from bot.app import PaperBot
 from bot.config import Config, config_from_dict
+from bot.domain import ChannelRef, Paper
 from paperbot.compose import build_bot, database_url, open_spool, open_store
 from paperbot.discord_runner import DiscordRunner, start_discord
 from tests.harness.databases import sqlite_url
-from tests.harness.discord_fake import FakeDiscord
+from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.harness.sample import load_sample
+from tests.harness.waiting import eventually
 
 
 @dataclass
@@ -81,3 +83,14 @@ async def start_running(fake: FakeDiscord, tmp_path: Path, *, threads: str = "ne
                 task.cancel()
             assert task.cancelled() or not task.done() or task.exception() is None, task.exception()
             await bot.close()
+
+
+async def post_paper(running: Running, paper: Paper) -> str:
+    """`/papers today` with ``paper`` as today's only paper, in the fake's channel; the id of its
+    message, once the core has recorded it."""
+    await running.bot.store.upsert_papers([paper])
+    it = await running.fake.slash("today", [{"name": "count", "type": 4, "value": 1}])
+    await eventually(lambda: running.fake.find("PATCH", it.token))
+    message_id = next(m for m, body in running.fake.messages.items() if body["embeds"])
+    await eventually(lambda: running.bot.store.posts_for_message(ChannelRef("discord", GUILD_ID, CHANNEL_ID), message_id))
+    return message_id
