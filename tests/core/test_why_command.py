@@ -15,10 +15,8 @@ from bot.errors import NotFoundError, UsageError
 from bot.replies import TextReply
 from bot.taste.onnx_embedder import OnnxEmbedder
 from bot.taste.reasons import short, strength
-from storage.migrate import upgrade
-from storage.store import SqlStore
-from tests.harness.databases import sqlite_url
-from tests.harness.sample import NOW, VIDEO, VTHINK, load_sample
+from tests.harness.sample import VIDEO, VTHINK
+from tests.harness.sample_bot import sample_bot
 
 C1 = ChannelRef("slack", "T1", "C1")
 MANAGER = Requester(C1, "U1", can_manage_channel=True)
@@ -27,14 +25,8 @@ MEMBER = Requester(C1, "U2")
 
 @pytest.fixture
 async def bot(tmp_path: Path, real_embedder: OnnxEmbedder) -> AsyncIterator[PaperBot]:
-    url = sqlite_url(tmp_path / "why.sqlite3")
-    await upgrade(url)
-    store = SqlStore.connect(url)
-    await load_sample(store)
-    bot = PaperBot(store, clock=lambda: NOW, embedder=real_embedder)
-    await bot.taste.backfill()
-    yield bot
-    await store.close()
+    async with sample_bot(tmp_path / "why.sqlite3", real_embedder) as bot:
+        yield bot
 
 
 async def why(bot: PaperBot, requester: Requester, text: str) -> str:

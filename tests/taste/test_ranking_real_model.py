@@ -15,11 +15,8 @@ from bot.app import PaperBot
 from bot.domain import ChannelRef, ReactionEvent, Requester
 from bot.taste.onnx_embedder import OnnxEmbedder
 from bot.taste.reasons import LIKE_THRESHOLD
-from storage.migrate import upgrade
-from storage.store import SqlStore
 from tests.harness.builders import record_digest
-from tests.harness.databases import sqlite_url
-from tests.harness.sample import NOW, load_sample
+from tests.harness.sample_bot import sample_bot
 
 C1 = ChannelRef("slack", "T1", "C1")
 C2 = ChannelRef("slack", "T1", "C2")
@@ -36,14 +33,8 @@ def embedder(real_embedder: OnnxEmbedder) -> OnnxEmbedder:
 
 @pytest.fixture
 async def bot(tmp_path: Path, embedder: OnnxEmbedder) -> AsyncIterator[PaperBot]:
-    url = sqlite_url(tmp_path / "taste.sqlite3")
-    await upgrade(url)
-    store = SqlStore.connect(url)
-    await load_sample(store)
-    bot = PaperBot(store, clock=lambda: NOW, embedder=embedder)
-    await bot.taste.backfill()
-    yield bot
-    await store.close()
+    async with sample_bot(tmp_path / "taste.sqlite3", embedder) as bot:
+        yield bot
 
 
 async def full_order(bot: PaperBot, channel: ChannelRef, member: str | None = None) -> list[str]:

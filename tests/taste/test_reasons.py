@@ -17,12 +17,10 @@ from bot.scheduling.scheduler import Scheduler
 from bot.taste.onnx_embedder import OnnxEmbedder
 from bot.taste.ranking import Signal
 from bot.taste.reasons import CLOSE_TO, LIKE_THRESHOLD, TOPIC_THRESHOLD, digest_reason, short, strength
-from storage.migrate import upgrade
-from storage.store import SqlStore
 from tests.harness.clocks import Clock
-from tests.harness.databases import sqlite_url
 from tests.harness.platforms import FakePlatform
-from tests.harness.sample import AGENT, NOW, VIDEO, VTHINK, load_sample
+from tests.harness.sample import AGENT, VIDEO, VTHINK
+from tests.harness.sample_bot import sample_bot
 
 C1 = ChannelRef("slack", "T1", "C1")
 MANAGER = Requester(C1, "U1", can_manage_channel=True)
@@ -30,14 +28,8 @@ MANAGER = Requester(C1, "U1", can_manage_channel=True)
 
 @pytest.fixture
 async def bot(tmp_path: Path, real_embedder: OnnxEmbedder) -> AsyncIterator[PaperBot]:
-    url = sqlite_url(tmp_path / "reasons.sqlite3")
-    await upgrade(url)
-    store = SqlStore.connect(url)
-    await load_sample(store)
-    bot = PaperBot(store, clock=lambda: NOW, embedder=real_embedder)
-    await bot.taste.backfill()
-    yield bot
-    await store.close()
+    async with sample_bot(tmp_path / "reasons.sqlite3", real_embedder) as bot:
+        yield bot
 
 
 async def cosines(bot: PaperBot, ids: list[str]) -> dict[str, np.ndarray]:
