@@ -13,6 +13,7 @@ claimers instead, and :func:`single_process_lock` keeps a second process from st
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,8 +25,9 @@ from sqlalchemy.engine import make_url
 
 from bot.domain import ChannelRef, Digest, Post, RankedPaper
 from bot.errors import ConfigError
-from bot.scheduling.ports import FAILED, PLANNED, SENDING, SENT, SKIPPED, DigestPlan, OutboxItem
+from bot.scheduling.ports import FAILED, PLANNED, SENDING, SENT, SKIPPED, DigestPlan, OutboxItem, PlannedItem
 from bot.scheduling.schedule import ScheduledSubscription, ScheduleOptions, decode_weekdays, encode_weekdays
+from storage.bulk import insert_ignoring_conflicts
 from storage.chunked import chunks
 from storage.dialect import rows_affected, upsert_insert
 from storage.mapping import post_values, to_paper, to_subscription
@@ -35,6 +37,19 @@ from storage.sessions import SessionScope
 _OUTBOX = table_of(OutboxRow)
 _POSTS = table_of(PostRow)
 _SUBS = table_of(SubscriptionRow)
+
+
+_PLAN_COLUMNS = ("channel_key", "platform", "workspace", "channel", "local_day", "kind", "due_at", "planned_at", "title",
+                 "note", "digest_day", "week", "items", "status", "attempts", "next_attempt_at", "claimed_by",
+                 "claimed_until", "message_ids", "error", "finished_at")
+
+
+_JSON_NULL = json.dumps(None)  # what SQLAlchemy's JSON type stores for None: JSON null, not SQL NULL
+
+
+def _items_json(items: Sequence[PlannedItem]) -> str:
+    """A plan's items as the outbox's JSON column stores them (what ``claim_outbox`` reads back)."""
+    return json.dumps([{**(i.extra or {}), "id": i.arxiv_id, "score": i.score, "why": i.why} for i in items])
 
 
 def _options(row: Any) -> ScheduleOptions:
@@ -102,41 +117,20 @@ class DeliveryStoreMixin(SessionScope):
         return out
 
     async def save_plans(self, plans: Sequence[DigestPlan], at: datetime) -> int:
+        """One driver ``executemany`` for all the plans (``storage.bulk``), each plan's items
+        serialised once here: SQLAlchemy's per-row parameter and JSON processing was most of a
+        10,000-channel pass's insert."""
         if not plans:
             return 0
-        values = [
-            {
-                "channel_key": p.key or p.channel.key,
-                "platform": p.channel.platform,
-                "workspace": p.channel.workspace,
-                "channel": p.channel.channel,
-                "local_day": p.local_day,
-                "kind": p.kind,
-                "due_at": p.due_at,
-                "planned_at": at,
-                "title": p.title,
-                "note": p.note,
-                "digest_day": p.digest_day,
-                "week": p.week,
-                "items": [{**(i.extra or {}), "id": i.arxiv_id, "score": i.score, "why": i.why} for i in p.items],
-                "status": p.status,
-                "attempts": 0,
-                "next_attempt_at": p.due_at,
-                "claimed_by": None,
-                "claimed_until": None,
-                "message_ids": None,
-                "error": p.error,
-                "finished_at": None if p.status == PLANNED else at,
-            }
+        rows = [
+            (p.key or p.channel.key, p.channel.platform, p.channel.workspace, p.channel.channel, p.local_day, p.kind,
+             p.due_at, at, p.title, p.note, p.digest_day, p.week, _items_json(p.items), p.status, 0, p.due_at,
+             None, None, _JSON_NULL, p.error, None if p.status == PLANNED else at)
             for p in plans
         ]
         async with self._begin() as session:
             before = await session.scalar(select(func.count()).select_from(_OUTBOX))
-            insert = upsert_insert(session, _OUTBOX).on_conflict_do_nothing(
-                index_elements=[_OUTBOX.c.channel_key, _OUTBOX.c.local_day]
-            )
-            for start in range(0, len(values), 2000):
-                await session.execute(insert, values[start:start + 2000])
+            await insert_ignoring_conflicts(session, _OUTBOX, _PLAN_COLUMNS, rows, ("channel_key", "local_day"))
             after = await session.scalar(select(func.count()).select_from(_OUTBOX))
         return (after or 0) - (before or 0)
 
