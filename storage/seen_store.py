@@ -5,6 +5,7 @@ and member already saw or rated, for one planning pool's papers, in three querie
 needs only which ids each key met, so it reads distinct (key, id) pairs and builds no objects."""
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import and_, or_, select
@@ -63,39 +64,40 @@ class SeenStoreMixin(SessionScope):
     async def seen_ids(self, arxiv_ids: Iterable[str], keys: Iterable[str] | None = None) -> dict[str, set[str]]:
         ids = sorted(set(arxiv_ids))
         wanted = sorted(set(keys)) if keys is not None else None
-        out: dict[str, set[str]] = {}
+        # a channel planning pass asks for channel keys only: no member key to build for each reaction row
+        members_wanted = wanted is None or any(k.startswith("member:") for k in wanted)
+        out: defaultdict[str, set[str]] = defaultdict(set)
         members: dict[str, str] = {}  # channel key → its members' seen-key prefix
-
-        def add(key: str, arxiv_id: str) -> None:
-            found = out.get(key)
-            if found is None:
-                out[key] = {arxiv_id}
-            else:
-                found.add(arxiv_id)
 
         async with self._begin() as session:
             for chunk in chunks(ids):
                 posts = select(PostRow.channel_key, PostRow.arxiv_id).where(PostRow.arxiv_id.in_(chunk)).distinct()
                 reactions = select(ReactionRow.channel_key, ReactionRow.user_id, ReactionRow.arxiv_id).where(
                     ReactionRow.arxiv_id.in_(chunk)).distinct()
+                rated = select(ReactionRow.channel_key, ReactionRow.arxiv_id).where(ReactionRow.arxiv_id.in_(chunk)).distinct()
                 seeds = select(TasteSignalRow.scope, TasteSignalRow.value).where(
                     TasteSignalRow.kind == LIKE, TasteSignalRow.value.in_(chunk)).distinct()
                 if wanted is not None and len(wanted) <= SQL_KEY_FILTER:
                     posts = posts.where(PostRow.channel_key.in_(wanted))
                     reactions = reactions.where(_member_filter(wanted))
+                    rated = rated.where(_member_filter(wanted))
                     seeds = seeds.where(TasteSignalRow.scope.in_(wanted))
                 for key, arxiv_id in (await session.execute(posts)).all():
-                    add(key, arxiv_id)
-                for key, user, arxiv_id in (await session.execute(reactions)).all():
-                    prefix = members.get(key)
-                    if prefix is None:
-                        channel = ChannelRef.parse(key)
-                        prefix = members[key] = member_seen_key(channel.platform, channel.workspace, "")
-                    add(key, arxiv_id)
-                    add(prefix + user, arxiv_id)
+                    out[key].add(arxiv_id)
+                if members_wanted:
+                    for key, user, arxiv_id in (await session.execute(reactions)).all():
+                        prefix = members.get(key)
+                        if prefix is None:
+                            channel = ChannelRef.parse(key)
+                            prefix = members[key] = member_seen_key(channel.platform, channel.workspace, "")
+                        out[key].add(arxiv_id)
+                        out[prefix + user].add(arxiv_id)
+                else:
+                    for key, arxiv_id in (await session.execute(rated)).all():
+                        out[key].add(arxiv_id)
                 for scope, arxiv_id in (await session.execute(seeds)).all():
-                    add(scope, arxiv_id)
+                    out[scope].add(arxiv_id)
         if wanted is not None:
             keep = set(wanted)
-            out = {k: v for k, v in out.items() if k in keep}
-        return out
+            return {k: v for k, v in out.items() if k in keep}
+        return dict(out)

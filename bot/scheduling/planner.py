@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 
 from bot.calendar import describe_day, iso_week
@@ -85,6 +86,14 @@ class PlanReport:
 _Sub = TypeVar("_Sub")
 
 
+@lru_cache(maxsize=256)
+def _title(count: int, paper_day: date | None, week: str | None) -> str:
+    """A digest's headline: the same few for every channel of a pass, so worded once each."""
+    if week:
+        return f"Top {count} papers of week {week}"
+    return f"Top {count} papers of {describe_day(paper_day)}" if paper_day else "No papers yet"
+
+
 async def unplanned_occurrences(
     subs: Iterable[_Sub], outbox: DeliveryStore, now: datetime, grace: timedelta, *,
     schedule: Callable[[_Sub], ScheduledSubscription], key: Callable[[_Sub], str],
@@ -146,7 +155,8 @@ class Planner:
         timely = [d for d in due if now - d[2] <= grace]
         pools = await self._pools({(sub.options.weekly, day) for sub, day, _ in timely})
         all_ids = {p.arxiv_id for _, _, ranked in pools.values() for p in (r.paper for r in ranked)}
-        posted = await seen_by(self._sched, all_ids)  # posted, reacted to or seeded here: never again
+        # posted, reacted to or seeded here: never again (only the due channels' keys: no member's)
+        posted = await seen_by(self._sched, all_ids, {sub.subscription.channel.key for sub, _, _ in timely})
         if self._ranker is not None and timely:
             self._ranker.reset()
             pool_papers = [r.paper for _, _, ranked in pools.values() for r in ranked]
@@ -213,16 +223,14 @@ class Planner:
         chosen = []
         threshold, count = options.threshold, subscription.count
         for item in ranked:
-            if item.paper.arxiv_id in seen or (threshold is not None and item.score < threshold):
+            arxiv_id = item.paper.arxiv_id
+            if (seen and arxiv_id in seen) or (threshold is not None and item.score < threshold):
                 continue
-            chosen.append(PlannedItem(item.paper.arxiv_id, item.score, item.why))
+            chosen.append(PlannedItem(arxiv_id, item.score, item.why))
             if len(chosen) >= count:
                 break
         kind = "weekly" if options.weekly else "daily"
-        if week:
-            title = f"Top {len(chosen)} papers of week {week}"
-        else:
-            title = f"Top {len(chosen)} papers of {describe_day(paper_day)}" if paper_day else "No papers yet"
+        title = _title(len(chosen), paper_day, week)
         if chosen:
             return DigestPlan(channel, day, due_at, title, tuple(chosen), kind=kind, digest_day=paper_day, week=week)
         if self._settings.empty_day_note:

@@ -199,10 +199,26 @@ def _author_boosts(pool: Pool, profiles: Sequence[Profile], rel: np.ndarray) -> 
     return out
 
 
+def _stable_order_rows(values: np.ndarray) -> np.ndarray:
+    """``values.argsort(axis=1, kind="stable")``. For float32 rows: each value's bits mapped to an
+    int32 of the same order (-0.0 made +0.0 first, as they compare equal), its column index in the
+    low 32 bits of an int64 key — keys are then distinct, so numpy's vectorised sort of the keys
+    gives the stable order, ~4 times faster than the stable (merge) sort of the floats."""
+    if values.dtype != np.float32 or values.shape[1] >= 2**31 or np.isnan(values).any():  # NaN: the float sort's place
+        return values.argsort(axis=1, kind="stable")
+    bits = (values + np.float32(0.0)).view(np.int32)
+    key = (bits ^ ((bits >> 31) & np.int32(0x7FFFFFFF))).astype(np.int64)
+    key <<= 32
+    key |= np.arange(values.shape[1], dtype=np.int64)
+    key.sort(axis=1)
+    key &= np.int64(0xFFFFFFFF)
+    return key
+
+
 def _rank_normalise_rows(values: np.ndarray) -> np.ndarray:
     """``_rank_normalise`` of each row."""
     rows, n = values.shape
-    order = values.argsort(axis=1, kind="stable")
+    order = _stable_order_rows(values)
     ranks = np.empty(values.shape)
     np.put_along_axis(ranks, order, np.broadcast_to(np.arange(n, dtype=np.float64), values.shape), axis=1)
     ranks /= max(1, n - 1)

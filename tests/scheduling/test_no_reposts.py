@@ -122,7 +122,9 @@ async def test_seen_ids_is_the_fold_of_seen_among_for_every_key_filter(store: Sq
     await store.add_signal(StoredSignal(member_scope("slack", "T1", "U1"), LIKE, p[2], 1.0, "U1", at))
     await store.add_signal(StoredSignal(CHANNEL.key, LIKE, p[2], 1.0, "U1", at))
     many = [member_seen_key("slack", "T1", f"X{i}") for i in range(500)] + [member_seen_key("slack", "T1", "U2"), OTHER.key]
-    for keys in (None, [CHANNEL.key, member_seen_key("slack", "T1", "U2")], many, [member_seen_key("discord", "G9", "U2")], []):
+    channels = [ChannelRef("slack", "T1", f"C{i}").key for i in range(500)] + [OTHER.key, dm.key]  # a planning pass's
+    for keys in (None, [CHANNEL.key, member_seen_key("slack", "T1", "U2")], many, [member_seen_key("discord", "G9", "U2")], [],
+                 channels, [OTHER.key, dm.key]):
         assert await store.seen_ids(p, keys) == fold(await store.seen_among(p, keys)), keys
     got = await store.seen_ids(p)
     assert got[member_seen_key("slack", "T1", "U2")] == {p[1]} and got[member_seen_key("discord", "G9", "U2")] == {p[3]}

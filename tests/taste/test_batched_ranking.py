@@ -93,3 +93,21 @@ def test_skipped_papers_keep_their_place_but_are_left_out() -> None:
     for k in range(60):
         assert [(r.paper.arxiv_id, r.score, r.why) for r in got[k]] == [
             (r.paper.arxiv_id, r.score, r.why) for r in full[k] if r.paper.arxiv_id not in skip[k]], k
+
+
+def test_the_keyed_row_sort_is_the_stable_argsort() -> None:
+    """``_stable_order_rows`` (int64 keys) orders float32 rows as ``argsort(kind="stable")``: ties by
+    position, -0.0 equal to +0.0, infinities at the ends, NaN rows through the float sort."""
+    from bot.taste.batched import _stable_order_rows
+
+    rng = np.random.default_rng(3)
+    values = rng.standard_normal((40, 57)).astype(np.float32)
+    values[:, 10:20] = values[:, :10]  # exact ties
+    values[1, :] = 0.0
+    values[2, ::2] = -0.0
+    values[3, [4, 9]] = [np.inf, -np.inf]
+    values[4, :] = np.round(values[4, :])  # many ties
+    assert (_stable_order_rows(values) == values.argsort(axis=1, kind="stable")).all()
+    assert (_stable_order_rows(values.astype(np.float64)) == values.argsort(axis=1, kind="stable")).all()
+    values[5, 7] = -np.nan
+    assert (_stable_order_rows(values) == values.argsort(axis=1, kind="stable")).all()
