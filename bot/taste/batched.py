@@ -134,9 +134,24 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
             by_size[len(rated)].append((b, w0, rated, s.half_life_days))
         else:
             weights[b] = w0
+    # the rated papers' distinct vectors (a pass's profiles rate a few hundred papers between them,
+    # and share each paper's one array): each problem's vectors and Gram matrix are gathered from these
+    table: dict[int, int] = {}
+    distinct: list[np.ndarray] = []
+    for group in by_size.values():
+        for _, _, rated, _ in group:
+            for sig in rated:
+                if id(sig.vector) not in table:
+                    table[id(sig.vector)] = len(distinct)
+                    distinct.append(sig.vector)
+    if not distinct:
+        return weights, scored
+    vectors = np.stack(distinct).astype(np.float64)
+    gram_all = vectors @ vectors.T
     for n, group in by_size.items():
         # ``dual_problem`` of each member, stacked: vectors, labels, class-balanced decayed weights
-        x = np.stack([sig.vector for _, _, rated, _ in group for sig in rated]).astype(np.float64).reshape(len(group), n, dim)
+        rows = np.array([[table[id(sig.vector)] for sig in rated] for _, _, rated, _ in group], dtype=np.intp)
+        x = vectors[rows]
         y = np.array([[1.0 if sig.weight > 0 else 0.0 for sig in rated] for _, _, rated, _ in group])
         strength = np.array([[abs(sig.weight) * decay(sig.at, now, half_life) for sig in rated]
                              for _, _, rated, half_life in group])
@@ -144,9 +159,9 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
         n_pos = np.maximum(1, y.sum(axis=1).astype(int))[:, None]
         n_neg = np.maximum(1, n - y.sum(axis=1).astype(int))[:, None]
         balance = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg))
-        xt = x.transpose(0, 2, 1)
-        beta = _fit_dual_many(x @ xt, (x @ w0s[:, :, None])[:, :, 0], y, balance * strength)
-        fitted = w0s + (xt @ beta[:, :, None])[:, :, 0]
+        beta = _fit_dual_many(gram_all[rows[:, :, None], rows[:, None, :]], (x @ w0s[:, :, None])[:, :, 0], y,
+                              balance * strength)
+        fitted = w0s + (beta[:, None, :] @ x)[:, 0, :]
         weights[[b for b, _, _, _ in group]] = fitted
     return weights, scored
 
