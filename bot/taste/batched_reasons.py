@@ -79,53 +79,79 @@ def reasons_many(trending_ids: Sequence[str], trending_why: Sequence[str], matri
                  trend: np.ndarray, profiles: Sequence[Profile], relevance_rank: np.ndarray, t: np.ndarray,
                  by_author: Sequence[Mapping[int, str]], explored: Sequence[int | None],
                  chosen: Sequence[Sequence[int]]) -> list[list[str]]:
-    """``digest_reason`` of each row in ``chosen[b]`` for channel b, as ``rank_prepared`` calls it."""
-    liked = [[s for s in p.signals if s.kind in RATED and s.weight > 0] for p in profiles]
-    topics = [[s for s in p.signals if s.kind == "topic" and s.weight > 0] for p in profiles]
-    pairs = [(b, i) for b, rows in enumerate(chosen) for i in rows]
+    """``digest_reason`` of each row in ``chosen[b]`` for channel b, as ``rank_prepared`` calls it.
+
+    Which branch of ``digest_reason`` each (channel, paper) pair takes is decided for all pairs at
+    once (array masks, in ``digest_reason``'s order); only the reasons that name a signal, or
+    that rounding could change, are worded one pair at a time."""
+    n_papers = len(trending_ids)
+    at_row = {arxiv_id: i for i, arxiv_id in enumerate(trending_ids)}
+    liked: list[list[Signal]] = []
+    topics: list[list[Signal]] = []
+    rated = np.zeros(len(profiles), dtype=bool)
+    itself: list[int] = []  # b · n_papers + i: pool row i is a paper channel b liked (rated here before)
+    for b, profile in enumerate(profiles):
+        mine: list[Signal] = []
+        phrases: list[Signal] = []
+        for sig in profile.signals:
+            if sig.kind in RATED:
+                if sig.weight != 0:
+                    rated[b] = True
+                if sig.weight > 0:
+                    mine.append(sig)
+                    row = at_row.get(sig.arxiv_id) if sig.arxiv_id is not None else None
+                    if row is not None:
+                        itself.append(b * n_papers + row)
+            elif sig.kind == "topic" and sig.weight > 0:
+                phrases.append(sig)
+        liked.append(mine)
+        topics.append(phrases)
+    lengths = [len(rows) for rows in chosen]
+    out: list[list[str]] = [[] for _ in chosen]
+    if not sum(lengths):
+        return out
     like = _Nearest(chosen, liked, matrix, _LIKE_EDGES)
     topic = _Nearest(chosen, topics, matrix, _TOPIC_EDGES)
-    out: list[list[str]] = [[] for _ in chosen]
-    if not pairs:
-        return out
-    liked_ids = [{s.arxiv_id for s in rows} for rows in liked]
-    rated = [any(s.kind in RATED and s.weight != 0 for s in p.signals) for p in profiles]
-    rows_b, rows_i = np.array(pairs, dtype=np.int64).T
+    rows_b = np.repeat(np.arange(len(chosen)), lengths)
+    rows_i = np.fromiter((i for rows in chosen for i in rows), dtype=np.int64, count=len(rows_b))
     tb = np.asarray(t, dtype=np.float64)[rows_b]
     relevance_part = (1 - tb) * relevance_rank[rows_b, rows_i]  # the same float64 operations as rank_prepared's
     trending_part = tb * trend[rows_i]
-    relevance_wins = (relevance_part >= trending_part).tolist()
-    unsure = (like.unsure | topic.unsure).tolist()
-    like_index, like_cosine = like.index.tolist(), like.cosine.tolist()
-    topic_index, topic_cosine = topic.index.tolist(), topic.cosine.tolist()
-    with_vector = has.tolist()
-    for j, (b, i) in enumerate(pairs):
-        author = by_author[b].get(i)
-        if author is not None:
-            words = f"by followed author {author}"
-        elif i == explored[b]:
-            words = EXPLORING
-        elif trending_ids[i] in liked_ids[b]:
-            words = RATED_ITSELF
-        elif not with_vector[i]:
-            words = trending_why[i]
-        elif unsure[j]:
-            words = digest_reason(arxiv_id=trending_ids[i], vector=matrix[i], signals=profiles[b].signals,
-                                  trending_why=trending_why[i], relevance_part=float(relevance_part[j]),
-                                  trending_part=float(trending_part[j]), author=None, explored=False)
-        elif like_index[j] >= 0 and like_cosine[j] >= LIKE_THRESHOLD:
-            words = like_reason(Near(liked[b][like_index[j]], like_cosine[j]))
-        elif relevance_wins[j]:
-            near = Near(topics[b][topic_index[j]], topic_cosine[j]) if topic_index[j] >= 0 else None
-            if near is not None and near.cosine >= TOPIC_THRESHOLD:
-                words = topic_reason(near)
-            elif rated[b]:
-                words = FITS_RATINGS
-            elif near is not None:
-                words = topic_reason(near)
-            else:
-                words = trending_why[i]
+    explored_row = np.array([-1 if e is None else e for e in explored], dtype=np.int64)[rows_b]
+    authored = np.zeros(len(rows_b), dtype=bool)
+    for b in (b for b, named in enumerate(by_author) if named):
+        at = np.nonzero(rows_b == b)[0]
+        authored[at] = [int(i) in by_author[b] for i in rows_i[at]]
+    # digest_reason's branches, first match wins
+    branch = np.select(
+        [authored, rows_i == explored_row, np.isin(rows_b * n_papers + rows_i, itself), ~has[rows_i],
+         like.unsure | topic.unsure, (like.index >= 0) & (like.cosine >= LIKE_THRESHOLD), ~(relevance_part >= trending_part),
+         (topic.index >= 0) & (topic.cosine >= TOPIC_THRESHOLD), rated[rows_b], topic.index >= 0],
+        [_AUTHOR, _EXPLORED, _ITSELF, _TRENDING, _UNSURE, _LIKE, _TRENDING, _TOPIC, _FITS, _TOPIC],
+        _TRENDING,
+    )
+    words: list[str] = [_WORDS[k] for k in branch.tolist()]
+    for j in np.nonzero(branch == _TRENDING)[0].tolist():
+        words[j] = trending_why[rows_i[j]]
+    for j in np.nonzero(branch >= _AUTHOR)[0].tolist():  # the few worded one pair at a time
+        b, i, k = int(rows_b[j]), int(rows_i[j]), int(branch[j])
+        if k == _AUTHOR:
+            words[j] = f"by followed author {by_author[b][i]}"
+        elif k == _UNSURE:
+            words[j] = digest_reason(arxiv_id=trending_ids[i], vector=matrix[i], signals=profiles[b].signals,
+                                     trending_why=trending_why[i], relevance_part=float(relevance_part[j]),
+                                     trending_part=float(trending_part[j]), author=None, explored=False)
+        elif k == _LIKE:
+            words[j] = like_reason(Near(liked[b][int(like.index[j])], float(like.cosine[j])))
         else:
-            words = trending_why[i]
-        out[b].append(words)
+            words[j] = topic_reason(Near(topics[b][int(topic.index[j])], float(topic.cosine[j])))
+    start = 0
+    for b, length in enumerate(lengths):
+        out[b] = words[start:start + length]
+        start += length
     return out
+
+
+# the branches' codes: the constant words first, then those worded per pair
+_EXPLORED, _ITSELF, _FITS, _TRENDING, _AUTHOR, _UNSURE, _LIKE, _TOPIC = range(8)
+_WORDS = [EXPLORING, RATED_ITSELF, FITS_RATINGS, "", "", "", "", ""]
