@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from bot.errors import UsageError
@@ -157,8 +158,9 @@ class ChannelRef:
     workspace: str
     channel: str
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """Worded once per instance: a planning pass looks each channel's key up some twenty times."""
         return f"{self.platform}:{self.workspace}:{self.channel}"
 
     @classmethod

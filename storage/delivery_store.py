@@ -97,7 +97,16 @@ class DeliveryStoreMixin(SessionScope):
                        c.weekdays, c.threshold, c.weekly, c.paused_reason, c.paused_at).order_by(c.channel_key)
         async with self._begin() as session:
             rows = (await session.execute(query)).all()
-        return [ScheduledSubscription(to_subscription(r), _options(r)) for r in rows]
+        # most subscriptions share their schedule options: one (frozen) ScheduleOptions for each distinct set
+        options: dict[tuple[Any, ...], ScheduleOptions] = {}
+        out = []
+        for r in rows:
+            shared = (r.weekdays, r.threshold, r.weekly, r.paused_reason, r.paused_at)
+            found = options.get(shared)
+            if found is None:
+                found = options[shared] = _options(r)
+            out.append(ScheduledSubscription(to_subscription(r), found))
+        return out
 
     # plans
 
