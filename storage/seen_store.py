@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain import ChannelRef
@@ -71,19 +71,17 @@ class SeenStoreMixin(SessionScope):
 
         async with self._begin() as session:
             for chunk in chunks(ids):
-                posts = select(PostRow.channel_key, PostRow.arxiv_id).where(PostRow.arxiv_id.in_(chunk)).distinct()
+                posts = select(PostRow.channel_key, PostRow.arxiv_id).where(PostRow.arxiv_id.in_(chunk))
                 reactions = select(ReactionRow.channel_key, ReactionRow.user_id, ReactionRow.arxiv_id).where(
                     ReactionRow.arxiv_id.in_(chunk)).distinct()
-                rated = select(ReactionRow.channel_key, ReactionRow.arxiv_id).where(ReactionRow.arxiv_id.in_(chunk)).distinct()
+                rated = select(ReactionRow.channel_key, ReactionRow.arxiv_id).where(ReactionRow.arxiv_id.in_(chunk))
                 seeds = select(TasteSignalRow.scope, TasteSignalRow.value).where(
-                    TasteSignalRow.kind == LIKE, TasteSignalRow.value.in_(chunk)).distinct()
+                    TasteSignalRow.kind == LIKE, TasteSignalRow.value.in_(chunk))
                 if wanted is not None and len(wanted) <= SQL_KEY_FILTER:
                     posts = posts.where(PostRow.channel_key.in_(wanted))
                     reactions = reactions.where(_member_filter(wanted))
                     rated = rated.where(_member_filter(wanted))
                     seeds = seeds.where(TasteSignalRow.scope.in_(wanted))
-                for key, arxiv_id in (await session.execute(posts)).all():
-                    out[key].add(arxiv_id)
                 if members_wanted:
                     for key, user, arxiv_id in (await session.execute(reactions)).all():
                         prefix = members.get(key)
@@ -92,11 +90,11 @@ class SeenStoreMixin(SessionScope):
                             prefix = members[key] = member_seen_key(channel.platform, channel.workspace, "")
                         out[key].add(arxiv_id)
                         out[prefix + user].add(arxiv_id)
-                else:
-                    for key, arxiv_id in (await session.execute(rated)).all():
-                        out[key].add(arxiv_id)
-                for scope, arxiv_id in (await session.execute(seeds)).all():
-                    out[scope].add(arxiv_id)
+                    met = union(posts, seeds)
+                else:  # posted, rated or seeded: one distinct (key, id) pair however many ways it was met
+                    met = union(posts, rated, seeds)
+                for key, arxiv_id in (await session.execute(met)).all():
+                    out[key].add(arxiv_id)
         if wanted is not None:
             keep = set(wanted)
             return {k: v for k, v in out.items() if k in keep}

@@ -15,11 +15,12 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -63,6 +64,17 @@ async def warm_model(taste: TasteUseCases | None) -> None:
                    type(exc).__name__, exc)
         return
     _log.info("embedding model %s warm after %.1f s", taste.model, time.perf_counter() - started)
+
+
+def _rated_signals(weighted: Iterable[tuple[str, float, Any]], papers: dict[str, Paper],
+                   vectors: dict[str, np.ndarray]) -> list[Signal]:
+    """The signals of rated papers, (paper, signed weight, when), that have a stored paper and vector."""
+    signals: list[Signal] = []
+    for arxiv_id, w, at in weighted:
+        vector, paper = vectors.get(arxiv_id), papers.get(arxiv_id)
+        if vector is not None and paper is not None:
+            signals.append(Signal(vector, w, "reaction", paper.title, at, arxiv_id))
+    return signals
 
 
 TEXT_CACHE_SIZE = 4096  # query and topic vectors kept (≈ 6 MB at 384 floats): beyond, the least recently used go
@@ -179,14 +191,10 @@ class TasteUseCases:
         papers = await self._store.get_papers(ids)
         return await self._assemble(weighted, explicit, papers, await self.vectors(list(papers.values())))
 
-    async def _assemble(self, weighted: Sequence[tuple[str, float, Any]], explicit: Sequence[StoredSignal],
+    async def _assemble(self, weighted: Iterable[tuple[str, float, Any]], explicit: Sequence[StoredSignal],
                         papers: dict[str, Paper], vectors: dict[str, np.ndarray]) -> Profile:
         """The profile from loaded parts: rated papers (with their papers and vectors) and explicit signals."""
-        signals: list[Signal] = []
-        for arxiv_id, w, at in weighted:
-            vector, paper = vectors.get(arxiv_id), papers.get(arxiv_id)
-            if vector is not None and paper is not None:
-                signals.append(Signal(vector, w, "reaction", paper.title, at, arxiv_id))
+        signals = _rated_signals(weighted, papers, vectors)
         for s in explicit:
             if s.kind == LIKE and s.value in vectors and s.value in papers:
                 signals.append(Signal(vectors[s.value], s.weight, "like", papers[s.value].title, s.created_at, s.value))
@@ -203,13 +211,28 @@ class TasteUseCases:
         rated = await self._store.rated_for_channels(channels)
         explicit = await self._store.signals_for([c.key for c in channels])
         activity = await self._store.thread_activity_for_channels(channels)
-        emoji: dict[str, float] = {}
-        weighted = {c.key: self._weighted_rows(rated.get(c.key, ()), activity.get(c.key, ()), emoji) for c in channels}
-        ids = {a for rows in weighted.values() for a, _, _ in rows}
+        weights: dict[str, float] = {}  # each emoji weighed once per call (a pass has tens of thousands of the same few)
+        ids: set[str] = set()
+        for rows in rated.values():
+            for arxiv_id, emoji, _ in rows:
+                w = weights.get(emoji)
+                if w is None:
+                    w = weights[emoji] = self._emoji.weight(emoji)
+                if w:
+                    ids.add(arxiv_id)
+        thread = {key: activity_signals(found, self._activity_weight) for key, found in activity.items() if found}
+        ids |= {a for rows in thread.values() for a, _, _ in rows}
         ids |= {s.value for rows in explicit.values() for s in rows if s.kind == LIKE}
         papers = await self._store.get_papers(ids)
         vectors = await self.vectors(list(papers.values()))
-        return {c.key: await self._assemble(weighted[c.key], explicit.get(c.key, ()), papers, vectors) for c in channels}
+        out: dict[str, Profile] = {}
+        for c in channels:
+            # _weighted_rows's (paper, weight, when), made as they are used: the reactions, then thread activity
+            weighted = chain(((a, weights[e], at) for a, e, at in rated.get(c.key, ()) if weights[e]), thread.get(c.key, ()))
+            stored = explicit.get(c.key)
+            out[c.key] = await self._assemble(weighted, stored, papers, vectors) if stored \
+                else Profile(_rated_signals(weighted, papers, vectors))
+        return out
 
     async def settings_for(self, channels: Sequence[ChannelRef]) -> dict[str, TasteSettings]:
         """``settings`` of many channels, by key, in one query per chunk."""
