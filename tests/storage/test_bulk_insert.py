@@ -29,6 +29,9 @@ def _plans(prefix: str) -> list[DigestPlan]:
         DigestPlan(ChannelRef("slack", "T1", f"{prefix}4"), date(2025, 11, 7), due, "recap", (
             PlannedItem("2511.00003", 2.0, "3 replies", extra={"thread": "ts.1", "replies": 3}),), kind="recap",
             key=f"recap:{prefix}4"),
+        DigestPlan(ChannelRef("slack", "T1", f"{prefix}5"), date(2025, 11, 7), due, "odd scores and words", (
+            PlannedItem("2511.00004", 2.5e-7, "a\nnew line, a tab\t, \\ and \u2028"), PlannedItem("2511.00005", 3, "int"),
+            PlannedItem("2511.00006", -0.0, ""), PlannedItem("2511.00007", 1e-300, "\U0001F44D"))),
     ]
 
 
@@ -52,11 +55,11 @@ async def _raw(store: SqlStore) -> dict[str, tuple[Any, ...]]:
 
 
 async def test_bulk_plans_are_stored_as_sqlalchemy_stores_them(store: SqlStore) -> None:
-    assert await store.save_plans(_plans("bulk-"), AT) == 4
+    assert await store.save_plans(_plans("bulk-"), AT) == 5
     async with store._sessions.begin() as session:
         await session.execute(insert(OUTBOX), _as_dicts(_plans("ref-"), AT))
     raw = await _raw(store)
-    for n in range(1, 5):
+    for n in range(1, 6):
         bulk, ref = list(raw[f"bulk-{n}"]), list(raw[f"ref-{n}"])
         channel = [c.name for c in OUTBOX.c if c.name not in ("id", "channel_key")].index("channel")
         bulk[channel] = ref[channel] = None
@@ -72,7 +75,7 @@ async def test_an_existing_plan_is_left_as_it_is(store: SqlStore) -> None:
     first = _plans("x")
     assert await store.save_plans(first[:2], AT) == 2
     changed = [DigestPlan(p.channel, p.local_day, p.due_at, "changed", ()) for p in first]
-    assert await store.save_plans(changed, AT) == 2  # only the two new ones
+    assert await store.save_plans(changed, AT) == 3  # only the new ones
     titles = {r["channel_key"]: r["title"] for r in await store.outbox_rows()}
     assert titles["discord:G1:x1"] == "Top 2 papers of Fri 7 Nov 2025" and titles["slack:T1:x2"] == "No papers yet"
     assert titles["discord:G1:x3"] == titles["slack:T1:x4"] == "changed"
