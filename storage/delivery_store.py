@@ -52,11 +52,14 @@ _JSON_NULL = json.dumps(None)  # what SQLAlchemy's JSON type stores for None: JS
 def _items_json(items: Sequence[PlannedItem]) -> str:
     """A plan's items as the outbox's JSON column stores them (what ``claim_outbox`` reads back): the
     text ``json.dumps`` gives, written directly for the plain items of a digest (half the time)."""
-    if all(i.extra is None and type(i.arxiv_id) is str and type(i.why) is str and type(i.score) is float
-           and math.isfinite(i.score) for i in items):
-        return "[" + ", ".join(f'{{"id": {_json_text(i.arxiv_id)}, "score": {i.score!r}, "why": {_json_text(i.why)}}}'
-                               for i in items) + "]"
-    return json.dumps([{**(i.extra or {}), "id": i.arxiv_id, "score": i.score, "why": i.why} for i in items])
+    parts = []
+    for i in items:
+        score = i.score
+        if i.extra is not None or type(score) is not float or not math.isfinite(score) \
+                or type(i.arxiv_id) is not str or type(i.why) is not str:
+            return json.dumps([{**(i.extra or {}), "id": i.arxiv_id, "score": i.score, "why": i.why} for i in items])
+        parts.append(f'{{"id": {_json_text(i.arxiv_id)}, "score": {score!r}, "why": {_json_text(i.why)}}}')
+    return "[" + ", ".join(parts) + "]"
 
 
 def _options(row: Any) -> ScheduleOptions:

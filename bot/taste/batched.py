@@ -31,7 +31,6 @@ from bot.taste.ranking import (
     NEWTON_STEPS,
     PRIOR_PULL,
     Profile,
-    Signal,
     TasteSettings,
     _matches,
     _mmr,
@@ -115,12 +114,20 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
     together."""
     weights = np.zeros((len(profiles), dim), dtype=np.float64)
     scored = np.zeros(len(profiles), dtype=bool)
-    by_size: dict[int, list[tuple[int, np.ndarray, list[Signal], float]]] = defaultdict(list)
+    # by number of rated signals: (b, w0, each rated signal's row in ``distinct``, label, decayed strength)
+    by_size: dict[int, list[tuple[int, np.ndarray, list[int], list[float], list[float]]]] = defaultdict(list)
     zero = np.zeros(dim, dtype=np.float64)
+    # the rated papers' distinct vectors (a pass's profiles rate a few hundred papers between them,
+    # and share each paper's one array): each problem's vectors and Gram matrix are gathered from these
+    table: dict[int, int] = {}
+    distinct: list[np.ndarray] = []
     for b, (profile, s) in enumerate(zip(profiles, settings, strict=True)):
         # one pass: the rated signals, a liked topic, and any other signal that scores (a disliked topic or author)
-        rated: list[Signal] = []
+        rows: list[int] = []
+        labels: list[float] = []
+        strengths: list[float] = []
         has_topic = other = False
+        half_life = s.half_life_days
         for sig in profile.signals:
             if sig.kind == "topic":
                 has_topic = has_topic or sig.weight > 0
@@ -128,27 +135,40 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
             elif sig.kind == "author":
                 other = other or sig.weight < 0
             elif sig.weight != 0:
-                rated.append(sig)
-        if not (rated or has_topic or other):
+                row = table.get(id(sig.vector))
+                if row is None:
+                    row = table[id(sig.vector)] = len(distinct)
+                    distinct.append(sig.vector)
+                rows.append(row)
+                labels.append(1.0 if sig.weight > 0 else 0.0)
+                strengths.append(abs(sig.weight) * decay(sig.at, now, half_life))
+        if not (rows or has_topic or other):
             continue
         scored[b] = True
-        w0 = topic_prior(profile, dim, now, s.half_life_days) if has_topic else zero  # no topic: topic_prior's zeros
-        if rated:
-            by_size[len(rated)].append((b, w0, rated, s.half_life_days))
+        w0 = topic_prior(profile, dim, now, half_life) if has_topic else zero  # no topic: topic_prior's zeros
+        if rows:
+            by_size[len(rows)].append((b, w0, rows, labels, strengths))
         else:
             weights[b] = w0
-    # the rated papers' distinct vectors (a pass's profiles rate a few hundred papers between them,
-    # and share each paper's one array): each problem's vectors and Gram matrix are gathered from these
-    table: dict[int, int] = {}
-    distinct: list[np.ndarray] = []
-    for group in by_size.values():
-        for _, _, rated, _ in group:
-            for sig in rated:
-                if id(sig.vector) not in table:
-                    table[id(sig.vector)] = len(distinct)
-                    distinct.append(sig.vector)
     if not distinct:
         return weights, scored
+    vectors = np.stack(distinct).astype(np.float64)
+    gram_all = vectors @ vectors.T
+    for n, group in by_size.items():
+        # ``dual_problem`` of each member, stacked: vectors, labels, class-balanced decayed weights
+        at = np.array([rows for _, _, rows, _, _ in group], dtype=np.intp)
+        x = vectors[at]
+        y = np.array([labels for _, _, _, labels, _ in group])
+        strength = np.array([strengths for _, _, _, _, strengths in group])
+        w0s = np.stack([w0 for _, w0, _, _, _ in group])
+        n_pos = np.maximum(1, y.sum(axis=1).astype(int))[:, None]
+        n_neg = np.maximum(1, n - y.sum(axis=1).astype(int))[:, None]
+        balance = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg))
+        beta = _fit_dual_many(gram_all[at[:, :, None], at[:, None, :]], (x @ w0s[:, :, None])[:, :, 0], y,
+                              balance * strength)
+        fitted = w0s + (beta[:, None, :] @ x)[:, 0, :]
+        weights[[b for b, _, _, _, _ in group]] = fitted
+    return weights, scored
     vectors = np.stack(distinct).astype(np.float64)
     gram_all = vectors @ vectors.T
     for n, group in by_size.items():
