@@ -22,7 +22,8 @@ from storage.dialect import upsert_insert
 
 
 def _processed(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
-    """``[process(v) for v in values]``, calling ``process`` once per distinct value."""
+    """``[process(v) for v in values]``, calling ``process`` once per distinct value (values equal under
+    ``==`` bind alike: true of dates, times and strings, not of ``1`` and ``True`` in a Boolean column)."""
     done = {v: process(v) for v in set(values)}
     return list(map(done.__getitem__, values))
 
