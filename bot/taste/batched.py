@@ -25,9 +25,11 @@ from bot.taste import ranking as taste_ranking
 from bot.taste.batched_reasons import reasons_many
 from bot.taste.ranking import (
     AUTHOR_BOOST,
+    BIAS,
     EXPLORE_BELOW,
     NEAR_COPY,
     NEWTON_STEPS,
+    POOL_NEGATIVE,
     PRIOR_PULL,
     Profile,
     Signal,
@@ -36,6 +38,7 @@ from bot.taste.ranking import (
     _mmr,
     decay,
     near_copy,
+    pool_mean,
     topic_prior,
 )
 
@@ -64,6 +67,11 @@ class Pool:
     def whys(self) -> list[str]:
         return [r.why for r in self.trending]
 
+    @cached_property
+    def mean(self) -> np.ndarray | None:
+        """``pool_mean``: the fit's pool negative, the same for every channel."""
+        return pool_mean(self.matrix, self.has)
+
 
 def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequence[TasteSettings],
                        counts: Sequence[int], now: datetime | None = None,
@@ -81,7 +89,7 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
                 for profile, setting, count, left_out in zip(profiles, settings, counts, skip, strict=True)]
     if n_papers == 0:
         return [[] for _ in profiles]
-    weights, scored = preference_vectors(profiles, settings, dim, now)
+    weights, scored = preference_vectors(profiles, settings, dim, now, pool.mean)
     rel = np.zeros((batch, n_papers), dtype=np.float32)
     if scored.any():
         w32 = weights.astype(pool.matrix.dtype)
@@ -106,10 +114,10 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
 
 
 def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSettings], dim: int,
-                       now: datetime | None) -> tuple[np.ndarray, np.ndarray]:
-    """Each profile's ``preference_vector`` as a row, and which profiles have one (any rated or
-    topic signal; the others score zero, as ``relevance`` does). Fits of the same size are solved
-    together."""
+                       now: datetime | None, mean: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each profile's ``preference_vector`` (with the pool ``mean``) as a row, and which profiles have
+    one (any rated or topic signal; the others score zero, as ``relevance`` does). Fits of the same
+    size are solved together."""
     weights = np.zeros((len(profiles), dim), dtype=np.float64)
     scored = np.zeros(len(profiles), dtype=bool)
     by_size: dict[int, list[tuple[int, np.ndarray, list[Signal], float]]] = defaultdict(list)
@@ -143,9 +151,13 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
         w0s = np.stack([w0 for _, w0, _, _ in group])
         n_pos = np.maximum(1, y.sum(axis=1).astype(int))[:, None]
         n_neg = np.maximum(1, n - y.sum(axis=1).astype(int))[:, None]
-        balance = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg))
+        weight = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg)) * strength
+        if mean is not None and POOL_NEGATIVE > 0:  # the pool negative: one more 👎, the same row for each member
+            x = np.concatenate([x, np.broadcast_to(mean, (len(group), 1, dim))], axis=1)
+            y = np.concatenate([y, np.zeros((len(group), 1))], axis=1)
+            weight = np.concatenate([weight, np.full((len(group), 1), POOL_NEGATIVE)], axis=1)
         xt = x.transpose(0, 2, 1)
-        beta = _fit_dual_many(x @ xt, (x @ w0s[:, :, None])[:, :, 0], y, balance * strength)
+        beta = _fit_dual_many(x @ xt + BIAS**2, (x @ w0s[:, :, None])[:, :, 0], y, weight)
         fitted = w0s + (xt @ beta[:, :, None])[:, :, 0]
         weights[[b for b, _, _, _ in group]] = fitted
     return weights, scored
