@@ -7,9 +7,11 @@ zotero-arxiv-daily and the phrase alone, as ``paperbot bench taste --variants`` 
 baselines' rows do not depend on the rule; they are computed once and kept in ``--cache``.
 Figures and the conclusions drawn from them: benchmarks/README.md ("Learning rules tried").
 
-    python benchmarks/bench_learning.py --listings LISTINGS --wider --trials product,smooth-fixed
-    python benchmarks/bench_learning.py --listings LISTINGS --trials product,smooth-by-count
+    python benchmarks/bench_learning.py --listings LISTINGS --wider --trials before,product,smooth-fixed
+    python benchmarks/bench_learning.py --listings LISTINGS --trials before,product,pool-negative
 
+``product`` is the product's ranking; every other trial is a rule on top of ``before``, the fit
+before its bias and pool negative (``BIAS = POOL_NEGATIVE = 0``), on which they were measured.
 Choose on ``--wider``; the 13 protocol channels only report.
 """
 from __future__ import annotations
@@ -31,9 +33,15 @@ from bot.taste.embedder import DEFAULT_MODEL
 from paperbot.bench import taste as T
 from paperbot.bench.listings import cached_embeddings, load_listings
 
+# The fit before the bias and the pool negative (BIAS = POOL_NEGATIVE = 0): the first round's rules
+# and the second round's were measured on top of it, and keep their meaning here.
+BEFORE: dict[str, Any] = {"intercept": 0.0, "pool_negative": 0.0}
 # name → the rule's settings (the keys read below; {} is the product's ranking)
 TRIALS: dict[str, dict[str, Any]] = {
-    "product": {},
+    "product": {}, "before": BEFORE,
+    "product-pull-1.5": {"pull": 1.5}, "product-pull-4": {"pull": 4.0},  # the product with another PRIOR_PULL
+} | {name: BEFORE | rule for name, rule in {
+    # first round
     "no-explore": {"explore_below": 0},  # no exploration slot at all
     "explore-top10": {"explore_pool": 2},  # the exploration slot chosen among the top count·2, not count·4
     "label-smoothing": {"eps": 0.1},  # targets 0.1 / 0.9
@@ -45,8 +53,28 @@ TRIALS: dict[str, dict[str, Any]] = {
     "smooth-fixed": {"smooth": (0.5, None)},  # `--smooth`: label propagation, α = 0.5
     "smooth-by-count": {"smooth": (0.5, 10)},  # α = 0.5·10/(10 + rated): smooth while ratings are few
     "smooth-growing": {"smooth": (0.5, -10)},  # α = 0.5·min(1, rated/10): smooth once ratings are many
-}
+    # second round
+    "loo-prior-or-fit": {"select": ("loo", (2.5, np.inf))},  # per channel: the fit or the prior alone, by LOO log-loss
+    "evidence-pull": {"select": ("evidence", (1.0, 2.5, 6.25, 15.6, 39.0))},  # per channel: the pull by Laplace evidence
+    "explore-variance": {"explore_var": True},  # the slot: the largest posterior variance, not the least max-cosine
+    "knn-blend": {"knn": 0.5},  # z(x·w) + ½·z(mean cos to 👍 − mean cos to 👎)
+    "knn-blend-1": {"knn": 1.0},
+    "center-pool": {"center": True},  # rated vectors and the prior's logits centred on the day's pool mean
+    "intercept-0.5": {"intercept": 0.5},  # a constant feature of 0.5 in the fit: a penalised bias
+    "intercept-1": {"intercept": 1.0},
+    "intercept-2": {"intercept": 2.0},
+    "intercept-3": {"intercept": 3.0},
+    "pool-negative-0.3": {"pool_negative": 0.3},  # the day's pool mean as one more 👎, of weight 0.3
+    "pool-negative": {"pool_negative": 1.0},
+    "pool-negative-3": {"pool_negative": 3.0},
+    "intercept-1+pool-negative-0.5": {"intercept": 1.0, "pool_negative": 0.5},
+    "intercept-1+pool-negative": {"intercept": 1.0, "pool_negative": 1.0},  # the product's since (BIAS, POOL_NEGATIVE)
+    "intercept-1+pool-negative-2": {"intercept": 1.0, "pool_negative": 2.0},
+    "intercept-1+explore-top10": {"intercept": 1.0, "explore_pool": 2},
+    "intercept-1+smooth-by-count": {"intercept": 1.0, "smooth": (0.5, 10)},
+}.items()}
 RULE: dict[str, Any] = {}
+POOL_MEAN: list[np.ndarray] = []  # the day's pool mean, set by ``relevance`` for the rules that use it
 _graphs: dict[tuple[int, bytes], np.ndarray] = {}
 
 
@@ -65,6 +93,42 @@ def _fit(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndarray, 
     return beta
 
 
+def _loss(logit: np.ndarray, y: np.ndarray, weight: np.ndarray) -> float:
+    """Weighted log-loss of logits against 0/1 labels."""
+    return float((weight * (np.logaddexp(0.0, logit) - y * logit)).sum())
+
+
+def _select_pull(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndarray) -> float:
+    """RULE["select"]: the pull (of a grid; ∞ is the prior alone) by leave-one-out log-loss or Laplace evidence."""
+    how, grid = RULE["select"]
+    n = len(y)
+    best, chosen = np.inf, R.PRIOR_PULL
+    for pull in grid:
+        if how == "loo":
+            if not np.isfinite(pull):
+                held = base
+            else:
+                held = np.empty(n)
+                for i in range(n):
+                    keep = np.arange(n) != i
+                    b = _fit(gram[np.ix_(keep, keep)], base[keep], y[keep], weight[keep], pull)
+                    held[i] = base[i] + gram[i, keep] @ b
+            value = _loss(held, y, weight)
+        else:
+            if not np.isfinite(pull):
+                value = _loss(base, y, weight)
+            else:
+                b = _fit(gram, base, y, weight, pull)
+                logit = base + gram @ b
+                p = 1.0 / (1.0 + np.exp(-logit))
+                curv = weight * p * (1 - p)
+                _, logdet = np.linalg.slogdet(np.eye(n) + curv[:, None] * gram / pull)
+                value = _loss(logit, y, weight) + 0.5 * pull * float(b @ gram @ b) + 0.5 * logdet
+        if value < best - 1e-12:
+            best, chosen = value, pull
+    return chosen
+
+
 def preference_vector(profile: R.Profile, dim: int, now: datetime | None = None,
                       half_life_days: float = R.HALF_LIFE_DAYS) -> np.ndarray:
     """``ranking.preference_vector`` under RULE."""
@@ -78,10 +142,20 @@ def preference_vector(profile: R.Profile, dim: int, now: datetime | None = None,
     n = len(y)
     n_pos, n_neg = max(1, int(y.sum())), max(1, int(n - y.sum()))
     weight = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg)) ** float(RULE.get("bal", 1.0)) * strength
-    pull = R.PRIOR_PULL
+    pull = RULE.get("pull", R.PRIOR_PULL)
     if "pull_n" in RULE:
         pull *= (n / RULE["pull_n"][0]) ** RULE["pull_n"][1]
-    gram, base = x @ x.T, x @ w0
+    if RULE.get("center") and POOL_MEAN:
+        x = x - POOL_MEAN[0]
+    if RULE.get("pool_negative", R.POOL_NEGATIVE) > 0 and POOL_MEAN:
+        x = np.vstack([x, POOL_MEAN[0][None, :]])
+        y = np.append(y, 0.0)
+        weight = np.append(weight, RULE.get("pool_negative", R.POOL_NEGATIVE))
+    gram, base = x @ x.T + RULE.get("intercept", R.BIAS) ** 2, x @ w0
+    if "select" in RULE:
+        pull = _select_pull(gram, base, y, weight)
+        if not np.isfinite(pull):
+            return w0
     beta = _fit(gram, base, y, weight, pull)
     if "robust_rank" in RULE and n >= RULE["robust_rank"][0] and 0 < y.sum() < n:
         f = base + gram @ beta - np.diag(gram) * beta  # each rating's score without its own term
@@ -98,8 +172,19 @@ def relevance(matrix: np.ndarray, profile: R.Profile, now: datetime | None = Non
     positives = [s for s in profile.signals if s.weight > 0 and s.kind != "author"]
     if not positives and not any(s.weight < 0 for s in profile.signals):
         return np.zeros(len(matrix)), positives
+    POOL_MEAN[:] = [matrix.astype(np.float64).mean(axis=0)]
     rel = matrix @ preference_vector(profile, matrix.shape[1], now, half_life_days).astype(matrix.dtype)
     rated = profile.likes + profile.dislikes
+    if "knn" in RULE and rated:
+        likes = [s.vector for s in profile.signals if s.kind in ("reaction", "like") and s.weight > 0]
+        dislikes = [s.vector for s in profile.signals if s.weight < 0 and s.kind != "topic"]
+        vote = (matrix @ np.stack(likes).T).mean(axis=1) if likes else np.zeros(len(matrix))
+        if dislikes:
+            vote = vote - (matrix @ np.stack(dislikes).T).mean(axis=1)
+
+        def z(v: np.ndarray) -> np.ndarray:
+            return (v - v.mean()) / (v.std() + 1e-12)
+        rel = z(rel) + RULE["knn"] * z(vote)
     if "smooth" in RULE and rated:
         alpha, n0 = RULE["smooth"]
         if n0 is not None:
@@ -125,7 +210,14 @@ def rank_prepared(trending: Sequence[RankedPaper], matrix: np.ndarray, has: np.n
         chosen = chosen[: count - 1]
         pool = [i for i in candidates[: count * RULE.get("explore_pool", 4)] if i not in chosen]
         known = np.stack([s.vector for s in profile.signals] + [matrix[i] for i in chosen])
-        chosen.append(min((float((matrix[i] @ known.T).max()), i) for i in pool)[1])
+        if RULE.get("explore_var"):  # x·Σ·x of the Laplace posterior, every known vector observed at p = ½
+            k = (known @ known.T).astype(np.float64)
+            kx = (matrix[pool] @ known.T).astype(np.float64)
+            inv = np.linalg.solve(k + 4 * R.PRIOR_PULL * np.eye(len(known)), kx.T)
+            var = 1.0 - (kx * inv.T).sum(axis=1)
+            chosen.append(pool[int(np.argmax(var))])
+        else:
+            chosen.append(min((float((matrix[i] @ known.T).max()), i) for i in pool)[1])
     return R.ranked_items(trending, score, chosen, lambda i: "")
 
 

@@ -26,9 +26,11 @@ from bot.taste import ranking as taste_ranking
 from bot.taste.batched_reasons import reasons_many
 from bot.taste.ranking import (
     AUTHOR_BOOST,
+    BIAS,
     EXPLORE_BELOW,
     NEAR_COPY,
     NEWTON_STEPS,
+    POOL_NEGATIVE,
     PRIOR_PULL,
     Profile,
     TasteSettings,
@@ -36,6 +38,7 @@ from bot.taste.ranking import (
     _mmr,
     decay,
     near_copy,
+    pool_mean,
     topic_prior,
 )
 
@@ -64,6 +67,11 @@ class Pool:
     def whys(self) -> list[str]:
         return [r.why for r in self.trending]
 
+    @cached_property
+    def mean(self) -> np.ndarray | None:
+        """``pool_mean``: the fit's pool negative, the same for every channel."""
+        return pool_mean(self.matrix, self.has)
+
 
 def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequence[TasteSettings],
                        counts: Sequence[int], now: datetime | None = None,
@@ -81,7 +89,7 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
                 for profile, setting, count, left_out in zip(profiles, settings, counts, skip, strict=True)]
     if n_papers == 0:
         return [[] for _ in profiles]
-    weights, scored = preference_vectors(profiles, settings, dim, now)
+    weights, scored = preference_vectors(profiles, settings, dim, now, pool.mean)
     rel = np.zeros((batch, n_papers), dtype=np.float32)
     # relevance is each channel's own matrix-vector product, as ``relevance`` computes it: a stacked
     # product rounds differently, and with a day's hundreds of papers nearly every channel has two
@@ -108,10 +116,10 @@ def rank_prepared_many(pool: Pool, profiles: Sequence[Profile], settings: Sequen
 
 
 def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSettings], dim: int,
-                       now: datetime | None) -> tuple[np.ndarray, np.ndarray]:
-    """Each profile's ``preference_vector`` as a row, and which profiles have one (any rated or
-    topic signal; the others score zero, as ``relevance`` does). Fits of the same size are solved
-    together."""
+                       now: datetime | None, mean: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each profile's ``preference_vector`` (with the pool ``mean``) as a row, and which profiles have
+    one (any rated or topic signal; the others score zero, as ``relevance`` does). Fits of the same
+    size are solved together."""
     weights = np.zeros((len(profiles), dim), dtype=np.float64)
     scored = np.zeros(len(profiles), dtype=bool)
     # by number of rated signals: (b, w0, each rated signal's row in ``distinct``, label, decayed strength)
@@ -152,40 +160,30 @@ def preference_vectors(profiles: Sequence[Profile], settings: Sequence[TasteSett
             weights[b] = w0
     if not distinct:
         return weights, scored
+    pooled: int | None = None  # the pool mean's row in ``vectors``, when it takes part as a 👎
+    if mean is not None and POOL_NEGATIVE > 0:
+        pooled = len(distinct)
+        distinct.append(mean)
     vectors = np.stack(distinct).astype(np.float64)
     gram_all = vectors @ vectors.T
     for n, group in by_size.items():
         # ``dual_problem`` of each member, stacked: vectors, labels, class-balanced decayed weights
         at = np.array([rows for _, _, rows, _, _ in group], dtype=np.intp)
-        x = vectors[at]
         y = np.array([labels for _, _, _, labels, _ in group])
         strength = np.array([strengths for _, _, _, _, strengths in group])
         w0s = np.stack([w0 for _, w0, _, _, _ in group])
         n_pos = np.maximum(1, y.sum(axis=1).astype(int))[:, None]
         n_neg = np.maximum(1, n - y.sum(axis=1).astype(int))[:, None]
-        balance = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg))
-        beta = _fit_dual_many(gram_all[at[:, :, None], at[:, None, :]], (x @ w0s[:, :, None])[:, :, 0], y,
-                              balance * strength)
+        weight = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg)) * strength
+        if pooled is not None:  # the pool negative: one more 👎, the same row for each member
+            at = np.concatenate([at, np.full((len(group), 1), pooled, dtype=np.intp)], axis=1)
+            y = np.concatenate([y, np.zeros((len(group), 1))], axis=1)
+            weight = np.concatenate([weight, np.full((len(group), 1), float(POOL_NEGATIVE))], axis=1)
+        x = vectors[at]
+        gram = gram_all[at[:, :, None], at[:, None, :]] + BIAS**2  # the bias: a constant feature
+        beta = _fit_dual_many(gram, (x @ w0s[:, :, None])[:, :, 0], y, weight)
         fitted = w0s + (beta[:, None, :] @ x)[:, 0, :]
         weights[[b for b, _, _, _, _ in group]] = fitted
-    return weights, scored
-    vectors = np.stack(distinct).astype(np.float64)
-    gram_all = vectors @ vectors.T
-    for n, group in by_size.items():
-        # ``dual_problem`` of each member, stacked: vectors, labels, class-balanced decayed weights
-        rows = np.array([[table[id(sig.vector)] for sig in rated] for _, _, rated, _ in group], dtype=np.intp)
-        x = vectors[rows]
-        y = np.array([[1.0 if sig.weight > 0 else 0.0 for sig in rated] for _, _, rated, _ in group])
-        strength = np.array([[abs(sig.weight) * decay(sig.at, now, half_life) for sig in rated]
-                             for _, _, rated, half_life in group])
-        w0s = np.stack([w0 for _, w0, _, _ in group])
-        n_pos = np.maximum(1, y.sum(axis=1).astype(int))[:, None]
-        n_neg = np.maximum(1, n - y.sum(axis=1).astype(int))[:, None]
-        balance = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg))
-        beta = _fit_dual_many(gram_all[rows[:, :, None], rows[:, None, :]], (x @ w0s[:, :, None])[:, :, 0], y,
-                              balance * strength)
-        fitted = w0s + (beta[:, None, :] @ x)[:, 0, :]
-        weights[[b for b, _, _, _ in group]] = fitted
     return weights, scored
 
 

@@ -85,7 +85,7 @@ def explain(paper: Paper, papers: Sequence[Paper], vectors: Mapping[str, np.ndar
     if profile.empty:
         return Explanation(relevance=None, relevance_rank=0.0, trending_rank=float(trend_rank[index]), **common)  # type: ignore[arg-type]
     matrix, has, trend = prepare_pool(trending, vectors)
-    rel, _ = relevance(matrix, profile, now, settings.half_life_days)
+    rel, _ = relevance(matrix, profile, now, settings.half_life_days, has)
     rel = np.where(has, rel, rel.min() - 1 if len(rel) else 0)
     author = None
     for s in profile.signals:
