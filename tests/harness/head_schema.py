@@ -4,6 +4,8 @@ the twelve Alembic migrations for every test (SQLite ~0.15 s, PostgreSQL ~0.4-0.
 
 - SQLite: the migrations run once per session into a template file; each test gets a byte copy
   of it (WAL mode is in the file's header, so the copy is the freshly migrated file itself).
+  The running Slack and Discord harnesses start on such a copy too (``process_head_schemas``):
+  their start still runs ``upgrade``, a no-op at head, as every start after the first does.
 - PostgreSQL: the session database keeps its migrated ``public`` schema between tests; before
   each test its tables are emptied (``TRUNCATE … RESTART IDENTITY``) when the schema is exactly
   the one the migrations built (a fingerprint of every relation, column, index, constraint,
@@ -15,7 +17,10 @@ migrated"; ``HeadSchemas`` checks that on the first migration of each kind.
 """
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 
 from storage.migrate import upgrade
@@ -103,3 +108,12 @@ class HeadSchemas:
         await _emptied(url, check=True)
         self._postgres = await _state(url)
         return url
+
+
+@cache
+def process_head_schemas() -> HeadSchemas:
+    """This test process's one ``HeadSchemas`` (the ``head_schemas`` fixture's too), in a temporary
+    folder removed at exit: for harness code that runs outside a fixture (tests.harness.running_slack)."""
+    folder = Path(tempfile.mkdtemp(prefix="paperbot-head-schema-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return HeadSchemas(folder)

@@ -28,7 +28,7 @@ from storage.store import SqlStore
 from tests.harness.databases import PostgresDatabase, fresh_schema, session_database, sqlite_url
 from tests.harness.embedders import load_real_embedder, real_model_missing
 from tests.harness.fixtures_paths import FIXTURES
-from tests.harness.head_schema import HeadSchemas
+from tests.harness.head_schema import HeadSchemas, process_head_schemas
 from tests.harness.tally import FAULTS, HOSTILE
 
 
@@ -104,9 +104,9 @@ def postgres_database() -> Iterator[PostgresDatabase]:
 
 
 @pytest.fixture(scope="session")
-def head_schemas(tmp_path_factory: pytest.TempPathFactory) -> HeadSchemas:
+def head_schemas() -> HeadSchemas:
     """The session's migrated templates: the migrations run once per database kind (tests.harness.head_schema)."""
-    return HeadSchemas(tmp_path_factory.mktemp("head-schema"))
+    return process_head_schemas()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
