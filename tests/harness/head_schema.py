@@ -7,7 +7,7 @@ the twelve Alembic migrations for every test (SQLite ~0.15 s, PostgreSQL ~0.4-0.
   The running Slack and Discord harnesses start on such a copy too (``process_head_schemas``):
   their start still runs ``upgrade``, a no-op at head, as every start after the first does.
 - PostgreSQL: the session database keeps its migrated ``public`` schema between tests; before
-  each test its tables are emptied (``TRUNCATE … RESTART IDENTITY``) when the schema is exactly
+  each test its tables are emptied (``DELETE``, sequences back at their start) when the schema is exactly
   the one the migrations built (a fingerprint of every relation, column, index, constraint,
   trigger, function, type and the ``alembic_version`` row). Any other state (a test dropped the
   schema, downgraded, altered a table) gets a fresh schema and the real migrations again.
@@ -61,9 +61,28 @@ async def _state(url: str) -> str:
         await connection.close()
 
 
+_FOREIGN_KEYS = """
+SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint
+ WHERE contype = 'f' AND connamespace = 'public'::regnamespace AND conrelid <> confrelid
+"""
+_SEQUENCES = "SELECT sequencename, start_value FROM pg_sequences WHERE schemaname = 'public'"
+
+
+def _children_first(tables: list[str], references: list[tuple[str, str]]) -> list[str]:
+    """``tables`` ordered so that a table comes before every table it references (DELETE order)."""
+    referenced_by = {t: {child for child, parent in references if parent == t} for t in tables}
+    ordered: list[str] = []
+    while len(ordered) < len(tables):
+        ready = [t for t in tables if t not in ordered and referenced_by[t] <= set(ordered)]
+        assert ready, f"a cycle of foreign keys among {sorted(set(tables) - set(ordered))}"
+        ordered += sorted(ready)
+    return ordered
+
+
 async def _emptied(url: str, *, check: bool = False) -> None:
-    """Every table but ``alembic_version`` emptied, sequences back to their start; ``check``: assert
-    they were empty already (right after the migrations)."""
+    """Every table but ``alembic_version`` emptied, every sequence back at its start, in one
+    transaction; ``check``: assert they were empty already (right after the migrations). DELETE,
+    not TRUNCATE: on a few rows it is ~20x cheaper (TRUNCATE makes and syncs new files per table)."""
     import asyncpg
 
     connection = await asyncpg.connect(asyncpg_dsn(url), timeout=5)
@@ -73,8 +92,13 @@ async def _emptied(url: str, *, check: bool = False) -> None:
             for table in tables:
                 rows = await connection.fetchval(f'SELECT count(*) FROM public."{table}"')
                 assert rows == 0, f"the migrations left {rows} rows in {table}: emptying would not be migrating"
-        if tables:
-            await connection.execute("TRUNCATE " + ", ".join(f'public."{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        references = [(row[0].removeprefix("public.").strip('"'), row[1].removeprefix("public.").strip('"'))
+                      for row in await connection.fetch(_FOREIGN_KEYS)]
+        async with connection.transaction():
+            for table in _children_first(tables, references):
+                await connection.execute(f'DELETE FROM public."{table}"')
+            for name, start in await connection.fetch(_SEQUENCES):
+                await connection.execute("SELECT setval($1::regclass, $2, false)", f'public."{name}"', start)
     finally:
         await connection.close()
 
