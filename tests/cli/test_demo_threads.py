@@ -15,10 +15,9 @@ from adapters.console.repl import ConsoleAdapter
 from bot.app import PaperBot
 from bot.discussion.engine import DiscussionEngine
 from bot.taste.embedder import SentenceTransformerEmbedder
-from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.harness.databases import sqlite_url
 from tests.harness.demo import run_demo
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample import NOW, load_sample
 
 SORA = "leverages video generation models, such as Sora-2, to bridge visual and textual reasoning"
@@ -53,9 +52,9 @@ def test_demo_threads_answer_from_the_abstract_or_say_it_does_not(tmp_path: Path
 
 
 @pytest.fixture
-async def console(tmp_path: Path, real_embedder: SentenceTransformerEmbedder) -> AsyncIterator[tuple[ConsoleAdapter, io.StringIO]]:
-    url = sqlite_url(tmp_path / "demo.sqlite3")
-    await upgrade(url)
+async def console(tmp_path: Path, real_embedder: SentenceTransformerEmbedder,
+                  head_schemas: HeadSchemas) -> AsyncIterator[tuple[ConsoleAdapter, io.StringIO]]:
+    url = await head_schemas.sqlite(tmp_path / "demo.sqlite3")
     store = SqlStore.connect(url)
     await load_sample(store)
     bot = PaperBot(store, clock=lambda: NOW, embedder=real_embedder, discussion=DiscussionEngine(real_embedder))

@@ -30,6 +30,7 @@ from storage.store import SqlStore
 from tests.harness.databases import sqlite_url
 from tests.harness.embedders import HashEmbedder
 from tests.harness.fixtures_paths import HF_DAY_07
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.paper_server import PaperServer, Reply
 from tests.harness.paperbot_process import (
     PaperbotProcess,
@@ -73,8 +74,8 @@ class Served:
 
 
 @pytest.fixture
-async def served(db_url: str) -> AsyncIterator[Served]:
-    await upgrade(db_url)
+async def served(db_url: str, head_schemas: HeadSchemas) -> AsyncIterator[Served]:
+    """A bot serving feeds on ``db_url`` at the newest migration (``head_schemas``)."""
     port = free_port()
     config = config_from_dict({"database": {"url": db_url},
                                "monitoring": {"port": port, "public_url": PUBLIC + "/"}}, environ={})

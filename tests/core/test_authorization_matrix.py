@@ -14,10 +14,9 @@ from bot.app import PaperBot
 from bot.commands import parse_command, specs
 from bot.domain import ChannelRef, Requester
 from bot.errors import PermissionDeniedError
-from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.harness.databases import sqlite_url
 from tests.harness.embedders import HashEmbedder
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample import NOW, VIDEO, load_sample
 from tests.harness.tally import HOSTILE
 
@@ -43,9 +42,8 @@ MATRIX = [
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[PaperBot]:
-    url = sqlite_url(tmp_path / "bot.sqlite3")
-    await upgrade(url)
+async def bot(tmp_path: Path, head_schemas: HeadSchemas) -> AsyncIterator[PaperBot]:
+    url = await head_schemas.sqlite(tmp_path / "bot.sqlite3")
     async with SqlStore.connect(url) as store:
         await load_sample(store)
         yield PaperBot(store, clock=lambda: NOW, embedder=HashEmbedder())

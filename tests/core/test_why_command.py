@@ -15,6 +15,7 @@ from bot.errors import NotFoundError, UsageError
 from bot.replies import TextReply
 from bot.taste.onnx_embedder import OnnxEmbedder
 from bot.taste.reasons import short, strength
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample import VIDEO, VTHINK
 from tests.harness.sample_bot import sample_bot
 
@@ -24,8 +25,8 @@ MEMBER = Requester(C1, "U2")
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, real_embedder: OnnxEmbedder) -> AsyncIterator[PaperBot]:
-    async with sample_bot(tmp_path / "why.sqlite3", real_embedder) as bot:
+async def bot(tmp_path: Path, real_embedder: OnnxEmbedder, head_schemas: HeadSchemas) -> AsyncIterator[PaperBot]:
+    async with sample_bot(head_schemas, tmp_path / "why.sqlite3", real_embedder) as bot:
         yield bot
 
 

@@ -8,18 +8,16 @@ from pathlib import Path
 import pytest
 
 from bot.app import PaperBot
-from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.answer_engines import RecordingEngine
-from tests.harness.databases import sqlite_url
 from tests.harness.embedders import HashEmbedder
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample import NOW, load_sample
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    url = sqlite_url(tmp_path / "threads.sqlite3")
-    await upgrade(url)
+async def store(tmp_path: Path, head_schemas: HeadSchemas) -> AsyncIterator[SqlStore]:
+    url = await head_schemas.sqlite(tmp_path / "threads.sqlite3")  # a copy of the session's migrated file
     store = SqlStore.connect(url)
     await load_sample(store)
     yield store

@@ -42,7 +42,7 @@ def _in_own_loop(coroutine: Coroutine[Any, Any, _T]) -> _T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def _asyncpg_dsn(url: str, database: str | None = None) -> str:
+def asyncpg_dsn(url: str, database: str | None = None) -> str:
     parsed = make_url(url).set(drivername="postgresql")
     if database is not None:
         parsed = parsed.set(database=database)
@@ -53,7 +53,7 @@ async def admin(sql: str, url: str = POSTGRES_URL, database: str | None = None) 
     """Run one statement as the server's admin (asyncpg, no SQLAlchemy)."""
     import asyncpg
 
-    connection = await asyncpg.connect(_asyncpg_dsn(url, database), timeout=5)
+    connection = await asyncpg.connect(asyncpg_dsn(url, database), timeout=5)
     try:
         await connection.execute(sql)
     finally:

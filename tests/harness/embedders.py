@@ -124,3 +124,17 @@ def missing_modules(modules: tuple[str, ...]) -> list[str]:
 
 needs_light = pytest.mark.skipif(bool(missing_modules(LIGHT)),
                                  reason=f"needs the [embeddings] extra ({', '.join(missing_modules(LIGHT))} missing)")
+
+
+@cache
+def fp32_sample_vectors() -> np.ndarray:
+    """The bundled sample's papers (``paper_text``, in ``sample_papers()`` order) through a fresh
+    default-backend ``OnnxEmbedder(batch_size=16)``, once per session: the onnx backend test checks
+    them against sentence-transformers, the int8 test against its own (~5 CPU s an encoding)."""
+    from bot.taste.embedder import paper_text
+    from bot.taste.onnx_embedder import OnnxEmbedder
+    from tests.harness.sample import sample_papers
+
+    vectors = OnnxEmbedder(batch_size=16).encode_sync([paper_text(p) for p in sample_papers()])
+    vectors.setflags(write=False)  # shared: no test may change it for the next
+    return vectors

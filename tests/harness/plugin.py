@@ -4,7 +4,8 @@ option, marker and fixtures.
 - ``--require-postgres`` turns "PostgreSQL not reachable" from a skip into a failure
   (`.ci/run` passes it, so the store suite must run on both databases in CI);
 - ``postgres_database`` (session), ``db_url`` (a SQLite file, then this session's PostgreSQL
-  database with a fresh schema), ``store`` (a store on a freshly migrated ``db_url``);
+  database with a fresh schema), ``store`` (a store on a freshly migrated ``db_url``),
+  ``head_schemas`` (session: the migrations run once per database kind, tests.harness.head_schema);
 - ``real_embedder`` (session): the one real all-MiniLM-L6-v2; tests that use it, and tests
   marked ``real_model`` (they run it in another process, e.g. `paperbot demo`; the marker is
   declared in pyproject.toml), are skipped with the reason when the ``[embeddings]`` extra is
@@ -23,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.databases import PostgresDatabase, fresh_schema, session_database, sqlite_url
 from tests.harness.embedders import load_real_embedder, real_model_missing
 from tests.harness.fixtures_paths import FIXTURES
+from tests.harness.head_schema import HeadSchemas, process_head_schemas
 from tests.harness.tally import FAULTS, HOSTILE
 
 
@@ -102,24 +103,36 @@ def postgres_database() -> Iterator[PostgresDatabase]:
         yield database
 
 
+@pytest.fixture(scope="session")
+def head_schemas() -> HeadSchemas:
+    """The session's migrated templates: the migrations run once per database kind (tests.harness.head_schema)."""
+    return process_head_schemas()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database's URL: a new SQLite file, or this session's PostgreSQL database with a fresh schema."""
+    """An empty database's URL: a new SQLite file, or this session's PostgreSQL database with a fresh
+    schema. When the test also takes ``head_schemas`` (``store`` does), it is at the newest
+    migration with no rows instead: a copy of the session's migrated SQLite file, or the emptied
+    migrated schema — what ``upgrade`` would make of the empty one, without migrating every time."""
+    migrated = "head_schemas" in request.fixturenames
     if request.param == "sqlite":
-        return sqlite_url(tmp_path / "store.sqlite3")
+        path = tmp_path / "store.sqlite3"
+        return await request.getfixturevalue("head_schemas").sqlite(path) if migrated else sqlite_url(path)
     database: PostgresDatabase = request.getfixturevalue("postgres_database")
     if database.url is None:
         if request.config.getoption("--require-postgres", default=False):
             pytest.fail(f"{database.error} (--require-postgres is set)", pytrace=False)
         pytest.skip(database.error or "PostgreSQL not reachable")
+    if migrated:
+        return await request.getfixturevalue("head_schemas").postgres(database.url)
     await fresh_schema(database.url)
     return database.url
 
 
 @pytest.fixture
-async def store(db_url: str) -> AsyncIterator[SqlStore]:
-    """A store on a freshly migrated database."""
-    await upgrade(db_url)
+async def store(db_url: str, head_schemas: HeadSchemas) -> AsyncIterator[SqlStore]:
+    """A store on a freshly migrated database (``db_url`` is at the newest migration: see there)."""
     store = SqlStore.connect(db_url)
     yield store
     await store.close()

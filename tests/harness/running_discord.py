@@ -18,6 +18,7 @@ from paperbot.compose import build_bot, database_url, open_spool, open_store
 from paperbot.discord_runner import DiscordRunner, start_discord
 from tests.harness.databases import sqlite_url
 from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.harness.head_schema import process_head_schemas
 from tests.harness.sample import load_sample
 from tests.harness.waiting import eventually
 
@@ -62,11 +63,15 @@ def discord_config(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never",
 async def start_running(fake: FakeDiscord, tmp_path: Path, *, threads: str = "never", embedder: object = True,
                         **discord_keys: Any) -> AsyncIterator[Running]:
     """The Discord runner as `paperbot run` starts it, on a tmp SQLite store loaded with the sample
-    (and its spool of kept events beside it: a second start on ``tmp_path`` replays what it holds).
+    (and its spool of kept events beside it: a second start on ``tmp_path`` replays what it holds);
+    a first start's file is a copy of the session's migrated one, which the start's ``upgrade`` finds at head.
 
     ``embedder``: True → the configured model (loaded lazily), or an Embedder instance.
     """
     config = discord_config(fake, tmp_path, threads=threads, **discord_keys)
+    database = tmp_path / "paperbot.sqlite3"
+    if not database.exists():  # a first start: on a copy of the migrated file (a restart opens what it left)
+        await process_head_schemas().sqlite(database)
     async with open_store(database_url(config)) as store:
         await load_sample(store)
         bot = build_bot(config, store, embedder=embedder,  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """Slack end to end: the real slack-bolt, wired by paperbot's own composition root, against FakeSlack.
 
 The bot is built exactly as `paperbot run` builds it (config → open_store → build_bot →
-SlackRunner), on a tmp SQLite file loaded with the bundled sample; only the Slack
+SlackRunner), on a tmp SQLite file loaded with the bundled sample (first a copy of the session's
+migrated file: the start's ``upgrade`` finds it at head); only the Slack
 ``base_url`` (and the HTTP port) point at 127.0.0.1. What Slack sends (slash commands, Events
 API envelopes, retry headers) has the recorded shapes of ``tests/fixtures/payloads/slack/``.
 """
@@ -28,6 +29,7 @@ from paperbot.compose import build_bot, database_url, open_spool, open_store
 from paperbot.slack_runner import SlackRunner
 from tests.harness import payloads
 from tests.harness.databases import sqlite_url
+from tests.harness.head_schema import process_head_schemas
 from tests.harness.sample import NOW, load_sample
 from tests.harness.slack_fake import BOT_USER, TEAM, FakeSlack
 
@@ -206,7 +208,10 @@ async def running_slack(tmp_path: Path, mode: str, *, threads: str = "never",
     )
     await fake.start()
     try:
-        config = slack_config(fake, sqlite_url(tmp_path / "paperbot.sqlite3"), mode, threads)
+        database = tmp_path / "paperbot.sqlite3"
+        if not database.exists():  # a first start: on a copy of the migrated file (a restart opens what it left)
+            await process_head_schemas().sqlite(database)
+        config = slack_config(fake, sqlite_url(database), mode, threads)
         if answers:
             config = config.model_copy(update={"answers": config.answers.model_copy(update=answers)})
         if slack:

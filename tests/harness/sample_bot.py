@@ -8,17 +8,16 @@ from pathlib import Path
 
 from bot.app import PaperBot
 from bot.ports import Embedder
-from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.harness.databases import sqlite_url
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample import NOW, load_sample
 
 
 @asynccontextmanager
-async def sample_bot(database: Path, embedder: Embedder) -> AsyncIterator[PaperBot]:
-    """The bot at the sample's ``NOW``; its store closes on the way out."""
-    url = sqlite_url(database)
-    await upgrade(url)
+async def sample_bot(head_schemas: HeadSchemas, database: Path, embedder: Embedder) -> AsyncIterator[PaperBot]:
+    """The bot at the sample's ``NOW`` on a copy of the session's migrated file at ``database``; its
+    store closes on the way out."""
+    url = await head_schemas.sqlite(database)
     store = SqlStore.connect(url)
     try:
         await load_sample(store)

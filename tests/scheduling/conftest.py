@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from storage.migrate import upgrade
+from tests.harness.head_schema import HeadSchemas
 
 
 @pytest.fixture
-async def url(db_url: str) -> str:
-    await upgrade(db_url)
+async def url(db_url: str, head_schemas: HeadSchemas) -> str:
+    """``db_url``, at the newest migration since the test takes ``head_schemas``."""
     return db_url

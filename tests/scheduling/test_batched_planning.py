@@ -4,6 +4,7 @@ store (reactions, seed papers, topics, authors) and varied settings."""
 from __future__ import annotations
 
 import random
+import shutil
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime, time
@@ -76,11 +77,19 @@ async def fill(store: SqlStore) -> None:
         await taste.update_settings(channel, **changes)
 
 
-async def plan(path: Path, ranker: type[PersonalRanker]) -> dict[str, list[tuple[str, float, str]]]:
+async def filled(path: Path) -> Path:
+    """The store both plans start from, filled once (its file is copied for each plan)."""
     url = f"sqlite+aiosqlite:///{path}"
     await upgrade(url)
     async with SqlStore.connect(url) as store:
         await fill(store)
+    assert not path.with_name(path.name + "-wal").exists()  # all in the one file once closed
+    return path
+
+
+async def plan(filled: Path, path: Path, ranker: type[PersonalRanker]) -> dict[str, list[tuple[str, float, str]]]:
+    shutil.copyfile(filled, path)
+    async with SqlStore.connect(f"sqlite+aiosqlite:///{path}") as store:
         taste = TasteUseCases(store, HashEmbedder(), clock=lambda: NOW)
         report = await Planner(store, store, clock=lambda: NOW, ranker=ranker(taste, clock=lambda: NOW)).plan_due()
         assert report.planned == CHANNELS
@@ -88,8 +97,9 @@ async def plan(path: Path, ranker: type[PersonalRanker]) -> dict[str, list[tuple
 
 
 async def test_the_batched_plan_is_the_one_at_a_time_plan_item_for_item(tmp_path: Path) -> None:
-    batched = await plan(tmp_path / "batched.sqlite3", PersonalRanker)
-    single = await plan(tmp_path / "single.sqlite3", OneAtATime)
+    start = await filled(tmp_path / "filled.sqlite3")
+    batched = await plan(start, tmp_path / "batched.sqlite3", PersonalRanker)
+    single = await plan(start, tmp_path / "single.sqlite3", OneAtATime)
     assert len(batched) == CHANNELS
     assert batched == single
     whys = {why.split(" ")[0] for items in batched.values() for _, _, why in items}

@@ -11,6 +11,7 @@ from storage.database import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from storage.slack_installations import SqlInstallationStore, SqlOAuthStateStore
 from tests.harness.builders import NOON
+from tests.harness.head_schema import HeadSchemas
 
 
 def installation(team: str, *, user: str = "U0INSTALLER", token: str | None = None, user_token: str | None = None,
@@ -24,8 +25,8 @@ def installation(team: str, *, user: str = "U0INSTALLER", token: str | None = No
 
 
 @pytest.fixture
-async def installations(db_url: str) -> AsyncIterator[SqlInstallationStore]:
-    await upgrade(db_url)
+async def installations(db_url: str, head_schemas: HeadSchemas) -> AsyncIterator[SqlInstallationStore]:
+    """On ``db_url`` at the newest migration (``head_schemas``)."""
     store = SqlInstallationStore.connect(db_url, client_id="111.222")
     yield store
     await store.close()

@@ -16,15 +16,15 @@ from storage.store import SqlStore
 from tests.harness.builders import record_digest
 from tests.harness.databases import sqlite_url
 from tests.harness.embedders import HashEmbedder
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample import NOW, load_sample
 
 C1 = ChannelRef("console", "local", "C1")
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[PaperBot]:
-    url = sqlite_url(tmp_path / "c.sqlite3")
-    await upgrade(url)
+async def bot(tmp_path: Path, head_schemas: HeadSchemas) -> AsyncIterator[PaperBot]:
+    url = await head_schemas.sqlite(tmp_path / "c.sqlite3")
     store = SqlStore.connect(url)
     await load_sample(store)
     yield PaperBot(store, clock=lambda: NOW, embedder=HashEmbedder())

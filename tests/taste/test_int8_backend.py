@@ -17,7 +17,7 @@ from bot.errors import ConfigError
 from bot.taste import minilm_graph, quantized
 from bot.taste.embedder import DEFAULT_MODEL, bundled_path, paper_text
 from bot.taste.onnx_embedder import INT8, INT8_SUFFIX, MODEL_FILES, OnnxEmbedder
-from tests.harness.embedders import needs_light
+from tests.harness.embedders import fp32_sample_vectors, needs_light
 from tests.harness.sample import sample_papers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def test_int8_vectors_are_close_to_fp32_and_stored_apart(cache: Path) -> None:
     texts = [paper_text(p) for p in sample_papers()]
     int8, fp32 = OnnxEmbedder(variant=INT8, cache=cache), OnnxEmbedder()
     assert int8.model_name == DEFAULT_MODEL + INT8_SUFFIX != fp32.model_name  # switching re-embeds, never mixes
-    ours, theirs = int8.encode_sync(texts), fp32.encode_sync(texts)
+    ours, theirs = int8.encode_sync(texts), fp32_sample_vectors()  # theirs: the fp32 graph's, shared with the onnx test
     assert ours.shape == theirs.shape == (len(texts), 384) and ours.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     cos = (ours * theirs).sum(axis=1)

@@ -16,6 +16,7 @@ from bot.domain import ChannelRef, ReactionEvent, Requester
 from bot.taste.onnx_embedder import OnnxEmbedder
 from bot.taste.reasons import LIKE_THRESHOLD
 from tests.harness.builders import record_digest
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample_bot import sample_bot
 
 C1 = ChannelRef("slack", "T1", "C1")
@@ -32,8 +33,8 @@ def embedder(real_embedder: OnnxEmbedder) -> OnnxEmbedder:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, embedder: OnnxEmbedder) -> AsyncIterator[PaperBot]:
-    async with sample_bot(tmp_path / "taste.sqlite3", embedder) as bot:
+async def bot(tmp_path: Path, embedder: OnnxEmbedder, head_schemas: HeadSchemas) -> AsyncIterator[PaperBot]:
+    async with sample_bot(head_schemas, tmp_path / "taste.sqlite3", embedder) as bot:
         yield bot
 
 

@@ -18,6 +18,7 @@ from bot.taste.onnx_embedder import OnnxEmbedder
 from bot.taste.ranking import Signal
 from bot.taste.reasons import CLOSE_TO, LIKE_THRESHOLD, TOPIC_THRESHOLD, digest_reason, short, strength
 from tests.harness.clocks import Clock
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.platforms import FakePlatform
 from tests.harness.sample import AGENT, VIDEO, VTHINK
 from tests.harness.sample_bot import sample_bot
@@ -27,8 +28,8 @@ MANAGER = Requester(C1, "U1", can_manage_channel=True)
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, real_embedder: OnnxEmbedder) -> AsyncIterator[PaperBot]:
-    async with sample_bot(tmp_path / "reasons.sqlite3", real_embedder) as bot:
+async def bot(tmp_path: Path, real_embedder: OnnxEmbedder, head_schemas: HeadSchemas) -> AsyncIterator[PaperBot]:
+    async with sample_bot(head_schemas, tmp_path / "reasons.sqlite3", real_embedder) as bot:
         yield bot
 
 

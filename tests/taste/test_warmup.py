@@ -24,6 +24,7 @@ from storage.store import SqlStore
 from tests.harness.builders import record_digest
 from tests.harness.databases import sqlite_url
 from tests.harness.embedders import SlowEmbedder
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample import NOW, load_sample
 
 WARMING = "The ranking model is warming up — try again in a few seconds."
@@ -31,9 +32,8 @@ CHANNEL = ChannelRef("console", "local", "console")
 
 
 @pytest.fixture
-async def setup(tmp_path: Path) -> AsyncIterator[tuple[PaperBot, SlowEmbedder, ConsoleAdapter, io.StringIO]]:
-    url = sqlite_url(tmp_path / "w.sqlite3")
-    await upgrade(url)
+async def setup(tmp_path: Path, head_schemas: HeadSchemas) -> AsyncIterator[tuple[PaperBot, SlowEmbedder, ConsoleAdapter, io.StringIO]]:
+    url = await head_schemas.sqlite(tmp_path / "w.sqlite3")
     store = SqlStore.connect(url)
     await load_sample(store)
     slow = SlowEmbedder()

@@ -13,17 +13,15 @@ import pytest
 from bot.app import PaperBot
 from bot.domain import Requester
 from bot.usecases.ingest import store_papers
-from storage.migrate import upgrade
 from storage.store import SqlStore
-from tests.harness.databases import sqlite_url
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample import CHANNEL, NOW
 from tests.harness.sample import sample_papers as bundled_sample_papers
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    url = sqlite_url(tmp_path / "paperbot.sqlite3")
-    await upgrade(url)
+async def store(tmp_path: Path, head_schemas: HeadSchemas) -> AsyncIterator[SqlStore]:
+    url = await head_schemas.sqlite(tmp_path / "paperbot.sqlite3")  # a copy of the session's migrated file
     store = SqlStore.connect(url)
     yield store
     await store.close()

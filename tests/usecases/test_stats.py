@@ -13,8 +13,8 @@ from bot.replies import FileReply, TextReply
 from bot.stats import ChannelStats, ChartUnavailableError, WeekStats
 from bot.usecases.stats import INSTALL_HINT, StatsUseCases
 from paperbot.charts import MatplotlibCharts
-from storage.migrate import upgrade
 from storage.store import SqlStore
+from tests.harness.head_schema import HeadSchemas
 
 NOW = datetime(2025, 11, 12, 9, 0, tzinfo=UTC)  # a Wednesday: this week began Mon 10 Nov
 CH = ChannelRef("slack", "T1", "C1")
@@ -22,9 +22,9 @@ OTHER = ChannelRef("slack", "T1", "C2")
 
 
 @pytest.fixture
-async def store(db_url: str) -> AsyncIterator[SqlStore]:
-    """The time-window queries on both backends (this folder's own ``store`` is SQLite only)."""
-    await upgrade(db_url)
+async def store(db_url: str, head_schemas: HeadSchemas) -> AsyncIterator[SqlStore]:
+    """The time-window queries on both backends (this folder's own ``store`` is SQLite only);
+    ``db_url`` is at the newest migration (``head_schemas``)."""
     store = SqlStore.connect(db_url)
     yield store
     await store.close()

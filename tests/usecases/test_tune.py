@@ -24,6 +24,7 @@ from bot.usecases.tune import CHANNEL_NOTE, MEMBER_NOTE, POOL_DAYS
 from storage.migrate import upgrade
 from storage.store import SqlStore
 from tests.harness.databases import sqlite_url
+from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample import NOW, load_sample, sample_papers
 
 HERE = ChannelRef("console", "local", "lab")
@@ -38,9 +39,9 @@ def sample_vectors(real_embedder: OnnxEmbedder) -> dict[str, np.ndarray]:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, real_embedder: OnnxEmbedder, sample_vectors: dict[str, np.ndarray]) -> AsyncIterator[PaperBot]:
-    url = sqlite_url(tmp_path / "tune.sqlite3")
-    await upgrade(url)
+async def bot(tmp_path: Path, real_embedder: OnnxEmbedder, sample_vectors: dict[str, np.ndarray],
+              head_schemas: HeadSchemas) -> AsyncIterator[PaperBot]:
+    url = await head_schemas.sqlite(tmp_path / "tune.sqlite3")
     store = SqlStore.connect(url)
     await load_sample(store)
     await store.save_embeddings(real_embedder.model_name, sample_vectors)
