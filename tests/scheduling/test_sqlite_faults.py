@@ -37,7 +37,7 @@ CHANNELS = [ChannelRef("slack", "T1", f"C{n}") for n in range(5)]
 
 
 async def test_a_locked_sqlite_file_delays_but_never_doubles_or_loses(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 1000)  # short, yet above what the app's own concurrent writes wait under load
     path = tmp_path / "bot.sqlite3"
     await upgrade(sqlite_url(path))
     async with SqlStore.connect(sqlite_url(path)) as store:
