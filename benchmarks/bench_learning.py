@@ -10,8 +10,9 @@ Figures and the conclusions drawn from them: benchmarks/README.md ("Learning rul
     python benchmarks/bench_learning.py --listings LISTINGS --wider --trials before,product,smooth-fixed
     python benchmarks/bench_learning.py --listings LISTINGS --trials before,product,pool-negative
 
-``product`` is the product's ranking; every other trial is a rule on top of ``before``, the fit
-before its bias and pool negative (``BIAS = POOL_NEGATIVE = 0``), on which they were measured.
+``product`` is the product's ranking and the ``product-…`` / ``product+…`` trials are rules on top of
+it; every other trial is a rule on top of ``before``, the fit before its bias and pool negative
+(``BIAS = POOL_NEGATIVE = 0``), on which they were measured.
 Choose on ``--wider``; the 13 protocol channels only report.
 """
 from __future__ import annotations
@@ -40,6 +41,10 @@ BEFORE: dict[str, Any] = {"intercept": 0.0, "pool_negative": 0.0}
 TRIALS: dict[str, dict[str, Any]] = {
     "product": {}, "before": BEFORE,
     "product-pull-1.5": {"pull": 1.5}, "product-pull-4": {"pull": 4.0},  # the product with another PRIOR_PULL
+    # third round: the first round's two runners-up on top of the product's fit (bias and pool negative)
+    "product+smooth-by-count": {"smooth": (0.5, 10)},
+    "product+explore-top10": {"explore_pool": 2},
+    "product+explore-top10+smooth-by-count": {"explore_pool": 2, "smooth": (0.5, 10)},
 } | {name: BEFORE | rule for name, rule in {
     # first round
     "no-explore": {"explore_below": 0},  # no exploration slot at all
