@@ -16,8 +16,9 @@ outbox writes, not loading profiles from stored reactions. ``--stored-profiles``
 stored under a model, up to 6 👍/👎 per channel from 3 members, settings), so the timing includes
 that loading. ``--trending``: the trending-only planner.
 
-The collector is tuned as `paperbot run` tunes it (``paperbot/gc_policy.py``); ``--default-gc`` keeps
-CPython's thresholds, to measure what that tuning saves.
+The collector is tuned as `paperbot run` tunes it (``paperbot/gc_policy.py``: thresholds, and paused
+during the pass as the scheduler's tick pauses it); ``--default-gc`` keeps CPython's thresholds and
+collector, to measure what that tuning saves.
 
 ``--breakdown`` adds the wall and CPU seconds spent in each part (ranking, profile loading and
 its queries, the outbox insert, the due subscriptions) — CPU time as well, as the machine is shared.
@@ -32,6 +33,7 @@ import asyncio
 import json
 import sys
 import time
+from contextlib import nullcontext
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
@@ -44,7 +46,7 @@ from bot.scheduling.planner import Planner
 from bot.taste.ranking import Profile, Signal, TasteSettings
 from bot.usecases.taste import TasteUseCases
 from paperbot.blas import single_threaded_blas
-from paperbot.gc_policy import tune_gc
+from paperbot.gc_policy import collector_paused, tune_gc
 from storage.mapping import post_values, subscription_values
 from storage.migrate import upgrade
 from storage.models import PostRow, ReactionRow, SubscriptionRow
@@ -215,7 +217,8 @@ async def main() -> None:
             planner = Planner(store, store, clock=lambda: NOW, ranker=ranker)
             breakdown = Breakdown() if args.breakdown else None
             start, cpu = time.perf_counter(), time.process_time()
-            report = await planner.plan_due()
+            with nullcontext() if args.default_gc else collector_paused():  # as the scheduler's tick does
+                report = await planner.plan_due()
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             rows = await store.outbox_status()
     target = 1.5 * args.channels / 10_000

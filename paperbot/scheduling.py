@@ -17,6 +17,7 @@ from bot.scheduling.planner import PlanSettings
 from bot.scheduling.scheduler import Scheduler, SchedulerSettings
 from bot.usecases.publishing import Publisher
 from bot.usecases.taste import TasteUseCases
+from paperbot.gc_policy import collector_paused
 from storage.store import SqlStore
 
 _log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def build_scheduler(
         member_ranker=member_ranker,
         recap_count=cfg.recap_count,
         publisher=publisher,
+        plan_scope=collector_paused,  # no collection during a pass (paperbot/gc_policy.py)
     )
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -59,9 +60,13 @@ class Scheduler:
         member_ranker: MemberRanker | None = None,
         recap_count: int = DEFAULT_RECAP_COUNT,
         publisher: Publisher | None = None,
+        plan_scope: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> None:
         """``publisher``: the bot's one publish path (``PaperBot.publisher``: its thread mode and
-        answer engine); None builds one on ``store`` with threads in every channel's mode."""
+        answer engine); None builds one on ``store`` with threads in every channel's mode.
+        ``plan_scope``: entered around each tick's planning (``paperbot.gc_policy.collector_paused``:
+        a pass keeps what it allocates until it ends, so collecting during it finds nothing)."""
+        self._plan_scope = plan_scope
         self._store = store
         self._platforms = dict(platforms)
         self._clock = clock
@@ -81,10 +86,11 @@ class Scheduler:
         self._last_repair: datetime | None = None
 
     async def tick(self) -> TickReport:
-        plan = await self.planner.plan_due(platforms=self._platforms)
-        for planner in self.personal_planners:
-            more = await planner.plan_due(platforms=self._platforms)
-            plan = plan + more
+        with self._plan_scope():
+            plan = await self.planner.plan_due(platforms=self._platforms)
+            for planner in self.personal_planners:
+                more = await planner.plan_due(platforms=self._platforms)
+                plan = plan + more
         total = DeliveryReport()
         while True:
             items = await self._store.claim_outbox(

@@ -225,13 +225,26 @@ class TasteUseCases:
         ids |= {s.value for rows in explicit.values() for s in rows if s.kind == LIKE}
         papers = await self._store.get_papers(ids)
         vectors = await self.vectors(list(papers.values()))
+        # each rated paper's (vector, title) looked up once a call, not once per reaction naming it
+        known = {a: (v, papers[a].title) for a, v in vectors.items() if a in papers}
         out: dict[str, Profile] = {}
         for c in channels:
-            # _weighted_rows's (paper, weight, when), made as they are used: the reactions, then thread activity
-            weighted = chain(((a, weights[e], at) for a, e, at in rated.get(c.key, ()) if weights[e]), thread.get(c.key, ()))
             stored = explicit.get(c.key)
-            out[c.key] = await self._assemble(weighted, stored, papers, vectors) if stored \
-                else Profile(_rated_signals(weighted, papers, vectors))
+            if stored:
+                # _weighted_rows's (paper, weight, when), made as they are used: the reactions, then thread activity
+                weighted = chain(((a, weights[e], at) for a, e, at in rated.get(c.key, ()) if weights[e]), thread.get(c.key, ()))
+                out[c.key] = await self._assemble(weighted, stored, papers, vectors)
+                continue
+            # _rated_signals of the same (paper, weight, when), in one loop over the rows as read
+            signals: list[Signal] = []
+            for a, e, at in rated.get(c.key, ()):
+                w = weights[e]
+                if w and (found := known.get(a)) is not None:
+                    signals.append(Signal(found[0], w, "reaction", found[1], at, a))
+            for a, w, at in thread.get(c.key, ()):
+                if (found := known.get(a)) is not None:
+                    signals.append(Signal(found[0], w, "reaction", found[1], at, a))
+            out[c.key] = Profile(signals)
         return out
 
     async def settings_for(self, channels: Sequence[ChannelRef]) -> dict[str, TasteSettings]:

@@ -44,3 +44,27 @@ def test_a_planning_sized_burst_of_live_objects_runs_far_fewer_collections_and_g
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_a_paused_collector_runs_no_collection_inside_overlapping_passes_and_resumes_after_the_last() -> None:
+    from paperbot.gc_policy import collector_paused
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        first, second = collector_paused(), collector_paused()
+        first.__enter__()
+        second.__enter__()  # another coroutine's pass begins before the first ends
+        first.__exit__(None, None, None)
+        assert not gc.isenabled()
+        assert _collections_while_allocating(10_000) == 0
+        second.__exit__(None, None, None)
+        assert gc.isenabled()
+        assert _collections_while_allocating(10_000) > 0
+        gc.disable()  # disabled before: a pass does not enable it
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.set_threshold(*before)

@@ -345,3 +345,22 @@ async def test_sqlite_restart_checks_interrupted_sends_at_once(tmp_path) -> None
         await resume_after_restart(url, store, clock=clock)
         await scheduler(store, platform, clock).tick()
         assert platform.count(A.key) == 1 and (await by_day(store, A))[FRI]["status"] == SENT
+
+
+async def test_a_tick_plans_inside_its_plan_scope_and_delivers_after(store: SqlStore) -> None:
+    from contextlib import contextmanager
+
+    await store.upsert_papers(papers(FRI))
+    await subscribe(store, A)
+    platform, clock = FakePlatform(), Clock(datetime(2025, 11, 7, 8, 0, tzinfo=UTC))
+    seen: list[tuple[str, int]] = []
+
+    @contextmanager
+    def scope():
+        seen.append(("enter", len(platform.sent)))
+        yield
+        seen.append(("exit", len(platform.sent)))
+
+    await scheduler(store, platform, clock, plan_scope=scope).tick()
+    assert seen == [("enter", 0), ("exit", 0)]  # planning inside the scope, sending after it
+    assert platform.count(A.key) == 1 and (await statuses(store, A))[FRI] == SENT
