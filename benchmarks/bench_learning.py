@@ -45,6 +45,15 @@ TRIALS: dict[str, dict[str, Any]] = {
     "product+smooth-by-count": {"smooth": (0.5, 10)},
     "product+explore-top10": {"explore_pool": 2},
     "product+explore-top10+smooth-by-count": {"explore_pool": 2, "smooth": (0.5, 10)},
+    # fourth round, on top of the product's fit. Rank fusion with the phrase: relevance = s·rank(x·w₀) +
+    # (1 − s)·rank(x·w), s = k/(k + n), n the channel's ratings (with a topic and n ≥ 1 only)
+    "product+fusion-3": {"fusion": 3.0}, "product+fusion-6": {"fusion": 6.0}, "product+fusion-12": {"fusion": 12.0},
+    # self-training from the phrase: the pool's top m by x·w₀ as 👍 of weight ω in the fit while the
+    # channel has fewer than N ratings (and at least n_min): (m, ω, N, n_min)
+    "product+self-m3-0.5": {"self": (3, 0.5, 10, 1)}, "product+self-m5-0.25": {"self": (5, 0.25, 10, 1)},
+    "product+self-m3-0.25": {"self": (3, 0.25, 10, 1)}, "product+self-m5-0.5": {"self": (5, 0.5, 10, 1)},
+    "product+self-m3-0.5-N25": {"self": (3, 0.5, 25, 1)},
+    "product+self-m3-0.5-cold": {"self": (3, 0.5, 10, 0)},  # also before the first rating (pseudo-relevance feedback)
 } | {name: BEFORE | rule for name, rule in {
     # first round
     "no-explore": {"explore_below": 0},  # no exploration slot at all
@@ -80,6 +89,7 @@ TRIALS: dict[str, dict[str, Any]] = {
 }.items()}
 RULE: dict[str, Any] = {}
 POOL_MEAN: list[np.ndarray] = []  # the day's pool mean, set by ``relevance`` for the rules that use it
+POOL: list[np.ndarray] = []  # the day's pool (its vectors), set by ``relevance`` for self-training
 _graphs: dict[tuple[int, bytes], np.ndarray] = {}
 
 
@@ -139,14 +149,21 @@ def preference_vector(profile: R.Profile, dim: int, now: datetime | None = None,
     """``ranking.preference_vector`` under RULE."""
     w0: np.ndarray = R.topic_prior(profile, dim, now, half_life_days) * float(RULE.get("scale", 1.0))
     rated = [s for s in profile.signals if s.kind not in ("topic", "author") and s.weight != 0]
-    if not rated:
+    n = len(rated)
+    m, omega, below, n_min = RULE.get("self", (0, 0.0, 0, 0))
+    pseudo = m > 0 and n_min <= n < below and POOL and bool(w0.any())
+    if not rated and not pseudo:
         return w0
-    x = np.stack([s.vector for s in rated]).astype(np.float64)
+    dim_ = len(w0)
+    x = np.stack([s.vector for s in rated]).astype(np.float64) if rated else np.zeros((0, dim_))
     y = np.array([1.0 if s.weight > 0 else 0.0 for s in rated])
     strength = np.array([abs(s.weight) * R.decay(s.at, now, half_life_days) for s in rated])
-    n = len(y)
     n_pos, n_neg = max(1, int(y.sum())), max(1, int(n - y.sum()))
     weight = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg)) ** float(RULE.get("bal", 1.0)) * strength
+    if pseudo:  # the day's top m by the phrase, as weak 👍
+        pool = POOL[0]
+        top = np.argsort(-(pool @ w0), kind="stable")[:m]
+        x, y, weight = np.vstack([x, pool[top]]), np.append(y, np.ones(len(top))), np.append(weight, np.full(len(top), omega))
     pull = RULE.get("pull", R.PRIOR_PULL)
     if "pull_n" in RULE:
         pull *= (n / RULE["pull_n"][0]) ** RULE["pull_n"][1]
@@ -178,8 +195,14 @@ def relevance(matrix: np.ndarray, profile: R.Profile, now: datetime | None = Non
     if not positives and not any(s.weight < 0 for s in profile.signals):
         return np.zeros(len(matrix)), positives
     POOL_MEAN[:] = [matrix.astype(np.float64).mean(axis=0)]
+    POOL[:] = [matrix.astype(np.float64)]
     rel = matrix @ preference_vector(profile, matrix.shape[1], now, half_life_days).astype(matrix.dtype)
     rated = profile.likes + profile.dislikes
+    if "fusion" in RULE and rated:
+        w0 = R.topic_prior(profile, matrix.shape[1], now, half_life_days)
+        if w0.any():
+            share = RULE["fusion"] / (RULE["fusion"] + rated)
+            rel = share * R._rank_normalise(matrix @ w0) + (1 - share) * R._rank_normalise(rel)
     if "knn" in RULE and rated:
         likes = [s.vector for s in profile.signals if s.kind in ("reaction", "like") and s.weight > 0]
         dislikes = [s.vector for s in profile.signals if s.weight < 0 and s.kind != "topic"]
