@@ -22,7 +22,8 @@ class PostRow(Base):
         Index("ix_posts_channel_key_root", "channel_key", "root_message_id"),
         # recent posts whose thread was never opened are found by time (0008)
         Index("ix_posts_posted_at", "posted_at"),
-        Index("ix_posts_arxiv_id", "arxiv_id"),  # who already got a paper (bot.scheduling.seen)
+        # who already got a paper (bot.scheduling.seen), read from the index alone (0013)
+        Index("ix_posts_arxiv_id_channel_key", "arxiv_id", "channel_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -54,7 +55,8 @@ class ReactionRow(Base):
             ["posts.channel_key", "posts.message_id", "posts.arxiv_id"],
             ondelete="CASCADE",
         ),
-        Index("ix_reactions_arxiv_id", "arxiv_id"),  # who already rated a paper (bot.scheduling.seen)
+        # who already rated a paper (bot.scheduling.seen), read from the index alone (0013)
+        Index("ix_reactions_arxiv_id_channel_key_user_id", "arxiv_id", "channel_key", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -24,7 +24,7 @@ async def _table_names(url: str) -> set[str]:
 async def test_upgrade_creates_the_tables_and_records_head(db_url: str) -> None:
     assert await current_revision(db_url) is None
     await upgrade(db_url)
-    assert await current_revision(db_url) == head_revision() == "0012"
+    assert await current_revision(db_url) == head_revision() == "0013"
     assert await _table_names(db_url) == TABLES | {"alembic_version"}
 
 
