@@ -5,16 +5,21 @@ recap weekly, so whatever weekday the test runs on, one day holds one DM and sev
 """
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.harness.demo import run_demo
+from bot.taste.onnx_embedder import OnnxEmbedder
+from tests.harness.demo import embedded_sample_demo, run_demo
+from tests.harness.head_schema import HeadSchemas
 
 
-@pytest.mark.real_model  # the demo embeds the sample with the configured model
-def test_dm_digest_and_recap_arrive_once_each_at_their_times(tmp_path: Path) -> None:
+@pytest.mark.real_model  # the demo process loads the model itself
+def test_dm_digest_and_recap_arrive_once_each_at_their_times(tmp_path: Path, head_schemas: HeadSchemas,
+                                                             real_embedder: OnnxEmbedder) -> None:
+    asyncio.run(embedded_sample_demo(tmp_path, head_schemas, real_embedder))  # not a first start: the sample is embedded
     result = run_demo(tmp_path, "\n".join([
         "react 1 👍",
         "reply 2 worth a read",
