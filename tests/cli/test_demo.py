@@ -1,12 +1,15 @@
 """`paperbot demo` end to end, as a newcomer runs it: a real process, piped commands, a real SQLite file."""
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
 import pytest
 
-from tests.harness.demo import run_demo
+from bot.taste.onnx_embedder import OnnxEmbedder
+from tests.harness.demo import embedded_sample_demo, run_demo
+from tests.harness.head_schema import HeadSchemas
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +44,9 @@ def test_demo_posts_a_digest_and_a_reaction_survives_a_restart(tmp_path: Path) -
 
 
 @pytest.mark.real_model
-def test_demo_commands_and_errors(tmp_path: Path) -> None:
+def test_demo_commands_and_errors(tmp_path: Path, head_schemas: HeadSchemas,
+                                  real_embedder: OnnxEmbedder) -> None:
+    asyncio.run(embedded_sample_demo(tmp_path, head_schemas, real_embedder))  # not a first start: the sample is embedded
     result = run_demo(
         tmp_path,
         "\n".join(

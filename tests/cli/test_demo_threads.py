@@ -5,6 +5,7 @@ a real SQLite file with the one model of the session (the ``real_embedder`` fixt
 """
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,8 +16,9 @@ from adapters.console.repl import ConsoleAdapter
 from bot.app import PaperBot
 from bot.discussion.engine import DiscussionEngine
 from bot.taste.embedder import SentenceTransformerEmbedder
+from bot.taste.onnx_embedder import OnnxEmbedder
 from storage.store import SqlStore
-from tests.harness.demo import run_demo
+from tests.harness.demo import embedded_sample_demo, run_demo
 from tests.harness.head_schema import HeadSchemas
 from tests.harness.sample import NOW, load_sample
 
@@ -24,7 +26,9 @@ SORA = "leverages video generation models, such as Sora-2, to bridge visual and 
 
 
 @pytest.mark.real_model  # the demo process loads the model itself
-def test_demo_threads_answer_from_the_abstract_or_say_it_does_not(tmp_path: Path) -> None:
+def test_demo_threads_answer_from_the_abstract_or_say_it_does_not(tmp_path: Path, head_schemas: HeadSchemas,
+                                                                  real_embedder: OnnxEmbedder) -> None:
+    asyncio.run(embedded_sample_demo(tmp_path, head_schemas, real_embedder))  # not a first start: the sample is embedded
     result = run_demo(tmp_path, "\n".join([
         "ask 1 which video generation model do they use?",
         "ask 1 how many GPUs were used for training?",

@@ -5,16 +5,21 @@ is recorded and the next `/papers today` ranks by it; a second `/papers tune` po
 """
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.harness.demo import run_demo
+from bot.taste.onnx_embedder import OnnxEmbedder
+from tests.harness.demo import embedded_sample_demo, run_demo
+from tests.harness.head_schema import HeadSchemas
 
 
 @pytest.mark.real_model
-def test_tune_in_the_demo(tmp_path: Path) -> None:
+def test_tune_in_the_demo(tmp_path: Path, head_schemas: HeadSchemas,
+                          real_embedder: OnnxEmbedder) -> None:
+    asyncio.run(embedded_sample_demo(tmp_path, head_schemas, real_embedder))  # not a first start: the sample is embedded
     result = run_demo(tmp_path, "\n".join([
         "/papers tune 3", "react 6 👍", "/papers tune 3", "/papers tune 99", "/papers today 3", "quit",
     ]) + "\n")

@@ -24,11 +24,15 @@ import termios
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from tests.harness.embedders import HashEmbedder
+
+if TYPE_CHECKING:
+    from bot.taste.onnx_embedder import OnnxEmbedder
+    from tests.harness.head_schema import HeadSchemas
 
 ROOT = Path(__file__).resolve().parents[2]
 Embedder = Literal["real", "hash", "slow", "broken"]
@@ -59,6 +63,30 @@ def run_demo(tmp_path: Path, commands: str, *extra: str, embedder: Embedder = "r
         env=demo_env(tmp_path),
         timeout=120,
     )
+
+
+async def embedded_sample_demo(tmp_path: Path, head_schemas: HeadSchemas, embedder: OnnxEmbedder) -> None:
+    """Put in ``tmp_path``'s demo folder the database a second start finds: the bundled sample and
+    its vectors from ``embedder`` (the session's real model, which embeds each text once a session),
+    nothing posted. The demo then skips embedding the sample (~8 s a process) and still loads and
+    uses the real model for what it ranks, searches or answers; for tests whose point is not the
+    first start's embedding (tests/cli/test_demo_piped.py and test_demo.py's restart cover that)."""
+    from bot.taste.embedder import paper_text
+    from bot.usecases.ingest import store_papers
+    from storage.store import SqlStore
+    from tests.harness.sample import sample_papers
+
+    folder = Path(demo_env(tmp_path)["XDG_DATA_HOME"]) / "paperbot"  # the demo's user_data_dir("paperbot")
+    folder.mkdir(parents=True, exist_ok=True)
+    store = SqlStore.connect(await head_schemas.sqlite(folder / "demo.sqlite3"))
+    try:
+        papers = sample_papers()
+        await store_papers(store, papers)
+        vectors = embedder.encode_sync([paper_text(p) for p in papers])
+        await store.save_embeddings(embedder.model_name, {p.arxiv_id: np.asarray(v, dtype=np.float32)
+                                                          for p, v in zip(papers, vectors, strict=True)})
+    finally:
+        await store.close()
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]|\r")
