@@ -4,9 +4,6 @@ the default backend's for texts that fit in 128 tokens, stored under their own m
 offline from the bundled model with torch blocked."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +16,8 @@ from bot.taste.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, paper
 from bot.taste.onnx_embedder import FAST, OnnxEmbedder
 from tests.harness.embedders import LIGHT, TORCH, missing_modules, needs_light
 from tests.harness.sample import sample_papers
+from tests.harness.torch_blocked import embed_with_torch_blocked
 
-ROOT = Path(__file__).resolve().parents[2]
 needs_both = pytest.mark.skipif(bool(missing_modules(LIGHT + TORCH)),
                                 reason=f"compares with the [torch] extra's backend ({', '.join(missing_modules(LIGHT + TORCH))} missing)")
 LONG = " ".join(["Diffusion transformers scale with compute, data and careful tokenization of video frames."] * 40)
@@ -66,33 +63,12 @@ def test_it_reads_128_tokens_and_agrees_with_the_default_below_them() -> None:
     assert float(fast[2] @ fp32[2]) > 0.99999
 
 
-NO_TORCH = textwrap.dedent("""
-    import sys, importlib.abc
-
-    class NoTorch(importlib.abc.MetaPathFinder):
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in ("torch", "sentence_transformers", "transformers"):
-                raise ImportError(f"{name} is blocked: the onnx-fast backend must not import it")
-            return None
-
-    sys.meta_path.insert(0, NoTorch())
-    for name in ("torch", "sentence_transformers", "transformers"):
-        sys.modules.pop(name, None)
-    from bot.config import config_from_dict
-    from paperbot.compose import build_embedder
-    embedder = build_embedder(config_from_dict({"embedding": {"backend": "onnx-fast"}}, environ={}))
-    vectors = embedder.encode_sync(["Attention is all you need.", ""])
-    loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "sentence_transformers", "transformers"))
-    print(type(embedder).__name__, embedder.model_name, vectors.shape, loaded)
-""")
-
-
 @needs_light
 @pytest.mark.real_model
 def test_the_fast_backend_loads_offline_with_torch_blocked(tmp_path: Path) -> None:
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "xdg"),
+    env = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "xdg"),
            "HF_HUB_OFFLINE": "1", "https_proxy": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9"}
-    done = subprocess.run([sys.executable, "-c", NO_TORCH], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    done = embed_with_torch_blocked({"embedding": {"backend": "onnx-fast"}}, env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == f"OnnxEmbedder {DEFAULT_MODEL}{FAST.suffix} (2, 384) []"
     assert not (tmp_path / "xdg" / "paperbot").exists()  # nothing built or cached: the fp32 graph is made in memory

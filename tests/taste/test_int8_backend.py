@@ -4,9 +4,6 @@ built once into the cache and reused, rebuilt when the model's weights change, a
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +16,7 @@ from bot.taste.embedder import DEFAULT_MODEL, bundled_path, paper_text
 from bot.taste.onnx_embedder import INT8, INT8_SUFFIX, MODEL_FILES, OnnxEmbedder
 from tests.harness.embedders import fp32_sample_vectors, needs_light
 from tests.harness.sample import sample_papers
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.harness.torch_blocked import embed_with_torch_blocked
 
 
 @pytest.fixture(scope="module")
@@ -78,32 +74,11 @@ def test_the_int8_file_is_reused_and_rebuilt_when_the_weights_change(tmp_path: P
     assert second != first and second.is_file() and first.is_file()
 
 
-NO_TORCH = textwrap.dedent("""
-    import sys, importlib.abc
-
-    class NoTorch(importlib.abc.MetaPathFinder):
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in ("torch", "sentence_transformers", "transformers"):
-                raise ImportError(f"{name} is blocked: the onnx-int8 backend must not import it")
-            return None
-
-    sys.meta_path.insert(0, NoTorch())
-    for name in ("torch", "sentence_transformers", "transformers"):
-        sys.modules.pop(name, None)
-    from bot.config import config_from_dict
-    from paperbot.compose import build_embedder
-    embedder = build_embedder(config_from_dict({"embedding": {"backend": "onnx-int8"}}, environ={}))
-    vectors = embedder.encode_sync(["Attention is all you need.", ""])
-    loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "sentence_transformers", "transformers"))
-    print(type(embedder).__name__, embedder.model_name, vectors.shape, loaded)
-""")
-
-
 @needs_light
 @pytest.mark.real_model
 def test_the_int8_backend_runs_with_torch_blocked_and_caches_under_the_user_cache_dir(tmp_path: Path) -> None:
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
-    done = subprocess.run([sys.executable, "-c", NO_TORCH], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    done = embed_with_torch_blocked({"embedding": {"backend": "onnx-int8"}},
+                                    {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "xdg")})
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == f"OnnxEmbedder {DEFAULT_MODEL}{INT8_SUFFIX} (2, 384) []"
     assert len(list((tmp_path / "xdg" / "paperbot" / "models").glob("all-MiniLM-L6-v2-int8-*.onnx"))) == 1

@@ -3,21 +3,17 @@ texts — the bundled sample's papers, very long texts (past the 256-token trunc
 ones — to cosine ≥ 0.9999, in the caller's order, and never imports torch."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.taste.embedder import SentenceTransformerEmbedder, paper_text
+from bot.taste.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, paper_text
 from bot.taste.onnx_embedder import OnnxEmbedder
 from tests.harness.embedders import LIGHT, TORCH, fp32_sample_vectors, missing_modules, needs_light
 from tests.harness.sample import sample_papers
+from tests.harness.torch_blocked import embed_with_torch_blocked
 
-ROOT = Path(__file__).resolve().parents[2]
 needs_both = pytest.mark.skipif(bool(missing_modules(LIGHT + TORCH)),
                                 reason=f"compares with the [torch] extra's backend ({', '.join(missing_modules(LIGHT + TORCH))} missing)")
 
@@ -103,31 +99,9 @@ async def test_warm_loads_once_and_then_it_is_ready() -> None:
     assert vectors.shape == (2, 384)
 
 
-NO_TORCH = textwrap.dedent("""
-    import sys, importlib.abc
-
-    class NoTorch(importlib.abc.MetaPathFinder):
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in ("torch", "sentence_transformers", "transformers"):
-                raise ImportError(f"{name} is blocked: the onnx backend must not import it")
-            return None
-
-    sys.meta_path.insert(0, NoTorch())
-    for name in ("torch", "sentence_transformers", "transformers"):
-        sys.modules.pop(name, None)
-    from bot.config import config_from_dict
-    from paperbot.compose import build_embedder
-    embedder = build_embedder(config_from_dict({}, environ={}))
-    vectors = embedder.encode_sync(["Attention is all you need.", ""])
-    loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "sentence_transformers", "transformers"))
-    print(type(embedder).__name__, vectors.shape, loaded)
-""")
-
-
 @needs_light
 @pytest.mark.real_model
 def test_the_default_backend_runs_with_torch_blocked() -> None:
-    done = subprocess.run([sys.executable, "-c", NO_TORCH], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    done = embed_with_torch_blocked({})
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip() == "OnnxEmbedder (2, 384) []"
+    assert done.stdout.strip() == f"OnnxEmbedder {DEFAULT_MODEL} (2, 384) []"
