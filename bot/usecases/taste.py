@@ -66,14 +66,20 @@ async def warm_model(taste: TasteUseCases | None) -> None:
     _log.info("embedding model %s warm after %.1f s", taste.model, time.perf_counter() - started)
 
 
-def _rated_signals(weighted: Iterable[tuple[str, float, Any]], papers: dict[str, Paper],
-                   vectors: dict[str, np.ndarray]) -> list[Signal]:
-    """The signals of rated papers, (paper, signed weight, when), that have a stored paper and vector."""
+Known = dict[str, tuple[np.ndarray, str]]  # a rated paper's vector and title, by arxiv id
+
+
+def _known(papers: dict[str, Paper], vectors: dict[str, np.ndarray]) -> Known:
+    """The papers that can be a signal (a stored paper and vector), each looked up once."""
+    return {a: (v, papers[a].title) for a, v in vectors.items() if a in papers}
+
+
+def _rated_signals(weighted: Iterable[tuple[str, float, Any]], known: Known) -> list[Signal]:
+    """The signals of rated papers, (paper, signed weight, when), that are ``known``."""
     signals: list[Signal] = []
     for arxiv_id, w, at in weighted:
-        vector, paper = vectors.get(arxiv_id), papers.get(arxiv_id)
-        if vector is not None and paper is not None:
-            signals.append(Signal(vector, w, "reaction", paper.title, at, arxiv_id))
+        if (found := known.get(arxiv_id)) is not None:
+            signals.append(Signal(found[0], w, "reaction", found[1], at, arxiv_id))
     return signals
 
 
@@ -168,19 +174,8 @@ class TasteUseCases:
 
     def _weighted(self, reactions: Sequence[Reaction], activity: Sequence[Any]) -> list[tuple[str, float, Any]]:
         """(paper, signed weight, when) of the reactions the emoji table counts, and of thread activity."""
-        return self._weighted_rows([(r.arxiv_id, r.emoji, r.created_at) for r in reactions], activity, {})
-
-    def _weighted_rows(self, rated: Sequence[tuple[str, str, Any]], activity: Sequence[Any],
-                       weights: dict[str, float]) -> list[tuple[str, float, Any]]:
-        """``_weighted`` of (arxiv_id, emoji, at) rows; ``weights`` remembers each emoji's weight for
-        the call's other channels (a planning pass weighs tens of thousands of the same few emoji)."""
-        weighted = []
-        for arxiv_id, emoji, at in rated:
-            w = weights.get(emoji)
-            if w is None:
-                w = weights[emoji] = self._emoji.weight(emoji)
-            if w:
-                weighted.append((arxiv_id, w, at))
+        weighted = [(r.arxiv_id, self._emoji.weight(r.emoji), r.created_at) for r in reactions]
+        weighted = [(a, w, at) for a, w, at in weighted if w]
         # thread replies and questions count like a reaction of `activity_weight` (bot.taste.signals)
         return weighted + activity_signals(activity, self._activity_weight)
 
@@ -189,15 +184,16 @@ class TasteUseCases:
         weighted = self._weighted(reactions, activity)
         ids = {a for a, _, _ in weighted} | {s.value for s in explicit if s.kind == LIKE}
         papers = await self._store.get_papers(ids)
-        return await self._assemble(weighted, explicit, papers, await self.vectors(list(papers.values())))
+        return await self._assemble(weighted, explicit, _known(papers, await self.vectors(list(papers.values()))))
 
     async def _assemble(self, weighted: Iterable[tuple[str, float, Any]], explicit: Sequence[StoredSignal],
-                        papers: dict[str, Paper], vectors: dict[str, np.ndarray]) -> Profile:
-        """The profile from loaded parts: rated papers (with their papers and vectors) and explicit signals."""
-        signals = _rated_signals(weighted, papers, vectors)
+                        known: Known) -> Profile:
+        """The profile from loaded parts: rated papers (``known`` ones) and explicit signals."""
+        signals = _rated_signals(weighted, known)
         for s in explicit:
-            if s.kind == LIKE and s.value in vectors and s.value in papers:
-                signals.append(Signal(vectors[s.value], s.weight, "like", papers[s.value].title, s.created_at, s.value))
+            if s.kind == LIKE:
+                if (found := known.get(s.value)) is not None:
+                    signals.append(Signal(found[0], s.weight, "like", found[1], s.created_at, s.value))
             elif s.kind == TOPIC:
                 signals.append(Signal(await self.embed_text(s.value), s.weight, "topic", s.value, None))
             elif s.kind == AUTHOR:
@@ -224,27 +220,14 @@ class TasteUseCases:
         ids |= {a for rows in thread.values() for a, _, _ in rows}
         ids |= {s.value for rows in explicit.values() for s in rows if s.kind == LIKE}
         papers = await self._store.get_papers(ids)
-        vectors = await self.vectors(list(papers.values()))
-        # each rated paper's (vector, title) looked up once a call, not once per reaction naming it
-        known = {a: (v, papers[a].title) for a, v in vectors.items() if a in papers}
+        known = _known(papers, await self.vectors(list(papers.values())))  # once a call, not once per reaction
         out: dict[str, Profile] = {}
         for c in channels:
+            # _weighted's (paper, weight, when), made as they are used: the reactions, then thread activity
+            weighted = chain(((a, weights[e], at) for a, e, at in rated.get(c.key, ()) if weights[e]), thread.get(c.key, ()))
             stored = explicit.get(c.key)
-            if stored:
-                # _weighted_rows's (paper, weight, when), made as they are used: the reactions, then thread activity
-                weighted = chain(((a, weights[e], at) for a, e, at in rated.get(c.key, ()) if weights[e]), thread.get(c.key, ()))
-                out[c.key] = await self._assemble(weighted, stored, papers, vectors)
-                continue
-            # _rated_signals of the same (paper, weight, when), in one loop over the rows as read
-            signals: list[Signal] = []
-            for a, e, at in rated.get(c.key, ()):
-                w = weights[e]
-                if w and (found := known.get(a)) is not None:
-                    signals.append(Signal(found[0], w, "reaction", found[1], at, a))
-            for a, w, at in thread.get(c.key, ()):
-                if (found := known.get(a)) is not None:
-                    signals.append(Signal(found[0], w, "reaction", found[1], at, a))
-            out[c.key] = Profile(signals)
+            # without explicit signals (most channels) _assemble is _rated_signals: no coroutine per channel
+            out[c.key] = await self._assemble(weighted, stored, known) if stored else Profile(_rated_signals(weighted, known))
         return out
 
     async def settings_for(self, channels: Sequence[ChannelRef]) -> dict[str, TasteSettings]:
