@@ -28,6 +28,7 @@ from bot.taste.reasons import (
     TOPIC_THRESHOLD,
     VERY_CLOSE,
     Near,
+    author_reason,
     digest_reason,
     like_reason,
     topic_reason,
@@ -136,7 +137,7 @@ def reasons_many(trending_ids: Sequence[str], trending_why: Sequence[str], matri
     for j in np.nonzero(branch >= _AUTHOR)[0].tolist():  # the few worded one pair at a time
         b, i, k = int(rows_b[j]), int(rows_i[j]), int(branch[j])
         if k == _AUTHOR:
-            words[j] = f"by followed author {by_author[b][i]}"
+            words[j] = author_reason(by_author[b][i])
         elif k == _UNSURE:
             words[j] = digest_reason(arxiv_id=trending_ids[i], vector=matrix[i], signals=profiles[b].signals,
                                      trending_why=trending_why[i], relevance_part=float(relevance_part[j]),

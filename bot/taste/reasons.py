@@ -81,6 +81,11 @@ def close_like(vector: np.ndarray, signals: Sequence[Signal], exclude: str | Non
     return found[0] if found and found[0].cosine >= LIKE_THRESHOLD else None
 
 
+def author_reason(author: str) -> str:
+    """A followed author's paper: the boost that ranked it."""
+    return f"by followed author {author}"
+
+
 def like_reason(near: Near) -> str:
     return f"{near.words} \"{short(near.signal.label)}\" (liked before)"
 
@@ -103,7 +108,7 @@ def digest_reason(
     """A posted paper's one-line reason. ``relevance_part`` and ``trending_part`` are the two terms of
     its blended score ((1 − t)·relevance rank and t·trending rank): the larger one drove the rank."""
     if author is not None:
-        return f"by followed author {author}"
+        return author_reason(author)
     if explored:
         return EXPLORING
     if any(s.arxiv_id == arxiv_id and s.kind in RATED and s.weight > 0 for s in signals):
