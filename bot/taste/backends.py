@@ -1,4 +1,4 @@
-"""The embedding backends ``[embedding] backend`` names, and the one function that builds either.
+"""The one function that builds the embedding backend ``[embedding] backend`` names (``bot.taste.backend_names``).
 
 ``onnx`` (the default, the light ``[embeddings]`` extra): all-MiniLM-L6-v2 run by onnxruntime,
 no torch; ``onnx-int8``: the same graph quantized to int8; ``onnx-fast``: the fp32 graph reading
@@ -9,14 +9,10 @@ sentence-transformers model by name, run by torch. Both import their libraries o
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
+from bot.taste.backend_names import DEFAULT_BACKEND, Backend
 from bot.taste.embedder import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, SentenceTransformerEmbedder
 from bot.taste.onnx_embedder import VARIANTS, OnnxEmbedder
-
-Backend = Literal["onnx", "onnx-int8", "onnx-fast", "sentence-transformers"]
-BACKENDS: tuple[Backend, ...] = ("onnx", "onnx-int8", "onnx-fast", "sentence-transformers")
-DEFAULT_BACKEND: Backend = "onnx"
 
 
 def make_embedder(backend: Backend = DEFAULT_BACKEND, model: str = DEFAULT_MODEL, *,

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 
 from bot.domain import Paper
-from bot.taste.backends import Backend, make_embedder
+from bot.taste.backend_names import Backend
+from bot.taste.backends import make_embedder
 from bot.taste.embedder import DEFAULT_MODEL
 from bot.taste.onboarding import diverse_picks
 from paperbot.bench.listings import Day, cached_embeddings, load_listings

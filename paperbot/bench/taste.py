@@ -39,7 +39,8 @@ import numpy as np
 
 from bot.domain import Paper
 from bot.taste import ranking as taste_ranking
-from bot.taste.backends import Backend, make_embedder
+from bot.taste.backend_names import Backend
+from bot.taste.backends import make_embedder
 from bot.taste.embedder import DEFAULT_MODEL, SentenceTransformerEmbedder, paper_text
 from bot.taste.onnx_embedder import OnnxEmbedder
 from bot.taste.ranking import Profile, Signal, TasteSettings, rank_personal
