@@ -248,7 +248,7 @@ class RetryConfig(_Section):
     """Events kept for a retry after the database failed them (bot.usecases.retrying)."""
 
     # the file they are kept in until applied, so they survive a restart; empty: beside the SQLite
-    # file (<database>.kept-events.jsonl), or <user data dir>/paperbot/paperbot.kept-events.jsonl
+    # file (<database>.kept-events.jsonl), or <user data dir>/paperbot/ named after the database
     spool: str = ""
 
     @field_validator("spool")

@@ -24,7 +24,7 @@ from bot.sources.huggingface import HuggingFaceClient
 from bot.taste.signals import EmojiTable
 from paperbot.charts import MatplotlibCharts
 from storage.database import default_database_url, normalise_url
-from storage.event_spool import FileSpool, default_spool_path
+from storage.event_spool import FileSpool, default_spool_path, legacy_spool_path, open_default_spool
 from storage.migrate import upgrade
 from storage.store import SqlStore
 
@@ -119,11 +119,14 @@ async def open_sources(config: Config) -> AsyncIterator[Sources]:
 
 
 def open_spool(config: Config, url: str) -> FileSpool:
-    """The spool of kept events (``[retry] spool``, default beside the SQLite file or in the user data
-    dir), locked for this process until the bot closes; a second process on it gets a ConfigError."""
-    path = Path(config.retry.spool).expanduser() if config.retry.spool else default_spool_path(url)
-    spool = FileSpool(path)
-    _log.info("kept events: %s (%d from a previous run)", path, spool.kept)
+    """The spool of kept events, locked for this process until the bot closes: ``[retry] spool`` (a
+    second process on it gets a ConfigError), or the first free slot of the default one (beside the
+    SQLite file, or in the user data dir named after the database)."""
+    if config.retry.spool:
+        spool = FileSpool(Path(config.retry.spool).expanduser())
+    else:
+        spool = open_default_spool(default_spool_path(url), legacy=legacy_spool_path(url))
+    _log.info("kept events: %s (%d from a previous run)", spool.path, spool.kept)
     return spool
 
 

@@ -12,13 +12,19 @@ warning; the rest is kept. At most ``max_events`` events and ``max_bytes`` bytes
 that :meth:`FileSpool.append` refuses (the retry counts the event as lost and says so).
 
 One process owns a spool: a lock file beside it (the ``filelock`` library, a non-blocking
-``flock``) is held from open to close, and a second process is told which key gives it its own.
+``flock``) is held from open to close. Several processes may share one database (one per platform,
+say), so the default spool is a set of slots (``x.kept-events.jsonl``, ``x-2.kept-events.jsonl`` …):
+each process takes the first free one, and a process that starts later takes over a stopped one's
+slot with what it kept (storing an event twice changes nothing: the core's writes are idempotent by
+event id). For PostgreSQL the default file is named after the database, so two databases served
+from one machine never replay each other's events.
 """
 from __future__ import annotations
 
 import json
 import logging
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,14 +41,79 @@ MAX_EVENTS = 10_000  # as many as the retry keeps in memory (bot.usecases.retryi
 MAX_BYTES = 64 * 2**20
 COMPACT_AFTER = 1000  # done marks tolerated before a rewrite, however few events are live
 SUFFIX = ".kept-events.jsonl"
+SLOTS = 8  # processes that may share one database's default spool at once
+LEGACY_NAME = "paperbot" + SUFFIX  # the one PostgreSQL default before it was named after the database
+
+
+class SpoolInUseError(ConfigError):
+    """Another process holds this spool's lock."""
 
 
 def default_spool_path(database_url: str) -> Path:
-    """Beside a SQLite file (one spool per database); else in the user data directory."""
+    """Beside a SQLite file (one spool per database); else in the user data directory, named after
+    the database (user, host, port and name; never the password)."""
     parsed = make_url(database_url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         return Path(os.path.abspath(parsed.database + SUFFIX))
-    return Path(user_data_dir("paperbot")) / ("paperbot" + SUFFIX)
+    where = f"{parsed.username or ''}@{parsed.host or 'local'}-{parsed.port or 'default'}-{parsed.database or ''}"
+    return Path(user_data_dir("paperbot")) / f"{parsed.get_backend_name()}-{_safe(where)}{SUFFIX}"
+
+
+def _safe(text: str) -> str:
+    """``text`` as a file-name part: letters, digits, ``@ . _ -`` only, at most 100 characters."""
+    return re.sub(r"[^A-Za-z0-9@._-]", "_", text)[:100]
+
+
+def slot_path(base: Path, slot: int) -> Path:
+    """The file of ``slot`` (0: ``base`` itself) of a default spool."""
+    if slot == 0:
+        return base
+    return base.with_name(f"{base.name.removesuffix(SUFFIX)}-{slot + 1}{SUFFIX}")
+
+
+def legacy_spool_path(database_url: str) -> Path | None:
+    """Where earlier versions kept every PostgreSQL database's events, in one file (None for SQLite)."""
+    default = default_spool_path(database_url)
+    legacy = default.with_name(LEGACY_NAME)
+    return None if make_url(database_url).get_backend_name() == "sqlite" or legacy == default else legacy
+
+
+def open_default_spool(base: Path, *, slots: int = SLOTS, legacy: Path | None = None) -> FileSpool:
+    """The first free slot of the default spool ``base`` (see the module doc), with what an earlier
+    version kept in ``legacy`` (``legacy_spool_path``) taken over if that file is there and free."""
+    for slot in range(slots):
+        try:
+            spool = FileSpool(slot_path(base, slot))
+        except SpoolInUseError:
+            continue
+        if legacy is not None:
+            _take_over(legacy, spool)
+        return spool
+    raise ConfigError(
+        f"{slots} paperbot processes already use the kept-events files {base} … {slot_path(base, slots - 1).name}; "
+        "give this one its own file: [retry] spool = \"/path/to/kept-events.jsonl\"."
+    )
+
+
+def _take_over(legacy: Path, spool: FileSpool) -> None:
+    """Move what ``legacy`` keeps into ``spool`` and remove it, unless a process still holds it."""
+    if not legacy.exists():
+        return
+    try:
+        old = FileSpool(legacy)
+    except SpoolInUseError:
+        return  # a process of an earlier version still runs on it: it stays that process's
+    try:
+        events = old.load()
+        if not spool.take_over(events):
+            _log.warning("%s is full: kept events of an earlier version stay in %s until it has room", spool.path, legacy)
+            return
+        os.remove(legacy)
+        _fsync_dir(legacy.parent)
+        if events:
+            _log.info("%d kept events of an earlier version moved from %s to %s", len(events), legacy, spool.path)
+    finally:
+        old.close()
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -75,7 +146,7 @@ class FileSpool:
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
-            raise ConfigError(
+            raise SpoolInUseError(
                 f"another paperbot process uses the spool of kept events {self.path} (lock {self.path}.lock); "
                 "stop it, or give this one its own file: [retry] spool = \"/path/to/kept-events.jsonl\"."
             ) from None
@@ -109,6 +180,17 @@ class FileSpool:
         self._lines[event.id] = line
         self._bytes += size
         return True
+
+    def take_over(self, events: Iterable[KeptEvent]) -> bool:
+        """Keep ``events`` another spool kept, as if this one had been opened with them (``load``
+        returns them too); False if some did not fit within this spool's bounds."""
+        complete = True
+        for kept in events:
+            if self.append(kept):
+                self._events.append(kept)
+            else:
+                complete = False
+        return complete
 
     def done(self, event_ids: Iterable[str]) -> None:
         ids = [i for i in event_ids if i in self._lines]

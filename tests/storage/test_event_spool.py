@@ -16,7 +16,14 @@ from bot.errors import ConfigError
 from bot.kept import KeptEvent
 from bot.usecases.kept_kinds import kept_reaction, kept_thread_message, thread_message_of
 from storage import event_spool
-from storage.event_spool import COMPACT_AFTER, FileSpool, default_spool_path
+from storage.event_spool import (
+    COMPACT_AFTER,
+    FileSpool,
+    default_spool_path,
+    legacy_spool_path,
+    open_default_spool,
+    slot_path,
+)
 
 CHANNEL = ChannelRef("discord", "G1", "C1")
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,7 +145,62 @@ def test_another_process_cannot_open_a_spool_this_one_holds(tmp_path: Path) -> N
 
 def test_the_spool_lives_beside_a_sqlite_file_and_in_the_data_dir_otherwise(tmp_path: Path) -> None:
     assert default_spool_path(f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3") == tmp_path / "bot.sqlite3.kept-events.jsonl"
-    assert default_spool_path("postgresql+asyncpg://u@h/db").name == "paperbot.kept-events.jsonl"
+    assert default_spool_path("postgresql+asyncpg://u@h/db").name == "postgresql-u@h-default-db.kept-events.jsonl"
+
+
+def test_each_postgresql_database_has_its_own_default_spool_named_without_the_password() -> None:
+    prod = default_spool_path("postgresql+asyncpg://bot:s3cret@db.example:5433/paperbot")
+    staging = default_spool_path("postgresql+asyncpg://bot:s3cret@db.example:5433/paperbot_staging")
+    assert prod.name == "postgresql-bot@db.example-5433-paperbot.kept-events.jsonl"
+    assert staging != prod and "s3cret" not in str(prod)
+    odd = default_spool_path("postgresql+asyncpg://u@h/" + "../x/" * 40)
+    assert odd.parent == prod.parent and "/" not in odd.name and len(odd.name) < 160
+
+
+def test_processes_sharing_a_database_take_free_slots_and_a_later_one_takes_over_what_a_stopped_one_kept(
+        tmp_path: Path) -> None:
+    base = tmp_path / "bot.sqlite3.kept-events.jsonl"
+    first = open_default_spool(base)
+    second = open_default_spool(base)
+    assert (first.path, second.path) == (base, tmp_path / "bot.sqlite3-2.kept-events.jsonl")
+    kept = event(7)
+    second.append(kept)
+    second.close()  # the second process stops with an event kept
+    third = open_default_spool(base)
+    assert third.path == second.path and third.load() == [kept]
+    first.close()
+    third.close()
+
+
+def test_when_every_slot_is_taken_the_message_names_the_key_that_gives_a_process_its_own(tmp_path: Path) -> None:
+    base = tmp_path / "bot.kept-events.jsonl"
+    held = [open_default_spool(base, slots=2) for _ in range(2)]
+    assert held[1].path == slot_path(base, 1) == tmp_path / "bot-2.kept-events.jsonl"
+    with pytest.raises(ConfigError, match=r"2 paperbot processes already use .*\[retry\] spool"):
+        open_default_spool(base, slots=2)
+    for spool in held:
+        spool.close()
+
+
+def test_what_an_earlier_version_kept_for_postgresql_is_taken_over_not_left_behind(tmp_path: Path) -> None:
+    url = "postgresql+asyncpg://u@h/db"
+    base = tmp_path / default_spool_path(url).name
+    old = legacy_spool_path(url)
+    assert old is not None and legacy_spool_path(f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3") is None
+    legacy = tmp_path / old.name
+    earlier = FileSpool(legacy)  # an earlier version's process, still running
+    kept = event(3)
+    earlier.append(kept)
+    spool = open_default_spool(base, legacy=legacy)
+    assert spool.load() == [] and legacy.exists()  # still that process's
+    spool.close()
+    earlier.close()  # it stops; this version starts
+    spool = open_default_spool(base, legacy=legacy)
+    assert spool.load() == [kept] and not legacy.exists()
+    spool.close()
+    again = open_default_spool(base, legacy=legacy)
+    assert again.load() == [kept]  # durably moved, not only in memory
+    again.close()
 
 
 def test_hostile_text_is_kept_as_written(tmp_path: Path) -> None:
@@ -151,3 +213,22 @@ def test_hostile_text_is_kept_as_written(tmp_path: Path) -> None:
     [kept] = again.load()
     assert thread_message_of(kept.payload) == message and len(lines(tmp_path / "kept.jsonl")) == 1
     again.close()
+
+
+def test_two_bots_on_one_postgresql_database_start_with_the_default_spool(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import config_from_dict
+    from paperbot.compose import open_spool
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    url = "postgresql+asyncpg://postgres@127.0.0.1:5432/paperbot"
+    config = config_from_dict({})
+    discord_bot = open_spool(config, url)
+    slack_bot = open_spool(config, url)  # refused before: both wanted one paperbot.kept-events.jsonl
+    assert discord_bot.path.parent == slack_bot.path.parent == tmp_path / "paperbot"
+    assert discord_bot.path.name == "postgresql-postgres@127.0.0.1-5432-paperbot.kept-events.jsonl"
+    assert slack_bot.path.name == "postgresql-postgres@127.0.0.1-5432-paperbot-2.kept-events.jsonl"
+    other_database = open_spool(config, url + "_staging")
+    assert other_database.path.name == "postgresql-postgres@127.0.0.1-5432-paperbot_staging.kept-events.jsonl"
+    for spool in (discord_bot, slack_bot, other_database):
+        spool.close()
