@@ -248,7 +248,7 @@ class RetryConfig(_Section):
     """Events kept for a retry after the database failed them (bot.usecases.retrying)."""
 
     # the file they are kept in until applied, so they survive a restart; empty: beside the SQLite
-    # file (<database>.kept-events.jsonl), or <user data dir>/paperbot/ named after the database
+    # file, or in <user data dir>/paperbot/ named after the database; either named after the platforms
     spool: str = ""
 
     @field_validator("spool")

@@ -120,12 +120,13 @@ async def open_sources(config: Config) -> AsyncIterator[Sources]:
 
 def open_spool(config: Config, url: str) -> FileSpool:
     """The spool of kept events, locked for this process until the bot closes: ``[retry] spool`` (a
-    second process on it gets a ConfigError), or the first free slot of the default one (beside the
-    SQLite file, or in the user data dir named after the database)."""
+    second process on it gets a ConfigError), or the first free slot of the default one for this
+    database and the platforms the configuration serves (``storage.event_spool``)."""
     if config.retry.spool:
         spool = FileSpool(Path(config.retry.spool).expanduser())
     else:
-        spool = open_default_spool(default_spool_path(url), legacy=legacy_spool_path(url))
+        served = [name for name, on in (("discord", config.discord_enabled), ("slack", config.slack_enabled)) if on]
+        spool = open_default_spool(default_spool_path(url, served), legacy=legacy_spool_path(url), platforms=served)
     _log.info("kept events: %s (%d from a previous run)", spool.path, spool.kept)
     return spool
 

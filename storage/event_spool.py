@@ -12,12 +12,13 @@ warning; the rest is kept. At most ``max_events`` events and ``max_bytes`` bytes
 that :meth:`FileSpool.append` refuses (the retry counts the event as lost and says so).
 
 One process owns a spool: a lock file beside it (the ``filelock`` library, a non-blocking
-``flock``) is held from open to close. Several processes may share one database (one per platform,
-say), so the default spool is a set of slots (``x.kept-events.jsonl``, ``x-2.kept-events.jsonl`` …):
-each process takes the first free one, and a process that starts later takes over a stopped one's
-slot with what it kept (storing an event twice changes nothing: the core's writes are idempotent by
-event id). For PostgreSQL the default file is named after the database, so two databases served
-from one machine never replay each other's events.
+``flock``) is held from open to close. The default spool is named after the database and the
+platforms the process serves (``paperbot.sqlite3.discord.kept-events.jsonl``; for PostgreSQL
+``postgresql-<user>@<host>-<port>-<db>.slack.kept-events.jsonl``), so a Discord and a Slack process
+on one database, or two databases served from one machine, never hold or replay each other's
+events; processes serving the same platforms take free slots of it (``…-2.kept-events.jsonl`` …),
+and one that starts later takes over a stopped one's slot with what it kept (storing an event
+twice changes nothing: the core's writes are idempotent by event id).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -49,14 +50,24 @@ class SpoolInUseError(ConfigError):
     """Another process holds this spool's lock."""
 
 
-def default_spool_path(database_url: str) -> Path:
-    """Beside a SQLite file (one spool per database); else in the user data directory, named after
-    the database (user, host, port and name; never the password)."""
+def default_spool_path(database_url: str, platforms: Collection[str] = ()) -> Path:
+    """Beside a SQLite file; else in the user data directory, named after the database (user, host,
+    port and name; never the password); either way with the ``platforms`` the process serves."""
+    tag = "".join(f".{name}" for name in sorted(platforms))
+    parsed = make_url(database_url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        return Path(os.path.abspath(parsed.database + tag + SUFFIX))
+    where = f"{parsed.username or ''}@{parsed.host or 'local'}-{parsed.port or 'default'}-{parsed.database or ''}"
+    return Path(user_data_dir("paperbot")) / f"{parsed.get_backend_name()}-{_safe(where)}{tag}{SUFFIX}"
+
+
+def legacy_spool_path(database_url: str) -> Path:
+    """Where earlier versions kept a database's events, for every platform: beside the SQLite file
+    without the platforms, and for PostgreSQL one file for every database."""
     parsed = make_url(database_url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         return Path(os.path.abspath(parsed.database + SUFFIX))
-    where = f"{parsed.username or ''}@{parsed.host or 'local'}-{parsed.port or 'default'}-{parsed.database or ''}"
-    return Path(user_data_dir("paperbot")) / f"{parsed.get_backend_name()}-{_safe(where)}{SUFFIX}"
+    return Path(user_data_dir("paperbot")) / LEGACY_NAME
 
 
 def _safe(text: str) -> str:
@@ -71,23 +82,18 @@ def slot_path(base: Path, slot: int) -> Path:
     return base.with_name(f"{base.name.removesuffix(SUFFIX)}-{slot + 1}{SUFFIX}")
 
 
-def legacy_spool_path(database_url: str) -> Path | None:
-    """Where earlier versions kept every PostgreSQL database's events, in one file (None for SQLite)."""
-    default = default_spool_path(database_url)
-    legacy = default.with_name(LEGACY_NAME)
-    return None if make_url(database_url).get_backend_name() == "sqlite" or legacy == default else legacy
-
-
-def open_default_spool(base: Path, *, slots: int = SLOTS, legacy: Path | None = None) -> FileSpool:
-    """The first free slot of the default spool ``base`` (see the module doc), with what an earlier
-    version kept in ``legacy`` (``legacy_spool_path``) taken over if that file is there and free."""
+def open_default_spool(base: Path, *, slots: int = SLOTS, legacy: Path | None = None,
+                       platforms: Collection[str] = ()) -> FileSpool:
+    """The first free slot of the default spool ``base`` (see the module doc), with the events of
+    ``platforms`` (all if none is named) an earlier version kept in ``legacy`` taken over, if that
+    file is free: the other platforms' events stay there for their own process."""
     for slot in range(slots):
         try:
             spool = FileSpool(slot_path(base, slot))
         except SpoolInUseError:
             continue
-        if legacy is not None:
-            _take_over(legacy, spool)
+        if legacy is not None and legacy != spool.path:
+            _take_over(legacy, spool, platforms)
         return spool
     raise ConfigError(
         f"{slots} paperbot processes already use the kept-events files {base} … {slot_path(base, slots - 1).name}; "
@@ -95,8 +101,9 @@ def open_default_spool(base: Path, *, slots: int = SLOTS, legacy: Path | None = 
     )
 
 
-def _take_over(legacy: Path, spool: FileSpool) -> None:
-    """Move what ``legacy`` keeps into ``spool`` and remove it, unless a process still holds it."""
+def _take_over(legacy: Path, spool: FileSpool, platforms: Collection[str]) -> None:
+    """Move what ``legacy`` keeps for ``platforms`` into ``spool`` (the file goes once it keeps
+    nothing), unless a process still holds it."""
     if not legacy.exists():
         return
     try:
@@ -104,14 +111,16 @@ def _take_over(legacy: Path, spool: FileSpool) -> None:
     except SpoolInUseError:
         return  # a process of an earlier version still runs on it: it stays that process's
     try:
-        events = old.load()
+        events = [e for e in old.load() if not platforms or e.platform in platforms]
         if not spool.take_over(events):
             _log.warning("%s is full: kept events of an earlier version stay in %s until it has room", spool.path, legacy)
             return
-        os.remove(legacy)
-        _fsync_dir(legacy.parent)
+        old.done(e.id for e in events)
         if events:
             _log.info("%d kept events of an earlier version moved from %s to %s", len(events), legacy, spool.path)
+        if not old.kept:
+            os.remove(legacy)
+            _fsync_dir(legacy.parent)
     finally:
         old.close()
 

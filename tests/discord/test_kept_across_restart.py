@@ -39,7 +39,7 @@ async def test_a_reaction_kept_when_the_bot_stopped_is_stored_once_by_the_next_s
         await fake.react(message_id, "👍", author_id=BOT_ID)
         await eventually(lambda: first.bot.retry.pending == 1)  # tried once, kept: the next try is 1 s away
     assert first.bot.retry.counts.lost == 0  # stopped: kept for the next start, not lost
-    spool = tmp_path / "paperbot.sqlite3.kept-events.jsonl"
+    spool = tmp_path / "paperbot.sqlite3.discord.kept-events.jsonl"
     assert len(spool.read_text().splitlines()) == 1
     down.end()  # the database is back
 

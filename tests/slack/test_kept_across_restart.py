@@ -28,7 +28,7 @@ CH = ChannelRef("slack", TEAM, CHANNEL)
 
 async def test_late_work_the_database_failed_is_stored_once_by_the_next_start(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    spool = tmp_path / "paperbot.sqlite3.kept-events.jsonl"
+    spool = tmp_path / "paperbot.sqlite3.slack.kept-events.jsonl"
     async with running_slack(tmp_path, "http", embedder=HashEmbedder()) as first:
         first.runner.slack.threads.gate.deadline = 0.3
         assert (await first.command("today 1"))[0] == 200
@@ -54,7 +54,7 @@ async def test_late_work_the_database_failed_is_stored_once_by_the_next_start(
 
 
 async def test_late_work_that_succeeds_leaves_nothing_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    spool = tmp_path / "paperbot.sqlite3.kept-events.jsonl"
+    spool = tmp_path / "paperbot.sqlite3.slack.kept-events.jsonl"
     async with running_slack(tmp_path, "http", embedder=HashEmbedder()) as h:
         h.runner.slack.threads.gate.deadline = 0.3
         assert (await h.command("today 1"))[0] == 200
@@ -75,7 +75,7 @@ async def test_late_work_that_succeeds_leaves_nothing_kept(tmp_path: Path, monke
 
 async def test_slacks_last_redelivery_the_database_failed_is_stored_once_by_the_next_start(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    spool = tmp_path / "paperbot.sqlite3.kept-events.jsonl"
+    spool = tmp_path / "paperbot.sqlite3.slack.kept-events.jsonl"
     async with running_slack(tmp_path, "http", embedder=HashEmbedder()) as first:
         assert (await first.command("today 1"))[0] == 200
         ts = (await eventually(lambda: first.bot.history(CH)))[0].post.message_id

@@ -144,8 +144,12 @@ def test_another_process_cannot_open_a_spool_this_one_holds(tmp_path: Path) -> N
 
 
 def test_the_spool_lives_beside_a_sqlite_file_and_in_the_data_dir_otherwise(tmp_path: Path) -> None:
-    assert default_spool_path(f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3") == tmp_path / "bot.sqlite3.kept-events.jsonl"
-    assert default_spool_path("postgresql+asyncpg://u@h/db").name == "postgresql-u@h-default-db.kept-events.jsonl"
+    sqlite = f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"
+    assert default_spool_path(sqlite) == tmp_path / "bot.sqlite3.kept-events.jsonl"
+    assert default_spool_path(sqlite, ["slack", "discord"]) == tmp_path / "bot.sqlite3.discord.slack.kept-events.jsonl"
+    assert default_spool_path("postgresql+asyncpg://u@h/db", ["slack"]).name == "postgresql-u@h-default-db.slack.kept-events.jsonl"
+    assert legacy_spool_path(sqlite) == tmp_path / "bot.sqlite3.kept-events.jsonl"  # before the platforms were named
+    assert legacy_spool_path("postgresql+asyncpg://u@h/db").name == "paperbot.kept-events.jsonl"  # one for every database
 
 
 def test_each_postgresql_database_has_its_own_default_spool_named_without_the_password() -> None:
@@ -182,24 +186,25 @@ def test_when_every_slot_is_taken_the_message_names_the_key_that_gives_a_process
         spool.close()
 
 
-def test_what_an_earlier_version_kept_for_postgresql_is_taken_over_not_left_behind(tmp_path: Path) -> None:
-    url = "postgresql+asyncpg://u@h/db"
-    base = tmp_path / default_spool_path(url).name
-    old = legacy_spool_path(url)
-    assert old is not None and legacy_spool_path(f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3") is None
-    legacy = tmp_path / old.name
+def test_what_an_earlier_version_kept_is_taken_over_by_the_process_of_its_platform(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"
+    legacy = legacy_spool_path(url)
     earlier = FileSpool(legacy)  # an earlier version's process, still running
-    kept = event(3)
-    earlier.append(kept)
-    spool = open_default_spool(base, legacy=legacy)
+    on_discord, on_slack = event(3), kept_reaction(ReactionEvent(ChannelRef("slack", "T1", "C1"), "M", "U", "👍", True), "s")
+    earlier.append(on_discord)
+    earlier.append(on_slack)
+    spool = open_default_spool(default_spool_path(url, ["discord"]), legacy=legacy, platforms=["discord"])
     assert spool.load() == [] and legacy.exists()  # still that process's
     spool.close()
-    earlier.close()  # it stops; this version starts
-    spool = open_default_spool(base, legacy=legacy)
-    assert spool.load() == [kept] and not legacy.exists()
-    spool.close()
-    again = open_default_spool(base, legacy=legacy)
-    assert again.load() == [kept]  # durably moved, not only in memory
+    earlier.close()  # it stops; this version starts, a Discord process and a Slack one
+    discord = open_default_spool(default_spool_path(url, ["discord"]), legacy=legacy, platforms=["discord"])
+    assert discord.load() == [on_discord] and legacy.exists()  # the Slack event stays for the Slack process
+    slack = open_default_spool(default_spool_path(url, ["slack"]), legacy=legacy, platforms=["slack"])
+    assert slack.load() == [on_slack] and not legacy.exists()
+    discord.close()
+    slack.close()
+    again = open_default_spool(default_spool_path(url, ["discord"]), legacy=legacy, platforms=["discord"])
+    assert again.load() == [on_discord]  # durably moved, not only in memory
     again.close()
 
 
@@ -222,13 +227,16 @@ def test_two_bots_on_one_postgresql_database_start_with_the_default_spool(tmp_pa
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     url = "postgresql+asyncpg://postgres@127.0.0.1:5432/paperbot"
-    config = config_from_dict({})
-    discord_bot = open_spool(config, url)
-    slack_bot = open_spool(config, url)  # refused before: both wanted one paperbot.kept-events.jsonl
+    on_discord = config_from_dict({"discord": {"token": "x" * 60}})
+    on_slack = config_from_dict({"slack": {"bot_token": "xoxb-1", "signing_secret": "s" * 32}})
+    discord_bot = open_spool(on_discord, url)
+    slack_bot = open_spool(on_slack, url)  # refused before: both wanted one paperbot.kept-events.jsonl
+    second_slack_bot = open_spool(on_slack, url)
     assert discord_bot.path.parent == slack_bot.path.parent == tmp_path / "paperbot"
-    assert discord_bot.path.name == "postgresql-postgres@127.0.0.1-5432-paperbot.kept-events.jsonl"
-    assert slack_bot.path.name == "postgresql-postgres@127.0.0.1-5432-paperbot-2.kept-events.jsonl"
-    other_database = open_spool(config, url + "_staging")
-    assert other_database.path.name == "postgresql-postgres@127.0.0.1-5432-paperbot_staging.kept-events.jsonl"
-    for spool in (discord_bot, slack_bot, other_database):
+    assert discord_bot.path.name == "postgresql-postgres@127.0.0.1-5432-paperbot.discord.kept-events.jsonl"
+    assert slack_bot.path.name == "postgresql-postgres@127.0.0.1-5432-paperbot.slack.kept-events.jsonl"
+    assert second_slack_bot.path.name == "postgresql-postgres@127.0.0.1-5432-paperbot.slack-2.kept-events.jsonl"
+    other_database = open_spool(on_discord, url + "_staging")
+    assert other_database.path.name == "postgresql-postgres@127.0.0.1-5432-paperbot_staging.discord.kept-events.jsonl"
+    for spool in (discord_bot, slack_bot, second_slack_bot, other_database):
         spool.close()
