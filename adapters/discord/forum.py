@@ -119,11 +119,6 @@ def post_tags(forum: discord.ForumChannel, topics: set[str]) -> list[discord.For
     return [generic] if generic is not None else None
 
 
-def tags_for(forum: discord.ForumChannel, paper: Paper) -> list[discord.ForumTag] | None:
-    """:func:`post_tags` for a paper's post."""
-    return post_tags(forum, paper_topics(paper))
-
-
 def tag_required(forum: discord.ForumChannel) -> ChannelUnavailableError:
     """What a send raises instead of a post Discord would refuse: the channel paused with the words for it."""
     return unreachable(Unreachable.TAG_REQUIRED,
