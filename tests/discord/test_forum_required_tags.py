@@ -97,7 +97,7 @@ async def test_a_forum_with_no_usable_tag_is_paused_with_what_to_change_and_noth
     assert reason == REASON
     assert '"paper"' in reason and "Require tags" in reason and "40067" not in reason
     options = await bot.bot.store.get_schedule(FORUM)
-    assert options is not None and REASON in describe(options)  # what `/papers schedule` shows
+    assert options is not None and REASON in describe(options)  # as `/papers schedule` shows it
     with pytest.raises(ChannelUnavailableError) as refused:  # a note neither
         await bot.runner.platform.post(FORUM, TextReply("No new papers today."))
     assert str(refused.value) == REASON and fake.find("POST", POSTS) == []
