@@ -8,6 +8,14 @@ match the paper's arXiv categories (code or name: ``cs.LG`` / "Machine Learning"
 No tag is created (that needs Manage Channels, and a tag list is the moderators' to shape); a
 moderated tag is never applied; at most 5 (Discord's limit per post).
 
+A forum with "Require tags" on (``flags.require_tag``) refuses a post without one (400, code 40067).
+There a post no topic tag fits carries the forum's first generic tag ("paper", "arXiv", "digest" …:
+:data:`GENERIC_TAGS`); when the forum has none, nothing is posted: the send raises the channel's
+``Unreachable.TAG_REQUIRED`` before its first post (a digest with holes would look like a bug), and
+the pause reason tells the moderators which tag to add. The check is made on the forum as read; a
+refusal from Discord all the same (the setting changed since) gets the same reason
+(:mod:`adapters.discord.platform`), and either way the forum is read again on the next send.
+
 There is no digest headline: a forum has no channel message to carry it, and repeating it in every
 post would be noise. The core declares ``ThreadStyle.POST_IS_THREAD`` for forums, maps every post as
 its paper's thread and posts no opening (the starter message is the paper). A paper already posted
@@ -26,17 +34,21 @@ from __future__ import annotations
 import logging
 import re
 import time
+import unicodedata
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Literal
 
 import discord
+from discord.channel import ThreadWithMessage
 
 from adapters.discord.embeds import digest_header, paper_embed
 from adapters.discord.text import fit, fit_plain, pieces
 from bot.domain import Digest, Paper, RankedPaper, Requester
+from bot.errors import ChannelUnavailableError
 from bot.ports import Sent
 from bot.replies import Publication, TextReply
+from bot.scheduling.unreachable import Unreachable, unreachable
 
 _log = logging.getLogger(__name__)
 
@@ -51,6 +63,8 @@ BUMP_READ = 50  # messages read in an existing post when its bump is looked for 
 CLOCK_MARGIN = timedelta(minutes=10)  # Discord's clock and ours may differ a little
 TEXT_MESSAGES = 4
 PARENTS_CACHED = 10_000  # forum posts whose forum is remembered (reactions on their starter messages)
+TAG_REQUIRED = 40067  # "A tag is required to create a forum post in this channel" (with 400)
+NO_SETTABLE_TAGS = 40066  # "There are no tags available that can be set by non-moderators" (with 400)
 
 # arXiv categories by the names forums tend to give their tags
 CATEGORY_NAMES = {
@@ -62,10 +76,14 @@ CATEGORY_NAMES = {
     "eess.IV": "Image and Video Processing", "cs.GR": "Graphics", "cs.DC": "Distributed Computing",
 }
 _WORDS = re.compile(r"[^0-9a-z]+")
+# the names (compared as keys) of a forum's catch-all tag, used where a tag is required and no topic's fits
+GENERIC_TAGS = frozenset({"paper", "papers", "arxiv", "digest", "paperbot", "research"})
 
 
 def _key(name: str) -> str:
-    return _WORDS.sub(" ", name.casefold()).strip()
+    """A name as compared: no case, accents, emoji or punctuation ("📄 Pâpers!" → "papers")."""
+    letters = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+    return _WORDS.sub(" ", letters).strip()
 
 
 def post_title(paper: Paper) -> str:
@@ -89,10 +107,23 @@ def paper_topics(paper: Paper) -> set[str]:
     return {_key(n) for n in names if _key(n)}
 
 
-def tags_for(forum: discord.ForumChannel, paper: Paper) -> list[discord.ForumTag]:
-    """The forum's tags that name the paper's topics (in the forum's order), unmoderated, at most 5."""
-    topics = paper_topics(paper)
-    return [t for t in forum.available_tags if not t.moderated and _key(t.name) in topics][:MAX_APPLIED_TAGS]
+def post_tags(forum: discord.ForumChannel, topics: set[str]) -> list[discord.ForumTag] | None:
+    """The tags a new post carries: the forum's unmoderated tags named after its topics (in the forum's
+    order, at most 5); none fitting in a forum that requires a tag, its first unmoderated generic one;
+    None when it requires one and has neither (Discord would refuse the post)."""
+    usable = [t for t in forum.available_tags if not t.moderated]
+    topical = [t for t in usable if _key(t.name) in topics][:MAX_APPLIED_TAGS]
+    if topical or not forum.flags.require_tag:
+        return topical
+    generic = next((t for t in usable if _key(t.name) in GENERIC_TAGS), None)
+    return [generic] if generic is not None else None
+
+
+def tag_required(forum: discord.ForumChannel) -> ChannelUnavailableError:
+    """What a send raises instead of a post Discord would refuse: the channel paused with the words for it."""
+    return unreachable(Unreachable.TAG_REQUIRED,
+                       f"forum {forum.id} requires a tag and has no unmoderated one that fits a paper or is generic "
+                       f"({', '.join(sorted(GENERIC_TAGS))}); nothing was posted")
 
 
 class Forums:
@@ -169,20 +200,47 @@ class Forums:
         with a discussion in this forum bumps that post instead."""
         digest = publication.as_digest()
         if not digest.items:
-            created = await forum.create_thread(name=fit_plain(digest.title, MAX_THREAD_NAME) or "Papers",
-                                                content=digest_header(digest), allowed_mentions=NO_MENTIONS,
-                                                auto_archive_duration=ARCHIVE_MINUTES)
+            [tags] = self._tags(forum, [set()])
+            created = await self._create(forum, name=fit_plain(digest.title, MAX_THREAD_NAME) or "Papers",
+                                         content=digest_header(digest), applied_tags=tags)
             ids.append(str(created.thread.id))
             return
-        for index, item in enumerate(digest.items):
+        planned = self._tags(forum, [paper_topics(item.paper) for item in digest.items])
+        for index, (item, tags) in enumerate(zip(digest.items, planned, strict=True)):
             discussion = publication.discussions.get(item.paper.arxiv_id)
             if discussion is not None and await self._bump(forum, discussion.thread_id, digest):
                 ids[index] = discussion.thread_id
                 continue
-            created = await forum.create_thread(
-                name=post_title(item.paper), embeds=[starter_embed(item)], applied_tags=tags_for(forum, item.paper),
-                allowed_mentions=NO_MENTIONS, auto_archive_duration=ARCHIVE_MINUTES)
+            created = await self._create(forum, name=post_title(item.paper), embeds=[starter_embed(item)],
+                                         applied_tags=tags)
             ids[index] = str(created.thread.id)  # the starter message has the post's id
+
+    def _tags(self, forum: discord.ForumChannel, topics: list[set[str]]) -> list[list[discord.ForumTag]]:
+        """Each new post's tags (:func:`post_tags`); the send refused before its first post when one of
+        them could carry none in a forum that requires a tag."""
+        planned = [post_tags(forum, t) for t in topics]
+        usable = [t for t in planned if t is not None]
+        if len(usable) < len(planned):
+            self.forget(forum.id)  # the moderators will change it: read it afresh next time
+            raise tag_required(forum)
+        return usable
+
+    async def _create(self, forum: discord.ForumChannel, *, name: str, applied_tags: list[discord.ForumTag],
+                      content: str | None = None, embeds: list[discord.Embed] | None = None) -> ThreadWithMessage:
+        """A post; Discord refusing it for want of a tag means the forum as read is out of date."""
+        try:
+            return await forum.create_thread(name=name, content=content, embeds=embeds or discord.utils.MISSING,
+                                             applied_tags=applied_tags, allowed_mentions=NO_MENTIONS,
+                                             auto_archive_duration=ARCHIVE_MINUTES)
+        except discord.HTTPException as exc:
+            if exc.code in (TAG_REQUIRED, NO_SETTABLE_TAGS):
+                self.forget(forum.id)
+            raise
+
+    def forget(self, forum_id: int) -> None:
+        """Drop a fetched forum, so the next send reads its settings and tags again (the gateway's cache
+        is kept current by Discord)."""
+        self._fetched.pop(forum_id, None)
 
     async def _bump(self, forum: discord.ForumChannel, post_id: str, digest: Digest) -> bool:
         """Bring an existing post up; False when it is gone or closed (deleted, locked): then the paper
@@ -202,9 +260,9 @@ class Forums:
         """Text (a recap, a note) as a post of its own: named by its first line, the text its messages."""
         contents = pieces(reply.text, MAX_CONTENT, TEXT_MESSAGES)
         first_line = next((line for line in reply.text.splitlines() if line.strip()), "") or "Papers"
-        created = await forum.create_thread(name=fit_plain(first_line, MAX_THREAD_NAME) or "Papers",
-                                            content=contents[0], allowed_mentions=NO_MENTIONS,
-                                            auto_archive_duration=ARCHIVE_MINUTES)
+        [tags] = self._tags(forum, [set()])
+        created = await self._create(forum, name=fit_plain(first_line, MAX_THREAD_NAME) or "Papers",
+                                     content=contents[0], applied_tags=tags)
         ids = [str(created.thread.id)]
         for content in contents[1:]:
             ids.append(str((await created.thread.send(content=content, allowed_mentions=NO_MENTIONS)).id))

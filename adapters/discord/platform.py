@@ -9,6 +9,8 @@ permission) → ChannelUnavailableError; a rate limit longer than the library wa
 RateLimitedError (also a 429 discord.py does not wait out: one without ``Via``); 5xx, timeouts and
 connection errors → TransientDeliveryError; Discord refusing the body as rendered (400 50035 Invalid
 Form Body) → RejectedMessageError; a digest cut short → PartiallySentError with what went out.
+A forum requiring a tag the bot cannot give (400 40067) → ChannelUnavailableError with the words for
+that (``Unreachable.TAG_REQUIRED``; :mod:`adapters.discord.forum` usually sees it first).
 A refusal's reason is worded for people by kind (:data:`KINDS`); Discord's code goes to the log.
 Every message is sent with ``AllowedMentions.none()``, and carries nothing people would not read:
 an outbox send is found again by what it shows (:meth:`DiscordPlatform.find_sent`).
@@ -32,7 +34,7 @@ import discord
 
 from adapters.discord.buttons import views_for
 from adapters.discord.embeds import OutMessage, digest_messages, paper_embed
-from adapters.discord.forum import Forums
+from adapters.discord.forum import NO_SETTABLE_TAGS, TAG_REQUIRED, Forums
 from adapters.discord.text import fit, fit_plain, pieces
 from bot.domain import ChannelRef
 from bot.errors import (
@@ -113,6 +115,8 @@ KINDS: dict[int, Unreachable] = {
     10004: Unreachable.APP_REMOVED,  # Unknown Guild: the bot is no longer in the server
     50007: Unreachable.DMS_CLOSED,  # Cannot send messages to this user
     10013: Unreachable.DMS_CLOSED,  # Unknown User
+    TAG_REQUIRED: Unreachable.TAG_REQUIRED,  # 400: a forum requiring a tag got a post without one
+    NO_SETTABLE_TAGS: Unreachable.TAG_REQUIRED,  # 400: it requires one and all its tags are moderators'
 }
 
 

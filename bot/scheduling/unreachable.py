@@ -20,6 +20,7 @@ class Unreachable(str, Enum):
     NO_PERMISSION = "no_permission"  # a permission or scope it needs was taken away
     APP_REMOVED = "app_removed"  # uninstalled, kicked from the server, its token revoked
     DMS_CLOSED = "dms_closed"  # the member's direct messages are closed to it (or the member is gone)
+    TAG_REQUIRED = "tag_required"  # a forum requires a tag on every post and has none the bot may apply
     OTHER = "other"
 
 
@@ -34,6 +35,10 @@ WORDS: dict[Unreachable, str] = {
                              "access was revoked. Ask an admin to add paperbot again.",
     Unreachable.DMS_CLOSED: "paperbot can't send you direct messages: they are closed to it. Allow direct "
                             "messages from @paperbot.",
+    Unreachable.TAG_REQUIRED: "paperbot can't post here any more: this forum requires a tag on every post, and it has "
+                              "no tag paperbot can use for a paper (paperbot never applies a moderators-only tag). "
+                              "Add a tag anyone may apply named \"paper\" (or one named after a topic, like "
+                              "\"Machine Learning\"), or turn off \"Require tags\" in the forum's settings.",
     Unreachable.OTHER: "paperbot can't post here any more. Check that @paperbot is still in the channel and "
                        "allowed to post.",
 }

@@ -12,7 +12,10 @@ Via + retry_after, 403, and any status for the next requests matching a method a
 ``fail_next``, e.g. a 503 on the command sync or a Cloudflare-style 429 without ``Via``).
 Forum channels (type 15; ``add_forum``): read with GET /channels/{id} (announced in GUILD_CREATE
 only with ``announce=True``), posts made with POST /channels/{forum}/threads (a thread whose starter
-message has the thread's id, its ``applied_tags`` checked against the forum's ``available_tags``),
+message has the thread's id, its ``applied_tags`` checked against the forum's ``available_tags``; a
+moderated tag applied is a violation, the bot being no moderator; in a forum with ``require_tag`` —
+channel flag ``REQUIRE_TAG``, settable later with ``set_require_tag`` — a post with no tag is
+refused with 400 40067, as Discord does),
 listed with GET /guilds/{id}/threads/active and /channels/{forum}/threads/archived/public; a message
 POSTed to the forum itself is refused (400 50008), as Discord does.
 Every request is recorded with its JSON body for the tests to inspect.
@@ -45,6 +48,7 @@ CHANNEL_ID = "800000000000000010"
 FORUM_ID = "800000000000000020"
 OTHER_USER = "700000000000000001"
 MANAGE_CHANNELS = 1 << 4
+REQUIRE_TAG = 1 << 4  # a forum's channel flag: every post must carry a tag
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 6)  # view, send, add reactions
 MESSAGE_CONTENT_INTENT = 1 << 15
 
@@ -479,10 +483,12 @@ class FakeDiscord:
         }
 
     def add_forum(self, tags: list[str], *, forum_id: str = FORUM_ID, channel_type: int = 15,
-                  moderated: tuple[str, ...] = ()) -> dict[str, Any]:
-        """A forum (15) or media channel (16) with these tags (``moderated``: only moderators may apply them)."""
+                  moderated: tuple[str, ...] = (), require_tag: bool = False) -> dict[str, Any]:
+        """A forum (15) or media channel (16) with these tags (``moderated``: only moderators may apply them;
+        ``require_tag``: "Require tags" on, a post without one is refused)."""
         forum = {"id": forum_id, "type": channel_type, "name": "paper-forum", "position": 1, "guild_id": GUILD_ID,
-                 "permission_overwrites": [], "parent_id": None, "topic": None, "nsfw": False, "flags": 0,
+                 "permission_overwrites": [], "parent_id": None, "topic": None, "nsfw": False,
+                 "flags": REQUIRE_TAG if require_tag else 0,
                  "rate_limit_per_user": 0, "last_message_id": None, "default_auto_archive_duration": 1440,
                  "default_thread_rate_limit_per_user": 0, "default_sort_order": None, "default_forum_layout": 0,
                  "default_reaction_emoji": None,
@@ -490,6 +496,12 @@ class FakeDiscord:
                                      "emoji_id": None, "emoji_name": None} for name in tags]}
         self.forums[forum_id] = forum
         return forum
+
+    def set_require_tag(self, on: bool, forum_id: str = FORUM_ID) -> None:
+        """A moderator turns "Require tags" on or off (announced to no one: a bot that fetched the forum
+        keeps what it read)."""
+        forum = self.forums[forum_id]
+        forum["flags"] = (forum["flags"] | REQUIRE_TAG) if on else (forum["flags"] & ~REQUIRE_TAG)
 
     def posts(self, forum_id: str = FORUM_ID) -> list[dict[str, Any]]:
         """The posts (threads) in a forum, oldest first."""
@@ -830,6 +842,11 @@ class FakeDiscord:
                 or len(tags) > 5 or any(t not in known for t in tags):
             self.violations.append(f"POST /channels/{forum_id}/threads: name {len(name)}, tags {tags}")
             return json_response({"message": "Invalid Form Body", "code": 50035}, status=400)
+        if any(known[t]["moderated"] for t in tags):
+            self.violations.append(f"POST /channels/{forum_id}/threads: a moderated tag applied ({tags})")
+        if self.forums[forum_id]["flags"] & REQUIRE_TAG and not tags:
+            return json_response({"message": "A tag is required to create a forum post in this channel", "code": 40067},
+                                 status=400)
         thread_id = snowflake()
         thread = self.thread(forum_id, thread_id, name, auto_archive_duration=int(body.get("auto_archive_duration") or 1440))
         thread["applied_tags"] = tags

@@ -41,16 +41,16 @@ def slack_refusal(code: str) -> ChannelUnavailableError:
 
 def discord_refusal(status: int, code: int) -> ChannelUnavailableError:
     response = SimpleNamespace(status=status, reason="refused")
-    kind = {401: discord.HTTPException, 403: discord.Forbidden, 404: discord.NotFound}[status]
+    kind = {400: discord.HTTPException, 401: discord.HTTPException, 403: discord.Forbidden, 404: discord.NotFound}[status]
     error = discord_error(kind(response, {"code": code, "message": f"Discord says {code}"}), "posting to 123")  # type: ignore[arg-type]
     assert isinstance(error, ChannelUnavailableError), (status, code)
     return error
 
 
+DISCORD_STATUS = {50001: 403, 50013: 403, 50007: 403, 40066: 400, 40067: 400}  # the rest come with 404
 REFUSALS: list[tuple[str, ChannelUnavailableError, str]] = [
     *((f"slack {code}", slack_refusal(code), code) for code in sorted(UNAVAILABLE)),
-    *((f"discord {code}", discord_refusal(403 if code in (50001, 50013, 50007) else 404, code), str(code))
-      for code in sorted(DISCORD_KINDS)),
+    *((f"discord {code}", discord_refusal(DISCORD_STATUS.get(code, 404), code), str(code)) for code in sorted(DISCORD_KINDS)),
     ("discord 403 unlisted", discord_refusal(403, 40001), "40001"),
     ("discord 404 unlisted", discord_refusal(404, 10008), "10008"),
     ("discord 401", discord_refusal(401, 0), "401"),
@@ -88,6 +88,7 @@ def test_the_codes_people_hit_most_are_told_what_happened() -> None:
     assert str(discord_refusal(403, 50001)) == str(discord_refusal(403, 50013)) == WORDS[Unreachable.NO_PERMISSION]
     assert str(discord_refusal(404, 10003)) == WORDS[Unreachable.CHANNEL_GONE]
     assert str(discord_refusal(403, 40001)) == WORDS[Unreachable.OTHER]
+    assert str(discord_refusal(400, 40067)) == WORDS[Unreachable.TAG_REQUIRED]  # a forum requiring a tag
     assert set(SLACK_KINDS) <= UNAVAILABLE  # a kind for a code that never pauses would be dead
 
 
