@@ -27,10 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.taste.backend_names import BACKENDS, Backend
+
 ROOT = Path(__file__).resolve().parents[1]
-BACKENDS = ("onnx", "onnx-int8", "onnx-fast", "sentence-transformers")
-REFERENCE = "sentence-transformers"
-FP32 = "onnx"
+REFERENCE: Backend = "sentence-transformers"
+FP32: Backend = "onnx"
 
 
 def _texts(count: int) -> list[str]:
@@ -42,7 +43,7 @@ def _texts(count: int) -> list[str]:
     return [papers[i % len(papers)] for i in range(count)]
 
 
-def child(backend: str, count: int, out: Path) -> None:
+def child(backend: Backend, count: int, out: Path) -> None:
     """One backend, cold: load, embed, report (JSON on stdout), vectors to ``out``."""
     import asyncio
 
@@ -54,7 +55,7 @@ def child(backend: str, count: int, out: Path) -> None:
     started = time.perf_counter()
     from bot.taste.backends import make_embedder
 
-    embedder = make_embedder(backend)  # type: ignore[arg-type]
+    embedder = make_embedder(backend)
     asyncio.run(embedder.warm())
     load = time.perf_counter() - started
     texts = _texts(count)
@@ -69,7 +70,7 @@ def throughput(texts: list[str], rounds: int) -> dict[str, list[float]]:
 
     from bot.taste.backends import make_embedder
 
-    embedders = {b: make_embedder(b) for b in BACKENDS}  # type: ignore[arg-type]
+    embedders = {b: make_embedder(b) for b in BACKENDS}
     for embedder in embedders.values():
         asyncio.run(embedder.warm())
         embedder.encode_sync(texts[:8])  # first-call allocations out of the timing

@@ -90,6 +90,9 @@ class FakeDiscord:
     async def open_dm(self, workspace: str, user_id: str) -> ChannelRef:
         raise AssertionError("no DMs in this benchmark")
 
+    async def send_file(self, channel: ChannelRef, filename: str, data: bytes, text: str) -> list[str]:
+        raise AssertionError("no files in this benchmark")
+
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -39,7 +39,7 @@ from bot.taste.model import TOPIC
 from paperbot.blas import single_threaded_blas
 from storage.mapping import paper_values
 from storage.migrate import upgrade
-from storage.models import PaperEmbeddingRow, PaperRow, PostRow, ReactionRow, TasteSignalRow
+from storage.models import PaperEmbeddingRow, PaperRow, PostRow, ReactionRow, TasteSignalRow, table_of
 from storage.store import SqlStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -61,7 +61,7 @@ async def fill(store: SqlStore, papers: int, reactions: int, channels: int) -> N
                                    upvotes=rng.randint(0, 300), sources=frozenset({"sample"})), first_seen_at=T0, last_seen_at=T0)
                 for i in range(papers)]
         for start in range(0, len(rows), BATCH):
-            await session.execute(insert(PaperRow.__table__), rows[start:start + BATCH])
+            await session.execute(insert(table_of(PaperRow)), rows[start:start + BATCH])
     per_channel = 10
     posts = []
     for c in range(channels):
@@ -72,7 +72,7 @@ async def fill(store: SqlStore, papers: int, reactions: int, channels: int) -> N
                           "digest_day": LAST_DAY, "position": 0, "posted_at": T0})
     async with store._sessions.begin() as session:
         for start in range(0, len(posts), BATCH):
-            await session.execute(insert(PostRow.__table__), posts[start:start + BATCH])
+            await session.execute(insert(table_of(PostRow)), posts[start:start + BATCH])
     per_post = max(1, reactions // len(posts))
     async with store._sessions.begin() as session:
         batch = []
@@ -81,10 +81,10 @@ async def fill(store: SqlStore, papers: int, reactions: int, channels: int) -> N
                 batch.append({"channel_key": post["channel_key"], "message_id": post["message_id"], "arxiv_id": post["arxiv_id"],
                               "user_id": f"U{u}", "emoji": "👍" if u % 3 else "👎", "created_at": T0})
                 if len(batch) >= BATCH:
-                    await session.execute(insert(ReactionRow.__table__), batch)
+                    await session.execute(insert(table_of(ReactionRow)), batch)
                     batch = []
         if batch:
-            await session.execute(insert(ReactionRow.__table__), batch)
+            await session.execute(insert(table_of(ReactionRow)), batch)
 
 
 async def fill_taste(store: SqlStore, papers: int, channels: int, model: str) -> None:
@@ -96,11 +96,11 @@ async def fill_taste(store: SqlStore, papers: int, channels: int, model: str) ->
         for start in range(0, papers, BATCH):
             m = rng.standard_normal((min(BATCH, papers - start), 384)).astype(np.float32)
             m /= np.linalg.norm(m, axis=1, keepdims=True)
-            await session.execute(insert(PaperEmbeddingRow.__table__), [
+            await session.execute(insert(table_of(PaperEmbeddingRow)), [
                 {"arxiv_id": f"p{start + i:07d}", "model": model, "dimension": 384, "vector": m[i].tobytes(), "created_at": T0}
                 for i in range(len(m))])
         topics = ["diffusion models for video", "protein structure prediction", "reinforcement learning from feedback"]
-        await session.execute(insert(TasteSignalRow.__table__), [
+        await session.execute(insert(table_of(TasteSignalRow)), [
             {"scope": channel(c).key, "kind": TOPIC, "value": topics[c % 3], "weight": 1.0, "created_by": "U1", "created_at": T0}
             for c in range(0, channels, 10)])
 

@@ -86,7 +86,7 @@ TRIALS: dict[str, dict[str, Any]] = {
     "intercept-1+pool-negative-2": {"intercept": 1.0, "pool_negative": 2.0},
     "intercept-1+explore-top10": {"intercept": 1.0, "explore_pool": 2},
     "intercept-1+smooth-by-count": {"intercept": 1.0, "smooth": (0.5, 10)},
-}.items()}
+}.items() if isinstance(rule, dict)}  # all are dicts: the check narrows for mypy, which types these mixed ones as object
 RULE: dict[str, Any] = {}
 POOL_MEAN: list[np.ndarray] = []  # the day's pool mean, set by ``relevance`` for the rules that use it
 POOL: list[np.ndarray] = []  # the day's pool (its vectors), set by ``relevance`` for self-training
@@ -211,7 +211,8 @@ def relevance(matrix: np.ndarray, profile: R.Profile, now: datetime | None = Non
             vote = vote - (matrix @ np.stack(dislikes).T).mean(axis=1)
 
         def z(v: np.ndarray) -> np.ndarray:
-            return (v - v.mean()) / (v.std() + 1e-12)
+            standardised: np.ndarray = (v - v.mean()) / (v.std() + 1e-12)
+            return standardised
         rel = z(rel) + RULE["knn"] * z(vote)
     if "smooth" in RULE and rated:
         alpha, n0 = RULE["smooth"]

@@ -35,7 +35,8 @@ SECRET = "bench-signing-secret"
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 class _SlackApi(BaseHTTPRequestHandler):
@@ -51,7 +52,7 @@ class _SlackApi(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, *args) -> None:
+    def log_message(self, fmt: str, *args: object) -> None:
         pass
 
 
@@ -99,9 +100,10 @@ def _slash(port: int, api: str, text: str) -> int:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/slack/events", data=body.encode(), method="POST",
         headers={"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
-                 "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)})
+                 "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body) or ""})
     with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status
+        status: int = response.status
+        return status
 
 
 def main() -> int:

@@ -39,15 +39,18 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 from sqlalchemy import insert, text
 
 from bot.domain import ChannelRef, Paper, Post, PostKind, Subscription
-from bot.scheduling.personal import PersonalRanker
+from bot.scheduling.personal import ChannelTastes, PersonalRanker
 from bot.scheduling.planner import Planner
 from bot.taste.ranking import Profile, Signal, TasteSettings
 from bot.usecases.taste import TasteUseCases
@@ -55,7 +58,7 @@ from paperbot.blas import single_threaded_blas
 from paperbot.gc_policy import collector_paused, tune_gc
 from storage.mapping import post_values, subscription_values
 from storage.migrate import upgrade
-from storage.models import PostRow, ReactionRow, SubscriptionRow
+from storage.models import PostRow, ReactionRow, SubscriptionRow, table_of
 from storage.store import SqlStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -80,39 +83,37 @@ async def fill(store: SqlStore, channels: int, papers: int, platform: str = "dis
     posts = [post_values(Post(ref(i), f"old{i}", f"2511.{(i * 7 + k) % papers:05d}",
                               PostKind.ON_DEMAND, DAY, k), posted_at=created) for i in range(channels) for k in range(2)]
     async with store._sessions.begin() as session:  # bulk fill; the store API is one row per call
-        await session.execute(insert(SubscriptionRow.__table__), subs)
+        await session.execute(insert(table_of(SubscriptionRow)), subs)
         for start in range(0, len(posts), 5000):
-            await session.execute(insert(PostRow.__table__), posts[start:start + 5000])
+            await session.execute(insert(table_of(PostRow)), posts[start:start + 5000])
 
 
 class SyntheticTaste:
-    """What PersonalRanker needs from TasteUseCases, from seeded random vectors and profiles."""
+    """What PersonalRanker needs from TasteUseCases (``ChannelTastes``), from seeded random vectors and profiles."""
 
     def __init__(self, papers: int, dim: int = 384, seed: int = 7) -> None:
-        import numpy as np
-
         rng = np.random.default_rng(seed)
         m = rng.standard_normal((papers, dim)).astype(np.float32)
         self.matrix = m / np.linalg.norm(m, axis=1, keepdims=True)
         self.rng = rng
         self.at = datetime(2025, 11, 1, tzinfo=UTC)
 
-    async def vectors(self, papers):
+    async def vectors(self, papers: Sequence[Paper]) -> dict[str, np.ndarray]:
         return {p.arxiv_id: self.matrix[int(p.arxiv_id.split(".")[1])] for p in papers}
 
-    async def channel_profile(self, channel):
+    async def channel_profile(self, channel: ChannelRef) -> Profile:
         n = int(self.rng.integers(3, 9))
         rows = self.rng.integers(0, len(self.matrix), n)
         return Profile([Signal(self.matrix[r], 1.0 if k % 4 else -1.0, "reaction", f"Paper {r}", self.at, f"2511.{r:05d}")
                         for k, r in enumerate(rows)])
 
-    async def settings(self, channel):
+    async def settings(self, channel: ChannelRef) -> TasteSettings:
         return TasteSettings(trending=0.3)
 
-    async def channel_profiles(self, channels):
+    async def channel_profiles(self, channels: Sequence[ChannelRef]) -> dict[str, Profile]:
         return {c.key: await self.channel_profile(c) for c in channels}
 
-    async def settings_for(self, channels):
+    async def settings_for(self, channels: Sequence[ChannelRef]) -> dict[str, TasteSettings]:
         return {c.key: await self.settings(c) for c in channels}
 
 
@@ -121,15 +122,20 @@ class PrecomputedOnly:
 
     model_name = "bench-synthetic-384"
 
-    async def encode(self, texts):
+    @property
+    def ready(self) -> bool:
+        return True  # nothing to load
+
+    async def warm(self) -> None:
+        pass
+
+    async def encode(self, texts: Sequence[str]) -> np.ndarray:
         raise AssertionError(f"planning tried to embed {len(texts)} texts: vectors should come from the store")
 
 
 async def store_profiles(store: SqlStore, channels: int, papers: int, seed: int = 7) -> None:
     """What the synthetic profiles stand for, in the database: each paper's vector under
     ``PrecomputedOnly.model_name``, and 3 members' 👍/👎 on each channel's 2 earlier posts (≤ 6 reactions)."""
-    import numpy as np
-
     rng = np.random.default_rng(seed)
     m = rng.standard_normal((papers, 384)).astype(np.float32)
     m /= np.linalg.norm(m, axis=1, keepdims=True)
@@ -145,7 +151,7 @@ async def store_profiles(store: SqlStore, channels: int, papers: int, seed: int 
                                  "user_id": f"U{user}", "emoji": "👍" if rng.random() < 0.7 else "👎", "created_at": created})
     async with store._sessions.begin() as session:
         for start in range(0, len(rows), 5000):
-            await session.execute(insert(ReactionRow.__table__), rows[start:start + 5000])
+            await session.execute(insert(table_of(ReactionRow)), rows[start:start + 5000])
 
 
 async def analyze(store: SqlStore) -> None:
@@ -168,7 +174,8 @@ class Breakdown:
             for name in names:
                 setattr(cls, name, self._timed(name, getattr(cls, name)))
 
-    def _timed(self, name, method):
+    def _timed(self, name: str, method: Callable[..., Any]) -> Callable[..., object]:
+        """``method`` (any of ``PARTS``, coroutine function or not) wrapped to add its time to ``name``."""
         import functools
         import inspect
 
@@ -178,7 +185,7 @@ class Breakdown:
 
         if inspect.iscoroutinefunction(method):
             @functools.wraps(method)
-            async def timed_async(*args, **kwargs):
+            async def timed_async(*args: object, **kwargs: object) -> object:
                 wall, cpu = time.perf_counter(), time.process_time()
                 try:
                     return await method(*args, **kwargs)
@@ -187,7 +194,7 @@ class Breakdown:
             return timed_async
 
         @functools.wraps(method)
-        def timed(*args, **kwargs):
+        def timed(*args: object, **kwargs: object) -> object:
             wall, cpu = time.perf_counter(), time.process_time()
             try:
                 return method(*args, **kwargs)
@@ -221,6 +228,7 @@ async def main() -> None:
         await upgrade(url)
         async with SqlStore.connect(url) as store:
             await fill(store, args.channels, args.papers)
+            taste: ChannelTastes
             if args.stored_profiles:
                 await store_profiles(store, args.channels, args.papers)
                 taste = TasteUseCases(store, PrecomputedOnly(), clock=lambda: NOW)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.taste.onnx_embedder import OnnxEmbedder
-from paperbot.bench.listings import cached_embeddings, load_listings
+from paperbot.bench.listings import Day, cached_embeddings, load_listings
 from paperbot.bench.taste import CATEGORY_NAMES
 
 
@@ -30,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     days = load_listings(args.listings)
     papers = [p for d in days for p in d.papers]
-    vectors = cached_embeddings(papers, OnnxEmbedder(), args.cache)  # type: ignore[arg-type]
+    vectors = cached_embeddings(papers, OnnxEmbedder(), args.cache)
     rng = np.random.default_rng(0)
     earlier = [p for d in days[:3] for p in d.papers]
     later = [p for d in days[3:] for p in d.papers]
@@ -47,8 +47,8 @@ def main() -> None:
             (same if a == b else other).append(float(sims[i, j]))
     by_author: dict[str, list[int]] = {}
     for j, p in enumerate(earlier):
-        for a in p.authors:
-            by_author.setdefault(a, []).append(j)
+        for author in p.authors:
+            by_author.setdefault(author, []).append(j)
     shared = [float(l_matrix[i] @ e_matrix[j]) for i, p in enumerate(later)
               for j in {j for a in p.authors for j in by_author.get(a, ())}]
     groups = (("same primary category", same), ("different primary category", other),
@@ -79,7 +79,7 @@ def main() -> None:
     one_like(days, vectors, rng)
 
 
-def one_like(days: list, vectors: dict[str, np.ndarray], rng: np.random.Generator, trials: int = 200) -> None:
+def one_like(days: list[Day], vectors: dict[str, np.ndarray], rng: np.random.Generator, trials: int = 200) -> None:
     """The issue's symptom: after one 👍, how many of the next day's 5 items name that paper, and how
     many of those are not really close (below ``LIKE_THRESHOLD``)."""
     from bot.taste.ranking import Profile, Signal, rank_personal

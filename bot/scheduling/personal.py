@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -25,19 +25,27 @@ from bot.ranking.trending import rank_trending
 from bot.taste.batched import Pool, rank_prepared_many
 from bot.taste.ranking import Profile, TasteSettings, prepare_pool, rank_personal, rank_prepared
 
-if TYPE_CHECKING:
-    from bot.usecases.taste import TasteUseCases
-
 # one pool's trending order, vectors as rows, which papers have one, and rank-normalised trending
 _Pool = tuple[list[RankedPaper], np.ndarray, np.ndarray, np.ndarray]
 
 BATCH = 1024  # channels ranked together: a batch's score matrix is BATCH × papers floats
 
 
-class PersonalRanker:
-    """A planner ``Ranker`` backed by a ``TasteUseCases`` (``profile``/``settings``/``vectors``)."""
+class ChannelTastes(Protocol):
+    """What the ranker reads of the channels' tastes, many channels at a time: ``TasteUseCases``
+    serves it from the store, ``benchmarks/bench_plan.py`` from synthetic vectors and profiles."""
 
-    def __init__(self, taste: TasteUseCases | None, *, clock: Clock | None = None) -> None:
+    async def vectors(self, papers: Sequence[Paper]) -> dict[str, np.ndarray]: ...
+
+    async def channel_profiles(self, channels: Sequence[ChannelRef]) -> dict[str, Profile]: ...
+
+    async def settings_for(self, channels: Sequence[ChannelRef]) -> dict[str, TasteSettings]: ...
+
+
+class PersonalRanker:
+    """A planner ``Ranker`` backed by ``ChannelTastes`` (``TasteUseCases``: vectors, profiles, settings)."""
+
+    def __init__(self, taste: ChannelTastes | None, *, clock: Clock | None = None) -> None:
         self._taste = taste
         self._clock = clock
         self._vectors: dict[str, np.ndarray] = {}
