@@ -128,6 +128,12 @@ class PaperBot:
         """Whether running ``command`` needs a channel manager (adapters look the permission up only then)."""
         return spec_of(command).needs_manager(command)
 
+    def concerns_thread(self, command: Command) -> bool:
+        """Run inside a thread, whether ``command`` concerns that thread (it publishes there) rather than
+        its channel's state (``CommandSpec.concerns_thread``): a Discord forum post's command acts for
+        the forum unless this says so."""
+        return spec_of(command).concerns_thread
+
     async def handle(self, requester: Requester, command: str | Command, transport: ChatTransport | None = None) -> Reply:
         """Run one `/papers …` command. A digest or paper is published through ``transport`` (posted,
         recorded, threaded) and :class:`Posted` comes back; without a transport it is returned unposted.

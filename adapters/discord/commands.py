@@ -146,7 +146,7 @@ async def _run_command(interaction: discord.Interaction, build: Callable[[], Com
         if not await responder.defer():
             return
         requester = requester_for(interaction)
-        if paperbot.needs_manager(command):  # run in a forum post: for the forum (adapters.discord.forum)
+        if not paperbot.concerns_thread(command):  # run in a forum post: for the forum (adapters.discord.forum)
             requester = await platform.forums.acting_for(requester, interaction.channel)
         try:
             reply = await paperbot.handle(requester, command, InteractionTransport(interaction, platform, responder))

@@ -168,8 +168,10 @@ class Forums:
         return None
 
     async def acting_for(self, requester: Requester, channel: object) -> Requester:
-        """A channel manager's command run in a forum post acts for the forum: commands cannot be run in
-        a forum itself (it has no message box), only in its posts, and a post cannot hold a digest."""
+        """A command about the channel (``PaperBot.concerns_thread`` false) run in a forum post acts for
+        the forum: commands cannot be run in a forum itself (it has no message box), only in its posts,
+        and the forum's subscription, settings and taste live under the forum, where its digests read
+        them. The permission stays the caller's in the post (a post's are its forum's)."""
         if not isinstance(channel, discord.Thread) or channel.parent_id is None:
             return requester
         if await self.forum(channel.parent_id) is None:

@@ -12,7 +12,7 @@ from bot.usecases.digests import DigestUseCases
 from bot.usecases.taste import answering_now
 
 
-@command("today", "top papers of the latest day (or that day); mine: ranked for you", order=10, aliases=("day",),
+@command("today", "top papers of the latest day (or that day); mine: ranked for you", order=10, aliases=("day",), concerns_thread=True,
          params=(
              Param("mine", Flag(["mine"]), "ranked for you, from your reactions"),
              Param("count", Count(), "how many papers (1–25)"),
@@ -32,7 +32,7 @@ class TodayCommand:
             return DigestReply(await digests.today(requester.channel, count=self.count, day=self.day, member=member))
 
 
-@command("week", "top papers of this week (or that ISO week)", order=20, params=(
+@command("week", "top papers of this week (or that ISO week)", order=20, concerns_thread=True, params=(
     Param("count", Count(), "how many papers (1–25)"),
     Param("week", Week(), "an ISO week as YYYY-Www (default: this week)"),
 ))

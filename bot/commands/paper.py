@@ -13,7 +13,7 @@ from bot.usecases.papers import PaperLookup
 PAPER_USAGE = "/papers paper <arXiv id or URL> — one paper"
 
 
-@command("paper", "one paper", order=30, params=(
+@command("paper", "one paper", order=30, concerns_thread=True, params=(
     Param("paper", Paper(), "an arXiv id or URL, e.g. 2511.01234 or https://arxiv.org/abs/2511.01234",
           required=True, missing=f"give exactly one paper: {PAPER_USAGE}. Accepted: {ACCEPTED_FORMS}."),
 ))

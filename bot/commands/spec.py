@@ -17,6 +17,10 @@ From that one declaration come the text parser (Slack, the console: :mod:`bot.co
 the help (:mod:`bot.commands.helptext`), the Discord options (``adapters.discord.commands``: typed,
 with choices and autocomplete) and the error messages. ``execute`` receives the requester and,
 by parameter name, the use cases it needs (:data:`SERVICES`) — never the whole bot.
+
+Which channel a command concerns is declared here too (``concerns_thread``): run inside a thread
+whose channel holds the state (a Discord forum post, where a forum's commands have to be run), a
+command concerns that channel unless it says it concerns the thread itself.
 """
 from __future__ import annotations
 
@@ -44,6 +48,19 @@ class Command(Protocol):
 
 @dataclass(frozen=True)
 class CommandSpec:
+    """One declared subcommand.
+
+    ``concerns_thread``: run inside a thread, whether the command concerns that thread rather than
+    the channel it belongs to. True for the commands that publish (a digest, a paper): their
+    answer's messages are the thread's, recorded there, and reactions on them count where they are.
+    Every other command concerns the channel's state — its subscription and schedule, settings,
+    taste (seeds, follows, what it learned), stats, feed, recap — which lives under the channel,
+    never under a thread: a Discord forum's commands can only be run in its posts, and its digests
+    read the forum's state only. Hence the channel is the default: a command that forgot to say
+    would otherwise read or write state under a post's id, where no digest ever looks — lost
+    without a word. (tests/core/test_declared_commands.py checks that every publishing command says so.)
+    """
+
     name: str
     summary: str
     params: tuple[Param, ...]
@@ -57,6 +74,7 @@ class CommandSpec:
     services: tuple[str, ...] = field(default=())
     # keys that are refused with a reason of their own (a channel setting given to the DM digest)
     refused: Mapping[str, str] = field(default_factory=dict)
+    concerns_thread: bool = False  # run inside a thread: about that thread, not its channel (see above)
 
     @property
     def usage(self) -> str:
@@ -111,9 +129,13 @@ def command(
     raw: bool = False,
     build: Callable[[dict[str, Any]], Any] | None = None,
     refused: Mapping[str, str] | None = None,
+    concerns_thread: bool = False,
 ) -> Callable[[C], C]:
     """Declare and register a subcommand (see the module docstring). Checked at import: names are
-    unique, every param fills a field, ``execute`` asks only for known services."""
+    unique, every param fills a field, ``execute`` asks only for known services.
+
+    ``concerns_thread``: run inside a thread, it concerns that thread, not its channel (only the
+    commands that publish say so; see :class:`CommandSpec`)."""
 
     def register(cls: C) -> C:
         if len(summary) > DESCRIPTION_LIMIT or any(len(p.help) > DESCRIPTION_LIMIT for p in params):
@@ -133,7 +155,8 @@ def command(
         unknown = set(wanted) - SERVICES
         if unknown:
             raise TypeError(f"{cls.__name__}.execute asks for unknown services {sorted(unknown)}; known: {sorted(SERVICES)}")
-        spec = CommandSpec(name, summary, params, cls, order, aliases, manages_channel, raw, build, wanted, dict(refused or {}))
+        spec = CommandSpec(name, summary, params, cls, order, aliases, manages_channel, raw, build, wanted, dict(refused or {}),
+                           concerns_thread)
         for key in (name, *aliases):
             if key in REGISTRY:
                 raise ValueError(f"command name {key!r} registered twice")

@@ -188,7 +188,7 @@ def _digest(title: str, items: list[RankedPaper]) -> DigestReply:
                               note=None if items else "Nothing found: embed the stored papers first (`paperbot embed`)."))
 
 
-@command("similar", "stored papers most like this one", order=110, params=(
+@command("similar", "stored papers most like this one", order=110, concerns_thread=True, params=(
     paper_param(), Param("count", Count(), "how many papers (1–25)"),
 ))
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ class SimilarCommand:
             return _digest(f"Papers similar to {paper.arxiv_id}", await require(taste).similar(paper, self.count))
 
 
-@command("search", "semantic search over stored papers", order=120, params=(
+@command("search", "semantic search over stored papers", order=120, concerns_thread=True, params=(
     Param("query", Text("query…", max_length=300, accepts="what to look for, at most 300 characters"),
           "what to look for, e.g. video generation", required=True,
           missing="what should I search for? /papers search <query…> [count:N]"),

@@ -12,7 +12,7 @@ from bot.usecases.taste import answering_now
 from bot.usecases.tune import DEFAULT_COUNT, MAX_COUNT, TuneUseCases
 
 
-@command("tune", "a few different recent papers to rate, so the ranking learns fast; mine: for you", order=55,
+@command("tune", "a few different recent papers to rate, so the ranking learns fast; mine: for you", order=55, concerns_thread=True,
          params=(
              Param("mine", Flag(["mine"]), "papers for your own ranking (today mine, your DM digest)"),
              Param("count", Count(maximum=MAX_COUNT), f"how many papers (1–{MAX_COUNT}, default {DEFAULT_COUNT})"),

@@ -7,16 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
+from typing import get_args, get_type_hints
 
 import pytest
 from discord import AppCommandOptionType
 
 from adapters.discord.commands import papers_group
-from bot.commands import REGISTRY, command, command_help, help_text, parse_command, specs, unregister
+from bot.commands import REGISTRY, CommandSpec, command, command_help, help_text, parse_command, specs, unregister
 from bot.commands.params import Choice, Count, Day, Flag, Param, Text, TimeOfDay
 from bot.domain import Requester
 from bot.errors import UsageError
-from bot.replies import TextReply
+from bot.replies import DigestReply, PaperReply, TextReply
 from bot.usecases.digests import DigestUseCases
 
 
@@ -105,3 +106,19 @@ def test_every_declared_command_fits_discords_rules() -> None:
         assert len(cmd.parameters) <= 25
         for parameter in cmd.parameters:
             assert re.fullmatch(r"[-_a-z0-9]{1,32}", parameter.name) and 1 <= len(parameter.description) <= 100
+
+
+def publishes(spec: CommandSpec) -> bool:
+    """Whether the command's answer is published (posted and recorded where it was run): a digest or a paper."""
+    returned = get_type_hints(spec.command.execute)["return"]
+    return any(isinstance(kind, type) and issubclass(kind, DigestReply | PaperReply) for kind in get_args(returned) or (returned,))
+
+
+def test_only_the_commands_that_publish_concern_the_thread_they_are_run_in() -> None:
+    """The default (the channel) keeps a channel's state under the channel — in a Discord forum post, the
+    forum's; a publication is the thread's own (its messages are recorded there). A new command that
+    publishes and forgets to say so fails here, not in a forum."""
+    declared = {spec.name: spec.concerns_thread for spec in specs()}
+    assert {name for name, in_thread in declared.items() if in_thread} == {
+        spec.name for spec in specs() if publishes(spec)} == {"today", "week", "paper", "similar", "search", "tune"}
+    assert not declared["ask"] and not declared["schedule"] and not declared["like"] and not declared["stats"]
