@@ -1,7 +1,10 @@
 """Configuration: one TOML file (``--config`` or ``PAPERBOT_CONFIG``) plus secrets from the environment.
 
 Unknown keys, wrong types and wrong values stop start-up with a ConfigError that names
-each key and what it accepts, so a typo never silently falls back to a default.
+each key and what it accepts (:mod:`bot.config_words`), so a typo never silently falls back to a
+default. Types are strict: a TOML file has real booleans and integers, so ``enabled = "yes"`` or
+``count = true`` is an error, not a guess. The environment only brings secrets (strings) into
+string keys, so it needs no lax parsing.
 Every network endpoint is a key here (sources, Slack ``base_url``, Discord API/gateway),
 which is also how proxies and the test suite's local fake servers are used.
 """
@@ -10,9 +13,11 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,7 +27,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from bot.config_words import URL_ERROR, describe
 from bot.domain import MAX_COUNT
 from bot.errors import ConfigError
 from bot.taste.backend_names import DEFAULT_BACKEND, Backend
@@ -43,7 +50,36 @@ SECRET_ENV: dict[tuple[str, str], str] = {
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _url(*schemes: str, bare: bool = False, empty: bool = False) -> AfterValidator:
+    """An absolute URL of ``schemes`` with a host (``bare``: no query or fragment; ``empty``: "" allowed)."""
+    words = "/".join(schemes).replace("http/https", "http(s)").replace("ws/wss", "ws(s)")
+
+    def check(value: str) -> str:
+        if empty and value == "":
+            return value
+        try:
+            parts = urlsplit(value)
+            ok = parts.scheme in schemes and bool(parts.hostname) and not any(c.isspace() for c in value)
+            ok = ok and not (bare and (parts.query or parts.fragment))
+        except ValueError:
+            ok = False
+        if not ok:
+            raise PydanticCustomError(URL_ERROR, "not an {schemes} URL", {"schemes": words})
+        return value
+
+    return AfterValidator(check)
+
+
+HttpUrl = Annotated[str, _url("http", "https")]
+
+
+def _path(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError(f"\"{value}\" is not a path: it must start with /, e.g. \"/slack/install\"")
+    return value
 
 
 class DatabaseConfig(_Section):
@@ -68,7 +104,7 @@ class _SourceLimits(_Section):
 
 class HuggingFaceConfig(_SourceLimits):
     enabled: bool = True
-    base_url: str = "https://huggingface.co"
+    base_url: HttpUrl = "https://huggingface.co"
     timeout_seconds: float = Field(30.0, gt=0)
     max_retries: int = Field(4, ge=0, le=10)
     sort: Literal["trending", "publishedAt"] = "trending"
@@ -77,8 +113,8 @@ class HuggingFaceConfig(_SourceLimits):
 class ArxivConfig(_SourceLimits):
     enabled: bool = True
     categories: list[str] = Field(default_factory=lambda: ["cs.AI", "cs.CL", "cs.CV", "cs.LG"])
-    rss_base_url: str = "https://rss.arxiv.org"
-    api_base_url: str = "http://export.arxiv.org"
+    rss_base_url: HttpUrl = "https://rss.arxiv.org"
+    api_base_url: HttpUrl = "http://export.arxiv.org"
     min_interval_seconds: float = Field(3.0, ge=0)
     timeout_seconds: float = Field(30.0, gt=0)
     max_retries: int = Field(4, ge=0, le=10)
@@ -103,8 +139,8 @@ class DigestConfig(_Section):
 
 class DiscordConfig(_Section):
     token: SecretStr | None = None
-    api_base_url: str = "https://discord.com"
-    gateway_url: str | None = None
+    api_base_url: HttpUrl = "https://discord.com"
+    gateway_url: Annotated[str, _url("ws", "wss")] | None = Field(None, examples=["wss://gateway.discord.gg"])
     dev_guild_id: int | None = None
     shard_count: int | None = Field(None, ge=1)
     shard_ids: list[int] | None = None
@@ -119,7 +155,7 @@ class SlackConfig(_Section):
     bot_token: SecretStr | None = None
     app_token: SecretStr | None = None
     signing_secret: SecretStr | None = None
-    base_url: str = "https://slack.com/api/"
+    base_url: HttpUrl = "https://slack.com/api/"
     mode: Literal["socket", "http"] = "socket"
     http_host: str = "0.0.0.0"
     http_port: int = Field(3000, ge=1, le=65535)
@@ -134,17 +170,49 @@ class SlackConfig(_Section):
     client_id: str = ""
     client_secret: SecretStr | None = None
     # the Redirect URL set in the app's OAuth settings (https://your.host{redirect_path}); empty: Slack's only one
-    redirect_uri: str = ""
-    install_path: str = Field("/slack/install", pattern=r"^/")
-    redirect_path: str = Field("/slack/oauth_redirect", pattern=r"^/")
+    redirect_uri: Annotated[str, _url("http", "https", empty=True)] = Field(
+        "", examples=["https://your.host/slack/oauth_redirect"])
+    install_path: Annotated[str, AfterValidator(_path)] = "/slack/install"
+    redirect_path: Annotated[str, AfterValidator(_path)] = "/slack/oauth_redirect"
     # how long an install link stays valid (its OAuth state)
     state_expiration_seconds: int = Field(600, ge=60, le=3600)
+
+    @model_validator(mode="after")
+    def _token_kinds(self) -> SlackConfig:
+        """Each token in its own slot: bolt takes a bot token (xoxb-) for the Web API and Socket Mode an
+        app-level token (xapp-); a user token (xoxp-) would make bolt act as that person, not the bot."""
+        bot, app = _secret(self.bot_token), _secret(self.app_token)
+        if bot.startswith("xapp-") and app.startswith("xoxb-"):
+            raise ValueError("bot_token and app_token are swapped: bot_token holds an app-level token (xapp-…) and "
+                             "app_token a bot token (xoxb-…); exchange them (or PAPERBOT_SLACK_BOT_TOKEN and "
+                             "PAPERBOT_SLACK_APP_TOKEN)")
+        wrong = []
+        if bot and not bot.startswith("xoxb-"):
+            wrong.append(f"bot_token does not start with xoxb-{_token_kind(bot)}: use the Bot User OAuth Token "
+                         "(OAuth & Permissions)")
+        if app and not app.startswith("xapp-"):
+            wrong.append(f"app_token does not start with xapp-{_token_kind(app)}: use an app-level token "
+                         "(Basic Information → App-Level Tokens)")
+        if wrong:
+            raise ValueError("; ".join(wrong))
+        return self
 
     @property
     def oauth(self) -> bool:
         """Several workspaces through OAuth, not one bot token: client_id or client_secret is set (both
         are needed: adapters.slack.oauth names the missing one)."""
         return bool(self.client_id) or (self.client_secret is not None and bool(self.client_secret.get_secret_value()))
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value is not None else ""
+
+
+def _token_kind(token: str) -> str:
+    """What a Slack token of the wrong slot is, by its prefix (never the token itself)."""
+    kinds = {"xoxb-": "a bot token", "xapp-": "an app-level token", "xoxp-": "a user token", "xoxe": "a refresh token"}
+    kind = next((words for prefix, words in kinds.items() if token.startswith(prefix)), "")
+    return f" (it is {kind})" if kind else ""
 
 
 class EmbeddingConfig(_Section):
@@ -213,12 +281,12 @@ class AnswersConfig(_Section):
     """Answers to questions about a paper (bot.discussion): extractive by default, or an LLM."""
 
     engine: Literal["extractive", "llm"] = "extractive"
-    llm_base_url: str = "http://localhost:8080/v1"
+    llm_base_url: HttpUrl = "http://localhost:8080/v1"
     llm_model: str = ""
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = Field(30.0, gt=0, le=600)
     fulltext: bool = True
-    arxiv_html_base_url: str = "https://arxiv.org"
+    arxiv_html_base_url: HttpUrl = "https://arxiv.org"
     fulltext_timeout_seconds: float = Field(20.0, gt=0, le=300)
     cache_dir: str = Field("", description="empty: <user cache dir>/paperbot/fulltext")
     top_k: int = Field(6, ge=1, le=20)
@@ -236,7 +304,7 @@ class MonitoringConfig(_Section):
     host: str = Field("127.0.0.1", min_length=1)  # local by default: put a reverse proxy in front to expose it
     port: int = Field(9464, ge=1, le=65535)
     # where people reach this port (a reverse proxy's https URL): the base of the feed URLs `/papers feed` shows
-    public_url: str | None = Field(None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    public_url: Annotated[str, _url("http", "https", bare=True)] | None = Field(None, examples=["https://papers.example.org"])
 
     @property
     def base_url(self) -> str:
@@ -288,27 +356,6 @@ class Config(_Section):
         return self.slack.bot_token is not None and bool(self.slack.bot_token.get_secret_value()) or self.slack.oauth
 
 
-_SECRET_WORDS = ("token", "secret", "password", "key", "url")  # a value here may be (or hold) a credential
-
-
-def _describe(error: dict[str, Any]) -> str:
-    """One problem as a person reads it: the key, what is wrong — and what was given, except where the
-    value may be a secret (tokens, passwords, keys, URLs that can carry credentials): never echoed."""
-    key = ".".join(str(part) for part in error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"{key}: unknown key (check the spelling; config.example.toml lists every key)"
-    got = error.get("input")
-    secret = any(word in key.lower() for word in _SECRET_WORDS)
-    shown = repr(got) if got is not None and not isinstance(got, (dict, list)) else ""
-    if secret and got is not None:
-        shown = f"a value of type {type(got).__name__}, not shown"
-    elif len(shown) > 60:
-        shown = shown[:57] + "…"
-    got_text = f" (got {shown})" if shown else ""
-    return f"{key}: {error['msg']}{got_text}"
-
-
 def config_from_dict(data: dict[str, Any], *, environ: dict[str, str] | None = None, origin: str = "configuration") -> Config:
     """Validate ``data`` (plus secrets from ``environ``) into a Config, or raise ConfigError listing every problem."""
     environ = dict(os.environ) if environ is None else environ
@@ -321,7 +368,7 @@ def config_from_dict(data: dict[str, Any], *, environ: dict[str, str] | None = N
     try:
         return Config.model_validate(merged)
     except ValidationError as exc:
-        problems = "\n".join(f"  - {_describe(dict(e))}" for e in exc.errors())
+        problems = "\n".join(f"  - {describe(dict(e), Config)}" for e in exc.errors())
         raise ConfigError(f"{origin} is not valid:\n{problems}") from None
 
 
@@ -334,6 +381,9 @@ def load_config(path: str | Path | None = None, *, environ: dict[str, str] | Non
     file = Path(chosen).expanduser()
     try:
         text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {file} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position "
+                          f"{exc.start}); save it as UTF-8.") from None
     except FileNotFoundError:
         raise ConfigError(f"config file {file} does not exist (from {'--config' if path else CONFIG_ENV}).") from None
     except OSError as exc:

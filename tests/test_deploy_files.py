@@ -66,7 +66,7 @@ def test_a_wrong_key_in_the_first_config_is_named(tmp_path: Path) -> None:
     text = (DEPLOY / "paperbot.toml").read_text(encoding="utf-8").replace('mode = "socket"', 'mdoe = "socket"')
     path = tmp_path / "paperbot.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"slack\.mdoe: unknown key"):
+    with pytest.raises(ConfigError, match=r"\[slack\] mdoe: unknown key"):
         load_config(path, environ=TOKENS)
 
 

@@ -160,15 +160,16 @@ async def _run(config: Config, url: str) -> int:
             await bot.close()
             raise
         tasks = [asyncio.create_task(fetch_forever(store, sources), name="fetch")]
-        if bot.taste is not None:  # the model loads meanwhile; until then commands that need it say "warming up"
-            tasks.append(asyncio.create_task(warm_model(bot.taste), name="model warm-up"))
-        for name, start in platforms.starters(config, bot).items():
-            tasks.append(asyncio.create_task(supervise(name, start), name=name))
-        scheduler = build_scheduler(config, store, platforms.chat_platforms(), taste=bot.taste, publisher=bot.publisher)
-        await resume_after_restart(url, store)
-        tasks.append(asyncio.create_task(scheduler.run_forever(), name="scheduler"))
-        _log.info("paperbot is running: %s", ", ".join(t.get_name() for t in tasks))
-        try:
+        try:  # from here on every exit stops the tasks and closes the bot's and sources' HTTP sessions
+            if bot.taste is not None:  # the model loads meanwhile; until then commands that need it say "warming up"
+                tasks.append(asyncio.create_task(warm_model(bot.taste), name="model warm-up"))
+            # a ConfigError here (e.g. Socket Mode without slack.app_token) must not leave the fetch running
+            for name, start in platforms.starters(config, bot).items():
+                tasks.append(asyncio.create_task(supervise(name, start), name=name))
+            scheduler = build_scheduler(config, store, platforms.chat_platforms(), taste=bot.taste, publisher=bot.publisher)
+            await resume_after_restart(url, store)
+            tasks.append(asyncio.create_task(scheduler.run_forever(), name="scheduler"))
+            _log.info("paperbot is running: %s", ", ".join(t.get_name() for t in tasks))
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
             for task in done:
                 task.result()  # a ConfigError: the run ends with its words

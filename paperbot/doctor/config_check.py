@@ -34,6 +34,8 @@ def _failed(message: str) -> Check:
         fix = f"give the path of your file with --config or ${CONFIG_ENV} (copy config.example.toml to start one)"
     elif "cannot be read" in first:
         fix = "give this user read access to the file, or point --config at a copy it can read"
+    elif "not UTF-8 text" in first:
+        fix = "save the config file as UTF-8 text (TOML is text: this may be a binary file or another encoding)"
     elif "not valid TOML" in first:
         fix = "correct the TOML syntax at the line and column named above (a string needs quotes, a section [brackets])"
     else:

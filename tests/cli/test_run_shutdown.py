@@ -64,3 +64,18 @@ async def test_a_signal_stops_paperbot_run_cleanly(tmp_path: Path, stop: signal.
     assert "paperbot stopped" in log and "Traceback" not in log
     assert stop != signal.SIGTERM or "SIGTERM: stopping" in log
     assert "Unclosed" not in log and "Traceback" not in log, log[-3000:]
+
+
+async def test_a_config_error_of_a_platform_at_start_closes_every_http_session(tmp_path: Path) -> None:
+    """A bot token without an app token (Socket Mode) ends the run with its words, and the fetch and the
+    bot's HTTP sessions are closed first: the log once ended with "Unclosed client session"."""
+    config = tmp_path / "paperbot.toml"
+    config.write_text(quiet_run_config(tmp_path) + "[monitoring]\nenabled = false\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")} | {"PAPERBOT_SLACK_BOT_TOKEN": "xoxb-1"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "paperbot", "--config", str(config), "--log-level", "INFO", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL)
+    _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    log = err.decode()
+    assert process.returncode == 1 and "needs slack.app_token" in log, log[-3000:]
+    assert "Unclosed" not in log and "Traceback" not in log, log[-3000:]

@@ -31,10 +31,10 @@ def test_errors_name_the_key_and_what_is_accepted(tmp_path: Path) -> None:
         load_config(file, environ={})
     message = str(err.value)
     assert str(file) in message
-    assert "digest.count: Input should be less than or equal to 25 (got 99)" in message
-    assert "digest.colour: unknown key" in message
-    assert "slack.mode: Input should be 'socket' or 'http'" in message
-    assert "sources.arxiv.min_interval_seconds" in message
+    assert "[digest] count: 99 is not a whole number from 1 to 25" in message
+    assert "[digest] colour: unknown key" in message
+    assert '[slack] mode: "carrier-pigeon" is not one of "socket", "http"' in message
+    assert '[sources.arxiv] min_interval_seconds: "soon" is not a number of 0 or more' in message
 
 
 def test_missing_file_and_bad_toml(tmp_path: Path) -> None:
@@ -83,8 +83,8 @@ def test_the_kept_events_spool_must_name_a_file() -> None:
     assert config_from_dict({"retry": {"spool": " ~/kept.jsonl "}}, environ={}).retry.spool == "~/kept.jsonl"
     assert config_from_dict({}, environ={}).retry.spool == ""  # beside the database
     for bad, said in (("   ", "is only spaces"), ("/var/lib/paperbot/", "names a folder"), ("a\x00b", "NUL"),
-                      (3, "valid string")):
+                      (3, "is not a string")):
         with pytest.raises(ConfigError) as err:
             config_from_dict({"retry": {"spool": bad}}, environ={})
-        assert "retry.spool:" in str(err.value) and said in str(err.value), str(err.value)
-        assert "e.g." in str(err.value) or said == "valid string"
+        assert "[retry] spool:" in str(err.value) and said in str(err.value), str(err.value)
+        assert "e.g." in str(err.value) or said == "is not a string"

@@ -24,4 +24,4 @@ def test_limits_are_set_per_source_and_checked() -> None:
     with pytest.raises(ConfigError) as caught:
         config_from_dict({"sources": {"huggingface": {"max_wait_seconds": 0, "deadline_seconds": 99999, "max_response_mb": -1}}}, environ={})
     for key in ("max_wait_seconds", "deadline_seconds", "max_response_mb"):
-        assert f"sources.huggingface.{key}" in str(caught.value)
+        assert f"[sources.huggingface] {key}: " in str(caught.value)

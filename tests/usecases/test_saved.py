@@ -214,7 +214,7 @@ def test_a_wrong_weight_is_refused_in_words(key: str, value: object, words: str)
     with pytest.raises(ConfigError) as caught:
         config_from_dict({"taste": {key: value}}, environ={})
     message = str(caught.value)
-    assert f"taste.{key}" in message and words in message and "👍" in message
+    assert f"[taste] {key}: " in message and words in message and "👍" in message
 
 
 async def test_a_link_reaction_is_mild_interest(bot: PaperBot) -> None:
