@@ -230,9 +230,9 @@ class EmbeddingConfig(_Section):
     @model_validator(mode="after")
     def _onnx_runs_minilm_only(self) -> EmbeddingConfig:
         if self.backend != "sentence-transformers" and self.model.rsplit("/", 1)[-1].lower() != "all-minilm-l6-v2":
-            raise ValueError(f"embedding.backend = \"{self.backend}\" runs only sentence-transformers/all-MiniLM-L6-v2 "
-                             f"(got embedding.model = {self.model!r}); for another model set "
-                             "embedding.backend = \"sentence-transformers\" (the [torch] extra)")
+            raise ValueError(f"backend = \"{self.backend}\" runs only sentence-transformers/all-MiniLM-L6-v2 "
+                             f"(got model = {self.model!r}); for another model set "
+                             "backend = \"sentence-transformers\" (the [torch] extra)")
         return self
 
 
