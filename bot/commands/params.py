@@ -46,7 +46,7 @@ def either(words: Sequence[str]) -> str:
 
 def shown(text: object) -> str:
     """A value typed by someone, as an error message may repeat it: cleaned and short."""
-    return shorten(clean_text(str(text)), MAX_WORD)
+    return shorten(clean_text(str(text), typed=True), MAX_WORD)
 
 
 class ValueKind(str, Enum):
@@ -95,8 +95,13 @@ class ParamType(Generic[T]):
             return self.parse(value, name)
         return self.parse(str(value), name)
 
+    def suggestions(self, typed: str) -> list[str]:
+        """Completions for what someone has typed so far, read as they see it (the way a command is:
+        no invisible characters, full-width folded) — what a platform's autocomplete calls."""
+        return self.suggest(clean_text(typed, typed=True))
+
     def suggest(self, typed: str) -> list[str]:
-        """Completions for what someone has typed so far (autocomplete); none by default."""
+        """Completions for ``typed`` (already read as seen); none by default."""
         return [c for c in self.choices if c.startswith(typed.strip().lower())][:MAX_SUGGESTIONS]
 
     def near(self, word: str) -> str | None:
