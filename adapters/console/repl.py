@@ -273,8 +273,9 @@ class ConsoleAdapter:
             self.say(f"[{entry.post.message_id}] {shorten(title, 70)} — {tally}")
 
     async def handle_line(self, line: str) -> bool:
-        """Run one input line; returns False when the user wants to quit."""
-        line = line.strip()
+        """Run one input line; returns False when the user wants to quit. The line is read as it looks
+        (as the core reads a command): an invisible character does not spoil `react 2 👍` either."""
+        line = clean_text(line, typed=True)
         if not line or line.startswith("#"):
             return True
         head, *args = line.split()

@@ -15,7 +15,7 @@ TITLE = "“Thinking with Video: Video Generation as a…”"  # post 1 of the f
 
 def test_demo_words_for_reactions_dm_and_members(tmp_path: Path) -> None:
     result = run_demo(tmp_path, "\n".join([
-        "react 1 notanemoji", "react 1 " + "a" * 80, "react 1 thumbsup", "react 1 🤷", "unreact 1 👍",
+        "react 1 notanemoji", "react 1 " + "a" * 80, "react 1\u200b thumbsup", "react 1 🤷", "unreact 1 👍",
         "/papers dm on", "/papers dm on 08:30 UTC", "as alice", "wait 1d", "quit",
     ]) + "\n", embedder="hash")
     assert result.returncode == 0, result.stderr
