@@ -22,6 +22,7 @@ from bot.replies import Discussion, PaperReply, Publication, TextReply
 from bot.text import clean_text
 
 DM_PREFIX = "dm:"
+DEFAULT_MEMBER = "you"  # whom the demo acts for until `as <name>`
 
 
 class ConsolePlatform:
@@ -37,6 +38,22 @@ class ConsolePlatform:
         self._tags: dict[str, Sent] = {}
         self._counter = 0
         self._blocks: dict[str, list[str]] = {}  # pending output, by post number (threads print under their post)
+        self._acting: Callable[[], str] = lambda: DEFAULT_MEMBER
+
+    def acting_as(self, member: Callable[[], str]) -> None:
+        """Who the console acts for now (`as <name>`), so a direct message says whom it went to."""
+        self._acting = member
+
+    def _letter_to(self, channel: ChannelRef) -> str:
+        """'✉ direct message to alice:' — named, as the demo acts for several people; the default member
+        is called "you", which must not read as whoever is acting now."""
+        member = clean_text(channel.channel[len(DM_PREFIX):])
+        acting = self._acting()
+        if member == DEFAULT_MEMBER and acting != DEFAULT_MEMBER:
+            member = f"you (the demo's first member, not {clean_text(acting)})"
+        elif member == acting and member != DEFAULT_MEMBER:
+            member = f"{member} (you)"
+        return f"✉ direct message to {member}:"
 
     # output ----------------------------------------------------------------------------------
 
@@ -70,7 +87,7 @@ class ConsolePlatform:
 
     def _send_dm(self, channel: ChannelRef, publication: Publication) -> Sent:
         key = self._next_id("dm")
-        lines = [f"✉ direct message to {clean_text(channel.channel[len(DM_PREFIX):])}:"]
+        lines = [self._letter_to(channel)]
         items = publication.as_digest().items
         for number, item in enumerate(items, 1):
             lines.append(render_item(item, number))
@@ -98,7 +115,7 @@ class ConsolePlatform:
         if thread_id is not None or reply_to is not None:
             self._emit(thread_id or reply_to or message_id, render_thread_lines("paperbot", reply.text))
         else:
-            prefix = f"✉ direct message to {clean_text(channel.channel[len(DM_PREFIX):])}:\n" if channel.channel.startswith(DM_PREFIX) else ""
+            prefix = f"{self._letter_to(channel)}\n" if channel.channel.startswith(DM_PREFIX) else ""
             self._emit(message_id, (prefix + "\n".join(clean_text(line) for line in reply.text.splitlines())).splitlines())
         if tag:
             self._tags[tag] = Sent(message_id, ())

@@ -78,14 +78,15 @@ def _some(emoji: frozenset[str], usual: tuple[str, ...], shown: int) -> str:
     return " ".join(ordered[:shown]) + (" …" if len(ordered) > shown else "")
 
 
-def render_stored_reaction(result: ReactionResult, who: str, post: str, emoji: EmojiTable) -> str:
-    """A stored reaction and what it does: more like this, fewer, or — not in ``[taste]`` — nothing."""
+def render_stored_reaction(result: ReactionResult, who: str, post: str, emoji: EmojiTable, *, papers: str = "") -> str:
+    """A stored reaction and what it does: more like this, fewer, or — not in ``[taste]`` — nothing.
+    ``papers``: the post's papers named (' (“Title”)'), as unreact names them."""
     if result.meaning is ReactionMeaning.NEUTRAL:
         return (f"{result.emoji} noted — it doesn't change what you see. "
                 f"{_some(emoji.positive, DEFAULT_POSITIVE, 3)} bring more like this, "
                 f"{_some(emoji.negative, DEFAULT_NEGATIVE, 3)} fewer.")
     if result.emoji == SAVE_EMOJI and result.meaning is ReactionMeaning.POSITIVE:
-        return (f"{result.emoji} {clean_text(who)} saved the paper of post {post}: /papers saved lists it "
+        return (f"{result.emoji} {clean_text(who)} saved the paper of post {post}{papers}: /papers saved lists it "
                 f"(unreact {post} {result.emoji} unsaves it); more papers like this one.")
     effect = "more papers like this one" if result.meaning is ReactionMeaning.POSITIVE else "fewer papers like this one"
-    return f"{result.emoji} from {clean_text(who)} recorded on post {post}: {effect}."
+    return f"{result.emoji} from {clean_text(who)} recorded on post {post}{papers}: {effect}."

@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from adapters.console.emoji_names import emoji_from_text
+from adapters.console.emoji_names import NOT_AN_EMOJI, emoji_from_text
 from adapters.console.export import export_text, paged
 from adapters.console.line_input import LineInput, PipedInput
 from adapters.console.platform import ConsolePlatform
@@ -24,7 +24,7 @@ from adapters.console.render import render_stored_reaction, render_thread_lines
 from bot.app import PaperBot
 from bot.clock import ManualClock
 from bot.discussion.threads import ThreadMessage, ThreadMode
-from bot.domain import ChannelRef, Platform, ReactionEvent, Requester
+from bot.domain import ChannelRef, Platform, Post, ReactionEvent, Requester
 from bot.errors import PaperbotError
 from bot.replies import DigestReply, ExportReply, PagedReply, PaperReply, Posted, Reply, TextReply
 from bot.text import clean_text, shorten
@@ -113,6 +113,7 @@ class ConsoleAdapter:
         self._input = line_input or PipedInput(self._in, prompt=(stdout or sys.stdout) if self._interactive else None)
         self._thread_log: dict[str, list[tuple[str, str]]] = {}  # this session's thread messages, by post number
         self._platform = platform or ConsolePlatform(self.say, bot.next_post_number)
+        self._platform.acting_as(lambda: self._user)
         self._getting_ready: asyncio.Task[object] | None = None
 
     def runs_after(self, work: asyncio.Task[object]) -> None:
@@ -209,18 +210,32 @@ class ConsoleAdapter:
         if len(args) != 2 or not args[0].isdigit():
             self.say(f"Usage: {verb} <post number> <emoji>, e.g. {verb} 2 👍")
             return
-        event = ReactionEvent(self._channel, args[0], self._user, emoji_from_text(args[1]), added)
-        result = await self._bot.on_reaction(event)
-        titles = ", ".join(f"“{shorten(clean_text(p.arxiv_id), 20)}”" for p in result.posts)
+        refused = NOT_AN_EMOJI.format(typed=shorten(clean_text(args[1], typed=True), 20))
+        emoji = emoji_from_text(args[1], self._bot.reactions.emoji)
+        if emoji is None:
+            self.say(refused)
+            return
+        result = await self._bot.on_reaction(ReactionEvent(self._channel, args[0], self._user, emoji, added))
+        papers = await self._titles(result.posts)
+        post = f"post {args[0]}{papers}"
         messages = {
-            ReactionOutcome.STORED: render_stored_reaction(result, self._user, args[0], self._bot.reactions.emoji),
-            ReactionOutcome.REMOVED: f"{result.emoji} from {self._user} removed from post {args[0]} ({titles}).",
-            ReactionOutcome.DUPLICATE: f"{self._user} had already reacted {result.emoji} to post {args[0]}.",
-            ReactionOutcome.NOTHING_TO_REMOVE: f"{self._user} had no {result.emoji} on post {args[0]}.",
+            ReactionOutcome.STORED: render_stored_reaction(result, self._user, args[0], self._bot.reactions.emoji,
+                                                           papers=papers),
+            ReactionOutcome.REMOVED: f"{result.emoji} from {self._user} removed from {post}.",
+            ReactionOutcome.DUPLICATE: f"{self._user} had already reacted {result.emoji} to {post}.",
+            ReactionOutcome.NOTHING_TO_REMOVE: f"{self._user} had no {result.emoji} on {post}.",
             ReactionOutcome.NOT_OUR_POST: f"There is no post {args[0]} in this channel; `posts` lists them.",
-            ReactionOutcome.NOT_AN_EMOJI: f"'{shorten(clean_text(args[1]), 20)}' is not an emoji: react with one, e.g. 👍 or +1.",
+            ReactionOutcome.NOT_AN_EMOJI: refused,
         }
         self.say(messages[result.outcome])
+
+    async def _titles(self, posts: tuple[Post, ...]) -> str:
+        """' (“Title”)' for the papers of a post, as react and unreact both name them (the id when not stored)."""
+        if not posts:
+            return ""
+        papers = await self._bot.store.get_papers(p.arxiv_id for p in posts)
+        names = [clean_text(papers[p.arxiv_id].title) if p.arxiv_id in papers else p.arxiv_id for p in posts]
+        return " (" + ", ".join(f"“{shorten(name, 50)}”" for name in names) + ")"
 
     def _describe_now(self) -> str:
         now = self._clock() if self._clock else None
@@ -258,8 +273,9 @@ class ConsoleAdapter:
             self.say(f"[{entry.post.message_id}] {shorten(title, 70)} — {tally}")
 
     async def handle_line(self, line: str) -> bool:
-        """Run one input line; returns False when the user wants to quit."""
-        line = line.strip()
+        """Run one input line; returns False when the user wants to quit. The line is read as it looks
+        (as the core reads a command): an invisible character does not spoil `react 2 👍` either."""
+        line = clean_text(line, typed=True)
         if not line or line.startswith("#"):
             return True
         head, *args = line.split()

@@ -178,7 +178,7 @@ def autocomplete_for(kind: ParamType[Any]) -> Callable[[discord.Interaction, str
 
     async def complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[Any]]:
         """At most 25 choices, each name shown as plain text (≤ 100) and each value ≤ 100 characters."""
-        suggestions = [s for s in kind.suggest(str(current)[:MAX_CONTENT]) if s and len(s) <= MAX_CHOICE]
+        suggestions = [s for s in kind.suggestions(str(current)[:MAX_CONTENT]) if s and len(s) <= MAX_CHOICE]
         choices: list[app_commands.Choice[Any]] = []
         for suggestion in suggestions[:MAX_CHOICES]:
             name = fit_plain(suggestion, MAX_CHOICE)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
@@ -46,7 +47,7 @@ def either(words: Sequence[str]) -> str:
 
 def shown(text: object) -> str:
     """A value typed by someone, as an error message may repeat it: cleaned and short."""
-    return shorten(clean_text(str(text)), MAX_WORD)
+    return shorten(clean_text(str(text), typed=True), MAX_WORD)
 
 
 class ValueKind(str, Enum):
@@ -95,8 +96,13 @@ class ParamType(Generic[T]):
             return self.parse(value, name)
         return self.parse(str(value), name)
 
+    def suggestions(self, typed: str) -> list[str]:
+        """Completions for what someone has typed so far, read as they see it (the way a command is:
+        no invisible characters, full-width folded) — what a platform's autocomplete calls."""
+        return self.suggest(clean_text(typed, typed=True))
+
     def suggest(self, typed: str) -> list[str]:
-        """Completions for what someone has typed so far (autocomplete); none by default."""
+        """Completions for ``typed`` (already read as seen); none by default."""
         return [c for c in self.choices if c.startswith(typed.strip().lower())][:MAX_SUGGESTIONS]
 
     def near(self, word: str) -> str | None:
@@ -375,6 +381,31 @@ class Text(ParamType[str]):
         return self.parse(" ".join(words), name)
 
 
+AUTHOR_ACCEPTS = ("an author's name as arXiv lists it: letters (accents too), spaces, hyphens, apostrophes and "
+                  "dots, e.g. Ada Lovelace or Jean-Luc O'Neil")
+_AUTHOR_RULE = "names have letters (accents too), spaces, hyphens, apostrophes and dots, e.g. Jean-Luc O'Neil"
+_NAME_MARKS = frozenset(" -'.\u2019\u2010")  # what a name holds besides letters: O'Neil, O’Neil, Jean-Luc, J. R.
+
+
+def author_name(value: str, name: str) -> str:
+    """``value`` when it reads as an author's name, else a UsageError saying what a name is: a mention
+    (@everyone, <@U1>, <!here>), a URL or markup is not one, and would be stored and shown as one."""
+    if not any(c.isalpha() for c in value) or any(not (c.isalpha() or unicodedata.category(c).startswith("M")
+                                                      or c in _NAME_MARKS) for c in value):
+        raise UsageError(f"{name} '{shown(value)}' is not an author's name: {_AUTHOR_RULE}.")
+    return value
+
+
+class Author(Text):
+    """One author's name (`/papers follow`), checked by :func:`author_name`."""
+
+    def __init__(self) -> None:
+        super().__init__('"Name"', max_length=200, accepts=f"{AUTHOR_ACCEPTS}, at most 200 characters")
+
+    def parse(self, text: str, name: str) -> str:
+        return author_name(super().parse(text, name), name)
+
+
 class Number(ParamType[float]):
     """A finite decimal number within bounds (infinities, NaN and 1e309 are refused; -0 is 0)."""
 
@@ -435,6 +466,17 @@ class Items(ParamType[tuple[str, ...]]):
         if len(items) > self.max_items or any(len(i) > self.max_item_length for i in items):
             raise UsageError(f"{name}: give {self.accepts}.")
         return items
+
+
+class Authors(Items):
+    """Comma-separated author names (`include_authors`, `exclude_authors`), each checked by :func:`author_name`."""
+
+    def __init__(self) -> None:
+        super().__init__("Name")
+        self.accepts = f"up to {self.max_items} comma-separated names; each is {AUTHOR_ACCEPTS}"
+
+    def parse(self, text: str, name: str) -> tuple[str, ...]:
+        return tuple(author_name(item, name) for item in super().parse(text, name))
 
 
 class Weekdays(ParamType[frozenset[int]]):

@@ -9,7 +9,10 @@ apostrophes are not quotes) is split on whitespace only. Each word is then place
 - the words left over go to the greedy parameter (a query, a question, a paper), if there is one.
 
 Anything else is refused with the word, what is accepted and the usage line — nothing typed is
-silently dropped.
+silently dropped. The line is first read as the person sees it (``clean_text(typed=True)``): an
+invisible character (a zero-width space pasted with an id, a bidi mark) is not part of a word, a
+full-width digit is a digit, a no-break space is a space — on every platform, as all parse here or
+pass their typed option values through :meth:`bot.commands.spec.CommandSpec.from_options`.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from bot.commands.params import Param, either, shown
 from bot.commands.spec import REGISTRY, CommandSpec
 from bot.commands.usage import has_usage, unknown_command, usage_error
 from bot.errors import UsageError
+from bot.text import clean_text
 
 MAX_COMMAND = 4000  # characters of a command line that are read at all
 _PREFIXES = ("/papers", "papers")
@@ -34,6 +38,7 @@ def parse_command(text: str) -> Any:
     """Parse what follows ``/papers`` (a leading '/papers' is tolerated); no words → help."""
     if len(text) > MAX_COMMAND:
         raise UsageError(f"that command is {len(text)} characters long; commands are read up to {MAX_COMMAND}.")
+    text = clean_text(text, typed=True)
     plain = _strip_prefix(text.split())
     if not plain:
         return REGISTRY["help"].from_values({})

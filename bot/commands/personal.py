@@ -37,7 +37,7 @@ def _build_dm(values: dict[str, Any]) -> DmCommand:
     if action in ("show", "off") and schedule:
         raise UsageError(f"dm {action} takes nothing more ({', '.join(schedule)} given): {DM_USAGE_HINT}")
     if action == "on" and ("at" not in schedule or "timezone" not in schedule):
-        raise UsageError(f"dm on needs a time and an IANA timezone, e.g. /papers dm on 08:30 Europe/Paris ({DM_USAGE_HINT}).")
+        raise UsageError(f"dm on needs a time and an IANA timezone, {DM_USAGE_HINT}.")
     return DmCommand(action, schedule.get("at"), schedule.get("timezone"), schedule.get("days"), schedule.get("count"))
 
 

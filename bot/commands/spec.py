@@ -32,6 +32,7 @@ from typing import Any, Protocol, TypeVar
 
 from bot.commands.params import Param
 from bot.errors import UsageError
+from bot.text import clean_text
 
 # What a command's execute() may ask for, by parameter name (provided by bot.app.PaperBot).
 SERVICES = frozenset({"digests", "papers", "subscriptions", "schedules", "personal", "discussions", "taste",
@@ -98,14 +99,16 @@ class CommandSpec:
 
     def from_options(self, options: Mapping[str, object]) -> Any:
         """The command from a platform's typed options (Discord): each value checked by its type, no
-        round trip through the text parser. ``None`` means the option was not given."""
+        round trip through the text parser. ``None`` means the option was not given. A text value is
+        read as it is seen (``clean_text(typed=True)``), as :func:`bot.commands.parser.parse_command`
+        reads a line: a value typed or pasted into an autocompleted option may carry invisible characters."""
         values: dict[str, Any] = {}
         for name, value in options.items():
             param = self.param(name)
             if param is None:
                 raise UsageError(f"'{name}' is not an option of /papers {self.name}: {self.usage}")
-            if value is not None:
-                values[name] = param.type.coerce(value, name)
+            if value is not None:  # typed text is read as it is seen, as the text parser reads it
+                values[name] = param.type.coerce(clean_text(value, typed=True) if isinstance(value, str) else value, name)
         for param in self.params:
             if param.required and param.name not in values:
                 raise UsageError(param.missing or f"{param.name} is missing: {self.usage}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.arxiv_ids import ACCEPTED_FORMS, ArxivId
-from bot.commands.params import Choice, Clearable, Count, Flag, Items, Number, Paper, Param, Text
+from bot.commands.params import Author, Authors, Choice, Clearable, Count, Flag, Items, Number, Paper, Param, Text
 from bot.commands.spec import command
 from bot.discussion.threads import LinkMode, ThreadMode
 from bot.domain import Digest, RankedPaper, Requester
@@ -46,8 +46,8 @@ RANKING_SETTINGS = (
           field="include_keywords"),
     Param("exclude", Items("kw"), "keywords that leave a paper out", positional=False, keys=("exclude_keywords",),
           field="exclude_keywords"),
-    Param("include_authors", Items("Name"), "authors whose papers are always kept", positional=False),
-    Param("exclude_authors", Items("Name"), "authors whose papers are left out", positional=False),
+    Param("include_authors", Authors(), "authors whose papers are always kept", positional=False),
+    Param("exclude_authors", Authors(), "authors whose papers are left out", positional=False),
     Param("threshold", Clearable(Number(0, 1, "0.2")), "post only papers this relevant (off: no threshold)",
           positional=False),
     Param("cap", Clearable(Count(placeholder="3")), "at most this many papers a day (off: no cap)", positional=False),
@@ -95,7 +95,7 @@ class LikeCommand:
 
 
 @command("follow", "rank this author's papers up", order=70, params=(
-    Param("author", Text('"Name"', max_length=200, accepts="an author's name, at most 200 characters"),
+    Param("author", Author(),
           "the author's name, e.g. Ada Lovelace", required=True, missing='name the author: /papers follow author:"Name"'),
 ))
 @dataclass(frozen=True)

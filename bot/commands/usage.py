@@ -9,6 +9,7 @@ command gets a "did you mean" when one is close (a prefix or :mod:`difflib`), an
 from __future__ import annotations
 
 import difflib
+import unicodedata
 
 from bot.commands.params import either, shown
 from bot.commands.spec import REGISTRY, CommandSpec
@@ -53,9 +54,21 @@ def closest_command(typed: str) -> str | None:
 
 
 def unknown_command(name: str) -> UsageError:
-    """'`/papers foo` isn't a command', a "did you mean" when one is close, a few to try and where all are."""
+    """'`/papers foo` isn't a command', a "did you mean" when one is close, a few to try and where all are.
+
+    A name that looks like the command it is close to ('tоday' with a Cyrillic о) is told which of
+    its characters is not the letter it looks like: never "did you mean X" where X is what they see."""
     guess = closest_command(name)
-    mean = f" Did you mean /papers {guess}?" if guess else ""
+    mean = f" Did you mean /papers {guess}?{_lookalikes(name)}" if guess else ""
     featured = [n for n in FEATURED if n in REGISTRY and n != guess]
     return UsageError(f"/papers {shown(name)} isn't a command.{mean} Try {either(featured)}, "
                       "or /papers help for all of them.")
+
+
+def _lookalikes(name: str) -> str:
+    """The characters of a command name that are not plain letters, named (a name is plain ASCII)."""
+    odd = list(dict.fromkeys(c for c in shown(name) if not c.isascii()))[:3]
+    if not odd:
+        return ""
+    named = either([f"'{c}' ({unicodedata.name(c, f'U+{ord(c):04X}').lower()})" for c in odd])
+    return f" ('{shown(name)}' has {named}: command names are plain letters.)"

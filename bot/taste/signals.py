@@ -45,6 +45,11 @@ class EmojiTable:
            save: float = DEFAULT_SAVE_WEIGHT, link: float = DEFAULT_LINK_WEIGHT) -> EmojiTable:
         return cls(frozenset(_key(e) for e in positive), frozenset(_key(e) for e in negative), save, link)
 
+    def knows(self, emoji: str) -> bool:
+        """Whether ``emoji`` (an emoji or a name such as ``thumbsup``) is one of the table's signals."""
+        key = _key(emoji)
+        return key in self.positive or key in self.negative or key in (SAVE_EMOJI, LINK_EMOJI)
+
     def weight(self, emoji: str) -> float:
         """``save`` for 🔖, ``link`` for 🔗 (whatever the lists say), +1 for a positive emoji, −1 for a
         negative one, 0 for any other."""

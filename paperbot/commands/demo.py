@@ -26,6 +26,8 @@ from adapters.console.platform import ConsolePlatform
 from adapters.console.repl import INTERRUPTED, ConsoleAdapter
 from bot.clock import ManualClock
 from bot.config import Config
+from bot.errors import SourceError
+from bot.sources.hf_payload import ACCEPTED_FORMAT
 from bot.sources.sample import SampleSource
 from bot.usecases.ingest import store_papers
 from paperbot.commands.demo_progress import StatusProgress, StreamProgress, papers_to_embed, prepare_ranking
@@ -36,7 +38,8 @@ BANNER = """\
 paperbot demo — a local channel in your terminal ({papers} papers from {source}).
 Stored in {db}. Type `help` for commands, `quit` to leave.
 """
-HISTORY_FILE = "demo_history"  # the prompt's ↑/↓ history, next to demo.sqlite3
+HISTORY_FILE = "demo_history"
+SAMPLE_ACCEPTS = f"a JSON file or a folder of JSON files, each {ACCEPTED_FORMAT}"  # the prompt's ↑/↓ history, next to demo.sqlite3
 
 
 def demo_folder() -> Path:
@@ -104,6 +107,8 @@ async def demo(
     """Returns the exit code: 0 after `quit`, Ctrl-D or the end of input; 130 after Ctrl-C."""
     source = SampleSource(Path(sample) if sample else bundled_sample())
     papers = source.all_papers()
+    if not papers:  # the core's "fetch some first" is no advice here: the demo never fetches
+        raise SourceError(f"{source.path} holds no papers; --sample takes {SAMPLE_ACCEPTS}, with at least one paper.")
     url = db_url or demo_database_url()
     # the model's own loading bars (Hugging Face) would interleave with the demo's progress
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

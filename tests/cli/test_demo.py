@@ -73,7 +73,7 @@ def test_demo_commands_and_errors(tmp_path: Path, head_schemas: HeadSchemas,
     assert "⚠ 'Mars/Base' is not a time zone" in out
     assert "⚠ count '99' is not accepted: give a whole number from 1 to 25." in out
     assert "There is no post 42 in this channel" in out
-    assert "you had no 👍 on post 1." in out
+    assert "you had no 👍 on post 1 (“" in out  # the paper named, as react and unreact name it
     assert "Unknown input 'frobnicate'" in out
     assert "react <post number> <emoji>" in out
     assert out.rstrip().endswith("Bye.")

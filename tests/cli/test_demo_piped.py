@@ -60,7 +60,7 @@ def test_every_posted_paper_gets_a_number_that_react_works_on(tmp_path: Path) ->
     paper = out.split("> /papers paper 2511.04570\n", 1)[1].split("> react 6", 1)[0]
     assert paper.startswith("[6] Thinking with Video: Video Generation as a Promising Multimodal Reasoning Paradigm")
     assert "React with: react <number> 👍" in paper
-    assert "👍 from you recorded on post 6: more papers like this one." in out
+    assert "👍 from you recorded on post 6 (“Thinking with Video: Video Generation as a…”): more papers like this one." in out
     similar = out.split("> /papers similar", 1)[1].split("> react 8", 1)[0]
     assert re.search(r"^\[7\] ", similar, re.M) and re.search(r"^\[8\] ", similar, re.M)
     assert "🔥 from you recorded on post 8" in out

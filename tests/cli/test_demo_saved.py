@@ -22,7 +22,7 @@ def test_save_list_export_and_unsave_in_the_demo(tmp_path: Path) -> None:
     ]) + "\n", embedder="hash")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "🔖 you saved the paper of post 1: /papers saved lists it" in out
+    assert re.search(r"🔖 you saved the paper of post 1 \(“[^”]+”\): /papers saved lists it", out)
     first_listing = out.split("> /papers saved\n")[1].split("> ")[0]
     assert first_listing.startswith("Your saved papers (2):") and first_listing.count("https://arxiv.org/abs/") == 2
 

@@ -33,7 +33,7 @@ def test_tune_in_the_demo(tmp_path: Path, head_schemas: HeadSchemas,
     titles = [re.findall(r"^\[(\d+)\] (.+)$", run, flags=re.MULTILINE) for run in (first, second.split("> ")[0])]
     assert [n for n, _ in titles[0]] == ["6", "7", "8"] and [n for n, _ in titles[1]] == ["9", "10", "11"]
     assert not {t for _, t in titles[0]} & {t for _, t in titles[1]}
-    assert "👍 from you recorded on post 6: more papers like this one." in out
+    assert re.search(r"👍 from you recorded on post 6 \(“[^”]+”\): more papers like this one\.", out)
     assert "⚠ count '99' is not accepted: give a whole number from 1 to 10." in out
     liked = titles[0][0][1][:20]
     today = out.split("> /papers today 3\n")[1]

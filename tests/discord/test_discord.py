@@ -282,3 +282,13 @@ async def test_a_scheduled_digest_through_the_platform_is_recorded_and_reactable
     await eventually(lambda: bot.store.reactions_for_message(CHANNEL, ids[1]))
     [reaction] = await bot.store.reactions_for_message(CHANNEL, ids[1])
     assert reaction.arxiv_id == digest.items[1].paper.arxiv_id
+
+
+async def test_a_paper_id_pasted_with_a_zero_width_space_is_the_paper(running: Running) -> None:
+    """Discord's typed option values are read as seen, as the text parser reads a line."""
+    fake, store = running.fake, running.bot.store
+    known = (await store.papers_announced_between(date(2025, 11, 7), date(2025, 11, 7)))[0]
+    it = await fake.slash("paper", [{"name": "paper", "type": 3, "value": f"\u200b{known.arxiv_id}\u200b"}])
+    await eventually(lambda: fake.webhook_calls(it.token))
+    [edit] = fake.webhook_calls(it.token)
+    assert edit.body["embeds"][0]["url"] == f"https://arxiv.org/abs/{known.arxiv_id}"
