@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from bot.calendar import parse_day, parse_week
+from bot.commands.params import Count
 from bot.config import Config, load_config
-from bot.errors import PaperbotError, UsageError
+from bot.errors import ConfigError, PaperbotError, UsageError
 from bot.taste.backend_names import BACKENDS
 from paperbot.logs import setup_logging
 
@@ -30,6 +33,11 @@ def _month(text: str) -> str:
 
 
 T = TypeVar("T")
+
+
+def _count(text: str) -> int:
+    """``--count``: the chat command's bound and words (1 to MAX_COUNT), not a second rule."""
+    return Count().parse(text, "count")
 
 
 def _arg(parser: Callable[[str], T]) -> Callable[[str], T]:
@@ -65,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     digest = commands.add_parser("digest", help="print the top papers of a day as a table")
     digest.add_argument("--date", type=_arg(parse_day), help="YYYY-MM-DD (default: the latest day with papers)")
-    digest.add_argument("--count", type=int, default=None, help="how many papers (default: digest.count)")
+    digest.add_argument("--count", type=_arg(_count), default=None,
+                        help=f"how many papers, {Count().accepts} (default: digest.count)")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -106,7 +115,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a Unix tool killed by SIGPIPE (`yes | head -1`)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The exit code: 0 done, 1 failed, 2 a usage or configuration error, 130 Ctrl-C, 141 the reader of
+    stdout left (``paperbot digest | head -1``: quiet, as a Unix tool, not a BrokenPipeError traceback)."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()  # a reader that left is met here, not in Python's exit (an "Exception ignored")
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return EXIT_BROKEN_PIPE
+
+
+def _stdout_to_devnull() -> None:
+    """Nothing more reaches the closed pipe, so the interpreter's own final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # stdout is not a file (a test's capture)
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "doctor" or (args.command == "run" and args.check):
         from paperbot.doctor import doctor  # before load_config: a config error is the doctor's first finding
@@ -126,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune_gc()
     try:
         return asyncio.run(_dispatch(args, config))
+    except (ConfigError, UsageError) as exc:  # what to change is in the message; nothing was attempted
+        print(f"paperbot: {exc}", file=sys.stderr)
+        return 2
     except PaperbotError as exc:
         print(f"paperbot: {exc}", file=sys.stderr)
         return 1
