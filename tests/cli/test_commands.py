@@ -114,4 +114,4 @@ async def test_db_upgrade_and_bad_arguments(tmp_path: Path) -> None:
 @pytest.mark.parametrize("url", ["mysql://root@localhost/x"])
 async def test_unsupported_database_is_refused_clearly(tmp_path: Path, url: str) -> None:
     code, _, err = await paperbot("db", "upgrade", env_extra={"PAPERBOT_DATABASE_URL": url}, cwd=tmp_path)
-    assert code == 1 and "mysql" in err
+    assert code == 2 and "mysql" in err  # a configuration error: exit 2, as for every one
