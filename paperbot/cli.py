@@ -151,8 +151,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except PaperbotError as exc:
         print(f"paperbot: {exc}", file=sys.stderr)
         return 2
-    setup_logging(args.log_level or config.logging.level if args.command != "demo" else (args.log_level or "WARNING"),
-                  args.log_format or config.logging.format)
+    setup_logging(log_level(args.command, args.log_level, config), args.log_format or config.logging.format)
     from paperbot.blas import single_threaded_blas
     from paperbot.gc_policy import tune_gc
 
@@ -168,6 +167,17 @@ def _main(argv: Sequence[str] | None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def log_level(command: str, option: str | None, config: Config) -> str:
+    """``--log-level``, else ``[logging] level`` when the config sets it, else the command's default: INFO
+    for `paperbot run` (its start lines say what it serves), WARNING for a one-shot command, whose output
+    says what it did. The demo stays at WARNING unless --log-level: its terminal is the chat."""
+    if option:
+        return option
+    if command == "run" or (command != "demo" and "level" in config.logging.model_fields_set):
+        return config.logging.level
+    return "WARNING"
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:

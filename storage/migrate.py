@@ -59,8 +59,9 @@ def head_revision() -> str:
     return head
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
+async def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the database at ``url`` to ``revision`` (default: the newest); a no-op when it is there.
+    Returns the revisions before (None: empty) and after.
 
     Runs in one transaction on a throwaway engine: on PostgreSQL under an advisory lock; on
     SQLite with foreign-key enforcement off (batch migrations rebuild tables) and a
@@ -72,9 +73,8 @@ async def upgrade(url: str, revision: str = "head") -> None:
             # Upgrades racing in one process (one event loop) would wait on each other's SQLite
             # locks with the loop blocked; take turns instead. Other processes wait on the file lock.
             async with _SQLITE_UPGRADES.setdefault(shown, asyncio.Lock()):
-                await _upgrade(url, revision, shown)
-        else:
-            await _upgrade(url, revision, shown)
+                return await _upgrade(url, revision, shown)
+        return await _upgrade(url, revision, shown)
     except (ConfigError, asyncio.CancelledError):
         raise
     except Exception as exc:  # one line naming database.url and what to do, not the driver's traceback
@@ -84,7 +84,7 @@ async def upgrade(url: str, revision: str = "head") -> None:
 _SQLITE_UPGRADES: dict[str, asyncio.Lock] = {}
 
 
-async def _upgrade(url: str, revision: str, shown: str) -> None:
+async def _upgrade(url: str, revision: str, shown: str) -> tuple[str | None, str | None]:
     engine = create_engine(url, sqlite_foreign_keys=False, poolclass=NullPool)
     try:
         async with engine.begin() as connection:
@@ -104,6 +104,7 @@ async def _upgrade(url: str, revision: str, shown: str) -> None:
         _log.info("database %s migrated from %s to %s", shown, before or "empty", after)
     else:
         _log.debug("database %s already at %s", shown, after)
+    return before, after
 
 
 def upgrade_sync(url: str, revision: str = "head") -> None:
