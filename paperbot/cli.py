@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from bot.calendar import parse_day, parse_week
-from bot.commands.params import Count
 from bot.config import Config, load_config
+from bot.domain import MAX_COUNT
 from bot.errors import ConfigError, PaperbotError, UsageError
 from bot.taste.backend_names import BACKENDS
+from paperbot.bench import LISTINGS_HELP
 from paperbot.logs import setup_logging
 
 _log = logging.getLogger("paperbot")
@@ -36,7 +37,10 @@ T = TypeVar("T")
 
 
 def _count(text: str) -> int:
-    """``--count``: the chat command's bound and words (1 to MAX_COUNT), not a second rule."""
+    """``--count``: the chat command's bound and words (1 to MAX_COUNT), not a second rule.
+    (Imported here: bot.commands loads numpy, which `paperbot --help` has no need for.)"""
+    from bot.commands.params import Count
+
     return Count().parse(text, "count")
 
 
@@ -74,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", help="print the top papers of a day as a table")
     digest.add_argument("--date", type=_arg(parse_day), help="YYYY-MM-DD (default: the latest day with papers)")
     digest.add_argument("--count", type=_arg(_count), default=None,
-                        help=f"how many papers, {Count().accepts} (default: digest.count)")
+                        help=f"how many papers, 1 to {MAX_COUNT} (default: digest.count)")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -94,11 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
-    taste = bench_commands.add_parser("taste", help="the online-digest taste benchmark (notes/benchmark.md §1)")
-    taste.add_argument("--listings", default="../shared/fixtures/arxiv_metadata", help="folder of daily_arxiv_listing_*.jsonl")
-    taste.add_argument("--seeds", type=int, default=3)
+    taste = bench_commands.add_parser("taste", help="the online-digest taste benchmark (benchmarks/README.md)")
+    taste.add_argument("--listings", required=True, metavar="DIR", help=LISTINGS_HELP)
+    taste.add_argument("--seeds", type=int, default=3, help="how many seeds to average over (default: 3)")
     taste.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    taste.add_argument("--cache", help="embedding cache folder (default: ~/.cache/paperbot/bench)")
+    taste.add_argument("--cache", metavar="DIR", help="embedding cache folder (default: ~/.cache/paperbot/bench)")
     taste.add_argument("--no-throughput", action="store_true", help="skip the embedding-throughput figure")
     taste.add_argument("--backend", choices=BACKENDS, default="sentence-transformers",
                        help="what embeds the listings (default: sentence-transformers, as the published figures)")
@@ -111,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="rerun with one change each, as rows of their own: all, none, or a comma-separated "
                             "list of k3, flip20, reversed, two-categories (default: none)")
     taste.add_argument("--tune", type=int, metavar="N",
-                       help="instead: rating N /papers tune candidates before day 1 against no tuning (bench/onboarding.py)")
+                       help="instead: rating N /papers tune candidates before day 1 against no tuning "
+                            "(paperbot/bench/onboarding.py; benchmarks/README.md)")
     return parser
 
 
