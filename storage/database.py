@@ -7,13 +7,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.errors import ConfigError
+from storage.data_folder import data_folder
 from storage.startup_errors import CONNECT_TIMEOUT_SECONDS
 
 _log = logging.getLogger(__name__)
@@ -32,10 +32,9 @@ _DRIVERS = {
 
 
 def default_database_url() -> str:
-    """A SQLite file in the user's data directory, so a fresh install needs no database server."""
-    folder = Path(user_data_dir("paperbot"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite+aiosqlite:///{folder / 'paperbot.sqlite3'}"
+    """A SQLite file in the user's data folder, so a fresh install needs no database server (a
+    ConfigError naming the folder and the fix if it cannot be used: :mod:`storage.data_folder`)."""
+    return f"sqlite+aiosqlite:///{data_folder() / 'paperbot.sqlite3'}"
 
 
 def normalise_url(url: str | URL) -> URL:

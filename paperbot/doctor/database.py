@@ -46,6 +46,8 @@ async def check_database(config: Config) -> tuple[Check, Reached | None]:
         url = database_url(config)
         parsed = normalise_url(url)
     except ConfigError as exc:
+        if not config.database.url:  # the default file's folder cannot be used: the data folder's line says why
+            return Check.skip(NAME, "not checked: the default SQLite file would be in the data folder, which cannot be used"), None
         return Check.fail(NAME, "database.url cannot be used", cause=str(exc),
                           fix=f"set {KEY_FIX} to an accepted URL, e.g. sqlite:///path/paperbot.sqlite3 "
                               "or postgresql://user@host:5432/paperbot"), None

@@ -324,6 +324,28 @@ async def test_sqlite_in_a_folder_that_is_not_writable(tmp_path: Path, fakes: Fa
     assert f"give this user write access to {folder}" in failed
 
 
+async def test_a_data_folder_that_cannot_be_made_is_named_with_the_fix_and_the_rest_still_runs(
+        tmp_path: Path, fakes: Fakes, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "data" / "paperbot"  # the user data folder (XDG_DATA_HOME is tmp_path/data)
+    blocker.parent.mkdir()
+    blocker.write_text("a file where the folder should be")
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, database={"url": ""}))
+    assert code == 1
+    failed = line(out, "✗ data folder:")
+    assert f"{blocker} cannot be used" in failed and f"{blocker} is a file, not a folder" in failed
+    assert "it would hold the database" in failed and "PAPERBOT_DATABASE_URL" in failed and "XDG_DATA_HOME" in failed
+    assert line(out, "– database:").endswith("the data folder, which cannot be used")
+    assert line(out, "✓ source huggingface:") and line(out, "✓ config:")  # the other checks still ran
+
+
+async def test_a_data_folder_nothing_uses_is_not_a_failure(tmp_path: Path, fakes: Fakes,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "data").write_text("")  # XDG_DATA_HOME itself is a file; the database is configured elsewhere
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, chat=False))
+    assert code == 0, out
+    assert "nothing configured here needs it" in line(out, "– data folder:")
+
+
 async def test_migrations_behind_say_run_db_upgrade_and_are_not_applied(tmp_path: Path, fakes: Fakes,
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
     url = sqlite_url(tmp_path / "bot.sqlite3")
