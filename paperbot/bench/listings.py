@@ -11,9 +11,9 @@ import numpy as np
 
 from bot.domain import Paper
 from bot.errors import UsageError
-from paperbot.bench import LISTINGS_HELP
 from bot.taste.embedder import SentenceTransformerEmbedder, paper_text
 from bot.taste.onnx_embedder import OnnxEmbedder
+from paperbot.bench import LISTINGS_HELP
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def bench_help_texts() -> list[str]:
     bench = next(a for a in build_parser()._subparsers._group_actions if a.dest == "command").choices["bench"]  # type: ignore[union-attr]
     commands = next(a for a in bench._actions if a.dest == "bench_command")
     texts = []
-    for name, sub in commands.choices.items():  # type: ignore[union-attr]
+    for sub in commands.choices.values():  # type: ignore[union-attr]
         texts.append(sub.format_help())
         texts += [str(a.default) for a in sub._actions if isinstance(a.default, str)]
     return texts

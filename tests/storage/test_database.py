@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.errors import ConfigError
-from storage import data_folder, database
+from storage import data_folder
 from storage.database import BUSY_TIMEOUT_MS, create_engine, default_database_url, normalise_url
 
 
