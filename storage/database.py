@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from typing import Any
 
@@ -98,6 +99,26 @@ def _use_wal(cursor: Any) -> None:
             time.sleep(0.05)
 
 
+async def _open_aiosqlite(*args: Any, **kwargs: Any) -> Any:
+    """``aiosqlite.connect``, and on a failed open, wait for its worker thread to end.
+
+    aiosqlite (0.22) answers a failed open by queueing its worker's stop without waiting for it; a
+    command that then prints the error and returns closes the event loop first, and the worker, reporting
+    to a closed loop, dies with an "Exception in thread … Event loop is closed" traceback after the message.
+    """
+    import aiosqlite
+
+    connection = aiosqlite.connect(*args, **kwargs)
+    worker = connection if isinstance(connection, threading.Thread) else connection._thread  # < 0.22: the thread itself
+    worker.daemon = True  # as SQLAlchemy does: a worker never holds the process's exit
+    try:
+        return await connection
+    except BaseException:
+        if worker.is_alive():
+            worker.join(timeout=1.0)  # its last step posts to this loop, which need not run for that
+        raise
+
+
 class DatabaseFileGone(OSError):
     """The SQLite file was deleted or replaced under a running paperbot: writes would go to a file
     nobody can open again, so they are refused (StoreUnavailableError) instead of silently lost."""
@@ -123,6 +144,10 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool, path: str | No
     """
     watched = path if path and path != ":memory:" and not path.startswith("file:") else None
     opened: dict[str, tuple[int, int] | None] = {}
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _open_through_ours(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        cparams.setdefault("async_creator_fn", _open_aiosqlite)  # SQLAlchemy's aiosqlite dialect calls it
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -29,7 +29,8 @@ from bot.errors import ConfigError
 from storage.database import create_engine, normalise_url
 from storage.dialect import LOCK_KEYS
 from storage.models import Base
-from storage.startup_errors import startup_error
+from storage.sqlite_file import sqlite_file_problem
+from storage.startup_errors import file_problem_error, startup_error
 
 _log = logging.getLogger(__name__)
 
@@ -67,9 +68,12 @@ async def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | N
     SQLite with foreign-key enforcement off (batch migrations rebuild tables) and a
     ``foreign_key_check`` before commit instead.
     """
-    shown = normalise_url(url).render_as_string(hide_password=True)
+    parsed = normalise_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and (problem := sqlite_file_problem(parsed.database)) is not None:
+        raise file_problem_error(url, problem)  # the doctor's words, before SQLite's "unable to open"
     try:
-        if normalise_url(url).get_backend_name() == "sqlite":
+        if parsed.get_backend_name() == "sqlite":
             # Upgrades racing in one process (one event loop) would wait on each other's SQLite
             # locks with the loop blocked; take turns instead. Other processes wait on the file lock.
             async with _SQLITE_UPGRADES.setdefault(shown, asyncio.Lock()):
@@ -98,6 +102,8 @@ async def _upgrade(url: str, revision: str, shown: str) -> tuple[str | None, str
                 if broken:
                     raise RuntimeError(f"migration left rows violating foreign keys: {broken[:5]}")
             after = await connection.run_sync(_current_revision)
+            if connection.dialect.name == "sqlite":
+                await connection.run_sync(_probe_writes)
     finally:
         await engine.dispose()
     if before != after:
@@ -105,6 +111,19 @@ async def _upgrade(url: str, revision: str, shown: str) -> tuple[str | None, str
     else:
         _log.debug("database %s already at %s", shown, after)
     return before, after
+
+
+def _probe_writes(connection: Connection) -> None:
+    """Write the header's user_version as it is, and roll that back: a file SQLite refuses to write (a
+    read-only mount, an immutable file) fails here, at start, in words, rather than at the first
+    write as "the database is unavailable, try again" — which no wait would fix."""
+    version = int(connection.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+    connection.exec_driver_sql("SAVEPOINT paperbot_write_probe")
+    try:
+        connection.exec_driver_sql(f"PRAGMA user_version = {version}")
+    finally:
+        connection.exec_driver_sql("ROLLBACK TO paperbot_write_probe")
+        connection.exec_driver_sql("RELEASE paperbot_write_probe")
 
 
 def upgrade_sync(url: str, revision: str = "head") -> None:
