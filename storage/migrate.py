@@ -23,6 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from bot.errors import ConfigError
@@ -139,6 +140,21 @@ async def current_revision(url: str) -> str | None:
             return await connection.run_sync(_current_revision)
     finally:
         await engine.dispose()
+
+
+async def sqlite_refuses_writes(url: str) -> str | None:
+    """SQLite's words if it refuses to write the file at ``url`` (a write rolled back: nothing changes);
+    None if it writes. For `paperbot doctor`, which must say what start-up would."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_probe_writes)  # the transaction is rolled back on leaving
+    except OperationalError as exc:
+        text = " ".join(str(exc.orig if exc.orig is not None else exc).split())
+        return text if "readonly" in text.lower() or "read-only" in text.lower() else None
+    finally:
+        await engine.dispose()
+    return None
 
 
 async def schema_diff(url: str, metadata: MetaData | None = None) -> list[Any]:

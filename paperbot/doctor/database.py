@@ -21,8 +21,8 @@ from bot.errors import ConfigError
 from paperbot.compose import database_url, redact
 from paperbot.doctor.report import Check
 from storage.database import normalise_url
-from storage.migrate import current_revision
-from storage.sqlite_file import KEY_FIX, sqlite_file_problem
+from storage.migrate import current_revision, sqlite_refuses_writes
+from storage.sqlite_file import KEY_FIX, not_writable, sqlite_file_problem
 from storage.startup_errors import CONNECT_TIMEOUT_SECONDS, startup_error
 from storage.startup_errors import _cause as driver_error  # the driver's exception under SQLAlchemy's
 
@@ -67,6 +67,10 @@ async def check_database(config: Config) -> tuple[Check, Reached | None]:
     except Exception as exc:  # noqa: BLE001 - every failure is told in words below
         summary, cause, fix = _connect_failure(url, parsed, exc)
         return Check.fail(NAME, f"database.url ({shown}) {summary}", cause=cause, fix=fix), None
+    if parsed.get_backend_name() == "sqlite" and (refused := await sqlite_refuses_writes(url)) is not None:
+        path = parsed.database or ""
+        problem = not_writable(path, f"this user may not write to {path} (SQLite: {refused})")
+        return Check.fail(NAME, f"database.url ({shown}) {problem.summary}", cause=problem.cause, fix=problem.fix), None
     return Check.ok(NAME, f"{shown} answered"), Reached(url, revision)
 
 

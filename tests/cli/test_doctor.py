@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from bot.config import CONFIG_ENV, SECRET_ENV
+from bot.errors import ConfigError
 from paperbot.cli import main
 from storage.migrate import current_revision, head_revision, upgrade
 from tests.harness.databases import POSTGRES_URL, sqlite_url
@@ -344,6 +345,22 @@ async def test_a_data_folder_nothing_uses_is_not_a_failure(tmp_path: Path, fakes
     code, out = await doctor(capsys, write_config(tmp_path, fakes, chat=False))
     assert code == 0, out
     assert "nothing configured here needs it" in line(out, "– data folder:")
+
+
+async def test_a_sqlite_file_that_refuses_writes_is_not_writable_as_start_up_says(
+        tmp_path: Path, fakes: Fakes, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bot.sqlite3"
+    await upgrade(sqlite_url(path))
+    header = bytearray(path.read_bytes())
+    header[18] = 3  # write version > 2: SQLite opens it read-only, as on a read-only mount (modes do not stop root)
+    path.write_bytes(bytes(header))
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, database={"url": sqlite_url(path)}))
+    assert code == 1
+    failed = line(out, "✗ database:")
+    assert "cannot be used: the file is not writable" in failed and f"give this user write access to {path}" in failed
+    with pytest.raises(ConfigError) as start:  # what every start says: the same words
+        await upgrade(sqlite_url(path))
+    assert "cannot be used: the file is not writable" in str(start.value)
 
 
 async def test_migrations_behind_say_run_db_upgrade_and_are_not_applied(tmp_path: Path, fakes: Fakes,
