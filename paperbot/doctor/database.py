@@ -69,8 +69,8 @@ async def check_database(config: Config) -> tuple[Check, Reached | None]:
         return Check.fail(NAME, f"database.url ({shown}) {summary}", cause=cause, fix=fix), None
     if parsed.get_backend_name() == "sqlite" and (refused := await sqlite_refuses_writes(url)) is not None:
         path = parsed.database or ""
-        problem = not_writable(path, f"this user may not write to {path} (SQLite: {refused})")
-        return Check.fail(NAME, f"database.url ({shown}) {problem.summary}", cause=problem.cause, fix=problem.fix), None
+        refusal = not_writable(path, f"this user may not write to {path} (SQLite: {refused})")
+        return Check.fail(NAME, f"database.url ({shown}) {refusal.summary}", cause=refusal.cause, fix=refusal.fix), None
     return Check.ok(NAME, f"{shown} answered"), Reached(url, revision)
 
 
