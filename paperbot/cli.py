@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from bot.calendar import parse_day, parse_week
 from bot.config import Config, load_config
-from bot.errors import PaperbotError, UsageError
+from bot.domain import MAX_COUNT
+from bot.errors import ConfigError, PaperbotError, UsageError
 from bot.taste.backend_names import BACKENDS
+from paperbot.bench import LISTINGS_HELP
 from paperbot.logs import setup_logging
 
 _log = logging.getLogger("paperbot")
@@ -30,6 +34,14 @@ def _month(text: str) -> str:
 
 
 T = TypeVar("T")
+
+
+def _count(text: str) -> int:
+    """``--count``: the chat command's bound and words (1 to MAX_COUNT), not a second rule.
+    (Imported here: bot.commands loads numpy, which `paperbot --help` has no need for.)"""
+    from bot.commands.params import Count
+
+    return Count().parse(text, "count")
 
 
 def _arg(parser: Callable[[str], T]) -> Callable[[str], T]:
@@ -65,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     digest = commands.add_parser("digest", help="print the top papers of a day as a table")
     digest.add_argument("--date", type=_arg(parse_day), help="YYYY-MM-DD (default: the latest day with papers)")
-    digest.add_argument("--count", type=int, default=None, help="how many papers (default: digest.count)")
+    digest.add_argument("--count", type=_arg(_count), default=None,
+                        help=f"how many papers, 1 to {MAX_COUNT} (default: digest.count)")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -85,11 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
-    taste = bench_commands.add_parser("taste", help="the online-digest taste benchmark (notes/benchmark.md §1)")
-    taste.add_argument("--listings", default="../shared/fixtures/arxiv_metadata", help="folder of daily_arxiv_listing_*.jsonl")
-    taste.add_argument("--seeds", type=int, default=3)
+    taste = bench_commands.add_parser("taste", help="the online-digest taste benchmark (benchmarks/README.md)")
+    taste.add_argument("--listings", required=True, metavar="DIR", help=LISTINGS_HELP)
+    taste.add_argument("--seeds", type=int, default=3, help="how many seeds to average over (default: 3)")
     taste.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    taste.add_argument("--cache", help="embedding cache folder (default: ~/.cache/paperbot/bench)")
+    taste.add_argument("--cache", metavar="DIR", help="embedding cache folder (default: ~/.cache/paperbot/bench)")
     taste.add_argument("--no-throughput", action="store_true", help="skip the embedding-throughput figure")
     taste.add_argument("--backend", choices=BACKENDS, default="sentence-transformers",
                        help="what embeds the listings (default: sentence-transformers, as the published figures)")
@@ -102,11 +115,37 @@ def build_parser() -> argparse.ArgumentParser:
                        help="rerun with one change each, as rows of their own: all, none, or a comma-separated "
                             "list of k3, flip20, reversed, two-categories (default: none)")
     taste.add_argument("--tune", type=int, metavar="N",
-                       help="instead: rating N /papers tune candidates before day 1 against no tuning (bench/onboarding.py)")
+                       help="instead: rating N /papers tune candidates before day 1 against no tuning "
+                            "(paperbot/bench/onboarding.py; benchmarks/README.md)")
     return parser
 
 
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a Unix tool killed by SIGPIPE (`yes | head -1`)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The exit code: 0 done, 1 failed, 2 a usage or configuration error, 130 Ctrl-C, 141 the reader of
+    stdout left (``paperbot digest | head -1``: quiet, as a Unix tool, not a BrokenPipeError traceback)."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()  # a reader that left is met here, not in Python's exit (an "Exception ignored")
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return EXIT_BROKEN_PIPE
+
+
+def _stdout_to_devnull() -> None:
+    """Nothing more reaches the closed pipe, so the interpreter's own final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # stdout is not a file (a test's capture)
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "doctor" or (args.command == "run" and args.check):
         from paperbot.doctor import doctor  # before load_config: a config error is the doctor's first finding
@@ -117,8 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PaperbotError as exc:
         print(f"paperbot: {exc}", file=sys.stderr)
         return 2
-    setup_logging(args.log_level or config.logging.level if args.command != "demo" else (args.log_level or "WARNING"),
-                  args.log_format or config.logging.format)
+    setup_logging(log_level(args.command, args.log_level, config), args.log_format or config.logging.format)
     from paperbot.blas import single_threaded_blas
     from paperbot.gc_policy import tune_gc
 
@@ -126,11 +164,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune_gc()
     try:
         return asyncio.run(_dispatch(args, config))
+    except (ConfigError, UsageError) as exc:  # what to change is in the message; nothing was attempted
+        print(f"paperbot: {exc}", file=sys.stderr)
+        return 2
     except PaperbotError as exc:
         print(f"paperbot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def log_level(command: str, option: str | None, config: Config) -> str:
+    """``--log-level``, else ``[logging] level`` when the config sets it, else the command's default: INFO
+    for `paperbot run` (its start lines say what it serves), WARNING for a one-shot command, whose output
+    says what it did. The demo stays at WARNING unless --log-level: its terminal is the chat."""
+    if option:
+        return option
+    if command == "run" or (command != "demo" and "level" in config.logging.model_fields_set):
+        return config.logging.level
+    return "WARNING"
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
-from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.errors import ConfigError
+from storage.data_folder import data_folder
 from storage.startup_errors import CONNECT_TIMEOUT_SECONDS
 
 _log = logging.getLogger(__name__)
@@ -32,10 +32,9 @@ _DRIVERS = {
 
 
 def default_database_url() -> str:
-    """A SQLite file in the user's data directory, so a fresh install needs no database server."""
-    folder = Path(user_data_dir("paperbot"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite+aiosqlite:///{folder / 'paperbot.sqlite3'}"
+    """A SQLite file in the user's data folder, so a fresh install needs no database server (a
+    ConfigError naming the folder and the fix if it cannot be used: :mod:`storage.data_folder`)."""
+    return f"sqlite+aiosqlite:///{data_folder() / 'paperbot.sqlite3'}"
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -100,6 +99,26 @@ def _use_wal(cursor: Any) -> None:
             time.sleep(0.05)
 
 
+async def _open_aiosqlite(*args: Any, **kwargs: Any) -> Any:
+    """``aiosqlite.connect``, and on a failed open, wait for its worker thread to end.
+
+    aiosqlite (0.22) answers a failed open by queueing its worker's stop without waiting for it; a
+    command that then prints the error and returns closes the event loop first, and the worker, reporting
+    to a closed loop, dies with an "Exception in thread … Event loop is closed" traceback after the message.
+    """
+    import aiosqlite
+
+    connection = aiosqlite.connect(*args, **kwargs)
+    worker = connection if isinstance(connection, threading.Thread) else connection._thread  # < 0.22: the thread itself
+    worker.daemon = True  # as SQLAlchemy does: a worker never holds the process's exit
+    try:
+        return await connection
+    except BaseException:
+        if worker.is_alive():
+            worker.join(timeout=1.0)  # its last step posts to this loop, which need not run for that
+        raise
+
+
 class DatabaseFileGone(OSError):
     """The SQLite file was deleted or replaced under a running paperbot: writes would go to a file
     nobody can open again, so they are refused (StoreUnavailableError) instead of silently lost."""
@@ -125,6 +144,10 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool, path: str | No
     """
     watched = path if path and path != ":memory:" and not path.startswith("file:") else None
     opened: dict[str, tuple[int, int] | None] = {}
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _open_through_ours(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        cparams.setdefault("async_creator_fn", _open_aiosqlite)  # SQLAlchemy's aiosqlite dialect calls it
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -23,13 +23,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from bot.errors import ConfigError
 from storage.database import create_engine, normalise_url
 from storage.dialect import LOCK_KEYS
 from storage.models import Base
-from storage.startup_errors import startup_error
+from storage.sqlite_file import sqlite_file_problem
+from storage.startup_errors import file_problem_error, startup_error
 
 _log = logging.getLogger(__name__)
 
@@ -59,22 +61,25 @@ def head_revision() -> str:
     return head
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
+async def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
     """Bring the database at ``url`` to ``revision`` (default: the newest); a no-op when it is there.
+    Returns the revisions before (None: empty) and after.
 
     Runs in one transaction on a throwaway engine: on PostgreSQL under an advisory lock; on
     SQLite with foreign-key enforcement off (batch migrations rebuild tables) and a
     ``foreign_key_check`` before commit instead.
     """
-    shown = normalise_url(url).render_as_string(hide_password=True)
+    parsed = normalise_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and (problem := sqlite_file_problem(parsed.database)) is not None:
+        raise file_problem_error(url, problem)  # the doctor's words, before SQLite's "unable to open"
     try:
-        if normalise_url(url).get_backend_name() == "sqlite":
+        if parsed.get_backend_name() == "sqlite":
             # Upgrades racing in one process (one event loop) would wait on each other's SQLite
             # locks with the loop blocked; take turns instead. Other processes wait on the file lock.
             async with _SQLITE_UPGRADES.setdefault(shown, asyncio.Lock()):
-                await _upgrade(url, revision, shown)
-        else:
-            await _upgrade(url, revision, shown)
+                return await _upgrade(url, revision, shown)
+        return await _upgrade(url, revision, shown)
     except (ConfigError, asyncio.CancelledError):
         raise
     except Exception as exc:  # one line naming database.url and what to do, not the driver's traceback
@@ -84,7 +89,7 @@ async def upgrade(url: str, revision: str = "head") -> None:
 _SQLITE_UPGRADES: dict[str, asyncio.Lock] = {}
 
 
-async def _upgrade(url: str, revision: str, shown: str) -> None:
+async def _upgrade(url: str, revision: str, shown: str) -> tuple[str | None, str | None]:
     engine = create_engine(url, sqlite_foreign_keys=False, poolclass=NullPool)
     try:
         async with engine.begin() as connection:
@@ -98,12 +103,28 @@ async def _upgrade(url: str, revision: str, shown: str) -> None:
                 if broken:
                     raise RuntimeError(f"migration left rows violating foreign keys: {broken[:5]}")
             after = await connection.run_sync(_current_revision)
+            if connection.dialect.name == "sqlite":
+                await connection.run_sync(_probe_writes)
     finally:
         await engine.dispose()
     if before != after:
         _log.info("database %s migrated from %s to %s", shown, before or "empty", after)
     else:
         _log.debug("database %s already at %s", shown, after)
+    return before, after
+
+
+def _probe_writes(connection: Connection) -> None:
+    """Write the header's user_version as it is, and roll that back: a file SQLite refuses to write (a
+    read-only mount, an immutable file) fails here, at start, in words, rather than at the first
+    write as "the database is unavailable, try again" — which no wait would fix."""
+    version = int(connection.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+    connection.exec_driver_sql("SAVEPOINT paperbot_write_probe")
+    try:
+        connection.exec_driver_sql(f"PRAGMA user_version = {version}")
+    finally:
+        connection.exec_driver_sql("ROLLBACK TO paperbot_write_probe")
+        connection.exec_driver_sql("RELEASE paperbot_write_probe")
 
 
 def upgrade_sync(url: str, revision: str = "head") -> None:
@@ -119,6 +140,21 @@ async def current_revision(url: str) -> str | None:
             return await connection.run_sync(_current_revision)
     finally:
         await engine.dispose()
+
+
+async def sqlite_refuses_writes(url: str) -> str | None:
+    """SQLite's words if it refuses to write the file at ``url`` (a write rolled back: nothing changes);
+    None if it writes. For `paperbot doctor`, which must say what start-up would."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_probe_writes)  # the transaction is rolled back on leaving
+    except OperationalError as exc:
+        text = " ".join(str(exc.orig if exc.orig is not None else exc).split())
+        return text if "readonly" in text.lower() or "read-only" in text.lower() else None
+    finally:
+        await engine.dispose()
+    return None
 
 
 async def schema_diff(url: str, metadata: MetaData | None = None) -> list[Any]:

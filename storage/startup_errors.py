@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import socket
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot.errors import ConfigError
+from storage.sqlite_file import FileProblem, not_writable
 
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -31,13 +32,23 @@ def _cause(exc: BaseException) -> BaseException:
     return seen
 
 
-def startup_error(url: str, exc: BaseException) -> ConfigError:
-    """A ConfigError saying, in one line, why the database at ``url`` cannot be used and what to do."""
+def _shown(url: str) -> tuple[URL | None, str]:
+    """The URL as given, parsed, and as a message may show it (no password)."""
     try:
         parsed = make_url(url)
-        shown = parsed.render_as_string(hide_password=True)
+        return parsed, parsed.render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - a URL that does not parse is shown by its scheme only
-        parsed, shown = None, url.split("://", 1)[0] + "://…"
+        return None, url.split("://", 1)[0] + "://…"
+
+
+def file_problem_error(url: str, problem: FileProblem) -> ConfigError:
+    """A SQLite file the file system already rules out (:mod:`storage.sqlite_file`), in one line."""
+    return ConfigError(problem.sentence(_shown(url)[1]))
+
+
+def startup_error(url: str, exc: BaseException) -> ConfigError:
+    """A ConfigError saying, in one line, why the database at ``url`` cannot be used and what to do."""
+    parsed, shown = _shown(url)
     cause = _cause(exc)
     name, text = type(cause).__name__, " ".join(str(cause).split())[:160]
     where = f"database.url ({shown})"
@@ -46,8 +57,8 @@ def startup_error(url: str, exc: BaseException) -> ConfigError:
         lowered = text.lower()
         if "locked" in lowered:
             hint = f"another program holds the SQLite file {path} locked (another paperbot? a backup?); stop it or use another file"
-        elif "readonly" in lowered or "read-only" in lowered:
-            hint = f"the SQLite file {path} is read-only: give this user write access to it and its folder"
+        elif "readonly" in lowered or "read-only" in lowered:  # opens, but SQLite refuses to write: the doctor's words
+            return ConfigError(not_writable(path, f"this user may not write to {path} (SQLite: {text})").sentence(shown))
         elif "full" in lowered or "disk i/o" in lowered:
             hint = f"the disk holding {path} is full or failing: free space there"
         elif "not a database" in lowered:

@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from bot.domain import Paper
+from bot.errors import UsageError
 from bot.taste.embedder import SentenceTransformerEmbedder, paper_text
 from bot.taste.onnx_embedder import OnnxEmbedder
+from paperbot.bench import LISTINGS_HELP
 
 
 @dataclass(frozen=True)
@@ -21,10 +23,12 @@ class Day:
 
 
 def load_listings(folder: str | Path) -> list[Day]:
-    """``daily_arxiv_listing_YYYY-MM-DD.jsonl`` files by date; an id seen on an earlier day is skipped."""
+    """``daily_arxiv_listing_YYYY-MM-DD.jsonl`` files by date; an id seen on an earlier day is skipped.
+
+    A folder without them is a UsageError naming it and what is accepted (the CLI: one line, exit 2)."""
     files = sorted(Path(folder).glob("daily_arxiv_listing_*.jsonl"))
     if not files:
-        raise FileNotFoundError(f"no daily_arxiv_listing_*.jsonl in {folder}")
+        raise UsageError(f"no arXiv listings in {folder}: pass --listings DIR, {LISTINGS_HELP}")
     seen: set[str] = set()
     days: list[Day] = []
     for file in files:

@@ -1,4 +1,4 @@
-"""`paperbot bench taste`: the online-digest protocol of notes/benchmark.md §1.
+"""`paperbot bench taste`: the online-digest protocol (benchmarks/README.md, "Taste benchmark").
 
 One simulated channel per arXiv category with ≥ 40 papers over the listings; a paper is
 relevant iff it carries the category. Days 1–5: each recommender posts its top 5 of the day,

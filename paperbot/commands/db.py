@@ -8,6 +8,9 @@ from storage.migrate import upgrade
 
 async def db_upgrade(config: Config) -> int:
     url = database_url(config)
-    await upgrade(url)
-    print(f"Database at {redact(url)} is at the latest schema.")
+    before, after = await upgrade(url)
+    if before == after:
+        print(f"Database at {redact(url)} is at the latest schema ({after}).")
+    else:
+        print(f"Database at {redact(url)} migrated from {before or 'empty'} to {after}: it is at the latest schema.")
     return 0

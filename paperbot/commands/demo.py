@@ -19,8 +19,6 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from platformdirs import user_data_dir
-
 from adapters.console.line_input import PipedInput, PromptInput, editable
 from adapters.console.platform import ConsolePlatform
 from adapters.console.repl import INTERRUPTED, ConsoleAdapter
@@ -33,6 +31,7 @@ from bot.usecases.ingest import store_papers
 from paperbot.commands.demo_progress import StatusProgress, StreamProgress, papers_to_embed, prepare_ranking
 from paperbot.compose import build_bot, bundled_sample, open_store
 from paperbot.scheduling import build_scheduler
+from storage.data_folder import data_folder
 
 BANNER = """\
 paperbot demo — a local channel in your terminal ({papers} papers from {source}).
@@ -43,9 +42,8 @@ SAMPLE_ACCEPTS = f"a JSON file or a folder of JSON files, each {ACCEPTED_FORMAT}
 
 
 def demo_folder() -> Path:
-    folder = Path(user_data_dir("paperbot"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """The user data folder (a ConfigError naming it and the fix if it cannot be used)."""
+    return data_folder()
 
 
 def demo_database_url() -> str:

@@ -19,7 +19,9 @@ async def embed(config: Config, *, db_url: str | None = None) -> int:
     async with open_store(db_url or database_url(config)) as store:
         taste = TasteUseCases(store, embedder)
         missing = len(await store.papers_without_embedding(embedder.model_name))
-        with tqdm(total=missing, unit="paper", desc=f"embedding with {embedder.model_name}") as bar:
+        # one bar with its total, at a terminal only (disable=None): a pipe or a log gets the last line alone
+        with tqdm(total=missing, unit="paper", desc=f"embedding with {embedder.model_name}",
+                  disable=None if missing else True) as bar:
             done = await taste.backfill(batch=max(config.embedding.batch_size * 4, 64), progress=bar.update)
         total = await store.count_embeddings(embedder.model_name)
     print(f"Embedded {done} papers; {total} stored vectors for {embedder.model_name}.")

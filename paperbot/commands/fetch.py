@@ -4,13 +4,35 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 
-from bot.config import Config
+from bot.config import ArxivConfig, Config, HuggingFaceConfig
 from bot.domain import Paper
 from bot.errors import SourceError, UsageError
 from bot.usecases.ingest import store_papers
 from paperbot.compose import database_url, open_sources, open_store
 
 _log = logging.getLogger(__name__)
+
+# A person waits for this command: a source that does not answer fails at once, in one line, instead of
+# retrying with backoff as `paperbot run`'s background fetch does (4 retries; a minute without network).
+ONE_SHOT_RETRIES = 0
+ONE_SHOT_TIMEOUT_SECONDS = 10.0
+
+
+def one_shot(config: Config) -> Config:
+    """``config`` with each source's ``max_retries`` and ``timeout_seconds`` cut to the one-shot limits,
+    unless the config file sets them (then they are what was asked for)."""
+    def tightened(section: HuggingFaceConfig | ArxivConfig) -> dict[str, float | int]:
+        update: dict[str, float | int] = {}
+        if "max_retries" not in section.model_fields_set:
+            update["max_retries"] = min(section.max_retries, ONE_SHOT_RETRIES)
+        if "timeout_seconds" not in section.model_fields_set:
+            update["timeout_seconds"] = min(section.timeout_seconds, ONE_SHOT_TIMEOUT_SECONDS)
+        return update
+
+    hf, ax = config.sources.huggingface, config.sources.arxiv
+    sources = config.sources.model_copy(update={"huggingface": hf.model_copy(update=tightened(hf)),
+                                                "arxiv": ax.model_copy(update=tightened(ax))})
+    return config.model_copy(update={"sources": sources})
 
 
 async def fetch(
@@ -26,7 +48,7 @@ async def fetch(
     day = day or (None if week or month else datetime.now(UTC).date())
     papers: list[Paper] = []
     failures: list[str] = []
-    async with open_sources(config) as sources:
+    async with open_sources(one_shot(config)) as sources:
         if source in ("hf", "all") and sources.huggingface is not None:
             try:
                 if week:

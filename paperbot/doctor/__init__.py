@@ -1,6 +1,6 @@
 """`paperbot doctor` (and `paperbot run --check`): what is wrong with this install and how to fix it.
 
-The checks run in order, each printed as it finishes: the config; the database and its migrations
+The checks run in order, each printed as it finishes: the config; the data folder; the database and its migrations
 (read, never upgraded); the embedding model when enabled; each enabled source with one cheap request;
 each configured chat platform's credentials. Exit status 0 only when every check that applies passes.
 The package lives in the composition root because only it knows every layer; one module per check
@@ -29,11 +29,13 @@ async def run_doctor(config_path: str | None, stream: TextIO | None = None) -> i
         report.line()
         report.line("The other checks need the config: fix it, then run `paperbot doctor` again.")
         return 1
+    from paperbot.doctor.data_folder import check_data_folder
     from paperbot.doctor.database import check_database
     from paperbot.doctor.embedding import check_embedding
     from paperbot.doctor.migrations import check_migrations
     from paperbot.doctor.sources import check_arxiv, check_huggingface
 
+    report.show(check_data_folder(config))
     database, reached = await check_database(config)
     report.show(database)
     report.show(check_migrations(reached))

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import os
 import socket
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +21,12 @@ from bot.errors import ConfigError
 from paperbot.compose import database_url, redact
 from paperbot.doctor.report import Check
 from storage.database import normalise_url
-from storage.migrate import current_revision
+from storage.migrate import current_revision, sqlite_refuses_writes
+from storage.sqlite_file import KEY_FIX, not_writable, sqlite_file_problem
 from storage.startup_errors import CONNECT_TIMEOUT_SECONDS, startup_error
 from storage.startup_errors import _cause as driver_error  # the driver's exception under SQLAlchemy's
 
 NAME = "database"
-KEY_FIX = "database.url (or PAPERBOT_DATABASE_URL)"
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,8 @@ async def check_database(config: Config) -> tuple[Check, Reached | None]:
         url = database_url(config)
         parsed = normalise_url(url)
     except ConfigError as exc:
+        if not config.database.url:  # the default file's folder cannot be used: the data folder's line says why
+            return Check.skip(NAME, "not checked: the default SQLite file would be in the data folder, which cannot be used"), None
         return Check.fail(NAME, "database.url cannot be used", cause=str(exc),
                           fix=f"set {KEY_FIX} to an accepted URL, e.g. sqlite:///path/paperbot.sqlite3 "
                               "or postgresql://user@host:5432/paperbot"), None
@@ -67,52 +67,18 @@ async def check_database(config: Config) -> tuple[Check, Reached | None]:
     except Exception as exc:  # noqa: BLE001 - every failure is told in words below
         summary, cause, fix = _connect_failure(url, parsed, exc)
         return Check.fail(NAME, f"database.url ({shown}) {summary}", cause=cause, fix=fix), None
+    if parsed.get_backend_name() == "sqlite" and (refused := await sqlite_refuses_writes(url)) is not None:
+        path = parsed.database or ""
+        refusal = not_writable(path, f"this user may not write to {path} (SQLite: {refused})")
+        return Check.fail(NAME, f"database.url ({shown}) {refusal.summary}", cause=refusal.cause, fix=refusal.fix), None
     return Check.ok(NAME, f"{shown} answered"), Reached(url, revision)
 
 
 def _sqlite_problem(parsed: URL) -> tuple[str, str, str] | None:
-    """Why a SQLite file cannot be used, from the file system alone (summary, cause, fix); None if it can."""
-    path = parsed.database or ""
-    if not path or path == ":memory:" or path.startswith("file:"):
-        return None
-    file = Path(path)
-    folder = file.parent if str(file.parent) else Path(".")
-    if not folder.exists():
-        return ("cannot be used: its folder does not exist", f"the folder {folder} does not exist",
-                f"create it (mkdir -p {folder}) or point {KEY_FIX} at a file in an existing folder")
-    if not folder.is_dir():
-        return ("cannot be used: its folder is not a folder", f"{folder} is a file, not a folder",
-                f"point {KEY_FIX} at a file in a folder")
-    if file.is_dir():
-        return ("cannot be used: it names a folder", f"{file} is a folder, not a file",
-                f"point {KEY_FIX} at a file, e.g. {file / 'paperbot.sqlite3'}")
-    if not _can_write_in(folder):
-        return ("cannot be used: its folder is not writable", f"this user may not create files in {folder} "
-                "(SQLite also writes its journal beside the file)",
-                f"give this user write access to {folder}, or point {KEY_FIX} at a file in a folder it may write")
-    if file.exists() and not _can_open_for_writing(file):
-        return ("cannot be used: the file is not writable", f"this user may not write to {file}",
-                f"give this user write access to {file}, or point {KEY_FIX} at another file")
-    return None
-
-
-def _can_write_in(folder: Path) -> bool:
-    """Try it: ``os.access`` says yes to root on a read-only file system or a kernel one (/sys)."""
-    try:
-        handle, name = tempfile.mkstemp(dir=folder, prefix=".paperbot-doctor-")
-    except OSError:
-        return False
-    os.close(handle)
-    os.unlink(name)
-    return True
-
-
-def _can_open_for_writing(file: Path) -> bool:
-    try:
-        with file.open("ab"):
-            return True
-    except OSError:
-        return False
+    """Why a SQLite file cannot be used, from the file system alone (summary, cause, fix) — start-up's
+    words too (:mod:`storage.sqlite_file`); None if it can."""
+    problem = sqlite_file_problem(parsed.database)
+    return None if problem is None else (problem.summary, problem.cause, problem.fix)
 
 
 def _connect_failure(url: str, parsed: URL, exc: BaseException) -> tuple[str, str, str]:

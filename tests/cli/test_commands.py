@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from tests.harness.fixtures_paths import HF_DAY_07
 from tests.harness.fixtures_paths import RSS_4_ITEMS as RSS
 from tests.harness.paper_server import PaperServer, Reply
+from tests.harness.running_slack import free_port
 
 
 async def paperbot(*args: str, env_extra: dict[str, str] | None = None, cwd: Path) -> tuple[int, str, str]:
@@ -83,6 +85,22 @@ async def test_fetch_reports_a_failing_source_and_keeps_the_rest(tmp_path: Path)
         assert "HTTP 400" in err
 
 
+async def test_a_one_shot_fetch_without_network_fails_at_once_in_one_line_per_source(tmp_path: Path) -> None:
+    """No max_retries or timeouts in the config: `paperbot fetch` does not retry with backoff as `run` does."""
+    closed = f"http://127.0.0.1:{free_port()}"
+    config = tmp_path / "paperbot.toml"
+    config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "bot.sqlite3"}"\n'
+                      f'[sources.huggingface]\nbase_url = "{closed}"\n'
+                      f'[sources.arxiv]\nrss_base_url = "{closed}"\napi_base_url = "{closed}"\n')
+    started = time.monotonic()
+    code, out, err = await paperbot("--config", str(config), "fetch", "--date", "2026-09-24", cwd=tmp_path)
+    assert time.monotonic() - started < 10  # was 30 s here: 4 retries a source, 1 + 2 + 4 + 8 s of backoff
+    assert code == 1 and "Failed sources: huggingface, arxiv" in out
+    lines = err.splitlines()
+    assert len(lines) == 2 and "Hugging Face: GET" in lines[0] and "arXiv: GET" in lines[1], lines
+    assert "retry" not in err
+
+
 async def test_run_without_credentials_explains_what_to_configure(tmp_path: Path) -> None:
     code, out, _ = await paperbot("run", cwd=tmp_path)
     assert code == 2
@@ -114,4 +132,4 @@ async def test_db_upgrade_and_bad_arguments(tmp_path: Path) -> None:
 @pytest.mark.parametrize("url", ["mysql://root@localhost/x"])
 async def test_unsupported_database_is_refused_clearly(tmp_path: Path, url: str) -> None:
     code, _, err = await paperbot("db", "upgrade", env_extra={"PAPERBOT_DATABASE_URL": url}, cwd=tmp_path)
-    assert code == 1 and "mysql" in err
+    assert code == 2 and "mysql" in err  # a configuration error: exit 2, as for every one

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from bot.config import CONFIG_ENV, SECRET_ENV
+from bot.errors import ConfigError
 from paperbot.cli import main
 from storage.migrate import current_revision, head_revision, upgrade
 from tests.harness.databases import POSTGRES_URL, sqlite_url
@@ -322,6 +323,44 @@ async def test_sqlite_in_a_folder_that_is_not_writable(tmp_path: Path, fakes: Fa
     failed = line(out, "✗ database:")
     assert "its folder is not writable" in failed and f"may not create files in {folder}" in failed
     assert f"give this user write access to {folder}" in failed
+
+
+async def test_a_data_folder_that_cannot_be_made_is_named_with_the_fix_and_the_rest_still_runs(
+        tmp_path: Path, fakes: Fakes, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "data" / "paperbot"  # the user data folder (XDG_DATA_HOME is tmp_path/data)
+    blocker.parent.mkdir()
+    blocker.write_text("a file where the folder should be")
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, database={"url": ""}))
+    assert code == 1
+    failed = line(out, "✗ data folder:")
+    assert f"{blocker} cannot be used" in failed and f"{blocker} is a file, not a folder" in failed
+    assert "it would hold the database" in failed and "PAPERBOT_DATABASE_URL" in failed and "XDG_DATA_HOME" in failed
+    assert line(out, "– database:").endswith("the data folder, which cannot be used")
+    assert line(out, "✓ source huggingface:") and line(out, "✓ config:")  # the other checks still ran
+
+
+async def test_a_data_folder_nothing_uses_is_not_a_failure(tmp_path: Path, fakes: Fakes,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "data").write_text("")  # XDG_DATA_HOME itself is a file; the database is configured elsewhere
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, chat=False))
+    assert code == 0, out
+    assert "nothing configured here needs it" in line(out, "– data folder:")
+
+
+async def test_a_sqlite_file_that_refuses_writes_is_not_writable_as_start_up_says(
+        tmp_path: Path, fakes: Fakes, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bot.sqlite3"
+    await upgrade(sqlite_url(path))
+    header = bytearray(path.read_bytes())
+    header[18] = 3  # write version > 2: SQLite opens it read-only, as on a read-only mount (modes do not stop root)
+    path.write_bytes(bytes(header))
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, database={"url": sqlite_url(path)}))
+    assert code == 1
+    failed = line(out, "✗ database:")
+    assert "cannot be used: the file is not writable" in failed and f"give this user write access to {path}" in failed
+    with pytest.raises(ConfigError) as start:  # what every start says: the same words
+        await upgrade(sqlite_url(path))
+    assert "cannot be used: the file is not writable" in str(start.value)
 
 
 async def test_migrations_behind_say_run_db_upgrade_and_are_not_applied(tmp_path: Path, fakes: Fakes,

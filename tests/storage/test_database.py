@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.errors import ConfigError
-from storage import database
+from storage import data_folder
 from storage.database import BUSY_TIMEOUT_MS, create_engine, default_database_url, normalise_url
 
 
@@ -43,7 +43,7 @@ def test_an_unsupported_url_is_refused_before_connecting() -> None:
 
 def test_default_url_is_a_sqlite_file_in_the_user_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "data" / "paperbot"
-    monkeypatch.setattr(database, "user_data_dir", lambda app: str(folder) if app == "paperbot" else None)
+    monkeypatch.setattr(data_folder, "user_data_dir", lambda app: str(folder) if app == "paperbot" else None)
     url = default_database_url()
     assert url == f"sqlite+aiosqlite:///{folder / 'paperbot.sqlite3'}"
     assert folder.is_dir()

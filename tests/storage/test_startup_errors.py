@@ -7,13 +7,16 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.errors import ConfigError
 from storage import database
 from storage.migrate import upgrade
+from storage.sqlite_file import sqlite_file_problem
 from tests.harness.databases import POSTGRES_URL, sqlite_url
 from tests.harness.running_slack import free_port
 from tests.harness.tally import FAULTS
@@ -31,7 +34,8 @@ async def refused(url: str) -> str:
 
 
 async def test_sqlite_faults_name_the_file_and_the_fix(tmp_path: Path, monkeypatch) -> None:
-    assert "check that its folder exists" in await refused(sqlite_url(tmp_path / "missing" / "bot.sqlite3"))
+    missing = await refused(sqlite_url(tmp_path / "missing" / "bot.sqlite3"))
+    assert "cannot be used: its folder does not exist" in missing and f"mkdir -p {tmp_path / 'missing'}" in missing
     garbage = tmp_path / "garbage.sqlite3"
     garbage.write_bytes(b"this is not a database, just bytes " * 200)
     assert "is not a SQLite database" in await refused(sqlite_url(garbage))
@@ -45,6 +49,47 @@ async def test_sqlite_faults_name_the_file_and_the_fix(tmp_path: Path, monkeypat
         assert "locked" in await refused(sqlite_url(locked))
     finally:
         holder.close()
+
+
+async def test_a_folder_where_the_file_should_be_is_said_in_the_doctors_words(tmp_path: Path) -> None:
+    folder = tmp_path / "dir.sqlite3"
+    folder.mkdir()
+    text = await refused(sqlite_url(folder))
+    problem = sqlite_file_problem(str(folder))
+    assert problem is not None and problem.summary == "cannot be used: it names a folder"  # what doctor shows
+    assert f"{problem.summary}: {problem.cause}; {problem.fix}." in text
+    assert "check that its folder exists" not in text
+
+
+def _refusing_writes(path: Path) -> Path:
+    """A paperbot database SQLite opens but refuses to write, as on a read-only mount or an immutable
+    file (which root's modes cannot give): its header's write version above 2 means read-only to SQLite."""
+    header = bytearray(path.read_bytes())
+    header[18] = 3
+    path.write_bytes(bytes(header))
+    return path
+
+
+async def test_a_file_sqlite_refuses_to_write_is_said_at_start_not_at_the_first_write(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    await upgrade(sqlite_url(path))  # at the newest schema: the upgrade itself writes nothing
+    text = await refused(sqlite_url(_refusing_writes(path)))
+    assert "cannot be used: the file is not writable" in text  # the doctor's words, not "try again in a minute"
+    assert f"give this user write access to {path}, or point database.url (or PAPERBOT_DATABASE_URL) at another file" in text
+
+
+async def test_a_failed_open_leaves_no_worker_thread_behind(tmp_path: Path) -> None:
+    """aiosqlite stops its worker without waiting when an open fails; a CLI that then leaves closes the loop
+    under it ("Exception in thread … Event loop is closed"). The engine waits for the worker instead."""
+    engine = database.create_engine(sqlite_url(tmp_path))  # a folder: SQLite cannot open it
+    try:
+        with pytest.raises(OperationalError):
+            async with engine.connect():
+                pass
+        assert not [t for t in threading.enumerate() if "_connection_worker_thread" in t.name]
+    finally:
+        await engine.dispose()
+    FAULTS.injected()
 
 
 @pytest.mark.postgres
