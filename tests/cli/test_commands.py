@@ -113,7 +113,7 @@ async def test_a_wrong_config_stops_start_up_naming_the_key(tmp_path: Path) -> N
     bad.write_text('[digest]\ncount = "five"\n[sources.arxiv]\ncategory = ["cs.LG"]\n')
     code, _, err = await paperbot("--config", str(bad), "digest", cwd=tmp_path)
     assert code == 2
-    assert "digest.count" in err and "sources.arxiv.category: unknown key" in err
+    assert "[digest] count" in err and "[sources.arxiv] category: unknown key" in err
     code, _, err = await paperbot("digest", env_extra={"PAPERBOT_CONFIG": str(tmp_path / "missing.toml")}, cwd=tmp_path)
     assert code == 2 and "missing.toml does not exist (from PAPERBOT_CONFIG)" in err
 
