@@ -13,6 +13,9 @@ Figures and the conclusions drawn from them: benchmarks/README.md ("Learning rul
 ``product`` is the product's ranking and the ``product-…`` / ``product+…`` trials are rules on top of
 it; every other trial is a rule on top of ``before``, the fit before its bias and pool negative
 (``BIAS = POOL_NEGATIVE = 0``), on which they were measured.
+The ``product+topic-text-…`` trials change not the fit but the text a topic phrase is embedded as
+(the bench's topic vectors); the phrase-alone row uses the same vectors, so under them it is rerun
+per trial instead of taken from ``--cache``.
 Choose on ``--wider``; the 13 protocol channels only report.
 """
 from __future__ import annotations
@@ -37,6 +40,14 @@ from paperbot.bench.listings import cached_embeddings, load_listings
 # The fit before the bias and the pool negative (BIAS = POOL_NEGATIVE = 0): the first round's rules
 # and the second round's were measured on top of it, and keep their meaning here.
 BEFORE: dict[str, Any] = {"intercept": 0.0, "pool_negative": 0.0}
+# fifth round: how the topic phrase p is embedded (RULE["topic_text"]: the texts it is embedded as; several
+# give the unit mean of their vectors, prompt ensembling as in CLIP's zero-shot classifiers). The first
+# template is the product's bare phrase. Trials product+topic-text-<name>.
+TEMPLATES = ("{p}", "A paper about {p}.", "Research on {p}", "arXiv paper: {p}", "{p}: new methods and results")
+TOPIC_TEXTS: dict[str, tuple[str, ...]] = {
+    "bare": TEMPLATES[:1], "paper": TEMPLATES[1:2], "research": TEMPLATES[2:3], "arxiv": TEMPLATES[3:4],
+    "methods": TEMPLATES[4:], "ensemble": TEMPLATES, "ensemble-4": TEMPLATES[1:],
+}
 # name → the rule's settings (the keys read below; {} is the product's ranking)
 TRIALS: dict[str, dict[str, Any]] = {
     "product": {}, "before": BEFORE,
@@ -54,6 +65,7 @@ TRIALS: dict[str, dict[str, Any]] = {
     "product+self-m3-0.25": {"self": (3, 0.25, 10, 1)}, "product+self-m5-0.5": {"self": (5, 0.5, 10, 1)},
     "product+self-m3-0.5-N25": {"self": (3, 0.5, 25, 1)},
     "product+self-m3-0.5-cold": {"self": (3, 0.5, 10, 0)},  # also before the first rating (pseudo-relevance feedback)
+} | {f"product+topic-text-{name}": {"topic_text": templates} for name, templates in TOPIC_TEXTS.items()
 } | {name: BEFORE | rule for name, rule in {
     # first round
     "no-explore": {"explore_below": 0},  # no exploration slot at all
@@ -91,6 +103,21 @@ RULE: dict[str, Any] = {}
 POOL_MEAN: list[np.ndarray] = []  # the day's pool mean, set by ``relevance`` for the rules that use it
 POOL: list[np.ndarray] = []  # the day's pool (its vectors), set by ``relevance`` for self-training
 _graphs: dict[tuple[int, bytes], np.ndarray] = {}
+_topic_vectors: dict[tuple[tuple[str, ...], str], np.ndarray] = {}  # (templates, phrase) → vector
+
+
+def topic_vector(self: T.Bench, phrase: str) -> np.ndarray:
+    """``Bench.topic_vector`` under RULE["topic_text"]: the phrase embedded as each template's text,
+    the unit mean of their vectors (one template: its vector as is; none: the bare phrase)."""
+    templates: tuple[str, ...] = RULE.get("topic_text", ("{p}",))
+    key = (templates, phrase)
+    if key not in _topic_vectors:
+        assert self.embedder is not None
+        vectors: np.ndarray = self.embedder.encode_sync([t.format(p=phrase) for t in templates])
+        mean = vectors.astype(np.float64).mean(axis=0)
+        _topic_vectors[key] = vectors[0] if len(vectors) == 1 else (mean / np.linalg.norm(mean)).astype(vectors.dtype)
+    vector: np.ndarray = _topic_vectors[key]
+    return vector
 
 
 def _fit(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.ndarray, pull: float) -> np.ndarray:
@@ -260,6 +287,7 @@ def main() -> None:
     parser.add_argument("--variants", default="protocol,k3,flip20,reversed,two-categories")
     args = parser.parse_args()
     R.rank_prepared = rank_prepared  # rank_personal looks it up at call time
+    T.Bench.topic_vector = topic_vector  # type: ignore[method-assign]  # the phrase's vector under RULE
     days = load_listings(args.listings)
     embedder = make_embedder("sentence-transformers", DEFAULT_MODEL)
     vectors = cached_embeddings([p for d in days for p in d.papers], embedder, Path(args.cache))
@@ -287,13 +315,17 @@ def main() -> None:
         print(f"== {trial} {TRIALS[trial]}")
         for name in variants:
             results = rows(name, ["paperbot"])
+            reference = baselines[name]
+            if "topic_text" in RULE:  # the phrase alone is embedded as the trial's templates too: its own row
+                reference = [r for r in reference if r["recommender"] != T.TOPIC_ONLY] + rows(name, [T.TOPIC_ONLY])
             by_cold = {r["cold_start"]: r for r in results}
             line = f"  {name:>14}: R {by_cold['reactions']['p_at_5']:.3f}"
-            for c in T.comparisons(results + baselines[name]):
+            for c in T.comparisons(results + reference):
                 line += f" [{c['mean_difference']:+.3f} ± {c['standard_error']:.3f}{'*' if c['beyond_one_se'] else ''}]"
                 if c["cold_start"] == "reactions":
                     line += f"  T {by_cold['topic']['p_at_5']:.3f} oP {by_cold['topic']['online_precision']:.3f}"
-            print(line, flush=True)
+            phrase = next(r for r in reference if r["recommender"] == T.TOPIC_ONLY)
+            print(line + f"  phrase P@5 {phrase['p_at_5']:.3f} oP {phrase['online_precision']:.3f}", flush=True)
 
 
 if __name__ == "__main__":
