@@ -233,7 +233,7 @@ class ConsoleAdapter:
         """' (“Title”)' for the papers of a post, as react and unreact both name them (the id when not stored)."""
         if not posts:
             return ""
-        papers = await self._bot.store.get_papers(p.arxiv_id for p in posts)
+        papers = await self._bot.papers.stored(p.arxiv_id for p in posts)
         names = [clean_text(papers[p.arxiv_id].title) if p.arxiv_id in papers else p.arxiv_id for p in posts]
         return " (" + ", ".join(f"“{shorten(name, 50)}”" for name in names) + ")"
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from bot.arxiv_ids import ArxivId
 from bot.domain import Paper
@@ -16,6 +16,10 @@ class PaperLookup:
     def __init__(self, store: Store, resolvers: Sequence[PaperResolver] = ()) -> None:
         self._store = store
         self._resolvers = list(resolvers)
+
+    async def stored(self, arxiv_ids: Iterable[str]) -> dict[str, Paper]:
+        """The stored papers of these ids, by id (none looked up elsewhere): how an adapter names posts."""
+        return await self._store.get_papers(arxiv_ids)
 
     async def get(self, paper_id: ArxivId) -> Paper:
         """The stored paper, or one fetched (and stored) from the first resolver that knows it."""

@@ -40,7 +40,7 @@ def test_the_onnx_backend_refuses_another_model_and_says_what_to_do() -> None:
     with pytest.raises(ConfigError) as caught:
         config_from_dict({"embedding": {"model": "BAAI/bge-small-en-v1.5"}}, environ={})
     text = str(caught.value)
-    assert "embedding.backend" in text and "all-MiniLM-L6-v2" in text and "sentence-transformers" in text
+    assert "[embedding] backend" in text and "all-MiniLM-L6-v2" in text and "sentence-transformers" in text
     other = config_from_dict({"embedding": {"backend": "sentence-transformers", "model": "BAAI/bge-small-en-v1.5"}}, environ={})
     assert other.embedding.model == "BAAI/bge-small-en-v1.5"
 
