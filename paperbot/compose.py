@@ -43,7 +43,7 @@ def database_url(config: Config, override: str | None = None) -> str:
         try:
             parts = urlsplit(url)
         except ValueError:
-            raise ConfigError("database.url is malformed: use e.g. postgresql://user@host:5432/db") from None
+            raise ConfigError("[database] url is malformed: use e.g. postgresql://user@host:5432/db") from None
         if parts.username and "@" in parts.netloc and ":" not in parts.netloc.split("@")[0]:
             userinfo, host = parts.netloc.split("@", 1)
             url = urlunsplit(parts._replace(netloc=f"{userinfo}:{quote(password, safe='')}@{host}"))

@@ -52,7 +52,7 @@ def normalise_url(url: str | URL) -> URL:
     try:
         parsed = make_url(driver + text[len(scheme):])
     except (ArgumentError, ValueError):  # the URL is not repeated: it may hold a password
-        raise ConfigError(f"database.url is malformed; accepted: {ACCEPTED}") from None
+        raise ConfigError(f"[database] url is malformed; accepted: {ACCEPTED}") from None
     if parsed.get_backend_name() == "postgresql" and "sslmode" in parsed.query:
         # libpq spelling (Heroku, Render, …) → asyncpg's
         parsed = parsed.difference_update_query(["sslmode"]).update_query_dict({"ssl": parsed.query["sslmode"]})

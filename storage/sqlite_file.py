@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-KEY_FIX = "database.url (or PAPERBOT_DATABASE_URL)"
+KEY_FIX = "[database] url (or PAPERBOT_DATABASE_URL)"
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class FileProblem:
 
     def sentence(self, shown: str) -> str:
         """One line for start-up: ``database.url (…) cannot be used: …: cause; fix.``"""
-        return f"database.url ({shown}) {self.summary}: {self.cause}; {self.fix}."
+        return f"[database] url ({shown}) {self.summary}: {self.cause}; {self.fix}."
 
 
 def not_writable(file: Path | str, cause: str | None = None) -> FileProblem:

@@ -51,7 +51,7 @@ def startup_error(url: str, exc: BaseException) -> ConfigError:
     parsed, shown = _shown(url)
     cause = _cause(exc)
     name, text = type(cause).__name__, " ".join(str(cause).split())[:160]
-    where = f"database.url ({shown})"
+    where = f"[database] url ({shown})"
     if parsed is not None and parsed.get_backend_name() == "sqlite":
         path = parsed.database or "(memory)"
         lowered = text.lower()
@@ -62,7 +62,7 @@ def startup_error(url: str, exc: BaseException) -> ConfigError:
         elif "full" in lowered or "disk i/o" in lowered:
             hint = f"the disk holding {path} is full or failing: free space there"
         elif "not a database" in lowered:
-            hint = f"{path} is not a SQLite database: point database.url at a new file or a paperbot database"
+            hint = f"{path} is not a SQLite database: point [database] url at a new file or a paperbot database"
         elif "unable to open" in lowered or isinstance(cause, (FileNotFoundError, NotADirectoryError, PermissionError)):
             hint = f"SQLite cannot open {path}: check that its folder exists and this user may write there"
         else:
@@ -77,8 +77,8 @@ def startup_error(url: str, exc: BaseException) -> ConfigError:
         hint = f"{host} accepts connections but did not answer as PostgreSQL within {CONNECT_TIMEOUT_SECONDS} s: check the host and port"
     elif name in ("InvalidPasswordError", "InvalidAuthorizationSpecificationError"):
         user = parsed.username if parsed is not None else "?"
-        hint = (f"PostgreSQL refused the role '{user}' (unknown role or wrong password): check the user in database.url "
-                "and database.password / PAPERBOT_DATABASE_PASSWORD")
+        hint = (f"PostgreSQL refused the role '{user}' (unknown role or wrong password): check the user in [database] url "
+                "and [database] password / PAPERBOT_DATABASE_PASSWORD")
     elif name == "InvalidCatalogNameError":
         database = parsed.database if parsed is not None else "?"
         hint = f"the database '{database}' does not exist on {host}: create it (createdb {database}) or fix the name"

@@ -15,7 +15,7 @@ async def embed(config: Config, *, db_url: str | None = None) -> int:
 
     embedder = build_embedder(config)
     if embedder is None:
-        raise ConfigError("embedding.enabled is false: nothing to embed.")
+        raise ConfigError("[embedding] enabled is false: nothing to embed.")
     async with open_store(db_url or database_url(config)) as store:
         taste = TasteUseCases(store, embedder)
         missing = len(await store.papers_without_embedding(embedder.model_name))
