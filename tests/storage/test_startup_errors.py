@@ -1,5 +1,6 @@
-"""A database that cannot be used at start-up is one line naming database.url, the cause and what
-to do — never a traceback, never a password, never a hang on a server that accepts TCP and is silent."""
+"""A database that cannot be used at start-up is one line naming where its URL came from
+(``[database] url``, ``PAPERBOT_DATABASE_URL``, ``--db``), the cause and what to do — never a
+traceback, never a password, never a hang on a server that accepts TCP and is silent."""
 from __future__ import annotations
 
 import asyncio
@@ -129,7 +130,7 @@ def test_the_cli_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
     FAULTS.injected()
     assert result.returncode != 0 and "Traceback" not in result.stderr and "hunter2" not in result.stderr
     [line] = [line for line in result.stderr.splitlines() if line.startswith("paperbot:")]
-    assert "[database] url" in line and "is PostgreSQL running there?" in line
+    assert line.startswith("paperbot: PAPERBOT_DATABASE_URL (") and "is PostgreSQL running there?" in line  # where the URL came from
 
 
 async def test_deleting_the_sqlite_file_under_a_running_store_is_said_not_swallowed(tmp_path: Path) -> None:
