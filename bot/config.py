@@ -21,6 +21,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -29,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot.config_words import URL_ERROR, describe
+from bot.config_words import URL_ERROR, describe, key_name
 from bot.domain import MAX_COUNT
 from bot.errors import ConfigError
 from bot.taste.backend_names import DEFAULT_BACKEND, Backend
@@ -346,6 +347,12 @@ class Config(_Section):
     logging: LoggingConfig = LoggingConfig()
     monitoring: MonitoringConfig = MonitoringConfig()
     retry: RetryConfig = RetryConfig()
+    _from_environment: dict[tuple[str, str], str] = PrivateAttr(default_factory=dict)  # (section, key) -> its variable
+
+    def source_of(self, section: str, key: str) -> str:
+        """Where a key's value came from, as messages name it: its environment variable when that
+        supplied it (the environment wins), else ``[section] key`` (the file, or the default)."""
+        return self._from_environment.get((section, key)) or key_name(section, key)
 
     @property
     def discord_enabled(self) -> bool:
@@ -360,16 +367,20 @@ def config_from_dict(data: dict[str, Any], *, environ: dict[str, str] | None = N
     """Validate ``data`` (plus secrets from ``environ``) into a Config, or raise ConfigError listing every problem."""
     environ = dict(os.environ) if environ is None else environ
     merged: dict[str, Any] = {section: dict(values) if isinstance(values, dict) else values for section, values in data.items()}
+    from_environment: dict[tuple[str, str], str] = {}
     for (section, key), variable in SECRET_ENV.items():
         if environ.get(variable):
             target = merged.setdefault(section, {})
             if isinstance(target, dict):
                 target[key] = environ[variable]
+                from_environment[(section, key)] = variable
     try:
-        return Config.model_validate(merged)
+        config = Config.model_validate(merged)
     except ValidationError as exc:
         problems = "\n".join(f"  - {describe(dict(e), Config)}" for e in exc.errors())
         raise ConfigError(f"{origin} is not valid:\n{problems}") from None
+    config._from_environment = from_environment
+    return config
 
 
 def load_config(path: str | Path | None = None, *, environ: dict[str, str] | None = None) -> Config:

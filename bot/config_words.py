@@ -23,6 +23,13 @@ URL_ERROR = "url"  # the error type of the URL checks in bot.config (its context
 _OWN_WORDS = ("value_error", "assertion_error")  # a validator of ours raised it: its message is already ours
 
 
+def key_name(*path: str) -> str:
+    """A config key as every message names it: ``key_name("sources", "arxiv", "category")`` is
+    ``[sources.arxiv] category``, its table as the file spells it, then the key; a top-level name alone."""
+    *tables, key = path
+    return f"[{'.'.join(tables)}] {key}" if tables else key
+
+
 def describe(error: dict[str, Any], root: type[BaseModel]) -> str:
     """One problem of ``root``'s validation as a person reads it."""
     tables, key, field, index = _locate(tuple(error["loc"]), root)
@@ -32,7 +39,7 @@ def describe(error: dict[str, Any], root: type[BaseModel]) -> str:
         if kind in _OWN_WORDS:
             return f"{table} {_own(error)}" if table else _own(error)
         return f"{table} must be a table of keys (`{table}` with `key = value` lines), not {_kind(given)}"
-    where = f"{table} {key}" if table else key
+    where = key_name(*tables, key)
     if field is None:
         if not tables:
             return f"[{key}]: unknown section (check the spelling; config.example.toml lists every section)"

@@ -60,8 +60,8 @@ def _arg(parser: Callable[[str], T]) -> Callable[[str], T]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="paperbot", description="The research-paper bot for Discord and Slack.")
     parser.add_argument("--config", help="TOML config file (default: $PAPERBOT_CONFIG, else built-in defaults)")
-    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="overrides logging.level")
-    parser.add_argument("--log-format", choices=["text", "json"], help="one line per event as text or JSON (overrides logging.format)")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="overrides [logging] level")
+    parser.add_argument("--log-format", choices=["text", "json"], help="one line per event as text or JSON (overrides [logging] format)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="try the bot in this terminal: no tokens, no network")
@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", help="print the top papers of a day as a table")
     digest.add_argument("--date", type=_arg(parse_day), help="YYYY-MM-DD (default: the latest day with papers)")
     digest.add_argument("--count", type=_arg(_count), default=None,
-                        help=f"how many papers, 1 to {MAX_COUNT} (default: digest.count)")
+                        help=f"how many papers, 1 to {MAX_COUNT} (default: [digest] count)")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     discord_cmd = commands.add_parser("discord", help="Discord set-up helpers")
     discord_actions = discord_cmd.add_subparsers(dest="discord_command", required=True, metavar="ACTION")
     invite = discord_actions.add_parser("invite-url", help="print the OAuth2 URL that adds the bot to a server")
-    invite.add_argument("--client-id", help="the Application ID (default: looked up with discord.token)")
+    invite.add_argument("--client-id", help="the Application ID (default: looked up with [discord] token)")
 
     embed = commands.add_parser("embed", help="embed stored papers that have no vector under the configured model")
     embed.add_argument("--db", help="database URL (default: the configured one)")

@@ -26,28 +26,47 @@ from paperbot.charts import MatplotlibCharts
 from storage.database import default_database_url, normalise_url
 from storage.event_spool import FileSpool, default_spool_path, legacy_spool_path, open_default_spool
 from storage.migrate import upgrade
+from storage.sqlite_file import KEY
 from storage.store import SqlStore
 
 _log = logging.getLogger(__name__)
 
+DB_OPTION = "--db"  # the option of `paperbot embed` and `paperbot demo` that names a database URL
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    """The database URL to open and where it came from, so that start-up messages about it name the
+    place to fix: ``--db``, ``PAPERBOT_DATABASE_URL`` or ``[database] url`` (also for the default)."""
+
+    url: str
+    source: str
+
 
 def database_url(config: Config, override: str | None = None) -> str:
-    """The configured URL (default: SQLite in the user data dir), with the password from env/secret.
+    """The URL of :func:`resolve_database`, for callers that do not report on it."""
+    return resolve_database(config, override).url
 
-    A URL that does not parse raises ConfigError naming database.url (without repeating it: it may
+
+def resolve_database(config: Config, override: str | None = None) -> DatabaseUrl:
+    """The configured URL (default: SQLite in the user data dir), with the password from env/secret;
+    ``override`` is the ``--db`` option's.
+
+    A URL that does not parse raises ConfigError naming its source (without repeating it: it may
     hold a password)."""
+    source = DB_OPTION if override else config.source_of("database", "url")
     url = override or config.database.url or default_database_url()
-    normalise_url(url)  # ConfigError for an unsupported scheme or a malformed URL
+    normalise_url(url, source=source)  # ConfigError for an unsupported scheme or a malformed URL
     password = config.database.password.get_secret_value() if config.database.password else None
     if password:
         try:
             parts = urlsplit(url)
         except ValueError:
-            raise ConfigError("database.url is malformed: use e.g. postgresql://user@host:5432/db") from None
+            raise ConfigError(f"{source} is malformed: use e.g. postgresql://user@host:5432/db") from None
         if parts.username and "@" in parts.netloc and ":" not in parts.netloc.split("@")[0]:
             userinfo, host = parts.netloc.split("@", 1)
             url = urlunsplit(parts._replace(netloc=f"{userinfo}:{quote(password, safe='')}@{host}"))
-    return url
+    return DatabaseUrl(url, source)
 
 
 def redact(url: str) -> str:
@@ -59,10 +78,11 @@ def redact(url: str) -> str:
 
 
 @asynccontextmanager
-async def open_store(url: str) -> AsyncIterator[SqlStore]:
-    """Apply migrations, then open the store; closes it on exit."""
+async def open_store(url: str, *, source: str = KEY) -> AsyncIterator[SqlStore]:
+    """Apply migrations, then open the store; closes it on exit. A start-up ConfigError names
+    ``source``, where the URL came from (:class:`DatabaseUrl`)."""
     _log.info("database: %s", redact(url))
-    await upgrade(url)
+    await upgrade(url, source=source)
     store = SqlStore.connect(url)
     try:
         yield store

@@ -19,18 +19,18 @@ from bot.errors import ConfigError
 
 _log = logging.getLogger(__name__)
 
-TOKEN_REJECTED = ("Discord rejected discord.token (or PAPERBOT_DISCORD_TOKEN): copy the bot token again from the "
+TOKEN_REJECTED = ("Discord rejected [discord] token (or PAPERBOT_DISCORD_TOKEN): copy the bot token again from the "
                   "developer portal's Bot page (Reset Token).")
-INTENT_REFUSED = ("Discord refused the Message Content intent that discord.message_content = true asks for: switch "
+INTENT_REFUSED = ("Discord refused the Message Content intent that [discord] message_content = true asks for: switch "
                   "it on under Bot → Privileged Gateway Intents in the developer portal, or set "
-                  "discord.message_content = false (the \"Add to paperbot\" command works without it).")
+                  "[discord] message_content = false (the \"Add to paperbot\" command works without it).")
 
 
 def settings_from(config: DiscordConfig) -> DiscordSettings:
     if config.shard_ids and not config.shard_count:
-        raise ConfigError("discord.shard_ids needs discord.shard_count (the total number of shards).")
+        raise ConfigError("[discord] shard_ids needs [discord] shard_count (the total number of shards).")
     if config.shard_ids and config.shard_count and any(not 0 <= i < config.shard_count for i in config.shard_ids):
-        raise ConfigError(f"discord.shard_ids must be between 0 and shard_count - 1 ({config.shard_count - 1}).")
+        raise ConfigError(f"[discord] shard_ids must be between 0 and shard_count - 1 ({config.shard_count - 1}).")
     return DiscordSettings(
         api_base_url=config.api_base_url,
         gateway_url=config.gateway_url,
@@ -48,7 +48,7 @@ class DiscordRunner:
 
     def __init__(self, config: Config, bot: PaperBot) -> None:
         if not config.discord_enabled or config.discord.token is None:
-            raise ConfigError("discord.token (or PAPERBOT_DISCORD_TOKEN) is not set.")
+            raise ConfigError("[discord] token (or PAPERBOT_DISCORD_TOKEN) is not set.")
         self._token = config.discord.token.get_secret_value()
         self.client = create_client(bot, settings_from(config.discord))
         self.platform: DiscordPlatform = self.client.platform
@@ -124,7 +124,7 @@ async def print_invite_url(config: Config, client_id: str | None) -> int:
         if not config.discord_enabled or config.discord.token is None:
             raise ConfigError(
                 "give --client-id (the Application ID on the developer portal's General Information page), "
-                "or set discord.token so paperbot can look it up."
+                "or set [discord] token so paperbot can look it up."
             )
         try:
             client_id = await fetch_application_id(config.discord.api_base_url, config.discord.token.get_secret_value())

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.errors import ConfigError
 from storage.data_folder import data_folder
+from storage.sqlite_file import KEY
 from storage.startup_errors import CONNECT_TIMEOUT_SECONDS
 
 _log = logging.getLogger(__name__)
@@ -37,8 +38,9 @@ def default_database_url() -> str:
     return f"sqlite+aiosqlite:///{data_folder() / 'paperbot.sqlite3'}"
 
 
-def normalise_url(url: str | URL) -> URL:
-    """The async-driver form of ``url``; raise :class:`ConfigError` naming what is accepted.
+def normalise_url(url: str | URL, *, source: str = KEY) -> URL:
+    """The async-driver form of ``url``; raise :class:`ConfigError` naming what is accepted (and
+    ``source``, where a malformed URL came from).
 
     Why: configs and hosting platforms hand out ``postgres://`` and ``sqlite:///`` URLs,
     while the store only runs on asyncpg and aiosqlite.
@@ -52,7 +54,7 @@ def normalise_url(url: str | URL) -> URL:
     try:
         parsed = make_url(driver + text[len(scheme):])
     except (ArgumentError, ValueError):  # the URL is not repeated: it may hold a password
-        raise ConfigError(f"database.url is malformed; accepted: {ACCEPTED}") from None
+        raise ConfigError(f"{source} is malformed; accepted: {ACCEPTED}") from None
     if parsed.get_backend_name() == "postgresql" and "sslmode" in parsed.query:
         # libpq spelling (Heroku, Render, …) → asyncpg's
         parsed = parsed.difference_update_query(["sslmode"]).update_query_dict({"ssl": parsed.query["sslmode"]})

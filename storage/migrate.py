@@ -30,7 +30,7 @@ from bot.errors import ConfigError
 from storage.database import create_engine, normalise_url
 from storage.dialect import LOCK_KEYS
 from storage.models import Base
-from storage.sqlite_file import sqlite_file_problem
+from storage.sqlite_file import KEY, sqlite_file_problem
 from storage.startup_errors import file_problem_error, startup_error
 
 _log = logging.getLogger(__name__)
@@ -61,18 +61,19 @@ def head_revision() -> str:
     return head
 
 
-async def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
+async def upgrade(url: str, revision: str = "head", *, source: str = KEY) -> tuple[str | None, str | None]:
     """Bring the database at ``url`` to ``revision`` (default: the newest); a no-op when it is there.
-    Returns the revisions before (None: empty) and after.
+    Returns the revisions before (None: empty) and after. A ConfigError names ``source``, where the
+    URL came from (``[database] url``, ``PAPERBOT_DATABASE_URL`` or ``--db``).
 
     Runs in one transaction on a throwaway engine: on PostgreSQL under an advisory lock; on
     SQLite with foreign-key enforcement off (batch migrations rebuild tables) and a
     ``foreign_key_check`` before commit instead.
     """
-    parsed = normalise_url(url)
+    parsed = normalise_url(url, source=source)
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "sqlite" and (problem := sqlite_file_problem(parsed.database)) is not None:
-        raise file_problem_error(url, problem)  # the doctor's words, before SQLite's "unable to open"
+        raise file_problem_error(url, problem, source)  # the doctor's words, before SQLite's "unable to open"
     try:
         if parsed.get_backend_name() == "sqlite":
             # Upgrades racing in one process (one event loop) would wait on each other's SQLite
@@ -82,8 +83,8 @@ async def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | N
         return await _upgrade(url, revision, shown)
     except (ConfigError, asyncio.CancelledError):
         raise
-    except Exception as exc:  # one line naming database.url and what to do, not the driver's traceback
-        raise startup_error(url, exc) from exc
+    except Exception as exc:  # one line naming the URL's source and what to do, not the driver's traceback
+        raise startup_error(url, exc, source) from exc
 
 
 _SQLITE_UPGRADES: dict[str, asyncio.Lock] = {}

@@ -14,7 +14,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-KEY_FIX = "database.url (or PAPERBOT_DATABASE_URL)"
+from bot.config_words import key_name
+
+KEY = key_name("database", "url")  # where the URL usually comes from; messages name the real source when told
+KEY_FIX = f"{KEY} (or PAPERBOT_DATABASE_URL)"
 
 
 @dataclass(frozen=True)
@@ -26,9 +29,10 @@ class FileProblem:
     cause: str
     fix: str
 
-    def sentence(self, shown: str) -> str:
-        """One line for start-up: ``database.url (…) cannot be used: …: cause; fix.``"""
-        return f"database.url ({shown}) {self.summary}: {self.cause}; {self.fix}."
+    def sentence(self, shown: str, source: str = KEY) -> str:
+        """One line for start-up: ``[database] url (…) cannot be used: …: cause; fix.``, naming
+        ``source`` (``--db``, ``PAPERBOT_DATABASE_URL``) when the URL came from there."""
+        return f"{source} ({shown}) {self.summary}: {self.cause}; {self.fix}."
 
 
 def not_writable(file: Path | str, cause: str | None = None) -> FileProblem:

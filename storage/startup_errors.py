@@ -14,7 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot.errors import ConfigError
-from storage.sqlite_file import FileProblem, not_writable
+from storage.sqlite_file import KEY, FileProblem, not_writable
 
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -41,28 +41,30 @@ def _shown(url: str) -> tuple[URL | None, str]:
         return None, url.split("://", 1)[0] + "://…"
 
 
-def file_problem_error(url: str, problem: FileProblem) -> ConfigError:
-    """A SQLite file the file system already rules out (:mod:`storage.sqlite_file`), in one line."""
-    return ConfigError(problem.sentence(_shown(url)[1]))
+def file_problem_error(url: str, problem: FileProblem, source: str = KEY) -> ConfigError:
+    """A SQLite file the file system already rules out (:mod:`storage.sqlite_file`), in one line
+    naming where the URL came from (``source``)."""
+    return ConfigError(problem.sentence(_shown(url)[1], source))
 
 
-def startup_error(url: str, exc: BaseException) -> ConfigError:
-    """A ConfigError saying, in one line, why the database at ``url`` cannot be used and what to do."""
+def startup_error(url: str, exc: BaseException, source: str = KEY) -> ConfigError:
+    """A ConfigError saying, in one line, why the database at ``url`` (from ``source``) cannot be
+    used and what to do."""
     parsed, shown = _shown(url)
     cause = _cause(exc)
     name, text = type(cause).__name__, " ".join(str(cause).split())[:160]
-    where = f"database.url ({shown})"
+    where = f"{source} ({shown})"
     if parsed is not None and parsed.get_backend_name() == "sqlite":
         path = parsed.database or "(memory)"
         lowered = text.lower()
         if "locked" in lowered:
             hint = f"another program holds the SQLite file {path} locked (another paperbot? a backup?); stop it or use another file"
         elif "readonly" in lowered or "read-only" in lowered:  # opens, but SQLite refuses to write: the doctor's words
-            return ConfigError(not_writable(path, f"this user may not write to {path} (SQLite: {text})").sentence(shown))
+            return ConfigError(not_writable(path, f"this user may not write to {path} (SQLite: {text})").sentence(shown, source))
         elif "full" in lowered or "disk i/o" in lowered:
             hint = f"the disk holding {path} is full or failing: free space there"
         elif "not a database" in lowered:
-            hint = f"{path} is not a SQLite database: point database.url at a new file or a paperbot database"
+            hint = f"{path} is not a SQLite database: point [database] url at a new file or a paperbot database"
         elif "unable to open" in lowered or isinstance(cause, (FileNotFoundError, NotADirectoryError, PermissionError)):
             hint = f"SQLite cannot open {path}: check that its folder exists and this user may write there"
         else:
@@ -77,8 +79,8 @@ def startup_error(url: str, exc: BaseException) -> ConfigError:
         hint = f"{host} accepts connections but did not answer as PostgreSQL within {CONNECT_TIMEOUT_SECONDS} s: check the host and port"
     elif name in ("InvalidPasswordError", "InvalidAuthorizationSpecificationError"):
         user = parsed.username if parsed is not None else "?"
-        hint = (f"PostgreSQL refused the role '{user}' (unknown role or wrong password): check the user in database.url "
-                "and database.password / PAPERBOT_DATABASE_PASSWORD")
+        hint = (f"PostgreSQL refused the role '{user}' (unknown role or wrong password): check the user in [database] url "
+                "and [database] password / PAPERBOT_DATABASE_PASSWORD")
     elif name == "InvalidCatalogNameError":
         database = parsed.database if parsed is not None else "?"
         hint = f"the database '{database}' does not exist on {host}: create it (createdb {database}) or fix the name"

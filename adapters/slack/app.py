@@ -61,7 +61,7 @@ def build_client(config: SlackConfig) -> AsyncWebClient:
     """The Web API client; without a token in OAuth mode (each workspace's comes from its installation)."""
     token = _secret(config.bot_token)
     if not token and not config.oauth:
-        raise ConfigError("slack.bot_token is missing: set the bot token (xoxb-…) or PAPERBOT_SLACK_BOT_TOKEN.")
+        raise ConfigError("[slack] bot_token is missing: set the bot token (xoxb-…) or PAPERBOT_SLACK_BOT_TOKEN.")
     base_url = config.base_url if config.base_url.endswith("/") else config.base_url + "/"
     return AsyncWebClient(
         token=token or None,
@@ -107,9 +107,9 @@ def build_app(config: SlackConfig, bot: PaperBot, oauth: OAuthStores | None = No
     http = config.mode == "http"
     secret = _secret(config.signing_secret)
     if http and not secret:
-        raise ConfigError("slack.mode = \"http\" needs slack.signing_secret (or PAPERBOT_SLACK_SIGNING_SECRET).")
+        raise ConfigError("[slack] mode = \"http\" needs [slack] signing_secret (or PAPERBOT_SLACK_SIGNING_SECRET).")
     if not http and not _secret(config.app_token):
-        raise ConfigError("slack.mode = \"socket\" needs slack.app_token (xapp-…, scope connections:write) "
+        raise ConfigError("[slack] mode = \"socket\" needs [slack] app_token (xapp-…, scope connections:write) "
                           "or PAPERBOT_SLACK_APP_TOKEN; or set mode = \"http\" with a signing_secret.")
     app = AsyncApp(
         client=build_client(config),  # bolt's own: auth.test, apps.connections.open, per-request copies

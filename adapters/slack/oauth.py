@@ -83,16 +83,16 @@ def check_oauth_config(config: SlackConfig) -> None:
     """Several workspaces need HTTP mode, both app credentials and no single bot token; else a ConfigError."""
     secret = config.client_secret.get_secret_value() if config.client_secret else ""
     if not config.client_id or not secret:
-        missing = "slack.client_id" if not config.client_id else "slack.client_secret (or PAPERBOT_SLACK_CLIENT_SECRET)"
+        missing = "[slack] client_id" if not config.client_id else "[slack] client_secret (or PAPERBOT_SLACK_CLIENT_SECRET)"
         raise ConfigError(f"several Slack workspaces (OAuth) need {missing}: copy it from the app's "
                           "Basic Information page, App Credentials.")
     if config.mode != "http":
-        raise ConfigError("several Slack workspaces (slack.client_id and client_secret) need slack.mode = \"http\": "
+        raise ConfigError("several Slack workspaces ([slack] client_id and client_secret) need [slack] mode = \"http\": "
                           "Slack sends the installer's browser back to a public HTTP URL (the install pages), and paperbot serves "
                           "the events on that same server.")
     if config.bot_token is not None and config.bot_token.get_secret_value():
-        raise ConfigError("set either slack.bot_token (one workspace) or slack.client_id and client_secret "
-                          "(several workspaces, each installs at slack.install_path), not both.")
+        raise ConfigError("set either [slack] bot_token (one workspace) or [slack] client_id and client_secret "
+                          "(several workspaces, each installs at [slack] install_path), not both.")
 
 
 def _page(status: int, title: str, text: str, cookie: str | None = None) -> BoltResponse:

@@ -36,11 +36,11 @@ REFUSED = frozenset({
 })
 APPS_PAGE = "https://api.slack.com/apps"
 BOT_TOKEN_FIX = (f"copy the Bot User OAuth Token (it starts with xoxb-) from {APPS_PAGE} → your app → "
-                 "OAuth & Permissions (install the app to the workspace first) into slack.bot_token "
+                 "OAuth & Permissions (install the app to the workspace first) into [slack] bot_token "
                  "or PAPERBOT_SLACK_BOT_TOKEN")
 APP_TOKEN_FIX = (f"create an app-level token with the connections:write scope (it starts with xapp-) at {APPS_PAGE} → "
                  "your app → Basic Information → App-Level Tokens, turn on Settings → Socket Mode, and put the token "
-                 "in slack.app_token or PAPERBOT_SLACK_APP_TOKEN (or use mode = \"http\" with a signing_secret)")
+                 "in [slack] app_token or PAPERBOT_SLACK_APP_TOKEN (or use mode = \"http\" with a signing_secret)")
 
 
 class SlackUnreachableError(PaperbotError):
@@ -69,7 +69,7 @@ async def _call(what: str, call: Callable[[], Awaitable[Any]], refused: Callable
             if attempt == tries - 1:
                 raise SlackUnreachableError(
                     f"Slack did not answer {what} at start ({describe(exc)}), {tries} tries over "
-                    f"{sum(delays):g} s: check the network and slack.base_url ({base_url}), then start again."
+                    f"{sum(delays):g} s: check the network and [slack] base_url ({base_url}), then start again."
                 ) from None
             _log.warning("slack: %s failed at start (%s); trying again in %g s", what, describe(exc), delays[attempt])
             await sleep(delays[attempt])
@@ -82,7 +82,7 @@ async def check_bot_token(client: AsyncWebClient, *, delays: Sequence[float] = S
     token = client.token or ""
 
     def refused(code: str) -> ConfigError:
-        return ConfigError(f"Slack refused slack.bot_token ({code}){_prefix_hint(token, 'xoxb-')}: {BOT_TOKEN_FIX}.")
+        return ConfigError(f"Slack refused [slack] bot_token ({code}){_prefix_hint(token, 'xoxb-')}: {BOT_TOKEN_FIX}.")
 
     response = await _call("auth.test", client.auth_test, refused, delays=delays, sleep=sleep, base_url=client.base_url)
     data = getattr(response, "data", None)
@@ -95,7 +95,7 @@ async def check_app_token(client: AsyncWebClient, app_token: str, *, delays: Seq
     gave none), or a ConfigError naming slack.app_token."""
 
     def refused(code: str) -> ConfigError:
-        return ConfigError(f"Slack refused slack.app_token ({code}){_prefix_hint(app_token, 'xapp-')}: {APP_TOKEN_FIX}.")
+        return ConfigError(f"Slack refused [slack] app_token ({code}){_prefix_hint(app_token, 'xapp-')}: {APP_TOKEN_FIX}.")
 
     async def open_connection() -> Any:
         return await client.apps_connections_open(app_token=app_token)

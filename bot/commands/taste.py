@@ -30,7 +30,7 @@ MODE_WORDS = {
 
 def require(taste: TasteUseCases | None) -> TasteUseCases:
     if taste is None:
-        raise UsageError("personalization is off (embedding.enabled = false in the configuration).")
+        raise UsageError("personalization is off ([embedding] enabled = false in the configuration).")
     return taste
 
 

@@ -24,7 +24,7 @@ class TuneCommand:
 
     async def execute(self, requester: Requester, tune: TuneUseCases | None) -> DigestReply:
         if tune is None:  # no embedding model: nothing would learn from the ratings
-            raise UsageError("personalization is off (embedding.enabled = false in the configuration), "
+            raise UsageError("personalization is off ([embedding] enabled = false in the configuration), "
                              "so there is no ranking to tune: /papers today ranks by trending.")
         member = requester if self.mine else None
         with answering_now():  # embedding while the model warms up: "warming up", not a wait

@@ -136,7 +136,7 @@ def build_discussion_engine(config: Config, embedder: Embedder) -> DiscussionEng
     llm: LlmSettings | None = None
     if answers.engine == "llm":
         if not answers.llm_model.strip():
-            raise ConfigError('answers.llm_model: required when answers.engine = "llm" (e.g. "gpt-4o-mini" or a local model name)')
+            raise ConfigError('[answers] llm_model: required when [answers] engine = "llm" (e.g. "gpt-4o-mini" or a local model name)')
         key = answers.llm_api_key.get_secret_value() if answers.llm_api_key is not None else None
         llm = LlmSettings(answers.llm_base_url, answers.llm_model, key or None, answers.llm_timeout_seconds)
     fetcher: HttpFetcher | None = None

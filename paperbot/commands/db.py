@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from bot.config import Config
-from paperbot.compose import database_url, redact
+from paperbot.compose import redact, resolve_database
 from storage.migrate import upgrade
 
 
 async def db_upgrade(config: Config) -> int:
-    url = database_url(config)
-    before, after = await upgrade(url)
+    database = resolve_database(config)
+    url = database.url
+    before, after = await upgrade(url, source=database.source)
     if before == after:
         print(f"Database at {redact(url)} is at the latest schema ({after}).")
     else:

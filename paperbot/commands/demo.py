@@ -29,7 +29,7 @@ from bot.sources.hf_payload import ACCEPTED_FORMAT
 from bot.sources.sample import SampleSource
 from bot.usecases.ingest import store_papers
 from paperbot.commands.demo_progress import StatusProgress, StreamProgress, papers_to_embed, prepare_ranking
-from paperbot.compose import build_bot, bundled_sample, open_store
+from paperbot.compose import DB_OPTION, build_bot, bundled_sample, open_store
 from paperbot.scheduling import build_scheduler
 from storage.data_folder import data_folder
 
@@ -111,7 +111,7 @@ async def demo(
     # the model's own loading bars (Hugging Face) would interleave with the demo's progress
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     with _ctrl_c_leaves():
-        async with open_store(url) as store:
+        async with open_store(url, source=DB_OPTION if db_url else "the demo database") as store:
             await store_papers(store, papers)
             # No network in the demo: questions are answered from the abstracts (no arXiv full text).
             offline = config.model_copy(update={"answers": config.answers.model_copy(update={"fulltext": False})})

@@ -6,11 +6,12 @@ from datetime import date
 
 from bot.config import Config
 from bot.text import clean_text, shorten
-from paperbot.compose import build_bot, database_url, open_store
+from paperbot.compose import build_bot, open_store, resolve_database
 
 
 async def digest(config: Config, *, day: date | None = None, count: int | None = None) -> int:
-    async with open_store(database_url(config)) as store:
+    database = resolve_database(config)
+    async with open_store(database.url, source=database.source) as store:
         bot = build_bot(config, store)
         result = await bot.digests.today(None, count=count, day=day)
     width = shutil.get_terminal_size((120, 20)).columns

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.config import Config
 from bot.errors import ConfigError
 from bot.usecases.taste import TasteUseCases
-from paperbot.compose import build_embedder, database_url, open_store
+from paperbot.compose import DB_OPTION, DatabaseUrl, build_embedder, open_store, resolve_database
 
 
 async def embed(config: Config, *, db_url: str | None = None) -> int:
@@ -15,8 +15,9 @@ async def embed(config: Config, *, db_url: str | None = None) -> int:
 
     embedder = build_embedder(config)
     if embedder is None:
-        raise ConfigError("embedding.enabled is false: nothing to embed.")
-    async with open_store(db_url or database_url(config)) as store:
+        raise ConfigError("[embedding] enabled is false: nothing to embed.")
+    database = DatabaseUrl(db_url, DB_OPTION) if db_url else resolve_database(config)
+    async with open_store(database.url, source=database.source) as store:
         taste = TasteUseCases(store, embedder)
         missing = len(await store.papers_without_embedding(embedder.model_name))
         # one bar with its total, at a terminal only (disable=None): a pipe or a log gets the last line alone

@@ -8,7 +8,7 @@ from bot.config import ArxivConfig, Config, HuggingFaceConfig
 from bot.domain import Paper
 from bot.errors import SourceError, UsageError
 from bot.usecases.ingest import store_papers
-from paperbot.compose import database_url, open_sources, open_store
+from paperbot.compose import open_sources, open_store, resolve_database
 
 _log = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ async def fetch(
             except SourceError as exc:
                 _log.error("arXiv: %s", exc)
                 failures.append("arxiv")
-    async with open_store(database_url(config)) as store:
+    database = resolve_database(config)
+    async with open_store(database.url, source=database.source) as store:
         report = await store_papers(store, papers)
     what = week or month or (day.isoformat() if day else "today")
     print(f"Fetched {report.fetched} papers for {what}: {report.new} new, {report.fetched - report.new} updated.")

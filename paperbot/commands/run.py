@@ -24,7 +24,7 @@ from bot.config import Config
 from bot.errors import ConfigError
 from bot.usecases.ingest import IngestReport, ingest_day
 from bot.usecases.taste import warm_model
-from paperbot.compose import Sources, build_bot, database_url, open_sources, open_spool, open_store
+from paperbot.compose import Sources, build_bot, open_sources, open_spool, open_store, resolve_database
 from paperbot.monitoring import start_monitoring
 from paperbot.scheduling import build_scheduler, resume_after_restart
 from storage.delivery_store import single_process_lock
@@ -98,11 +98,12 @@ async def run(config: Config) -> int:
     if not (config.discord_enabled or config.slack_enabled):
         print(NOTHING_CONFIGURED)
         return 2
-    url = database_url(config)
+    database = resolve_database(config)
+    url = database.url
     stop = _stop_on_sigterm()
     with single_process_lock(url):  # SQLite: one process per database (PostgreSQL: any number)
         try:
-            return await _run(config, url)
+            return await _run(config, url, database.source)
         except asyncio.CancelledError:
             if not stop.is_set():
                 raise
@@ -142,8 +143,8 @@ def model_ready(bot: PaperBot) -> Callable[[], bool]:
     return lambda: taste.model_ready
 
 
-async def _run(config: Config, url: str) -> int:
-    async with open_store(url) as store, open_sources(config) as sources:
+async def _run(config: Config, url: str, source: str) -> int:
+    async with open_store(url, source=source) as store, open_sources(config) as sources:
         spool = open_spool(config, url)  # events kept by a previous run: applied as their platform comes up
         try:
             bot = build_bot(config, store, resolvers=sources.resolvers, spool=spool)

@@ -54,7 +54,7 @@ async def run_doctor(config_path: str | None, stream: TextIO | None = None) -> i
         for slack in await check_slack(config):
             report.show(slack)
     if nothing_to_run:
-        report.show(Check.skip("chat platforms", "none configured (no discord.token, no slack.bot_token)"))
+        report.show(Check.skip("chat platforms", "none configured (no [discord] token, no [slack] bot_token)"))
     report.line()
     failures = report.failures
     if failures:

@@ -25,7 +25,7 @@ def check_data_folder(config: Config) -> Check:
 def _uses(config: Config) -> str:
     """What this configuration would keep in the data folder, in words ('' for nothing)."""
     if not config.database.url:
-        return "the database (database.url is not set)"
+        return "the database ([database] url is not set)"
     if config.retry.spool or not (config.discord_enabled or config.slack_enabled):
         return ""
     try:

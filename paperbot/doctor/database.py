@@ -40,13 +40,14 @@ class Reached:
 
 
 async def check_database(config: Config) -> tuple[Check, Reached | None]:
+    source = config.source_of("database", "url")  # the file's key, or PAPERBOT_DATABASE_URL when that set it
     try:
         url = database_url(config)
-        parsed = normalise_url(url)
+        parsed = normalise_url(url, source=source)
     except ConfigError as exc:
         if not config.database.url:  # the default file's folder cannot be used: the data folder's line says why
             return Check.skip(NAME, "not checked: the default SQLite file would be in the data folder, which cannot be used"), None
-        return Check.fail(NAME, "database.url cannot be used", cause=str(exc),
+        return Check.fail(NAME, f"{source} cannot be used", cause=str(exc),
                           fix=f"set {KEY_FIX} to an accepted URL, e.g. sqlite:///path/paperbot.sqlite3 "
                               "or postgresql://user@host:5432/paperbot"), None
     shown = redact(url)
@@ -54,7 +55,7 @@ async def check_database(config: Config) -> tuple[Check, Reached | None]:
         problem = _sqlite_problem(parsed)
         if problem is not None:
             summary, cause, fix = problem
-            return Check.fail(NAME, f"database.url ({shown}) {summary}", cause=cause, fix=fix), None
+            return Check.fail(NAME, f"{source} ({shown}) {summary}", cause=cause, fix=fix), None
         path = parsed.database or ""
         if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
             return (Check.ok(NAME, f"{shown}: the file does not exist yet; the first start creates it (its folder is writable)"),
@@ -62,15 +63,15 @@ async def check_database(config: Config) -> tuple[Check, Reached | None]:
     try:
         revision = await asyncio.wait_for(current_revision(url), CONNECT_TIMEOUT_SECONDS + 5)
     except ImportError as exc:
-        return Check.fail(NAME, f"database.url ({shown}) needs a driver that is not installed (no module '{exc.name}')",
+        return Check.fail(NAME, f"{source} ({shown}) needs a driver that is not installed (no module '{exc.name}')",
                           fix="install the PostgreSQL extra: pip install -e '.[postgres]' in the paperbot checkout"), None
     except Exception as exc:  # noqa: BLE001 - every failure is told in words below
         summary, cause, fix = _connect_failure(url, parsed, exc)
-        return Check.fail(NAME, f"database.url ({shown}) {summary}", cause=cause, fix=fix), None
+        return Check.fail(NAME, f"{source} ({shown}) {summary}", cause=cause, fix=fix), None
     if parsed.get_backend_name() == "sqlite" and (refused := await sqlite_refuses_writes(url)) is not None:
         path = parsed.database or ""
         refusal = not_writable(path, f"this user may not write to {path} (SQLite: {refused})")
-        return Check.fail(NAME, f"database.url ({shown}) {refusal.summary}", cause=refusal.cause, fix=refusal.fix), None
+        return Check.fail(NAME, f"{source} ({shown}) {refusal.summary}", cause=refusal.cause, fix=refusal.fix), None
     return Check.ok(NAME, f"{shown} answered"), Reached(url, revision)
 
 
@@ -106,7 +107,7 @@ def _connect_failure(url: str, parsed: URL, exc: BaseException) -> tuple[str, st
     elif name in ("InvalidPasswordError", "InvalidAuthorizationSpecificationError"):
         return ("cannot be used: authentication failed",
                 f"PostgreSQL on {host} refused the role '{parsed.username}' (unknown role or wrong password)",
-                "check the user in database.url and the password in database.password or PAPERBOT_DATABASE_PASSWORD")
+                "check the user in [database] url and the password in [database] password or PAPERBOT_DATABASE_PASSWORD")
     elif name == "InvalidCatalogNameError":
         return ("cannot be used: the database does not exist", f"there is no database '{parsed.database}' on {host}",
                 f"create it (createdb -h {parsed.host or 'localhost'} -p {parsed.port or 5432} "

@@ -13,14 +13,14 @@ from paperbot.doctor.report import Check
 
 NAME = "discord"
 RESET_FIX = ("reset it in the Developer Portal (https://discord.com/developers/applications) → your application → "
-             "Bot → Reset Token, and put the new token in discord.token or PAPERBOT_DISCORD_TOKEN")
+             "Bot → Reset Token, and put the new token in [discord] token or PAPERBOT_DISCORD_TOKEN")
 
 
 async def check_discord(config: Config) -> Check:
     try:
         from paperbot.discord_runner import settings_from  # discord.py: `paperbot run` needs it for Discord
     except ImportError as exc:
-        return Check.fail(NAME, f"discord.token is set but discord.py is not installed (no module '{exc.name}')",
+        return Check.fail(NAME, f"[discord] token is set but discord.py is not installed (no module '{exc.name}')",
                           fix="install the Discord extra: pip install -e '.[discord]' in the paperbot checkout")
     try:
         settings_from(config.discord)  # the shard settings, checked as the start checks them
@@ -36,14 +36,14 @@ async def check_discord(config: Config) -> Check:
             me = response.json()
         except HttpError as exc:
             if exc.status == 401:
-                return Check.fail(NAME, "discord.token is rejected: Discord answered 401 Unauthorized to users/@me",
+                return Check.fail(NAME, "[discord] token is rejected: Discord answered 401 Unauthorized to users/@me",
                                   cause="the token was reset, mistyped, or is not a bot token (a client secret is not one)",
                                   fix=RESET_FIX)
             failure = from_http_error(exc)
             told = f"requested {exc.url}" if failure.kind == "network" else str(exc)
-            return Check.fail(NAME, f"discord.api_base_url ({shown}) could not be used: {failure.words}", cause=told,
-                              fix=fix_for(failure, key="discord.api_base_url", url=shown,
+            return Check.fail(NAME, f"[discord] api_base_url ({shown}) could not be used: {failure.words}", cause=told,
+                              fix=fix_for(failure, key="[discord] api_base_url", url=shown,
                                           what="Discord's API (the default is https://discord.com)"))
     name = me.get("username", "?") if isinstance(me, dict) else "?"
     user_id = me.get("id", "?") if isinstance(me, dict) else "?"
-    return Check.ok(NAME, f"discord.token accepted: the bot is {name} (id {user_id})")
+    return Check.ok(NAME, f"[discord] token accepted: the bot is {name} (id {user_id})")

@@ -27,7 +27,7 @@ async def check_embedding(config: Config) -> Check:
     model_dir = config.embedding.model_dir
     if model_dir and not Path(model_dir).expanduser().is_dir():  # the extra cannot help with a wrong path
         what = "is not a folder" if Path(model_dir).expanduser().exists() else "folder does not exist"
-        return Check.fail(NAME, f"embedding.model_dir ({model_dir}): {what}", fix=MODEL_DIR_FIX)
+        return Check.fail(NAME, f"[embedding] model_dir ({model_dir}): {what}", fix=MODEL_DIR_FIX)
     _quiet_progress_bars()
     started = time.perf_counter()
     try:
@@ -43,9 +43,9 @@ async def check_embedding(config: Config) -> Check:
         return Check.fail(NAME, f"the packages of the embedding model are not installed (no module '{missing}')",
                           fix=EXTRA_FIX)
     except Exception as exc:  # noqa: BLE001 - a model that does not load is told in one line
-        return Check.fail(NAME, f"the model in embedding.model ({config.embedding.model}) could not be loaded or run",
+        return Check.fail(NAME, f"the model in [embedding] model ({config.embedding.model}) could not be loaded or run",
                           cause=f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}",
-                          fix="check embedding.model (a model name, or the folder of a downloaded model); the first "
+                          fix="check [embedding] model (a model name, or the folder of a downloaded model); the first "
                               "load downloads it unless it is bundled, so this machine may need to reach huggingface.co")
     seconds = time.perf_counter() - started
     return Check.ok(NAME, f"{embedder.model_name} embedded a sentence ({vectors.shape[-1]} dimensions, {seconds:.1f} s)")

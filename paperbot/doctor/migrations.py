@@ -41,5 +41,5 @@ def check_migrations(reached: Reached | None) -> Check:
     return Check.fail(
         NAME, f"ahead: the database is at revision {current}, which this paperbot does not know (its newest is {head})",
         cause="this database was upgraded by a newer paperbot",
-        fix="run that newer paperbot (upgrade this install), or point database.url at another database",
+        fix="run that newer paperbot (upgrade this install), or point [database] url at another database",
     )

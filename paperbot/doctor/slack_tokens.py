@@ -35,7 +35,7 @@ async def check_slack(config: Config) -> list[Check]:
         from adapters.slack.app import build_client
         from adapters.slack.startup import APP_TOKEN_FIX, BOT_TOKEN_FIX
     except ImportError as exc:
-        return [Check.fail(NAME, f"slack.bot_token is set but slack-bolt is not installed (no module '{exc.name}')",
+        return [Check.fail(NAME, f"[slack] bot_token is set but slack-bolt is not installed (no module '{exc.name}')",
                            fix=SLACK_EXTRA)]
     cfg = config.slack
     if cfg.oauth:
@@ -43,21 +43,21 @@ async def check_slack(config: Config) -> list[Check]:
     client = build_client(cfg.model_copy(update={"timeout_seconds": DOCTOR_TIMEOUT, "rate_limit_retries": 0}))
     base = redact_url(cfg.base_url)
     bot_token = cfg.bot_token.get_secret_value() if cfg.bot_token else ""
-    bot = await _call(client.auth_test, "auth.test", key="slack.bot_token", prefix="xoxb-", token=bot_token,
+    bot = await _call(client.auth_test, "auth.test", key="[slack] bot_token", prefix="xoxb-", token=bot_token,
                       fix=BOT_TOKEN_FIX, base=base)
-    checks = [bot.failed or Check.ok(NAME, f"slack.bot_token accepted: the bot is {bot.data.get('user', '?')} in the "
+    checks = [bot.failed or Check.ok(NAME, f"[slack] bot_token accepted: the bot is {bot.data.get('user', '?')} in the "
                                            f"workspace {bot.data.get('team', '?')}")]
     if cfg.mode == "http":
         return [*checks, _signing_secret(config)]
     if bot.unreachable:  # the app-level token goes to the same address: it would only say the same
-        return [*checks, Check.skip(NAME, "slack.app_token not checked: Slack could not be reached")]
+        return [*checks, Check.skip(NAME, "[slack] app_token not checked: Slack could not be reached")]
     app_token = cfg.app_token.get_secret_value() if cfg.app_token else ""
     if not app_token:
-        return [*checks, Check.fail(NAME, "slack.app_token is not set: Socket Mode (slack.mode = \"socket\", the default) "
+        return [*checks, Check.fail(NAME, "[slack] app_token is not set: Socket Mode ([slack] mode = \"socket\", the default) "
                                           "needs it", fix=APP_TOKEN_FIX)]
     app = await _call(lambda: client.apps_connections_open(app_token=app_token), "apps.connections.open",
-                      key="slack.app_token", prefix="xapp-", token=app_token, fix=APP_TOKEN_FIX, base=base)
-    return [*checks, app.failed or Check.ok(NAME, "slack.app_token accepted: Socket Mode can connect")]
+                      key="[slack] app_token", prefix="xapp-", token=app_token, fix=APP_TOKEN_FIX, base=base)
+    return [*checks, app.failed or Check.ok(NAME, "[slack] app_token accepted: Socket Mode can connect")]
 
 
 async def _call(method: Callable[[], Awaitable[Any]], what: str, *, key: str, prefix: str, token: str, fix: str,
@@ -77,12 +77,12 @@ async def _call(method: Callable[[], Awaitable[Any]], what: str, *, key: str, pr
         if code or status:
             words = code or f"HTTP {status}"
             return _Answer(failed=Check.fail(
-                NAME, f"slack.base_url ({base}) could not be used for {what}: Slack answered {words}",
-                fix=f"try again in a few minutes; if it lasts, check slack.base_url (the default is {DEFAULT_BASE_URL})"))
+                NAME, f"[slack] base_url ({base}) could not be used for {what}: Slack answered {words}",
+                fix=f"try again in a few minutes; if it lasts, check [slack] base_url (the default is {DEFAULT_BASE_URL})"))
         failure = from_exception(exc)
         return _Answer(unreachable=True, failed=Check.fail(
-            NAME, f"slack.base_url ({base}) could not be used for {what}: {failure.words}",
-            fix=fix_for(failure, key="slack.base_url", url=base, what="Slack's Web API")))
+            NAME, f"[slack] base_url ({base}) could not be used for {what}: {failure.words}",
+            fix=fix_for(failure, key="[slack] base_url", url=base, what="Slack's Web API")))
     data = getattr(response, "data", None)
     return _Answer(data=data if isinstance(data, dict) else {})
 
@@ -98,7 +98,7 @@ def _oauth(config: Config) -> Check:
         check_oauth_config(cfg)
     except ConfigError as exc:
         return Check.fail(NAME, str(exc))
-    return Check.ok(NAME, f"several workspaces (OAuth): slack.client_id and client_secret are set; each workspace "
+    return Check.ok(NAME, f"several workspaces (OAuth): [slack] client_id and client_secret are set; each workspace "
                           f"installs at {cfg.install_path} (Slack checks the client secret at the first install)")
 
 
@@ -106,8 +106,8 @@ def _signing_secret(config: Config) -> Check:
     """HTTP mode: Slack signs its requests with the signing secret; it must be set (it cannot be tested from here)."""
     cfg = config.slack
     if cfg.signing_secret is None or not cfg.signing_secret.get_secret_value():
-        return Check.fail(NAME, "slack.signing_secret is not set: HTTP mode (slack.mode = \"http\") needs it",
+        return Check.fail(NAME, "[slack] signing_secret is not set: HTTP mode ([slack] mode = \"http\") needs it",
                           fix="copy the Signing Secret from https://api.slack.com/apps → your app → Basic "
-                              "Information into slack.signing_secret or PAPERBOT_SLACK_SIGNING_SECRET")
-    return Check.ok(NAME, f"HTTP mode: slack.signing_secret is set; Slack must reach "
+                              "Information into [slack] signing_secret or PAPERBOT_SLACK_SIGNING_SECRET")
+    return Check.ok(NAME, f"HTTP mode: [slack] signing_secret is set; Slack must reach "
                           f"http://{cfg.http_host}:{cfg.http_port}{cfg.http_path} (not checked from here)")

@@ -26,7 +26,7 @@ async def check_huggingface(config: Config) -> Check:
     cfg = config.sources.huggingface
     name = "source huggingface"
     if not cfg.enabled:
-        return Check.skip(name, "sources.huggingface.enabled = false")
+        return Check.skip(name, "[sources.huggingface] enabled = false")
     day = datetime.now(UTC).date().isoformat()
     base = cfg.base_url.rstrip("/")
     async with HttpFetcher(timeout=min(DOCTOR_TIMEOUT, cfg.timeout_seconds), max_retries=0,
@@ -34,15 +34,15 @@ async def check_huggingface(config: Config) -> Check:
         return await _probe(
             name, fetcher, f"{base}/api/daily_papers", {"date": day, "limit": "1"}, {"Accept": "application/json"},
             lambda response: parse_daily_papers(response.json(), origin=response.url),
-            key="sources.huggingface.base_url", base=base, what="Hugging Face's daily papers API",
-            off="sources.huggingface.enabled", done=lambda papers: f"{redact_url(base)} answered ({len(papers)} paper(s) for {day})",
+            key="[sources.huggingface] base_url", base=base, what="Hugging Face's daily papers API",
+            off="[sources.huggingface] enabled", done=lambda papers: f"{redact_url(base)} answered ({len(papers)} paper(s) for {day})",
         )
 
 
 async def check_arxiv(config: Config) -> list[Check]:
     cfg = config.sources.arxiv
     if not cfg.enabled:
-        return [Check.skip("source arxiv", "sources.arxiv.enabled = false")]
+        return [Check.skip("source arxiv", "[sources.arxiv] enabled = false")]
     category = cfg.categories[0] if cfg.categories else "cs.LG"
     rss, api = cfg.rss_base_url.rstrip("/"), cfg.api_base_url.rstrip("/")
     # one fetcher for both, as arXiv asks: one connection, min_interval_seconds between requests
@@ -51,14 +51,14 @@ async def check_arxiv(config: Config) -> list[Check]:
         feed = await _probe(
             "source arxiv rss", fetcher, f"{rss}/rss/{category}", None, {"Accept": "application/rss+xml, application/xml;q=0.9"},
             lambda response: parse_rss(response.body, origin=response.url),
-            key="sources.arxiv.rss_base_url", base=rss, what=f"arXiv's RSS feed (of {category})", off="sources.arxiv.enabled",
+            key="[sources.arxiv] rss_base_url", base=rss, what=f"arXiv's RSS feed (of {category})", off="[sources.arxiv] enabled",
             done=lambda listing: f"{redact_url(rss)} answered the {category} feed ({len(listing.entries)} entries)",
         )
         query = await _probe(
             "source arxiv api", fetcher, f"{api}/api/query", {"search_query": f"cat:{category}", "max_results": "1"},
             {"Accept": "application/atom+xml"},
             lambda response: parse_atom(response.body, origin=response.url),
-            key="sources.arxiv.api_base_url", base=api, what="arXiv's export API", off="sources.arxiv.enabled",
+            key="[sources.arxiv] api_base_url", base=api, what="arXiv's export API", off="[sources.arxiv] enabled",
             done=lambda papers: f"{redact_url(api)} answered a query ({len(papers)} paper(s))",
         )
     return [feed, query]

@@ -72,9 +72,9 @@ class MonitoringServer:
         except OSError as exc:
             await runner.cleanup()
             if exc.errno == errno.EADDRINUSE:
-                raise ConfigError(f"monitoring.port {self._port} is already in use on {self._host}: choose another "
-                                  "port in [monitoring], or set monitoring.enabled = false.") from None
-            raise ConfigError(f"monitoring.host {self._host!r} cannot be listened on ({exc.strerror or exc}): use an "
+                raise ConfigError(f"[monitoring] port {self._port} is already in use on {self._host}: choose another "
+                                  "port in [monitoring], or set [monitoring] enabled = false.") from None
+            raise ConfigError(f"[monitoring] host {self._host!r} cannot be listened on ({exc.strerror or exc}): use an "
                               "address of this machine, e.g. 127.0.0.1.") from None
         self._runner = runner
         _log.info("monitoring on %s (/healthz, /readyz, /metrics)", self.url)

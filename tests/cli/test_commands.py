@@ -133,3 +133,17 @@ async def test_db_upgrade_and_bad_arguments(tmp_path: Path) -> None:
 async def test_unsupported_database_is_refused_clearly(tmp_path: Path, url: str) -> None:
     code, _, err = await paperbot("db", "upgrade", env_extra={"PAPERBOT_DATABASE_URL": url}, cwd=tmp_path)
     assert code == 2 and "mysql" in err  # a configuration error: exit 2, as for every one
+
+
+async def test_a_database_that_cannot_be_used_is_named_by_where_its_url_came_from(tmp_path: Path) -> None:
+    """--db, PAPERBOT_DATABASE_URL or the config file's key: the one line names the place to fix."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'x.sqlite3'}"
+    config = tmp_path / "paperbot.toml"
+    config.write_text(f'[database]\nurl = "{url}"\n')
+    code, _, err = await paperbot("--config", str(config), "db", "upgrade", cwd=tmp_path)
+    assert code == 2 and f"[database] url ({url}) cannot be used: its folder does not exist" in err, err
+    code, _, err = await paperbot("--config", str(config), "db", "upgrade", cwd=tmp_path,
+                                  env_extra={"PAPERBOT_DATABASE_URL": url.replace("x.sqlite3", "y.sqlite3")})
+    assert code == 2 and err.startswith("paperbot: PAPERBOT_DATABASE_URL (sqlite"), err  # the variable wins over the file
+    code, _, err = await paperbot("demo", "--db", url, cwd=tmp_path)
+    assert code == 2 and f"--db ({url}) cannot be used: its folder does not exist" in err, err

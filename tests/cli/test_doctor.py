@@ -146,8 +146,8 @@ async def test_everything_configured_and_working_passes_with_exit_0(tmp_path: Pa
     assert "15 paper(s)" in line(out, "✓ source huggingface:")
     assert "✓ source arxiv rss:" in out and "✓ source arxiv api:" in out
     assert "the bot is paperbot" in line(out, "✓ discord:")
-    assert "slack.bot_token accepted: the bot is paperbot in the workspace Lab" in out
-    assert "slack.app_token accepted" in out
+    assert "[slack] bot_token accepted: the bot is paperbot in the workspace Lab" in out
+    assert "[slack] app_token accepted" in out
     assert "✗" not in out and out.rstrip().endswith("Every check passed.")
     # one cheap request each, no more
     (hf,) = fakes.papers.requests_to("/api/daily_papers")
@@ -175,10 +175,10 @@ async def test_a_wrong_slack_bot_token_names_the_key_and_where_to_copy_the_right
     fakes.slack.failures["auth.test"] = [REFUSED]
     code, out = await doctor(capsys, write_config(tmp_path, fakes))
     assert code == 1
-    failed = line(out, "✗ slack: slack.bot_token")
-    assert "slack.bot_token is not valid: Slack answered invalid_auth" in failed
+    failed = line(out, "✗ slack: [slack] bot_token")
+    assert "[slack] bot_token is not valid: Slack answered invalid_auth" in failed
     assert "Bot User OAuth Token" in failed and "xoxb-" in failed and "OAuth & Permissions" in failed
-    assert "slack.app_token accepted" in out  # the other token is still checked on its own
+    assert "[slack] app_token accepted" in out  # the other token is still checked on its own
     assert "1 check failed" in out
 
 
@@ -187,7 +187,7 @@ async def test_a_wrong_slack_app_token_in_socket_mode_is_named(tmp_path: Path, f
     fakes.slack.failures["apps.connections.open"] = [REFUSED]
     code, out = await doctor(capsys, write_config(tmp_path, fakes))
     assert code == 1
-    failed = line(out, "✗ slack: slack.app_token")
+    failed = line(out, "✗ slack: [slack] app_token")
     assert "Slack answered invalid_auth to apps.connections.open" in failed
     assert "connections:write" in failed and "App-Level Tokens" in failed
 
@@ -197,12 +197,12 @@ async def test_slack_http_mode_needs_the_signing_secret_not_the_app_token(tmp_pa
     config = write_config(tmp_path, fakes, slack={"mode": "http", "app_token": ""})
     code, out = await doctor(capsys, config)
     assert code == 1
-    assert "slack.signing_secret is not set" in line(out, "✗ slack:") and "Basic Information" in out
+    assert "[slack] signing_secret is not set" in line(out, "✗ slack:") and "Basic Information" in out
     assert not fakes.slack.calls_to("apps.connections.open")
 
     code, out = await doctor(capsys, write_config(tmp_path, fakes, slack={"mode": "http", "signing_secret": "s3cr3t-SECRET"}))
     assert code == 0, out
-    assert "HTTP mode: slack.signing_secret is set" in out and "s3cr3t-SECRET" not in out
+    assert "HTTP mode: [slack] signing_secret is set" in out and "s3cr3t-SECRET" not in out
 
 
 async def test_a_wrong_discord_token_is_rejected_with_the_fix(tmp_path: Path, fakes: Fakes,
@@ -211,7 +211,7 @@ async def test_a_wrong_discord_token_is_rejected_with_the_fix(tmp_path: Path, fa
     code, out = await doctor(capsys, config)
     assert code == 1
     failed = line(out, "✗ discord:")
-    assert "discord.token is rejected: Discord answered 401" in failed
+    assert "[discord] token is rejected: Discord answered 401" in failed
     assert "Developer Portal" in failed and "Bot → Reset Token" in failed
     assert len(fakes.discord.find("GET", "/users/@me")) == 1
 
@@ -220,7 +220,7 @@ async def test_discord_settings_the_start_would_refuse_are_named(tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     code, out = await doctor(capsys, write_config(tmp_path, fakes, discord={"shard_ids": [0]}))
     assert code == 1
-    assert "discord.shard_ids needs discord.shard_count" in line(out, "✗ discord:")
+    assert "[discord] shard_ids needs [discord] shard_count" in line(out, "✗ discord:")
 
 
 async def test_slack_not_answering_names_slack_base_url_once(tmp_path: Path, fakes: Fakes,
@@ -229,9 +229,9 @@ async def test_slack_not_answering_names_slack_base_url_once(tmp_path: Path, fak
     code, out = await doctor(capsys, write_config(tmp_path, fakes, slack={"base_url": closed}))
     assert code == 1
     failed = line(out, "✗ slack:")
-    assert f"slack.base_url ({closed}) could not be used for auth.test: connection refused" in failed
+    assert f"[slack] base_url ({closed}) could not be used for auth.test: connection refused" in failed
     assert "firewall or proxy" in failed
-    assert "slack.app_token not checked: Slack could not be reached" in line(out, "– slack:")
+    assert "[slack] app_token not checked: Slack could not be reached" in line(out, "– slack:")
 
 
 # ---- the database ---------------------------------------------------------------------------------
@@ -243,9 +243,9 @@ async def test_postgresql_on_a_closed_port_names_database_url_and_the_fix(tmp_pa
     code, out = await doctor(capsys, config)
     assert code == 1
     failed = line(out, "✗ database:")
-    assert "database.url (postgresql+asyncpg://paperbot:***@127.0.0.1" in failed
+    assert "[database] url (postgresql+asyncpg://paperbot:***@127.0.0.1" in failed
     assert f"connection refused on 127.0.0.1:{port}" in failed
-    assert f"start PostgreSQL on 127.0.0.1:{port}, or correct the host and port in database.url" in failed
+    assert f"start PostgreSQL on 127.0.0.1:{port}, or correct the host and port in [database] url" in failed
     assert "could not be read" in line(out, "– migrations:")
 
 
@@ -290,7 +290,7 @@ async def test_sqlite_in_a_folder_that_does_not_exist(tmp_path: Path, fakes: Fak
     code, out = await doctor(capsys, write_config(tmp_path, fakes, database={"url": sqlite_url(missing / "bot.sqlite3")}))
     assert code == 1
     failed = line(out, "✗ database:")
-    assert "database.url" in failed and f"the folder {missing} does not exist" in failed
+    assert "[database] url" in failed and f"the folder {missing} does not exist" in failed
     assert f"mkdir -p {missing}" in failed
     assert not missing.exists()
 
@@ -396,9 +396,9 @@ async def test_an_unreachable_source_names_its_url_key_what_failed_and_the_fix(t
     code, out = await doctor(capsys, config)
     assert code == 1
     hf = line(out, "✗ source huggingface:")
-    assert f"sources.huggingface.base_url ({closed}) could not be used: connection refused" in hf
-    assert "firewall or proxy" in hf and "sources.huggingface.enabled = false" in hf
-    assert "sources.arxiv.api_base_url" in line(out, "✗ source arxiv api:")
+    assert f"[sources.huggingface] base_url ({closed}) could not be used: connection refused" in hf
+    assert "firewall or proxy" in hf and "[sources.huggingface] enabled = false" in hf
+    assert "[sources.arxiv] api_base_url" in line(out, "✗ source arxiv api:")
     assert "✓ source arxiv rss:" in out  # the RSS feed answered: only the API's key is named
     assert "2 checks failed" in out
 
@@ -460,7 +460,7 @@ async def test_a_model_dir_that_does_not_exist_says_so_not_install_the_extra(tmp
     code, out = await doctor(capsys, write_config(tmp_path, fakes, embedding={"enabled": True, "model_dir": str(missing)}))
     assert code == 1
     failed = line(out, "✗ embedding:")
-    assert f"embedding.model_dir ({missing}): folder does not exist" in failed
+    assert f"[embedding] model_dir ({missing}): folder does not exist" in failed
     assert "point model_dir at a sentence-transformers folder or leave it empty" in failed
     assert "pip install" not in failed and "lacks" not in failed
 
@@ -509,7 +509,7 @@ async def test_run_check_gives_the_doctors_result_and_starts_nothing(tmp_path: P
 
     fakes.slack.failures["auth.test"] = [REFUSED]
     code, out = await doctor(capsys, config, "run", "--check")
-    assert code == 1 and "slack.bot_token is not valid" in out
+    assert code == 1 and "[slack] bot_token is not valid" in out
 
 
 # ---- the installed console script -----------------------------------------------------------------
@@ -531,7 +531,7 @@ async def test_the_console_script_on_an_ascii_terminal(tmp_path: Path, fakes: Fa
     assert process.returncode == 1, out + err
     assert err == ""
     assert out.startswith("ok   config:")
-    assert "FAIL discord: discord.token is rejected" in out
+    assert "FAIL discord: [discord] token is rejected" in out
     assert "skip embedding:" in out and "ok   source huggingface:" in out
     for secret in SECRETS:
         assert secret not in out

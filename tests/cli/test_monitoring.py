@@ -193,8 +193,8 @@ async def test_a_monitoring_port_in_use_stops_the_start_in_one_line(tmp_path: Pa
             code = await asyncio.wait_for(bot.process.wait(), 60)
     errors = [line for line in bot.lines if line.startswith("paperbot:")]
     assert code == 2, bot.log
-    assert errors == [f"paperbot: monitoring.port {port} is already in use on 127.0.0.1: choose another port in "
-                      "[monitoring], or set monitoring.enabled = false."], bot.log
+    assert errors == [f"paperbot: [monitoring] port {port} is already in use on 127.0.0.1: choose another port in "
+                      "[monitoring], or set [monitoring] enabled = false."], bot.log
     assert "Traceback" not in bot.log
 
 

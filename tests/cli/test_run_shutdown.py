@@ -77,5 +77,5 @@ async def test_a_config_error_of_a_platform_at_start_closes_every_http_session(t
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL)
     _, err = await asyncio.wait_for(process.communicate(), timeout=60)
     log = err.decode()
-    assert process.returncode == 2 and "needs slack.app_token" in log, log[-3000:]
+    assert process.returncode == 2 and "needs [slack] app_token" in log, log[-3000:]
     assert "Unclosed" not in log and "Traceback" not in log, log[-3000:]

@@ -105,9 +105,9 @@ async def test_a_platform_that_stops_unexpectedly_is_started_again_and_a_config_
     await asyncio.gather(task, return_exceptions=True)
 
     async def rejected() -> None:
-        raise ConfigError("Discord rejected discord.token")
+        raise ConfigError("Discord rejected [discord] token")
 
-    with pytest.raises(ConfigError, match="discord.token"):
+    with pytest.raises(ConfigError, match=r"\[discord\] token"):
         await run_module.supervise("discord", rejected, pauses=(0.01,))
     FAULTS.injected(3)
 

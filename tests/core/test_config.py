@@ -88,3 +88,13 @@ def test_the_kept_events_spool_must_name_a_file() -> None:
             config_from_dict({"retry": {"spool": bad}}, environ={})
         assert "[retry] spool:" in str(err.value) and said in str(err.value), str(err.value)
         assert "e.g." in str(err.value) or said == "is not a string"
+
+
+def test_a_key_names_the_variable_that_set_it_else_its_table_and_key() -> None:
+    from_file = config_from_dict({"database": {"url": "sqlite:///file.sqlite3"}}, environ={})
+    assert from_file.source_of("database", "url") == "[database] url"
+    from_env = config_from_dict({"database": {"url": "sqlite:///file.sqlite3"}},
+                                environ={"PAPERBOT_DATABASE_URL": "sqlite:///env.sqlite3"})
+    assert from_env.source_of("database", "url") == "PAPERBOT_DATABASE_URL"
+    assert from_env.model_copy().source_of("database", "url") == "PAPERBOT_DATABASE_URL"
+    assert config_from_dict({}, environ={}).source_of("database", "url") == "[database] url"  # the default

@@ -187,3 +187,10 @@ def test_a_config_file_that_is_not_utf8_is_said_so(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(file, environ={})
     assert f"config file {file} is not UTF-8 text (byte 0xff at position 0)" in str(caught.value)
+
+
+def test_one_spelling_of_a_key_for_every_message() -> None:
+    from bot.config_words import key_name
+    assert key_name("sources", "arxiv", "category") == "[sources.arxiv] category"
+    assert key_name("monitoring", "port") == "[monitoring] port"
+    assert key_name("database") == "database"

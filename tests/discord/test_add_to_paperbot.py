@@ -145,7 +145,7 @@ async def test_a_refused_message_content_intent_stops_the_bot_in_plain_words(fak
                 await asyncio.wait_for(DiscordRunner(config, bot).run(), 10)
         finally:
             await bot.close()
-    assert "discord.message_content = false" in str(refused.value) and "Traceback" not in str(refused.value)
+    assert "[discord] message_content = false" in str(refused.value) and "Traceback" not in str(refused.value)
 
 
 async def test_a_hostile_title_in_the_answer_neither_pings_nor_links(running: Running) -> None:

@@ -66,7 +66,7 @@ async def test_a_401_on_the_command_sync_still_stops_with_the_token_config_error
     async with open_store(database_url(config)) as store:
         bot = build_bot(config, store, embedder=HashEmbedder())
         [task] = platforms.start_all(config, bot)
-        with pytest.raises(ConfigError, match="rejected discord.token"):
+        with pytest.raises(ConfigError, match=r"rejected \[discord\] token"):
             await asyncio.wait_for(task, 10)
         await bot.close()
 

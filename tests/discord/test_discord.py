@@ -266,7 +266,7 @@ async def test_a_rejected_token_stops_with_a_config_error(fake: FakeDiscord, tmp
     config = discord_config(fake, tmp_path, sync_commands=False)
     async with open_store(database_url(config)) as store:
         [task] = platforms.start_all(config, build_bot(config, store))
-        with pytest.raises(ConfigError, match="rejected discord.token"):
+        with pytest.raises(ConfigError, match=r"rejected \[discord\] token"):
             await asyncio.wait_for(task, 10)
 
 

@@ -249,13 +249,13 @@ def test_oauth_needs_http_mode_both_credentials_and_no_bot_token(tmp_path: Path)
         config = config_from_dict({"slack": {"signing_secret": "s", "mode": "http", **slack}}, environ={})
         return SlackRunner(config.slack, object(), database_url=sqlite_url(tmp_path / "db.sqlite3"))  # type: ignore[arg-type]
 
-    with pytest.raises(ConfigError, match='need slack.mode = "http"'):
+    with pytest.raises(ConfigError, match=r'need \[slack\] mode = "http"'):
         runner(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, mode="socket", app_token="xapp-1")
     with pytest.raises(ConfigError, match="not both"):
         runner(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, bot_token="xoxb-1")
-    with pytest.raises(ConfigError, match="slack.client_secret"):
+    with pytest.raises(ConfigError, match=r"\[slack\] client_secret"):
         runner(client_id=CLIENT_ID)
-    with pytest.raises(ConfigError, match="slack.client_id"):
+    with pytest.raises(ConfigError, match=r"\[slack\] client_id"):
         runner(client_secret=CLIENT_SECRET)
     config = config_from_dict({"slack": {"client_id": CLIENT_ID}}, environ={"PAPERBOT_SLACK_CLIENT_SECRET": "from-env"})
     assert config.slack.client_secret is not None and config.slack.client_secret.get_secret_value() == "from-env"
@@ -272,9 +272,9 @@ async def test_doctor_checks_the_oauth_settings_not_a_bot_token() -> None:
     good = await check_slack(config(client_id=CLIENT_ID, client_secret=CLIENT_SECRET))
     assert [c.status for c in good] == ["ok", "ok"] and "several workspaces" in good[0].summary
     missing = await check_slack(config(client_id=CLIENT_ID))
-    assert missing[0].status == "fail" and "slack.client_secret" in missing[0].summary
+    assert missing[0].status == "fail" and "[slack] client_secret" in missing[0].summary
     socket = await check_slack(config(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, mode="socket"))
-    assert socket[0].status == "fail" and 'slack.mode = "http"' in socket[0].summary
+    assert socket[0].status == "fail" and '[slack] mode = "http"' in socket[0].summary
 
 
 async def test_a_dm_and_a_thread_link_use_the_members_workspace_token(slack: SlackHarness) -> None:

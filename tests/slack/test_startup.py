@@ -45,7 +45,7 @@ async def test_a_refused_bot_token_names_slack_bot_token_and_the_fix(tmp_path: P
         async with running_slack(tmp_path, mode, before_start=failing("auth.test", REFUSED), runner_options=FAST):
             pass
     message = str(info.value)
-    assert "slack.bot_token" in message and "invalid_auth" in message
+    assert "[slack] bot_token" in message and "invalid_auth" in message
     assert "xoxb-" in message and "api.slack.com/apps" in message and "OAuth & Permissions" in message
     assert "xoxb-test" not in message  # the token itself is never shown
     assert "\n" not in message
@@ -66,7 +66,7 @@ async def test_a_refused_app_token_names_slack_app_token_and_the_fix(tmp_path: P
         async with running_slack(tmp_path, "socket", before_start=failing("apps.connections.open", REFUSED), runner_options=FAST):
             pass
     message = str(info.value)
-    assert "slack.app_token" in message and "xapp-" in message and "connections:write" in message
+    assert "[slack] app_token" in message and "xapp-" in message and "connections:write" in message
     assert "App-Level Tokens" in message and "Socket Mode" in message and "xapp-test" not in message
     assert time.monotonic() - started < 5  # no endless retry loop
     no_traceback(caplog)
@@ -97,7 +97,7 @@ async def test_slack_down_at_start_is_reported_in_one_line(tmp_path: Path, caplo
 async def test_slack_unreachable_at_start_is_reported_in_one_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     FAULTS.injected(4)
     closed = f"http://127.0.0.1:{free_port()}/api/"
-    with caplog.at_level(logging.INFO), pytest.raises(SlackUnreachableError, match="slack.base_url"):
+    with caplog.at_level(logging.INFO), pytest.raises(SlackUnreachableError, match=r"\[slack\] base_url"):
         async with running_slack(tmp_path, "http", slack={"base_url": closed}, runner_options=FAST):
             pass
     no_traceback(caplog)

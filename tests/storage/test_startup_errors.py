@@ -1,5 +1,6 @@
-"""A database that cannot be used at start-up is one line naming database.url, the cause and what
-to do — never a traceback, never a password, never a hang on a server that accepts TCP and is silent."""
+"""A database that cannot be used at start-up is one line naming where its URL came from
+(``[database] url``, ``PAPERBOT_DATABASE_URL``, ``--db``), the cause and what to do — never a
+traceback, never a password, never a hang on a server that accepts TCP and is silent."""
 from __future__ import annotations
 
 import asyncio
@@ -29,7 +30,7 @@ async def refused(url: str) -> str:
         await upgrade(url)
     FAULTS.injected()
     text = str(err.value)
-    assert text.startswith("database.url (") and "\n" not in text
+    assert text.startswith("[database] url (") and "\n" not in text
     return text
 
 
@@ -75,7 +76,7 @@ async def test_a_file_sqlite_refuses_to_write_is_said_at_start_not_at_the_first_
     await upgrade(sqlite_url(path))  # at the newest schema: the upgrade itself writes nothing
     text = await refused(sqlite_url(_refusing_writes(path)))
     assert "cannot be used: the file is not writable" in text  # the doctor's words, not "try again in a minute"
-    assert f"give this user write access to {path}, or point database.url (or PAPERBOT_DATABASE_URL) at another file" in text
+    assert f"give this user write access to {path}, or point [database] url (or PAPERBOT_DATABASE_URL) at another file" in text
 
 
 async def test_a_failed_open_leaves_no_worker_thread_behind(tmp_path: Path) -> None:
@@ -129,7 +130,7 @@ def test_the_cli_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
     FAULTS.injected()
     assert result.returncode != 0 and "Traceback" not in result.stderr and "hunter2" not in result.stderr
     [line] = [line for line in result.stderr.splitlines() if line.startswith("paperbot:")]
-    assert "database.url" in line and "is PostgreSQL running there?" in line
+    assert line.startswith("paperbot: PAPERBOT_DATABASE_URL (") and "is PostgreSQL running there?" in line  # where the URL came from
 
 
 async def test_deleting_the_sqlite_file_under_a_running_store_is_said_not_swallowed(tmp_path: Path) -> None:

