@@ -28,6 +28,7 @@ from paperbot.compose import Sources, build_bot, open_sources, open_spool, open_
 from paperbot.monitoring import start_monitoring
 from paperbot.scheduling import build_scheduler, resume_after_restart
 from storage.delivery_store import single_process_lock
+from storage.sqlite_file import KEY
 from storage.store import SqlStore
 
 _log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def model_ready(bot: PaperBot) -> Callable[[], bool]:
     return lambda: taste.model_ready
 
 
-async def _run(config: Config, url: str, source: str) -> int:
+async def _run(config: Config, url: str, source: str = KEY) -> int:
     async with open_store(url, source=source) as store, open_sources(config) as sources:
         spool = open_spool(config, url)  # events kept by a previous run: applied as their platform comes up
         try:
