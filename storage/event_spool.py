@@ -30,11 +30,11 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from platformdirs import user_data_dir
 from sqlalchemy.engine import make_url
 
 from bot.errors import ConfigError
 from bot.kept import MAX_LINE, KeptEvent
+from storage.data_folder import data_folder_path
 
 _log = logging.getLogger(__name__)
 
@@ -51,23 +51,30 @@ class SpoolInUseError(ConfigError):
 
 
 def default_spool_path(database_url: str, platforms: Collection[str] = ()) -> Path:
-    """Beside a SQLite file; else in the user data directory, named after the database (user, host,
+    """Beside a SQLite file; else in the user data folder, named after the database (user, host,
     port and name; never the password); either way with the ``platforms`` the process serves."""
     tag = "".join(f".{name}" for name in sorted(platforms))
+    file = _sqlite_file(database_url)
+    if file is not None:
+        return Path(os.path.abspath(file + tag + SUFFIX))
     parsed = make_url(database_url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        return Path(os.path.abspath(parsed.database + tag + SUFFIX))
     where = f"{parsed.username or ''}@{parsed.host or 'local'}-{parsed.port or 'default'}-{parsed.database or ''}"
-    return Path(user_data_dir("paperbot")) / f"{parsed.get_backend_name()}-{_safe(where)}{tag}{SUFFIX}"
+    return data_folder_path() / f"{parsed.get_backend_name()}-{_safe(where)}{tag}{SUFFIX}"
 
 
 def legacy_spool_path(database_url: str) -> Path:
     """Where earlier versions kept a database's events, for every platform: beside the SQLite file
     without the platforms, and for PostgreSQL one file for every database."""
+    file = _sqlite_file(database_url)
+    return Path(os.path.abspath(file + SUFFIX)) if file is not None else data_folder_path() / LEGACY_NAME
+
+
+def _sqlite_file(database_url: str) -> str | None:
+    """The SQLite file ``database_url`` names (None: another database, or SQLite in memory)."""
     parsed = make_url(database_url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        return Path(os.path.abspath(parsed.database + SUFFIX))
-    return Path(user_data_dir("paperbot")) / LEGACY_NAME
+        return parsed.database
+    return None
 
 
 def _safe(text: str) -> str:
