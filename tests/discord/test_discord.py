@@ -237,13 +237,20 @@ async def test_sharded_client_through_platforms_start_all(fake: FakeDiscord, tmp
             await asyncio.gather(task, return_exceptions=True)
 
 
+async def _paper_answer_url(running: Running, value: str) -> str:
+    """`/papers paper <value>` through the fake: the URL of the embed it answers with."""
+    it = await running.fake.slash("paper", [{"name": "paper", "type": 3, "value": value}])
+    await eventually(lambda: running.fake.webhook_calls(it.token))
+    [edit] = running.fake.webhook_calls(it.token)
+    url: str = edit.body["embeds"][0]["url"]
+    return url
+
+
 async def test_paper_posts_one_reactable_embed_and_unknown_ids_are_ephemeral(running: Running) -> None:
     fake, store = running.fake, running.bot.store
     known = (await store.papers_announced_between(date(2025, 11, 7), date(2025, 11, 7)))[0]
-    it = await fake.slash("paper", [{"name": "paper", "type": 3, "value": f"https://arxiv.org/abs/{known.arxiv_id}"}])
-    await eventually(lambda: fake.webhook_calls(it.token))
-    [edit] = fake.webhook_calls(it.token)
-    assert edit.body["embeds"][0]["url"] == f"https://arxiv.org/abs/{known.arxiv_id}"
+    url = await _paper_answer_url(running, f"https://arxiv.org/abs/{known.arxiv_id}")
+    assert url == f"https://arxiv.org/abs/{known.arxiv_id}"
     message_id = [m for m in fake.messages if fake.messages[m]["embeds"]][0]
     await eventually(lambda: store.posts_for_message(CHANNEL, message_id))
 
@@ -286,9 +293,5 @@ async def test_a_scheduled_digest_through_the_platform_is_recorded_and_reactable
 
 async def test_a_paper_id_pasted_with_a_zero_width_space_is_the_paper(running: Running) -> None:
     """Discord's typed option values are read as seen, as the text parser reads a line."""
-    fake, store = running.fake, running.bot.store
-    known = (await store.papers_announced_between(date(2025, 11, 7), date(2025, 11, 7)))[0]
-    it = await fake.slash("paper", [{"name": "paper", "type": 3, "value": f"\u200b{known.arxiv_id}\u200b"}])
-    await eventually(lambda: fake.webhook_calls(it.token))
-    [edit] = fake.webhook_calls(it.token)
-    assert edit.body["embeds"][0]["url"] == f"https://arxiv.org/abs/{known.arxiv_id}"
+    known = (await running.bot.store.papers_announced_between(date(2025, 11, 7), date(2025, 11, 7)))[0]
+    assert await _paper_answer_url(running, f"\u200b{known.arxiv_id}\u200b") == f"https://arxiv.org/abs/{known.arxiv_id}"
