@@ -39,9 +39,19 @@ def data_folder_problem(folder: Path) -> str | None:
     """Why ``folder`` cannot hold paperbot's files, in words (it is made if missing); None if it can."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, probe = tempfile.mkstemp(dir=folder, prefix=".paperbot-probe-")  # root passes os.access; try it
     except OSError as exc:
         return _why(folder, exc)
+    refused = write_refused(folder)
+    return None if refused is None else _why(folder, refused)
+
+
+def write_refused(folder: Path) -> OSError | None:
+    """Why a file cannot be created in ``folder`` (None: it can), found by creating one: ``os.access``
+    says yes to root on a read-only file system or a kernel one (/sys)."""
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".paperbot-probe-")
+    except OSError as exc:
+        return exc
     os.close(handle)
     os.unlink(probe)
     return None

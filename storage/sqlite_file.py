@@ -9,12 +9,11 @@ StoreUnavailableError ("try again in a minute") that no wait would ever fix.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config_words import key_name
+from storage.data_folder import write_refused
 
 KEY = key_name("database", "url")  # where the URL usually comes from; messages name the real source when told
 KEY_FIX = f"{KEY} (or PAPERBOT_DATABASE_URL)"
@@ -56,24 +55,13 @@ def sqlite_file_problem(path: str | None) -> FileProblem | None:
     if file.is_dir():
         return FileProblem("cannot be used: it names a folder", f"{file} is a folder, not a file",
                            f"point {KEY_FIX} at a file, e.g. {file / 'paperbot.sqlite3'}")
-    if not _can_write_in(folder):
+    if write_refused(folder) is not None:
         return FileProblem("cannot be used: its folder is not writable",
                            f"this user may not create files in {folder} (SQLite also writes its journal beside the file)",
                            f"give this user write access to {folder}, or point {KEY_FIX} at a file in a folder it may write")
     if file.exists() and not _can_open_for_writing(file):
         return not_writable(file)
     return None
-
-
-def _can_write_in(folder: Path) -> bool:
-    """Try it: ``os.access`` says yes to root on a read-only file system or a kernel one (/sys)."""
-    try:
-        handle, name = tempfile.mkstemp(dir=folder, prefix=".paperbot-doctor-")
-    except OSError:
-        return False
-    os.close(handle)
-    os.unlink(name)
-    return True
 
 
 def _can_open_for_writing(file: Path) -> bool:
