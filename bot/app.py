@@ -128,26 +128,28 @@ class PaperBot:
         """Whether running ``command`` needs a channel manager (adapters look the permission up only then)."""
         return spec_of(command).needs_manager(command)
 
-    def concerns_thread(self, command: Command) -> bool:
-        """Run inside a thread, whether ``command`` concerns that thread (it publishes there) rather than
-        its channel's state (``CommandSpec.concerns_thread``): a Discord forum post's command acts for
-        the forum unless this says so."""
-        return spec_of(command).concerns_thread
-
     async def handle(self, requester: Requester, command: str | Command, transport: ChatTransport | None = None) -> Reply:
         """Run one `/papers …` command. A digest or paper is published through ``transport`` (posted,
         recorded, threaded) and :class:`Posted` comes back; without a transport it is returned unposted.
-        Raises PaperbotError subclasses for the adapter to word."""
+        Raises PaperbotError subclasses for the adapter to word.
+
+        A requester whose place belongs to another channel (``Requester.belongs_to``: a Discord forum's
+        post) runs every command for that channel — its taste, settings, "already seen" — and what a
+        command publishes is recorded there too, so reactions on it teach that channel; the answer goes
+        where the command was run when it publishes there (``CommandSpec.concerns_thread``)."""
         if isinstance(command, str):
             command = self.parse(command)
         spec = spec_of(command)
         started = time.monotonic()
         where = requester.channel
+        home = requester.at_home()
         with log_context(platform=where.platform, channel=where.channel, command=spec.name):
             try:
-                reply: Reply = await command.execute(requester, **{name: self._services[name] for name in spec.services})
+                reply: Reply = await command.execute(home, **{name: self._services[name] for name in spec.services})
                 if transport is not None and isinstance(reply, (DigestReply, PaperReply, FileReply)):
-                    return await self.publisher.publish(transport, requester.channel, reply, kind=PostKind.ON_DEMAND)
+                    answer_in = where if spec.concerns_thread else home.channel
+                    return await self.publisher.publish(transport, answer_in, reply, kind=PostKind.ON_DEMAND,
+                                                        records=home.channel)
                 return reply
             finally:
                 elapsed = time.monotonic() - started

@@ -244,7 +244,11 @@ class Reaction:
 
 @dataclass(frozen=True)
 class ReactionEvent:
-    """What an adapter saw: someone added or removed an emoji on a message."""
+    """What an adapter saw: someone added or removed an emoji on a message.
+
+    ``channel`` is where the message is; ``belongs_to`` the channel that place shares its records
+    with (:attr:`Requester.belongs_to`): the message's papers are looked for there too.
+    """
 
     channel: ChannelRef
     message_id: str
@@ -253,6 +257,7 @@ class ReactionEvent:
     added: bool
     at: datetime | None = None
     event_id: str | None = None
+    belongs_to: ChannelRef | None = None
 
 
 @dataclass(frozen=True)
@@ -284,9 +289,25 @@ class Requester:
 
     Adapters fill ``can_manage_channel`` from the platform's own rules (Discord's
     Manage Channels, Slack admins/channel creator); the core enforces it.
+
+    ``channel`` is where the command was run, and where a published answer goes. ``belongs_to``,
+    when the adapter says the place is part of another channel that holds its state (a Discord
+    forum, for a command run in one of its posts: a forum has no message box), is whose taste,
+    settings and records the command uses (:attr:`home`); the core decides which is used for what
+    (``PaperBot.handle``).
     """
 
     channel: ChannelRef
     user_id: str
     can_manage_channel: bool = False
     display_name: str | None = None
+    belongs_to: ChannelRef | None = None
+
+    @property
+    def home(self) -> ChannelRef:
+        """The channel whose taste, settings and records are this requester's: ``belongs_to``, else ``channel``."""
+        return self.belongs_to or self.channel
+
+    def at_home(self) -> Requester:
+        """This requester as seen from :attr:`home` (the permission stays the caller's: a post's are its forum's)."""
+        return self if self.belongs_to is None else replace(self, channel=self.belongs_to, belongs_to=None)

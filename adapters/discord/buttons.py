@@ -25,6 +25,7 @@ from typing import Any
 import discord
 
 from adapters.discord.embeds import item_embed, pack_embeds
+from adapters.discord.forum import Forums
 from adapters.discord.text import fit
 from bot.app import PaperBot
 from bot.domain import ChannelRef
@@ -99,6 +100,7 @@ class ButtonListener:
 
     paperbot: PaperBot
     dm_workspaces: dict[int, str] = field(default_factory=dict)  # the platform's: DM channel → guild
+    forums: Forums | None = None  # which channels are forum posts (a click there counts for the forum)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         parsed = _control_of(interaction)
@@ -109,8 +111,10 @@ class ButtonListener:
             return
         message_id, channel_id = str(interaction.message.id), str(interaction.channel_id)
         workspace = await self._workspace(interaction, message_id)
+        forum = await self.forums.parent_forum(interaction.channel) if self.forums is not None else None
         click = Click(ChannelRef("discord", workspace, channel_id), message_id, str(interaction.user.id), control,
-                      click_id=str(interaction.id), arxiv_id=arxiv_id)
+                      click_id=str(interaction.id), arxiv_id=arxiv_id,
+                      belongs_to=ChannelRef("discord", workspace, str(forum)) if forum is not None else None)
 
         async def answer(result: object) -> None:  # now, or when a retry applies it (not after a restart)
             if isinstance(result, ClickAnswer):

@@ -106,7 +106,8 @@ class _PaperbotMixin:
         self.tree.add_command(add_to_paperbot_menu())
         self.platform = DiscordPlatform(self)  # type: ignore[arg-type]
         self.discussion = DiscordThreads(self, paperbot, self.platform)  # type: ignore[arg-type]
-        self.buttons = ButtonListener(paperbot, self.platform.dm_workspaces)  # clicks on posted papers' controls
+        # clicks on posted papers' controls
+        self.buttons = ButtonListener(paperbot, self.platform.dm_workspaces, self.platform.forums)
         self.links = DiscordLinks(self, paperbot, self.platform, detect=settings.message_content)  # type: ignore[arg-type]
         self.token_rejected = False
         self.command_sync = CommandSync(self.tree, guild_id=settings.dev_guild_id, enabled=settings.sync_commands,
@@ -151,10 +152,10 @@ class _PaperbotMixin:
         if me is not None and payload.message_author_id is not None and payload.message_author_id != me.id:
             return  # someone else's message (only known on add)
         emoji = emoji_key(payload.emoji)
-        try:
-            where = await self.platform.forums.post_parent(payload.channel_id, payload.message_id)  # a forum post's paper
+        try:  # in a forum post: the forum's papers (DMs have no forums)
+            forum = await self.platform.forums.forum_of(payload.channel_id) if payload.guild_id else None
         except Exception:  # noqa: BLE001 - one bad event must not stop the gateway loop
-            # only a forum post's starter message needs a look-up, and that one answers HTTP errors itself
+            # only an uncached thread needs a look-up, and that one answers HTTP errors itself
             _log.exception("reaction on %s/%s is not recorded: the forum it belongs to could not be found",
                            payload.channel_id, payload.message_id)
             return
@@ -162,8 +163,9 @@ class _PaperbotMixin:
         # remembered when the DM was opened covers a digest not recorded yet; "dm" when neither knows
         workspace = str(payload.guild_id) if payload.guild_id else self.platform.dm_workspaces.get(payload.channel_id, "dm")
         event = ReactionEvent(
-            channel=ChannelRef("discord", workspace, str(where)), message_id=str(payload.message_id),
+            channel=ChannelRef("discord", workspace, str(payload.channel_id)), message_id=str(payload.message_id),
             user_id=str(payload.user_id), emoji=emoji, added=added, at=self.paperbot.clock(),  # when it came, kept
+            belongs_to=ChannelRef("discord", workspace, str(forum)) if forum is not None else None,
         )
         what = f"reaction {'+' if added else '-'}{emoji} by {payload.user_id} on {payload.channel_id}/{payload.message_id}"
         # never raises: one bad event must not stop the gateway loop

@@ -80,12 +80,15 @@ def can_manage(interaction: discord.Interaction) -> bool:
     return perms.manage_channels or perms.manage_guild
 
 
-def requester_for(interaction: discord.Interaction) -> Requester:
+def requester_for(interaction: discord.Interaction, forum: int | None = None) -> Requester:
+    """``forum``: the forum the interaction's channel is a post of (the core runs the command for it)."""
+    here = channel_ref(interaction)
     return Requester(
-        channel=channel_ref(interaction),
+        channel=here,
         user_id=str(interaction.user.id),
         can_manage_channel=can_manage(interaction),
         display_name=interaction.user.display_name,
+        belongs_to=ChannelRef(here.platform, here.workspace, str(forum)) if forum is not None else None,
     )
 
 
@@ -145,9 +148,7 @@ async def _run_command(interaction: discord.Interaction, build: Callable[[], Com
             return
         if not await responder.defer():
             return
-        requester = requester_for(interaction)
-        if not paperbot.concerns_thread(command):  # run in a forum post: for the forum (adapters.discord.forum)
-            requester = await platform.forums.acting_for(requester, interaction.channel)
+        requester = requester_for(interaction, await platform.forums.parent_forum(interaction.channel))
         try:
             reply = await paperbot.handle(requester, command, InteractionTransport(interaction, platform, responder))
             if isinstance(reply, ExportReply):  # `/papers export`: the file as an ephemeral attachment, else pages

@@ -35,7 +35,6 @@ import logging
 import re
 import time
 import unicodedata
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -44,7 +43,7 @@ from discord.channel import ThreadWithMessage
 
 from adapters.discord.embeds import digest_header, paper_embed
 from adapters.discord.text import fit, fit_plain, pieces
-from bot.domain import Digest, Paper, RankedPaper, Requester
+from bot.domain import Digest, Paper, RankedPaper
 from bot.errors import ChannelUnavailableError
 from bot.ports import Sent
 from bot.replies import Publication, TextReply
@@ -62,7 +61,7 @@ ARCHIVED_READ = 100  # archived posts read, newest first, when a send is looked 
 BUMP_READ = 50  # messages read in an existing post when its bump is looked for again
 CLOCK_MARGIN = timedelta(minutes=10)  # Discord's clock and ours may differ a little
 TEXT_MESSAGES = 4
-PARENTS_CACHED = 10_000  # forum posts whose forum is remembered (reactions on their starter messages)
+PARENTS_CACHED = 10_000  # channels whose forum (or none) is remembered, for reactions in them
 TAG_REQUIRED = 40067  # "A tag is required to create a forum post in this channel" (with 400)
 NO_SETTABLE_TAGS = 40066  # "There are no tags available that can be set by non-moderators" (with 400)
 
@@ -133,7 +132,7 @@ class Forums:
         self._client = client
         self._kinds: dict[int, bool] = {}  # channel id → a forum (fetched once)
         self._fetched: dict[int, tuple[float, discord.ForumChannel]] = {}
-        self._parents: dict[int, int | None] = {}  # forum post id → its forum (None: not a post)
+        self._parents: dict[int, int | None] = {}  # channel id → the forum it is a post of (None: not a post)
 
     def known(self, channel_id: int) -> bool | None:
         """Whether the channel is a forum, when the gateway's cache or an earlier fetch says (no request)."""
@@ -167,33 +166,29 @@ class Forums:
             return fetched
         return None
 
-    async def acting_for(self, requester: Requester, channel: object) -> Requester:
-        """A command about the channel (``PaperBot.concerns_thread`` false) run in a forum post acts for
-        the forum: commands cannot be run in a forum itself (it has no message box), only in its posts,
-        and the forum's subscription, settings and taste live under the forum, where its digests read
-        them. The permission stays the caller's in the post (a post's are its forum's)."""
+    async def parent_forum(self, channel: object) -> int | None:
+        """The forum ``channel`` is a post of (a thread whose parent is a forum), else None. The core
+        decides what that means (``Requester.belongs_to``, ``ReactionEvent.belongs_to``): commands
+        cannot be run in a forum itself (it has no message box), only in its posts."""
         if not isinstance(channel, discord.Thread) or channel.parent_id is None:
-            return requester
-        if await self.forum(channel.parent_id) is None:
-            return requester
-        return replace(requester, channel=replace(requester.channel, channel=str(channel.parent_id)))
+            return None
+        return channel.parent_id if await self.forum(channel.parent_id) is not None else None
 
-    async def post_parent(self, channel_id: int, message_id: int) -> int:
-        """The channel a reaction counts in: a forum post's starter message (its id is the post's) counts
-        in the forum, where the paper was recorded; any other message in its own channel."""
-        if channel_id != message_id:
-            return channel_id
+    async def forum_of(self, channel_id: int) -> int | None:
+        """:meth:`parent_forum` for a channel known by id only (a reaction's): the gateway's cache, else
+        ``GET /channels/{id}`` once per uncached channel (remembered); None when it cannot be read (the
+        reaction then counts where it is)."""
         if channel_id not in self._parents:
-            thread = self._client.get_channel(channel_id)
-            if thread is None:
+            channel = self._client.get_channel(channel_id)
+            if channel is None:
                 try:
-                    thread = await self._client.fetch_channel(channel_id)
+                    channel = await self._client.fetch_channel(channel_id)
                 except discord.HTTPException:
-                    return channel_id
+                    return None
             if len(self._parents) > PARENTS_CACHED:
                 self._parents.clear()
-            self._parents[channel_id] = thread.parent_id if isinstance(thread, discord.Thread) else None
-        return self._parents[channel_id] or channel_id
+            self._parents[channel_id] = await self.parent_forum(channel)
+        return self._parents[channel_id]
 
     # sending ---------------------------------------------------------------------------------
 

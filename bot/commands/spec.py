@@ -18,9 +18,9 @@ the help (:mod:`bot.commands.helptext`), the Discord options (``adapters.discord
 with choices and autocomplete) and the error messages. ``execute`` receives the requester and,
 by parameter name, the use cases it needs (:data:`SERVICES`) — never the whole bot.
 
-Which channel a command concerns is declared here too (``concerns_thread``): run inside a thread
-whose channel holds the state (a Discord forum post, where a forum's commands have to be run), a
-command concerns that channel unless it says it concerns the thread itself.
+Where a command's published answer goes is declared here too (``concerns_thread``): run inside a
+place that belongs to another channel (a Discord forum post, where a forum's commands have to be
+run), every command uses that channel's state, and one that publishes answers in the place itself.
 """
 from __future__ import annotations
 
@@ -51,15 +51,14 @@ class Command(Protocol):
 class CommandSpec:
     """One declared subcommand.
 
-    ``concerns_thread``: run inside a thread, whether the command concerns that thread rather than
-    the channel it belongs to. True for the commands that publish (a digest, a paper): their
-    answer's messages are the thread's, recorded there, and reactions on them count where they are.
-    Every other command concerns the channel's state — its subscription and schedule, settings,
-    taste (seeds, follows, what it learned), stats, feed, recap — which lives under the channel,
-    never under a thread: a Discord forum's commands can only be run in its posts, and its digests
-    read the forum's state only. Hence the channel is the default: a command that forgot to say
-    would otherwise read or write state under a post's id, where no digest ever looks — lost
-    without a word. (tests/core/test_declared_commands.py checks that every publishing command says so.)
+    ``concerns_thread``: run inside a place that belongs to another channel (``Requester.belongs_to``:
+    a Discord forum's post), whether the command's published answer goes to that place rather than
+    to the channel. True for the commands that publish (a digest, a paper): they answer in the post.
+    Either way the command runs with the channel's state — subscription and schedule, settings,
+    taste (topic, seeds, follows, what it learned), "already seen", stats, feed — and what it
+    publishes is recorded as the channel's, so reactions on it teach the channel (``PaperBot.handle``):
+    a Discord forum's commands can only be run in its posts, and its digests read the forum's state
+    only. (tests/core/test_declared_commands.py checks that every publishing command says so.)
     """
 
     name: str
@@ -75,7 +74,7 @@ class CommandSpec:
     services: tuple[str, ...] = field(default=())
     # keys that are refused with a reason of their own (a channel setting given to the DM digest)
     refused: Mapping[str, str] = field(default_factory=dict)
-    concerns_thread: bool = False  # run inside a thread: about that thread, not its channel (see above)
+    concerns_thread: bool = False  # run in a place of another channel: answers in the place (see above)
 
     @property
     def usage(self) -> str:
@@ -137,8 +136,8 @@ def command(
     """Declare and register a subcommand (see the module docstring). Checked at import: names are
     unique, every param fills a field, ``execute`` asks only for known services.
 
-    ``concerns_thread``: run inside a thread, it concerns that thread, not its channel (only the
-    commands that publish say so; see :class:`CommandSpec`)."""
+    ``concerns_thread``: run in a place that belongs to another channel, it answers in that place (only
+    the commands that publish say so; see :class:`CommandSpec`)."""
 
     def register(cls: C) -> C:
         if len(summary) > DESCRIPTION_LIMIT or any(len(p.help) > DESCRIPTION_LIMIT for p in params):

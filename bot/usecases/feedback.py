@@ -18,7 +18,7 @@ from enum import Enum
 from bot.domain import ChannelRef, Digest, ReactionEvent
 from bot.ports import Store
 from bot.text import shorten
-from bot.usecases.reactions import ReactionOutcome, ReactionUseCases
+from bot.usecases.reactions import ReactionOutcome, ReactionUseCases, posts_of_message
 from bot.usecases.taste import TasteUseCases
 
 _log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ class Click:
     click_id: str | None = None  # the platform's id for this click: a retry of it is applied once
     arxiv_id: str | None = None  # the paper the control was rendered for
     at: datetime | None = None
+    belongs_to: ChannelRef | None = None  # the channel the message's place belongs to (ReactionEvent.belongs_to)
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ class FeedbackUseCases:
         if click.control is Control.SIMILAR:
             return await self._similar(click)
         event = ReactionEvent(click.channel, click.message_id, click.user_id, EMOJI[click.control], added=True,
-                              at=click.at, event_id=f"click:{click.click_id}" if click.click_id else None)
+                              at=click.at, event_id=f"click:{click.click_id}" if click.click_id else None,
+                              belongs_to=click.belongs_to)
         result = await self._reactions.toggle(event, arxiv_id=click.arxiv_id)
         if result.outcome is ReactionOutcome.STORED:
             return ClickAnswer(click.control, ADDED[click.control], on=True)
@@ -118,7 +120,7 @@ class FeedbackUseCases:
         return ClickAnswer(click.control, NOT_OURS)
 
     async def _similar(self, click: Click) -> ClickAnswer:
-        posts = await self._store.posts_for_message(click.channel, click.message_id)
+        posts = await posts_of_message(self._store, click.channel, click.message_id, click.belongs_to)
         ids = [p.arxiv_id for p in posts]
         arxiv_id = click.arxiv_id if click.arxiv_id in ids else (ids[0] if ids else None)
         if arxiv_id is None:

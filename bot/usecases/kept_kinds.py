@@ -54,6 +54,10 @@ def _channel(channel: ChannelRef) -> dict[str, str]:
     return {"platform": channel.platform, "workspace": channel.workspace, "channel": channel.channel}
 
 
+def _belongs_to(channel: ChannelRef | None) -> dict[str, str] | None:
+    return _channel(channel) if channel is not None else None
+
+
 def _at(at: datetime | None) -> str | None:
     return at.isoformat() if at is not None else None
 
@@ -66,6 +70,7 @@ def kept_reaction(event: ReactionEvent, what: str, *, find_workspace: bool = Fal
     return KeptEvent(REACTION, c.platform, {
         "channel": _channel(c), "message_id": event.message_id, "user_id": event.user_id, "emoji": event.emoji,
         "added": event.added, "at": _at(event.at), "event_id": event.event_id, "find_workspace": find_workspace,
+        "belongs_to": _belongs_to(event.belongs_to),
     }, what, latest=f"reaction {c.key}/{event.message_id}/{event.user_id}/{event.emoji}")
 
 
@@ -89,6 +94,7 @@ def kept_click(click: Click, what: str) -> KeptEvent:
     return KeptEvent(CLICK, click.channel.platform, {
         "channel": _channel(click.channel), "message_id": click.message_id, "user_id": click.user_id,
         "control": click.control.value, "click_id": click.click_id, "arxiv_id": click.arxiv_id, "at": _at(click.at),
+        "belongs_to": _belongs_to(click.belongs_to),
     }, what)
 
 
@@ -120,6 +126,11 @@ def _channel_of(p: Mapping[str, Any]) -> ChannelRef:
     return ChannelRef(_str(c, "platform"), _str(c, "workspace"), _str(c, "channel"))
 
 
+def _belongs_to_of(p: Mapping[str, Any]) -> ChannelRef | None:
+    """The channel a place belongs to; None also for events kept before it was written down."""
+    return _channel_of({"channel": p["belongs_to"]}) if p.get("belongs_to") is not None else None
+
+
 def _at_of(p: Mapping[str, Any]) -> datetime | None:
     text = _opt(p, "at")
     return datetime.fromisoformat(text) if text else None
@@ -128,7 +139,7 @@ def _at_of(p: Mapping[str, Any]) -> datetime | None:
 def reaction_of(p: Mapping[str, Any]) -> tuple[ReactionEvent, bool]:
     """The reaction and whether its workspace is to be found from the stored post."""
     event = ReactionEvent(_channel_of(p), _str(p, "message_id"), _str(p, "user_id"), _str(p, "emoji"),
-                          _bool(p, "added"), at=_at_of(p), event_id=_opt(p, "event_id"))
+                          _bool(p, "added"), at=_at_of(p), event_id=_opt(p, "event_id"), belongs_to=_belongs_to_of(p))
     return event, _bool(p, "find_workspace")
 
 
@@ -147,7 +158,7 @@ def links_of(p: Mapping[str, Any]) -> PastedLinks:
 
 def click_of(p: Mapping[str, Any]) -> Click:
     return Click(_channel_of(p), _str(p, "message_id"), _str(p, "user_id"), Control(_str(p, "control")),
-                 click_id=_opt(p, "click_id"), arxiv_id=_opt(p, "arxiv_id"), at=_at_of(p))
+                 click_id=_opt(p, "click_id"), arxiv_id=_opt(p, "arxiv_id"), at=_at_of(p), belongs_to=_belongs_to_of(p))
 
 
 # applying ---------------------------------------------------------------------------------------

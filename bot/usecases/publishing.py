@@ -61,8 +61,13 @@ class Publisher:
         kind: PostKind = PostKind.ON_DEMAND,
         outbox: OutboxSend | None = None,
         threads: bool = True,
+        records: ChannelRef | None = None,
     ) -> Posted:
-        """Send, record, thread. ``threads=False``: no threads and no links (a DM digest)."""
+        """Send, record, thread. ``threads=False``: no threads and no links (a DM digest).
+
+        ``records``: the channel whose posts these are, when not ``channel`` itself (a command run in a
+        Discord forum's post answers in the post, and what it posted is the forum's: its "already
+        seen", and where reactions on it count — ``Requester.home``). Sending and threads stay ``channel``'s."""
         if isinstance(publication, FileReply):  # a chart: a file and its line, no posts, no threads
             return Posted(publication, tuple(await transport.send_file(channel, publication.filename, publication.data,
                                                                        publication.text)))
@@ -90,7 +95,11 @@ class Publisher:
                 partial, sent = exc, Sent(exc.root_id, exc.message_ids)
         if len(sent.message_ids) != len(digest.items):
             raise ValueError(f"{len(sent.message_ids)} message ids for {len(digest.items)} papers")
-        posts = digest_posts(channel, digest, sent.message_ids, kind, posted_at=self._clock(), root_message_id=sent.root_id)
+        owner = records or channel
+        # recorded elsewhere: no root, so no thread is ever repaired onto them in the channel they are recorded
+        # in (a forum's posts are its threads; these are messages inside one of them)
+        posts = digest_posts(owner, digest, sent.message_ids, kind, posted_at=self._clock(),
+                             root_message_id=sent.root_id if owner == channel else None)
         if outbox is not None:
             await outbox.record(posts, sent)
         else:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.clock import Clock, utc_now
-from bot.domain import Post, Reaction, ReactionEvent
+from bot.domain import ChannelRef, Post, Reaction, ReactionEvent
 from bot.emoji import normalise_emoji
 from bot.metrics import metrics
-from bot.ports import Store
+from bot.ports import PostStore, Store
 from bot.taste.signals import DEFAULT_EMOJI, EmojiTable
 
 _log = logging.getLogger(__name__)
@@ -75,16 +75,17 @@ class ReactionUseCases:
             if event.event_id and await tx.seen_event(event.event_id, at):
                 _log.debug("duplicate reaction event %s dropped", event.event_id)
                 return ReactionResult(ReactionOutcome.DUPLICATE, emoji=emoji)
-            posts = await tx.posts_for_message(event.channel, event.message_id)
+            posts = await posts_of_message(tx, event.channel, event.message_id, event.belongs_to)
             if not posts:
                 return ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
+            counts_in = posts[0].channel
             if not event.added:
-                removed = await tx.remove_reaction(event.channel, event.message_id, event.user_id, emoji)
+                removed = await tx.remove_reaction(counts_in, event.message_id, event.user_id, emoji)
                 outcome = ReactionOutcome.REMOVED if removed else ReactionOutcome.NOTHING_TO_REMOVE
                 return ReactionResult(outcome, tuple(posts), emoji)
             stored = False
             for post in posts:
-                reaction = Reaction(event.channel, event.message_id, post.arxiv_id, event.user_id, emoji, at)
+                reaction = Reaction(counts_in, event.message_id, post.arxiv_id, event.user_id, emoji, at)
                 stored = await tx.add_reaction(reaction) or stored
         if stored:
             metrics().reaction_recorded(event.channel.platform)
@@ -102,21 +103,33 @@ class ReactionUseCases:
         async with self._store.transaction() as tx:
             if event.event_id and await tx.seen_event(event.event_id, at):
                 return ReactionResult(ReactionOutcome.DUPLICATE, emoji=emoji)
-            posts = await tx.posts_for_message(event.channel, event.message_id)
+            posts = await posts_of_message(tx, event.channel, event.message_id, event.belongs_to)
             if arxiv_id is not None:
                 posts = [p for p in posts if p.arxiv_id == arxiv_id] or posts
             if not posts:
                 return ReactionResult(ReactionOutcome.NOT_OUR_POST, emoji=emoji)
+            counts_in = posts[0].channel
             papers = {p.arxiv_id for p in posts}
-            mine = [r for r in await tx.reactions_for_message(event.channel, event.message_id)
+            mine = [r for r in await tx.reactions_for_message(counts_in, event.message_id)
                     if r.user_id == event.user_id and r.emoji == emoji and r.arxiv_id in papers]
             if mine:
-                await tx.remove_reaction(event.channel, event.message_id, event.user_id, emoji)
+                await tx.remove_reaction(counts_in, event.message_id, event.user_id, emoji)
                 return ReactionResult(ReactionOutcome.REMOVED, tuple(posts), emoji, self.meaning(emoji))
             for post in posts:
-                await tx.add_reaction(Reaction(event.channel, event.message_id, post.arxiv_id, event.user_id, emoji, at))
+                await tx.add_reaction(Reaction(counts_in, event.message_id, post.arxiv_id, event.user_id, emoji, at))
         metrics().reaction_recorded(event.channel.platform)
         return ReactionResult(ReactionOutcome.STORED, tuple(posts), emoji, self.meaning(emoji))
+
+
+async def posts_of_message(store: PostStore, channel: ChannelRef, message_id: str,
+                           belongs_to: ChannelRef | None = None) -> list[Post]:
+    """The papers a message carries: recorded where the message is, else under the channel that place
+    belongs to (a Discord forum: what a command in one of its posts publishes is the forum's, and its
+    scheduled posts' starter messages are recorded there too). A reaction then counts where they are."""
+    posts = await store.posts_for_message(channel, message_id)
+    if not posts and belongs_to is not None and belongs_to != channel:
+        posts = await store.posts_for_message(belongs_to, message_id)
+    return posts
 
 
 def _checked(event: ReactionEvent) -> tuple[str, ReactionResult | None]:

@@ -115,9 +115,9 @@ def publishes(spec: CommandSpec) -> bool:
 
 
 def test_only_the_commands_that_publish_concern_the_thread_they_are_run_in() -> None:
-    """The default (the channel) keeps a channel's state under the channel — in a Discord forum post, the
-    forum's; a publication is the thread's own (its messages are recorded there). A new command that
-    publishes and forgets to say so fails here, not in a forum."""
+    """The default (the channel) answers for the channel; a publication answers where it was run — in a
+    Discord forum post, in the post (recorded as the forum's). A new command that publishes and forgets
+    to say so fails here, not in a forum."""
     declared = {spec.name: spec.concerns_thread for spec in specs()}
     assert {name for name, in_thread in declared.items() if in_thread} == {
         spec.name for spec in specs() if publishes(spec)} == {"today", "week", "paper", "similar", "search", "tune"}

@@ -2,8 +2,8 @@
 
 A forum has no message box: its members and moderators can run `/papers …` only inside its posts.
 Every command about the channel's state (schedule, settings, seeds, …) then acts for the forum,
-where its digests read that state; the commands that publish answer in the post
-(test_forum.py: `/papers today` there). The core declares which is which (``concerns_thread``).
+where its digests read that state; the commands that publish answer in the post, ranked and
+recorded as the forum's (test_forum.py, test_forum_post_taste.py). The core decides (``PaperBot.handle``).
 """
 from __future__ import annotations
 

@@ -102,14 +102,18 @@ def interaction_frame(interaction_id: str, token: str, subcommand: str, options:
 
 
 def component_frame(interaction_id: str, token: str, custom_id: str, message: dict[str, Any], *,
-                    user_id: str = OTHER_USER, permissions: int = MEMBER_PERMISSIONS) -> dict[str, Any]:
-    """INTERACTION_CREATE (type 3) for a click on a button (``custom_id``) of the bot's ``message``."""
+                    user_id: str = OTHER_USER, permissions: int = MEMBER_PERMISSIONS,
+                    channel: dict[str, Any] | None = None) -> dict[str, Any]:
+    """INTERACTION_CREATE (type 3) for a click on a button (``custom_id``) of the bot's ``message``;
+    ``channel``: the thread the message is in (e.g. a forum post), as Discord describes it."""
     frame: dict[str, Any] = payloads.load(
         "discord/interaction_create_component", seq=None, interaction_id=interaction_id, application_id=APP_ID,
         token=token, custom_id=custom_id, message=message, guild_id=GUILD_ID, channel_id=message["channel_id"],
         channel_name="papers", user=user(user_id, "reader"), permissions=str(permissions),
         app_permissions=str(MEMBER_PERMISSIONS | (1 << 14)),
     )
+    if channel is not None:
+        frame["d"]["channel"] = {**channel, "permissions": str(permissions)}
     return frame
 
 
@@ -366,6 +370,7 @@ class Interaction:
     token: str
     created: float
     responses: list[Recorded] = field(default_factory=list)
+    channel_id: str = CHANNEL_ID  # where it was run: its answer's messages are there
 
 
 class FakeDiscord:
@@ -558,7 +563,8 @@ class FakeDiscord:
                     focused: str | None = None, channel: dict[str, Any] | None = None) -> Interaction:
         """Dispatch `/papers <subcommand>`; ``age`` pretends Discord created it that many seconds ago;
         ``focused``: an autocomplete of that option instead (answered with choices, type 8)."""
-        interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic() - age)
+        interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic() - age,
+                                  channel_id=channel["id"] if channel is not None else CHANNEL_ID)
         self.interactions[interaction.id] = interaction
         synced = self.commands.get((GUILD_ID, "papers"))  # a guild command carries its guild in data
         frame = interaction_frame(
@@ -575,10 +581,15 @@ class FakeDiscord:
                     age: float = 0.0) -> Interaction:
         """Dispatch a click on the button ``custom_id`` of the bot's message ``message_id`` (as posted);
         ``age`` pretends Discord created the interaction that many seconds ago."""
-        interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic() - age)
+        interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic() - age,
+                                  channel_id=self.messages[message_id]["channel_id"])
         self.interactions[interaction.id] = interaction
         message = {k: v for k, v in self.messages[message_id].items() if k != "allowed_mentions"}
-        await self.send_frame(component_frame(interaction.id, interaction.token, custom_id, message, user_id=user_id))
+        thread = self.threads.get(message["channel_id"])
+        where = {k: thread[k] for k in ("id", "type", "guild_id", "name", "parent_id", "thread_metadata", "owner_id")
+                 if k in thread} if thread is not None else None
+        await self.send_frame(component_frame(interaction.id, interaction.token, custom_id, message, user_id=user_id,
+                                              channel=where))
         return interaction
 
     def answers(self, interaction: Interaction) -> list[dict[str, Any]]:
@@ -658,6 +669,10 @@ class FakeDiscord:
         return sorted((m for m in self.messages.values() if m["channel_id"] == channel_id), key=lambda m: int(m["id"]))
 
     # ------------------------------------------------------------------ REST
+
+    def _answered_in(self, token: str) -> str:
+        """The channel an interaction's answer goes to: where it was run (the guild's channel if unknown)."""
+        return next((i.channel_id for i in self.interactions.values() if i.token == token), CHANNEL_ID)
 
     def message(self, channel_id: str, body: dict[str, Any], *, message_id: str | None = None) -> dict[str, Any]:
         message_id = message_id or snowflake()
@@ -772,11 +787,11 @@ class FakeDiscord:
             case "POST", ["interactions", interaction_id, token, "callback"]:
                 return self._callback(interaction_id, token, body, record)
             case "PATCH", ["webhooks", _, token, "messages", "@original"]:
-                return json_response(self.message(CHANNEL_ID, body or {}))
+                return json_response(self.message(self._answered_in(token), body or {}))
             case "DELETE", ["webhooks", _, token, "messages", "@original"]:
                 return web.Response(status=204)
             case "POST", ["webhooks", _, token]:
-                return json_response(self.message(CHANNEL_ID, body or {}))
+                return json_response(self.message(self._answered_in(token), body or {}))
             case "GET", ["channels", channel_id, "messages"]:
                 limit = int(request.query.get("limit", "50"))
                 mine = [{k: v for k, v in m.items() if k != "allowed_mentions"}
