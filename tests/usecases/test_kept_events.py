@@ -63,6 +63,15 @@ def test_every_kind_round_trips_through_its_json_line() -> None:
     assert click_of(through_a_line(kept_click(click, "c")).payload) == click
 
 
+def test_where_a_reaction_or_click_belongs_survives_its_json_line() -> None:
+    """A reaction kept for a retry in a forum post must still count for the forum when it is applied."""
+    post, forum = replace(CHANNEL, channel="post-7"), CHANNEL
+    reaction = ReactionEvent(post, "100", "U1", "👍", True, at=AT, belongs_to=forum)
+    assert reaction_of(through_a_line(kept_reaction(reaction, "r")).payload) == (reaction, False)
+    click = Click(post, "100", "U3", Control.UP, click_id="I9", belongs_to=forum)
+    assert click_of(through_a_line(kept_click(click, "c")).payload) == click
+
+
 async def posted(bot: PaperBot) -> None:
     digest = (await bot.handle(Requester(CHANNEL, "U-member"), "today 2")).digest  # type: ignore[attr-defined]
     await record_digest(bot.store, CHANNEL, digest, ["100", "101"])

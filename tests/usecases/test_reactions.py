@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from bot.domain import ReactionEvent
@@ -81,3 +83,18 @@ async def test_a_reaction_whose_insert_fails_is_applied_when_the_platform_retrie
     assert (await bot.on_reaction(event)).outcome is ReactionOutcome.STORED  # the retry
     assert [r.emoji for r in await store.reactions_for_channel(CHANNEL)] == ["👍"]
     assert (await bot.on_reaction(event)).outcome is ReactionOutcome.DUPLICATE  # and only once
+
+
+async def test_a_reaction_in_a_place_counts_where_its_message_is_recorded(bot, member, store) -> None:
+    """In a place that belongs to a channel (a forum's post), a message recorded as the channel's (what a
+    command in the post published) counts for the channel; one recorded where it is counts there."""
+    digest = await posted(bot, member)  # recorded as CHANNEL's
+    await record_digest(store, OTHER_CHANNEL, digest, ["200", "201", "202"])  # recorded where they are
+    in_place = ReactionEvent(OTHER_CHANNEL, "101", "U1", "👍", added=True, belongs_to=CHANNEL)
+    assert (await bot.on_reaction(in_place)).outcome is ReactionOutcome.STORED
+    assert [r.message_id for r in await store.reactions_for_channel(CHANNEL)] == ["101"]
+    assert (await bot.on_reaction(ReactionEvent(OTHER_CHANNEL, "201", "U1", "👍", True, belongs_to=CHANNEL))).outcome \
+        is ReactionOutcome.STORED
+    assert [r.message_id for r in await store.reactions_for_channel(OTHER_CHANNEL)] == ["201"]
+    assert (await bot.on_reaction(replace(in_place, added=False))).outcome is ReactionOutcome.REMOVED
+    assert await store.reactions_for_channel(CHANNEL) == []
