@@ -295,6 +295,18 @@ async def test_sqlite_in_a_folder_that_does_not_exist(tmp_path: Path, fakes: Fak
     assert not missing.exists()
 
 
+async def test_a_url_from_the_environment_gets_a_fix_naming_the_environment(
+        tmp_path: Path, fakes: Fakes, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """PAPERBOT_DATABASE_URL wins over the file's key: the fix sends the reader to the variable, not the key."""
+    missing = tmp_path / "no" / "such" / "folder"
+    monkeypatch.setenv("PAPERBOT_DATABASE_URL", sqlite_url(missing / "bot.sqlite3"))
+    code, out = await doctor(capsys, write_config(tmp_path, fakes))
+    assert code == 1
+    failed = line(out, "✗ database:")
+    assert failed.startswith("✗ database: PAPERBOT_DATABASE_URL (") and "set PAPERBOT_DATABASE_URL to a file in an existing folder" in failed
+    assert "[database] url" not in failed
+
+
 def _unwritable_folder(tmp_path: Path) -> Path:
     """A folder this user may not create files in: a read-only one, or (as root, whom modes do not
     stop) the kernel's /sys."""
