@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+from bot.pictographic import is_pictographic
+
+# ZWJ (U+200D) is not here: whether it is dropped depends on where it sits (_EMOJI_PART_RE below)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _TYPED_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # the rest are format characters
 _SPACE_RE = re.compile(r"\s+")  # every Unicode space: no-break (U+00A0, U+202F), ideographic (U+3000) …
 # Format characters, Unicode category Cf: zero-width spaces and joiners, bidi controls, the BOM, the
@@ -17,10 +20,17 @@ _SPACE_RE = re.compile(r"\s+")  # every Unicode space: no-break (U+00A0, U+202F)
 FORMAT_CHARACTERS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
                      "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
                      "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
-_FORMAT_RE = re.compile(f"[{FORMAT_CHARACTERS}]")
+_FORMAT_RE = re.compile(f"(?![\u200d\U000e0020-\U000e007f])[{FORMAT_CHARACTERS}]")  # joiner and tags: _EMOJI_PART_RE
 _WIDTH_FORMS_RE = re.compile("[\uff00-\uffef]+")  # full-width ASCII (２５１１, ｔｏｄａｙ), half-width kana
 ZWJ = "\u200d"
-_EMOJI_CATEGORIES = ("So", "Sk", "Mn", "Me")  # pictographs, skin tones, variation selectors, keycaps
+# What an emoji sequence holds that is invisible on its own: the joiner (👩‍🔬), variation selectors
+# (❤️, and the others, which CJK and maths use on their own bases), tags (the flag of England).
+_EMOJI_PART_RE = re.compile("[\u200d\ufe00-\ufe0f\U000e0020-\U000e007f\U000e0100-\U000e01ef]")
+_PRESENTATION = "\ufe0e\ufe0f"  # text and emoji presentation: ☺︎ ☺️
+_KEYCAP, _KEYCAP_BASES = "\u20e3", frozenset("#*0123456789")  # 1️⃣
+_SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")
+_BLACK_FLAG, _CANCEL_TAG = "\U0001f3f4", "\U000e007f"
+_MAX_TAGS = 7  # a subdivision flag's tags: gbeng, gbsct … (CLDR codes have at most 6 letters) and the cancel tag
 
 
 def clean_text(text: str | None, *, typed: bool = False) -> str:
@@ -28,14 +38,17 @@ def clean_text(text: str | None, *, typed: bool = False) -> str:
 
     ``typed``: text a person typed — a command line, a platform's option value — read as they see
     it. Format characters are removed rather than spaced (a zero-width space inside a word must not
-    split it, nor one at its edge stay stuck to it), except a joiner inside an emoji sequence; the
-    full-width forms fold to what they look like (NFKC, only there: '２５１１' is 2511, while
-    NFKC elsewhere would make 'x²' 'x2'); any space is a space."""
+    split it, nor one at its edge stay stuck to it); the full-width forms fold to what they look
+    like (NFKC, only there: '２５１１' is 2511, while NFKC elsewhere would make 'x²' 'x2'); any
+    space is a space. In both: a joiner, variation selector or tag inside an emoji sequence stays
+    (👩‍🔬 and 🏳️‍🌈 are one emoji each; a search for one must not become a search for two), and is
+    removed anywhere else (invisible characters that split words or smuggle text)."""
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text)
+    text = _EMOJI_PART_RE.sub(lambda m: _emoji_part(m, " " if not typed and m.group() == ZWJ else ""), text)
     if typed:
-        text = _FORMAT_RE.sub(_dropped_format, text)
+        text = _FORMAT_RE.sub("", text)
         text = _WIDTH_FORMS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
         text = _TYPED_CONTROL_RE.sub(" ", text)
     else:
@@ -43,14 +56,39 @@ def clean_text(text: str | None, *, typed: bool = False) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-def _dropped_format(match: re.Match[str]) -> str:
-    """A format character removed; a zero-width joiner between two emoji kept (👩‍🔬 is one emoji)."""
-    at, text = match.start(), match.string
-    if match.group() == ZWJ and 0 < at < len(text) - 1:
-        before, after = unicodedata.category(text[at - 1]), unicodedata.category(text[at + 1])
-        if before in _EMOJI_CATEGORIES and after == "So":
-            return ZWJ
-    return ""
+def _emoji_part(match: re.Match[str], stray: str) -> str:
+    """The character kept where it belongs to an emoji sequence, else ``stray`` in its place."""
+    char, at, text = match.group(), match.start(), match.string
+    before = text[at - 1] if at else ""
+    after = text[at + 1] if at + 1 < len(text) else ""
+    if char == ZWJ:  # between two emoji (the first may carry a skin tone or a presentation selector)
+        kept = bool(after) and _ends_emoji(text, at) and is_pictographic(after)
+    elif char in _PRESENTATION:  # right after an emoji's pictograph, or a keycap's base
+        kept = bool(before) and (is_pictographic(before) or before in _KEYCAP_BASES and after == _KEYCAP)
+    elif "\U000e0020" <= char <= _CANCEL_TAG:
+        kept = _in_flag_tags(text, at)
+    else:  # another selector: one, on a base that is no emoji (a CJK ideograph's or a maths sign's variant)
+        kept = bool(before) and unicodedata.category(before)[0] in "LNS" and not is_pictographic(before)
+    return char if kept else stray
+
+
+def _ends_emoji(text: str, at: int) -> bool:
+    """Whether an emoji ends right before ``at``: a pictograph, then perhaps a skin tone and a presentation selector."""
+    i = at - 1
+    while i >= 0 and (text[i] in _PRESENTATION or _SKIN_TONES[0] <= text[i] <= _SKIN_TONES[1]):
+        i -= 1
+    return i >= 0 and i >= at - 3 and is_pictographic(text[i])
+
+
+def _in_flag_tags(text: str, at: int) -> bool:
+    """Whether the tag at ``at`` is in a flag's tag run: 🏴, a few tag letters, the cancel tag."""
+    start = end = at
+    while start > 0 and "\U000e0020" <= text[start - 1] <= _CANCEL_TAG:
+        start -= 1
+    while end < len(text) and "\U000e0020" <= text[end] < _CANCEL_TAG:
+        end += 1
+    return (start > 0 and text[start - 1] == _BLACK_FLAG and end < len(text) and text[end] == _CANCEL_TAG
+            and 2 <= end - start < _MAX_TAGS)
 
 
 def shorten(text: str, limit: int, *, trailing: str | None = " ,;:.") -> str:

@@ -26,8 +26,8 @@ from paperbot.charts import MatplotlibCharts
 from storage.database import default_database_url, normalise_url
 from storage.event_spool import FileSpool, default_spool_path, legacy_spool_path, open_default_spool
 from storage.migrate import upgrade
-from storage.sqlite_file import KEY
 from storage.store import SqlStore
+from storage.url_source import KEY
 
 _log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from bot.errors import ConfigError
 
 APP = "paperbot"
 FIX = ("make it a writable folder, or point XDG_DATA_HOME at one; or keep the database elsewhere: "
-       "set PAPERBOT_DATABASE_URL ([database] url), or --db for `paperbot embed`")
+       "set PAPERBOT_DATABASE_URL ([database] url), or --db for `paperbot embed` and `paperbot demo`")
 
 
 def data_folder_path() -> Path:

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.errors import ConfigError
 from storage.data_folder import data_folder
-from storage.sqlite_file import KEY
 from storage.startup_errors import CONNECT_TIMEOUT_SECONDS
+from storage.url_source import KEY
 
 _log = logging.getLogger(__name__)
 

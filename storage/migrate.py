@@ -30,8 +30,9 @@ from bot.errors import ConfigError
 from storage.database import create_engine, normalise_url
 from storage.dialect import LOCK_KEYS
 from storage.models import Base
-from storage.sqlite_file import KEY, sqlite_file_problem
+from storage.sqlite_file import sqlite_file_problem
 from storage.startup_errors import file_problem_error, startup_error
+from storage.url_source import KEY
 
 _log = logging.getLogger(__name__)
 

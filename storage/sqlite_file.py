@@ -12,31 +12,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config_words import key_name
 from storage.data_folder import write_refused
-
-KEY = key_name("database", "url")  # where the URL usually comes from; messages name the real source when told
-KEY_FIX = f"{KEY} (or PAPERBOT_DATABASE_URL)"
+from storage.url_source import KEY, repoint
 
 
 @dataclass(frozen=True)
 class FileProblem:
     """Why a SQLite file cannot be used: ``summary`` follows the URL ("cannot be used: …"); then the
-    cause and the fix, in words."""
+    cause, and the fix: ``remedy`` on the spot (may be empty), or the URL moved to ``elsewhere``."""
 
     summary: str
     cause: str
-    fix: str
+    remedy: str
+    elsewhere: str
+
+    def fix(self, source: str = KEY) -> str:
+        """The fix, naming the place the URL came from (``source``: ``--db``, ``PAPERBOT_DATABASE_URL``, the key)."""
+        moved = repoint(source, self.elsewhere)
+        return f"{self.remedy}, or {moved}" if self.remedy else moved
 
     def sentence(self, shown: str, source: str = KEY) -> str:
         """One line for start-up: ``[database] url (…) cannot be used: …: cause; fix.``, naming
         ``source`` (``--db``, ``PAPERBOT_DATABASE_URL``) when the URL came from there."""
-        return f"{source} ({shown}) {self.summary}: {self.cause}; {self.fix}."
+        return f"{source} ({shown}) {self.summary}: {self.cause}; {self.fix(source)}."
 
 
 def not_writable(file: Path | str, cause: str | None = None) -> FileProblem:
     return FileProblem("cannot be used: the file is not writable", cause or f"this user may not write to {file}",
-                       f"give this user write access to {file}, or point {KEY_FIX} at another file")
+                       f"give this user write access to {file}", "another file")
 
 
 def sqlite_file_problem(path: str | None) -> FileProblem | None:
@@ -48,17 +51,17 @@ def sqlite_file_problem(path: str | None) -> FileProblem | None:
     folder = file.parent if str(file.parent) else Path(".")
     if not folder.exists():
         return FileProblem("cannot be used: its folder does not exist", f"the folder {folder} does not exist",
-                           f"create it (mkdir -p {folder}) or point {KEY_FIX} at a file in an existing folder")
+                           f"create it (mkdir -p {folder})", "a file in an existing folder")
     if not folder.is_dir():
         return FileProblem("cannot be used: its folder is not a folder", f"{folder} is a file, not a folder",
-                           f"point {KEY_FIX} at a file in a folder")
+                           "", "a file in a folder")
     if file.is_dir():
         return FileProblem("cannot be used: it names a folder", f"{file} is a folder, not a file",
-                           f"point {KEY_FIX} at a file, e.g. {file / 'paperbot.sqlite3'}")
+                           "", f"a file, e.g. {file / 'paperbot.sqlite3'}")
     if write_refused(folder) is not None:
         return FileProblem("cannot be used: its folder is not writable",
                            f"this user may not create files in {folder} (SQLite also writes its journal beside the file)",
-                           f"give this user write access to {folder}, or point {KEY_FIX} at a file in a folder it may write")
+                           f"give this user write access to {folder}", "a file in a folder it may write")
     if file.exists() and not _can_open_for_writing(file):
         return not_writable(file)
     return None

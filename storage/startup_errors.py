@@ -1,5 +1,5 @@
 """What a database that cannot be used at start-up looks like to a person: one line naming
-``database.url`` (password hidden), the cause, and what to do — never a 50-frame traceback.
+where its URL came from (password hidden), the cause, and what to do — never a 50-frame traceback.
 
 Covers what an install meets: a SQLite path whose folder is missing, a file that is locked,
 read-only, not a database or on a full disk; a PostgreSQL server that refuses, an unknown host,
@@ -14,7 +14,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot.errors import ConfigError
-from storage.sqlite_file import KEY, FileProblem, not_writable
+from storage.sqlite_file import FileProblem, not_writable
+from storage.url_source import KEY, place, repoint
 
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -64,7 +65,7 @@ def startup_error(url: str, exc: BaseException, source: str = KEY) -> ConfigErro
         elif "full" in lowered or "disk i/o" in lowered:
             hint = f"the disk holding {path} is full or failing: free space there"
         elif "not a database" in lowered:
-            hint = f"{path} is not a SQLite database: point [database] url at a new file or a paperbot database"
+            hint = f"{path} is not a SQLite database: {repoint(source, 'a new file or a paperbot database')}"
         elif "unable to open" in lowered or isinstance(cause, (FileNotFoundError, NotADirectoryError, PermissionError)):
             hint = f"SQLite cannot open {path}: check that its folder exists and this user may write there"
         else:
@@ -79,7 +80,7 @@ def startup_error(url: str, exc: BaseException, source: str = KEY) -> ConfigErro
         hint = f"{host} accepts connections but did not answer as PostgreSQL within {CONNECT_TIMEOUT_SECONDS} s: check the host and port"
     elif name in ("InvalidPasswordError", "InvalidAuthorizationSpecificationError"):
         user = parsed.username if parsed is not None else "?"
-        hint = (f"PostgreSQL refused the role '{user}' (unknown role or wrong password): check the user in [database] url "
+        hint = (f"PostgreSQL refused the role '{user}' (unknown role or wrong password): check the user in {place(source)} "
                 "and [database] password / PAPERBOT_DATABASE_PASSWORD")
     elif name == "InvalidCatalogNameError":
         database = parsed.database if parsed is not None else "?"

@@ -7,6 +7,9 @@ its ``#anchor`` stripped, must resolve — from the markdown file's folder — t
 inside the repository. ``http(s)://`` and ``mailto:`` targets and pure ``#anchors`` are not
 checked for existence; absolute paths, ``file:`` URLs and paths that leave the repository fail.
 An ``#anchor`` into one of these markdown files must name one of its headings.
+
+Config keys are written as the product writes them (``[digest] count``, bot/config_words.py), not
+dotted (``digest.count``): a code span in prose naming a real key with dots fails.
 """
 from __future__ import annotations
 
@@ -14,6 +17,10 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
+
+from bot.config import Config
+from bot.config_words import key_name
 
 ROOT = Path(__file__).resolve().parents[1]
 README_MAX_LINES = 170
@@ -32,6 +39,8 @@ BARE = re.compile(r"(?<![\w/.~-])(\.{1,2}/[\w./#~-]*[\w/~-])")
 LOCAL_ABSOLUTE = re.compile(r"(?<![\w.:/-])(?:file://|/work/|/home/|/Users/|/root/)\S*")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 UNCHECKED = ("http://", "https://", "mailto:")
+CODE_SPAN = re.compile(r"`([^`\n]+)`")
+DOTTED = re.compile(r"(?<![\w.])([a-z_]+(?:\.(?:[a-z_]+|\*))+)(?![\w.])")
 
 
 def links(text: str) -> list[str]:
@@ -80,6 +89,44 @@ def anchors(markdown: Path) -> set[str]:
             seen[base] = n + 1
             out.add(base if n == 0 else f"{base}-{n}")
     return out
+
+
+def config_keys(model: type[BaseModel] = Config, tables: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every config key, dotted (``sources.arxiv.categories``) → as messages write it (``[sources.arxiv] categories``)."""
+    keys: dict[str, str] = {}
+    for name, field in model.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            keys |= config_keys(field.annotation, (*tables, name))
+        elif tables:
+            keys[".".join((*tables, name))] = key_name(*tables, name)
+    return keys
+
+
+def dotted_keys(text: str, keys: dict[str, str]) -> list[str]:
+    """Config keys written with dots in ``text``'s code spans (fenced code aside); ``*`` stands for a table."""
+    found = []
+    for span in CODE_SPAN.finditer(FENCE.sub("", text)):
+        for match in DOTTED.finditer(span.group(1)):
+            pattern = re.compile(re.escape(match.group(1)).replace(r"\*", r"[a-z_]+") + "$")
+            named = sorted(written for dotted, written in keys.items() if pattern.match(dotted))
+            if named:
+                found.append(f"`{match.group(1)}`: write {' / '.join(named[:2])}")
+    return found
+
+
+@pytest.mark.parametrize("source", doc_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_config_keys_are_written_as_the_product_writes_them(source: Path) -> None:
+    found = dotted_keys(source.read_text(encoding="utf-8"), config_keys())
+    assert not found, f"{source.relative_to(ROOT)}:\n  " + "\n  ".join(found)
+
+
+def test_the_key_checker_itself() -> None:
+    keys = config_keys()
+    assert keys["digest.count"] == "[digest] count" and keys["sources.arxiv.categories"] == "[sources.arxiv] categories"
+    text = ("set `digest.count`, `embedding.enabled = false`, `GET {discord.api_base_url}/x`, `sources.*.base_url`\n"
+            "not `[digest] count`, `slack.md`, `auth.test`, `discord.slack`, `config.example.toml`\n```\ndigest.count\n```\n")
+    assert [f.split("`")[1] for f in dotted_keys(text, keys)] == [
+        "digest.count", "embedding.enabled", "discord.api_base_url", "sources.*.base_url"]
 
 
 def test_the_documentation_files_are_there() -> None:

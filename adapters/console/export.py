@@ -1,7 +1,7 @@
 """The console's answer to `/papers export`: the file written to a folder, and its path printed.
 
-A terminal has no upload, but it has a disk: the demo writes the export to its data directory
-(next to demo.sqlite3), where a reference manager can import it from. Without a folder, or when
+A terminal has no upload, but it has a disk: the demo writes the export beside its database
+(the data directory's demo.sqlite3, or a --db file), where a reference manager can import it from. Without a folder, or when
 the file cannot be written, the export is printed instead (all of it: a terminal has no limit).
 """
 from __future__ import annotations

@@ -67,18 +67,21 @@ class PipedInput:
 
 
 class PromptInput:
-    """prompt_toolkit's line editor with a persistent history file.
+    """prompt_toolkit's line editor with a persistent history file (None: this session's lines only).
 
     ``status``: a line about work going on behind the prompt (None when there is none), shown as the
     prompt's bottom toolbar and refreshed twice a second while there is one.
     """
 
-    def __init__(self, history_file: Path, *, status: Callable[[], str | None] | None = None) -> None:
+    def __init__(self, history_file: Path | None, *, status: Callable[[], str | None] | None = None) -> None:
         from prompt_toolkit import PromptSession
-        from prompt_toolkit.history import FileHistory
+        from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
-        history_file.parent.mkdir(parents=True, exist_ok=True)
-        self._session: PromptSession[str] = PromptSession(history=FileHistory(str(history_file)))
+        history: History = InMemoryHistory()
+        if history_file is not None:
+            history_file.parent.mkdir(parents=True, exist_ok=True)
+            history = FileHistory(str(history_file))
+        self._session: PromptSession[str] = PromptSession(history=history)
         self._status = status
 
     def _toolbar(self) -> str:

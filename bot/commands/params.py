@@ -381,17 +381,25 @@ class Text(ParamType[str]):
         return self.parse(" ".join(words), name)
 
 
-AUTHOR_ACCEPTS = ("an author's name as arXiv lists it: letters (accents too), spaces, hyphens, apostrophes and "
-                  "dots, e.g. Ada Lovelace or Jean-Luc O'Neil")
-_AUTHOR_RULE = "names have letters (accents too), spaces, hyphens, apostrophes and dots, e.g. Jean-Luc O'Neil"
-_NAME_MARKS = frozenset(" -'.\u2019\u2010")  # what a name holds besides letters: O'Neil, O’Neil, Jean-Luc, J. R.
+AUTHOR_ACCEPTS = ("an author's name as arXiv lists it: letters of any script, spaces, hyphens, apostrophes, dots, "
+                  "digits, commas and parentheses, e.g. Ada Lovelace, Jean-Luc O'Neil or John Smith (MIT)")
+_AUTHOR_RULE = ("names have letters of any script, spaces, hyphens, apostrophes, dots, digits, commas and "
+                "parentheses, e.g. J.-P. Müller or John Smith (MIT); not mentions, web addresses or markup")
+# What a name holds besides letters, marks and digits: O'Neil, O’Neil, Jean-Luc, J. R., Smith, J., Smith (MIT).
+_NAME_MARKS = frozenset(" -'.,()\u2019\u2010\u2011")
+_AFFILIATION = re.compile(r"\([^()]*\)")
+# A web address inside a name: a host's dot then a lower-case or a common top-level domain (evil.example,
+# www.x.COM); a dot before a capital is an initial (J.Smith), which a chat app does not link.
+_HOST_RE = re.compile(r"[A-Za-z0-9-]\.(?:[a-z]{2,}|(?i:com|org|net|edu|gov|io|ai|co|me|gg|dev|app|xyz|info))(?![A-Za-z])")
 
 
 def author_name(value: str, name: str) -> str:
     """``value`` when it reads as an author's name, else a UsageError saying what a name is: a mention
-    (@everyone, <@U1>, <!here>), a URL or markup is not one, and would be stored and shown as one."""
-    if not any(c.isalpha() for c in value) or any(not (c.isalpha() or unicodedata.category(c).startswith("M")
-                                                      or c in _NAME_MARKS) for c in value):
+    (@everyone, <@U1>, <!here>), a URL or markup is not one, and would be stored and shown as one. A
+    name needs a letter outside its parentheses: "(MIT)" alone names no one (and would match everyone)."""
+    allowed = all(c.isalpha() or c.isdecimal() or unicodedata.category(c).startswith("M") or c in _NAME_MARKS
+                  for c in value)
+    if not allowed or not any(c.isalpha() for c in _AFFILIATION.sub("", value)) or _HOST_RE.search(value):
         raise UsageError(f"{name} '{shown(value)}' is not an author's name: {_AUTHOR_RULE}.")
     return value
 

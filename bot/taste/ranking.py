@@ -53,6 +53,7 @@ import numpy as np
 
 from bot.domain import Paper, RankedPaper
 from bot.ranking.trending import rank_trending
+from bot.taste.author_match import names_author
 from bot.taste.reasons import digest_reason
 from bot.taste.smoothing import smooth
 
@@ -138,8 +139,7 @@ def _matches(paper: Paper, keywords: Sequence[str], authors: Sequence[str]) -> b
     text = f"{paper.title} {paper.abstract}".lower()
     if any(k.lower() in text for k in keywords):
         return True
-    names = [a.lower() for a in paper.authors]
-    return any(any(a.lower() in n for n in names) for a in authors)
+    return any(names_author(a, paper.authors) for a in authors)
 
 
 def filter_papers(papers: Sequence[Paper], settings: TasteSettings) -> list[Paper]:

@@ -28,6 +28,7 @@ from bot.errors import SourceError
 from bot.sources.hf_payload import ACCEPTED_FORMAT
 from bot.sources.sample import SampleSource
 from bot.usecases.ingest import store_papers
+from paperbot.commands.demo_files import demo_files
 from paperbot.commands.demo_progress import StatusProgress, StreamProgress, papers_to_embed, prepare_ranking
 from paperbot.compose import DB_OPTION, build_bot, bundled_sample, open_store
 from paperbot.scheduling import build_scheduler
@@ -37,27 +38,12 @@ BANNER = """\
 paperbot demo — a local channel in your terminal ({papers} papers from {source}).
 Stored in {db}. Type `help` for commands, `quit` to leave.
 """
-HISTORY_FILE = "demo_history"
-SAMPLE_ACCEPTS = f"a JSON file or a folder of JSON files, each {ACCEPTED_FORMAT}"  # the prompt's ↑/↓ history, next to demo.sqlite3
-
-
-def demo_folder() -> Path:
-    """The user data folder (a ConfigError naming it and the fix if it cannot be used)."""
-    return data_folder()
+SAMPLE_ACCEPTS = f"a JSON file or a folder of JSON files, each {ACCEPTED_FORMAT}"
 
 
 def demo_database_url() -> str:
-    return f"sqlite+aiosqlite:///{demo_folder() / 'demo.sqlite3'}"
-
-
-def demo_files_folder(url: str) -> Path:
-    """Where the demo writes what it "posts" as a file (`/papers stats`' chart): beside its SQLite
-    database (the user data folder by default), else in the user data folder."""
-    if url.startswith("sqlite") and "///" in url:
-        database = Path(url.split("///", 1)[1])
-        if str(database) not in ("", ":memory:"):
-            return database.parent / "files"
-    return demo_folder() / "files"
+    """The demo's own SQLite file in the user data folder (a ConfigError naming it and the fix if it cannot be used)."""
+    return f"sqlite+aiosqlite:///{data_folder() / 'demo.sqlite3'}"
 
 
 def _exit_now(code: int, *, newline: bool = False) -> None:
@@ -124,14 +110,17 @@ async def demo(
             def say(text: str) -> None:  # sys.stdout looked up at each call: the line editor swaps it
                 print(text, file=stdout or sys.stdout, flush=True)
 
-            platform = ConsolePlatform(say, store.next_message_number, files_dir=demo_files_folder(url))
+            files = demo_files(url)  # beside the database; with none usable, the demo keeps none and says so once
+            if files.note is not None:
+                print(files.note, file=stderr or sys.stderr, flush=True)
+            platform = ConsolePlatform(say, store.next_message_number, files_dir=files.posted)
             scheduler = build_scheduler(config, store, {platform.platform: platform}, clock=clock, taste=bot.taste,
                                         publisher=bot.publisher)
             status = StatusProgress()
-            lines = (PromptInput(demo_folder() / HISTORY_FILE, status=status.status) if at_terminal
+            lines = (PromptInput(files.history, status=status.status) if at_terminal
                      else PipedInput(terminal_in, prompt=stdout or sys.stdout if terminal_in.isatty() else None))
             console = ConsoleAdapter(bot, stdin=terminal_in, stdout=stdout, scheduler=scheduler, clock=clock,
-                                     platform=platform, line_input=lines, exports=demo_folder())
+                                     platform=platform, line_input=lines, exports=files.folder)
             console.say(BANNER.format(papers=len(papers), source=sample or "the bundled sample",
                                       db=url.split("///", 1)[-1]))
             behind: asyncio.Task[object] | None = None

@@ -28,8 +28,8 @@ from paperbot.compose import Sources, build_bot, open_sources, open_spool, open_
 from paperbot.monitoring import start_monitoring
 from paperbot.scheduling import build_scheduler, resume_after_restart
 from storage.delivery_store import single_process_lock
-from storage.sqlite_file import KEY
 from storage.store import SqlStore
+from storage.url_source import KEY
 
 _log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from paperbot.doctor.database import Reached
 from paperbot.doctor.report import Check
 from storage.migrate import alembic_config
+from storage.url_source import repoint
 
 NAME = "migrations"
 
@@ -41,5 +42,5 @@ def check_migrations(reached: Reached | None) -> Check:
     return Check.fail(
         NAME, f"ahead: the database is at revision {current}, which this paperbot does not know (its newest is {head})",
         cause="this database was upgraded by a newer paperbot",
-        fix="run that newer paperbot (upgrade this install), or point [database] url at another database",
+        fix=f"run that newer paperbot (upgrade this install), or {repoint(reached.source, 'another database')}",
     )

@@ -116,7 +116,7 @@ def test_up_arrow_recalls_the_previous_line_and_history_outlives_the_session(tmp
         assert "^[[A" not in plain(first.output)  # the key was taken as a key, not echoed
     finally:
         first.close()
-    history = (tmp_path / "data" / "paperbot" / "demo_history").read_text()
+    history = (tmp_path / "demo_history").read_text()  # beside the --db file
     assert "+time" in history and "+quit" in history
 
     second = DemoTerminal(tmp_path, "--db", _db(tmp_path))  # a new process: ↑ reads the history file

@@ -13,7 +13,6 @@ import asyncio
 import os
 import socket
 import sqlite3
-import stat
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from tests.harness.databases import POSTGRES_URL, sqlite_url
 from tests.harness.discord_fake import FakeDiscord
 from tests.harness.fixtures_paths import ARXIV_API, HF_DAY_07, RSS_4_ITEMS
 from tests.harness.paper_server import PaperServer, Reply
+from tests.harness.read_only import unwritable_folder
 from tests.harness.running_slack import free_port
 from tests.harness.slack_fake import FakeSlack
 
@@ -295,30 +295,22 @@ async def test_sqlite_in_a_folder_that_does_not_exist(tmp_path: Path, fakes: Fak
     assert not missing.exists()
 
 
-def _unwritable_folder(tmp_path: Path) -> Path:
-    """A folder this user may not create files in: a read-only one, or (as root, whom modes do not
-    stop) the kernel's /sys."""
-    if os.geteuid() != 0:
-        folder = tmp_path / "read-only"
-        folder.mkdir()
-        folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
-        return folder
-    if Path("/sys").is_dir():
-        try:
-            (Path("/sys") / "paperbot-doctor-probe").touch()
-        except OSError:
-            return Path("/sys")
-    pytest.skip("no folder here refuses this user's writes (root, and no read-only /sys)")
+async def test_a_url_from_the_environment_gets_a_fix_naming_the_environment(
+        tmp_path: Path, fakes: Fakes, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """PAPERBOT_DATABASE_URL wins over the file's key: the fix sends the reader to the variable, not the key."""
+    missing = tmp_path / "no" / "such" / "folder"
+    monkeypatch.setenv("PAPERBOT_DATABASE_URL", sqlite_url(missing / "bot.sqlite3"))
+    code, out = await doctor(capsys, write_config(tmp_path, fakes))
+    assert code == 1
+    failed = line(out, "✗ database:")
+    assert failed.startswith("✗ database: PAPERBOT_DATABASE_URL (") and "set PAPERBOT_DATABASE_URL to a file in an existing folder" in failed
+    assert "[database] url" not in failed
 
 
 async def test_sqlite_in_a_folder_that_is_not_writable(tmp_path: Path, fakes: Fakes,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    folder = _unwritable_folder(tmp_path)
-    try:
+    with unwritable_folder(tmp_path) as folder:
         code, out = await doctor(capsys, write_config(tmp_path, fakes, database={"url": sqlite_url(folder / "bot.sqlite3")}))
-    finally:
-        if folder.is_relative_to(tmp_path):
-            folder.chmod(stat.S_IRWXU)
     assert code == 1
     failed = line(out, "✗ database:")
     assert "its folder is not writable" in failed and f"may not create files in {folder}" in failed

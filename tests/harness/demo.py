@@ -39,9 +39,9 @@ Embedder = Literal["real", "hash", "slow", "broken"]
 SLOW_SECONDS = 0.5  # each encode of the "slow" hash embedder: the sample's 106 papers take 4 batches, 2 s
 
 
-def demo_env(tmp_path: Path) -> dict[str, str]:
-    """The environment of a first-time user: their data dir in ``tmp_path``, no config file."""
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"),
+def demo_env(tmp_path: Path, data_home: Path | None = None) -> dict[str, str]:
+    """The environment of a first-time user: their data dir in ``tmp_path`` (or ``data_home``), no config file."""
+    env = {**os.environ, "XDG_DATA_HOME": str(data_home or tmp_path / "data"),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     env.pop("PAPERBOT_CONFIG", None)
     return env
@@ -53,14 +53,15 @@ def demo_command(embedder: Embedder, *extra: str) -> list[str]:
     return [sys.executable, "-m", "tests.harness.demo", embedder, "demo", *extra]
 
 
-def run_demo(tmp_path: Path, commands: str, *extra: str, embedder: Embedder = "real") -> subprocess.CompletedProcess[str]:
+def run_demo(tmp_path: Path, commands: str, *extra: str, embedder: Embedder = "real",
+             data_home: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         demo_command(embedder, *extra),
         input=commands,
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env=demo_env(tmp_path),
+        env=demo_env(tmp_path, data_home),
         timeout=120,
     )
 
@@ -104,11 +105,11 @@ PROMPT_ON, PROMPT_OFF = "\x1b[?2004h", "\x1b[?2004l"  # bracketed paste: on whil
 class DemoTerminal:
     """`paperbot demo` on a pseudo-terminal: ``send`` types, ``expect`` waits for output."""
 
-    def __init__(self, tmp_path: Path, *extra: str, embedder: Embedder = "hash") -> None:
+    def __init__(self, tmp_path: Path, *extra: str, embedder: Embedder = "hash", data_home: Path | None = None) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # a 120×40 window, as a terminal has
         os.set_blocking(self.master, False)
-        env = {**demo_env(tmp_path), "TERM": "xterm"}
+        env = {**demo_env(tmp_path, data_home), "TERM": "xterm"}
         self.process = subprocess.Popen(demo_command(embedder, *extra), stdin=slave, stdout=slave, stderr=slave,
                                         cwd=tmp_path, env=env, start_new_session=True)
         os.close(slave)

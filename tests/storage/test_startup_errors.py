@@ -58,8 +58,25 @@ async def test_a_folder_where_the_file_should_be_is_said_in_the_doctors_words(tm
     text = await refused(sqlite_url(folder))
     problem = sqlite_file_problem(str(folder))
     assert problem is not None and problem.summary == "cannot be used: it names a folder"  # what doctor shows
-    assert f"{problem.summary}: {problem.cause}; {problem.fix}." in text
+    assert f"{problem.summary}: {problem.cause}; {problem.fix()}." in text
     assert "check that its folder exists" not in text
+
+
+@pytest.mark.parametrize(("source", "fix"), [
+    ("--db", "pass a --db naming "),
+    ("PAPERBOT_DATABASE_URL", "set PAPERBOT_DATABASE_URL to "),
+    ("[database] url", "point [database] url (or PAPERBOT_DATABASE_URL) at "),
+])
+async def test_the_fix_names_the_place_the_url_came_from(tmp_path: Path, source: str, fix: str) -> None:
+    """Someone who passed --db is not sent to a config key that was never read."""
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"this is not a database, just bytes " * 200)
+    for url in (sqlite_url(tmp_path / "missing" / "bot.sqlite3"), sqlite_url(garbage)):
+        with pytest.raises(ConfigError) as err:
+            await upgrade(url, source=source)
+        text = str(err.value)
+        assert text.startswith(f"{source} (") and fix in text, text
+        assert source == "[database] url" or "[database] url" not in text, text
 
 
 def _refusing_writes(path: Path) -> Path:
