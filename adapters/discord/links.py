@@ -9,6 +9,8 @@
   which must also be switched on for the application in the Developer Portal), members' links in
   messages of subscribed channels count the same way, silently. Without it Discord blanks the text
   of messages that do not mention the bot, so nothing is read.
+- In a forum's post both count for the forum (``PastedLinks.belongs_to``, as a reaction there): its
+  subscription, taste and "already seen" are the forum's, never a post's.
 
 Discord never delivers a gateway event again: a detected link the database failed is kept and
 retried by the core (``PaperBot.keep_for_retry``; spooled, so a restart replays it).
@@ -16,6 +18,7 @@ retried by the core (``PaperBot.keep_for_retry``; spooled, so a restart replays 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import discord
 from discord import app_commands
@@ -51,6 +54,13 @@ def pasted_links(message: discord.Message, channel: ChannelRef, user_id: int, *,
                        event_id=None if explicit else f"discord-links/{message.channel.id}/{message.id}")
 
 
+def in_forum(pasted: PastedLinks, forum: int | None) -> PastedLinks:
+    """``pasted`` in a post of ``forum`` (a thread, even when uncached): the core counts it for the forum."""
+    if forum is None:
+        return pasted
+    return replace(pasted, in_thread=True, belongs_to=replace(pasted.channel, channel=str(forum)))
+
+
 async def add_to_paperbot(interaction: discord.Interaction, message: discord.Message) -> None:
     """The message command: defer, hand the links to the core, answer privately. Never raises."""
     with log_context(platform="discord", channel=str(interaction.channel_id or ""), command=MENU_NAME):
@@ -60,7 +70,8 @@ async def add_to_paperbot(interaction: discord.Interaction, message: discord.Mes
         try:
             if not await responder.defer():
                 return
-            pasted = pasted_links(message, channel_ref(interaction), interaction.user.id, explicit=True)
+            pasted = in_forum(pasted_links(message, channel_ref(interaction), interaction.user.id, explicit=True),
+                              await platform.forums.parent_forum(interaction.channel))
             try:
                 result = await paperbot.on_links(pasted, platform)
             except PaperbotError as exc:
@@ -98,6 +109,14 @@ class DiscordLinks:
                               message.author.id, explicit=False)
         if not pasted.papers:
             return
+        try:  # which forum the channel is a post of: looked up (once per channel) only for a message with links
+            forum = await self.platform.forums.forum_of(message.channel.id)
+        except Exception:  # noqa: BLE001 - one bad event must not stop the gateway loop
+            # only an uncached forum needs a look-up, and only a passing failure of it is raised
+            _log.exception("links in %s/%s are not counted: the forum they belong to could not be found",
+                           message.channel.id, message.id)
+            return
+        pasted = in_forum(pasted, forum)
 
         what = f"links in {message.channel.id}/{message.id}"
         await self.paperbot.keep_for_retry(kept_links(pasted, what), self.platform)

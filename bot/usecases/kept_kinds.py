@@ -87,6 +87,7 @@ def kept_links(pasted: PastedLinks, what: str) -> KeptEvent:
         "channel": _channel(pasted.channel), "message_id": pasted.message_id, "user_id": pasted.user_id,
         "papers": [[p.id, p.version] for p in pasted.papers], "explicit": pasted.explicit,
         "event_id": pasted.event_id, "at": _at(pasted.at), "in_thread": pasted.in_thread,
+        "belongs_to": _belongs_to(pasted.belongs_to),
     }, what)
 
 
@@ -153,7 +154,8 @@ def thread_message_of(p: Mapping[str, Any]) -> ThreadMessage:
 def links_of(p: Mapping[str, Any]) -> PastedLinks:
     papers = tuple(ArxivId(str(i), int(v) if v is not None else None) for i, v in p["papers"])
     return PastedLinks(_channel_of(p), _str(p, "message_id"), _str(p, "user_id"), papers, explicit=_bool(p, "explicit"),
-                       event_id=_opt(p, "event_id"), at=_at_of(p), in_thread=_bool(p, "in_thread"))
+                       event_id=_opt(p, "event_id"), at=_at_of(p), in_thread=_bool(p, "in_thread"),
+                       belongs_to=_belongs_to_of(p))
 
 
 def click_of(p: Mapping[str, Any]) -> Click:

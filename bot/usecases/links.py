@@ -23,6 +23,13 @@ once:
 
 Links seen in passing (Discord's message detection) count only in subscribed channels; a link
 someone asked about ("Add to paperbot", a Slack unfurl) counts wherever it was pasted.
+
+A message in a place that belongs to another channel (``PastedLinks.belongs_to``: a Discord forum's
+post) counts for that channel, as a reaction there does (:func:`~bot.usecases.reactions.posts_of_message`):
+its subscription decides whether a link seen in passing counts, and the message's papers, the 🔗
+and "already seen" are recorded under it, where its digests and taste read them. What is shown
+(the discussions a paper already has) is looked up there too; such a place is a thread, so it never
+gets a thread of its own.
 """
 from __future__ import annotations
 
@@ -44,6 +51,7 @@ from bot.replies import Discussion, TextReply
 from bot.text import shorten
 from bot.usecases.discussion import DiscussionUseCases
 from bot.usecases.papers import PaperLookup
+from bot.usecases.reactions import posts_of_message
 
 _log = logging.getLogger(__name__)
 
@@ -59,7 +67,9 @@ class PastedLinks:
 
     ``explicit``: someone asked (a context-menu command, a Slack unfurl); False: seen in passing,
     counted only in subscribed channels. ``event_id``: the platform's id of this delivery (retries
-    share it). ``in_thread``: the message is itself in a thread (it cannot hold one of its own)."""
+    share it). ``in_thread``: the message is itself in a thread (it cannot hold one of its own).
+    ``belongs_to``: the channel the message's place shares its records with (a Discord forum, for a
+    message in one of its posts; :attr:`~bot.domain.ReactionEvent.belongs_to`): the link counts there."""
 
     channel: ChannelRef
     message_id: str
@@ -69,6 +79,12 @@ class PastedLinks:
     event_id: str | None = None
     at: datetime | None = None
     in_thread: bool = False
+    belongs_to: ChannelRef | None = None
+
+    @property
+    def home(self) -> ChannelRef:
+        """The channel the link counts for: ``belongs_to``, else where the message is."""
+        return self.belongs_to or self.channel
 
 
 class LinkOutcome(str, Enum):
@@ -140,15 +156,15 @@ class LinkUseCases:
     async def on_links(self, pasted: PastedLinks, transport: ChatTransport) -> LinkResult:
         """Look the papers up, record the member's message as their post and the 🔗 interest (one unit
         of work), then open the message's thread when the channel asks for it (see the module doc)."""
-        channel = pasted.channel
+        channel, home = pasted.channel, pasted.home
         if not pasted.papers:
             return LinkResult(LinkOutcome.NO_LINKS)
         if any(len(v) > MAX_ID for v in (pasted.message_id, pasted.user_id, pasted.event_id or "")) \
                 or not pasted.message_id or not pasted.user_id:
             return LinkResult(LinkOutcome.IGNORED)
-        if not pasted.explicit and await self._store.get_subscription(channel) is None:
+        if not pasted.explicit and await self._store.get_subscription(home) is None:
             return LinkResult(LinkOutcome.IGNORED)
-        carried = await self._store.posts_for_message(channel, pasted.message_id)
+        carried = await posts_of_message(self._store, channel, pasted.message_id, pasted.belongs_to)
         if any(p.kind is not PostKind.LINKED for p in carried):
             return LinkResult(LinkOutcome.OUR_POST)
         papers, not_found = await self.lookup(pasted.papers)
@@ -156,8 +172,9 @@ class LinkUseCases:
         if not papers:
             return LinkResult(LinkOutcome.NOT_FOUND, missing=missing, why_missing=why_missing)
         at = pasted.at or self._clock()
+        counts_in = carried[0].channel if carried else home  # one message's papers stay together
         already = {p.arxiv_id: p for p in carried}
-        posts = [already.get(p.arxiv_id) or Post(channel, pasted.message_id, p.arxiv_id, PostKind.LINKED,
+        posts = [already.get(p.arxiv_id) or Post(counts_in, pasted.message_id, p.arxiv_id, PostKind.LINKED,
                                                  position=len(carried) + i, posted_at=at)
                  for i, p in enumerate(papers)]
         async with self._store.transaction() as tx:
@@ -170,16 +187,20 @@ class LinkUseCases:
                       if r.emoji == LINK_EMOJI}
             noted = []
             for paper in papers:
-                if (channel.key, paper.arxiv_id) in linked:
+                if (counts_in.key, paper.arxiv_id) in linked:
                     continue
-                if await tx.add_reaction(Reaction(channel, pasted.message_id, paper.arxiv_id, pasted.user_id,
+                if await tx.add_reaction(Reaction(counts_in, pasted.message_id, paper.arxiv_id, pasted.user_id,
                                                   LINK_EMOJI, at)):
                     noted.append(paper.arxiv_id)
-        thread = not pasted.in_thread and await self._discussions.link_mode(channel) is LinkMode.THREAD
+        # a place of another channel is one of its threads: it holds none (the message is where it is)
+        thread = not pasted.in_thread and counts_in == channel \
+            and await self._discussions.link_mode(channel) is LinkMode.THREAD
         if thread:
             discussions = await self._discussions.open_link_thread(transport, channel, posts)
         else:
-            discussions = await self._discussions.discussions(transport, channel, [p.arxiv_id for p in papers])
-        _log.debug("links to %s by %s in %s/%s: %d newly noted", ", ".join(p.arxiv_id for p in papers),
-                  pasted.user_id, channel, pasted.message_id, len(noted))
+            found = await self._discussions.discussions(transport, counts_in, [p.arxiv_id for p in papers])
+            # pasted in the very post that discusses it: nothing to point to
+            discussions = {a: d for a, d in found.items() if d.thread_id != channel.channel}
+        _log.debug("links to %s by %s in %s/%s (for %s): %d newly noted", ", ".join(p.arxiv_id for p in papers),
+                   pasted.user_id, channel, pasted.message_id, counts_in, len(noted))
         return LinkResult(LinkOutcome.ADDED, papers, missing, why_missing, tuple(noted), discussions, thread)

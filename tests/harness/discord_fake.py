@@ -153,11 +153,13 @@ def message_frame(channel_id: str, content: str, *, message_id: str, user_id: st
 
 def message_command_frame(interaction_id: str, token: str, name: str, target: dict[str, Any], *,
                           user_id: str = OTHER_USER, permissions: int = MEMBER_PERMISSIONS,
-                          command_id: str = COMMAND_ID, guild_command: bool = False) -> dict[str, Any]:
+                          command_id: str = COMMAND_ID, guild_command: bool = False,
+                          channel: dict[str, Any] | None = None) -> dict[str, Any]:
     """INTERACTION_CREATE for a message context-menu command (application command type 3) on
-    ``target`` (a message payload), as Discord sends it: the target in ``data.resolved.messages``."""
+    ``target`` (a message payload), as Discord sends it: the target in ``data.resolved.messages``;
+    ``channel``: the thread the target is in (e.g. a forum post), as Discord describes it."""
     frame = interaction_frame(interaction_id, token, "-", [], user_id=user_id, permissions=permissions,
-                              command_id=command_id, guild_command=guild_command)
+                              command_id=command_id, guild_command=guild_command, channel=channel)
     data: dict[str, Any] = {"id": command_id, "name": name, "type": 3, "target_id": target["id"],
                             "resolved": {"messages": {target["id"]: target}}}
     if guild_command:
@@ -585,12 +587,17 @@ class FakeDiscord:
                                   channel_id=self.messages[message_id]["channel_id"])
         self.interactions[interaction.id] = interaction
         message = {k: v for k, v in self.messages[message_id].items() if k != "allowed_mentions"}
-        thread = self.threads.get(message["channel_id"])
-        where = {k: thread[k] for k in ("id", "type", "guild_id", "name", "parent_id", "thread_metadata", "owner_id")
-                 if k in thread} if thread is not None else None
         await self.send_frame(component_frame(interaction.id, interaction.token, custom_id, message, user_id=user_id,
-                                              channel=where))
+                                              channel=self.thread_described(message["channel_id"])))
         return interaction
+
+    def thread_described(self, channel_id: str) -> dict[str, Any] | None:
+        """The thread ``channel_id`` is (e.g. a forum post) as an interaction run in it describes it, else None."""
+        thread = self.threads.get(channel_id)
+        if thread is None:
+            return None
+        return {k: thread[k] for k in ("id", "type", "guild_id", "name", "parent_id", "thread_metadata", "owner_id")
+                if k in thread}
 
     def answers(self, interaction: Interaction) -> list[dict[str, Any]]:
         """The edits of an interaction's original (ephemeral) response, oldest first."""
@@ -633,14 +640,18 @@ class FakeDiscord:
     async def message_command(self, name: str, message_id: str, *, user_id: str = OTHER_USER,
                               permissions: int = MEMBER_PERMISSIONS) -> Interaction:
         """Dispatch the message command ``name`` on a member's message (one ``say`` sent): Discord
-        resolves the target with its content, whatever the bot's intents."""
-        interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic())
+        resolves the target with its content, whatever the bot's intents. Run where the message is
+        (a thread, e.g. a forum post, is described as Discord does)."""
+        target = self.member_messages[message_id]
+        where = self.thread_described(target["channel_id"])
+        interaction = Interaction(id=snowflake(), token=f"token-{snowflake()}", created=time.monotonic(),
+                                  channel_id=where["id"] if where is not None else CHANNEL_ID)
         self.interactions[interaction.id] = interaction
         synced = self.commands.get((GUILD_ID, name))
-        frame = message_command_frame(interaction.id, interaction.token, name, self.member_messages[message_id],
+        frame = message_command_frame(interaction.id, interaction.token, name, target,
                                       user_id=user_id, permissions=permissions,
                                       command_id=synced or self.commands.get((None, name), COMMAND_ID),
-                                      guild_command=synced is not None)
+                                      guild_command=synced is not None, channel=where)
         await self.send_frame(frame)
         return interaction
 

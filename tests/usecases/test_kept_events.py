@@ -63,13 +63,22 @@ def test_every_kind_round_trips_through_its_json_line() -> None:
     assert click_of(through_a_line(kept_click(click, "c")).payload) == click
 
 
-def test_where_a_reaction_or_click_belongs_survives_its_json_line() -> None:
-    """A reaction kept for a retry in a forum post must still count for the forum when it is applied."""
+def test_where_a_reaction_click_or_link_belongs_survives_its_json_line() -> None:
+    """A reaction, click or link kept for a retry in a forum post must still count for the forum when applied."""
     post, forum = replace(CHANNEL, channel="post-7"), CHANNEL
     reaction = ReactionEvent(post, "100", "U1", "👍", True, at=AT, belongs_to=forum)
     assert reaction_of(through_a_line(kept_reaction(reaction, "r")).payload) == (reaction, False)
     click = Click(post, "100", "U3", Control.UP, click_id="I9", belongs_to=forum)
     assert click_of(through_a_line(kept_click(click, "c")).payload) == click
+    pasted = PastedLinks(post, "102", "U2", (ArxivId("2511.01234"),), explicit=False, event_id="Ev3", at=AT,
+                         in_thread=True, belongs_to=forum)
+    assert links_of(through_a_line(kept_links(pasted, "l")).payload) == pasted
+
+
+def test_a_link_event_kept_before_belongs_to_was_written_still_loads() -> None:
+    pasted = PastedLinks(CHANNEL, "102", "U2", (ArxivId("2511.01234"),), explicit=False, event_id="Ev3", at=AT)
+    older = {k: v for k, v in kept_links(pasted, "l").payload.items() if k != "belongs_to"}
+    assert links_of(older) == pasted
 
 
 async def posted(bot: PaperBot) -> None:
