@@ -2,17 +2,23 @@
 
 Platform-specific neutralisation (Discord mentions, Slack ``<!channel>``) lives in the
 adapters; this module removes what is dangerous everywhere: control characters
-(terminal escape sequences), zero-width characters, and runs of whitespace.
+(terminal escape sequences), zero-width characters, and runs of whitespace. What an invisible
+character does decides where it stays: inside an emoji sequence (bot/pictographic.py), between
+letters of a script that joiners shape (bot/joiners.py), after "@" as a neutraliser's word joiner.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from bot.joiners import JOINERS, joins_letters
 from bot.pictographic import is_pictographic
 
-# ZWJ (U+200D) is not here: whether it is dropped depends on where it sits (_EMOJI_PART_RE below)
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# the joiners and the word joiner are not here: whether they stay depends on where they sit (_PLACED_RE below)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2061-\u2064\u2066-\u2069\ufeff]")
+# dropped, not spaced: a soft hyphen only hints a line break inside a word (and hides text from a
+# search), tags outside a flag's run (bot.pictographic keeps those) carry nothing to show
+_DROPPED_RE = re.compile("[\u00ad\U000e0000-\U000e001f]")
 _TYPED_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # the rest are format characters
 _SPACE_RE = re.compile(r"\s+")  # every Unicode space: no-break (U+00A0, U+202F), ideographic (U+3000) …
 # Format characters, Unicode category Cf: zero-width spaces and joiners, bidi controls, the BOM, the
@@ -20,12 +26,15 @@ _SPACE_RE = re.compile(r"\s+")  # every Unicode space: no-break (U+00A0, U+202F)
 FORMAT_CHARACTERS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
                      "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
                      "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
-_FORMAT_RE = re.compile(f"(?![\u200d\U000e0020-\U000e007f])[{FORMAT_CHARACTERS}]")  # joiner and tags: _EMOJI_PART_RE
+_FORMAT_RE = re.compile(f"(?![\u200c\u200d\U000e0020-\U000e007f])[{FORMAT_CHARACTERS}]")  # joiners, tags: _PLACED_RE
 _WIDTH_FORMS_RE = re.compile("[\uff00-\uffef]+")  # full-width ASCII (２５１１, ｔｏｄａｙ), half-width kana
 ZWJ = "\u200d"
-# What an emoji sequence holds that is invisible on its own: the joiner (👩‍🔬), variation selectors
-# (❤️, and the others, which CJK and maths use on their own bases), tags (the flag of England).
-_EMOJI_PART_RE = re.compile("[\u200d\ufe00-\ufe0f\U000e0020-\U000e007f\U000e0100-\U000e01ef]")
+WORD_JOINER = "\u2060"  # what a core neutraliser puts after "@" (bot.discussion.openings.thread_name)
+MENTION = "@"
+# Invisible characters kept only where they sit: what an emoji sequence holds (the joiner of 👩‍🔬,
+# variation selectors — ❤️, and those CJK and maths use on their own bases — tags: the flag of
+# England), the joiners of Persian and Indic words, the word joiner after "@".
+_PLACED_RE = re.compile("[\u200c\u200d\u2060\ufe00-\ufe0f\U000e0020-\U000e007f\U000e0100-\U000e01ef]")
 _PRESENTATION = "\ufe0e\ufe0f"  # text and emoji presentation: ☺︎ ☺️
 _KEYCAP, _KEYCAP_BASES = "\u20e3", frozenset("#*0123456789")  # 1️⃣
 _SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")
@@ -41,12 +50,15 @@ def clean_text(text: str | None, *, typed: bool = False) -> str:
     split it, nor one at its edge stay stuck to it); the full-width forms fold to what they look
     like (NFKC, only there: '２５１１' is 2511, while NFKC elsewhere would make 'x²' 'x2'); any
     space is a space. In both: a joiner, variation selector or tag inside an emoji sequence stays
-    (👩‍🔬 and 🏳️‍🌈 are one emoji each; a search for one must not become a search for two), and is
-    removed anywhere else (invisible characters that split words or smuggle text)."""
+    (👩‍🔬 and 🏳️‍🌈 are one emoji each; a search for one must not become a search for two), and so does
+    a joiner or non-joiner between letters of a script that shapes with them (Persian "می‌خواهم",
+    Devanagari conjuncts); anywhere else they are removed (invisible characters that split words or
+    smuggle text), as are soft hyphens and stray tags. Stored text keeps one word joiner right after
+    "@": it is what keeps a mention neutralised by the core from pinging once an adapter cleans it again."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    text = _EMOJI_PART_RE.sub(lambda m: _emoji_part(m, " " if not typed and m.group() == ZWJ else ""), text)
+    text = _DROPPED_RE.sub("", unicodedata.normalize("NFC", text))
+    text = _PLACED_RE.sub(lambda m: _placed(m, typed=typed), text)
     if typed:
         text = _FORMAT_RE.sub("", text)
         text = _WIDTH_FORMS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
@@ -54,6 +66,18 @@ def clean_text(text: str | None, *, typed: bool = False) -> str:
     else:
         text = _CONTROL_RE.sub(" ", text)
     return _SPACE_RE.sub(" ", text).strip()
+
+
+def _placed(match: re.Match[str], *, typed: bool) -> str:
+    """The invisible character kept where it does something, else removed (a space for the zero-width
+    ones in stored text, as every other zero-width character there)."""
+    char, at, text = match.group(), match.start(), match.string
+    stray = "" if typed or char not in JOINERS + WORD_JOINER else " "
+    if char in JOINERS and joins_letters(text, at):
+        return char
+    if char == WORD_JOINER:
+        return char if not typed and at and text[at - 1] == MENTION else stray
+    return _emoji_part(match, stray) if char != JOINERS[0] else stray
 
 
 def _emoji_part(match: re.Match[str], stray: str) -> str:

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 from bot.domain import Paper
 from bot.sentences import first_sentences
-from bot.text import clean_text, shorten
+from bot.text import MENTION, WORD_JOINER, clean_text, shorten
 
 THREAD_NAME_LIMIT = 100  # Discord's limit for a thread name
-_MENTION = "@"
+_UNJOINED_MENTION = re.compile(f"{MENTION}(?!{WORD_JOINER})")
 
 
 def thread_name(papers: Sequence[Paper]) -> str:
@@ -23,8 +23,9 @@ def thread_name(papers: Sequence[Paper]) -> str:
     title = clean_text(papers[0].title) or papers[0].arxiv_id
     if len(papers) > 1:
         title = f"{title} (+{len(papers) - 1} more)"
-    # "@everyone" in a title must never ping: a word joiner after "@" keeps it readable.
-    title = title.replace(_MENTION, "@\u2060").replace("<", "‹").replace(">", "›")
+    # "@everyone" in a title must never ping: a word joiner after "@" keeps it readable (one, even where
+    # the title held it already), and clean_text keeps it when the adapter cleans the name again.
+    title = _UNJOINED_MENTION.sub(MENTION + WORD_JOINER, title).replace("<", "‹").replace(">", "›")
     return shorten(title, THREAD_NAME_LIMIT)
 
 

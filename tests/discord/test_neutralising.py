@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from adapters.discord.text import fit, fit_plain, neutralise, plain
+from bot.discussion.openings import thread_name
 from bot.domain import ChannelRef, Paper
 from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID, FakeDiscord, live_markup, live_mentions
 from tests.harness.embedders import HashEmbedder
@@ -73,3 +74,20 @@ async def test_a_search_for_forged_links_shows_them_as_text_in_the_public_digest
     [edit] = fake.find("PATCH", it.token)
     header = edit.body["content"]
     assert "\\[Free Nitro](https://evil.example)" in header and live_markup(header) == [], header
+
+
+THREAD_TITLE = "Contact x@y.org: @everyone @here <@123> a@\u2060b"
+THREAD_NAME = "Contact x@\u2060y.org: @\u2060everyone @\u2060here ‹@\u2060123› a@\u2060b"
+
+
+def test_a_thread_name_keeps_its_at_signs_readable_and_never_pings() -> None:
+    # the core's word joiner after "@" used to become a space when the adapter cleaned the name again
+    name = fit_plain(thread_name([Paper("2511.00001", THREAD_TITLE)]), 100)
+    assert name == THREAD_NAME and live_mentions(name) == [] and live_mentions(plain(name)) == []
+
+
+async def test_a_thread_opened_on_discord_is_named_as_written_with_no_live_mention(searching: Running) -> None:
+    message = await searching.fake.say(CHANNEL_ID, "a member's message")
+    await searching.runner.platform.open_thread(CHANNEL, message["id"], thread_name([Paper("2511.00001", THREAD_TITLE)]))
+    [started] = searching.fake.find("POST", f"/channels/{CHANNEL_ID}/messages/{message['id']}/threads")
+    assert started.body["name"] == THREAD_NAME and live_mentions(started.body["name"]) == []
