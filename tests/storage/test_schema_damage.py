@@ -44,3 +44,15 @@ async def test_a_table_made_by_hand_where_a_migration_makes_one_is_worded_not_a_
     words = str(refused.value)
     assert "cannot be upgraded:" in words and "table" in words and "feed_tokens already exists" in words, words
     assert "Error:" not in words and "`paperbot doctor`" in words, words
+
+
+async def test_a_revision_from_a_newer_paperbot_is_refused_in_the_doctors_words(db_url: str) -> None:
+    await upgrade(db_url)
+    await _execute(db_url, "UPDATE alembic_version SET version_num = '0014'")
+    with pytest.raises(ConfigError) as refused:
+        await upgrade(db_url)
+    words = str(refused.value)
+    assert f"ahead: the database is at revision 0014, which this paperbot does not know (its newest is {head_revision()})" in words
+    assert "this database was upgraded by a newer paperbot" in words and "run that newer paperbot" in words
+    assert "ResolutionError" not in words, words
+    assert await current_revision(db_url) == "0014"  # nothing changed
