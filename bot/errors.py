@@ -40,6 +40,19 @@ class StoreUnavailableError(PaperbotError):
         self.detail = detail
 
 
+class StoreSchemaError(StoreUnavailableError):
+    """The database lacks a table or column this paperbot needs (dropped, or a half-restored backup):
+    permanent until someone repairs it, so it is not worded as a passing outage. Still a
+    StoreUnavailableError: nothing was stored, and the event is kept for after the repair.
+    ``missing`` names what is missing ("table feed_tokens")."""
+
+    def __init__(self, missing: str, detail: str) -> None:
+        PaperbotError.__init__(self, f"The bot's database is missing {missing}, so this cannot work until it is "
+                                     "repaired (waiting will not fix it): whoever runs the bot should run `paperbot doctor`.")
+        self.detail = detail
+        self.missing = missing
+
+
 class ModelWarmingUpError(PaperbotError):
     """A command needs the embedding model, which is still loading after start-up (seconds): answered at
     once instead of making the person wait. Background work (scheduled digests) waits for it instead."""
@@ -107,11 +120,13 @@ class Failure(Enum):
     RATE_LIMITED = "rate_limited"  # the platform asked to slow down
     PLATFORM_DOWN = "platform_down"  # the platform failed or could not be reached
     NOT_ALLOWED = "not_allowed"  # a manager's command from someone else: the core's words, and who may
-    OWN_WORDS = "own_words"  # the person's mistake or a "not found": the core's own words are the answer
+    OWN_WORDS = "own_words"  # the person's mistake, a "not found", a broken schema: the core's own words are the answer
 
 
 def failure_of(exc: PaperbotError) -> Failure:
     """Classify a failed command once, for every adapter (they differ only in words)."""
+    if isinstance(exc, StoreSchemaError):  # not "for a moment": the core's words say who must do what
+        return Failure.OWN_WORDS
     if isinstance(exc, StoreUnavailableError):
         return Failure.STORE_DOWN
     if isinstance(exc, RejectedMessageError):

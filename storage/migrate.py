@@ -31,7 +31,7 @@ from storage.database import create_engine, normalise_url
 from storage.dialect import LOCK_KEYS
 from storage.models import Base
 from storage.sqlite_file import sqlite_file_problem
-from storage.startup_errors import file_problem_error, startup_error
+from storage.startup_errors import Ahead, ahead_error, file_problem_error, startup_error
 from storage.url_source import KEY
 
 _log = logging.getLogger(__name__)
@@ -62,6 +62,11 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> list[str]:
+    """Every revision this paperbot ships, newest first."""
+    return [script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+
+
 async def upgrade(url: str, revision: str = "head", *, source: str = KEY) -> tuple[str | None, str | None]:
     """Bring the database at ``url`` to ``revision`` (default: the newest); a no-op when it is there.
     Returns the revisions before (None: empty) and after. A ConfigError names ``source``, where the
@@ -82,6 +87,8 @@ async def upgrade(url: str, revision: str = "head", *, source: str = KEY) -> tup
             async with _SQLITE_UPGRADES.setdefault(shown, asyncio.Lock()):
                 return await _upgrade(url, revision, shown)
         return await _upgrade(url, revision, shown)
+    except _UnknownRevision as ahead:  # a newer paperbot's database: the doctor's words, nothing changed
+        raise ahead_error(url, Ahead(ahead.current, head_revision(), source)) from None
     except (ConfigError, asyncio.CancelledError):
         raise
     except Exception as exc:  # one line naming the URL's source and what to do, not the driver's traceback
@@ -89,6 +96,14 @@ async def upgrade(url: str, revision: str = "head", *, source: str = KEY) -> tup
 
 
 _SQLITE_UPGRADES: dict[str, asyncio.Lock] = {}
+
+
+class _UnknownRevision(Exception):
+    """The database is at a revision this paperbot does not ship (read before Alembic resolves it)."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(current)
+        self.current = current
 
 
 async def _upgrade(url: str, revision: str, shown: str) -> tuple[str | None, str | None]:
@@ -99,6 +114,8 @@ async def _upgrade(url: str, revision: str, shown: str) -> tuple[str | None, str
                 # two processes starting at once must not both migrate
                 await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEYS["migrations"]})
             before = await connection.run_sync(_current_revision)
+            if before is not None and before not in known_revisions():
+                raise _UnknownRevision(before)
             await connection.run_sync(_run_upgrade, revision)
             if connection.dialect.name == "sqlite":
                 broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()

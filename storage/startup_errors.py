@@ -4,11 +4,15 @@ where its URL came from (password hidden), the cause, and what to do — never a
 Covers what an install meets: a SQLite path whose folder is missing, a file that is locked,
 read-only, not a database or on a full disk; a PostgreSQL server that refuses, an unknown host,
 a bad port, an unknown role or database, a wrong password, and a server that accepts TCP but
-never answers (bounded by the connect timeout set in :mod:`storage.database`).
+never answers (bounded by the connect timeout set in :mod:`storage.database`); and a schema the
+migrations cannot move: at a revision a newer paperbot made (:class:`Ahead`, the doctor's words), or
+holding what a migration would create (a migration stopped half-way).
 """
 from __future__ import annotations
 
+import re
 import socket
+from dataclasses import dataclass
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
@@ -18,6 +22,7 @@ from storage.sqlite_file import FileProblem, not_writable
 from storage.url_source import KEY, place, repoint
 
 CONNECT_TIMEOUT_SECONDS = 10
+_ALREADY_EXISTS = re.compile(r'(index|table|relation) "?(\w+)"? already exists', re.IGNORECASE)
 
 
 def _cause(exc: BaseException) -> BaseException:
@@ -48,6 +53,34 @@ def file_problem_error(url: str, problem: FileProblem, source: str = KEY) -> Con
     return ConfigError(problem.sentence(_shown(url)[1], source))
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """A database at a revision this paperbot does not ship (a newer paperbot upgraded it): the doctor's
+    line, cause and fix, which every start and `paperbot db upgrade` say too (:func:`ahead_error`)."""
+
+    current: str
+    head: str
+    source: str = KEY
+
+    @property
+    def summary(self) -> str:
+        return f"ahead: the database is at revision {self.current}, which this paperbot does not know (its newest is {self.head})"
+
+    @property
+    def cause(self) -> str:
+        return "this database was upgraded by a newer paperbot"
+
+    @property
+    def fix(self) -> str:
+        return f"run that newer paperbot (upgrade this install), or {repoint(self.source, 'another database')}"
+
+
+def ahead_error(url: str, ahead: Ahead) -> ConfigError:
+    """:class:`Ahead` in one line, naming where the URL came from; nothing was changed."""
+    return ConfigError(f"{ahead.source} ({_shown(url)[1]}) cannot be used: {ahead.summary}; {ahead.cause}. "
+                       f"Fix: {ahead.fix}.")
+
+
 def startup_error(url: str, exc: BaseException, source: str = KEY) -> ConfigError:
     """A ConfigError saying, in one line, why the database at ``url`` (from ``source``) cannot be
     used and what to do."""
@@ -55,6 +88,12 @@ def startup_error(url: str, exc: BaseException, source: str = KEY) -> ConfigErro
     cause = _cause(exc)
     name, text = type(cause).__name__, " ".join(str(cause).split())[:160]
     where = f"{source} ({shown})"
+    if (exists := _ALREADY_EXISTS.search(text)) is not None:  # SQLite and PostgreSQL: a migration half-applied
+        kind = "the table or index" if exists.group(1).lower() == "relation" else exists.group(1).lower()  # PostgreSQL's word
+        return ConfigError(f"{where} cannot be upgraded: {kind} {exists.group(2)} already exists, but the database's revision says "
+                           "the migration that makes it has not run (a migration stopped half-way, or the schema was "
+                           "changed by hand). Run `paperbot doctor` to see what differs; restore the database from a "
+                           "backup, or drop what the failed migration made and run `paperbot db upgrade` again.")
     if parsed is not None and parsed.get_backend_name() == "sqlite":
         path = parsed.database or "(memory)"
         lowered = text.lower()

@@ -38,7 +38,7 @@ async def run_doctor(config_path: str | None, stream: TextIO | None = None) -> i
     report.show(check_data_folder(config))
     database, reached = await check_database(config)
     report.show(database)
-    report.show(check_migrations(reached))
+    report.show(await check_migrations(reached))
     report.show(await check_embedding(config))
     report.show(await check_huggingface(config))
     for arxiv in await check_arxiv(config):

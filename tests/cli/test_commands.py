@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -127,6 +128,19 @@ async def test_db_upgrade_and_bad_arguments(tmp_path: Path) -> None:
     assert code == 2 and "'2025-W99' is not an ISO week" in err
     code, _, err = await paperbot("digest", env_extra={"PAPERBOT_DATABASE_URL": url}, cwd=tmp_path)
     assert code == 1 and "No papers are stored yet" in err
+
+
+async def test_every_entry_point_refuses_a_newer_paperbots_database_in_the_doctors_words(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}"
+    code, _, err = await paperbot("db", "upgrade", env_extra={"PAPERBOT_DATABASE_URL": url}, cwd=tmp_path)
+    assert code == 0, err
+    with sqlite3.connect(tmp_path / "x.sqlite3") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0014'")
+    for command in (["db", "upgrade"], ["digest"], ["demo", "--db", url]):
+        code, _, err = await paperbot(*command, env_extra={"PAPERBOT_DATABASE_URL": url}, cwd=tmp_path)
+        assert code == 2, (command, err)
+        assert "ahead: the database is at revision 0014, which this paperbot does not know" in err, (command, err)
+        assert "upgraded by a newer paperbot" in err and "ResolutionError" not in err and "Traceback" not in err, err
 
 
 @pytest.mark.parametrize("url", ["mysql://root@localhost/x"])

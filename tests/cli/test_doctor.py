@@ -25,6 +25,7 @@ from bot.config import CONFIG_ENV, SECRET_ENV
 from bot.errors import ConfigError
 from paperbot.cli import main
 from storage.migrate import current_revision, head_revision, upgrade
+from storage.store import SqlStore
 from tests.harness.databases import POSTGRES_URL, sqlite_url
 from tests.harness.discord_fake import FakeDiscord
 from tests.harness.fixtures_paths import ARXIV_API, HF_DAY_07, RSS_4_ITEMS
@@ -376,6 +377,39 @@ async def test_migrations_ahead_say_a_newer_paperbot_upgraded_it(tmp_path: Path,
     code, out = await doctor(capsys, write_config(tmp_path, fakes))
     assert code == 1
     assert "this database was upgraded by a newer paperbot" in line(out, "✗ migrations:")
+
+
+async def test_a_table_dropped_at_the_current_revision_fails_and_names_it(db_url: str, tmp_path: Path, fakes: Fakes,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The revision row says current, the schema does not agree: named, with a fix (SQLite and PostgreSQL)."""
+    await upgrade(db_url)
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, database={"url": db_url}))
+    assert "the schema matches" in line(out, "✓ migrations:")
+    async with SqlStore.connect(db_url) as store:
+        assert store.engine is not None
+        async with store.engine.begin() as connection:
+            await connection.exec_driver_sql("DROP TABLE feed_tokens")
+    code, out = await doctor(capsys, write_config(tmp_path, fakes, database={"url": db_url}))
+    assert code == 1
+    failed = line(out, "✗ migrations:")
+    assert f"says revision {head_revision()} (current), but its schema differs: missing table feed_tokens" in failed
+    assert "fix: restore the database from a backup" in failed
+
+
+async def test_doctor_and_db_upgrade_say_the_same_of_a_newer_paperbots_database(tmp_path: Path, fakes: Fakes,
+                                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bot.sqlite3"
+    await upgrade(sqlite_url(path))
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0014'")
+    config = write_config(tmp_path, fakes)
+    _, out = await doctor(capsys, config)
+    told = f"ahead: the database is at revision 0014, which this paperbot does not know (its newest is {head_revision()})"
+    assert told in line(out, "✗ migrations:")
+    code = await asyncio.to_thread(main, ["--config", str(config), "db", "upgrade"])
+    err = capsys.readouterr().err
+    assert code == 2 and told in err and "this database was upgraded by a newer paperbot" in err, err
+    assert "ResolutionError" not in err
 
 
 # ---- sources --------------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_posts_platform_channel_message", "posts", ["platform", "channel", "message_id"])
-    op.create_index("ix_processed_events_seen_at", "processed_events", ["seen_at"])
+    # re-runnable: a database left half-way (indexes made, version row not) is finished, not refused
+    op.create_index("ix_posts_platform_channel_message", "posts", ["platform", "channel", "message_id"], if_not_exists=True)
+    op.create_index("ix_processed_events_seen_at", "processed_events", ["seen_at"], if_not_exists=True)
 
 
 def downgrade() -> None:

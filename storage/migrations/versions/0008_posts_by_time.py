@@ -17,7 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_posts_posted_at", "posts", ["posted_at"])
+    # re-runnable: a database left half-way (indexes made, version row not) is finished, not refused
+    op.create_index("ix_posts_posted_at", "posts", ["posted_at"], if_not_exists=True)
 
 
 def downgrade() -> None:

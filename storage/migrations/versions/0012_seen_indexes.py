@@ -21,9 +21,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_posts_arxiv_id", "posts", ["arxiv_id"])
-    op.create_index("ix_reactions_arxiv_id", "reactions", ["arxiv_id"])
-    op.create_index("ix_taste_signals_kind_value", "taste_signals", ["kind", "value"])
+    # re-runnable: a database left half-way (indexes made, version row not) is finished, not refused
+    op.create_index("ix_posts_arxiv_id", "posts", ["arxiv_id"], if_not_exists=True)
+    op.create_index("ix_reactions_arxiv_id", "reactions", ["arxiv_id"], if_not_exists=True)
+    op.create_index("ix_taste_signals_kind_value", "taste_signals", ["kind", "value"], if_not_exists=True)
 
 
 def downgrade() -> None:

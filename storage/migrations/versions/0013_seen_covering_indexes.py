@@ -23,10 +23,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_posts_arxiv_id_channel_key", "posts", ["arxiv_id", "channel_key"])
-    op.drop_index("ix_posts_arxiv_id", table_name="posts")
-    op.create_index("ix_reactions_arxiv_id_channel_key_user_id", "reactions", ["arxiv_id", "channel_key", "user_id"])
-    op.drop_index("ix_reactions_arxiv_id", table_name="reactions")
+    # re-runnable: a database left half-way (indexes made, version row not) is finished, not refused
+    op.create_index("ix_posts_arxiv_id_channel_key", "posts", ["arxiv_id", "channel_key"], if_not_exists=True)
+    op.drop_index("ix_posts_arxiv_id", table_name="posts", if_exists=True)
+    op.create_index("ix_reactions_arxiv_id_channel_key_user_id", "reactions", ["arxiv_id", "channel_key", "user_id"], if_not_exists=True)
+    op.drop_index("ix_reactions_arxiv_id", table_name="reactions", if_exists=True)
 
 
 def downgrade() -> None:
