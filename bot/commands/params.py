@@ -381,6 +381,17 @@ class Text(ParamType[str]):
         return self.parse(" ".join(words), name)
 
 
+class Question(Text):
+    """A question (`/papers ask`): free text that says something. Quotes are kept as typed (the
+    command is read raw), so ``""`` or ``" ? "`` arrives as text without a single word in it."""
+
+    def parse(self, text: str, name: str) -> str:
+        value = super().parse(text, name)
+        if not any(c.isalnum() for c in value):
+            raise UsageError(f"{name} is empty ('{shown(value)}' has no words): give {self.accepts}.")
+        return value
+
+
 AUTHOR_ACCEPTS = ("an author's name as arXiv lists it: letters of any script, spaces, hyphens, apostrophes, dots, "
                   "digits, commas and parentheses, e.g. Ada Lovelace, Jean-Luc O'Neil or John Smith (MIT)")
 _AUTHOR_RULE = ("names have letters of any script, spaces, hyphens, apostrophes, dots, digits, commas and "

@@ -21,8 +21,10 @@ def test_ask_parsing() -> None:
     assert parse_command("ask 2511.04570v2 what's the dataset? it's \"big\"") == AskCommand(
         ArxivId("2511.04570", 2), "what's the dataset? it's \"big\"")
     assert parse_command("/papers ask https://arxiv.org/abs/2511.04570 why").paper == ArxivId("2511.04570")
-    for bad, says in (("ask", "which paper"), ("ask not-a-paper why?", "'not-a-paper' is not a paper"),
-                      ("ask 2511.04570", "ask a question after the paper"), ("ask 2511.04570   ", "ask a question")):
+    for bad, says in (("ask", "which paper"), ("ask not-a-paper why?", "'not-a-paper' is not an arXiv id"),
+                      ("ask 2511.04570", "ask a question after the paper"), ("ask 2511.04570   ", "ask a question"),
+                      ('ask 2611.00005 ""', "question is empty"), ("ask 2611.00005 ' '", "question is empty"),
+                      ('ask 2611.00005 " ?  "', "question is empty"), ("ask 2611.00005 “”", "question is empty")):
         with pytest.raises(UsageError, match=says) as info:
             parse_command(bad)
         assert "/papers ask <arXiv id or URL> <question>" in str(info.value)
