@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.arxiv_ids import ACCEPTED_FORMS, ArxivId
-from bot.commands.params import Paper, Param, Text
+from bot.commands.params import Paper, Param, Question
 from bot.commands.spec import command
 from bot.domain import Requester
 from bot.replies import TextReply
@@ -21,7 +21,7 @@ ASK_USAGE = "/papers ask <arXiv id or URL> <question> — a question about one p
 @command("ask", "a question about one paper, answered from its text", order=160, raw=True, params=(
     Param("paper", Paper(), "an arXiv id or URL, e.g. 2511.01234", required=True,
           missing=f"which paper, and what is the question? {ASK_USAGE}. Accepted papers: {ACCEPTED_FORMS}."),
-    Param("question", Text("question", max_length=1000, accepts="a question of at most 1000 characters"),
+    Param("question", Question("question", max_length=1000, accepts="a question of at most 1000 characters"),
           "what you want to know, e.g. what dataset do they use?", required=True,
           missing=f"ask a question after the paper, e.g. /papers ask 2511.04570 what dataset do they use? ({ASK_USAGE})"),
 ))

@@ -8,7 +8,7 @@ from bot.commands.params import Paper, Param
 from bot.commands.spec import command
 from bot.domain import Requester
 from bot.replies import PaperReply
-from bot.usecases.papers import PaperLookup
+from bot.usecases.papers import PaperLookup, version_note
 
 PAPER_USAGE = "/papers paper <arXiv id or URL> — one paper"
 
@@ -22,4 +22,5 @@ class PaperCommand:
     paper: ArxivId
 
     async def execute(self, requester: Requester, papers: PaperLookup) -> PaperReply:
-        return PaperReply(await papers.get(self.paper))
+        paper = await papers.get(self.paper)
+        return PaperReply(paper, why=version_note(self.paper, paper))  # the "why": which version, when not the one named

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.arxiv_ids import ACCEPTED_FORMS, ArxivId, parse_arxiv_id, try_parse_arxiv_id
 from bot.calendar import DAY_RE, WEEK_RE, parse_day, parse_week
+from bot.commands.zone_abbreviations import abbreviation_hint, is_abbreviation
 from bot.domain import MAX_COUNT
 from bot.errors import UsageError
 from bot.scheduling.schedule import DAY_NAMES, parse_weekdays
@@ -215,8 +216,10 @@ class Timezone(ParamType[str]):
     max_length = 64
 
     def matches(self, word: str) -> bool:
-        """'Europe/Berlin', 'UTC' — and a bare city ('Berlin'), so the error can suggest its zone."""
-        return "/" in word or word.upper() in ("UTC", "GMT", "Z") or _city_key(word) in _ZONES_BY_CITY
+        """'Europe/Berlin', 'UTC', any other IANA name ('CET', 'GB') — and a bare city ('Berlin') or an
+        abbreviation ('EST'), so the error can suggest its zone."""
+        return ("/" in word or word.upper() in ("UTC", "GMT", "Z") or word.lower() in _ZONES_BY_LOWER
+                or is_abbreviation(word) or _city_key(word) in _ZONES_BY_CITY)
 
     def parse(self, text: str, name: str) -> str:
         return parse_timezone(text)
@@ -229,10 +232,10 @@ class Timezone(ParamType[str]):
         keys = {needle, needle.replace(" ", "_")}
         starts = [z for z in _ALL_TIMEZONES if any(z.lower().startswith(k) or _city_key(z).startswith(k) for k in keys)]
         inside = [z for z in _ALL_TIMEZONES if any(k in z.lower() for k in keys) and z not in starts]
-        return (starts + inside)[:MAX_SUGGESTIONS]
+        return [z for z in starts + inside if not is_abbreviation(z)][:MAX_SUGGESTIONS]
 
     def near(self, word: str) -> str | None:
-        close = timezone_guesses(word, cutoff=0.8)
+        close = [z for z in timezone_guesses(word, cutoff=0.8) if z.lower() != word.strip().lower()]
         return close[0] if close else None
 
 
@@ -241,6 +244,7 @@ def _city_key(text: str) -> str:
     return "_".join(text.strip().rsplit("/", 1)[-1].lower().split())
 
 
+_GUESSABLE = [z for z in _ZONES_BY_LOWER if not is_abbreviation(z)]  # EST is refused: never suggested
 _ZONES_BY_CITY: dict[str, list[str]] = {}
 for _zone in _ALL_TIMEZONES:
     if "/" in _zone and not _zone.startswith(("Etc/", "SystemV/")):
@@ -256,7 +260,7 @@ def timezone_guesses(typed: str, *, cutoff: float = 0.6) -> list[str]:
     exact = _ZONES_BY_CITY.get(key, [])
     if exact:
         return sorted(exact, key=lambda z: (z not in COMMON_TIMEZONES, len(z)))[:3]
-    by_name = difflib.get_close_matches(typed.strip().lower(), list(_ZONES_BY_LOWER), n=2, cutoff=cutoff)
+    by_name = difflib.get_close_matches(typed.strip().lower(), _GUESSABLE, n=2, cutoff=cutoff)
     if by_name:
         return [_ZONES_BY_LOWER[z] for z in by_name]
     cities = difflib.get_close_matches(key, list(_ZONES_BY_CITY), n=2, cutoff=cutoff)
@@ -269,6 +273,9 @@ def parse_timezone(text: str) -> str:
     name = text.strip()
     if name.upper() in ("UTC", "Z", "GMT"):
         return "UTC"
+    hint = abbreviation_hint(name)
+    if hint is not None:
+        raise UsageError(hint)
     if name.lower() in _ZONES_BY_LOWER:
         return _ZONES_BY_LOWER[name.lower()]
     try:
@@ -277,7 +284,7 @@ def parse_timezone(text: str) -> str:
             return name
     except (ZoneInfoNotFoundError, ValueError):
         pass
-    guesses = timezone_guesses(name)
+    guesses = [z for z in timezone_guesses(name) if z.lower() != name.lower()]
     hint = f" Did you mean {either(guesses)}?" if guesses else ""
     raise UsageError(f"'{shown(name)}' is not a time zone.{hint} Use an IANA name such as Europe/Paris, "
                      "America/New_York or UTC.")
@@ -379,6 +386,17 @@ class Text(ParamType[str]):
 
     def parse_words(self, words: Sequence[str], name: str) -> str:
         return self.parse(" ".join(words), name)
+
+
+class Question(Text):
+    """A question (`/papers ask`): free text that says something. Quotes are kept as typed (the
+    command is read raw), so ``""`` or ``" ? "`` arrives as text without a single word in it."""
+
+    def parse(self, text: str, name: str) -> str:
+        value = super().parse(text, name)
+        if not any(c.isalnum() for c in value):
+            raise UsageError(f"{name} is empty ('{shown(value)}' has no words): give {self.accepts}.")
+        return value
 
 
 AUTHOR_ACCEPTS = ("an author's name as arXiv lists it: letters of any script, spaces, hyphens, apostrophes, dots, "

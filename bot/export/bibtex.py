@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.domain import Paper
+from bot.export.names import is_group, surname, without_affiliation
 
 # LaTeX's special characters, each as the command that prints it (text mode)
 _SPECIAL = {
@@ -43,13 +44,13 @@ def year_of(paper: Paper) -> int | None:
 
 
 def base_key(paper: Paper) -> str:
-    """``lastname`` of the first author + year + the title's first telling word (ASCII, lower case;
+    """``lastname`` of the first author (a group's first word: ``atlas``) + year + the title's first telling word (ASCII, lower case;
     three letters or more when there is one: ``V-Thinker`` → ``thinker``)."""
-    surname = _ascii_words(paper.authors[0].split(",")[0].split()[-1]) if paper.authors and paper.authors[0].split() else []
+    first = _ascii_words(surname(paper.authors[0])) if paper.authors else []
     words = _ascii_words(paper.title)
     telling = [w for w in words if w not in _STOP and len(w) >= 3] or [w for w in words if w not in _STOP] or ["paper"]
     year = year_of(paper)
-    return f"{''.join(surname) or 'anon'}{year or ''}{telling[0]}"
+    return f"{''.join(first) or 'anon'}{year or ''}{telling[0]}"
 
 
 def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
@@ -78,6 +79,13 @@ def _suffix(n: int) -> str:
     return letters
 
 
+def author(name: str) -> str:
+    """One author as BibTeX reads one: escaped, without an affiliation, and braced when a group
+    ("{ATLAS and CMS Collaborations}": one author, not two)."""
+    text = escape(without_affiliation(name))
+    return f"{{{text}}}" if is_group(text) else text
+
+
 def entry(paper: Paper, key: str, *, short: bool = False) -> str:
     """One ``@misc`` entry. ``short``: at most :data:`SHORT_AUTHORS` authors (then ``and others``), no abstract."""
     authors = list(paper.authors)
@@ -85,7 +93,7 @@ def entry(paper: Paper, key: str, *, short: bool = False) -> str:
         authors = [*authors[:SHORT_AUTHORS], "others"]
     fields: list[tuple[str, str]] = [("title", escape(paper.title))]
     if authors:
-        fields.append(("author", " and ".join(escape(a) for a in authors)))
+        fields.append(("author", " and ".join(author(a) for a in authors)))
     year = year_of(paper)
     if year is not None:
         fields.append(("year", str(year)))

@@ -11,17 +11,25 @@ from collections.abc import Sequence
 
 from bot.domain import Paper
 from bot.export.bibtex import SHORT_AUTHORS, year_of
+from bot.export.names import is_group, without_affiliation
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _author(name: str) -> str:
+    """A person as written, without an affiliation; a group with a trailing comma, so that it is
+    read as one name without a first name ("ATLAS Collaboration," not first name "ATLAS")."""
+    text = _one_line(without_affiliation(name))
+    return f"{text.rstrip(',')}," if is_group(text) and "," not in text.rstrip(",") else text
+
+
 def record(paper: Paper, *, short: bool = False) -> str:
     """One RIS record; ``short``: at most :data:`SHORT_AUTHORS` authors and no abstract."""
     lines = ["TY  - GEN", f"TI  - {_one_line(paper.title)}"]
     authors = paper.authors[:SHORT_AUTHORS] if short else paper.authors
-    lines += [f"AU  - {_one_line(a)}" for a in authors if a.strip()]
+    lines += [f"AU  - {_author(a)}" for a in authors if a.strip()]
     year = year_of(paper)
     if year is not None:
         lines.append(f"PY  - {year}")

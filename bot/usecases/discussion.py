@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ from bot.domain import ChannelRef, Paper, Post, Requester
 from bot.ports import ChatTransport, Sent, Store, ThreadStyle
 from bot.replies import Discussion, TextReply
 from bot.text import clean_text, shorten
+from bot.usecases.papers import version_note
 
 if TYPE_CHECKING:
     from bot.discussion.engine import DiscussionEngine
@@ -399,6 +401,9 @@ class DiscussionUseCases:
             return TextReply(NO_ENGINE, ephemeral=True)
         paper = await self._papers.get(paper_id)
         reply = await self.answer(paper, question)
+        note = version_note(paper_id, paper, "answering from")
+        if note is not None:
+            reply = replace(reply, text=f"{reply.text}\n({note})")
         await self._store.add_thread_activity([ThreadActivity(
             requester.channel, ASKED_OUTSIDE_A_THREAD, paper.arxiv_id, requester.user_id, ActivityKind.QUESTION, self._clock())])
         return reply

@@ -12,6 +12,21 @@ from bot.ports import PaperResolver, Store
 _log = logging.getLogger(__name__)
 
 
+def version_note(asked: ArxivId, paper: Paper, doing: str = "showing") -> str | None:
+    """What to tell someone who named a version the store does not hold (None: the one shown, or
+    none named). The store keeps one record per paper, its newest version, so ``v99`` (or ``v1`` of a
+    paper stored at v2) is answered with what is stored — and the reply says so (``doing``: "showing",
+    "answering from")."""
+    if asked.version is None or asked.version == paper.version:
+        return None
+    if paper.version is None:
+        return f"v{asked.version} was asked for; {doing} the version stored (its number is not recorded)."
+    if asked.version > paper.version:
+        return f"v{asked.version} is not known; {doing} v{paper.version}, the latest stored."
+    return (f"{doing} v{paper.version}, the latest stored; v{asked.version} is at "
+            f"https://arxiv.org/abs/{paper.arxiv_id}v{asked.version}")
+
+
 class PaperLookup:
     def __init__(self, store: Store, resolvers: Sequence[PaperResolver] = ()) -> None:
         self._store = store

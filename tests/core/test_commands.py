@@ -14,6 +14,7 @@ from bot.commands import (
     parse_time,
     parse_timezone,
 )
+from bot.commands.params import Timezone
 from bot.errors import UsageError
 
 
@@ -79,3 +80,34 @@ def test_time_forms() -> None:
 def test_timezone_case_insensitive() -> None:
     assert parse_timezone("europe/berlin") == "Europe/Berlin"
     assert parse_timezone("utc") == "UTC"
+
+
+@pytest.mark.parametrize("zone", ["CET", "EST5EDT", "GB", "cet", "Japan", "PST8PDT"])
+def test_a_legacy_iana_zone_is_accepted_as_a_bare_word_as_with_tz(zone: str) -> None:
+    expected = parse_timezone(zone)
+    assert parse_command(f"subscribe 09:00 {zone}") == SubscribeCommand(time(9), expected)
+    assert parse_command(f"subscribe 09:00 tz={zone} 3") == SubscribeCommand(time(9), expected, 3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("EST", ["America/New_York", "Etc/GMT+5", "UTC−5 all year"]), ("MST", ["America/Denver", "America/Phoenix"]),
+     ("HST", ["Pacific/Honolulu"]), ("pst", ["America/Los_Angeles"]), ("tz=EST", ["America/New_York"]),
+     ("IST", ["Asia/Kolkata", "Europe/Dublin"])],
+)
+def test_a_zone_abbreviation_is_refused_with_the_zones_it_may_mean_never_itself(typed: str, meant: list[str]) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_command(f"subscribe 09:00 {typed}")
+    message = str(err.value)
+    abbreviation = typed.removeprefix("tz=").upper()
+    assert f"'{abbreviation}' is an abbreviation" in message and "/papers subscribe" in message
+    assert f"Did you mean {abbreviation}" not in message and f"Did you mean {abbreviation}?" not in message
+    for zone in meant:
+        assert zone in message
+
+
+def test_a_did_you_mean_never_repeats_what_was_typed() -> None:
+    for word in ("EST", "MST", "HST", "CET", "EST5EDT", "GB", "Berln", "europe/berln"):
+        near = Timezone().near(word)
+        assert near is None or near.lower() != word.lower()
+        assert "EST" not in Timezone().suggest("es")

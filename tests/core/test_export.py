@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import bibtexparser
 import pytest
 import rispy
-from bibtexparser.middlewares import LatexDecodingMiddleware
+from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
 
 from bot.domain import Paper
 from bot.export import bibtex, ris
@@ -127,3 +127,30 @@ def test_a_long_entry_is_cut_before_escaping_so_no_escape_is_broken() -> None:
     assert not re.search(r"&(?!amp;|lt;|gt;)", slack)  # every & is a whole entity
     discord = discord_saved.paged_text(reply)
     assert len(discord) <= 2000 and "<!channel>" not in discord and discord.endswith("2\\. short & sweet")
+
+
+def test_a_name_with_and_or_a_collaboration_is_one_author_and_keys_use_the_real_surname() -> None:
+    groups = paper("2511.00010", "Combined Higgs results", authors=("ATLAS and CMS Collaborations", "Ada Lovelace"))
+    pair = paper("2511.00011", "A url shortener", authors=("Smith and Jones",))
+    team = paper("2511.00012", "Gemini", authors=("The Gemini Team",))
+    affiliated = paper("2511.00013", "Deep nets", authors=("John Smith (MIT)",))
+    dotted = paper("2511.00014", "Deep nets", authors=("J.Smith",))
+    suffixed = paper("2511.00015", "Graphs", authors=("Wei Zhang Jr.",))
+    text = "\n\n".join(bibtex.entries([groups, pair, team, affiliated, dotted, suffixed]))
+    library = bibtexparser.parse_string(text, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
+    assert not library.failed_blocks
+    by_key = {e.key: e for e in library.entries}
+    assert set(by_key) == {"atlas2025combined", "smith2025url", "gemini2025gemini", "smith2025deep", "smith2025deepa",
+                          "zhang2025graphs"}
+    atlas, ada = by_key["atlas2025combined"]["author"]
+    assert (atlas.last, atlas.first, ada.last) == (["{ATLAS and CMS Collaborations}"], [], ["Lovelace"])
+    [pair_author] = by_key["smith2025url"]["author"]
+    assert pair_author.last == ["{Smith and Jones}"]
+    [smith] = by_key["smith2025deep"]["author"]  # the affiliation is not part of the name
+    assert (smith.first, smith.last) == (["John"], ["Smith"])
+
+
+def test_ris_gives_a_group_as_one_name_and_leaves_affiliations_out() -> None:
+    record = ris.record(paper("2511.00010", "Combined", authors=("ATLAS and CMS Collaborations", "John Smith (MIT)")))
+    [parsed] = rispy.loads(record + "\n")
+    assert parsed["authors"] == ["ATLAS and CMS Collaborations,", "John Smith"]

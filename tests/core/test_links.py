@@ -155,16 +155,16 @@ async def test_the_interest_is_recorded_once_per_member_paper_and_channel(bot: P
 async def test_hostile_links_and_ids_record_nothing(bot: PaperBot, store: SqlStore, server: PaperServer) -> None:
     platform = ThreadedPlatform("discord")
     text = ("javascript:alert('https://arxiv.org/abs/2511.04570') https://arxiv.org.evil.com/abs/2511.04570 "
-            "https://arxiv.org/abs/2511.04570garbage https://arxiv.org/abs/9999.99999")
+            "https://arxiv.org/abs/2511.04570garbage https://arxiv.org/abs/9999.99999 https://arxiv.org/abs/2512.99999")
     result = await bot.on_links(pasted(text), platform)
-    # only the well-formed id is looked up; no source knows it
-    assert result.outcome is LinkOutcome.NOT_FOUND and result.missing == ("9999.99999",)
-    assert result.reply().text == "Paper 9999.99999 was not found in the store or at arxiv."
+    # only the id that can exist is looked up (month 99 cannot); no source knows it
+    assert result.outcome is LinkOutcome.NOT_FOUND and result.missing == ("2512.99999",)
+    assert result.reply().text == "Paper 2512.99999 was not found in the store or at arxiv."
     assert (await bot.on_links(pasted("nothing here"), platform)).outcome is LinkOutcome.NO_LINKS
     forged = PastedLinks(CHANNEL, "m" * 300, "U1", (ArxivId(VIDEO),))
     assert (await bot.on_links(forged, platform)).outcome is LinkOutcome.IGNORED
     assert await store.posts_for_message(CHANNEL, "m1") == [] and await links_of(store, "U1") == []
-    assert [r.query["id_list"] for r in server.requests_to("/api/query")] == ["9999.99999"]
+    assert [r.query["id_list"] for r in server.requests_to("/api/query")] == ["2512.99999"]
 
 
 async def test_links_seen_in_passing_count_only_in_subscribed_channels(bot: PaperBot, store: SqlStore) -> None:

@@ -1,6 +1,8 @@
 """`/papers ask` and `/papers settings threads:` through ``PaperBot.handle``."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.app import PaperBot
@@ -9,6 +11,7 @@ from bot.commands import help_text, parse_command
 from bot.commands.discussion import AskCommand
 from bot.domain import Requester
 from bot.errors import NotFoundError, PermissionDeniedError, UsageError
+from storage.store import SqlStore
 from tests.harness.answer_engines import RecordingEngine
 from tests.harness.sample import CHANNEL as CH
 from tests.harness.sample import VIDEO
@@ -21,8 +24,10 @@ def test_ask_parsing() -> None:
     assert parse_command("ask 2511.04570v2 what's the dataset? it's \"big\"") == AskCommand(
         ArxivId("2511.04570", 2), "what's the dataset? it's \"big\"")
     assert parse_command("/papers ask https://arxiv.org/abs/2511.04570 why").paper == ArxivId("2511.04570")
-    for bad, says in (("ask", "which paper"), ("ask not-a-paper why?", "'not-a-paper' is not a paper"),
-                      ("ask 2511.04570", "ask a question after the paper"), ("ask 2511.04570   ", "ask a question")):
+    for bad, says in (("ask", "which paper"), ("ask not-a-paper why?", "'not-a-paper' is not an arXiv id"),
+                      ("ask 2511.04570", "ask a question after the paper"), ("ask 2511.04570   ", "ask a question"),
+                      ('ask 2611.00005 ""', "question is empty"), ("ask 2611.00005 ' '", "question is empty"),
+                      ('ask 2611.00005 " ?  "', "question is empty"), ("ask 2611.00005 “”", "question is empty")):
         with pytest.raises(UsageError, match=says) as info:
             parse_command(bad)
         assert "/papers ask <arXiv id or URL> <question>" in str(info.value)
@@ -35,6 +40,15 @@ async def test_ask_answers_through_the_engine(bot: PaperBot, engine: RecordingEn
     assert reply.text.startswith("About 2511.04570 “Thinking with Video") and "(abstract)" in reply.text
     with pytest.raises(NotFoundError):
         await bot.handle(MEMBER, "ask 2511.99999 anything?")
+
+
+async def test_ask_says_when_the_version_named_is_not_the_one_stored(bot: PaperBot, store: SqlStore) -> None:
+    stored = await store.get_paper(VIDEO)
+    assert stored is not None
+    await store.upsert_papers([replace(stored, version=2)])
+    reply = await bot.handle(MEMBER, f"ask {VIDEO}v99 what's Sora-2 for?")
+    assert reply.text.endswith("\n(v99 is not known; answering from v2, the latest stored.)")
+    assert "v99" not in (await bot.handle(MEMBER, f"ask {VIDEO}v2 what's Sora-2 for?")).text
 
 
 async def test_asking_about_a_paper_is_interest_for_the_member_and_the_channel(bot: PaperBot) -> None:

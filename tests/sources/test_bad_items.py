@@ -32,7 +32,7 @@ def hostile_day() -> list[dict[str, Any]]:
     items[1]["paper"]["upvotes"] = 10**20  # SQLite: integer overflow on insert
     items[2]["paper"]["upvotes"] = 2**31  # PostgreSQL: int4 overflow
     items[3]["paper"]["githubRepo"] = "https://github.com/x\x00y"  # PostgreSQL: NUL in text
-    items[4]["paper"]["id"] = LONG_OLD_STYLE_ID  # String(64)
+    items[4]["paper"]["id"] = LONG_OLD_STYLE_ID  # String(64), and no arXiv archive: refused as no id
     return items
 
 
@@ -63,7 +63,7 @@ async def test_the_reported_items_cost_only_themselves_and_paperbot_run_goes_on(
     assert stored[ids[3]].github_repo is None and stored[ids[3]].github_stars == load_json(HF_DAY_07)[3]["paper"]["githubStars"]
     assert stored[ids[5]].upvotes == items[5]["paper"]["upvotes"]  # the good ones as they were
     lines = [r.getMessage() for r in caplog.records]
-    for index, field in [(0, "published_at"), (1, "upvotes"), (2, "upvotes"), (3, "github_repo"), (4, "arxiv_id")]:
+    for index, field in [(0, "published_at"), (1, "upvotes"), (2, "upvotes"), (3, "github_repo"), (4, "not an arXiv id")]:
         (line,) = [m for m in lines if f"item {index} (" in m]
         assert field in line and len(line) < 700, line
     assert any("skipped 1 of 15 items" in m for m in lines)

@@ -56,3 +56,15 @@ async def test_missing_paper_says_where_it_looked(store, member) -> None:
     with pytest.raises(NotFoundError) as err:
         await bot.handle(member, "paper 2501.00001")
     assert "2501.00001" in str(err.value) and "recording could not be reached" in str(err.value)
+
+
+async def test_a_version_not_stored_is_named_in_the_reply(store, member) -> None:
+    await store.upsert_papers([Paper("1707.08567", "A paper at v2", version=2, sources=frozenset({"arxiv"}))])
+    bot = PaperBot(store, clock=lambda: NOW)
+    newer = await bot.handle(member, "paper 1707.08567v99")
+    assert newer.paper.version == 2 and newer.why == "v99 is not known; showing v2, the latest stored."
+    older = await bot.handle(member, "paper https://arxiv.org/abs/1707.08567v1")
+    assert older.why is not None and "showing v2, the latest stored" in older.why
+    assert "https://arxiv.org/abs/1707.08567v1" in older.why
+    for same in ("paper 1707.08567v2", "paper 1707.08567"):
+        assert (await bot.handle(member, same)).why is None
