@@ -72,7 +72,9 @@ async def fetch(
     async with open_store(database.url, source=database.source) as store:
         report = await store_papers(store, papers)
     what = week or month or (day.isoformat() if day else "today")
-    print(f"Fetched {report.fetched} papers for {what}: {report.new} new, {report.fetched - report.new} updated.")
+    updated = report.fetched - report.new - report.unchanged
+    same = f", {report.unchanged} unchanged" if report.unchanged else ""
+    print(f"Fetched {report.fetched} papers for {what}: {report.new} new, {updated} updated{same}.")
     if failures:
         print(f"Failed sources: {', '.join(failures)} (see the log above).")
         return 1

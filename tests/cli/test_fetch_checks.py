@@ -53,3 +53,20 @@ async def test_arxiv_alone_refuses_only_days_before_its_start(tmp_path: Path) ->
         code, _, err = await paperbot("--config", str(config), "fetch", "--date", "1991-08-13", "--source", "arxiv", cwd=tmp_path)
         assert code == 2 and "before arXiv began (1991-08-14); accepted: 1991-08-14 to" in err
         assert server.requests == []
+
+
+async def test_a_re_fetch_of_the_same_listing_says_unchanged_and_a_new_count_updated(tmp_path: Path) -> None:
+    items = load_json(HF_DAY_07)
+    async with PaperServer() as server:
+        server.route("/api/daily_papers", Reply.json(items))
+        config = write_config(tmp_path, server)
+        fetch = ("--config", str(config), "fetch", "--date", "2025-11-07", "--source", "hf")
+        code, out, err = await paperbot(*fetch, cwd=tmp_path)
+        assert code == 0 and "Fetched 15 papers for 2025-11-07: 15 new, 0 updated." in out, err
+        code, out, err = await paperbot(*fetch, cwd=tmp_path)
+        assert code == 0 and "Fetched 15 papers for 2025-11-07: 0 new, 0 updated, 15 unchanged." in out, err
+        changed = copy.deepcopy(items)
+        changed[0]["paper"]["upvotes"] += 1
+        server.route("/api/daily_papers", Reply.json(changed))
+        code, out, err = await paperbot(*fetch, cwd=tmp_path)
+        assert code == 0 and "Fetched 15 papers for 2025-11-07: 0 new, 1 updated, 14 unchanged." in out, err

@@ -16,6 +16,8 @@ import pytest
 from bot.domain import dedupe_papers, merge_papers
 from bot.errors import SourceError
 from bot.sources.huggingface import HuggingFaceClient, parse_daily_papers
+from bot.usecases.ingest import store_papers
+from storage.store import SqlStore
 from tests.harness.clocks import RecordingSleep
 from tests.harness.fixtures_paths import HF_DAY_07, load_json
 from tests.harness.paper_server import PaperServer, Reply
@@ -143,3 +145,13 @@ def test_duplicate_versions_in_one_listing_take_the_newest_versions_popularity()
     assert merge_papers(paper, fresh).upvotes == 70
     unversioned = replace(paper, version=None, upvotes=80)  # as HF usually gives ids
     assert merge_papers(paper, unversioned).upvotes == 80
+
+
+async def test_storing_the_same_sightings_again_counts_them_unchanged_on_both_databases(store: SqlStore) -> None:
+    papers = parse_daily_papers(day_items())
+    first = await store_papers(store, papers)
+    again = await store_papers(store, papers)
+    assert (first.fetched, first.new, first.unchanged) == (15, 15, 0)
+    assert (again.fetched, again.new, again.unchanged) == (15, 0, 15)
+    bumped = [replace(papers[0], upvotes=(papers[0].upvotes or 0) + 1), *papers[1:]]
+    assert (await store_papers(store, bumped)).unchanged == 14
