@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -15,11 +16,12 @@ import pytest
 
 from bot.domain import dedupe_papers, merge_papers
 from bot.errors import SourceError
+from bot.sources.arxiv import parse_rss
 from bot.sources.huggingface import HuggingFaceClient, parse_daily_papers
 from bot.usecases.ingest import store_papers
 from storage.store import SqlStore
 from tests.harness.clocks import RecordingSleep
-from tests.harness.fixtures_paths import HF_DAY_07, load_json
+from tests.harness.fixtures_paths import HF_DAY_07, RSS_4_ITEMS, load_json
 from tests.harness.paper_server import PaperServer, Reply
 
 DAY = date(2025, 11, 7)
@@ -130,6 +132,15 @@ async def test_a_listing_of_which_no_item_could_be_read_is_a_source_error(server
     server.route("/api/daily_papers", Reply.json([]))  # an empty day is not a failure
     async with HuggingFaceClient(server.base_url, sleep=sleep) as hf:
         assert await hf.fetch_day(DAY) == []
+
+
+def test_an_arxiv_feed_of_which_no_item_could_be_read_is_a_source_error() -> None:
+    feed = RSS_4_ITEMS.read_text(encoding="utf-8")
+    untitled = re.sub(r"(?m)^      <title>.*</title>$", "      <title></title>", feed)
+    with pytest.raises(SourceError, match="the listing had 4 items and none could be read"):
+        parse_rss(untitled.encode(), origin="feed")
+    one_left = re.sub(r"(?m)^      <title>(?!Random).*</title>$", "      <title></title>", feed)
+    assert [p.title for p in parse_rss(one_left.encode()).papers(include_replacements=True)] == ["Random Polytope Descriptors"]
 
 
 def test_duplicate_versions_in_one_listing_take_the_newest_versions_popularity() -> None:
