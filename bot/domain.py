@@ -76,7 +76,12 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
     """Merge two sightings of one paper into one.
 
     Rules: HF owns popularity (upvotes, comments, GitHub, AI summary); arXiv owns
-    categories; the newest version's title/abstract win; everything else keeps the
+    categories; the newest version's title/abstract win. When both sightings are HF's, the
+    newest version's sighting also supplies the popularity (not the max: a count is the listing's
+    current one, so max would freeze a count that HF lowered): a sighting of an older version
+    than the known one does not, and otherwise the later one (``new``: a later day's fresh count,
+    or an unversioned id) wins; so v1 ▲10, v3 ▲50, v2 ▲5 in one listing is v3 with ▲50, not v3's
+    title with v2's ▲5. Everything else keeps the
     first non-empty value; ``sources`` is the union; ``announced_on`` the earliest day.
     Implausible versions (past ``paper_bounds.MAX_VERSION``) and days or times outside
     1991..today+2 count as absent, so one bad sighting (version 99, year 1) can neither
@@ -87,7 +92,9 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
     old, new = _plausible(old), _plausible(new)
     newer = new if (new.version or 0) >= (old.version or 0) else old
     other = old if newer is new else new
-    hf = new if Source.HUGGINGFACE.value in new.sources else old
+    hf_value = Source.HUGGINGFACE.value
+    older_hf = hf_value in old.sources and (old.version or 0) > (new.version or old.version or 0)  # an unversioned sighting is current
+    hf = new if hf_value in new.sources and not older_hf else old
     not_hf = old if hf is new else new
     arxiv = new if Source.ARXIV.value in new.sources else old
     not_arxiv = old if arxiv is new else new

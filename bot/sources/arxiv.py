@@ -37,6 +37,7 @@ __all__ = [
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+FIRST_DAY = date(1991, 8, 14)  # arXiv's first announcements; its RSS feed itself keeps only the current day
 DEFAULT_MIN_INTERVAL = 3.0
 DEFAULT_CATEGORIES = ("cs.AI", "cs.CL", "cs.CV", "cs.LG")
 

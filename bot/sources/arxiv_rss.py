@@ -67,7 +67,8 @@ class RssListing:
 def parse_rss(payload: bytes, *, origin: str = "arXiv RSS") -> RssListing:
     """The feed's items as bounded Papers with their announce types; malformed items are logged and skipped.
 
-    No exception but SourceError leaves this function.
+    No exception but SourceError leaves this function; a feed with items of which none could be
+    read is one (an empty feed, as on weekends, is not).
     """
     try:
         feed = feedparser.parse(defuse_author_fields(payload), sanitize_html=False, resolve_relative_uris=False)
@@ -83,6 +84,10 @@ def parse_rss(payload: bytes, *, origin: str = "arXiv RSS") -> RssListing:
         raise unexpected("arXiv RSS", f"reading {origin}", exc) from exc
     entries = parse_each(feed.entries, lambda index, item: _entry(item, feed_day, reporter(_log, f"{origin}: item {index} ({_item_id(item)})")),
                          log=_log, origin=origin, source="arXiv RSS", kind="item", plural="items", entry_id=_item_id)
+    if feed.entries and not entries:  # arXiv answered, but nothing in it could be read: a failure, not an empty day
+        count = len(feed.entries)
+        raise SourceError(f"{origin}: the listing had {count} item{'s' if count != 1 else ''} and none could be read "
+                          "(the reasons are logged above)")
     day = feed_day or next((e.paper.announced_on for e in entries if e.paper.announced_on), None)
     return RssListing(day=day, entries=tuple(entries))
 

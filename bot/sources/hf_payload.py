@@ -2,9 +2,12 @@
 
 The payload is someone else's data: one odd item must not cost us the day. Each item is
 validated on its own (pydantic gives the field and the reason), then bounded
-(:func:`bot.paper_bounds.check_paper`); a bad one is logged with its index and id and
-skipped, and no exception but SourceError leaves :func:`parse_daily_papers`. The format's
-traps, kept straight here:
+(:func:`bot.paper_bounds.check_paper`). Only the required fields (the ``paper`` object, its
+arXiv ``id`` and its ``title``) refuse an item: such an item is logged with its index and id and
+skipped. Any other field that fails validation (HF changed its type: ``githubStars: "lots"``,
+``publishedAt: "garbage"``) is cleared and the paper kept, one log line per field for the whole
+listing, as an out-of-range count is; authors given as plain names are read as names. No exception
+but SourceError leaves :func:`parse_daily_papers`. The format's traps, kept straight here:
 
 - ``upvotes`` exists only under ``paper``; ``numComments`` only at the item's top level.
 - The item's ``publishedAt`` and ``paper.publishedAt`` differ (by hours); the paper's is used.
@@ -21,12 +24,14 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from bot.arxiv_ids import ArxivId, try_parse_arxiv_id
 from bot.domain import Paper, Source
 from bot.errors import SourceError
 from bot.paper_bounds import MAX_PROBLEM_LINES, check_paper, shown, to_utc
 from bot.sources.guard import unexpected
+from bot.sources.json_body import Undecodable
 from bot.text import clean_text
 
 _log = logging.getLogger(__name__)
@@ -63,6 +68,14 @@ class _PaperFields(BaseModel):
     ai_summary: str | None = None
     ai_keywords: list[str] | None = None
 
+    @field_validator("authors", mode="before")
+    @classmethod
+    def _plain_names(cls, value: Any) -> Any:
+        """``["Bob", …]`` (names, not objects) is unambiguous: each string is an author's name."""
+        if isinstance(value, list):
+            return [{"name": a} if isinstance(a, str) else a for a in value]
+        return value
+
     @field_validator("id", mode="before")
     @classmethod
     def _arxiv_id(cls, value: Any) -> ArxivId:
@@ -88,6 +101,14 @@ class MalformedItem(ValueError):
     """An item that cannot become a Paper; the message names the field and why."""
 
 
+# What refuses an item when it fails validation; any other field is cleared instead.
+_REQUIRED: dict[type[BaseModel], frozenset[tuple[str, ...]]] = {
+    _DailyItem: frozenset({("paper",), ("paper", "id"), ("paper", "title")}),
+    _PaperFields: frozenset({("id",), ("title",)}),
+}
+Cleared = Callable[[str, str], None]  # (field, why) for an optional field cleared from a kept item
+
+
 def parse_daily_papers(payload: Any, *, fallback_day: date | None = None, origin: str = "daily papers") -> list[Paper]:
     """Turn a daily-papers array (parsed JSON) into Papers, skipping and logging malformed items.
 
@@ -100,9 +121,15 @@ def parse_daily_papers(payload: Any, *, fallback_day: date | None = None, origin
         raise SourceError(f"{origin}: expected {ACCEPTED_FORMAT}; got a JSON {_json_type(payload)}")
     papers: list[Paper] = []
     lines = 0
+    cleared: dict[str, tuple[int, str, int, str]] = {}  # field -> (items, first reason, first index, first id)
+
     for index, item in enumerate(payload):
+        def clear(field: str, why: str, index: int = index, item: Any = item) -> None:
+            count, first_why, first_index, first_id = cleared.get(field, (0, why, index, _item_id(item)))
+            cleared[field] = (count + 1, first_why, first_index, first_id)
+
         try:
-            papers.append(parse_item(item, fallback_day=fallback_day, on_problems=_logger(origin, index, item)))
+            papers.append(parse_item(item, fallback_day=fallback_day, on_problems=_logger(origin, index, item), on_cleared=clear))
             continue
         except MalformedItem as exc:
             reason = str(exc)
@@ -113,17 +140,30 @@ def parse_daily_papers(payload: Any, *, fallback_day: date | None = None, origin
             _log.warning("%s: skipping item %d (id %s): %s", origin, index, _item_id(item), reason[:400])
     if lines > MAX_PROBLEM_LINES:
         _log.warning("%s: skipped %d more items (not listed)", origin, lines - MAX_PROBLEM_LINES)
+    for field, (count, why, index, identifier) in cleared.items():
+        _log.info("%s: cleared %s in %d item%s, the papers kept (first: item %d (id %s): %s)",
+                  origin, field, count, "" if count == 1 else "s", index, identifier, why[:200])
     return papers
 
 
-def parse_item(item: Any, *, fallback_day: date | None = None, on_problems: Callable[[str], None] | None = None) -> Paper:
+def parse_item(
+    item: Any,
+    *,
+    fallback_day: date | None = None,
+    on_problems: Callable[[str], None] | None = None,
+    on_cleared: Cleared | None = None,
+) -> Paper:
     """One daily-papers item (or flat paper object) → a bounded Paper, or :class:`MalformedItem`.
 
-    ``on_problems(text)`` is told what bounding changed in a kept paper (a field cleared or cut).
+    ``on_problems(text)`` is told what bounding changed in a kept paper (a field cleared or cut);
+    ``on_cleared(field, why)`` each optional field cleared because it failed validation
+    (default: one log line each).
     """
+    if isinstance(item, Undecodable):
+        raise MalformedItem(item.reason)
     if not isinstance(item, dict):
         raise MalformedItem(f"item is a JSON {_json_type(item)}, not an object")
-    paper = _unbounded(item)
+    paper = _unbounded(item, on_cleared or _log_cleared)
     checked = check_paper(paper)
     if checked.paper is None:
         raise MalformedItem(checked.describe())
@@ -134,9 +174,9 @@ def parse_item(item: Any, *, fallback_day: date | None = None, on_problems: Call
     return checked.paper
 
 
-def _unbounded(item: dict[str, Any]) -> Paper:
+def _unbounded(item: dict[str, Any], on_cleared: Cleared) -> Paper:
     if "paper" in item:
-        daily = _validate(_DailyItem, item)
+        daily = _validate(_DailyItem, item, on_cleared)
         return _to_paper(
             daily.paper,
             thumbnail=daily.thumbnail,
@@ -144,15 +184,63 @@ def _unbounded(item: dict[str, Any]) -> Paper:
             fallback_title=daily.title,
             fallback_summary=daily.summary,
         )
-    flat = _validate(_PaperFields, item, prefix="")
+    flat = _validate(_PaperFields, item, on_cleared)
     return _to_paper(flat, thumbnail=None, num_comments=flat.numComments)
 
 
-def _validate(model: type[BaseModel], item: dict[str, Any], prefix: str = "") -> Any:
-    try:
-        return model.model_validate(item)
-    except ValidationError as exc:
-        raise MalformedItem(_describe(exc, prefix)) from None
+def _validate(model: type[_DailyItem] | type[_PaperFields], item: dict[str, Any], on_cleared: Cleared) -> Any:
+    """``model`` from ``item``; a failing optional field is dropped from (a copy of) the item and told
+    to ``on_cleared``, a failing required one (:data:`_REQUIRED`) refuses the item."""
+    required = _REQUIRED[model]
+    data = item
+    for _ in range(2):  # the second pass has every failing optional field removed
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors()
+            if any(_field(e) in required or len(_field(e)) == 0 for e in errors):
+                raise MalformedItem(_describe(exc)) from None
+            data = _without(data, {_field(e) for e in errors})
+            for error in _first_per_field(errors):
+                on_cleared(".".join(_field(error)), _describe_one(error))
+    raise MalformedItem("the item did not validate with its odd fields cleared")
+
+
+def _field(error: ErrorDetails) -> tuple[str, ...]:
+    """The field an error is about: ``("paper", "githubStars")`` for ``paper.githubStars.0``."""
+    names: list[str] = []
+    for part in error["loc"]:
+        if not isinstance(part, str):
+            break
+        names.append(part)
+        if names[0] != "paper" or len(names) == 2:
+            break
+    return tuple(names)
+
+
+def _without(data: dict[str, Any], fields: set[tuple[str, ...]]) -> dict[str, Any]:
+    """A copy of ``data`` without ``fields`` (the payload itself is left as it came)."""
+    copy = dict(data)
+    inner = dict(copy["paper"]) if isinstance(copy.get("paper"), dict) else None
+    for field in fields:
+        if len(field) == 2 and inner is not None:
+            inner.pop(field[1], None)
+        else:
+            copy.pop(field[0], None)
+    if inner is not None:
+        copy["paper"] = inner
+    return copy
+
+
+def _first_per_field(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    firsts: dict[tuple[str, ...], ErrorDetails] = {}
+    for error in errors:
+        firsts.setdefault(_field(error), error)
+    return list(firsts.values())
+
+
+def _log_cleared(field: str, why: str) -> None:
+    _log.info("cleared %s, the paper kept: %s", field, why[:200])
 
 
 def _to_paper(
@@ -189,14 +277,16 @@ def _to_paper(
     )
 
 
-def _describe(exc: ValidationError, prefix: str) -> str:
-    parts = []
-    for error in exc.errors()[:4]:
-        where = ".".join(str(p) for p in error["loc"]) or "item"
-        got = "" if error["type"] == "missing" else f" (got {shown(error.get('input'))})"
-        parts.append(f"{prefix}{where}: {error['msg']}{got}")
+def _describe(exc: ValidationError) -> str:
+    parts = [_describe_one(error) for error in exc.errors()[:4]]
     more = exc.error_count() - len(parts)
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def _describe_one(error: ErrorDetails) -> str:
+    where = ".".join(str(p) for p in error["loc"]) or "item"
+    got = "" if error["type"] == "missing" else f" (got {shown(error.get('input'))})"
+    return f"{where}: {error['msg']}{got}"
 
 
 def _item_id(item: Any) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -25,6 +24,7 @@ import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.errors import SourceError
+from bot.sources.json_body import decode_json
 from bot.sources.redact import redact_text, redact_url
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_WAIT", "HttpError", "HttpFetcher", "HttpResponse", "parse_retry_after",
@@ -65,10 +65,13 @@ class HttpResponse:
         return self.body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        """The body as JSON, or a SourceError naming the URL (an HTML error page is common)."""
+        """The body as JSON, or a SourceError naming the URL (an HTML error page is common).
+
+        A hostile item (an integer of thousands of digits, an array nested past the recursion
+        limit) costs only itself, see :func:`bot.sources.json_body.decode_json`."""
         try:
-            return json.loads(self.body)
-        except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, ints past 4,300 digits, nesting too deep
+            return decode_json(self.body)
+        except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, nesting too deep outside an array
             reason = str(exc)[:120] if not isinstance(exc, RecursionError) else "nested too deep"
             raise HttpError(
                 f"{self.url} did not answer JSON ({reason}); it began with {_snippet(self.body)!r}",

@@ -30,6 +30,7 @@ _log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://huggingface.co"
+FIRST_DAY = date(2023, 5, 4)  # the first day of Hugging Face Daily Papers (as reported; not in docs/notes)
 Sort = Literal["trending", "publishedAt"]
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -155,7 +156,10 @@ class HuggingFaceClient:
             raise SourceError(f"{redact_url(url)} answered with an unusable paper: {exc}") from None
 
     async def _listing(self, query: dict[str, str], *, fallback_day: date | None = None) -> list[Paper]:
-        """Every page of one listing, until an empty or short page; sightings merged by id."""
+        """Every page of one listing, until an empty or short page; sightings merged by id.
+
+        A listing with items of which not one could be read is a SourceError: the caller (cron,
+        `paperbot run`'s monitoring) must see that, not an ordinary day without papers."""
         url = f"{self.base_url}/api/daily_papers"
         what = ", ".join(f"{k}={v}" for k, v in query.items())
         papers: list[Paper] = []
@@ -179,6 +183,12 @@ class HuggingFaceClient:
                 break
         else:
             _log.warning("Hugging Face listing %s still had items after %d pages; stopped", what, self.max_pages)
+        if items and skipped == items:
+            # Hugging Face answered, but nothing in it could be read: a failure, not an empty day.
+            raise SourceError(
+                f"Hugging Face's listing {what} had {items} item{'s' if items != 1 else ''} and none could be read "
+                "(the reasons are logged above)"
+            )
         if skipped:
             _log.warning("Hugging Face listing %s: skipped %d of %d items (the reasons are logged above); kept the rest", what, skipped, items)
         return dedupe_papers(papers)

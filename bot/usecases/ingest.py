@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.domain import Paper, dedupe_papers
+from bot.domain import Paper, dedupe_papers, merge_papers
 from bot.errors import SourceError
 from bot.metrics import metrics, source_error_kind
 from bot.paper_bounds import bound_papers
@@ -21,16 +21,26 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class IngestReport:
+    """``fetched`` distinct papers: ``new`` ones, ``unchanged`` ones (stored already with the same
+    fields), the rest updated."""
+
     fetched: int
     new: int
     failed_sources: tuple[str, ...] = ()
+    unchanged: int = 0
 
 
 async def store_papers(store: Store, papers: Sequence[Paper]) -> IngestReport:
-    """Bound, merge and store ``papers``; ``fetched`` counts the distinct papers that were fit to store."""
+    """Bound, merge and store ``papers``; ``fetched`` counts the distinct papers that were fit to store.
+
+    A paper is unchanged when merging the sighting into the stored paper gives the stored paper
+    back (read just before; one more SELECT per chunk), so a re-fetch of the same listing says so
+    instead of "100 updated"."""
     unique = dedupe_papers(bound_papers(papers, origin="storing papers"))
+    stored = await store.get_papers(p.arxiv_id for p in unique) if unique else {}
+    unchanged = sum(1 for p in unique if (old := stored.get(p.arxiv_id)) is not None and merge_papers(old, p) == old)
     new = await store.upsert_papers(unique)
-    return IngestReport(fetched=len(unique), new=new)
+    return IngestReport(fetched=len(unique), new=new, unchanged=unchanged)
 
 
 async def ingest_day(store: Store, sources: Sequence[PaperSource], day: date) -> IngestReport:
@@ -55,4 +65,4 @@ async def ingest_day(store: Store, sources: Sequence[PaperSource], day: date) ->
         _log.info("%s: %d papers for %s", name, len(found), day)
         papers.extend(found)
     report = await store_papers(store, papers)
-    return IngestReport(report.fetched, report.new, tuple(failed))
+    return IngestReport(report.fetched, report.new, tuple(failed), report.unchanged)

@@ -8,6 +8,7 @@ from bot.config import ArxivConfig, Config, HuggingFaceConfig
 from bot.domain import Paper
 from bot.errors import SourceError, UsageError
 from bot.usecases.ingest import store_papers
+from paperbot.commands.fetch_range import check_period
 from paperbot.compose import open_sources, open_store, resolve_database
 
 _log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ async def fetch(
 ) -> int:
     if (week or month) and source == "arxiv":
         raise UsageError("--week and --month are Hugging Face listings; arXiv's feed has only the current day. Use --source hf.")
+    check_period(source, day=day, week=week, month=month)
     day = day or (None if week or month else datetime.now(UTC).date())
     papers: list[Paper] = []
     failures: list[str] = []
@@ -70,7 +72,9 @@ async def fetch(
     async with open_store(database.url, source=database.source) as store:
         report = await store_papers(store, papers)
     what = week or month or (day.isoformat() if day else "today")
-    print(f"Fetched {report.fetched} papers for {what}: {report.new} new, {report.fetched - report.new} updated.")
+    updated = report.fetched - report.new - report.unchanged
+    same = f", {report.unchanged} unchanged" if report.unchanged else ""
+    print(f"Fetched {report.fetched} papers for {what}: {report.new} new, {updated} updated{same}.")
     if failures:
         print(f"Failed sources: {', '.join(failures)} (see the log above).")
         return 1

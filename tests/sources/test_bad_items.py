@@ -128,10 +128,10 @@ def test_arxiv_sightings_with_a_version_99_or_a_year_1_date_are_kept_without_the
 def test_the_hugging_face_parser_lets_nothing_but_source_error_out() -> None:
     items: list[Any] = copy.deepcopy(load_json(HF_DAY_07))[:3]
     items[0]["paper"]["upvotes"] = 10**5000  # past Python's int-to-str limit, in the log line too
-    items[1]["paper"]["authors"] = "Jingqi Tong"  # a string where a list is expected
+    items[1]["paper"]["authors"] = "Jingqi Tong"  # a string where a list is expected: an optional field, cleared
     items[2]["paper"]["submittedOnDailyAt"] = "9999-12-31T23:59:59-12:00"
     papers = parse_daily_papers(items, fallback_day=DAY)
-    assert [p.arxiv_id for p in papers] == [items[0]["paper"]["id"], items[2]["paper"]["id"]]
-    assert papers[0].upvotes is None and papers[1].announced_on == DAY
+    assert [p.arxiv_id for p in papers] == [item["paper"]["id"] for item in items]
+    assert papers[0].upvotes is None and papers[1].authors == () and papers[2].announced_on == DAY
     with pytest.raises(SourceError):
         parse_daily_papers({"paper": {}})

@@ -63,7 +63,7 @@ def test_hidden_authors_are_still_authors() -> None:
 
 def test_malformed_items_are_logged_and_skipped_and_the_rest_kept(caplog: pytest.LogCaptureFixture) -> None:
     items = load_json(HF_DAY_20)
-    items[1]["paper"]["upvotes"] = "lots"
+    items[1]["paper"]["title"] = 5  # a required field: the item goes
     del items[3]["paper"]["id"]
     items[5]["paper"]["id"] = "not-an-id"
     items[7] = "just a string"
@@ -73,7 +73,7 @@ def test_malformed_items_are_logged_and_skipped_and_the_rest_kept(caplog: pytest
     assert [p.arxiv_id for p in papers][:3] == ["2511.14993", "2511.15593", "2511.15186"]
     logged = [r.getMessage() for r in caplog.records]
     assert len(logged) == 4
-    assert "item 1 (id 2511.15065)" in logged[0] and "paper.upvotes" in logged[0] and "'lots'" in logged[0]
+    assert "item 1 (id 2511.15065)" in logged[0] and "paper.title" in logged[0] and "(got 5)" in logged[0]
     assert "item 3" in logged[1] and "paper.id: Field required" in logged[1] and "VisPlay" in logged[1]
     assert "item 5" in logged[2] and "not an arXiv id" in logged[2]
     assert "item 7" in logged[3] and "not an object" in logged[3]
