@@ -9,6 +9,11 @@ Figures and the conclusions drawn from them: benchmarks/README.md ("Learning rul
 
     python benchmarks/bench_learning.py --listings LISTINGS --wider --trials before,product,smooth-fixed
     python benchmarks/bench_learning.py --listings LISTINGS --trials before,product,pool-negative
+    python benchmarks/bench_learning.py --listings LISTINGS --ceiling
+
+``--ceiling`` runs no trial: it prints, per variant, how far the all-labels ceiling's P@5 is above the
+phrase alone's, paired over channels, against one paired standard error — whether "beat the phrase by
+more than one s.e." is within reach even of a learner that sees every label.
 
 ``product`` is the product's ranking and the ``product-…`` / ``product+…`` trials are rules on top of
 it; every other trial is a rule on top of ``before``, the fit before its bias and pool negative
@@ -65,6 +70,16 @@ TRIALS: dict[str, dict[str, Any]] = {
     "product+self-m3-0.25": {"self": (3, 0.25, 10, 1)}, "product+self-m5-0.5": {"self": (5, 0.5, 10, 1)},
     "product+self-m3-0.5-N25": {"self": (3, 0.5, 25, 1)},
     "product+self-m3-0.5-cold": {"self": (3, 0.5, 10, 0)},  # also before the first rating (pseudo-relevance feedback)
+    # sixth round, on top of the product's fit. (a) the learned part w − w₀ confined to the span of the day's
+    # pool's top k principal directions and w₀'s residual (+mean: and the pool mean's): (k, extra axes)
+    "product+subspace-16": {"subspace": (16, ("w0",))}, "product+subspace-32": {"subspace": (32, ("w0",))},
+    "product+subspace-64": {"subspace": (64, ("w0",))}, "product+subspace-32+mean": {"subspace": (32, ("w0", "mean"))},
+    "product+subspace-64+mean": {"subspace": (64, ("w0", "mean"))}, "product+subspace-128": {"subspace": (128, ("w0",))},
+    # (b) PRIOR_PULL ×½ and ×2 (2.5 → 1.25, 5)
+    "product-pull-1.25": {"pull": 1.25}, "product-pull-5": {"pull": 5.0},
+    # (c) stacking: a per-channel logistic over [x·w₀, the fit's score, max cos to 👍, max cos to 👎], fitted on the
+    # rated papers' leave-one-out features, its weights pulled (strength λ) towards the fit's score alone: λ
+    "product+stack-3": {"stack": 3.0}, "product+stack-10": {"stack": 10.0},
 } | {f"product+topic-text-{name}": {"topic_text": templates} for name, templates in TOPIC_TEXTS.items()
 } | {name: BEFORE | rule for name, rule in {
     # first round
@@ -103,6 +118,7 @@ RULE: dict[str, Any] = {}
 POOL_MEAN: list[np.ndarray] = []  # the day's pool mean, set by ``relevance`` for the rules that use it
 POOL: list[np.ndarray] = []  # the day's pool (its vectors), set by ``relevance`` for self-training
 _graphs: dict[tuple[int, bytes], np.ndarray] = {}
+_bases: dict[tuple[int, bytes, int], np.ndarray] = {}  # (pool size, first rows, k) → its top k principal directions
 _topic_vectors: dict[tuple[tuple[str, ...], str], np.ndarray] = {}  # (templates, phrase) → vector
 
 
@@ -171,6 +187,24 @@ def _select_pull(gram: np.ndarray, base: np.ndarray, y: np.ndarray, weight: np.n
     return chosen
 
 
+def _subspace(w0: np.ndarray) -> np.ndarray:
+    """RULE["subspace"]: an orthonormal basis (d × k′) of the day's pool's top k principal directions
+    (the centred pool's right singular vectors, cached per pool) and the residuals of the extra axes."""
+    k, extra = RULE["subspace"]
+    pool = POOL[0]
+    key = (len(pool), pool[:2].tobytes(), k)
+    if key not in _bases:
+        _, _, vt = np.linalg.svd(pool - pool.mean(axis=0), full_matrices=False)
+        _bases[key] = vt[:k].T
+    basis: np.ndarray = _bases[key]
+    axes = [a for name, a in (("w0", w0), ("mean", POOL_MEAN[0])) if name in extra and a.any()]
+    for axis in axes:  # Gram–Schmidt: the axis's part outside the span so far, as one more column
+        residual = axis - basis @ (basis.T @ axis)
+        if np.linalg.norm(residual) > 1e-9:
+            basis = np.hstack([basis, (residual / np.linalg.norm(residual))[:, None]])
+    return basis
+
+
 def preference_vector(profile: R.Profile, dim: int, now: datetime | None = None,
                       half_life_days: float = R.HALF_LIFE_DAYS) -> np.ndarray:
     """``ranking.preference_vector`` under RULE."""
@@ -201,6 +235,12 @@ def preference_vector(profile: R.Profile, dim: int, now: datetime | None = None,
         y = np.append(y, 0.0)
         weight = np.append(weight, RULE.get("pool_negative", R.POOL_NEGATIVE))
     gram, base = x @ x.T + RULE.get("intercept", R.BIAS) ** 2, x @ w0
+    if "subspace" in RULE and POOL:  # w = w₀ + Q·v: the fit sees the rated papers' coordinates Qᵀx only
+        q = _subspace(w0)
+        z = x @ q
+        beta_q = _fit(z @ z.T + RULE.get("intercept", R.BIAS) ** 2, base, y, weight, pull)
+        confined: np.ndarray = w0 + q @ (z.T @ beta_q)
+        return confined
     if "select" in RULE:
         pull = _select_pull(gram, base, y, weight)
         if not np.isfinite(pull):
@@ -225,6 +265,8 @@ def relevance(matrix: np.ndarray, profile: R.Profile, now: datetime | None = Non
     POOL[:] = [matrix.astype(np.float64)]
     rel = matrix @ preference_vector(profile, matrix.shape[1], now, half_life_days).astype(matrix.dtype)
     rated = profile.likes + profile.dislikes
+    if "stack" in RULE and rated >= 3:
+        rel = _stack(matrix, profile, rel, now, half_life_days)
     if "fusion" in RULE and rated:
         w0 = R.topic_prior(profile, matrix.shape[1], now, half_life_days)
         if w0.any():
@@ -250,6 +292,53 @@ def relevance(matrix: np.ndarray, profile: R.Profile, now: datetime | None = Non
             _graphs[key] = smoothing.neighbours(matrix, np.ones(len(matrix), dtype=bool))
         rel = (1 - alpha) * rel + alpha * rel[_graphs[key]].mean(axis=1)
     return rel, positives
+
+
+def _stack(matrix: np.ndarray, profile: R.Profile, fitted: np.ndarray, now: datetime | None,
+           half_life_days: float) -> np.ndarray:
+    """RULE["stack"]: the pool's scores θ·z, z the standardised features [x·w₀, the fit's score, max cos to 👍,
+    max cos to 👎] (a feature left out when it is constant: no topic, or under two ratings of its side).
+    θ: a logistic fit on the rated papers' features, each computed without that paper (the fit refitted
+    without it, the max cosines over the others), weighed as the fit weighs them, pulled towards the fit's
+    score alone (θ₀ = (0, 1, 0, 0)) with strength λ: with few ratings it stays the product's ranking."""
+    rated = [s for s in profile.signals if s.kind not in ("topic", "author") and s.weight != 0]
+    n, dim = len(rated), matrix.shape[1]
+    w0 = R.topic_prior(profile, dim, now, half_life_days)
+    pool = matrix.astype(np.float64)
+    x = np.stack([s.vector for s in rated]).astype(np.float64)
+    y = np.array([1.0 if s.weight > 0 else 0.0 for s in rated])
+    loo = np.array([x[i] @ preference_vector(R.Profile([s for s in profile.signals if s is not rated[i]]), dim, now,
+                                             half_life_days) for i in range(n)])
+    columns: list[tuple[np.ndarray, np.ndarray]] = [(pool @ w0, x @ w0)] if w0.any() else []
+    columns.append((fitted.astype(np.float64), loo))
+    fit_column = len(columns) - 1
+    cos = x @ x.T
+    np.fill_diagonal(cos, -np.inf)  # a rated paper's max cosine is over the others
+    for side in (1.0, 0.0):
+        if (y == side).sum() >= 2:
+            columns.append(((pool @ x[y == side].T).max(axis=1), cos[:, y == side].max(axis=1)))
+    mu = np.array([c[0].mean() for c in columns])
+    sd = np.array([c[0].std() + 1e-12 for c in columns])
+    zp = (np.stack([c[0] for c in columns], axis=1) - mu) / sd
+    zr = np.hstack([(np.stack([c[1] for c in columns], axis=1) - mu) / sd, np.ones((n, 1))])  # and an intercept
+    strength = np.array([abs(s.weight) * R.decay(s.at, now, half_life_days) for s in rated])
+    n_pos, n_neg = max(1, int(y.sum())), max(1, int(n - y.sum()))
+    weight = np.where(y == 1, n / (2 * n_pos), n / (2 * n_neg)) * strength
+    prior = np.zeros(zr.shape[1])
+    prior[fit_column] = 1.0
+    pull = np.full(zr.shape[1], float(RULE["stack"]))
+    pull[-1] = 1e-3  # the intercept nearly free
+    theta = prior.copy()
+    for _ in range(R.NEWTON_STEPS * 2):
+        p = 0.5 * (1.0 + np.tanh(0.5 * (zr @ theta)))  # the logistic, without overflow: one side alone drives the intercept far
+        gradient = zr.T @ (weight * (p - y)) + pull * (theta - prior)
+        hessian = (zr * (weight * p * (1 - p))[:, None]).T @ zr + np.diag(pull)
+        step = np.linalg.solve(hessian, gradient)
+        theta -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    stacked: np.ndarray = zp @ theta[:-1]
+    return stacked
 
 
 def rank_prepared(trending: Sequence[RankedPaper], matrix: np.ndarray, has: np.ndarray, trend: np.ndarray,
@@ -285,6 +374,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--trials", default="product", help=f"comma-separated: {', '.join(TRIALS)}")
     parser.add_argument("--variants", default="protocol,k3,flip20,reversed,two-categories")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="print the all-labels ceiling's paired lead over the phrase alone per variant, no trials")
     args = parser.parse_args()
     R.rank_prepared = rank_prepared  # rank_personal looks it up at call time
     T.Bench.topic_vector = topic_vector  # type: ignore[method-assign]  # the phrase's vector under RULE
@@ -307,6 +398,16 @@ def main() -> None:
             RULE.clear()
             baselines[name] = rows(name, ["zotero-arxiv-daily", T.TOPIC_ONLY])
             stored.write_bytes(pickle.dumps(baselines))
+    if args.ceiling:  # the headroom: could even a learner seeing every label beat the phrase by one paired s.e.?
+        print("variant: the ceiling's P@5 − the phrase alone's, paired over channels; * beyond one paired s.e.")
+        for name in variants:
+            ceiling = rows(name, [T.CEILING])[0]
+            phrase = next(r for r in baselines[name] if r["recommender"] == T.TOPIC_ONLY)
+            c = T.paired(ceiling["per_channel_p_at_5"], phrase["per_channel_p_at_5"])
+            print(f"  {name:>14}: ceiling {ceiling['p_at_5']:.3f} (online P {ceiling['online_precision']:.3f}) − phrase "
+                  f"{phrase['p_at_5']:.3f} = {c['mean_difference']:+.3f} ± {c['standard_error']:.3f}"
+                  f"{'*' if c['beyond_one_se'] else ''} ({c['wins']}/{c['ties']}/{c['losses']})", flush=True)
+        return
     print("trial: variant  R = P@5 reactions only [− zotero-arxiv-daily]  T = P@5 with a topic, oP = its online "
           "precision [− the phrase alone]; * beyond one paired s.e.")
     for trial in args.trials.split(","):
