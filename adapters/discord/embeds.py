@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import discord
 
+from adapters.discord.previews import unfurl_free
 from adapters.discord.text import fit, fit_plain
 from bot.discussion.openings import continues_in
 from bot.domain import Digest, Paper, RankedPaper
@@ -134,7 +135,7 @@ class OutMessage:
 
 def digest_messages(digest: Digest, discussions: Mapping[str, Discussion] | None = None) -> list[OutMessage]:
     """One message per paper, the headline on the first; an empty digest is one text message."""
-    header = digest_header(digest)
+    header = unfurl_free(digest_header(digest))  # sent with embeds, or as an edit: no URL unfurls
     if not digest.items:
         return [OutMessage(content=header)]
     found = discussions or {}
