@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.plural import counted, plural
 from bot.replies import PagedReply
 from bot.text import shorten
 
@@ -67,7 +68,7 @@ def page_text(reply: PagedReply, limit: int, *, escape: Callable[[str], str] = _
     total = len(packed)
     if reply.page > total:
         last = reply.next_page.format(page=total) if reply.next_page else ""
-        return escape(f"There {'is' if total == 1 else 'are'} only {total} page{'s' if total != 1 else ''} here"
+        return escape(f"There {plural(total, 'is', 'are')} only {counted(total, 'page')} here"
                       f"{f': the last is {last}' if last else ''}.")[:limit]
     chunk = packed[reply.page - 1]
     body = SEPARATOR.join(chunk)

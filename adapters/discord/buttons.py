@@ -26,6 +26,7 @@ import discord
 
 from adapters.discord.embeds import item_embed, pack_embeds
 from adapters.discord.forum import Forums
+from adapters.discord.previews import fitted
 from adapters.discord.text import fit
 from bot.app import PaperBot
 from bot.domain import ChannelRef
@@ -77,7 +78,7 @@ def views_for(publication: Publication, items: list[int]) -> Any:
 
 def answer_fields(answer: ClickAnswer) -> dict[str, Any]:
     """The ephemeral answer's content (and More like this's embeds), neutralised and bounded."""
-    content = fit(answer.text, MAX_CONTENT) or "…"
+    content = fitted(lambda room: fit(answer.text, room), MAX_CONTENT) or "…"  # an edit: URLs as <url>
     if answer.similar is None:
         return {"content": content, "embeds": []}
     embeds = [item_embed(item, n) for n, item in enumerate(answer.similar.items, 1)]

@@ -30,6 +30,7 @@ from discord import app_commands
 
 from adapters.discord.interaction import InteractionTransport, Responder
 from adapters.discord.platform import DiscordPlatform
+from adapters.discord.previews import fitted
 from adapters.discord.saved import EphemeralFiles, paged_text
 from adapters.discord.text import fit, fit_lines, fit_plain
 from bot.app import PaperBot
@@ -120,7 +121,7 @@ async def show(interaction: discord.Interaction, reply: Reply, responder: Respon
     if reply.ephemeral:
         await responder.private(fit_lines(reply.text, MAX_CONTENT))
     else:
-        await responder.edit(content=fit_lines(reply.text, MAX_CONTENT))
+        await responder.edit(content=fitted(lambda room: fit_lines(reply.text, room), MAX_CONTENT))
 
 
 async def run_command(interaction: discord.Interaction, build: Callable[[], Command]) -> None:

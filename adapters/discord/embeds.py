@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 
 import discord
 
+from adapters.discord.previews import unfurl_free
 from adapters.discord.text import fit, fit_plain
 from bot.discussion.openings import continues_in
 from bot.domain import Digest, Paper, RankedPaper
+from bot.plural import plural
 from bot.replies import Discussion
 from bot.sentences import first_sentences
 from bot.text import format_authors
@@ -69,9 +71,9 @@ def _number(value: int) -> str:
 def _popularity(paper: Paper) -> str:
     parts = []
     if paper.upvotes is not None:
-        parts.append(f"▲ {_number(paper.upvotes)} upvotes")
+        parts.append(f"▲ {_number(paper.upvotes)} {plural(paper.upvotes, 'upvote')}")
     if paper.github_stars is not None:
-        parts.append(f"★ {_number(paper.github_stars)} stars")
+        parts.append(f"★ {_number(paper.github_stars)} {plural(paper.github_stars, 'star')}")
     if paper.num_comments:
         parts.append(f"💬 {_number(paper.num_comments)}")
     return fit(" · ".join(parts), MAX_FIELD)
@@ -134,7 +136,7 @@ class OutMessage:
 
 def digest_messages(digest: Digest, discussions: Mapping[str, Discussion] | None = None) -> list[OutMessage]:
     """One message per paper, the headline on the first; an empty digest is one text message."""
-    header = digest_header(digest)
+    header = unfurl_free(digest_header(digest))  # sent with embeds, or as an edit: no URL unfurls
     if not digest.items:
         return [OutMessage(content=header)]
     found = discussions or {}

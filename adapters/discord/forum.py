@@ -42,6 +42,7 @@ import discord
 from discord.channel import ThreadWithMessage
 
 from adapters.discord.embeds import digest_header, paper_embed
+from adapters.discord.previews import new_message
 from adapters.discord.text import fit, fit_plain, pieces
 from bot.domain import Digest, Paper, RankedPaper
 from bot.errors import ChannelUnavailableError
@@ -226,7 +227,8 @@ class Forums:
                       content: str | None = None, embeds: list[discord.Embed] | None = None) -> ThreadWithMessage:
         """A post; Discord refusing it for want of a tag means the forum as read is out of date."""
         try:
-            return await forum.create_thread(name=name, content=content, embeds=embeds or discord.utils.MISSING,
+            return await forum.create_thread(name=name, **new_message(content, embeds or ()),
+                                             embeds=embeds or discord.utils.MISSING,
                                              applied_tags=applied_tags, allowed_mentions=NO_MENTIONS,
                                              auto_archive_duration=ARCHIVE_MINUTES)
         except discord.HTTPException as exc:
@@ -246,7 +248,7 @@ class Forums:
             return False
         thread = self._client.get_partial_messageable(int(post_id), guild_id=forum.guild.id)
         try:
-            await thread.send(content=bump_text(digest), allowed_mentions=NO_MENTIONS)
+            await thread.send(**new_message(bump_text(digest)), allowed_mentions=NO_MENTIONS)
         except (discord.NotFound, discord.Forbidden) as exc:
             _log.info("post %s in forum %s cannot be bumped (%s %s); posting the paper again", post_id, forum.id,
                       exc.status, exc.code)
@@ -262,7 +264,7 @@ class Forums:
                                      content=contents[0], applied_tags=tags)
         ids = [str(created.thread.id)]
         for content in contents[1:]:
-            ids.append(str((await created.thread.send(content=content, allowed_mentions=NO_MENTIONS)).id))
+            ids.append(str((await created.thread.send(**new_message(content), allowed_mentions=NO_MENTIONS)).id))
         return ids
 
     # finding a send again --------------------------------------------------------------------

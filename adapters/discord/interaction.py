@@ -35,6 +35,7 @@ from adapters.discord.platform import (
     retry_after,
     send_messages,
 )
+from adapters.discord.previews import new_message, unfurl_free
 from adapters.discord.text import fit
 from bot.domain import ChannelRef
 from bot.ports import Sent, ThreadStyle
@@ -107,19 +108,27 @@ class Responder:
         return True
 
     async def edit(self, **fields: Any) -> discord.Message:
-        """Replace the "thinking…" placeholder (mentions never allowed)."""
+        """Replace the "thinking…" placeholder (mentions never allowed; an edit takes no flags, so its
+        URLs are written ``<url>``: :mod:`adapters.discord.previews`)."""
+        if isinstance(fields.get("content"), str):
+            fields["content"] = unfurl_free(fields["content"])
         return await self._call("the answer", lambda: self.interaction.edit_original_response(
             allowed_mentions=NO_MENTIONS, **fields))
 
     async def edit_with_file(self, content: str, filename: str, data: bytes) -> discord.Message:
         """Replace the placeholder with ``content`` and one attached file (a fresh upload on each try)."""
         return await self._call("the answer", lambda: self.interaction.edit_original_response(
-            content=content, attachments=[discord.File(io.BytesIO(data), filename=filename)], allowed_mentions=NO_MENTIONS))
+            content=unfurl_free(content), attachments=[discord.File(io.BytesIO(data), filename=filename)],
+            allowed_mentions=NO_MENTIONS))
 
-    async def followup(self, **fields: Any) -> discord.Message:
-        """One more message of the answer (mentions never allowed)."""
+    async def followup(self, *, content: str | None = None, embeds: list[discord.Embed] | None = None,
+                       **fields: Any) -> discord.Message:
+        """One more message of the answer (mentions never allowed, no URL unfurled)."""
+        message = {k: v for k, v in new_message(content, embeds or ()).items() if v is not None}
+        if embeds is not None:
+            message["embeds"] = embeds
         return await self._call("a followup", lambda: self.interaction.followup.send(
-            allowed_mentions=NO_MENTIONS, wait=True, **fields))
+            allowed_mentions=NO_MENTIONS, wait=True, **message, **fields))
 
     async def private(self, text: str) -> None:
         """An ephemeral answer only the caller sees, whether or not the interaction was deferred; a
@@ -127,14 +136,14 @@ class Responder:
         content = text[:MAX_CONTENT]
         if not self.done:
             await self._call("the answer", lambda: self.interaction.response.send_message(
-                content, ephemeral=True, allowed_mentions=NO_MENTIONS), first=True)
+                content, ephemeral=True, allowed_mentions=NO_MENTIONS, suppress_embeds=True), first=True)
             return
         try:
             await self._call("removing the placeholder", lambda: self.interaction.delete_original_response())
         except discord.HTTPException:
             pass  # already gone, or Discord refused: the ephemeral answer still says what happened
         await self._call("the answer", lambda: self.interaction.followup.send(
-            content, ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True))
+            content, ephemeral=True, allowed_mentions=NO_MENTIONS, suppress_embeds=True, wait=True))
 
     async def private_file(self, text: str, filename: str, data: bytes) -> discord.Message:
         """An ephemeral answer with one attached file (an export), like :meth:`private`: the public
@@ -147,14 +156,14 @@ class Responder:
 
         if not self.done:
             await self._call("the answer", lambda: self.interaction.response.send_message(
-                content, file=attached(), ephemeral=True, allowed_mentions=NO_MENTIONS), first=True)
+                content, file=attached(), ephemeral=True, allowed_mentions=NO_MENTIONS, suppress_embeds=True), first=True)
             return await self._call("reading the answer", lambda: self.interaction.original_response())
         try:
             await self._call("removing the placeholder", lambda: self.interaction.delete_original_response())
         except discord.HTTPException:
             pass  # already gone, or Discord refused: the ephemeral answer still arrives
         return await self._call("the answer", lambda: self.interaction.followup.send(
-            content, file=attached(), ephemeral=True, allowed_mentions=NO_MENTIONS, wait=True))
+            content, file=attached(), ephemeral=True, allowed_mentions=NO_MENTIONS, suppress_embeds=True, wait=True))
 
     async def last_word(self, text: str) -> None:
         """After an answer finally failed: a short ephemeral note when Discord still takes one; never raises."""
@@ -181,8 +190,7 @@ class InteractionTransport:
             view = views_for(publication, out.items)  # the paper's controls (adapters.discord.buttons)
             if n == 0:
                 return await self._responder.edit(content=out.content, embeds=out.embeds, view=view)
-            return await self._responder.followup(content=out.content or discord.utils.MISSING, embeds=out.embeds,
-                                                  view=view)
+            return await self._responder.followup(content=out.content or None, embeds=out.embeds, view=view)
 
         return await send_messages(publication, one, f"answering in {channel}")
 

@@ -12,7 +12,8 @@ Form Body) → RejectedMessageError; a digest cut short → PartiallySentError w
 A forum requiring a tag the bot cannot give (400 40067) → ChannelUnavailableError with the words for
 that (``Unreachable.TAG_REQUIRED``; :mod:`adapters.discord.forum` usually sees it first).
 A refusal's reason is worded for people by kind (:data:`KINDS`); Discord's code goes to the log.
-Every message is sent with ``AllowedMentions.none()``, and carries nothing people would not read:
+Every message is sent with ``AllowedMentions.none()`` and unfurls no URL (:mod:`adapters.discord.previews`),
+and carries nothing people would not read:
 an outbox send is found again by what it shows (:meth:`DiscordPlatform.find_sent`).
 
 Text posts are bounded where they are rendered (the core's text is what it is): a post into a thread
@@ -35,6 +36,7 @@ import discord
 from adapters.discord.buttons import views_for
 from adapters.discord.embeds import OutMessage, digest_messages, paper_embed
 from adapters.discord.forum import NO_SETTABLE_TAGS, TAG_REQUIRED, Forums
+from adapters.discord.previews import new_message
 from adapters.discord.text import fit, fit_plain, pieces
 from bot.domain import ChannelRef
 from bot.errors import (
@@ -235,8 +237,8 @@ class DiscordPlatform:
             return await self._send_to_forum(forum, channel, publication, ids)
 
         async def one(_: int, message: OutMessage) -> discord.Message:
-            return await target.send(content=message.content, embeds=message.embeds, allowed_mentions=NO_MENTIONS,
-                                     view=views_for(publication, message.items))
+            return await target.send(**new_message(message.content, message.embeds), embeds=message.embeds,
+                                     allowed_mentions=NO_MENTIONS, view=views_for(publication, message.items))
 
         return await send_messages(publication, one, f"posting a digest to {channel}")
 
@@ -274,7 +276,7 @@ class DiscordPlatform:
                 reference = (discord.MessageReference(message_id=int(reply_to), channel_id=target.id, fail_if_not_exists=False)
                              if reply_to and reply_to.isdigit() and n == 0 else None)
                 kwargs: dict[str, Any] = {"reference": reference, "mention_author": False} if reference else {}
-                sent = await target.send(content=content, allowed_mentions=NO_MENTIONS, **kwargs)
+                sent = await target.send(**new_message(content), allowed_mentions=NO_MENTIONS, **kwargs)
                 ids.append(str(sent.id))
         except Exception as exc:
             raise delivery_error(exc, f"posting to {channel}") from exc
@@ -285,8 +287,8 @@ class DiscordPlatform:
         target = self._channel(channel)
         await self._wait_ready()
         try:
-            sent = await target.send(content=fit(text, MAX_CONTENT), file=discord.File(io.BytesIO(data), filename=filename),
-                                     allowed_mentions=NO_MENTIONS)
+            sent = await target.send(**new_message(fit(text, MAX_CONTENT)), allowed_mentions=NO_MENTIONS,
+                                     file=discord.File(io.BytesIO(data), filename=filename))
         except Exception as exc:
             raise delivery_error(exc, f"posting {filename} to {channel}") from exc
         return [str(sent.id)]

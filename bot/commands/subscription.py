@@ -7,6 +7,7 @@ from datetime import time
 from bot.commands.params import Count, Flag, Items, Number, Param, TimeOfDay, Timezone, Weekdays
 from bot.commands.spec import command
 from bot.domain import Requester, Subscription
+from bot.plural import counted
 from bot.replies import TextReply
 from bot.scheduling.schedule import ScheduleOptions
 from bot.scheduling.usecases import extras, when
@@ -44,7 +45,7 @@ class SubscribeCommand:
             weekdays=self.weekdays, threshold=self.threshold, weekly=self.weekly, topics=self.topics,
         )
         verb = "Subscribed:" if created else "Updated the subscription:"
-        text = f"{verb} this channel gets the top {sub.count} papers {when(options)} at {sub.post_time:%H:%M} {sub.timezone}."
+        text = f"{verb} this channel gets the top {counted(sub.count, 'paper')} {when(options)} at {sub.post_time:%H:%M} {sub.timezone}."
         return TextReply(" ".join(part for part in (text, extras(options), days_hint(sub, options)) if part))
 
 

@@ -15,6 +15,7 @@ from bot.commands.spec import command
 from bot.discussion.threads import LinkMode, ThreadMode
 from bot.domain import Digest, RankedPaper, Requester
 from bot.errors import PermissionDeniedError, UsageError
+from bot.plural import counted
 from bot.replies import DigestReply, TextReply
 from bot.taste.ranking import TasteSettings
 from bot.usecases.discussion import DiscussionUseCases
@@ -78,7 +79,7 @@ def describe_settings(s: TasteSettings) -> str:
     if s.threshold is not None:
         parts.append(f"relevance threshold {s.threshold:g}")
     if s.cap is not None:
-        parts.append(f"at most {s.cap} papers a day")
+        parts.append(f"at most {counted(s.cap, 'paper')} a day")
     return "; ".join(parts)
 
 
@@ -180,7 +181,7 @@ class ForgetCommand:
                              f"{', settings' if self.target == 'channel' else ''}). "
                              f"To go ahead: /papers forget {self.target} confirm", ephemeral=True)
         removed = await (cases.forget_member(requester) if self.target == "me" else cases.forget_channel(requester.channel))
-        return TextReply(f"Done: erased {what} ({removed} stored item{'s' if removed != 1 else ''}).", ephemeral=True)
+        return TextReply(f"Done: erased {what} ({counted(removed, 'stored item')}).", ephemeral=True)
 
 
 def _digest(title: str, items: list[RankedPaper]) -> DigestReply:

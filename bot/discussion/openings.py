@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from bot.domain import Paper
+from bot.plural import counted
 from bot.sentences import first_sentences
 from bot.text import MENTION, WORD_JOINER, clean_text, shorten
 
@@ -27,10 +28,6 @@ def thread_name(papers: Sequence[Paper]) -> str:
     # the title held it already), and clean_text keeps it when the adapter cleans the name again.
     title = _UNJOINED_MENTION.sub(MENTION + WORD_JOINER, title).replace("<", "‹").replace(">", "›")
     return shorten(title, THREAD_NAME_LIMIT)
-
-
-def _count(value: int, one: str) -> str:
-    return f"{value} {one}{'' if value == 1 else 's'}"
 
 
 TITLE_CHARS = 300
@@ -66,9 +63,9 @@ def opening_text(paper: Paper, summary: str, number: int | None = None) -> str:
     if github:
         facts.append(f"GitHub {github.group(1)}" + (f" ★ {paper.github_stars}" if paper.github_stars is not None else ""))
     if paper.upvotes is not None:
-        facts.append(f"▲ {_count(paper.upvotes, 'upvote')}")
+        facts.append(f"▲ {counted(paper.upvotes, 'upvote')}")
     if paper.num_comments is not None:
-        facts.append(f"💬 {_count(paper.num_comments, 'comment')} on Hugging Face")
+        facts.append(f"💬 {counted(paper.num_comments, 'comment')} on Hugging Face")
     if facts:
         lines.append(" · ".join(facts))
     lines.append("Mention me here with a question about this paper; I answer from its text.")

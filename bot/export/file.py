@@ -12,6 +12,7 @@ from enum import Enum
 
 from bot.domain import Paper
 from bot.export import bibtex, ris
+from bot.plural import counted
 from bot.replies import ExportReply, PagedReply
 
 
@@ -31,7 +32,7 @@ def export_file(papers: Sequence[Paper], fmt: ExportFormat, *, day: date, page: 
         full, short = bibtex.entries(papers, keys=keys), bibtex.entries(papers, short=True, keys=keys)
     else:
         full, short = ris.records(papers), ris.records(papers, short=True)
-    count = f"{len(papers)} saved paper{'s' if len(papers) != 1 else ''}"
+    count = counted(len(papers), 'saved paper')
     summary = f"{LABEL[fmt]} export of your {count}{note}."
     data = ("\n\n".join(full) + "\n").encode("utf-8") if full else b""
     inline = PagedReply(

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from bot.domain import Paper, RankedPaper
+from bot.plural import counted, plural
 
 GRAVITY = 1.5
 COMMENT_WEIGHT = 2.0
@@ -51,9 +52,9 @@ def trending_why(paper: Paper, reference_day: date) -> str:
     """A few words on why this paper ranks where it does."""
     parts: list[str] = []
     if paper.upvotes:
-        parts.append(f"{_compact(paper.upvotes)} upvote{'s' if paper.upvotes != 1 else ''}")
+        parts.append(f"{_compact(paper.upvotes)} {plural(paper.upvotes, 'upvote')}")
     if paper.num_comments:
-        parts.append(f"{paper.num_comments} comment{'s' if paper.num_comments != 1 else ''}")
+        parts.append(counted(paper.num_comments, 'comment'))
     if paper.github_stars:
         parts.append(f"★{_compact(paper.github_stars)} on GitHub")
     if not parts:
@@ -62,7 +63,7 @@ def trending_why(paper: Paper, reference_day: date) -> str:
         reason = "trending: " + ", ".join(parts)
     age = age_days(paper, reference_day)
     if age >= 1:
-        reason += f" ({age} day{'s' if age != 1 else ''} old)"
+        reason += f" ({counted(age, 'day')} old)"
     return reason
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.calendar import describe_day
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, RankedPaper, Subscription
+from bot.plural import counted
 from bot.ports import Store
 from bot.ranking.trending import rank_trending
 from bot.scheduling.personal_ports import DM, DmSubscription, Member, PersonalStore, dm_key, dm_settings_channel
@@ -86,7 +87,7 @@ class DmPlanner:
             ranked = await self._rank(sub, fresh, latest or day)
             items = tuple(PlannedItem(r.paper.arxiv_id, r.score, r.why) for r in ranked[: sub.count])
             seen.update(i.arxiv_id for i in items)
-            title = f"Your top {len(items)} papers of {describe_day(latest)}" if latest else "No papers yet"
+            title = f"Your top {counted(len(items), 'paper')} of {describe_day(latest)}" if latest else "No papers yet"
             if items:
                 plans.append(DigestPlan(target, day, due_at, title, items, kind=DM, digest_day=latest, key=key))
             elif self._settings.empty_day_note:

@@ -19,6 +19,7 @@ from bot.calendar import describe_day, iso_week
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, RankedPaper
 from bot.metrics import metrics
+from bot.plural import counted
 from bot.ports import Store
 from bot.ranking.trending import rank_trending
 from bot.scheduling.ports import EMPTY, PLANNED, SKIPPED, DeliveryStore, DigestPlan, PlannedItem
@@ -90,8 +91,8 @@ _Sub = TypeVar("_Sub")
 def _title(count: int, paper_day: date | None, week: str | None) -> str:
     """A digest's headline: the same few for every channel of a pass, so worded once each."""
     if week:
-        return f"Top {count} papers of week {week}"
-    return f"Top {count} papers of {describe_day(paper_day)}" if paper_day else "No papers yet"
+        return f"Top {counted(count, 'paper')} of week {week}"
+    return f"Top {counted(count, 'paper')} of {describe_day(paper_day)}" if paper_day else "No papers yet"
 
 
 async def unplanned_occurrences(

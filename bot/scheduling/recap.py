@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Paper, Subscription
+from bot.plural import counted, plural
 from bot.ports import ChatTransport
 from bot.scheduling.personal_ports import RECAP, PersonalStore, RecapEntry, RecapSubscription, recap_key
 from bot.scheduling.planner import PlanReport, PlanSettings, missed_plan, unplanned_occurrences
@@ -80,7 +81,7 @@ class RecapPlanner:
             since = due_at - WEEK
             items = tuple(rank_entries(await self._personal.recap_entries(sub.channel, since, due_at), self._count))
             start = since.astimezone(ZoneInfo(sub.timezone)).date()
-            title = f"Weekly recap: the {len(items)} most discussed papers since {start:%a} {start.day} {start:%b %Y}"
+            title = f"Weekly recap: the {len(items)} most discussed {plural(len(items), 'paper')} since {start:%a} {start.day} {start:%b %Y}"
             if items:
                 plans.append(DigestPlan(sub.channel, day, due_at, title, items, kind=RECAP, key=key))
             elif self._settings.empty_day_note:
@@ -112,7 +113,7 @@ async def render_recap(item: OutboxItem, platform: ChatTransport, channel: Chann
             except Exception as exc:  # noqa: BLE001 — a missing link must not stop the recap
                 _log.warning("no thread link for %s in %s: %s", extra["id"], channel, exc)
         replies = int(extra.get("replies") or 0)
-        counts = f"👍 {int(extra.get('up') or 0)} 👎 {int(extra.get('down') or 0)} · {replies} repl{'y' if replies == 1 else 'ies'}"
+        counts = f"👍 {int(extra.get('up') or 0)} 👎 {int(extra.get('down') or 0)} · {counted(replies, 'reply', 'replies')}"
         where = f"thread: {link}" if link else paper.abs_url
         lines.append(f"{n}. {shorten(clean_text(paper.title), 150)} — {counts} — {where}")
     return "\n".join(lines)

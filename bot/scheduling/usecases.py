@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.domain import ChannelRef
+from bot.plural import counted
 from bot.ports import Store
 from bot.scheduling.schedule import ScheduleOptions, weekdays_text
 from bot.text import sentence
@@ -21,7 +22,7 @@ class ScheduleUseCases:
         sub = await self._store.get_subscription(channel)
         if sub is None:
             return NOT_SUBSCRIBED
-        text = f"The top {sub.count} papers at {sub.post_time:%H:%M} {sub.timezone}."
+        text = f"The top {counted(sub.count, 'paper')} at {sub.post_time:%H:%M} {sub.timezone}."
         options = await self._store.get_schedule(channel)
         return f"{text} {describe(options)}" if options is not None else text
 

@@ -41,6 +41,13 @@ def unexpected(source: str, what: str, exc: BaseException) -> SourceError:
     return SourceError(f"{source}: {what} failed on an unusable answer ({type(exc).__name__}{': ' + detail if detail else ''})")
 
 
+def naming_source(source: str, exc: BaseException) -> str:
+    """A source failure's message naming ``source`` once: a guarded call's already begins with it
+    (``Hugging Face: the listing … took longer than 20 s``), an HTTP error's names only its URL."""
+    text = str(exc)
+    return text if text.startswith(source) else f"{source}: {text}"
+
+
 def _safe_str(exc: BaseException) -> str:
     try:
         text = str(exc)

@@ -24,6 +24,7 @@ import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.errors import SourceError
+from bot.plural import counted
 from bot.sources.json_body import decode_json
 from bot.sources.redact import redact_text, redact_url
 
@@ -108,11 +109,25 @@ def _retryable(status: int) -> bool:
     return status == 429 or status >= 500
 
 
-def _describe_exception(exc: BaseException, timeout: float) -> str:
+def describe_exception(exc: BaseException, timeout: float) -> str:
+    """An HTTP client's failure in our words, for people: aiohttp's own (``TooManyRedirects: 0,
+    message=''``) name its classes and fields, not what happened."""
     if isinstance(exc, asyncio.TimeoutError):
         return f"no answer within {timeout:g} s"
     if isinstance(exc, aiohttp.ClientConnectorError):
         return f"cannot connect ({exc.os_error or exc})"
+    if isinstance(exc, aiohttp.TooManyRedirects):
+        return "too many redirects (the address keeps redirecting)"
+    if isinstance(exc, aiohttp.InvalidURL):
+        return "not a valid URL"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "the server closed the connection before answering"
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "the answer was cut short"
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"HTTP {exc.status} {exc.message}".strip() if exc.status else "an answer that is not valid HTTP"
+    if isinstance(exc, aiohttp.ClientError):
+        return "the connection failed" + (f" ({exc})" if str(exc) else "")
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
@@ -214,9 +229,9 @@ class HttpFetcher:
             try:
                 response = await self._attempt(url, params, headers, shown)
             except (TimeoutError, aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
-                problem, status, body = redact_text(_describe_exception(exc, self._timeout)), None, b""
+                problem, status, body = redact_text(describe_exception(exc, self._timeout)), None, b""
             except aiohttp.ClientError as exc:  # e.g. an invalid URL: retrying cannot help
-                raise HttpError(f"GET {shown} failed: {_describe_exception(exc, self._timeout)}", url=shown) from None
+                raise HttpError(f"GET {shown} failed: {describe_exception(exc, self._timeout)}", url=shown) from None
             else:
                 if response.status < 400:
                     return response
@@ -252,7 +267,7 @@ class HttpFetcher:
                 _log.warning("GET %s: %s; retry %d/%d in %.1f s", shown, problem, attempt + 1, self._max_retries, wait)
                 await self._sleep(wait)
         raise HttpError(
-            f"GET {shown} failed after {attempts} attempt{'s' if attempts > 1 else ''}: {problem}",
+            f"GET {shown} failed after {counted(attempts, 'attempt')}: {problem}",
             url=shown,
             status=status,
             body=body,

@@ -15,6 +15,7 @@ from bot.calendar import describe_day, iso_week, parse_week, week_bounds
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Digest, RankedPaper, Requester
 from bot.errors import NotFoundError, UsageError
+from bot.plural import counted
 from bot.ports import Store
 from bot.ranking.trending import rank_trending
 from bot.scheduling.seen import SeenMark, member_seen_key, note_for, seen_by
@@ -81,7 +82,7 @@ class DigestUseCases:
             note = f"No new papers since the last digest (latest day with papers: {describe_day(target)})."
         elif target != self._clock().date():
             note = "Latest day with papers." if day is None else None
-        return Digest(title=f"Top {len(ranked)} papers of {describe_day(target)}", items=tuple(ranked), day=target, note=note)
+        return Digest(title=f"Top {counted(len(ranked), 'paper')} of {describe_day(target)}", items=tuple(ranked), day=target, note=note)
 
     async def _say_seen(self, ranked: list[RankedPaper], channel: ChannelRef, member: Requester | None) -> list[RankedPaper]:
         """The items this channel (or ``member``) already met, with a word on how (on-demand digests only)."""
@@ -131,7 +132,7 @@ class DigestUseCases:
         reference = max(p.announced_on for p in papers if p.announced_on) if papers else end
         ranked = rank_trending(papers, reference)[:count]
         return Digest(
-            title=f"Top {len(ranked)} papers of week {week} ({describe_day(start)} – {describe_day(end)})",
+            title=f"Top {counted(len(ranked), 'paper')} of week {week} ({describe_day(start)} – {describe_day(end)})",
             items=tuple(ranked),
             week=week,
         )

@@ -42,6 +42,7 @@ from bot.discussion.threads import (
     ThreadResponse,
 )
 from bot.domain import ChannelRef, Paper, Post, Requester
+from bot.plural import counted
 from bot.ports import ChatTransport, Sent, Store, ThreadStyle
 from bot.replies import Discussion, TextReply
 from bot.text import clean_text, shorten
@@ -230,7 +231,7 @@ class DiscussionUseCases:
             sent = Sent(root, tuple(p.message_id for p in carried))
             opened += await self.open_threads(transports[channel.platform], channel, carried, sent)
         if opened:
-            _log.warning("opened %d discussion threads that had been missed", opened)
+            _log.warning("opened %s that had been missed", counted(opened, "discussion thread"))
         return opened
 
     async def _open(self, transport: ChatTransport, channel: ChannelRef, root: str, posts: Sequence[Post],

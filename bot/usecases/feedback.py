@@ -16,6 +16,7 @@ from datetime import datetime
 from enum import Enum
 
 from bot.domain import ChannelRef, Digest, ReactionEvent
+from bot.plural import counted
 from bot.ports import Store
 from bot.text import shorten
 from bot.usecases.reactions import ReactionOutcome, ReactionUseCases, posts_of_message
@@ -134,5 +135,5 @@ class FeedbackUseCases:
         title = f"More like “{shorten(paper.title, 80)}”"
         if not items:
             return ClickAnswer(click.control, f"{title}: nothing similar is stored yet.")
-        return ClickAnswer(click.control, f"{title}: {len(items)} papers, only you can see this.",
+        return ClickAnswer(click.control, f"{title}: {counted(len(items), 'paper')}, only you can see this.",
                            similar=Digest(title=title, items=items))

@@ -25,6 +25,7 @@ from bot.commands.params import parse_timezone
 from bot.domain import Paper, Reaction, Requester
 from bot.emoji import normalise_emoji
 from bot.errors import UsageError
+from bot.plural import counted
 from bot.ports import Store
 from bot.scheduling.personal_ports import DmSubscription
 from bot.taste.model import AUTHOR, TOPIC, member_scope
@@ -189,7 +190,7 @@ class HomeUseCases:
             if self._taste is None:
                 return "Personal ranking is off on this bot: there is nothing to forget."
             erased = await self._taste.forget_member(requester)
-            return f"Done: erased everything you taught the bot in this workspace ({erased} stored item{'s' if erased != 1 else ''})."
+            return f"Done: erased everything you taught the bot in this workspace ({counted(erased, 'stored item')})."
         return await self.unsave(requester, value)
 
     async def unsave(self, requester: Requester, paper: str) -> str:

@@ -11,6 +11,7 @@ from datetime import time
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef, Requester
 from bot.errors import PermissionDeniedError
+from bot.plural import counted
 from bot.ports import Store
 from bot.scheduling.personal_ports import (
     DEFAULT_DM_COUNT,
@@ -84,7 +85,7 @@ class PersonalDigestUseCases:
 
 
 def describe_dm(sub: DmSubscription) -> str:
-    text = (f"Your personal digest: the top {sub.count} papers for you, by direct message, "
+    text = (f"Your personal digest: the top {counted(sub.count, 'paper')} for you, by direct message, "
             f"{_days(sub.weekdays)} at {sub.post_time:%H:%M} {sub.timezone}.")
     if sub.paused:
         text += (f" Paused since {sub.paused_at:%Y-%m-%d %H:%M} UTC: {sentence(sub.paused_reason or '')}"

@@ -20,6 +20,7 @@ from typing import Protocol
 from bot.clock import Clock, utc_now
 from bot.domain import Paper, Requester
 from bot.export.file import ExportFormat, export_file
+from bot.plural import counted
 from bot.ports import Store
 from bot.replies import ExportReply, FileReply, PagedReply, Posted, TextReply
 from bot.taste.signals import SAVE_EMOJI
@@ -102,4 +103,4 @@ class SavedUseCases:
         if not sent.where:
             return Posted(FileReply(export.filename, export.data, export.summary), sent.message_ids)
         n = len(inline.entries)
-        return TextReply(f"Sent to {sent.where}: {export.filename} ({n} entr{'y' if n == 1 else 'ies'}).", ephemeral=True)
+        return TextReply(f"Sent to {sent.where}: {export.filename} ({counted(n, 'entry', 'entries')}).", ephemeral=True)

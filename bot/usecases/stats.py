@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.clock import Clock, utc_now
 from bot.domain import ChannelRef
 from bot.emoji import normalise_emoji
+from bot.plural import counted
 from bot.ports import ChartRenderer, Store
 from bot.replies import FileReply, TextReply
 from bot.stats import DEFAULT_WEEKS, ChannelStats, ChartUnavailableError, WeekStats
@@ -71,7 +72,7 @@ class StatsUseCases:
             return TextReply(INSTALL_HINT, ephemeral=True)
         stats = await self.stats(channel, weeks)
         if stats.empty:
-            return TextReply(f"Nothing was posted or reacted to here in the last {weeks} weeks: no chart yet.",
+            return TextReply(f"Nothing was posted or reacted to here in the last {counted(weeks, 'week')}: no chart yet.",
                              ephemeral=True)
         try:
             png = await asyncio.to_thread(self._renderer.render, stats)  # a second on the first import
@@ -80,4 +81,4 @@ class StatsUseCases:
         total = sum(w.posted for w in stats.weeks)
         ups, downs = sum(w.up for w in stats.weeks), sum(w.down for w in stats.weeks)
         return FileReply(f"paperbot-stats-{stats.weeks[0].week_start.isoformat()}.png", png,
-                         f"The last {weeks} weeks here: {total} papers posted, {ups} 👍, {downs} 👎.")
+                         f"The last {counted(weeks, 'week')} here: {counted(total, 'paper')} posted, {ups} 👍, {downs} 👎.")

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from bot.config import ArxivConfig, Config, HuggingFaceConfig
 from bot.domain import Paper
 from bot.errors import SourceError, UsageError
+from bot.sources.guard import naming_source
 from bot.usecases.ingest import store_papers
 from paperbot.commands.fetch_range import check_period
 from paperbot.compose import open_sources, open_store, resolve_database
@@ -60,13 +61,13 @@ async def fetch(
                 elif day is not None:
                     papers += await sources.huggingface.fetch_day(day)
             except SourceError as exc:
-                _log.error("Hugging Face: %s", exc)
+                _log.error("%s", naming_source("Hugging Face", exc))
                 failures.append("huggingface")
         if source in ("arxiv", "all") and sources.arxiv is not None and day is not None:
             try:
                 papers += await sources.arxiv.fetch_day(day)
             except SourceError as exc:
-                _log.error("arXiv: %s", exc)
+                _log.error("%s", naming_source("arXiv", exc))
                 failures.append("arxiv")
     database = resolve_database(config)
     async with open_store(database.url, source=database.source) as store:

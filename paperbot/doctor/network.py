@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.sources.http import HttpError, redact_text
+from bot.sources.http import HttpError, describe_exception, redact_text
 
 DOCTOR_TIMEOUT = 10.0  # seconds for each check's one request: enough for a slow link, short enough to wait for
 
@@ -63,7 +63,7 @@ def from_exception(exc: BaseException) -> Failure:
     """Classify an exception raised by an HTTP client (aiohttp, asyncio)."""
     if isinstance(exc, asyncio.TimeoutError | TimeoutError):
         return Failure(f"timed out (no answer within {DOCTOR_TIMEOUT:g} s)", "network")
-    if isinstance(exc, aiohttp.ClientResponseError):
+    if isinstance(exc, aiohttp.ClientResponseError) and not isinstance(exc, aiohttp.TooManyRedirects):
         return from_status(exc.status)
     if isinstance(exc, aiohttp.ClientConnectorError):
         cause = exc.os_error
@@ -73,7 +73,7 @@ def from_exception(exc: BaseException) -> Failure:
             return Failure("connection refused", "network")
         if isinstance(cause, ssl.SSLError):
             return Failure("the HTTPS (TLS) handshake failed", "network")
-    return from_text(f"{type(exc).__name__}: {exc}")
+    return from_text(describe_exception(exc, DOCTOR_TIMEOUT))
 
 
 def host_of(url: str) -> str:

@@ -161,3 +161,18 @@ async def test_a_database_that_cannot_be_used_is_named_by_where_its_url_came_fro
     assert code == 2 and err.startswith("paperbot: PAPERBOT_DATABASE_URL (sqlite"), err  # the variable wins over the file
     code, _, err = await paperbot("demo", "--db", url, cwd=tmp_path)
     assert code == 2 and f"--db ({url}) cannot be used: its folder does not exist" in err, err
+
+
+async def test_a_failing_source_is_named_once_and_told_in_our_words(tmp_path: Path) -> None:
+    """A guarded call's message names its source already ("Hugging Face: Hugging Face: …" was printed),
+    and aiohttp's own words ("TooManyRedirects: 0, message=''") are never what a person reads."""
+    async with PaperServer() as server:
+        server.route("/api/daily_papers", Reply(b"", 302, "text/plain", {"Location": "/api/daily_papers"}))
+        server.route("/rss/cs.LG+cs.AI+cs.CL+stat.ML", Reply(b"", 200, delay=5.0))
+        config = write_config(tmp_path, server)
+        config.write_text(config.read_text().replace("max_retries = 1\n", "max_retries = 1\ndeadline_seconds = 1\n"))
+        code, out, err = await paperbot("--config", str(config), "fetch", "--date", "2026-09-24", cwd=tmp_path)
+    assert code == 1 and "Failed sources: huggingface, arxiv" in out
+    [hf, arxiv] = err.splitlines()
+    assert hf.count("Hugging Face") == 1 and "too many redirects" in hf and "TooManyRedirects" not in hf, hf
+    assert arxiv.count("arXiv") == 1 and "took longer than 1 s" in arxiv, arxiv

@@ -67,7 +67,7 @@ async def test_schedule_in_a_post_shows_the_forums_schedule_and_why_it_is_paused
 
     text = await in_post(fake, post, "schedule")  # a moderator looks: the post is where they can
 
-    assert text.startswith("The top 1 papers at 09:00 UTC.")
+    assert text.startswith("The top 1 paper at 09:00 UTC.")
     assert "Paused since 2026-12-01 09:05 UTC" in text and REASON.rstrip(".") in text
 
 

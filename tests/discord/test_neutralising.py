@@ -73,7 +73,7 @@ async def test_a_search_for_forged_links_shows_them_as_text_in_the_public_digest
     await eventually(lambda: fake.find("PATCH", it.token))
     [edit] = fake.find("PATCH", it.token)
     header = edit.body["content"]
-    assert "\\[Free Nitro](https://evil.example)" in header and live_markup(header) == [], header
+    assert "\\[Free Nitro](<https://evil.example>)" in header and live_markup(header) == [], header
 
 
 THREAD_TITLE = "Contact x@y.org: @everyone @here <@123> a@\u2060b"

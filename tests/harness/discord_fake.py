@@ -251,7 +251,10 @@ _MENTION_FORMS = re.compile(r"@(?:everyone|here)|<(?:@[!&]?\d+|#\d+|/[^<>\s:]+:\
 _AUTOLINK = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
 # the bot's own markup around untrusted text: its link labels, a bold headline
 _TRUSTED = re.compile(r"\[(?:arXiv|PDF|Hugging Face|code|project)\]\(https?://[^\s()<>\[\]]+\)"
+                      r"|<https?://[^\s<>]+>"  # a link written <url>: shown as a link, never unfurled
                       r"|^\*\*(?=\S)|(?<=\S)\*\*$", re.MULTILINE)
+SUPPRESS_EMBEDS = 1 << 2  # a message flag: Discord unfurls none of its links (and hides all its embeds)
+_UNFURLED = re.compile(r"(?<!<)https?://[^\s<]+[^<.,:;\"')\]\s]", re.IGNORECASE)
 _LINE_START = re.compile(r"^(?:>|#|-(?=[\s#])|\d+\.(?=\s)|[*+](?=\s))")
 
 
@@ -314,11 +317,35 @@ def text_problems(body: dict[str, Any]) -> list[str]:
     return problems
 
 
+def unfurled(body: dict[str, Any]) -> list[str]:
+    """The URLs Discord would turn into link previews for a message body: every URL in its content not
+    written ``<url>``, unless the message has the SUPPRESS_EMBEDS flag (URLs inside embeds never unfurl)."""
+    if int(body.get("flags") or 0) & SUPPRESS_EMBEDS:
+        return []
+    return [m.group(0) for m in _UNFURLED.finditer(body.get("content") or "")]
+
+
 def _escaped(text: str, at: int) -> bool:
     backslashes = 0
     while at - backslashes - 1 >= 0 and text[at - backslashes - 1] == "\\":
         backslashes += 1
     return backslashes % 2 == 1
+
+
+def message_body(r: Recorded) -> dict[str, Any] | None:
+    """The message a request sends or edits (a channel message, a forum post's starter, an interaction's
+    answer, edit or followup), or None."""
+    if not isinstance(r.body, dict):
+        return None
+    if r.path.endswith("/callback"):
+        data = r.body.get("data")
+        return data if r.body.get("type") in (4, 7) and isinstance(data, dict) else None
+    if r.method == "POST" and r.path.endswith("/threads"):
+        message = r.body.get("message")  # a forum post's starter message
+        return message if isinstance(message, dict) else None
+    if r.method in ("POST", "PATCH") and ("/webhooks/" in r.path or r.path.endswith("/messages")):
+        return r.body
+    return None
 
 
 @dataclass
@@ -705,32 +732,25 @@ class FakeDiscord:
 
     def rendering_problems(self, since: int = 0) -> list[str]:
         """Everything the bot sent that Discord would refuse (its limits) or render live (a mention, a
-        masked link or markdown it did not write), and every message sent with mentions allowed: over
-        channel messages, interaction answers, edits, followups, autocomplete choices and thread names
-        (``since``: from that request on; refused bodies are counted whenever they came)."""
+        masked link or markdown it did not write, a link preview), and every message sent with mentions
+        allowed: over channel messages, interaction answers, edits, followups, autocomplete choices and
+        thread names (``since``: from that request on; refused bodies are counted whenever they came)."""
         problems = list(self.violations) if not since else []
         for r in self.requests[since:]:
             if not isinstance(r.body, dict):
                 continue
             where = f"{r.method} {r.path}"
-            body: dict[str, Any] | None = None
-            if r.path.endswith("/callback"):
+            if r.path.endswith("/callback") and r.body.get("type") == 8:
                 data = r.body.get("data") or {}
-                if r.body.get("type") == 8:
-                    problems += [f"{where}: {p}" for p in choices_limits_broken(data.get("choices") or [])]
-                    problems += [f"{where}: choice {c['name']!r} {m}" for c in data.get("choices") or []
-                                 for m in live_mentions(str(c.get("name")))]
-                elif r.body.get("type") in (4, 7):
-                    body = data
+                problems += [f"{where}: {p}" for p in choices_limits_broken(data.get("choices") or [])]
+                problems += [f"{where}: choice {c['name']!r} {m}" for c in data.get("choices") or []
+                             for m in live_mentions(str(c.get("name")))]
             elif r.method == "POST" and r.path.endswith("/threads"):
                 name = str(r.body.get("name") or "")
                 if not 1 <= len(name) <= LIMITS["thread_name"]:
                     problems.append(f"{where}: thread name has {len(name)} characters")
                 problems += [f"{where}: thread name {m}" for m in live_mentions(name)]
-                if isinstance(r.body.get("message"), dict):  # a forum post's starter message
-                    body = r.body["message"]
-            elif r.method in ("POST", "PATCH") and ("/webhooks/" in r.path or r.path.endswith("/messages")):
-                body = r.body
+            body = message_body(r)
             if body is None:
                 continue
             problems += [f"{where}: {p}" for p in message_limits_broken(body)]
@@ -739,7 +759,13 @@ class FakeDiscord:
                     or allowed.get("replied_user"):
                 problems.append(f"{where}: mentions allowed ({allowed})")
             problems += [f"{where}: {p}" for p in text_problems(body)]
+            problems += [f"{where}: would unfurl {url}" for url in unfurled(body)]
         return problems
+
+    def link_previews(self) -> list[str]:
+        """Every URL Discord would have unfurled in a message the bot sent (see :func:`unfurled`)."""
+        return [f"{r.method} {r.path}: {url}" for r in self.requests
+                for body in [message_body(r)] if body is not None for url in unfurled(body)]
 
     def find(self, method: str, fragment: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and fragment in r.path]

@@ -34,12 +34,14 @@ class Running:
 @asynccontextmanager
 async def fake_discord() -> AsyncIterator[FakeDiscord]:
     """A started FakeDiscord; discord.py's REST base and gateway URL (which the runner points at
-    the fake) are put back afterwards."""
+    the fake) are put back afterwards. Whatever the test did, no message the bot sent may have
+    unfurled a link (:meth:`FakeDiscord.link_previews`): a test that passes fails on one."""
     server = FakeDiscord()
     await server.start()
     saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     try:
         yield server
+        assert not server.link_previews(), f"Discord would have unfurled: {server.link_previews()}"
     finally:
         discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
         await server.stop()

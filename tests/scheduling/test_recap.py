@@ -103,6 +103,17 @@ async def test_recap_lists_the_most_discussed_papers_with_thread_links_once_at_i
     assert len(await store.recent_posts(CH, 50)) == 9  # 7 posted + Friday's 2; the recap is not a post
 
 
+async def test_a_recap_of_one_paper_is_worded_in_the_singular(store: SqlStore) -> None:
+    clock = Clock(SETUP)
+    await PaperBot(store, clock=clock).handle(MANAGER, "recap on")
+    await week_of_discussion(store)
+    platform = ThreadPlatform()
+    clock.now = DUE + timedelta(hours=1)
+    await scheduler(store, platform, clock, count=1).tick()
+    [(_, _, (text,))] = platform.sent
+    assert text.splitlines()[0] == "Weekly recap: the 1 most discussed paper since Fri 31 Oct 2025", text
+
+
 async def test_recap_off_sends_nothing(store: SqlStore) -> None:
     clock = Clock(SETUP)
     bot = PaperBot(store, clock=clock)

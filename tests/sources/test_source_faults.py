@@ -62,7 +62,7 @@ def faults(kind: str) -> list[Fault]:
         Fault("429 with Retry-After: 86400", route=Reply(b"", 429, "text/plain", {"Retry-After": "86400"}), expect="asked to wait 86400 s"),
         Fault("500, again and again", route=Reply(b"oops", 500, "text/plain"), expect="failed after 2 attempts: HTTP 500"),
         Fault("503 with an HTML error page", route=Reply(b"<html><h1>503</h1></html>", 503, "text/html"), expect="HTTP 503"),
-        Fault("truncated body", route=Reply.truncated(b"[" + b"1," * 5_000 + b"1]", 1_000, ctype), expect="payload is not completed"),
+        Fault("truncated body", route=Reply.truncated(b"[" + b"1," * 5_000 + b"1]", 1_000, ctype), expect="the answer was cut short"),
         Fault("oversized body (endless)", route=Reply.endless(content_type=ctype), expect="more than the 2 MB (max_body_bytes)"),
         Fault("oversized body (announced)", route=Reply(b" " * (LIMIT + 1), content_type=ctype), expect="it announced 2097153 bytes"),
         Fault("gzip bomb", route=Reply.gzipped(gzip_bomb(), ctype), expect="more than the 2 MB"),

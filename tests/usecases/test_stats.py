@@ -81,5 +81,5 @@ async def test_the_chart_is_a_png_even_with_hostile_labels(store: SqlStore) -> N
     await store.record_posts([Post(CH, "m9", paper(9).arxiv_id, posted_at=NOW)])
     reply = await StatsUseCases(store, MatplotlibCharts(), clock=lambda: NOW).chart(CH)
     assert isinstance(reply, FileReply) and reply.filename.endswith(".png")
-    assert reply.text == "The last 8 weeks here: 1 papers posted, 0 👍, 0 👎."
+    assert reply.text == "The last 8 weeks here: 1 paper posted, 0 👍, 0 👎."
     assert pil.open(io.BytesIO(reply.data)).size == (1000, 700)
