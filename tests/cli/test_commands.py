@@ -1,53 +1,17 @@
 """The CLI as a user runs it: real processes, a config file, local fake sources, a real SQLite file."""
 from __future__ import annotations
 
-import asyncio
-import os
 import sqlite3
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.harness.cli_process import paperbot, write_config
 from tests.harness.fixtures_paths import HF_DAY_07
 from tests.harness.fixtures_paths import RSS_4_ITEMS as RSS
 from tests.harness.paper_server import PaperServer, Reply
 from tests.harness.running_slack import free_port
-
-
-async def paperbot(*args: str, env_extra: dict[str, str] | None = None, cwd: Path) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERBOT_")}
-    env["XDG_DATA_HOME"] = str(cwd / "data")
-    env.update(env_extra or {})
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "paperbot", *args, cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
-    return process.returncode, out.decode(), err.decode()
-
-
-def write_config(tmp_path: Path, server: PaperServer) -> Path:
-    config = tmp_path / "paperbot.toml"
-    config.write_text(
-        f"""
-[database]
-url = "sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-
-[sources.huggingface]
-base_url = "{server.url()}"
-max_retries = 1
-
-[sources.arxiv]
-categories = ["cs.LG", "cs.AI", "cs.CL", "stat.ML"]
-rss_base_url = "{server.url()}"
-api_base_url = "{server.url()}"
-min_interval_seconds = 0.0
-max_retries = 1
-"""
-    )
-    return config
 
 
 async def test_fetch_then_digest_through_the_configured_base_urls(tmp_path: Path) -> None:

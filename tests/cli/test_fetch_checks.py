@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_commands import paperbot, write_config
+from tests.harness.cli_process import paperbot, write_config
 from tests.harness.fixtures_paths import HF_DAY_07, load_json
 from tests.harness.paper_server import PaperServer, Reply
 
