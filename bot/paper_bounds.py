@@ -7,14 +7,17 @@ saying which field and why — so that one bad item costs only itself, never the
 paper out of its digest). It is applied where papers are made (``bot.sources``) and once more
 in ``bot.usecases.ingest.store_papers``; it is idempotent, so the second pass changes nothing.
 
-This module imports only :mod:`bot.arxiv_ids` at run time, so :mod:`bot.domain` can use its
+Text is cleaned by :mod:`bot.text`'s rule, the one every surface uses (a Persian non-joiner or a
+Devanagari joiner inside a word stays, an invisible character that hides text goes); this module
+adds only the lengths and an abstract's line breaks.
+
+This module imports only :mod:`bot.arxiv_ids` and :mod:`bot.text` at run time, so :mod:`bot.domain` can use its
 plausibility rules in ``merge_papers``.
 """
 from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.arxiv_ids import try_parse_arxiv_id
-from bot.text import shorten
+from bot.text import clean_characters, clean_text, shorten
 
 if TYPE_CHECKING:
     from bot.domain import Paper
@@ -48,10 +51,6 @@ MAX_SOURCE_NAME = 40
 MAX_SOURCES = 10
 MAX_PROBLEM_LINES = 20  # detail lines per batch in the log; the summary line always follows
 
-# C0/C1 controls (but tab and newline), zero-width and bidi controls, BOM, and lone surrogates
-# (which no database can encode).
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
-_SPACE_RE = re.compile(r"\s+")
 _INLINE_SPACE_RE = re.compile(r"[^\S\n]+")
 _BLANK_LINES_RE = re.compile(r"\n\s*\n\s*")
 _WHITESPACE_RE = re.compile(r"\s")
@@ -107,27 +106,27 @@ def parse_timestamp(value: object) -> datetime | None:
 
 
 def clean_line(value: object) -> str:
-    """One line of text: normalised, control characters gone, whitespace collapsed; "" if not a string."""
-    if not isinstance(value, str):
-        return ""
-    return _SPACE_RE.sub(" ", _CONTROL_RE.sub(" ", _nfc(value))).strip()
+    """One line of text: :func:`bot.text.clean_text` (normalised, invisible characters that do nothing
+    gone, whitespace collapsed); "" if not a string."""
+    return clean_text(value) if isinstance(value, str) else ""
 
 
 def clean_block(value: object) -> str:
     """Text whose line breaks matter (abstracts): like :func:`clean_line`, keeping single and double newlines."""
     if not isinstance(value, str):
         return ""
-    text = _CONTROL_RE.sub(" ", _nfc(value).replace("\r\n", "\n"))
+    text = clean_characters(value.replace("\r\n", "\n"))
     lines = (_INLINE_SPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
 
 
 def bounded_url(value: object) -> str | None:
-    """An http(s) URL of at most 2,048 characters with no whitespace or control characters, else None."""
+    """An http(s) URL of at most 2,048 characters with no whitespace or invisible characters (none is
+    part of an address; they only disguise one), else None."""
     if not isinstance(value, str):
         return None
     url = value.strip()
-    if not url or len(url) > MAX_URL or _CONTROL_RE.search(url) or _WHITESPACE_RE.search(url):
+    if not url or len(url) > MAX_URL or not url.isprintable() or _WHITESPACE_RE.search(url):
         return None
     try:
         parts = urlsplit(url)
@@ -322,16 +321,10 @@ def _sources(value: object, problems: list[str]) -> frozenset[str]:
     return frozenset(names[:MAX_SOURCES])
 
 
-def _nfc(text: str) -> str:
-    try:
-        return unicodedata.normalize("NFC", text)
-    except (ValueError, UnicodeError):  # pragma: no cover - lone surrogates are fine for normalize; belt and braces
-        return text
-
-
 def _cut(text: str, limit: int) -> str:
-    """At most ``limit`` characters (``bot.text.shorten``, shedding only whitespace before the ellipsis)."""
-    return shorten(text, limit, trailing=None)
+    """At most ``limit`` characters (``bot.text.shorten``, shedding only whitespace before the ellipsis),
+    cleaned again: a joiner the cut left before the ellipsis joins nothing any more."""
+    return clean_characters(shorten(text, limit, trailing=None))
 
 
 def shown(value: object) -> str:

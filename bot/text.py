@@ -14,12 +14,12 @@ import unicodedata
 from bot.joiners import JOINERS, joins_letters
 from bot.pictographic import is_pictographic
 
-# the joiners and the word joiner are not here: whether they stay depends on where they sit (_PLACED_RE below)
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2061-\u2064\u2066-\u2069\ufeff]")
+# C0/C1 controls but tab and newline, line and paragraph separators, lone surrogates (no database can
+# encode them), in stored and typed text; format characters are _FORMAT_RE's and _STORED_FORMAT_RE's
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # dropped, not spaced: a soft hyphen only hints a line break inside a word (and hides text from a
 # search), tags outside a flag's run (bot.pictographic keeps those) carry nothing to show
 _DROPPED_RE = re.compile("[\u00ad\U000e0000-\U000e001f]")
-_TYPED_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # the rest are format characters
 _SPACE_RE = re.compile(r"\s+")  # every Unicode space: no-break (U+00A0, U+202F), ideographic (U+3000) …
 # Format characters, Unicode category Cf: zero-width spaces and joiners, bidi controls, the BOM, the
 # soft hyphen, tags (tests/core/test_typed_text.py checks this class against unicodedata)
@@ -27,6 +27,15 @@ FORMAT_CHARACTERS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u1
                      "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
                      "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
 _FORMAT_RE = re.compile(f"(?![\u200c\u200d\U000e0020-\U000e007f])[{FORMAT_CHARACTERS}]")  # joiners, tags: _PLACED_RE
+# Format characters stored text keeps: the prepended concatenation marks are visible signs (the Arabic
+# number sign spans the digits after it); the others arrange their script's own signs (Egyptian
+# hieroglyphs, Duployan shorthand, musical notation). Every other one is spaced in stored text: the
+# zero-width space, bidi controls and marks, the BOM, invisible operators, the deprecated U+206A–206F,
+# the Mongolian vowel separator, the interlinear annotation marks U+FFF9–FFFB (which hide a run of text).
+_SCRIPT_FORMAT = ("\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd\U00013430-\U00013438"
+                  "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a")
+_SCRIPT_FORMAT_RE = re.compile(f"[{_SCRIPT_FORMAT}]")
+_STORED_FORMAT_RE = re.compile(f"(?![\u200c\u200d\u2060\U000e0020-\U000e007f{_SCRIPT_FORMAT}])[{FORMAT_CHARACTERS}]")
 _WIDTH_FORMS_RE = re.compile("[\uff00-\uffef]+")  # full-width ASCII (２５１１, ｔｏｄａｙ), half-width kana
 ZWJ = "\u200d"
 WORD_JOINER = "\u2060"  # what a core neutraliser puts after "@" (bot.discussion.openings.thread_name)
@@ -55,6 +64,12 @@ def clean_text(text: str | None, *, typed: bool = False) -> str:
     Devanagari conjuncts); anywhere else they are removed (invisible characters that split words or
     smuggle text), as are soft hyphens and stray tags. Stored text keeps one word joiner right after
     "@": it is what keeps a mention neutralised by the core from pinging once an adapter cleans it again."""
+    return _SPACE_RE.sub(" ", clean_characters(text, typed=typed)).strip()
+
+
+def clean_characters(text: str | None, *, typed: bool = False) -> str:
+    """:func:`clean_text`'s rule for characters alone, whitespace left as it is: what
+    ``bot.paper_bounds`` uses where line breaks matter (an abstract's paragraphs)."""
     if not text:
         return ""
     text = _DROPPED_RE.sub("", unicodedata.normalize("NFC", text))
@@ -62,38 +77,47 @@ def clean_text(text: str | None, *, typed: bool = False) -> str:
     if typed:
         text = _FORMAT_RE.sub("", text)
         text = _WIDTH_FORMS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
-        text = _TYPED_CONTROL_RE.sub(" ", text)
-    else:
-        text = _CONTROL_RE.sub(" ", text)
-    return _SPACE_RE.sub(" ", text).strip()
+        return _CONTROL_RE.sub(" ", text)
+    return _STORED_FORMAT_RE.sub(" ", _CONTROL_RE.sub(" ", text))
+
+
+def kept_in_place(text: str, at: int, *, typed: bool = False) -> bool:
+    """Whether the invisible character at ``at`` does something there, so :func:`clean_text` keeps it:
+    a joiner between letters of a script shaped with it or inside an emoji sequence, a variation
+    selector on its base, a flag's tag, the word joiner right after "@" (stored text only), a script's
+    own format character (stored text only). Any other invisible character is not kept."""
+    char = text[at]
+    if _SCRIPT_FORMAT_RE.match(char):
+        return not typed
+    if char in JOINERS and joins_letters(text, at):
+        return True
+    if char == WORD_JOINER:
+        return not typed and at > 0 and text[at - 1] == MENTION
+    return char != JOINERS[0] and bool(_PLACED_RE.match(char)) and _emoji_part(text, at)
 
 
 def _placed(match: re.Match[str], *, typed: bool) -> str:
     """The invisible character kept where it does something, else removed (a space for the zero-width
     ones in stored text, as every other zero-width character there)."""
-    char, at, text = match.group(), match.start(), match.string
-    stray = "" if typed or char not in JOINERS + WORD_JOINER else " "
-    if char in JOINERS and joins_letters(text, at):
+    char = match.group()
+    if kept_in_place(match.string, match.start(), typed=typed):
         return char
-    if char == WORD_JOINER:
-        return char if not typed and at and text[at - 1] == MENTION else stray
-    return _emoji_part(match, stray) if char != JOINERS[0] else stray
+    return "" if typed or char not in JOINERS + WORD_JOINER else " "
 
 
-def _emoji_part(match: re.Match[str], stray: str) -> str:
-    """The character kept where it belongs to an emoji sequence, else ``stray`` in its place."""
-    char, at, text = match.group(), match.start(), match.string
+def _emoji_part(text: str, at: int) -> bool:
+    """Whether the character at ``at`` belongs to an emoji sequence (or is a selector on its own base)."""
+    char = text[at]
     before = text[at - 1] if at else ""
     after = text[at + 1] if at + 1 < len(text) else ""
     if char == ZWJ:  # between two emoji (the first may carry a skin tone or a presentation selector)
-        kept = bool(after) and _ends_emoji(text, at) and is_pictographic(after)
-    elif char in _PRESENTATION:  # right after an emoji's pictograph, or a keycap's base
-        kept = bool(before) and (is_pictographic(before) or before in _KEYCAP_BASES and after == _KEYCAP)
-    elif "\U000e0020" <= char <= _CANCEL_TAG:
-        kept = _in_flag_tags(text, at)
-    else:  # another selector: one, on a base that is no emoji (a CJK ideograph's or a maths sign's variant)
-        kept = bool(before) and unicodedata.category(before)[0] in "LNS" and not is_pictographic(before)
-    return char if kept else stray
+        return bool(after) and _ends_emoji(text, at) and is_pictographic(after)
+    if char in _PRESENTATION:  # right after an emoji's pictograph, or a keycap's base
+        return bool(before) and (is_pictographic(before) or before in _KEYCAP_BASES and after == _KEYCAP)
+    if "\U000e0020" <= char <= _CANCEL_TAG:
+        return _in_flag_tags(text, at)
+    # another selector: one, on a base that is no emoji (a CJK ideograph's or a maths sign's variant)
+    return bool(before) and unicodedata.category(before)[0] in "LNS" and not is_pictographic(before)
 
 
 def _ends_emoji(text: str, at: int) -> bool:

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from adapters.discord.embeds import paper_embed
 from adapters.discord.text import fit, fit_plain, neutralise, plain
 from bot.discussion.openings import thread_name
 from bot.domain import ChannelRef, Paper
+from bot.sources.huggingface import parse_daily_papers
 from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID, FakeDiscord, live_markup, live_mentions
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_discord import Running, start_running
@@ -91,3 +93,19 @@ async def test_a_thread_opened_on_discord_is_named_as_written_with_no_live_menti
     await searching.runner.platform.open_thread(CHANNEL, message["id"], thread_name([Paper("2511.00001", THREAD_TITLE)]))
     [started] = searching.fake.find("POST", f"/channels/{CHANNEL_ID}/messages/{message['id']}/threads")
     assert started.body["name"] == THREAD_NAME and live_mentions(started.body["name"]) == []
+
+
+# a source's title or author hiding "@everyone" behind an invisible character: stored, the character
+# becomes a space (or stays a word joiner after "@"), so no rendering revives the mention
+FETCHED_PINGS = ["@ev\u200beryone read this", "@\u200deveryone", "@\u200ceveryone", "@\u2060everyone", "a@\u200bhere"]
+
+
+@pytest.mark.parametrize("text", FETCHED_PINGS)
+def test_a_fetched_title_hiding_a_mention_cannot_ping_once_rendered(text: str) -> None:
+    (paper,) = parse_daily_papers([{"paper": {"id": "2511.00001", "title": text, "summary": text,
+                                              "authors": [{"name": text}]}}], origin="test")
+    embed = paper_embed(paper)
+    shown = [embed.title or "", embed.description or "", *(field.value or "" for field in embed.fields)]
+    shown += [fit_plain(thread_name([paper]), 100), plain(paper.title), neutralise(paper.title)]
+    assert all(live_mentions(s) == [] for s in shown), shown
+    assert "@" in (embed.title or "")  # the title shown, not dropped

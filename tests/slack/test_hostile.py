@@ -39,6 +39,7 @@ from adapters.slack.platform import text_pieces
 from bot.discussion.openings import opening_text
 from bot.domain import ChannelRef, Digest, Paper, RankedPaper
 from bot.replies import Discussion, TextReply
+from bot.sources.huggingface import parse_daily_papers
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_slack import CHANNEL, SlackHarness, running_slack
 from tests.harness.slack_fake import TEAM, block_kit_problems
@@ -321,3 +322,14 @@ def test_hostile_http_requests_are_refused(tmp_path: Path, caplog: pytest.LogCap
 
         check()
     assert h.fake.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("text", ["@ev\u200beryone read this", "@\u200deveryone", "@\u200ceveryone", "@\u2060channel",
+                                  "<!ev\u200beryone>", "a@\u200bhere"])
+def test_a_fetched_title_hiding_a_broadcast_cannot_ping_once_rendered(text: str) -> None:
+    """A source's title or author hiding a broadcast behind an invisible character: stored, the character
+    is a space (or the word joiner after "@"), and no Slack rendering revives the broadcast."""
+    (paper,) = parse_daily_papers([{"paper": {"id": "2511.00001", "title": text, "summary": text,
+                                              "authors": [{"name": text}]}}], origin="test")
+    for what, texts, _ in rendered(paper, "why"):
+        count([p for t in texts for p in live_problems(t, typed=False)], f"{what} of a fetched {text!r}")

@@ -13,6 +13,7 @@ import json
 import math
 import re
 import time
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
@@ -27,6 +28,7 @@ from bot.errors import SourceError
 from bot.paper_bounds import check_paper
 from bot.sources.arxiv import ArxivClient, parse_atom, parse_rss
 from bot.sources.huggingface import HuggingFaceClient, parse_daily_papers
+from bot.text import kept_in_place
 from storage.store import SqlStore
 from tests.harness.clocks import RecordingSleep
 from tests.harness.fixtures_paths import ARXIV_API, HF_DAY_07, RSS_4_ITEMS, load_json
@@ -40,7 +42,21 @@ EXAMPLES = settings(
     max_examples=200, deadline=None, database=None, derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
-_FORBIDDEN_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
+
+
+def invisible(char: str) -> bool:
+    """A character that shows nothing of its own (controls, format characters, surrogates, line and
+    paragraph separators, variation selectors): each can hide or smuggle text. Newlines are
+    checked apart (abstracts keep them)."""
+    return char != "\n" and (unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+                             or unicodedata.name(char, "").startswith("VARIATION SELECTOR"))
+
+
+def hidden(text: str) -> list[str]:
+    """The invisible characters of ``text`` that the text rule does not keep where they sit (a joiner
+    inside a Persian or Indic word, or an emoji sequence, is kept: bot.text.kept_in_place)."""
+    return [f"U+{ord(c):04X}" for at, c in enumerate(text) if invisible(c) and not kept_in_place(text, at)]
+
 
 # ---- what every produced paper must be (the brief's bounds, written out independently) ---------
 
@@ -55,8 +71,10 @@ def out_of_bounds(paper: Paper, today: date | None = None) -> list[str]:
             return
         if not isinstance(value, str):
             wrong.append(f"{name} is not text")
-        elif len(value) > limit or _FORBIDDEN_RE.search(value) or (not newlines and "\n" in value) or "\t" in value:
-            wrong.append(f"{name} too long or has control characters")
+        elif len(value) > limit or (not newlines and "\n" in value):
+            wrong.append(f"{name} too long or has a line break")
+        elif hidden(value):
+            wrong.append(f"{name} has invisible characters {hidden(value)[:5]}")
 
     parsed = try_parse_arxiv_id(paper.arxiv_id) if isinstance(paper.arxiv_id, str) else None
     if parsed is None or parsed.id != paper.arxiv_id or parsed.version is not None or len(paper.arxiv_id) > 64:
@@ -89,7 +107,7 @@ def out_of_bounds(paper: Paper, today: date | None = None) -> list[str]:
     for name in ("github_repo", "project_page", "thumbnail_url"):
         value = getattr(paper, name)
         if value is not None and not (isinstance(value, str) and re.fullmatch(r"https?://[^\s]{1,2040}", value, re.IGNORECASE)
-                                      and not _FORBIDDEN_RE.search(value)):
+                                      and not any(invisible(c) for c in value)):
             wrong.append(f"{name} is not a clean http(s) URL")
     if not isinstance(paper.sources, frozenset) or not all(isinstance(s, str) and 0 < len(s) <= 40 for s in paper.sources):
         wrong.append("sources")
