@@ -27,13 +27,16 @@ class ConfigError(PaperbotError):
     """The configuration file or environment holds a wrong key, type or value."""
 
 
+_AGAIN = "try again in a minute, and if it keeps failing, tell whoever runs the bot."  # a passing outage's advice
+
+
 class StoreUnavailableError(PaperbotError):
     """The database cannot be used right now (unreachable, locked, read-only, full, its file gone).
 
     Nothing was stored: the event that needed it must stay unacknowledged or be kept for retry.
     ``str()`` is for people; ``detail`` (the cause, for logs and operators) is never shown in chat."""
 
-    PEOPLE = "The bot's database is unavailable right now; please try again in a minute."
+    PEOPLE = f"The bot's database is unavailable for a moment; {_AGAIN}"
 
     def __init__(self, detail: str) -> None:
         super().__init__(self.PEOPLE)
@@ -47,10 +50,9 @@ class StoreSchemaError(StoreUnavailableError):
     ``missing`` names what is missing ("table feed_tokens")."""
 
     def __init__(self, missing: str, detail: str) -> None:
-        PaperbotError.__init__(self, f"The bot's database is missing {missing}, so this cannot work until it is "
-                                     "repaired (waiting will not fix it): whoever runs the bot should run `paperbot doctor`.")
         self.detail = detail
         self.missing = missing
+        PaperbotError.__init__(self, store_words(self, "this could not be done"))
 
 
 class ModelWarmingUpError(PaperbotError):
@@ -114,7 +116,7 @@ class PartiallySentError(DeliveryError):
 class Failure(Enum):
     """What kind of failure a person is told about, whatever the platform (each adapter words it)."""
 
-    STORE_DOWN = "store_down"  # the database is away for a moment
+    STORE_DOWN = "store_down"  # the database is away for a moment: worded by store_words
     REJECTED = "rejected"  # the platform refused the message itself
     CANNOT_POST = "cannot_post"  # the bot may not post there (removed, archived, no permission)
     RATE_LIMITED = "rate_limited"  # the platform asked to slow down
@@ -140,3 +142,16 @@ def failure_of(exc: PaperbotError) -> Failure:
     if isinstance(exc, PermissionDeniedError):
         return Failure.NOT_ALLOWED
     return Failure.OWN_WORDS
+
+
+def store_words(exc: StoreUnavailableError, outcome: str = "", *, name_missing: bool = True) -> str:
+    """How a database failure is told to people, the one rule every adapter and the feed server follow:
+    a missing table or column needs repair (no wait fixes it, so it is never "for a moment"); anything
+    else passes ("try again in a minute"). ``outcome`` says what it meant for them ("your click was not
+    recorded"); ``name_missing=False`` for the public (a feed reader): no table names."""
+    so = f", so {outcome}" if outcome else ""
+    if isinstance(exc, StoreSchemaError):
+        what = f": it is missing {exc.missing}" if name_missing else ""
+        return (f"The bot's database needs repair{what}{so}, and waiting will not fix it. "
+                "Whoever runs the bot should run `paperbot doctor`.")
+    return f"The bot's database is unavailable for a moment{so}; {_AGAIN}"

@@ -43,6 +43,7 @@ from bot.errors import (
     PaperbotError,
     StoreUnavailableError,
     failure_of,
+    store_words,
 )
 from bot.log_context import log_context
 from bot.replies import ExportReply, PagedReply, Reply, TextReply
@@ -60,7 +61,7 @@ SOMETHING_WRONG = "Something went wrong on our side; please try again later."
 DISCORD_BUSY = "Discord did not take the answer just now; please try again in a moment."
 CANNOT_POST = "I can't post here: I may be missing a permission (View Channel, Send Messages, Embed Links)."
 REJECTED = "Discord refused the answer as I wrote it; that is a bug on our side and it has been logged."
-STORE_AWAY = "My database is not available right now; please try again in a minute."
+NOT_DONE = "nothing was done"  # what a database failure meant for a command (bot.errors.store_words)
 OUT_OF_DATE = ("This command is out of date: Discord still has another version of my commands. "
                "/papers help lists the current ones (the list is being refreshed).")
 
@@ -98,10 +99,12 @@ def error_text(exc: BaseException) -> str:
     Discord's in a short sentence that shows no internals (channel ids, status codes, traces)."""
     if not isinstance(exc, PaperbotError):
         return SOMETHING_WRONG
+    if isinstance(exc, StoreUnavailableError):  # passing or needing repair: the core's rule says which
+        return store_words(exc, NOT_DONE)
     kind = failure_of(exc)
     if kind in (Failure.OWN_WORDS, Failure.NOT_ALLOWED):
         return fit(str(exc), 1900)
-    return {Failure.STORE_DOWN: STORE_AWAY, Failure.REJECTED: REJECTED, Failure.CANNOT_POST: CANNOT_POST,
+    return {Failure.REJECTED: REJECTED, Failure.CANNOT_POST: CANNOT_POST,
             Failure.RATE_LIMITED: DISCORD_BUSY, Failure.PLATFORM_DOWN: DISCORD_BUSY}[kind]
 
 

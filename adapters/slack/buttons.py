@@ -32,7 +32,7 @@ from adapters.slack.limits import MESSAGE_TEXT, fit
 from adapters.slack.mrkdwn import neutralise_text
 from bot.app import PaperBot
 from bot.domain import ChannelRef
-from bot.errors import StoreUnavailableError
+from bot.errors import StoreUnavailableError, store_words
 from bot.log_context import log_context
 from bot.usecases.feedback import Click, ClickAnswer, Control, control_value, parse_control_value
 
@@ -51,8 +51,7 @@ MAX_BUTTON_TEXT = 75
 MAX_ACTIONS_ELEMENTS = 25
 MAX_CONTEXT_ACTIONS = 5
 
-STORE_DOWN = ("My database is unavailable for a moment, so your click was not recorded. "
-              "Click again in a minute.")
+NOT_RECORDED = "your click was not recorded"  # what a database failure meant (bot.errors.store_words)
 BROKEN = "Something went wrong on my side, so your click was not recorded; the error is logged."
 
 Block = dict[str, Any]
@@ -167,7 +166,7 @@ class ButtonListener:
         error = work.exception()
         if isinstance(error, StoreUnavailableError):
             _log.warning("a click on %s/%s was not stored (%s); not acknowledged", click.channel, click.message_id, error)
-            self._say(respond, {"text": STORE_DOWN})
+            self._say(respond, {"text": store_words(error, NOT_RECORDED)})
             return BoltResponse(status=503, body="")
         await ack()
         if error is not None:
@@ -191,8 +190,8 @@ class ButtonListener:
         async def later() -> None:
             try:
                 answer = await work
-            except StoreUnavailableError:
-                self._say(respond, {"text": STORE_DOWN})
+            except StoreUnavailableError as exc:
+                self._say(respond, {"text": store_words(exc, NOT_RECORDED)})
                 return
             except Exception:  # noqa: BLE001 - logged with its trace, answered in words
                 _log.exception("a click failed after it was acknowledged")

@@ -31,6 +31,7 @@ from bot.errors import (
     RejectedMessageError,
     StoreUnavailableError,
     failure_of,
+    store_words,
 )
 from bot.replies import ExportReply, PagedReply, TextReply
 
@@ -42,7 +43,7 @@ REJECTED = ("Slack would not show the message I put together for this, so nothin
             "That is a bug on my side and it has been logged; other commands still work.")
 RATE_LIMITED = "Slack asked me to slow down. Try again in a minute."
 SLACK_DOWN = "I could not reach Slack just now, so this may not have been posted. Try again in a minute."
-STORE_DOWN = "My database is unavailable for a moment, so I could not do this. Try again in a minute."
+NOT_DONE = "nothing was done"  # what a database failure meant for a command (bot.errors.store_words)
 BROKEN = "Something went wrong on my side; the error is logged. Try again later."
 
 WHO_MANAGES = "In Slack that means a workspace admin or owner, or the person who created this channel."
@@ -66,12 +67,14 @@ def bounded(text: str, *, links: bool = True) -> str:
 def failure_text(exc: PaperbotError) -> str:
     """What a person reads when a command failed: the core's own words for their mistakes, ours for
     the platform's and the database's (no codes, no internals)."""
+    if isinstance(exc, StoreUnavailableError):  # passing or needing repair: the core's rule says which
+        return bounded(store_words(exc, NOT_DONE), links=False)
     kind = failure_of(exc)
     if kind is Failure.NOT_ALLOWED:
         return f"{neutralise(str(exc))} {WHO_MANAGES}"
     if kind is Failure.OWN_WORDS:
         return bounded(str(exc), links=False)  # usage, not found: the core's words, quoting the command
-    return {Failure.STORE_DOWN: STORE_DOWN, Failure.REJECTED: REJECTED, Failure.CANNOT_POST: NOT_IN_CHANNEL,
+    return {Failure.REJECTED: REJECTED, Failure.CANNOT_POST: NOT_IN_CHANNEL,
             Failure.RATE_LIMITED: RATE_LIMITED, Failure.PLATFORM_DOWN: SLACK_DOWN}[kind]
 
 

@@ -17,7 +17,7 @@ import logging
 import re
 from typing import Any
 
-from adapters.slack.commands import STORE_DOWN, bounded
+from adapters.slack.commands import bounded
 from adapters.slack.errors import CALL_FAILURES, describe
 from adapters.slack.limits import (
     BUTTON_TEXT,
@@ -35,9 +35,9 @@ from adapters.slack.mrkdwn import link, neutralise, neutralise_plain
 from adapters.slack.platform import SlackPlatform
 from bot.app import PaperBot
 from bot.domain import ChannelRef, Requester
-from bot.errors import ChannelUnavailableError, PaperbotError, StoreUnavailableError
+from bot.errors import ChannelUnavailableError, PaperbotError, StoreUnavailableError, store_words
 from bot.text import shorten
-from bot.usecases.home import Button, Confirm, HomeAction, HomeView, Item, Section
+from bot.usecases.home import TITLE, Button, Confirm, HomeAction, HomeView, Item, Section
 
 _log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ ACTIONS = re.compile(rf"^{re.escape(ACTION_PREFIX)}")
 HOME_CHANNEL = "home"  # the page belongs to a member, not to a channel
 LEFT_OUT = "Some of this page is left out to fit Slack's limits."
 BROKEN = "Something went wrong on my side; the error is logged. Try again later."
+NOT_DONE = "that button did nothing"  # what a database failure meant for a press (bot.errors.store_words)
+NOT_SHOWN = "your page cannot be shown"  # … for the page itself
 
 Block = dict[str, Any]
 
@@ -149,8 +151,8 @@ class AppHome:
         try:
             timezone = await self._timezone(member) if action == HomeAction.DM_ON.value else None
             notice = await self.bot.home.act(member, action, value, timezone=timezone)
-        except StoreUnavailableError:
-            notice = STORE_DOWN
+        except StoreUnavailableError as exc:
+            notice = store_words(exc, NOT_DONE)
         except PaperbotError as exc:  # the core's words: a button that is not ours, a paper not saved
             notice = str(exc)
         except Exception:  # noqa: BLE001 - said in words on the page, logged with the trace
@@ -159,12 +161,13 @@ class AppHome:
         await self.show(member, notice)
 
     async def show(self, member: Requester, notice: str = "") -> None:
-        """Publish the member's page (``views.publish``), with ``notice`` at its top."""
+        """Publish the member's page (``views.publish``), with ``notice`` at its top. Without the database,
+        a page that says why (passing, or needing repair): it is built again when they next open it."""
         try:
             view = await self.bot.home.view(member, notice)
-        except StoreUnavailableError as exc:  # the page is published again when they next open it
-            _log.warning("could not build the App Home of %s: %s", member.user_id, exc)
-            return
+        except StoreUnavailableError as exc:
+            _log.warning("could not build the App Home of %s: %s", member.user_id, exc.detail)
+            view = HomeView(TITLE, (), store_words(exc, NOT_SHOWN))
         except Exception:  # noqa: BLE001 - nothing to show it on but the log
             _log.exception("could not build the App Home of %s", member.user_id)
             return

@@ -20,7 +20,7 @@ import json
 import logging
 from typing import Any
 
-from adapters.slack.commands import STORE_DOWN, WHO_MANAGES, bounded
+from adapters.slack.commands import WHO_MANAGES, bounded, failure_text
 from adapters.slack.errors import CALL_FAILURES, describe
 from adapters.slack.limits import (
     FIELD_ERROR,
@@ -37,7 +37,7 @@ from adapters.slack.permissions import can_manage_channel
 from adapters.slack.platform import SlackPlatform
 from bot.app import PaperBot
 from bot.domain import ChannelRef, Requester
-from bot.errors import PaperbotError, PermissionDeniedError
+from bot.errors import PaperbotError, PermissionDeniedError, StoreUnavailableError, store_words
 from bot.text import shorten
 from bot.usecases.settings_form import REFUSED, FormField, SettingsForm
 
@@ -48,6 +48,7 @@ ACTION = "value"  # every input's action_id: its block_id is the field's name
 NOT_OPENED = ("Slack did not open the settings window in time. Try again, or change them with text: "
               "/papers settings trending:0.3 threads:always and /papers subscribe 09:00 Europe/Paris 5 days=mon-fri.")
 BROKEN = "Something went wrong on my side; the error is logged. Try again later."
+NOT_SAVED = "nothing was saved"  # what a database failure meant for a submission (bot.errors.store_words)
 
 
 def wants_modal(command: dict[str, Any]) -> bool:
@@ -125,7 +126,7 @@ class SettingsModal:
                 form = await self.bot.settings_form.form(channel)
             except PaperbotError as exc:
                 _log.warning("/papers settings in %s failed: %s", channel, exc)
-                await respond(text=STORE_DOWN, response_type="ephemeral")
+                await respond(text=failure_text(exc), response_type="ephemeral")
                 return
             try:
                 await (await self.platform.client_for(channel.workspace)).views_open(trigger_id=str(command.get("trigger_id") or ""), view=modal_view(form))
@@ -152,7 +153,8 @@ class SettingsModal:
             return
         except PaperbotError as exc:
             _log.warning("the settings modal could not be saved: %s", exc)
-            await ack(response_action="errors", errors={first: fit(STORE_DOWN, FIELD_ERROR)})
+            words = store_words(exc, NOT_SAVED) if isinstance(exc, StoreUnavailableError) else str(exc)
+            await ack(response_action="errors", errors={first: fit(neutralise_plain(words), FIELD_ERROR)})
             return
         except Exception:  # noqa: BLE001 - said under the first field, logged with the trace
             _log.exception("the settings modal could not be saved")

@@ -41,7 +41,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.team_clients import TeamClients, TeamTokens
 from bot.config import SlackConfig
-from bot.errors import ConfigError, StoreUnavailableError
+from bot.errors import ConfigError, StoreSchemaError, StoreUnavailableError, store_words
 
 _log = logging.getLogger(__name__)
 
@@ -66,8 +66,7 @@ FAILURES: dict[str, str] = {
                      "ask the person who runs paperbot to check its database.",
 }
 UNKNOWN_FAILURE = "The installation did not complete. Open the install link again."
-DATABASE_DOWN = ("paperbot's database cannot be used right now, so nothing can be installed. Try again in a minute; "
-                 "if it keeps failing, ask the person who runs paperbot to check its database.")
+NOT_INSTALLED = "nothing can be installed"  # what a database failure meant (bot.errors.store_words)
 
 
 @dataclass(frozen=True)
@@ -102,6 +101,11 @@ def _page(status: int, title: str, text: str, cookie: str | None = None) -> Bolt
     if cookie:
         headers["Set-Cookie"] = [cookie]
     return BoltResponse(status=status, body=body, headers=headers)
+
+
+def database_page(exc: StoreUnavailableError, title: str) -> BoltResponse:
+    """A page in the core's words: 503 for a passing outage, 500 for a database that needs repair."""
+    return _page(500 if isinstance(exc, StoreSchemaError) else 503, title, store_words(exc, NOT_INSTALLED, name_missing=False))
 
 
 def callback_pages(clients: TeamClients) -> AsyncCallbackOptions:
@@ -186,15 +190,15 @@ def add_oauth_routes(web_app: web.Application, app: AsyncApp) -> None:
     async def install(request: web.Request) -> web.StreamResponse:
         try:
             response = await flow.handle_installation(bolt_request(request))
-        except StoreUnavailableError:  # said in one line by storage; the person gets words, not a 500
-            response = _page(503, "paperbot cannot be installed right now", DATABASE_DOWN)
+        except StoreUnavailableError as exc:  # said in one line by storage; the person gets words, not a trace
+            response = database_page(exc, "paperbot cannot be installed right now")
         return await to_aiohttp_response(response)
 
     async def redirect(request: web.Request) -> web.StreamResponse:
         try:
             response = await flow.handle_callback(bolt_request(request))
-        except StoreUnavailableError:
-            response = _page(503, "paperbot was not installed", DATABASE_DOWN)
+        except StoreUnavailableError as exc:
+            response = database_page(exc, "paperbot was not installed")
         return await to_aiohttp_response(response)
 
     web_app.router.add_get(flow.install_path, install)

@@ -54,6 +54,8 @@ class HomeAction(str, Enum):
     UNSAVE = "unsave"
 
 
+TITLE = "Your papers"  # the page's header, also over a page that could not be built
+
 @dataclass(frozen=True)
 class Confirm:
     """A "are you sure?" dialog in front of a button."""
@@ -130,7 +132,7 @@ class HomeUseCases:
         dm = await self._personal.dm(requester)
         sections = (await self._taste_section(requester, reactions, saved.total), _saved_section(saved),
                     _dm_section(dm), self._forget_section())
-        return HomeView("Your papers", sections, notice)
+        return HomeView(TITLE, sections, notice)
 
     async def _taste_section(self, requester: Requester, reactions: Sequence[Reaction], saved: int) -> Section:
         rated = [(r, self._emoji.weight(r.emoji)) for r in reactions if not _is(r, SAVE_EMOJI) and not _is(r, LINK_EMOJI)]

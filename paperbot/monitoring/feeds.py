@@ -16,7 +16,7 @@ from typing import Protocol
 
 from aiohttp import web
 
-from bot.errors import StoreUnavailableError
+from bot.errors import StoreSchemaError, StoreUnavailableError, store_words
 from bot.feeds import Feed
 from bot.usecases.feeds import FEED_PATH
 
@@ -29,6 +29,7 @@ ATOM_TYPE = "application/atom+xml"
 PRIVATE = {"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer",
            "X-Content-Type-Options": "nosniff"}
 NOT_FOUND = "not found\n"
+NOT_SERVED = "this feed cannot be served"  # what a database failure meant (bot.errors.store_words)
 
 
 class FeedReader(Protocol):
@@ -99,10 +100,12 @@ def add_feed_routes(app: web.Application, feeds: FeedReader, base_url: str) -> N
             return web.Response(text=NOT_FOUND, status=404)
         try:
             feed = await feeds.feed(token)
+        except StoreSchemaError as exc:  # no wait fixes it: a server error, not "retry after"
+            _log.error("feed: %s", exc.detail)
+            return web.Response(text=store_words(exc, NOT_SERVED, name_missing=False) + "\n", status=500)
         except StoreUnavailableError as exc:
             _log.warning("feed: the database did not answer: %s", exc.detail)
-            return web.Response(text="the feed is unavailable for a moment; try again shortly\n", status=503,
-                                headers={"Retry-After": "30"})
+            return web.Response(text=store_words(exc, NOT_SERVED) + "\n", status=503, headers={"Retry-After": "30"})
         if feed is None:
             return web.Response(text=NOT_FOUND, status=404)
         url = f"{base_url.rstrip('/')}{FEED_PATH}/{name}"

@@ -43,6 +43,7 @@ from tests.harness.platforms import FakePlatform
 from tests.harness.running_slack import ADMIN, CREATOR, command_payload, free_port, signed_headers
 from tests.harness.running_slack import CHANNEL as SLACK_CHANNEL
 from tests.harness.sample import NOW, load_sample
+from tests.harness.schema_damage import drop_tables
 from tests.harness.slack_fake import TEAM, FakeSlack
 
 CHANNEL = ChannelRef("slack", "T1", "C1")
@@ -163,6 +164,17 @@ async def test_a_wrong_absent_or_rotated_token_is_a_plain_404(served: Served) ->
     assert new_json != json_url
     assert (await served.get(json_url))[0] == 404 and (await served.get(atom_url))[0] == 404  # at once
     assert (await served.get(new_json))[0] == 200 and (await served.get(new_atom))[0] == 200
+
+
+async def test_a_dropped_table_is_a_server_error_that_says_repair_not_a_retry_after(served: Served) -> None:
+    json_url, _ = await served.links(MANAGER, "feed")
+    await drop_tables(served.store, "feed_tokens")
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"http://127.0.0.1:{served.port}{json_url.removeprefix(PUBLIC)}") as response:
+            status, retry, text = response.status, response.headers.get("Retry-After"), await response.text()
+    assert status == 500 and retry is None  # no wait fixes it
+    assert "needs repair" in text and "paperbot doctor" in text and "feed_tokens" not in text, text
+    assert "moment" not in text and "minute" not in text and len(text) < 200, text
 
 
 async def test_only_the_token_digest_is_stored(served: Served) -> None:

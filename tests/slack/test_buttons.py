@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from adapters.slack.buttons import FEEDBACK_ID, SAVE_ID, SIMILAR_ID, STORE_DOWN, reply_blocks
+from adapters.slack.buttons import FEEDBACK_ID, NOT_RECORDED, SAVE_ID, SIMILAR_ID, reply_blocks
 from bot.domain import ChannelRef, Post, PostKind
+from bot.errors import StoreUnavailableError, store_words
 from storage.store import SqlStore
 from tests.harness.running_slack import (
     ADMIN,
@@ -31,6 +32,8 @@ from tests.harness.running_slack import (
 from tests.harness.slack_fake import TEAM, block_kit_problems
 from tests.harness.store_faults import fail_first
 from tests.harness.waiting import eventually
+
+PASSING = store_words(StoreUnavailableError("down"), NOT_RECORDED)  # a passing outage, as the clicker reads it
 
 CH = ChannelRef("slack", TEAM, CHANNEL)
 MANIFEST = Path(__file__).resolve().parents[2] / "slack" / "manifest.yml"
@@ -154,7 +157,7 @@ async def test_a_click_the_database_failed_is_not_acknowledged_and_says_so(
     fail_first(monkeypatch, "add_reaction")
     status, answer = await click(http, reply, FEEDBACK_ID, "positive_button")
     assert status == 503  # Slack shows the click did not go through
-    assert answer["text"] == STORE_DOWN and "saved as yours" not in answer["text"]
+    assert answer["text"] == PASSING and "saved as yours" not in answer["text"]
     assert await mine(http, reply["ts"]) == []
     status, answer = await click(http, reply, FEEDBACK_ID, "positive_button", key="c2")  # the member clicks again
     assert status == 200 and "saved as yours" in answer["text"]
@@ -172,7 +175,7 @@ async def test_over_socket_mode_a_click_is_acked_after_the_write_and_not_when_it
     body = block_actions(reply, control(reply, SAVE_ID), response_url=fake.response_url("s1"))
     await fake.send_envelope("interactive", body, "env-click-1")
     await eventually(lambda: len(calls) == 1)
-    await fake.wait_for(lambda: any(r.get("text") == STORE_DOWN for r in fake.responses))
+    await fake.wait_for(lambda: any(r.get("text") == PASSING for r in fake.responses))
     await asyncio.sleep(0.2)
     assert "env-click-1" not in {a.get("envelope_id") for a in fake.acks}
     body = block_actions(reply, control(reply, SAVE_ID), response_url=fake.response_url("s2"))

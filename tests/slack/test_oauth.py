@@ -298,6 +298,7 @@ async def test_a_database_that_cannot_be_used_gets_a_page_in_words_not_a_500(sla
     (tmp_path / "paperbot.sqlite3").unlink()  # the database file deleted under the running bot
     async with aiohttp.ClientSession() as session:
         async with session.get(base(slack) + "/slack/install", allow_redirects=False) as response:
-            assert response.status == 503 and "Try again in a minute" in await response.text()
+            assert response.status == 503 and "try again in a minute" in await response.text()
     status, page = await finish_install(slack, {"code": slack.fake.approve(TEAM2), "state": state}, cookie)
-    assert status == 503 and "database cannot be used right now" in page and "Traceback" not in page
+    assert status == 503 and "database is unavailable for a moment" in page and "Traceback" not in page
+    assert "tell whoever runs the bot" in page  # if waiting does not help

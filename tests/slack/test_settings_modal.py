@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.commands import STORE_DOWN
+from adapters.slack.modal import NOT_SAVED
 from bot.discussion.threads import ThreadMode
 from bot.domain import ChannelRef
-from bot.errors import StoreUnavailableError
+from bot.errors import StoreUnavailableError, store_words
 from bot.scheduling.schedule import ScheduleOptions
 from storage.store import SqlStore
 from tests.harness.embedders import HashEmbedder
@@ -149,7 +149,7 @@ async def test_a_failure_half_way_saves_nothing(slack: SlackHarness, monkeypatch
     view = await opened_modal(slack)
     monkeypatch.setattr(SqlStore, "save_subscription", down)
     answer = await submit(slack, view, GOOD)
-    assert answer == {"response_action": "errors", "errors": {"trending": STORE_DOWN}}
+    assert answer == {"response_action": "errors", "errors": {"trending": store_words(StoreUnavailableError("down"), NOT_SAVED)}}
     assert (await slack.bot.taste.settings(CH)).trending == 0.3  # type: ignore[union-attr]
     assert await slack.bot.discussions.thread_mode(CH) is ThreadMode.NEVER
 
