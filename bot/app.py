@@ -190,6 +190,13 @@ class PaperBot:
         again). ``then`` gets the result once applied. True: applied now."""
         return await self.retry.run(event, transport, then)
 
+    async def has_linked_posts(self, channel: ChannelRef, belongs_to: ChannelRef | None = None) -> bool:
+        """Whether members' messages in ``channel`` (or the channel it belongs to) carry papers, so a
+        reaction on one may count: lets an adapter skip the others' reactions without a look-up each."""
+        if await self.store.has_linked_posts(channel):
+            return True
+        return belongs_to is not None and belongs_to != channel and await self.store.has_linked_posts(belongs_to)
+
     async def workspace_of_message(self, platform: str, channel: str, message_id: str) -> str | None:
         """Which workspace a posted message belongs to, for events that do not say (Discord DMs)."""
         return await self.store.workspace_of_message(platform, channel, message_id)

@@ -130,6 +130,10 @@ class PostStore(Protocol):
         """Every paper ever posted to ``channel`` (any kind)."""
         ...
 
+    async def has_linked_posts(self, channel: ChannelRef) -> bool:
+        """Whether any member's message in ``channel`` is recorded as a post (kind ``linked``)."""
+        ...
+
     async def recent_posts(self, channel: ChannelRef, limit: int = 20) -> list[Post]:
         """Newest first."""
         ...

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.types import NullType
 
 from bot.clock import Clock, utc_now
-from bot.domain import ChannelRef, Paper, Post, Reaction, Subscription, dedupe_papers, merge_papers
+from bot.domain import ChannelRef, Paper, Post, PostKind, Reaction, Subscription, dedupe_papers, merge_papers
 from bot.errors import NotFoundError
 from storage.chunked import chunks, tuples_by_key
 from storage.columns import utc_from_driver
@@ -270,6 +270,11 @@ class SqlStore(TasteStoreMixin, DeliveryStoreMixin, DiscussionStoreMixin, Person
         query = select(PostRow.arxiv_id).where(PostRow.channel_key == channel.key).distinct()
         async with self._begin() as session:
             return set(await session.scalars(query))
+
+    async def has_linked_posts(self, channel: ChannelRef) -> bool:
+        query = select(PostRow.id).where(PostRow.channel_key == channel.key, PostRow.kind == PostKind.LINKED.value).limit(1)
+        async with self._begin() as session:
+            return (await session.scalar(query)) is not None
 
     async def recent_posts(self, channel: ChannelRef, limit: int = 20) -> list[Post]:
         """Newest first: by ``posted_at``, then by the order they were recorded (latest first)."""

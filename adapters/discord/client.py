@@ -3,8 +3,9 @@
 :func:`create_client` picks a plain ``Client`` or an ``AutoShardedClient`` (when shards are
 configured), points the library at the configured REST and gateway URLs, and attaches the
 PaperBot. Reactions come from the raw events, so posts that are no longer cached (older
-messages, restarts) still count; the bot's own reactions and reactions on messages someone
-else wrote are ignored (the core also ignores any message it did not record). Members'
+messages, restarts) still count; the bot's own reactions are ignored, and so are reactions on
+members' messages in channels where none is recorded as a post (a pasted link;
+:class:`adapters.discord.linked.LinkedChannels`). The core ignores any message it did not record. Members'
 messages in paper threads go to :class:`adapters.discord.threads.DiscordThreads`, clicks on posted
 papers' controls to :class:`adapters.discord.buttons.ButtonListener`.
 
@@ -149,8 +150,8 @@ class _PaperbotMixin:
         me = self.user  # type: ignore[attr-defined]
         if me is not None and payload.user_id == me.id:
             return  # the bot's own reactions
-        if me is not None and payload.message_author_id is not None and payload.message_author_id != me.id:
-            return  # someone else's message (only known on add)
+        # someone else's message (only known on add): it counts only if recorded as a post (a pasted link)
+        members = me is not None and payload.message_author_id is not None and payload.message_author_id != me.id
         emoji = emoji_key(payload.emoji)
         try:  # in a forum post: the forum's papers (DMs have no forums)
             forum = await self.platform.forums.forum_of(payload.channel_id) if payload.guild_id else None
@@ -167,6 +168,8 @@ class _PaperbotMixin:
             user_id=str(payload.user_id), emoji=emoji, added=added, at=self.paperbot.clock(),  # when it came, kept
             belongs_to=ChannelRef("discord", workspace, str(forum)) if forum is not None else None,
         )
+        if members and not await self.links.channels.may_count(event.channel, event.belongs_to):
+            return  # no member's message there carries papers: not looked up, reaction by reaction
         what = f"reaction {'+' if added else '-'}{emoji} by {payload.user_id} on {payload.channel_id}/{payload.message_id}"
         # never raises: one bad event must not stop the gateway loop
         await self.paperbot.keep_for_retry(kept_reaction(event, what, find_workspace=not payload.guild_id))

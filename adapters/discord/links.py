@@ -25,6 +25,7 @@ from discord import app_commands
 
 from adapters.discord.commands import channel_ref, error_text, show
 from adapters.discord.interaction import Responder
+from adapters.discord.linked import LinkedChannels
 from adapters.discord.platform import DiscordPlatform
 from bot.app import PaperBot
 from bot.domain import ChannelRef
@@ -72,6 +73,8 @@ async def add_to_paperbot(interaction: discord.Interaction, message: discord.Mes
                 return
             pasted = in_forum(pasted_links(message, channel_ref(interaction), interaction.user.id, explicit=True),
                               await platform.forums.parent_forum(interaction.channel))
+            links: DiscordLinks = interaction.client.links  # type: ignore[attr-defined]
+            links.channels.mark(pasted.channel, pasted.belongs_to)
             try:
                 result = await paperbot.on_links(pasted, platform)
             except PaperbotError as exc:
@@ -100,6 +103,7 @@ class DiscordLinks:
         self.paperbot = paperbot
         self.platform = platform
         self.detect = detect
+        self.channels = LinkedChannels(paperbot)  # where reactions on members' messages may count
 
     async def on_message(self, message: discord.Message) -> None:
         if not self.detect or message.guild is None or message.author.bot or message.webhook_id is not None \
@@ -117,6 +121,6 @@ class DiscordLinks:
                            message.channel.id, message.id)
             return
         pasted = in_forum(pasted, forum)
-
+        self.channels.mark(pasted.channel, pasted.belongs_to)  # reactions on this message may count now
         what = f"links in {message.channel.id}/{message.id}"
         await self.paperbot.keep_for_retry(kept_links(pasted, what), self.platform)
