@@ -13,7 +13,8 @@ ephemeral answer says what they now have ("👍 saved as yours — click 👍 ag
 like this answers with the similar papers' embeds, to them only. Discord never delivers an
 interaction again, so a click the database failed is kept and retried by the core
 (``PaperBot.keep_for_retry``, spooled so a restart replays it; keyed by the interaction id, so it
-counts once), and the clicker is told it will be recorded shortly; when a retry in this process
+counts once), and the clicker is told it will be recorded shortly — unless the database lacks a
+table, which needs repair and no wait heals (:func:`bot.errors.store_words`); when a retry in this process
 applies it, the answer replaces that note.
 """
 from __future__ import annotations
@@ -30,6 +31,7 @@ from adapters.discord.previews import fitted
 from adapters.discord.text import fit
 from bot.app import PaperBot
 from bot.domain import ChannelRef
+from bot.errors import StoreSchemaError, store_words
 from bot.replies import Publication
 from bot.usecases.feedback import Click, ClickAnswer, Control, control_value, parse_control_value
 from bot.usecases.kept_kinds import kept_click
@@ -46,6 +48,15 @@ NO_MENTIONS = discord.AllowedMentions.none()
 KEPT = ("My database is unavailable for a moment, so your click is kept and will be recorded shortly; "
         "no need to click again.")
 BROKEN = "Something went wrong on my side, so your click was not recorded; the error is logged."
+
+def kept_words(why: BaseException | None) -> str:
+    """What the clicker is told when the click was not applied now: kept for a passing outage ("shortly");
+    kept too when the database lacks a table, but then it needs repair, which no wait brings (the
+    core's words); not kept at all, that it was not recorded."""
+    if isinstance(why, StoreSchemaError):
+        return store_words(why, "your click is not recorded yet (it is kept for after the repair)")
+    return KEPT if why is not None else BROKEN
+
 
 LABELS: dict[Control, tuple[str | None, str | None, discord.ButtonStyle]] = {
     Control.UP: ("👍", None, discord.ButtonStyle.secondary),
@@ -125,7 +136,7 @@ class ButtonListener:
         event = kept_click(click, what)
         if await self.paperbot.keep_for_retry(event, then=answer):
             return
-        await self._tell(interaction, {"content": KEPT if self.paperbot.retry.is_kept(event) else BROKEN, "embeds": []})
+        await self._tell(interaction, {"content": kept_words(self.paperbot.retry.kept_because(event)), "embeds": []})
 
     async def _workspace(self, interaction: discord.Interaction, message_id: str) -> str:
         """The guild; in a DM, the guild the digest was sent for (the stored post says)."""

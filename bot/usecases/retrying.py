@@ -62,6 +62,7 @@ class _Waiting:
     then: Then | None = None
     spooled: bool = False
     task: asyncio.Task[None] | None = None
+    error: BaseException | None = None  # the latest failure: why it is kept
 
 
 class EventRetry:
@@ -93,6 +94,12 @@ class EventRetry:
         """Whether ``event`` waits for a retry (False: applied, refused, or lost)."""
         return event.id in self._waiting
 
+    def kept_because(self, event: KeptEvent) -> BaseException | None:
+        """Why ``event`` waits for a retry (None: not kept), so an adapter tells a passing outage from
+        a schema the database lacks (:func:`bot.errors.store_words`), which no wait heals."""
+        waiting = self._waiting.get(event.id)
+        return waiting.error if waiting is not None else None
+
     # the adapter's calls --------------------------------------------------------------------------
 
     async def run(self, event: KeptEvent, transport: ChatTransport | None = None, then: Then | None = None) -> bool:
@@ -115,7 +122,7 @@ class EventRetry:
                 if held:
                     self._done(event.id)
                 return False
-            waiting = _Waiting(event, transport, then, spooled=held)
+            waiting = _Waiting(event, transport, then, spooled=held, error=exc)
             if not self._keep_durably(waiting):
                 return False
             _log.warning("%s failed (%s); keeping it and trying again", event.what, exc)
@@ -192,6 +199,7 @@ class EventRetry:
                     _log.warning("%s was not applied: %s", event.what, exc)
                     self._forget(waiting)
                     return
+                waiting.error = exc
                 continue
             self.counts.applied_later += 1
             _log.info("%s applied after %s", event.what, "a restart" if now else "a retry")

@@ -21,6 +21,7 @@ from bot.usecases.feedback import Control
 from tests.harness.discord_fake import CHANNEL_ID, GUILD_ID, OTHER_USER, FakeDiscord, Interaction
 from tests.harness.embedders import HashEmbedder
 from tests.harness.running_discord import Running, start_running
+from tests.harness.schema_damage import drop_tables
 from tests.harness.store_faults import fail_first
 from tests.harness.waiting import eventually
 
@@ -153,6 +154,16 @@ async def test_a_click_the_database_failed_is_kept_and_applied_once_by_the_retry
     await eventually(lambda: bot.bot.retry.pending == 0)
     assert await mine(bot, message_id) == ["👍"]
     assert len(calls) == 3 and bot.bot.retry.counts.applied_later == 1
+
+
+async def test_a_click_on_a_database_missing_a_table_says_it_needs_repair_not_shortly(bot: Running) -> None:
+    message_id = (await post_digest(bot))[0]
+    await drop_tables(bot.bot.store, "reactions")  # type: ignore[arg-type]  # the running SqlStore
+    _, answer = await click(bot.fake, message_id, Control.UP)
+    words = answer["content"]
+    assert "shortly" not in words and "for a moment" not in words  # no wait heals a missing table
+    assert "needs repair" in words and "missing table reactions" in words and "paperbot doctor" in words
+    assert "click" in words
 
 
 def _answered(fake: FakeDiscord, interaction: Interaction, words: str) -> dict[str, Any] | None:
