@@ -144,7 +144,8 @@ async def test_everything_configured_and_working_passes_with_exit_0(tmp_path: Pa
     assert line(out, "✓ database:").endswith("answered")
     assert f"revision {head_revision()}" in line(out, "✓ migrations:")
     assert "[embedding] enabled = false" in line(out, "– embedding:")
-    assert "15 paper(s)" in line(out, "✓ source huggingface:")
+    assert "answered (15 papers for " in line(out, "✓ source huggingface:")
+    assert line(out, "✓ source arxiv api:").endswith("answered a query (1 paper)")
     assert "✓ source arxiv rss:" in out and "✓ source arxiv api:" in out
     assert "the bot is paperbot" in line(out, "✓ discord:")
     assert "[slack] bot_token accepted: the bot is paperbot in the workspace Lab" in out
