@@ -35,6 +35,7 @@ from sqlalchemy import insert
 
 from bot.app import PaperBot
 from bot.domain import ChannelRef, Paper, Requester
+from bot.plural import counted
 from bot.taste.model import TOPIC
 from paperbot.blas import single_threaded_blas
 from storage.mapping import paper_values
@@ -164,8 +165,8 @@ async def main() -> None:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"latency ({result['backend']}, {kind}): /papers today with {args.papers} papers, {args.reactions} reactions, "
-              f"{args.channels} channels: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms over {args.requests} requests "
+        print(f"latency ({result['backend']}, {kind}): /papers today with {counted(args.papers, 'paper')}, {counted(args.reactions, 'reaction')}, "
+              f"{counted(args.channels, 'channel')}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms over {counted(args.requests, 'request')} "
               f"(target p99 < 300 ms; {'dataset reused' if reused else f'fill {fill_seconds:.0f} s'})")
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ import numpy as np
 from sqlalchemy import insert, text
 
 from bot.domain import ChannelRef, Paper, Post, PostKind, Subscription
+from bot.plural import counted
 from bot.scheduling.personal import ChannelTastes, PersonalRanker
 from bot.scheduling.planner import Planner
 from bot.taste.ranking import Profile, Signal, TasteSettings
@@ -255,7 +256,7 @@ async def main() -> None:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"plan ({result['ranking']}): {report.planned} digests for {args.channels} channels ({args.papers} papers) on {result['backend']} "
+        print(f"plan ({result['ranking']}): {counted(report.planned, 'digest')} for {counted(args.channels, 'channel')} ({counted(args.papers, 'paper')}) on {result['backend']} "
               f"in {seconds:.2f} s, {cpu:.2f} s CPU ({result['channels_per_second']} channels/s; target < {target:g} s)")
         for line in breakdown.lines() if breakdown is not None else []:
             print(line)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.plural import counted
 from bot.taste.onnx_embedder import OnnxEmbedder
 from paperbot.bench.listings import Day, cached_embeddings, load_listings
 from paperbot.bench.taste import CATEGORY_NAMES
@@ -95,7 +96,7 @@ def one_like(days: list[Day], vectors: dict[str, np.ndarray], rng: np.random.Gen
             if liked.title[:30] in r.why:
                 named += 1
                 loose += float(vectors[liked.arxiv_id] @ vectors[r.paper.arxiv_id]) < LIKE_THRESHOLD
-    print(f"after one like ({trials} draws): {named} of {total} items name the liked paper ({named / total:.1%}); "
+    print(f"after one like ({counted(trials, 'draw')}): {named} of {counted(total, 'item')} name the liked paper ({named / total:.1%}); "
           f"{loose} of them below {LIKE_THRESHOLD}")
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from bot.clock import Clock, utc_now
 from bot.config import Config
+from bot.plural import counted, plural
 from bot.ports import ChatPlatform
 from bot.scheduling.delivery import DeliverySettings
 from bot.scheduling.planner import PlanSettings
@@ -59,4 +60,5 @@ async def resume_after_restart(url: str, store: SqlStore, *, clock: Clock = utc_
     if url.startswith("sqlite"):
         released = await store.expire_claims(clock() - timedelta(seconds=1))
         if released:
-            _log.warning("%d digests were being sent when paperbot stopped: checking them on the platform", released)
+            _log.warning("%s %s being sent when paperbot stopped: checking %s on the platform",
+                         counted(released, "digest"), plural(released, "was", "were"), plural(released, "it", "them"))

@@ -31,6 +31,7 @@ from adapters.slack.startup import START_DELAYS, SlackUnreachableError, check_ap
 from bot.app import PaperBot
 from bot.config import SlackConfig
 from bot.errors import ConfigError
+from bot.plural import counted
 from storage.slack_installations import SqlInstallationStore, open_slack_stores
 
 _log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ class SlackRunner:
             _log.info("slack: listening on http://%s:%d%s", self.config.http_host, self.config.http_port, self.config.http_path)
             if self._installations is not None:
                 teams = await self._installations.teams()
-                _log.info("slack: installed in %d workspace(s); new ones install at %s", len(teams), self.config.install_path)
+                _log.info("slack: installed in %s; new ones install at %s", counted(len(teams), "workspace"), self.config.install_path)
         self._bot.retry.serve("slack", self.platform)  # events a previous run kept for Slack are applied now
 
     async def connected(self) -> bool:

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from bot.domain import Paper
+from bot.plural import counted
 from bot.taste.backend_names import Backend
 from bot.taste.backends import make_embedder
 from bot.taste.embedder import DEFAULT_MODEL
@@ -142,8 +143,9 @@ def run(listings: str | Path, n: int, *, seeds: int = 3, cache_dir: Path | None 
 
 
 def format_table(report: dict[str, Any]) -> str:
-    lines = [f"tune benchmark: {report['papers']} papers, {len(report['channels'])} channels, {report['day_orders']} "
-             f"day order(s), N = {report['tune']} rated before day 1 (random: {report['seeds']} draws), "
+    lines = [f"tune benchmark: {counted(report['papers'], 'paper')}, {counted(len(report['channels']), 'channel')}, "
+             f"{counted(report['day_orders'], 'day order')}, N = {report['tune']} rated before day 1 "
+             f"(random: {counted(report['seeds'], 'draw')}), "
              f"model {report['model']}",
              f"{'before day 1':<16}{'cold start':<12}{'P@5':>7}{'nDCG@10':>9}{'online P':>10}"]
     for r in report["results"]:

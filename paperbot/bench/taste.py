@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from bot.domain import Paper
+from bot.plural import counted
 from bot.taste import ranking as taste_ranking
 from bot.taste.backend_names import Backend
 from bot.taste.backends import make_embedder
@@ -454,16 +455,16 @@ def throughput(listings: str | Path, *, model: str = DEFAULT_MODEL, n: int = 512
 def format_table(report: dict[str, Any]) -> str:
     orders = report.get("day_orders", 1)
     runs = "runs" if orders > 1 else "seeds"
-    lines = [f"taste benchmark: {report['papers']} papers, {len(report['channels'])} channels, "
+    lines = [f"taste benchmark: {counted(report['papers'], 'paper')}, {counted(len(report['channels']), 'channel')}, "
              + (f"{orders} day orders (--wider), " if orders > 1 else "")
-             + f"{report['seeds']} seeds, model {report['model']}"
+             + f"{counted(report['seeds'], 'seed')}, model {report['model']}"
              + (f", prior pull {report['prior_pull']:g}" if "prior_pull" in report else "")]
     if report["results"]:
         lines += _rows(report["results"], runs)
     if report.get("paired"):
         lines += _paired(report["paired"])
     for v in report.get("variants", []):
-        lines += [f"variant {v['variant']}: {VARIANT_TITLES[v['variant']]} ({len(v['channels'])} channels)"]
+        lines += [f"variant {v['variant']}: {VARIANT_TITLES[v['variant']]} ({counted(len(v['channels']), 'channel')})"]
         lines += _rows(v["results"], runs) + _paired(v["paired"])
     if "throughput" in report:
         t = report["throughput"]

@@ -25,6 +25,7 @@ from adapters.console.repl import INTERRUPTED, ConsoleAdapter
 from bot.clock import ManualClock
 from bot.config import Config
 from bot.errors import SourceError
+from bot.plural import counted
 from bot.sources.hf_payload import ACCEPTED_FORMAT
 from bot.sources.sample import SampleSource
 from bot.usecases.ingest import store_papers
@@ -35,7 +36,7 @@ from paperbot.scheduling import build_scheduler
 from storage.data_folder import data_folder
 
 BANNER = """\
-paperbot demo — a local channel in your terminal ({papers} papers from {source}).
+paperbot demo — a local channel in your terminal ({papers} from {source}).
 Stored in {db}. Type `help` for commands, `quit` to leave.
 """
 SAMPLE_ACCEPTS = f"a JSON file or a folder of JSON files, each {ACCEPTED_FORMAT}"
@@ -121,7 +122,7 @@ async def demo(
                      else PipedInput(terminal_in, prompt=stdout or sys.stdout if terminal_in.isatty() else None))
             console = ConsoleAdapter(bot, stdin=terminal_in, stdout=stdout, scheduler=scheduler, clock=clock,
                                      platform=platform, line_input=lines, exports=files.folder)
-            console.say(BANNER.format(papers=len(papers), source=sample or "the bundled sample",
+            console.say(BANNER.format(papers=counted(len(papers), 'paper'), source=sample or "the bundled sample",
                                       db=url.split("///", 1)[-1]))
             behind: asyncio.Task[object] | None = None
             try:

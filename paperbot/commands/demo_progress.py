@@ -18,6 +18,7 @@ from typing import Protocol, TextIO
 
 from tqdm import tqdm
 
+from bot.plural import counted
 from bot.ports import Store
 from bot.usecases.taste import TasteUseCases
 
@@ -65,7 +66,7 @@ class StreamProgress:
         self._write(f"loaded in {seconds:.1f} s\n" if self._tty else f"Ranking model loaded in {seconds:.1f} s.\n")
 
     def embedding(self, total: int) -> None:
-        self._total, self._label = total, f"Embedding {total} papers"
+        self._total, self._label = total, f"Embedding {counted(total, 'paper')}"
         if self._tty:
             self._bar = tqdm(total=total, desc=self._label, unit="paper", file=self._stream)
         else:
@@ -111,7 +112,7 @@ class StatusProgress:
         if not self._embedding:
             return f"{LOADING} {elapsed:.0f} s  (commands work meanwhile; /papers commands wait for it)"
         meter: str = tqdm.format_meter(self._done, self._total, elapsed, ncols=90, unit="paper",
-                                       prefix=f"Embedding {self._total} papers")
+                                       prefix=f"Embedding {counted(self._total, 'paper')}")
         return meter
 
     def loading(self) -> None:
@@ -128,7 +129,7 @@ class StatusProgress:
 
     def ready(self, seconds: float) -> None:
         self._active = False
-        self._say(f"{READY} (model loaded in {self._loaded_in:.1f} s, {self._total} papers embedded in {seconds:.1f} s)")
+        self._say(f"{READY} (model loaded in {self._loaded_in:.1f} s, {counted(self._total, 'paper')} embedded in {seconds:.1f} s)")
 
     def failed(self, reason: str) -> None:
         self._active = False

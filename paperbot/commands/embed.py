@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.config import Config
 from bot.errors import ConfigError
+from bot.plural import counted
 from bot.usecases.taste import TasteUseCases
 from paperbot.compose import DB_OPTION, DatabaseUrl, build_embedder, open_store, resolve_database
 
@@ -25,5 +26,5 @@ async def embed(config: Config, *, db_url: str | None = None) -> int:
                   disable=None if missing else True) as bar:
             done = await taste.backfill(batch=max(config.embedding.batch_size * 4, 64), progress=bar.update)
         total = await store.count_embeddings(embedder.model_name)
-    print(f"Embedded {done} papers; {total} stored vectors for {embedder.model_name}.")
+    print(f"Embedded {counted(done, 'paper')}; {counted(total, 'stored vector')} for {embedder.model_name}.")
     return 0

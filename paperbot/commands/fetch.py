@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from bot.config import ArxivConfig, Config, HuggingFaceConfig
 from bot.domain import Paper
 from bot.errors import SourceError, UsageError
+from bot.plural import counted
 from bot.sources.guard import naming_source
 from bot.usecases.ingest import store_papers
 from paperbot.commands.fetch_range import check_period
@@ -75,7 +76,7 @@ async def fetch(
     what = week or month or (day.isoformat() if day else "today")
     updated = report.fetched - report.new - report.unchanged
     same = f", {report.unchanged} unchanged" if report.unchanged else ""
-    print(f"Fetched {report.fetched} papers for {what}: {report.new} new, {updated} updated{same}.")
+    print(f"Fetched {counted(report.fetched, 'paper')} for {what}: {report.new} new, {updated} updated{same}.")
     if failures:
         print(f"Failed sources: {', '.join(failures)} (see the log above).")
         return 1

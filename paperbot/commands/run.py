@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from bot.app import PaperBot
 from bot.config import Config
 from bot.errors import ConfigError
+from bot.plural import counted
 from bot.usecases.ingest import IngestReport, ingest_day
 from bot.usecases.taste import warm_model
 from paperbot.compose import Sources, build_bot, open_sources, open_spool, open_store, resolve_database
@@ -66,7 +67,7 @@ async def fetch_forever(store: SqlStore, sources: Sources, *, interval: float = 
         except Exception as exc:  # noqa: BLE001 - the fetch must never stop the bot
             _log.error("fetching papers for %s failed: %s", day, exc)
         if report is not None:
-            _log.info("fetched %d papers for %s (%d new)", report.fetched, day, report.new)
+            _log.info("fetched %s for %s (%d new)", counted(report.fetched, "paper"), day, report.new)
         if report is None or report.failed_sources:
             wait = retry[min(failures, len(retry) - 1)] if retry else interval
             failures += 1

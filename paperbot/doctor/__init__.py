@@ -13,6 +13,7 @@ import asyncio
 import sys
 from typing import TextIO
 
+from bot.plural import counted, plural
 from paperbot.doctor.report import Check, Report
 
 __all__ = ["Check", "Report", "doctor", "run_doctor"]
@@ -59,7 +60,7 @@ async def run_doctor(config_path: str | None, stream: TextIO | None = None) -> i
     failures = report.failures
     if failures:
         count = len(failures)
-        report.line(f"{count} check{'s' * (count != 1)} failed: fix {'them' if count != 1 else 'it'} as said above, "
+        report.line(f"{counted(count, 'check')} failed: fix {plural(count, 'it', 'them')} as said above, "
                     "then run `paperbot doctor` again.")
     else:
         report.line("Every check passed." + (" `paperbot run` has no chat platform to start yet:" if nothing_to_run else ""))

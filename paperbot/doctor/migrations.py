@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.plural import counted
 from paperbot.doctor.database import Reached
 from paperbot.doctor.report import Check
 from storage.migrate import head_revision, known_revisions
@@ -43,7 +44,7 @@ async def check_migrations(reached: Reached | None) -> Check:
         behind = known.index(current)
         return Check.fail(
             NAME, f"behind: the database is at revision {current}, this paperbot's newest is {head}",
-            cause=f"an older paperbot made this database; {behind} migration{'s' * (behind != 1)} to apply",
+            cause=f"an older paperbot made this database; {counted(behind, 'migration')} to apply",
             fix="run `paperbot db upgrade` (migrations also apply at every start)",
         )
     ahead = Ahead(current, head, reached.source)

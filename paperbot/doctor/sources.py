@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.config import Config
 from bot.errors import SourceError
+from bot.plural import counted
 from bot.sources.arxiv_api import parse_atom
 from bot.sources.arxiv_rss import parse_rss
 from bot.sources.hf_payload import parse_daily_papers
@@ -35,7 +36,7 @@ async def check_huggingface(config: Config) -> Check:
             name, fetcher, f"{base}/api/daily_papers", {"date": day, "limit": "1"}, {"Accept": "application/json"},
             lambda response: parse_daily_papers(response.json(), origin=response.url),
             key="[sources.huggingface] base_url", base=base, what="Hugging Face's daily papers API",
-            off="[sources.huggingface] enabled", done=lambda papers: f"{redact_url(base)} answered ({len(papers)} paper(s) for {day})",
+            off="[sources.huggingface] enabled", done=lambda papers: f"{redact_url(base)} answered ({counted(len(papers), 'paper')} for {day})",
         )
 
 
@@ -52,14 +53,14 @@ async def check_arxiv(config: Config) -> list[Check]:
             "source arxiv rss", fetcher, f"{rss}/rss/{category}", None, {"Accept": "application/rss+xml, application/xml;q=0.9"},
             lambda response: parse_rss(response.body, origin=response.url),
             key="[sources.arxiv] rss_base_url", base=rss, what=f"arXiv's RSS feed (of {category})", off="[sources.arxiv] enabled",
-            done=lambda listing: f"{redact_url(rss)} answered the {category} feed ({len(listing.entries)} entries)",
+            done=lambda listing: f"{redact_url(rss)} answered the {category} feed ({counted(len(listing.entries), 'entry', 'entries')})",
         )
         query = await _probe(
             "source arxiv api", fetcher, f"{api}/api/query", {"search_query": f"cat:{category}", "max_results": "1"},
             {"Accept": "application/atom+xml"},
             lambda response: parse_atom(response.body, origin=response.url),
             key="[sources.arxiv] api_base_url", base=api, what="arXiv's export API", off="[sources.arxiv] enabled",
-            done=lambda papers: f"{redact_url(api)} answered a query ({len(papers)} paper(s))",
+            done=lambda papers: f"{redact_url(api)} answered a query ({counted(len(papers), 'paper')})",
         )
     return [feed, query]
 

@@ -1,6 +1,7 @@
 """The CLI as a user runs it: real processes, a config file, local fake sources, a real SQLite file."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -37,6 +38,16 @@ async def test_fetch_then_digest_through_the_configured_base_urls(tmp_path: Path
         assert lines[0] == "Top 3 papers of Fri 7 Nov 2025"
         assert "2511.04570" in lines[2] and "242" in lines[2] and "Thinking with Video" in lines[2]
         assert len([line for line in lines if line[:2].strip().isdigit()]) == 3
+
+
+async def test_a_fetch_of_one_paper_says_one_paper(tmp_path: Path) -> None:
+    """The count agrees with its number: "Fetched 1 paper", not "Fetched 1 papers"."""
+    async with PaperServer() as server:
+        server.route("/api/daily_papers", Reply.json(json.loads(HF_DAY_07.read_text())[:1]))
+        config = write_config(tmp_path, server)
+        code, out, err = await paperbot("--config", str(config), "fetch", "--date", "2025-11-07", "--source", "hf", cwd=tmp_path)
+        assert code == 0, err
+        assert "Fetched 1 paper for 2025-11-07: 1 new, 0 updated." in out
 
 
 async def test_fetch_reports_a_failing_source_and_keeps_the_rest(tmp_path: Path) -> None:

@@ -144,7 +144,8 @@ async def test_everything_configured_and_working_passes_with_exit_0(tmp_path: Pa
     assert line(out, "✓ database:").endswith("answered")
     assert f"revision {head_revision()}" in line(out, "✓ migrations:")
     assert "[embedding] enabled = false" in line(out, "– embedding:")
-    assert "15 paper(s)" in line(out, "✓ source huggingface:")
+    assert "answered (15 papers for " in line(out, "✓ source huggingface:")
+    assert line(out, "✓ source arxiv api:").endswith("answered a query (1 paper)")
     assert "✓ source arxiv rss:" in out and "✓ source arxiv api:" in out
     assert "the bot is paperbot" in line(out, "✓ discord:")
     assert "[slack] bot_token accepted: the bot is paperbot in the workspace Lab" in out
@@ -368,12 +369,16 @@ async def test_migrations_behind_say_run_db_upgrade_and_are_not_applied(tmp_path
     assert await current_revision(url) == "0006"  # read, not upgraded
 
 
-async def test_migrations_ahead_say_a_newer_paperbot_upgraded_it(tmp_path: Path, fakes: Fakes,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "bot.sqlite3"
+async def at_revision(path: Path, revision: str) -> None:
+    """A current SQLite database at ``path`` whose revision row says ``revision`` (a newer paperbot's, say)."""
     await upgrade(sqlite_url(path))
     with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '9001'")
+        connection.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+
+
+async def test_migrations_ahead_say_a_newer_paperbot_upgraded_it(tmp_path: Path, fakes: Fakes,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    await at_revision(tmp_path / "bot.sqlite3", "9001")
     code, out = await doctor(capsys, write_config(tmp_path, fakes))
     assert code == 1
     assert "this database was upgraded by a newer paperbot" in line(out, "✗ migrations:")
@@ -398,10 +403,7 @@ async def test_a_table_dropped_at_the_current_revision_fails_and_names_it(db_url
 
 async def test_doctor_and_db_upgrade_say_the_same_of_a_newer_paperbots_database(tmp_path: Path, fakes: Fakes,
                                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "bot.sqlite3"
-    await upgrade(sqlite_url(path))
-    with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '0014'")
+    await at_revision(tmp_path / "bot.sqlite3", "0014")
     config = write_config(tmp_path, fakes)
     _, out = await doctor(capsys, config)
     told = f"ahead: the database is at revision 0014, which this paperbot does not know (its newest is {head_revision()})"

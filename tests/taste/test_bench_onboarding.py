@@ -25,6 +25,7 @@ def test_every_arm_and_cold_start_is_a_row_with_its_paired_comparisons(report: d
         (cold, against) for cold in ("reactions", "topic") for against in (NONE, "random 5", "digest 5")}
     table = format_table(report)
     assert "N = 5 rated before day 1" in table and "paired, tune 5 − no tuning (topic): P@5 " in table
+    assert ", 1 day order, N = 5" in table and "(random: 2 draws)" in table  # was "1 day order(s)"
 
 
 def test_no_tuning_is_the_taste_protocol_on_the_later_days(report: dict, tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ def test_a_run_with_another_prior_strength_says_so_and_restores_the_default(tmp_
     report = run(LISTINGS, seeds=1, cache_dir=tmp_path, embedder=HashEmbedder(), only=("paperbot",), prior_pull=default * 4)
     assert report["prior_pull"] == default * 4 and ranking.PRIOR_PULL == default
     assert f"prior pull {default * 4:g}" in format_table(report)
+    assert ", 1 seed, model " in format_table(report)  # was "1 seeds"
 
 
 def test_the_wider_sample_rotates_the_day_order(tmp_path: Path) -> None:
