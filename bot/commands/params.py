@@ -26,6 +26,7 @@ from bot.commands.zone_abbreviations import abbreviation_hint, is_abbreviation
 from bot.domain import MAX_COUNT
 from bot.errors import UsageError
 from bot.scheduling.schedule import DAY_NAMES, parse_weekdays
+from bot.taste.author_match import author_key
 from bot.text import clean_text, shorten
 
 T = TypeVar("T")
@@ -405,7 +406,6 @@ _AUTHOR_RULE = ("names have letters of any script, spaces, hyphens, apostrophes,
                 "parentheses, e.g. J.-P. Müller or John Smith (MIT); not mentions, web addresses or markup")
 # What a name holds besides letters, marks and digits: O'Neil, O’Neil, Jean-Luc, J. R., Smith, J., Smith (MIT).
 _NAME_MARKS = frozenset(" -'.,()\u2019\u2010\u2011")
-_AFFILIATION = re.compile(r"\([^()]*\)")
 # A web address inside a name: a host's dot then a lower-case or a common top-level domain (evil.example,
 # www.x.COM); a dot before a capital is an initial (J.Smith), which a chat app does not link.
 _HOST_RE = re.compile(r"[A-Za-z0-9-]\.(?:[a-z]{2,}|(?i:com|org|net|edu|gov|io|ai|co|me|gg|dev|app|xyz|info))(?![A-Za-z])")
@@ -417,7 +417,7 @@ def author_name(value: str, name: str) -> str:
     name needs a letter outside its parentheses: "(MIT)" alone names no one (and would match everyone)."""
     allowed = all(c.isalpha() or c.isdecimal() or unicodedata.category(c).startswith("M") or c in _NAME_MARKS
                   for c in value)
-    if not allowed or not any(c.isalpha() for c in _AFFILIATION.sub("", value)) or _HOST_RE.search(value):
+    if not allowed or not any(c.isalpha() for c in author_key(value)) or _HOST_RE.search(value):
         raise UsageError(f"{name} '{shown(value)}' is not an author's name: {_AUTHOR_RULE}.")
     return value
 
