@@ -177,19 +177,25 @@ class Forums:
 
     async def forum_of(self, channel_id: int) -> int | None:
         """:meth:`parent_forum` for a channel known by id only (a reaction's): the gateway's cache, else
-        ``GET /channels/{id}`` once per uncached channel (remembered); None when it cannot be read (the
-        reaction then counts where it is)."""
+        ``GET /channels/{id}`` once per uncached channel (remembered, and so is a channel Discord refuses
+        to show or does not know); None when it cannot be read (the reaction then counts where it is)."""
         if channel_id not in self._parents:
             channel = self._client.get_channel(channel_id)
             if channel is None:
                 try:
                     channel = await self._client.fetch_channel(channel_id)
-                except discord.HTTPException:
+                except (discord.Forbidden, discord.NotFound):  # it will not be shown later either: remembered
+                    self._remember(channel_id, None)
                     return None
-            if len(self._parents) > PARENTS_CACHED:
-                self._parents.clear()
-            self._parents[channel_id] = await self.parent_forum(channel)
+                except discord.HTTPException:  # passing: asked again next time
+                    return None
+            self._remember(channel_id, await self.parent_forum(channel))
         return self._parents[channel_id]
+
+    def _remember(self, channel_id: int, forum: int | None) -> None:
+        if len(self._parents) > PARENTS_CACHED:
+            self._parents.clear()
+        self._parents[channel_id] = forum
 
     # sending ---------------------------------------------------------------------------------
 
