@@ -12,6 +12,7 @@ then check the generated file by hand (SQLite runs it in batch mode).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from pathlib import Path
 from typing import Any
@@ -55,16 +56,23 @@ def alembic_config(url: str | None = None, *, connection: Connection | None = No
     return config
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migrations this paperbot ships, read once: every start asks which revisions exist, and
+    reading them imports every file of storage/migrations/versions."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
     """The newest migration shipped with this version of paperbot."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None, "storage/migrations has no revisions"
     return head
 
 
 def known_revisions() -> list[str]:
     """Every revision this paperbot ships, newest first."""
-    return [script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
+    return [script.revision for script in _scripts().walk_revisions()]
 
 
 async def upgrade(url: str, revision: str = "head", *, source: str = KEY) -> tuple[str | None, str | None]:
