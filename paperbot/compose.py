@@ -43,19 +43,19 @@ class DatabaseUrl:
     source: str
 
 
-def database_url(config: Config, override: str | None = None) -> str:
+def database_url(config: Config) -> str:
     """The URL of :func:`resolve_database`, for callers that do not report on it."""
-    return resolve_database(config, override).url
+    return resolve_database(config).url
 
 
-def resolve_database(config: Config, override: str | None = None) -> DatabaseUrl:
-    """The configured URL (default: SQLite in the user data dir), with the password from env/secret;
-    ``override`` is the ``--db`` option's.
+def resolve_database(config: Config) -> DatabaseUrl:
+    """The configured URL (default: SQLite in the user data dir), with the password from env/secret.
+    A ``--db`` option's URL is taken as given (``DatabaseUrl(url, DB_OPTION)``, paperbot embed).
 
     A URL that does not parse raises ConfigError naming its source (without repeating it: it may
     hold a password)."""
-    source = DB_OPTION if override else config.source_of("database", "url")
-    url = override or config.database.url or default_database_url()
+    source = config.source_of("database", "url")
+    url = config.database.url or default_database_url()
     normalise_url(url, source=source)  # ConfigError for an unsupported scheme or a malformed URL
     password = config.database.password.get_secret_value() if config.database.password else None
     if password:
