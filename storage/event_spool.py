@@ -35,6 +35,7 @@ from sqlalchemy.engine import make_url
 from bot.errors import ConfigError
 from bot.kept import MAX_LINE, KeptEvent
 from storage.data_folder import data_folder_path
+from storage.sqlite_file import sqlite_path
 
 _log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def default_spool_path(database_url: str, platforms: Collection[str] = ()) -> Pa
     """Beside a SQLite file; else in the user data folder, named after the database (user, host,
     port and name; never the password); either way with the ``platforms`` the process serves."""
     tag = "".join(f".{name}" for name in sorted(platforms))
-    file = _sqlite_file(database_url)
+    file = sqlite_path(database_url)
     if file is not None:
         return Path(os.path.abspath(file + tag + SUFFIX))
     parsed = make_url(database_url)
@@ -65,16 +66,8 @@ def default_spool_path(database_url: str, platforms: Collection[str] = ()) -> Pa
 def legacy_spool_path(database_url: str) -> Path:
     """Where earlier versions kept a database's events, for every platform: beside the SQLite file
     without the platforms, and for PostgreSQL one file for every database."""
-    file = _sqlite_file(database_url)
+    file = sqlite_path(database_url)
     return Path(os.path.abspath(file + SUFFIX)) if file is not None else data_folder_path() / LEGACY_NAME
-
-
-def _sqlite_file(database_url: str) -> str | None:
-    """The SQLite file ``database_url`` names (None: another database, or SQLite in memory)."""
-    parsed = make_url(database_url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        return parsed.database
-    return None
 
 
 def _safe(text: str) -> str:

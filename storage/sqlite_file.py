@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from storage.data_folder import write_refused
 from storage.url_source import KEY, repoint
 
@@ -40,6 +42,14 @@ class FileProblem:
 def not_writable(file: Path | str, cause: str | None = None) -> FileProblem:
     return FileProblem("cannot be used: the file is not writable", cause or f"this user may not write to {file}",
                        f"give this user write access to {file}", "another file")
+
+
+def sqlite_path(database_url: str) -> str | None:
+    """The SQLite file ``database_url`` names (None: another database, or SQLite in memory)."""
+    parsed = make_url(database_url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        return parsed.database
+    return None
 
 
 def sqlite_file_problem(path: str | None) -> FileProblem | None:

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from storage.data_folder import data_folder_path, data_folder_problem
+from storage.sqlite_file import sqlite_path
 
 HISTORY_FILE = "demo_history"  # the prompt's ↑/↓ history
 
@@ -50,11 +49,11 @@ def demo_files(url: str) -> DemoFiles:
 
 
 def _sqlite_file(url: str) -> Path | None:
+    """The plain SQLite file ``url`` names (None: another database, memory, a ``file:`` URI)."""
     try:
-        parsed = make_url(url)
+        path = sqlite_path(url)
     except Exception:  # noqa: BLE001 - the store opened it already; a URL SQLAlchemy cannot read has no file
         return None
-    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
-    if not path or path == ":memory:" or path.startswith("file:"):
+    if not path or path.startswith("file:"):
         return None
     return Path(path)
